@@ -1,0 +1,67 @@
+package io.spikeloop.device;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An SL-1 core, wherever it runs. Life cycle: {@link #configure} (design-rule checked, clears
+ * weights and state), weight writes, then steps; {@link #reset} clears the dynamic state and
+ * keeps the weights. Every implementation must give the same results bit for bit for the same
+ * configuration, weights and inputs (the contract suite in {@code hil-tests} checks it).
+ *
+ * <p>Bad input (ids out of range, wrong shapes, values that do not fit their width, a step before
+ * configure) throws {@link IllegalArgumentException} or {@link IllegalStateException} naming the
+ * problem and leaves the device's state untouched.
+ */
+public interface Device extends AutoCloseable {
+
+  DeviceInfo info();
+
+  /**
+   * Checks the network against the core's design rules, then loads it with all weights zero and
+   * the state and telemetry cleared.
+   *
+   * @throws DesignRuleViolation naming the rule and the numbers when it does not fit
+   */
+  void configure(NetworkConfig config);
+
+  /** The configuration loaded, or an {@link IllegalStateException} before configure. */
+  NetworkConfig config();
+
+  /** Writes one whole tensor (shape and widths checked against the configuration). */
+  void writeWeights(String tensor, int[] values);
+
+  /** Reads one whole tensor back. */
+  int[] readWeights(String tensor);
+
+  /** Runs one time step. */
+  StepResult step(SpikeFrame input, ReadoutLevel readout);
+
+  /**
+   * Runs several steps in one call; devices behind a wire or a native boundary override this to
+   * batch the crossing. Results equal those of calling {@link #step} for each frame.
+   */
+  default List<StepResult> run(List<SpikeFrame> inputs, ReadoutLevel readout) {
+    List<StepResult> out = new ArrayList<>(inputs.size());
+    for (SpikeFrame f : inputs) {
+      out.add(step(f, readout));
+    }
+    return out;
+  }
+
+  /** Clears membranes, spikes and outputs (not weights, not telemetry); the step counter restarts. */
+  void reset();
+
+  /** The dynamic state, for checkpoints and differential runs. */
+  DeviceState state();
+
+  /** Restores a state taken from this or another device of the same configuration. */
+  void restore(DeviceState state);
+
+  /** Counters since configure. */
+  Telemetry telemetry();
+
+  /** Releases the device; further calls fail. */
+  @Override
+  void close();
+}

@@ -1,0 +1,10 @@
+package io.spikeloop.device;
+
+/** A request needs a capability this device lacks. */
+public class UnsupportedCapabilityException extends DeviceException {
+  private static final long serialVersionUID = 1L;
+
+  public UnsupportedCapabilityException(String device, Capability missing, String forWhat) {
+    super("device " + device + " lacks capability " + missing + ", needed for " + forWhat);
+  }
+}
