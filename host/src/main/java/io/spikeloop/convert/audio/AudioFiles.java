@@ -47,6 +47,26 @@ public final class AudioFiles {
     throw new IOException(file + ": not a .wav or .flac file");
   }
 
+  /** Duration in seconds from the file header only (no decoding). */
+  public static double durationSeconds(Path file) throws IOException {
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    try {
+      if (name.endsWith(".flac")) {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+          StreamInfo info = new FLACDecoder(in).readStreamInfo();
+          if (info == null || info.getTotalSamples() <= 0) {
+            throw new IOException("FLAC header gives no length");
+          }
+          return info.getTotalSamples() / (double) info.getSampleRate();
+        }
+      }
+      var format = AudioSystem.getAudioFileFormat(file.toFile());
+      return format.getFrameLength() / (double) format.getFormat().getFrameRate();
+    } catch (IOException | RuntimeException | UnsupportedAudioFileException e) {
+      throw new IOException(file + ": cannot read the audio header (" + e.getMessage() + ")", e);
+    }
+  }
+
   private static Audio readWav(Path file) throws IOException {
     try (AudioInputStream in = AudioSystem.getAudioInputStream(
         new BufferedInputStream(Files.newInputStream(file)))) {

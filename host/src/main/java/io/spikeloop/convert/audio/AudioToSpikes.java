@@ -44,31 +44,35 @@ public final class AudioToSpikes {
     }
     normaliseRms(x, RMS_LEVEL);
     hannRamp(x);
-    int bins = membrane.bins();
+    int bins = membrane.binsFor(x.length);
     double[] specRe = new double[2 * bins];
     double[] specIm = new double[2 * bins];
-    membrane.spectrum(x, specRe, specIm);
+    membrane.spectrum(x, bins, specRe, specIm);
     int outSamples = x.length / 2 + 1; // lauscher's length at half the rate
     double fs = membrane.outputRate();
-    double[] re = new double[bins];
-    double[] im = new double[bins];
-    double[] velocity = new double[outSamples];
+    double[][] scratchFft = new double[4][bins];
+    double[][] velocity = new double[2][outSamples];
     double[] probability = new double[outSamples];
     BushyCell.Scratch scratch = new BushyCell.Scratch();
     long[] spikes = new long[1024]; // (sample << 16) | channel, sorted at the end
     int[] count = {0};
     long[][] holder = {spikes};
-    for (int ch = 0; ch < membrane.channels(); ch++) {
-      membrane.velocity(ch, specRe, specIm, re, im, velocity);
-      hairCell.firingProbability(velocity, outSamples, fs, probability);
-      SplittableRandom rng = new SplittableRandom(mix(seed, ch));
-      long channel = ch;
-      bushyCell.simulate(probability, outSamples, fs, rng, scratch, sample -> {
-        if (count[0] == holder[0].length) {
-          holder[0] = Arrays.copyOf(holder[0], holder[0].length * 2);
-        }
-        holder[0][count[0]++] = ((long) sample << 16) | channel;
-      });
+    int channels = membrane.channels();
+    for (int first = 0; first < channels; first += 2) {
+      int second = Math.min(first + 1, channels - 1);
+      membrane.velocityPair(first, second, bins, specRe, specIm, scratchFft[0], scratchFft[1],
+          scratchFft[2], scratchFft[3], velocity[0], velocity[1]);
+      for (int ch = first; ch <= second; ch++) {
+        hairCell.firingProbability(velocity[ch - first], outSamples, fs, probability);
+        SplittableRandom rng = new SplittableRandom(mix(seed, ch));
+        long channel = ch;
+        bushyCell.simulate(probability, outSamples, fs, rng, scratch, sample -> {
+          if (count[0] == holder[0].length) {
+            holder[0] = Arrays.copyOf(holder[0], holder[0].length * 2);
+          }
+          holder[0][count[0]++] = ((long) sample << 16) | channel;
+        });
+      }
     }
     spikes = holder[0];
     int n = count[0];

@@ -32,8 +32,8 @@ public final class BasilarMembrane {
   private final int channels;
   private final int bins;
   private final double inputRate;
-  private final Fft stimulusFft;
-  private final Fft channelFft;
+  private final java.util.concurrent.ConcurrentHashMap<Integer, Fft> ffts =
+      new java.util.concurrent.ConcurrentHashMap<>();
   /** Transfer table V[channel][bin], as float pairs (the model's own accuracy is far coarser). */
   private final float[][] transferRe;
   private final float[][] transferIm;
@@ -51,29 +51,40 @@ public final class BasilarMembrane {
     this.channels = channels;
     this.bins = bins;
     this.inputRate = inputRate;
-    this.stimulusFft = new Fft(2 * bins);
-    this.channelFft = new Fft(bins);
     this.transferRe = new float[channels][bins];
     this.transferIm = new float[channels][bins];
     double[] omega = new double[bins];
-    Complex[] z = new Complex[bins];
-    Complex[] pBase = new Complex[bins];
+    Complex[] base = new Complex[bins]; // z(omega) / p(omega, 0): the same for every channel
+    Complex[] numerator = new Complex[bins];
+    Complex[] g0 = new Complex[bins];
     double nyquist = inputRate / 2;
     for (int k = 0; k < bins; k++) {
       omega[k] = 2 * Math.PI * (1 + k * (nyquist - 1) / bins);
-      z[k] = z(omega[k]);
-      pBase[k] = pressure(omega[k], 0.0);
+      numerator[k] = logNumerator(omega[k]);
+      g0[k] = g(omega[k], 0.0);
+      base[k] = z(omega[k]).dividedBy(pressure(omega[k], 0.0, numerator[k], g0[k]));
     }
     IntStream.range(0, channels).parallel().forEach(ch -> {
-      double c = channels == 1 ? 0 : p.positionMax() * ch / (channels - 1);
+      double c = position(ch);
+      // Far above a channel's characteristic frequency the travelling wave is evanescent:
+      // |V| < 1e-7 of its peak beyond 3 x CF (checked against scipy); beyond 4 x CF the table
+      // keeps zeros instead of evaluating Hankel functions that round to nothing.
+      double cutoffHz = 4 * characteristicFrequency(ch);
       for (int k = 0; k < bins; k++) {
+        if (omega[k] / (2 * Math.PI) > cutoffHz) {
+          break;
+        }
         Complex v = Complex.real(2 * omega[k]).dividedBy(xi(omega[k], c))
-            .times(pressure(omega[k], c)).times(z[k]).dividedBy(pBase[k]);
+            .times(pressure(omega[k], c, numerator[k], g0[k])).times(base[k]);
         boolean finite = Double.isFinite(v.re()) && Double.isFinite(v.im());
         transferRe[ch][k] = finite ? (float) v.re() : 0f;
         transferIm[ch][k] = finite ? (float) v.im() : 0f;
       }
     });
+  }
+
+  private double position(int channel) {
+    return channels == 1 ? 0 : p.positionMax() * channel / (channels - 1);
   }
 
   public int channels() {
@@ -90,44 +101,84 @@ public final class BasilarMembrane {
 
   /** Longest stimulus (in samples) this instance can process. */
   public int maxStimulusLength() {
-    return 2 * bins;
+    return 2 * bins - 1;
   }
 
   /** Characteristic frequency of a channel in Hz: {@code sqrt((c0 e^(-alpha c) - a)/m) / 2 pi}. */
   public double characteristicFrequency(int channel) {
-    double c = channels == 1 ? 0 : p.positionMax() * channel / (channels - 1);
+    double c = position(channel);
     return Math.sqrt((p.c0() * Math.exp(-p.alpha() * c) - p.a()) / p.m()) / (2 * Math.PI);
   }
 
-  /**
-   * The stimulus spectrum (first {@code bins} bins of the FFT of the zero-padded stimulus),
-   * written into {@code re}/{@code im} of length {@code 2 * bins} (scratch beyond {@code bins}).
-   */
-  public void spectrum(double[] stimulus, double[] re, double[] im) {
-    if (stimulus.length > 2 * bins) {
-      throw new IllegalArgumentException("stimulus of " + stimulus.length
-          + " samples exceeds the table's " + 2 * bins);
+  /** Spectrum bins for a stimulus of {@code length} samples: a power of two > length / 2. */
+  public int binsFor(int length) {
+    if (length >= 2 * bins) {
+      throw new IllegalArgumentException("stimulus of " + length + " samples exceeds the table's "
+          + 2 * bins);
     }
-    java.util.Arrays.fill(re, 0);
-    java.util.Arrays.fill(im, 0);
-    System.arraycopy(stimulus, 0, re, 0, stimulus.length);
-    stimulusFft.forward(re, im);
+    int b = 2;
+    while (2 * b <= length) {
+      b <<= 1;
+    }
+    return Math.min(b, bins);
   }
 
   /**
-   * Velocity of one channel: {@code out[0 .. out.length)} gets the real part of the inverse FFT
-   * of {@code V[channel] * spectrum}; {@code re}/{@code im} are scratch arrays of length bins.
+   * The stimulus spectrum: the first {@code fileBins} bins of the FFT of the stimulus
+   * zero-padded to {@code 2 * fileBins}, in {@code re}/{@code im} (length >= 2 * fileBins).
    */
-  public void velocity(int channel, double[] specRe, double[] specIm, double[] re, double[] im,
-                       double[] out) {
-    float[] vr = transferRe[channel];
-    float[] vi = transferIm[channel];
-    for (int k = 0; k < bins; k++) {
-      re[k] = vr[k] * specRe[k] - vi[k] * specIm[k];
-      im[k] = vr[k] * specIm[k] + vi[k] * specRe[k];
+  public void spectrum(double[] stimulus, int fileBins, double[] re, double[] im) {
+    java.util.Arrays.fill(re, 0, 2 * fileBins, 0);
+    java.util.Arrays.fill(im, 0, 2 * fileBins, 0);
+    System.arraycopy(stimulus, 0, re, 0, stimulus.length);
+    fft(2 * fileBins).forward(re, im);
+  }
+
+  /**
+   * Velocities of channels {@code a} and {@code b} (they may be equal) into {@code outA}/{@code
+   * outB}: {@code Re(ifft(V * spectrum))} for each, both from one complex inverse FFT (the real
+   * part of an inverse FFT is the inverse FFT of the spectrum's Hermitian part, so two Hermitian
+   * spectra packed as {@code Ha + i Hb} come back as {@code a + i b}). Scratch arrays have length
+   * >= fileBins.
+   */
+  public void velocityPair(int a, int b, int fileBins, double[] specRe, double[] specIm,
+                           double[] aRe, double[] aIm, double[] bRe, double[] bIm,
+                           double[] outA, double[] outB) {
+    int stride = bins / fileBins; // the table at fileBins bins is every stride-th entry
+    product(transferRe[a], transferIm[a], stride, fileBins, specRe, specIm, aRe, aIm);
+    product(transferRe[b], transferIm[b], stride, fileBins, specRe, specIm, bRe, bIm);
+    // Z[k] = Ha[k] + i Hb[k], H[k] = (Y[k] + conj(Y[-k])) / 2; k and -k handled together.
+    for (int k = 0; k <= fileBins / 2; k++) {
+      int m = (fileBins - k) & (fileBins - 1);
+      double haRe = 0.5 * (aRe[k] + aRe[m]);
+      double haIm = 0.5 * (aIm[k] - aIm[m]);
+      double hbRe = 0.5 * (bRe[k] + bRe[m]);
+      double hbIm = 0.5 * (bIm[k] - bIm[m]);
+      // Ha[-k] = conj(Ha[k]), Hb[-k] = conj(Hb[k])
+      double zkRe = haRe - hbIm;
+      double zkIm = haIm + hbRe;
+      double zmRe = haRe + hbIm;
+      double zmIm = -haIm + hbRe;
+      aRe[k] = zkRe;
+      aIm[k] = zkIm;
+      aRe[m] = zmRe;
+      aIm[m] = zmIm;
     }
-    channelFft.inverse(re, im);
-    System.arraycopy(re, 0, out, 0, out.length);
+    fft(fileBins).inverse(aRe, aIm);
+    System.arraycopy(aRe, 0, outA, 0, outA.length);
+    System.arraycopy(aIm, 0, outB, 0, outB.length);
+  }
+
+  private static void product(float[] vr, float[] vi, int stride, int n, double[] sRe,
+                              double[] sIm, double[] re, double[] im) {
+    for (int k = 0, j = 0; k < n; k++, j += stride) {
+      re[k] = vr[j] * sRe[k] - vi[j] * sIm[k];
+      im[k] = vr[j] * sIm[k] + vi[j] * sRe[k];
+    }
+  }
+
+  private Fft fft(int size) {
+    return ffts.computeIfAbsent(size, Fft::new);
   }
 
   private Complex xi(double omega, double c) {
@@ -140,17 +191,26 @@ public final class BasilarMembrane {
     return Complex.real(p.rho()).dividedBy(xi(omega, c).times(p.h())).sqrt().times(omega);
   }
 
-  /** The pressure term p(omega, c) = sqrt(G / g) H0(G) with lauscher's G(omega, c). */
-  private Complex pressure(double omega, double c) {
+  /** The channel-independent numerator inside the logarithm of lauscher's G(omega, c). */
+  private Complex logNumerator(double omega) {
     double a = p.a();
     double alpha = p.alpha();
     double m = p.m();
     double r = p.de() * Math.sqrt(p.c0() * p.m());
     double sqrtAm = Math.sqrt(a + m * omega * omega);
-    Complex numerator = new Complex(-a + p.c0() - m * omega * omega, -omega * r).sqrt()
+    return new Complex(-a + p.c0() - m * omega * omega, -omega * r).sqrt()
         .times(-alpha)
         .plus(Complex.I.times(alpha).times(new Complex(2 * a + 2 * m * omega * omega, omega * r))
             .times(1 / (2 * sqrtAm)));
+  }
+
+  /** The pressure term p(omega, c) = sqrt(G / g) H0(G) with lauscher's G(omega, c). */
+  private Complex pressure(double omega, double c, Complex numerator, Complex g0) {
+    double a = p.a();
+    double alpha = p.alpha();
+    double m = p.m();
+    double r = p.de() * Math.sqrt(p.c0() * p.m());
+    double sqrtAm = Math.sqrt(a + m * omega * omega);
     double decay = Math.exp(-alpha * c / 2);
     Complex bracket = new Complex(-a + p.c0() * Math.exp(-alpha * c) - m * omega * omega,
         -decay * omega * r).sqrt().times(-2)
@@ -160,7 +220,7 @@ public final class BasilarMembrane {
     Complex log = numerator.dividedBy(denominator).log();
     Complex correction = new Complex(0, 2 * Math.sqrt(2) * omega).times(log)
         .times(1 / (alpha * Math.sqrt(p.h() * 2 * (m * omega * omega + a))));
-    Complex bigG = g(omega, 0.0).times(2 / alpha).minus(correction);
+    Complex bigG = g0.times(2 / alpha).minus(correction);
     return bigG.dividedBy(g(omega, c)).sqrt().times(Hankel.h0(bigG));
   }
 

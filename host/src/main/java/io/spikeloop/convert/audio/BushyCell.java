@@ -52,7 +52,14 @@ public record BushyCell(int convergence, double tauMem, double tauSyn, double ta
     hazard[0] = 0;
     for (int t = 0; t < n; t++) {
       double p = probability[t];
-      double step = p <= 0 ? 0 : p >= 1 ? CERTAIN_HAZARD : -Math.log1p(-p);
+      double step;
+      if (p <= 0) {
+        step = 0;
+      } else if (p < 0.01) {
+        step = p * (1 + p * (0.5 + p * (1.0 / 3 + p * 0.25))); // -ln(1-p), error < p^5/5
+      } else {
+        step = p >= 1 ? CERTAIN_HAZARD : -Math.log1p(-p);
+      }
       hazard[t + 1] = hazard[t] + step;
       counts[t] = 0;
     }

@@ -58,18 +58,35 @@ final class Fft {
     }
     for (int half = 1; half < n; half <<= 1) {
       int stride = n / (2 * half);
-      for (int start = 0; start < n; start += 2 * half) {
+      if (half < 32) {
+        // short butterflies: twiddle outside, blocks inside
         for (int k = 0; k < half; k++) {
           double wr = cos[k * stride];
           double wi = sign * sin[k * stride];
-          int a = start + k;
-          int b = a + half;
-          double xr = re[b] * wr - im[b] * wi;
-          double xi = re[b] * wi + im[b] * wr;
-          re[b] = re[a] - xr;
-          im[b] = im[a] - xi;
-          re[a] += xr;
-          im[a] += xi;
+          for (int a = k; a < n; a += 2 * half) {
+            int b = a + half;
+            double xr = re[b] * wr - im[b] * wi;
+            double xi = re[b] * wi + im[b] * wr;
+            re[b] = re[a] - xr;
+            im[b] = im[a] - xi;
+            re[a] += xr;
+            im[a] += xi;
+          }
+        }
+      } else {
+        for (int start = 0; start < n; start += 2 * half) {
+          for (int k = 0, t = 0; k < half; k++, t += stride) {
+            double wr = cos[t];
+            double wi = sign * sin[t];
+            int a = start + k;
+            int b = a + half;
+            double xr = re[b] * wr - im[b] * wi;
+            double xi = re[b] * wi + im[b] * wr;
+            re[b] = re[a] - xr;
+            im[b] = im[a] - xi;
+            re[a] += xr;
+            im[a] += xi;
+          }
         }
       }
     }

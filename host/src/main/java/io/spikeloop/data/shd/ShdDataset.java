@@ -30,6 +30,10 @@ public final class ShdDataset implements SpikeDataset {
     this.binned = new SpikeSample[recordings.size()];
   }
 
+  public double dtSeconds() {
+    return dtSeconds;
+  }
+
   public ShdRecordings recordings() {
     return recordings;
   }
