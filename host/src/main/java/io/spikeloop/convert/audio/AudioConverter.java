@@ -100,6 +100,12 @@ public final class AudioConverter {
    */
   public static ShdRecordings convert(List<Item> items, int channels, int classes, long seed,
                                       int threads, IntConsumer progress) throws IOException {
+    for (Item item : items) {
+      if (item.label() >= classes) {
+        throw new IOException(item.file() + ": label " + item.label() + " is out of range for "
+            + classes + " classes");
+      }
+    }
     double maxSeconds = 0;
     for (Item item : items) {
       maxSeconds = Math.max(maxSeconds, AudioFiles.durationSeconds(item.file()));
@@ -118,10 +124,6 @@ public final class AudioConverter {
       for (int i = 0; i < n; i++) {
         int index = i;
         Item item = items.get(i);
-        if (item.label() >= classes) {
-          throw new IOException(item.file() + ": label " + item.label() + " is out of range for "
-              + classes + " classes");
-        }
         futures.add(pool.submit(() -> {
           try {
             Audio audio = AudioFiles.read(item.file());
