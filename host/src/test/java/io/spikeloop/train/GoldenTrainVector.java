@@ -18,6 +18,27 @@ record GoldenTrainVector(String name, SnnConfig config, TrainingMode mode, Optim
                          List<int[][]> spikeIds, double[] loss, double[][][] output,
                          SnnParameters finalParams, SnnParameters grad) {
 
+  /** The batch as samples (channel ids per step), for trainers that take samples. */
+  List<io.spikeloop.data.SpikeSample> samples() {
+    List<io.spikeloop.data.SpikeSample> list = new ArrayList<>();
+    for (int b = 0; b < labels.length; b++) {
+      int[][] perStep = spikeIds.get(b);
+      int[] offsets = new int[perStep.length + 1];
+      List<Integer> ids = new ArrayList<>();
+      for (int t = 0; t < perStep.length; t++) {
+        int[] sorted = perStep[t].clone();
+        java.util.Arrays.sort(sorted);
+        for (int id : sorted) {
+          ids.add(id);
+        }
+        offsets[t + 1] = ids.size();
+      }
+      list.add(new io.spikeloop.data.SpikeSample(labels[b], offsets,
+          ids.stream().mapToInt(Integer::intValue).toArray(), -1));
+    }
+    return list;
+  }
+
   static GoldenTrainVector read(Path file) throws IOException {
     JsonNode root = new ObjectMapper().readTree(file.toFile());
     if (!"spikeloop-train-vector/1".equals(root.path("format").asText())) {

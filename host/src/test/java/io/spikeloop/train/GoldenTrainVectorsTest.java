@@ -53,6 +53,23 @@ class GoldenTrainVectorsTest {
     }));
   }
 
+  @TestFactory
+  Stream<DynamicTest> fastTrainerMatchesEveryVector() throws IOException {
+    return vectorFiles().stream().map(file -> dynamicTest(file.getFileName().toString(), () -> {
+      GoldenTrainVector v = GoldenTrainVector.read(file);
+      FastTrainer trainer = new FastTrainer(v.init(), v.mode(), v.optimizer(), v.labels().length);
+      SnnTrainer.BatchResult result = trainer.train(v.samples());
+      double meanLoss = java.util.Arrays.stream(v.loss()).average().orElseThrow();
+      new Tolerance(0, 1e-4).check("mean loss", new double[] {result.meanLoss()},
+          new double[] {meanLoss});
+      SnnParameters actual = trainer.parameters();
+      for (int i = 0; i < actual.tensors().size(); i++) {
+        new Tolerance(1e-6, 1e-4).check("final " + actual.tensors().get(i).name(),
+            actual.tensors().get(i).values(), v.finalParams().tensors().get(i).values());
+      }
+    }));
+  }
+
   /** {@code |a - e| <= abs + rel * |e|}, with the first offending element in the message. */
   record Tolerance(double abs, double rel) {
     void check(String what, double[] actual, double[] expected) {
