@@ -32,7 +32,7 @@
 #define SL_REF_MAX_NEURONS 2048 /* hidden plus output */
 #endif
 #ifndef SL_REF_MAX_FAN_IN
-#define SL_REF_MAX_FAN_IN 2048
+#define SL_REF_MAX_FAN_IN 1536
 #endif
 #ifndef SL_REF_MAX_OUTPUTS
 #define SL_REF_MAX_OUTPUTS 256
