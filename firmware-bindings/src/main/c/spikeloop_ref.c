@@ -37,14 +37,17 @@
 #ifndef SL_REF_MAX_OUTPUTS
 #define SL_REF_MAX_OUTPUTS 256
 #endif
-#ifndef SL_REF_SYNAPSE_CELLS
-#define SL_REF_SYNAPSE_CELLS (1L << 20) /* 16-bit weight cells: 2 MiB per core */
+#ifndef SL_REF_SYNAPSE_MEMORY_BITS
+#define SL_REF_SYNAPSE_MEMORY_BITS (16L << 20) /* sum over tensors of rows * cols * bits */
 #endif
 #ifndef SL_REF_INSTANCES
 #define SL_REF_INSTANCES 4 /* cores that can be open at once */
 #endif
 #define SL_REF_MAX_WEIGHT_BITS 16
-#define SL_REF_CELL_BITS 16
+/* Weights sit unpacked in 16-bit cells (one add per SOP, no unpacking); enough cells for the
+ * narrowest weights (2 bits) to fill the synapse memory, so the bit budget is the only limit.
+ * Untouched cells cost no RAM on a host OS (zero pages). */
+#define SL_REF_SYNAPSE_CELLS (SL_REF_SYNAPSE_MEMORY_BITS / 2)
 #define SL_REF_ERROR_LEN 256
 #define SL_REF_VERSION "sl1-ref 1.0.0"
 
@@ -234,7 +237,7 @@ int32_t spikeloop_device_info_get(spikeloop_board *board, spikeloop_device_info 
   out->limits.max_weight_bits = SL_REF_MAX_WEIGHT_BITS;
   out->limits.max_membrane_bits = 32;
   out->limits.max_output_bits = 32;
-  out->limits.synapse_memory_bits = (int64_t)SL_REF_SYNAPSE_CELLS * SL_REF_CELL_BITS;
+  out->limits.synapse_memory_bits = SL_REF_SYNAPSE_MEMORY_BITS;
   out->limits.max_outputs = SL_REF_MAX_OUTPUTS;
   return SPIKELOOP_OK;
 }
@@ -285,10 +288,78 @@ static int32_t check_output(spikeloop_board *b, const spikeloop_output_config *c
   return SPIKELOOP_OK;
 }
 
-static int32_t design_rule(spikeloop_board *b, const char *rule, const char *what, long long value,
-                           long long limit) {
-  return fail(b, SPIKELOOP_ERR_DESIGN_RULE, "%s: %s is %lld, the core allows %lld", rule, what,
-              value, limit);
+/* Fails with "DR-NAME: what = value exceeds the core's limit limit" when value > limit. */
+static int32_t at_most(spikeloop_board *b, const char *rule, const char *what, long long value,
+                       long long limit) {
+  if (value > limit) {
+    return fail(b, SPIKELOOP_ERR_DESIGN_RULE, "%s: %s = %lld exceeds the core's limit %lld", rule,
+                what, value, limit);
+  }
+  return SPIKELOOP_OK;
+}
+
+/* The SL-1 design rules, in the order and with the names of Java's DesignRule. */
+static int32_t check_design_rules(spikeloop_board *b, int32_t inputs,
+                                  const spikeloop_layer_config *layers, int32_t n_layers,
+                                  const spikeloop_output_config *output) {
+  int32_t rc;
+  char what[96];
+  long long neurons = output->size;
+  int32_t last = layers[n_layers - 1].size;
+  if ((rc = at_most(b, "DR-INPUTS", "inputs", inputs, SL_REF_MAX_INPUTS)) != SPIKELOOP_OK ||
+      (rc = at_most(b, "DR-LAYERS", "hidden layers", n_layers, SL_REF_MAX_LAYERS)) != SPIKELOOP_OK) {
+    return rc;
+  }
+  for (int l = 0; l < n_layers; l++) {
+    snprintf(what, sizeof what, "layer %d neurons", l);
+    if ((rc = at_most(b, "DR-NEURONS-PER-LAYER", what, layers[l].size,
+                      SL_REF_MAX_NEURONS_PER_LAYER)) != SPIKELOOP_OK) {
+      return rc;
+    }
+    neurons += layers[l].size;
+  }
+  if ((rc = at_most(b, "DR-NEURONS", "hidden + output neurons", neurons, SL_REF_MAX_NEURONS)) !=
+          SPIKELOOP_OK ||
+      (rc = at_most(b, "DR-OUTPUTS", "outputs", output->size, SL_REF_MAX_OUTPUTS)) != SPIKELOOP_OK) {
+    return rc;
+  }
+  for (int l = 0; l < n_layers; l++) {
+    const spikeloop_layer_config *c = &layers[l];
+    if (c->recurrent) {
+      snprintf(what, sizeof what, "layer %d fan-in (%d inputs + %d recurrent)", l, c->inputs,
+               c->size);
+    } else {
+      snprintf(what, sizeof what, "layer %d fan-in (%d inputs)", l, c->inputs);
+    }
+    if ((rc = at_most(b, "DR-FANIN", what, (long long)c->inputs + (c->recurrent ? c->size : 0),
+                      SL_REF_MAX_FAN_IN)) != SPIKELOOP_OK) {
+      return rc;
+    }
+  }
+  if ((rc = at_most(b, "DR-FANIN", "output fan-in", last, SL_REF_MAX_FAN_IN)) != SPIKELOOP_OK) {
+    return rc;
+  }
+  long long bits = (long long)output->size * last * output->w_bits + (long long)output->size * output->o_bits;
+  for (int l = 0; l < n_layers; l++) {
+    const spikeloop_layer_config *c = &layers[l];
+    snprintf(what, sizeof what, "layer %d wBits", l);
+    if ((rc = at_most(b, "DR-WEIGHT-BITS", what, c->w_bits, SL_REF_MAX_WEIGHT_BITS)) != SPIKELOOP_OK) {
+      return rc;
+    }
+    snprintf(what, sizeof what, "layer %d uBits", l);
+    if ((rc = at_most(b, "DR-MEMBRANE-BITS", what, c->u_bits, 32)) != SPIKELOOP_OK) {
+      return rc;
+    }
+    bits += (long long)c->size * c->inputs * c->w_bits;
+    bits += c->recurrent ? (long long)c->size * c->size * c->w_bits : 0;
+    bits += (long long)c->size * c->u_bits; /* the bias */
+  }
+  if ((rc = at_most(b, "DR-WEIGHT-BITS", "output wBits", output->w_bits, SL_REF_MAX_WEIGHT_BITS)) !=
+          SPIKELOOP_OK ||
+      (rc = at_most(b, "DR-OUTPUT-BITS", "oBits", output->o_bits, 32)) != SPIKELOOP_OK) {
+    return rc;
+  }
+  return at_most(b, "DR-SYNAPSE-MEMORY", "weight storage bits", bits, SL_REF_SYNAPSE_MEMORY_BITS);
 }
 
 int32_t spikeloop_configure(spikeloop_board *board, int32_t inputs,
@@ -310,53 +381,15 @@ int32_t spikeloop_configure(spikeloop_board *board, int32_t inputs,
   }
   /* validity of every field first, then the design rules */
   int32_t fed_by = inputs;
-  for (int l = 0; l < n_layers && l < SL_REF_MAX_LAYERS; l++) {
+  for (int l = 0; l < n_layers; l++) {
     if ((rc = check_layer(board, l, &layers[l], fed_by)) != SPIKELOOP_OK) {
       return rc;
     }
     fed_by = layers[l].size;
   }
-  if ((rc = check_output(board, output)) != SPIKELOOP_OK) {
+  if ((rc = check_output(board, output)) != SPIKELOOP_OK ||
+      (rc = check_design_rules(board, inputs, layers, n_layers, output)) != SPIKELOOP_OK) {
     return rc;
-  }
-  if (inputs > SL_REF_MAX_INPUTS) {
-    return design_rule(board, "DR-INPUTS", "inputs", inputs, SL_REF_MAX_INPUTS);
-  }
-  if (n_layers > SL_REF_MAX_LAYERS) {
-    return design_rule(board, "DR-LAYERS", "hidden layers", n_layers, SL_REF_MAX_LAYERS);
-  }
-  long long neurons = output->size;
-  long long cells = (long long)output->size * layers[n_layers - 1].size;
-  char what[96];
-  for (int l = 0; l < n_layers; l++) {
-    const spikeloop_layer_config *c = &layers[l];
-    long long fan_in = (long long)c->inputs + (c->recurrent ? c->size : 0);
-    snprintf(what, sizeof what, "layer %d size", l);
-    if (c->size > SL_REF_MAX_NEURONS_PER_LAYER) {
-      return design_rule(board, "DR-LAYER-SIZE", what, c->size, SL_REF_MAX_NEURONS_PER_LAYER);
-    }
-    snprintf(what, sizeof what, "layer %d fan-in (inputs + recurrent)", l);
-    if (fan_in > SL_REF_MAX_FAN_IN) {
-      return design_rule(board, "DR-FANIN", what, fan_in, SL_REF_MAX_FAN_IN);
-    }
-    snprintf(what, sizeof what, "layer %d w_bits", l);
-    if (c->w_bits > SL_REF_MAX_WEIGHT_BITS) {
-      return design_rule(board, "DR-WBITS", what, c->w_bits, SL_REF_MAX_WEIGHT_BITS);
-    }
-    neurons += c->size;
-    cells += (long long)c->size * fan_in;
-  }
-  if (output->size > SL_REF_MAX_OUTPUTS) {
-    return design_rule(board, "DR-OUTPUTS", "outputs", output->size, SL_REF_MAX_OUTPUTS);
-  }
-  if (neurons > SL_REF_MAX_NEURONS) {
-    return design_rule(board, "DR-NEURONS", "hidden plus output neurons", neurons,
-                       SL_REF_MAX_NEURONS);
-  }
-  if (cells > SL_REF_SYNAPSE_CELLS) {
-    return design_rule(board, "DR-SYNAPSE-MEMORY",
-                       "weight storage in bits (16-bit cells x weights)",
-                       cells * SL_REF_CELL_BITS, (long long)SL_REF_SYNAPSE_CELLS * SL_REF_CELL_BITS);
   }
 
   /* accepted: lay out memory, clear everything */

@@ -112,8 +112,7 @@ public final class NativeBoardDevice implements Device {
     out.w_exp = o.wExp();
     out.o_bits = o.oBits();
     out.kappa = o.kappa();
-    config = null; // a refused configuration leaves the board unconfigured
-    driver.configure(network.inputs(), structs, out);
+    driver.configure(network.inputs(), structs, out); // a refusal leaves the old network loaded
     config = network;
     layerBase = new int[layers.size() + 1];
     for (int l = 0; l < layers.size(); l++) {

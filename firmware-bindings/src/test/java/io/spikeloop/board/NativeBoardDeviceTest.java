@@ -206,20 +206,34 @@ class NativeBoardDeviceTest {
   }
 
   @Test
-  void aNetworkTooBigForTheCoreIsADesignRuleViolation() {
+  void aNetworkTooBigForTheCoreIsADesignRuleViolationAndKeepsTheLoadedOne() {
+    board.configure(NET);
+    loadRandomWeights(board, 19);
+    List<SpikeFrame> frames = randomFrames(20, 0.2, 9);
+    List<StepResult> expected = board.run(frames, ReadoutLevel.FULL);
+    board.reset();
     NetworkConfig wide = new NetworkConfig(1000, List.of(
         new LayerConfig(1000, true, 8, 0, 16, 100, 4096, 1000)), new OutputConfig(4, 8, 0, 16, 0));
     var e = assertThrows(DesignRuleViolation.class, () -> board.configure(wide));
     assertEquals("DR-FANIN", e.rule());
-    assertEquals("design rule DR-FANIN: layer 0 fan-in (inputs + recurrent) is 2000, the core"
-        + " allows 1536 (board:ref, spikeloop_configure)", e.getMessage());
+    assertEquals("design rule DR-FANIN: layer 0 fan-in (1000 inputs + 1000 recurrent) = 2000"
+        + " exceeds the core's limit 1536 (board:ref, spikeloop_configure)", e.getMessage());
     NetworkConfig tooMany = new NetworkConfig(1025, List.of(
         new LayerConfig(10, false, 8, 0, 16, 100, 4096, 1025)), new OutputConfig(4, 8, 0, 16, 0));
     var inputs = assertThrows(DesignRuleViolation.class, () -> board.configure(tooMany));
     assertEquals("DR-INPUTS", inputs.rule());
-    assertTrue(inputs.getMessage().contains("inputs is 1025, the core allows 1024"),
+    assertTrue(inputs.getMessage().contains("inputs = 1025 exceeds the core's limit 1024"),
         inputs.getMessage());
-    assertThrows(IllegalStateException.class, board::config, "refused config leaves none");
+    NetworkConfig big = new NetworkConfig(1024, List.of(
+        new LayerConfig(1024, false, 16, 0, 32, 100, 4096, 1024)), new OutputConfig(4, 16, 0, 32, 0));
+    var memory = assertThrows(DesignRuleViolation.class, () -> board.configure(big));
+    assertEquals("design rule DR-SYNAPSE-MEMORY: weight storage bits = 16875648 exceeds the core's"
+        + " limit 16777216 (board:ref, spikeloop_configure)", memory.getMessage());
+    assertEquals(NET, board.config(), "a refused configure keeps the loaded network");
+    List<StepResult> again = board.run(frames, ReadoutLevel.FULL);
+    for (int t = 0; t < frames.size(); t++) {
+      assertTrue(Arrays.deepEquals(expected.get(t).membranes(), again.get(t).membranes()));
+    }
   }
 
   @Test
