@@ -244,6 +244,26 @@ int32_t spikeloop_device_info_get(spikeloop_board *board, spikeloop_device_info 
 
 /* ---------------------------------------------------------------- configure ---- */
 
+/* Clears the dynamic state. Internal calls use this, never an exported function: a host may
+ * load two copies of the library, and an exported call could bind to the other copy. */
+static void clear_state(spikeloop_board *b) {
+  b->step = 0;
+  memset(b->u, 0, sizeof b->u);
+  memset(b->z, 0, sizeof b->z);
+  memset(b->spike_count, 0, sizeof b->spike_count);
+  memset(b->o, 0, sizeof b->o);
+}
+
+int32_t spikeloop_reset(spikeloop_board *board) {
+  int32_t rc = check_board(board, 1);
+  if (rc != SPIKELOOP_OK) {
+    return rc;
+  }
+  clear_state(board);
+  return SPIKELOOP_OK;
+}
+
+
 static int32_t check_range(spikeloop_board *b, const char *what, int l, int32_t v, int32_t lo,
                            int32_t hi) {
   if (v < lo || v > hi) {
@@ -416,7 +436,8 @@ int32_t spikeloop_configure(spikeloop_board *board, int32_t inputs,
   memset(board->out_bias, 0, sizeof board->out_bias);
   memset(&board->telemetry, 0, sizeof board->telemetry);
   board->configured = 1;
-  return spikeloop_reset(board);
+  clear_state(board);
+  return SPIKELOOP_OK;
 }
 
 /* ---------------------------------------------------------------- weights ---- */
@@ -717,19 +738,6 @@ int32_t spikeloop_run(spikeloop_board *board, int32_t n_steps, const int32_t *ax
 }
 
 /* ---------------------------------------------------------------- state ---- */
-
-int32_t spikeloop_reset(spikeloop_board *board) {
-  int32_t rc = check_board(board, 1);
-  if (rc != SPIKELOOP_OK) {
-    return rc;
-  }
-  board->step = 0;
-  memset(board->u, 0, sizeof board->u);
-  memset(board->z, 0, sizeof board->z);
-  memset(board->spike_count, 0, sizeof board->spike_count);
-  memset(board->o, 0, sizeof board->o);
-  return SPIKELOOP_OK;
-}
 
 int32_t spikeloop_read_state(spikeloop_board *board, int64_t *step, int32_t *membranes,
                              uint8_t *last_spikes, int32_t *outputs,

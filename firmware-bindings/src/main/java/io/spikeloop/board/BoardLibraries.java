@@ -1,13 +1,18 @@
 package io.spikeloop.board;
 
+import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
+import com.sun.jna.Platform;
 import io.spikeloop.device.DeviceUnavailableException;
 import java.io.File;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -22,6 +27,7 @@ final class BoardLibraries {
   static final String PATH_PROPERTY = "spikeloop.board.path";
   static final String PATH_ENV = "SPIKELOOP_BOARD_PATH";
   private static final Pattern BOARD_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+  private static final Map<String, SpikeloopDriver> LOADED = new ConcurrentHashMap<>();
 
   private BoardLibraries() {}
 
@@ -34,8 +40,16 @@ final class BoardLibraries {
     return "spikeloop_" + board;
   }
 
-  /** Loads and ABI-checks the library of {@code board}, naming where it looked on failure. */
+  /**
+   * The ABI-checked library of {@code board}, loaded once per process: a second copy of a
+   * library extracted from a jar would have its own firmware state.
+   */
   static SpikeloopDriver load(String board) {
+    return LOADED.computeIfAbsent(board, BoardLibraries::loadLibrary);
+  }
+
+  /** Finds, loads and ABI-checks a library, naming where it looked on failure. */
+  private static SpikeloopDriver loadLibrary(String board) {
     String device = "board:" + board;
     String jnaName = libraryName(board);
     String fileName = System.mapLibraryName(jnaName);
@@ -48,19 +62,19 @@ final class BoardLibraries {
         found = candidate.toAbsolutePath().toString();
       }
     }
-    NativeLibrary library;
+    SpikeloopDriver lib;
     try {
-      library = NativeLibrary.getInstance(found != null ? found : jnaName);
+      lib = Native.load(found != null ? found : jnaName, SpikeloopDriver.class);
     } catch (UnsatisfiedLinkError e) {
       throw new DeviceUnavailableException(device + ": no driver library " + fileName
           + (found != null ? " could be loaded from " + found
               : " in " + PATH_PROPERTY + "/" + PATH_ENV + " " + searched
                   + " or JNA's default locations (jna.library.path, system library path, class path "
-                  + "under " + com.sun.jna.Platform.RESOURCE_PREFIX + "/)")
+                  + "under " + Platform.RESOURCE_PREFIX + "/)")
           + ": " + firstLine(e.getMessage()), e);
     }
+    NativeLibrary library = ((Library.Handler) Proxy.getInvocationHandler(lib)).getNativeLibrary();
     String file = library.getFile() == null ? library.getName() : library.getFile().getPath();
-    SpikeloopDriver lib = Native.load(found != null ? found : jnaName, SpikeloopDriver.class);
     int version;
     try {
       version = lib.spikeloop_driver_abi_version();
