@@ -53,7 +53,8 @@ public final class DeviceServer implements AutoCloseable {
     this.ownsDevice = ownsDevice;
     this.info = device.info();
     this.options = options;
-    this.metrics = new WireMetrics(options.registry(), "server");
+    this.metrics = new WireMetrics(options.registry(), "server",
+        "server#" + Integer.toHexString(System.identityHashCode(this)));
     this.group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     try {
       ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
@@ -75,6 +76,7 @@ public final class DeviceServer implements AutoCloseable {
           .syncUninterruptibly().channel();
     } catch (RuntimeException e) {
       group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+      metrics.close();
       throw new IllegalArgumentException("cannot listen on " + options.bind().getHostAddress() + ":"
           + options.port() + ": " + e.getMessage(), e);
     }
@@ -131,6 +133,7 @@ public final class DeviceServer implements AutoCloseable {
     if (ownsDevice) {
       device.close();
     }
+    metrics.close();
     LOG.log(System.Logger.Level.INFO, "device server on {0} closed", serverChannel.localAddress());
     closed.countDown();
   }

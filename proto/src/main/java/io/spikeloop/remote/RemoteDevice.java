@@ -81,7 +81,8 @@ public final class RemoteDevice implements Device {
   private RemoteDevice(RemoteOptions options) {
     this.options = options;
     this.name = options.name();
-    this.metrics = new WireMetrics(options.registry(), "client");
+    this.metrics = new WireMetrics(options.registry(), "client",
+        name + "#" + Integer.toHexString(System.identityHashCode(this)));
     this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   }
 
@@ -463,6 +464,7 @@ public final class RemoteDevice implements Device {
   }
 
   private void shutdownGroup() {
+    metrics.close();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
   }
 }

@@ -29,8 +29,15 @@ public final class WireMetrics {
   private final Timer stepLatency;
   private final Timer otherLatency;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final MeterRegistry registry;
+  private final Gauge inFlightGauge;
 
-  public WireMetrics(MeterRegistry registry, String side) {
+  /**
+   * @param instance tells apart several ends of the same side in one registry (the in-flight
+   *                 gauge is per end and removed by {@link #close()})
+   */
+  public WireMetrics(MeterRegistry registry, String side, String instance) {
+    this.registry = registry;
     Tags tags = Tags.of("side", side);
     framesIn = Counter.builder("spikeloop.remote.frames.in").tags(tags).register(registry);
     framesOut = Counter.builder("spikeloop.remote.frames.out").tags(tags).register(registry);
@@ -50,8 +57,19 @@ public final class WireMetrics {
         .publishPercentiles(0.5, 0.99).register(registry);
     otherLatency = Timer.builder("spikeloop.remote.latency").tags(tags).tag("request", "other")
         .register(registry);
-    Gauge.builder("spikeloop.remote.in.flight", inFlight, AtomicInteger::get).tags(tags)
+    inFlightGauge = Gauge.builder("spikeloop.remote.in.flight", inFlight, AtomicInteger::get)
+        .tags(tags).tag("instance", instance)
         .description("requests sent and not yet answered").register(registry);
+  }
+
+  /** For tests and tools that need no instance tag. */
+  public WireMetrics(MeterRegistry registry, String side) {
+    this(registry, side, side);
+  }
+
+  /** Removes this end's in-flight gauge (the counters stay: they add up over all ends). */
+  public void close() {
+    registry.remove(inFlightGauge);
   }
 
   void frameIn(int bytes) {
