@@ -100,7 +100,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    lose("connection failed: " + cause.getMessage());
+    // Only the type: a decoder's message may quote the bytes on the wire.
+    lose("connection failed: " + cause.getClass().getSimpleName()
+        + (cause.getCause() != null ? " (" + cause.getCause().getClass().getSimpleName() + ")" : ""));
     ctx.close();
   }
 

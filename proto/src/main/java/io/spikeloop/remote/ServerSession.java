@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceInfo;
@@ -99,11 +100,24 @@ final class ServerSession extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (!(cause instanceof IOException)) {
-      LOG.log(System.Logger.Level.WARNING, "closing connection from " + ctx.channel().remoteAddress()
-          + ": " + cause, cause);
+    if (cause instanceof DecoderException) {
+      // E.g. plain bytes sent to a TLS server. The message may quote the peer's bytes (a token,
+      // perhaps), so only the exception's type is logged.
+      metrics.fault(FrameFault.Kind.MALFORMED);
+      LOG.log(System.Logger.Level.INFO, "closing connection from {0}: undecodable input ({1})",
+          ctx.channel().remoteAddress(), rootType(cause));
+    } else if (!(cause instanceof IOException)) {
+      LOG.log(System.Logger.Level.WARNING, "closing connection from {0}: {1}",
+          ctx.channel().remoteAddress(), rootType(cause));
     }
     ctx.close();
+  }
+
+  private static String rootType(Throwable t) {
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getClass().getSimpleName();
   }
 
   /** Called on the channel's event loop when the server shuts down. */
