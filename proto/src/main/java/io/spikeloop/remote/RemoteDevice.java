@@ -60,9 +60,6 @@ import java.util.concurrent.TimeoutException;
  * reset, and the host restores it with {@link #restore} if it kept a snapshot.
  */
 public final class RemoteDevice implements Device {
-  /** Spin this long for a reply before parking: loopback replies often arrive sooner. */
-  private static final long SPIN_NANOS = 20_000;
-
   private final RemoteOptions options;
   private final String name;
   private final WireMetrics metrics;
@@ -304,10 +301,6 @@ public final class RemoteDevice implements Device {
                          boolean step) {
     Response r;
     try {
-      long spinUntil = sentNanos + SPIN_NANOS;
-      while (!f.isDone() && System.nanoTime() < spinUntil) {
-        Thread.onSpinWait();
-      }
       long left = sentNanos + options.requestTimeout().toNanos() - System.nanoTime();
       r = f.get(Math.max(0, left), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
