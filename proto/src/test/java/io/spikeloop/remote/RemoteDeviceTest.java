@@ -236,7 +236,8 @@ class RemoteDeviceTest {
     // loopback); connecting earlier would be refused as BUSY.
     long deadline = System.nanoTime() + 2_000_000_000L;
     while (System.nanoTime() < deadline) {
-      try (RemoteDevice probe = client(server.port())) {
+      try {
+        client(server.port()).close();
         return;
       } catch (DeviceUnavailableException busy) {
         Thread.onSpinWait();
