@@ -48,10 +48,10 @@ public record RemoteOptions(String host, int port, SharedToken token, SslContext
     }
   }
 
-  /** Plain TCP, no token, 5 s connect, 10 s per request, a window of 256 steps in frames of 16. */
+  /** Plain TCP, no token, 5 s connect, 10 s per request, a window of 1024 steps in frames of 64. */
   public static RemoteOptions of(String host, int port) {
     return new RemoteOptions(host, port, null, null, Duration.ofSeconds(5), Duration.ofSeconds(10),
-        256, 16, ServerOptions.DEFAULT_MAX_FRAME_BYTES, Metrics.globalRegistry);
+        1024, 64, ServerOptions.DEFAULT_MAX_FRAME_BYTES, Metrics.globalRegistry);
   }
 
   public RemoteOptions withToken(SharedToken t) {
