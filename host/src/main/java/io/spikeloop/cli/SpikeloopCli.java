@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
     subcommands = {
         CommandLine.HelpCommand.class,
         EvalCommand.class,
+        ServeCommand.class,
     })
 public final class SpikeloopCli implements Runnable {
 
