@@ -2,7 +2,9 @@ package io.spikeloop.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.spikeloop.data.DatasetOptions;
 import io.spikeloop.data.DatasetSplit;
+import io.spikeloop.data.Datasets;
 import io.spikeloop.data.SpikeDataset;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.data.shd.ShdDataset;
@@ -52,7 +54,8 @@ public final class DataInfoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    DatasetSplit split = DatasetOpener.open(withSplitRule(dataset), dtMillis, steps, seed);
+    DatasetSplit split = Datasets.open(withSplitRule(dataset),
+        new DatasetOptions(dtMillis, steps, seed));
     ObjectNode result = new ObjectMapper().createObjectNode();
     result.put("dataset", dataset);
     PrintWriter out = spec.commandLine().getOut();

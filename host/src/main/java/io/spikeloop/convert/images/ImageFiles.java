@@ -22,10 +22,10 @@ public final class ImageFiles {
   private ImageFiles() {
   }
 
-  /** Whether the file looks like an idx images file by name. */
+  /** Whether the file looks like an idx file by name (idx1/idx3, MNIST's naming). */
   public static boolean isIdx(Path file) {
     String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
-    return n.contains("idx3") || n.contains("-images");
+    return n.contains("idx") || n.contains("-images") || n.contains("-labels");
   }
 
   /** The labels file next to an idx images file ({@code images-idx3} -> {@code labels-idx1}). */

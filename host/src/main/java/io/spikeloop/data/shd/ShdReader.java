@@ -17,19 +17,25 @@ import java.nio.file.Path;
 public final class ShdReader {
   /** SHD's channel count; files with higher units are rejected unless a larger count is given. */
   public static final int SHD_CHANNELS = 700;
+  /** Root attribute with the channel count (spikeloop's files; SHD's own have none). */
+  public static final String CHANNELS_ATTRIBUTE = "channels";
   /** uint16 speaker value spikeloop writes for an unknown speaker. */
   static final int UNKNOWN_SPEAKER_U16 = 0xffff;
 
   private ShdReader() {
   }
 
-  /** Reads with SHD's 700 channels and as many classes as the labels need. */
+  /**
+   * Reads with the file's {@code channels} attribute (SHD's 700 when absent) and as many classes
+   * as the labels need.
+   */
   public static ShdRecordings read(Path file) throws IOException {
-    return read(file, SHD_CHANNELS, 0);
+    return read(file, 0, 0);
   }
 
   /**
-   * @param channels number of input channels (units must lie below it)
+   * @param channels number of input channels (units must lie below it), or 0 for the file's
+   *                 {@code channels} attribute (700 without one)
    * @param classes  number of classes, or 0 to take {@code max(label) + 1}
    */
   public static ShdRecordings read(Path file, int channels, int classes) throws IOException {
@@ -40,6 +46,9 @@ public final class ShdReader {
       throw new ShdFormatException(file, "not an HDF5 file (no HDF5 signature)");
     }
     try (HdfFile hdf = new HdfFile(file)) {
+      if (channels <= 0) {
+        channels = channelsAttribute(hdf, file);
+      }
       Object[] timeRows = rows(file, dataset(hdf, file, "spikes/times"), "spikes/times");
       Object[] unitRows = rows(file, dataset(hdf, file, "spikes/units"), "spikes/units");
       int n = timeRows.length;
@@ -84,6 +93,22 @@ public final class ShdReader {
       throw new ShdFormatException(file, "unreadable HDF5 (" + e.getMessage()
           + "); truncated or damaged?", e);
     }
+  }
+
+  private static int channelsAttribute(HdfFile hdf, Path file) throws ShdFormatException {
+    io.jhdf.api.Attribute a = hdf.getAttribute(CHANNELS_ATTRIBUTE);
+    if (a == null) {
+      return SHD_CHANNELS;
+    }
+    Object v = a.getData();
+    if (v.getClass().isArray()) {
+      v = Array.get(v, 0);
+    }
+    int channels = ((Number) v).intValue();
+    if (channels < 1 || channels > Short.MAX_VALUE + 1) {
+      throw new ShdFormatException(file, "attribute channels = " + channels + " outside 1..32768");
+    }
+    return channels;
   }
 
   static boolean isHdf5(Path file) throws IOException {

@@ -1,5 +1,8 @@
 package io.spikeloop.data.shd;
 
+import static org.bytedeco.hdf5.global.hdf5.H5Aclose;
+import static org.bytedeco.hdf5.global.hdf5.H5Acreate2;
+import static org.bytedeco.hdf5.global.hdf5.H5Awrite;
 import static org.bytedeco.hdf5.global.hdf5.H5Dclose;
 import static org.bytedeco.hdf5.global.hdf5.H5Dcreate2;
 import static org.bytedeco.hdf5.global.hdf5.H5Dwrite;
@@ -11,7 +14,11 @@ import static org.bytedeco.hdf5.global.hdf5.H5Gcreate2;
 import static org.bytedeco.hdf5.global.hdf5.H5P_DEFAULT;
 import static org.bytedeco.hdf5.global.hdf5.H5S_ALL;
 import static org.bytedeco.hdf5.global.hdf5.H5Sclose;
+import static org.bytedeco.hdf5.global.hdf5.H5S_SCALAR;
+import static org.bytedeco.hdf5.global.hdf5.H5Screate;
 import static org.bytedeco.hdf5.global.hdf5.H5Screate_simple;
+import static org.bytedeco.hdf5.global.hdf5.H5T_NATIVE_INT32_g;
+import static org.bytedeco.hdf5.global.hdf5.H5T_STD_I32LE_g;
 import static org.bytedeco.hdf5.global.hdf5.H5T_IEEE_F32LE_g;
 import static org.bytedeco.hdf5.global.hdf5.H5T_NATIVE_FLOAT_g;
 import static org.bytedeco.hdf5.global.hdf5.H5T_NATIVE_INT16_g;
@@ -37,8 +44,9 @@ import org.bytedeco.javacpp.ShortPointer;
  * Writes {@link ShdRecordings} in SHD's HDF5 layout with the HDF5 C library (JavaCPP's
  * Maven-delivered build; jhdf 0.10 cannot write variable-length data):
  * {@code spikes/times} (vlen float32, seconds), {@code spikes/units} (vlen uint16),
- * {@code labels} (uint16), {@code extra/speaker} (uint16) and {@code extra/trial} (int16, -1 =
- * unknown; spikeloop's addition). The file is written beside the target and renamed into place,
+ * {@code labels} (uint16), {@code extra/speaker} (uint16, 65535 = unknown) and spikeloop's
+ * additions {@code extra/trial} (int16, -1 = unknown) and the root attribute {@code channels}
+ * (int32; readers assume SHD's 700 without it). The file is written beside the target and renamed into place,
  * so an existing file is only replaced by a complete one.
  */
 public final class ShdWriter {
@@ -64,6 +72,7 @@ public final class ShdWriter {
     long fileId = check(H5Fcreate(file.toString(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
         file, "create the file");
     try {
+      writeChannelsAttribute(fileId, data.channels(), file);
       long spikes = check(H5Gcreate2(fileId, "spikes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
           file, "create group spikes");
       try {
@@ -86,6 +95,23 @@ public final class ShdWriter {
       }
     } finally {
       check(H5Fclose(fileId), file, "close the file");
+    }
+  }
+
+  private static void writeChannelsAttribute(long fileId, int channels, Path file)
+      throws IOException {
+    long space = check(H5Screate(H5S_SCALAR), file, "create scalar dataspace");
+    try (org.bytedeco.javacpp.IntPointer value = new org.bytedeco.javacpp.IntPointer(1)) {
+      value.put(0, channels);
+      long attribute = check(H5Acreate2(fileId, ShdReader.CHANNELS_ATTRIBUTE, H5T_STD_I32LE_g(),
+          space, H5P_DEFAULT, H5P_DEFAULT), file, "create attribute channels");
+      try {
+        check(H5Awrite(attribute, H5T_NATIVE_INT32_g(), value), file, "write attribute channels");
+      } finally {
+        H5Aclose(attribute);
+      }
+    } finally {
+      H5Sclose(space);
     }
   }
 
@@ -166,7 +192,8 @@ public final class ShdWriter {
   private static short[] toShorts(int[] values) {
     short[] s = new short[values.length];
     for (int i = 0; i < values.length; i++) {
-      s[i] = (short) values[i]; // labels/speakers 0..65535 as uint16, trial -1 as int16
+      // labels/speakers as uint16 (speaker -1 -> 65535 = unknown), trial -1 as int16
+      s[i] = (short) values[i];
     }
     return s;
   }
