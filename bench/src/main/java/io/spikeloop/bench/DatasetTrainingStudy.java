@@ -24,6 +24,7 @@ import java.util.Random;
  * java -cp bench/target/spikeloop-bench.jar:bench/target/lib/* io.spikeloop.bench.DatasetTrainingStudy \
  *     DATASET HIDDEN recurrent|ff EPOCHS [BATCH [LR [TAU_MEM_MS [TAU_OUT_MS [SEED]]]]]
  * </pre>
+ * {@code -Dinit-gain=G} scales the initial input weights.
  * The time step is the dataset's bin width ({@code --dt}: pass it as system property
  * {@code -Ddt=MS}, default 10 ms for SHD, 3 ms for N-MNIST) and sets alpha and kappa.
  */
@@ -54,11 +55,20 @@ public final class DatasetTrainingStudy {
     SnnConfig config = SnnConfig.of(train.channels(), List.of(hidden), recurrent, train.classes(),
         dtMs, tauMem, tauOut);
     System.out.printf("%s: %d train / %d test samples, %d-%d-%d %s, %d steps of %.1f ms, tBPTT1, "
-            + "Adam lr %.0e, batch %d, tau_mem %.0f ms, tau_out %.0f ms, seed %d%n", dataset,
+            + "Adam lr %.0e, batch %d, tau_mem %.0f ms, tau_out %.0f ms, seed %d, init gain %s%n",
+        dataset,
         train.size(), test.size(), train.channels(), hidden, train.classes(),
         recurrent ? "recurrent" : "feed-forward", train.steps(), dtMs, lr, batch, tauMem, tauOut,
-        seed);
-    SnnTrainer trainer = new FastTrainer(SnnParameters.initialise(config, seed),
+        seed, System.getProperty("init-gain", "1"));
+    SnnParameters init = SnnParameters.initialise(config, seed);
+    // -Dinit-gain=G scales the initial input weights (torch's U(+-1/sqrt(fan-in)) leaves a
+    // 700-input layer fed by ~5% dense binary inputs far below threshold, hence silent).
+    double gain = Double.parseDouble(System.getProperty("init-gain", "1"));
+    double[] wIn = init.wIn(0);
+    for (int i = 0; i < wIn.length; i++) {
+      wIn[i] *= gain;
+    }
+    SnnTrainer trainer = new FastTrainer(init,
         TrainingMode.TBPTT1, new OptimizerSpec.Adam(lr, 0.9, 0.999, 1e-8), batch);
     List<SpikeSample> testSamples = all(test);
     Random order = new Random(seed);
@@ -86,9 +96,9 @@ public final class DatasetTrainingStudy {
       }
       double[] accuracy = accuracy(trainer, testSamples, batch);
       System.out.printf("epoch %d: train loss %.4f, train acc (during training) %.4f, "
-              + "test acc sum %.4f, last %.4f (%.1f s)%n", epoch, loss / batches,
-          correct / (double) train.size(), accuracy[0], accuracy[1],
-          (System.nanoTime() - start) / 1e9);
+              + "test acc sum %.4f, last %.4f, hidden spikes per neuron and step %.3f (%.1f s)%n",
+          epoch, loss / batches, correct / (double) train.size(), accuracy[0], accuracy[1],
+          accuracy[2] / ((double) hidden * test.steps()), (System.nanoTime() - start) / 1e9);
     }
   }
 
@@ -100,19 +110,22 @@ public final class DatasetTrainingStudy {
     return out;
   }
 
-  /** Test accuracy by summed and by last-step output. */
+  /** Test accuracy by summed and by last-step output, and mean hidden spikes per sample. */
   private static double[] accuracy(SnnTrainer trainer, List<SpikeSample> samples, int batch) {
     int sum = 0;
     int last = 0;
+    long spikes = 0;
     for (int from = 0; from < samples.size(); from += batch) {
       List<SpikeSample> b = samples.subList(from, Math.min(from + batch, samples.size()));
       SnnTrainer.Inference inf = trainer.infer(b);
       for (int i = 0; i < b.size(); i++) {
+        spikes += inf.spikes()[i];
         sum += argmax(inf.summedOutput()[i]) == b.get(i).label() ? 1 : 0;
         last += argmax(inf.lastOutput()[i]) == b.get(i).label() ? 1 : 0;
       }
     }
-    return new double[] {sum / (double) samples.size(), last / (double) samples.size()};
+    return new double[] {sum / (double) samples.size(), last / (double) samples.size(),
+        spikes / (double) samples.size()};
   }
 
   private static int argmax(double[] v) {
