@@ -349,8 +349,14 @@ public final class RemoteDevice implements Device {
 
   private void ensureConnected() {
     if (channel == null || !channel.isActive() || handler.lostReason() != null) {
+      String lost = handler == null ? null : handler.lostReason();
       dropConnection();
-      connectNow();
+      try {
+        connectNow();
+      } catch (DeviceUnavailableException e) {
+        throw lost == null ? e : new DeviceUnavailableException(e.getMessage()
+            + " (the previous connection ended: " + lost + ")", e);
+      }
     }
   }
 

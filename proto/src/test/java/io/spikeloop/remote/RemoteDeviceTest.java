@@ -194,8 +194,8 @@ class RemoteDeviceTest {
     RemoteDevice remote = client(server.port());
     server.close();
     var e = assertThrows(DeviceUnavailableException.class, remote::telemetry);
-    assertTrue(e.getMessage().contains("shutting down") || e.getMessage().contains("closed")
-        || e.getMessage().contains("cannot reach"), e.getMessage());
+    assertTrue(e.getMessage().contains("cannot reach device server")
+        && e.getMessage().contains("the device server is shutting down"), e.getMessage());
     remote.close();
     assertThrows(IllegalStateException.class, remote::telemetry);
     server = null;
