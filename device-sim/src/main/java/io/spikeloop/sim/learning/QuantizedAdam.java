@@ -95,9 +95,14 @@ public final class QuantizedAdam {
         maxG = Math.max(maxG, Math.abs(grad[i]));
       }
       // Wide frames: m at exponent em with |m| < 2^30, v at even exponent ev with v < 2^40.
-      int em = Math.max(sm + bitLength(maxDm), gradExp + bitLength(maxG)) - 30;
-      int ev = Math.max(2 * sr + bitLength(maxDr * maxDr), 2 * gradExp + bitLength(maxG * maxG))
-          - 40;
+      // Frames follow the nonzero terms only (a block without gradient decays freely).
+      int em = 0;
+      if (maxDm != 0 || maxG != 0) {
+        em = Math.max(maxDm == 0 ? Integer.MIN_VALUE : sm + bitLength(maxDm),
+            maxG == 0 ? Integer.MIN_VALUE : gradExp + bitLength(maxG)) - 30;
+      }
+      int ev = Math.max(2 * sr + bitLength(maxDr * maxDr),
+          maxG == 0 ? Integer.MIN_VALUE : 2 * gradExp + bitLength(maxG * maxG)) - 40;
       if ((ev & 1) != 0) {
         ev++;
       }

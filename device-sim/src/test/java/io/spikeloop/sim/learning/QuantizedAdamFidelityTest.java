@@ -8,8 +8,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** Quantized Adam against float64 Adam (PyTorch rules) on random gradient streams. */
 class QuantizedAdamFidelityTest {
-  static final int N = 2048;
-  static final int STEPS = 300;
+  static final int N = 1024;
+  static final int STEPS = 200;
 
   /** Gradient streams the tests draw from. */
   enum Stream {
@@ -99,14 +99,42 @@ class QuantizedAdamFidelityTest {
     return Math.sqrt(s);
   }
 
+  /** Lower bounds on cosines, and a band on the norm ratio, per stream and state width. */
+  record Bounds(double meanCosine, double totalCosine, double normLow, double normHigh) {}
+
+  static Bounds bounds(Stream stream, int bits) {
+    if (bits == 8) {
+      // Drifting gradients shrink 100x, so late float steps are a few master LSBs and the
+      // weight's stochastic rounding dominates the per-step cosine; the total stays close.
+      return stream == Stream.DRIFTING ? new Bounds(0.92, 0.99, 0.9, 1.12)
+          : new Bounds(0.98, 0.99, 0.95, 1.05);
+    }
+    // 4 bits: sixteen levels per block; mixed element scales within a block cost the most.
+    return stream == Stream.MIXED_SCALES ? new Bounds(0.45, 0.7, 0.8, 1.7)
+        : new Bounds(0.7, 0.75, 0.8, 1.6);
+  }
+
   @ParameterizedTest
   @EnumSource(Stream.class)
-  void explore(Stream stream) {
-    for (int bits : new int[] {4}) {
-      QuantizedAdamConfig c = QuantizedAdamConfig.defaults(32.0).withStateBits(bits);
-      Fidelity f = run(c, stream, 7);
-      System.out.println(stream + " bits=" + bits + " " + f);
-    }
-    assertTrue(true);
+  void quantizedUpdateFollowsFloatAdam(Stream stream) {
+    Fidelity f8 = run(QuantizedAdamConfig.defaults(32.0), stream, 7);
+    Fidelity f4 = run(QuantizedAdamConfig.defaults(32.0).withStateBits(4), stream, 7);
+    System.out.printf(java.util.Locale.ROOT,
+        "fidelity %-12s 8-bit cos %.4f (total %.4f) norm %.3f (total %.3f) | "
+            + "4-bit cos %.4f (total %.4f) norm %.3f (total %.3f)%n",
+        stream, f8.meanCosine(), f8.totalCosine(), f8.meanNormRatio(), f8.totalNormRatio(),
+        f4.meanCosine(), f4.totalCosine(), f4.meanNormRatio(), f4.totalNormRatio());
+    check(stream + " 8-bit", f8, bounds(stream, 8));
+    check(stream + " 4-bit", f4, bounds(stream, 4));
+    assertTrue(f4.meanCosine() < f8.meanCosine(), "4-bit state should be worse than 8-bit");
+  }
+
+  private static void check(String what, Fidelity f, Bounds b) {
+    assertTrue(f.meanCosine() >= b.meanCosine(), what + " mean cosine " + f.meanCosine());
+    assertTrue(f.totalCosine() >= b.totalCosine(), what + " total cosine " + f.totalCosine());
+    assertTrue(f.meanNormRatio() >= b.normLow() && f.meanNormRatio() <= b.normHigh(),
+        what + " norm ratio " + f.meanNormRatio());
+    assertTrue(f.totalNormRatio() >= b.normLow() && f.totalNormRatio() <= b.normHigh(),
+        what + " total norm ratio " + f.totalNormRatio());
   }
 }
