@@ -1,0 +1,34 @@
+package io.spikeloop.data;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Opens a dataset by its command-line name: {@code synthetic} (the embedded default, see {@link
+ * SyntheticDataset}) or {@code nmnist:PATH} (see {@link NmnistDataset}). Other formats add a
+ * prefix here the same way.
+ */
+public final class Datasets {
+  private Datasets() {}
+
+  /** The train and test split named by {@code spec}; bad names and files fail naming them. */
+  public static DatasetSplit open(String spec, DatasetOptions options) throws IOException {
+    if (spec == null || spec.isBlank()) {
+      throw new IllegalArgumentException("no dataset given (use synthetic or nmnist:PATH)");
+    }
+    if (spec.equals("synthetic")) {
+      return SyntheticDataset.split(options);
+    }
+    int colon = spec.indexOf(':');
+    String kind = colon < 0 ? spec : spec.substring(0, colon);
+    String path = colon < 0 ? "" : spec.substring(colon + 1);
+    if (kind.equals("nmnist")) {
+      if (path.isEmpty()) {
+        throw new IllegalArgumentException("nmnist needs a folder: nmnist:PATH");
+      }
+      return NmnistDataset.open(Path.of(path), options);
+    }
+    throw new IllegalArgumentException("unknown dataset '" + spec
+        + "' (use synthetic or nmnist:PATH)");
+  }
+}

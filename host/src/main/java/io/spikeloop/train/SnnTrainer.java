@@ -1,0 +1,32 @@
+package io.spikeloop.train;
+
+import io.spikeloop.data.SpikeSample;
+import io.spikeloop.model.SnnParameters;
+import java.util.List;
+
+/** A trainer of one network: trains on batches, runs inference, hands out its parameters. */
+public interface SnnTrainer {
+
+  /**
+   * Trains on one batch (samples of equal length) in the trainer's mode, updating the weights
+   * during the sequence as the mode says; returns the mean loss and, per sample, the class
+   * predicted from the output at the last step as it was computed during training.
+   */
+  BatchResult train(List<SpikeSample> batch);
+
+  /** Forward pass only, under the current weights. */
+  Inference infer(List<SpikeSample> batch);
+
+  /** A float64 snapshot of the current parameters. */
+  SnnParameters parameters();
+
+  /** Mean per-step loss of a batch and the end-of-sequence prediction of each sample. */
+  record BatchResult(double meanLoss, int[] predictions) {}
+
+  /**
+   * What inference produced per sample: the output at the last step and summed over steps
+   * ({@code [b][k]}), hidden spikes emitted and synaptic operations (SOPs, as the core counts
+   * them: one per presynaptic spike and postsynaptic neuron).
+   */
+  record Inference(double[][] lastOutput, double[][] summedOutput, long[] spikes, long[] sops) {}
+}

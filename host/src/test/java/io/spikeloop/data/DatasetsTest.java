@@ -1,0 +1,100 @@
+package io.spikeloop.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DatasetsTest {
+  @TempDir
+  Path dir;
+
+  private static Path nmnistSmall() {
+    Path p = Path.of(System.getProperty("spikeloop.data", "../../shared/data"), "nmnist-small");
+    assumeTrue(Files.isDirectory(p), "real N-MNIST data not found at " + p + "; skipping");
+    return p;
+  }
+
+  @Test
+  void syntheticIsSeededBalancedAndAboutThreePercentDense() throws IOException {
+    DatasetSplit a = Datasets.open("synthetic", DatasetOptions.defaults(7));
+    DatasetSplit b = Datasets.open("synthetic", DatasetOptions.defaults(7));
+    assertEquals(700, a.train().channels());
+    assertEquals(20, a.train().classes());
+    assertEquals(SyntheticDataset.TRAIN_SIZE, a.train().size());
+    assertArrayEquals(a.train().sample(5).channels(), b.train().sample(5).channels());
+    long spikes = 0;
+    int[] perClass = new int[20];
+    for (int i = 0; i < a.train().size(); i++) {
+      spikes += a.train().sample(i).spikeCount();
+      perClass[a.train().sample(i).label()]++;
+    }
+    double density = spikes / (double) a.train().size() / a.train().steps() / 700;
+    assertTrue(density > 0.02 && density < 0.04, "density " + density);
+    assertEquals(SyntheticDataset.TRAIN_SIZE / 20, perClass[3]);
+  }
+
+  @Test
+  void syntheticClassesAreTheTwentyOrderedMotifPairs() {
+    java.util.Set<String> pairs = new java.util.HashSet<>();
+    for (int c = 0; c < 20; c++) {
+      int[] m = SyntheticDataset.motifsOf(c);
+      assertTrue(m[0] != m[1]);
+      pairs.add(m[0] + "," + m[1]);
+    }
+    assertEquals(20, pairs.size());
+  }
+
+  @Test
+  void readsTheFlatNmnistLayout() throws IOException {
+    DatasetSplit split = Datasets.open("nmnist:" + nmnistSmall(), DatasetOptions.defaults(1));
+    assertEquals(1000, split.train().size());
+    assertEquals(50, split.test().size());
+    assertEquals(2312, split.train().channels());
+    assertEquals(105, split.train().steps());
+  }
+
+  @Test
+  void readsTheStandardNmnistLayoutAndBinsWithDtAndSteps() throws IOException {
+    Path src = nmnistSmall();
+    for (String part : new String[] {"Train", "Test"}) {
+      for (int d = 0; d < 10; d++) {
+        Files.createDirectories(dir.resolve(part).resolve(Integer.toString(d)));
+      }
+    }
+    Files.copy(src.resolve("Train/1.bin"), dir.resolve("Train/5/1.bin"));
+    Files.copy(src.resolve("Test/60001.bin"), dir.resolve("Test/7/60001.bin"));
+    DatasetSplit split = Datasets.open("nmnist:" + dir, new DatasetOptions(1.0, 100, 1));
+    assertEquals(5, split.train().sample(0).label());
+    assertEquals(7, split.test().sample(0).label());
+    assertEquals(100, split.train().steps());
+    // 1 ms x 100 steps keeps only the first ~105 ms saccade: fewer spikes than 3 ms x 105.
+    var full = NmnistDataset.readSample(dir.resolve("Train/5/1.bin"), 5, 3.0, 105);
+    assertTrue(split.train().sample(0).spikeCount() < full.spikeCount());
+  }
+
+  @Test
+  void badFilesAndNamesGiveClearErrors() throws IOException {
+    Path bad = dir.resolve("bad.bin");
+    Files.write(bad, new byte[] {1, 2, 3});
+    IOException e = assertThrows(IOException.class,
+        () -> NmnistDataset.readSample(bad, 0, 1, 10));
+    assertTrue(e.getMessage().contains("bad.bin") && e.getMessage().contains("5-byte"));
+    Files.write(bad, new byte[] {40, 2, 0, 0, 1});
+    assertTrue(assertThrows(IOException.class, () -> NmnistDataset.readSample(bad, 0, 1, 10))
+        .getMessage().contains("x=40"));
+    assertTrue(assertThrows(IOException.class,
+        () -> Datasets.open("nmnist:" + dir.resolve("nowhere"), DatasetOptions.defaults(1)))
+        .getMessage().contains("nowhere"));
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> Datasets.open("mnist-ish", DatasetOptions.defaults(1))).getMessage()
+        .contains("unknown dataset"));
+  }
+}
