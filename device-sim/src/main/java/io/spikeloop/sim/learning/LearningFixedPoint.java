@@ -62,10 +62,8 @@ public final class LearningFixedPoint {
     }
     long rest = x;
     long root = 0;
-    long bit = 1L << 60;
-    while (bit > rest) {
-      bit >>= 2;
-    }
+    // start at the highest power of four not above x (0 when x = 0)
+    long bit = x == 0 ? 0 : 1L << ((63 - Long.numberOfLeadingZeros(x)) & ~1);
     while (bit != 0) {
       if (rest >= root + bit) {
         rest -= root + bit;
