@@ -27,6 +27,9 @@ public final class QuantizedAdam {
   private final TinyFloatCode rootCode;
   private final long[] scratchM;
   private final long[] scratchR;
+  /** Decoded value of every code (a lookup instead of decoding in the loops). */
+  private final long[] momentValue;
+  private final long[] rootValue;
 
   public QuantizedAdam(QuantizedAdamConfig config) {
     this.config = config;
@@ -34,6 +37,14 @@ public final class QuantizedAdam {
     this.rootCode = config.rootCode();
     this.scratchM = new long[config.blockSize()];
     this.scratchR = new long[config.blockSize()];
+    this.momentValue = new long[1 << momentCode.bits()];
+    this.rootValue = new long[1 << rootCode.bits()];
+    for (int c = 0; c < momentValue.length; c++) {
+      momentValue[c] = momentCode.decode(c);
+    }
+    for (int c = 0; c < rootValue.length; c++) {
+      rootValue[c] = rootCode.decode(c);
+    }
   }
 
   public QuantizedAdamConfig config() {
@@ -86,8 +97,8 @@ public final class QuantizedAdam {
       long maxDr = 0;
       long maxG = 0;
       for (int i = lo; i < hi; i++) {
-        long dm = momentCode.decode(QuantizedAdamState.readCode(mCodes, i, bits));
-        long dr = rootCode.decode(QuantizedAdamState.readCode(rCodes, i, bits));
+        long dm = momentValue[QuantizedAdamState.readCode(mCodes, i, bits)];
+        long dr = rootValue[QuantizedAdamState.readCode(rCodes, i, bits)];
         scratchM[i - lo] = dm;
         scratchR[i - lo] = dr;
         maxDm = Math.max(maxDm, Math.abs(dm));
@@ -139,8 +150,8 @@ public final class QuantizedAdam {
         int cr = rootCode.roundStochastic(scratchR[i - lo], srNew - er, Xorshift64Star.output(rng));
         QuantizedAdamState.writeCode(mCodes, i, bits, cm);
         QuantizedAdamState.writeCode(rCodes, i, bits, cr);
-        long dm = momentCode.decode(cm);
-        long den = (rootCode.decode(cr) << 8) + epsTerm;
+        long dm = momentValue[cm];
+        long den = (rootValue[cr] << 8) + epsTerm;
         long q = dm >= 0 ? (dm << 32) / den : -((-dm << 32) / den);
         long ratio = shiftClamp(q, smNew - srNew - 8, RATIO_LIMIT_Q16);
         rng = Xorshift64Star.advance(rng);
