@@ -130,6 +130,9 @@ public final class NativeBoardDevice implements Device {
   @Override
   public synchronized void writeWeights(String tensor, int[] values) {
     configured();
+    if (tensor == null || values == null) {
+      throw new IllegalArgumentException(name + ": writeWeights needs a tensor name and values");
+    }
     driver.writeWeights(tensor, values);
   }
 
