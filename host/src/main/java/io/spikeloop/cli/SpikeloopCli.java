@@ -16,6 +16,8 @@ import picocli.CommandLine.Option;
         CommandLine.HelpCommand.class,
         EvalCommand.class,
         ServeCommand.class,
+        ConvertCommand.class,
+        DataCommand.class,
     })
 public final class SpikeloopCli implements Runnable {
 
