@@ -94,6 +94,43 @@ public final class NativeBoardBenchmark {
         measure(cases.get(0).withReadout(ReadoutLevel.SPIKES), frames, 0.2).sopsPerStep(),
         measure(cases.get(0).withReadout(ReadoutLevel.SPIKES), frames, 0.2).spikesPerStep());
     devices.forEach(Device::close);
+    crossingCost(trials, seconds);
+  }
+
+  /**
+   * The fixed cost of one device call: a 1-1-1 network and silent steps leave almost nothing but
+   * the call itself (on the board: the JNA crossing and the result records).
+   */
+  private static void crossingCost(int trials, double seconds) {
+    NetworkConfig tiny = new NetworkConfig(1, List.of(new LayerConfig(1, false, 8, 0, 16, 1, 4096,
+        1)), new OutputConfig(1, 8, 0, 16, 4096));
+    List<SpikeFrame> silent = new ArrayList<>();
+    for (int t = 0; t < 1000; t++) {
+      silent.add(SpikeFrame.silent());
+    }
+    for (String name : new String[] {"board:ref", "sim"}) {
+      Device d;
+      try {
+        d = Devices.open(name);
+      } catch (RuntimeException absent) {
+        continue;
+      }
+      try (d) {
+        d.configure(tiny);
+        for (int batch : new int[] {1, 100}) {
+          Case c = new Case(d, ReadoutLevel.OUTPUTS, batch, new double[trials]);
+          measure(c, silent, 0.3);
+          for (int trial = 0; trial < trials; trial++) {
+            c.stepsPerSecond()[trial] = measure(c, silent, seconds).stepsPerSecond();
+          }
+          double[] sorted = c.stepsPerSecond().clone();
+          Arrays.sort(sorted);
+          System.out.printf(Locale.ROOT, "%s, 1-1-1 network, silent steps, %d per call: %.2f us per"
+              + " step median (%.2f best)%n", name, batch, 1e6 / sorted[sorted.length / 2],
+              1e6 / sorted[sorted.length - 1]);
+        }
+      }
+    }
   }
 
   private record Case(Device device, ReadoutLevel readout, int batch, double[] stepsPerSecond) {
