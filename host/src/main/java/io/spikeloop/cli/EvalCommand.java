@@ -63,9 +63,10 @@ public final class EvalCommand implements Callable<Integer> {
       description = "Output width oBits, 2..32 (default: ${DEFAULT-VALUE}).")
   int outputBits;
 
-  @Option(names = "--headroom-bits", defaultValue = "4", paramLabel = "N",
-      description = "Membrane range above the threshold, in powers of two (default: ${DEFAULT-VALUE}).")
-  int headroomBits;
+  @Option(names = "--headroom-bits", paramLabel = "N",
+      description = "Membrane range beyond the threshold, in powers of two (default: "
+          + "max(4, membrane bits - 20)).")
+  Integer headroomBits;
 
   @Option(names = "--clip-percentile", defaultValue = "100", paramLabel = "P",
       description = "Percentile of |w| that sets each layer's weight exponent; below 100 clips "
@@ -101,7 +102,8 @@ public final class EvalCommand implements Callable<Integer> {
     }
     SnnParameters params = ModelFile.read(modelFile);
     QuantizationOptions q = new QuantizationOptions(weightBits, membraneBits, outputBits,
-        headroomBits, clipPercentile);
+        headroomBits != null ? headroomBits : QuantizationOptions.defaultHeadroom(membraneBits),
+        clipPercentile);
     MappedNetwork mapped = Quantizer.map(params, q);
     SpikeDataset test = Datasets.open(dataset, new DatasetOptions(dtMillis, steps, seed)).test();
     int total = samples > 0 ? Math.min(samples, test.size()) : test.size();
