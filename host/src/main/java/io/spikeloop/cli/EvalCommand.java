@@ -105,11 +105,11 @@ public final class EvalCommand implements Callable<Integer> {
         headroomBits != null ? headroomBits : QuantizationOptions.defaultHeadroom(membraneBits),
         clipPercentile);
     MappedNetwork mapped = Quantizer.map(params, q);
-    SpikeDataset test = Datasets.open(dataset, new DatasetOptions(dtMillis, steps, seed)).test();
-    int total = samples > 0 ? Math.min(samples, test.size()) : test.size();
 
     Evaluation.Result r;
     try (Device device = Devices.open(deviceName)) {
+      SpikeDataset test = Datasets.open(dataset, new DatasetOptions(dtMillis, steps, seed)).test();
+      int total = samples > 0 ? Math.min(samples, test.size()) : test.size();
       boolean bar = System.console() != null && !json;
       ProgressBar progress = bar ? new ProgressBarBuilder().setTaskName("eval").setInitialMax(total)
           .build() : null;
