@@ -15,6 +15,9 @@ import picocli.CommandLine.Option;
     subcommands = {
         CommandLine.HelpCommand.class,
         EvalCommand.class,
+        ServeCommand.class,
+        ConvertCommand.class,
+        DataCommand.class,
     })
 public final class SpikeloopCli implements Runnable {
 
