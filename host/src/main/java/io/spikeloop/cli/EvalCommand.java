@@ -83,7 +83,7 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(names = "--dt", paramLabel = "MS", description = "Time bin in ms (dataset default).")
   Double dtMillis;
 
-  @Option(names = "--seed", defaultValue = "1", description = "Dataset seed (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Dataset seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--samples", defaultValue = "0", paramLabel = "N",
