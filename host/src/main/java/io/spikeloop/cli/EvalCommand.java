@@ -77,13 +77,15 @@ public final class EvalCommand implements Callable<Integer> {
       description = "Dataset whose test split is evaluated (default: ${DEFAULT-VALUE}).")
   String dataset;
 
-  @Option(names = "--steps", paramLabel = "T", description = "Time steps per sample (dataset default).")
+  @Option(names = "--steps", paramLabel = "T",
+      description = "Time steps per sample (dataset default).")
   Integer steps;
 
   @Option(names = "--dt", paramLabel = "MS", description = "Time bin in ms (dataset default).")
   Double dtMillis;
 
-  @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Dataset seed (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", defaultValue = "1", paramLabel = "S",
+      description = "Dataset seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--samples", defaultValue = "0", paramLabel = "N",
