@@ -14,6 +14,10 @@ import picocli.CommandLine.Option;
     description = "Train spiking neural networks with neuromorphic hardware in the loop (tBPTT1).",
     subcommands = {
         CommandLine.HelpCommand.class,
+        EvalCommand.class,
+        ServeCommand.class,
+        ConvertCommand.class,
+        DataCommand.class,
     })
 public final class SpikeloopCli implements Runnable {
 

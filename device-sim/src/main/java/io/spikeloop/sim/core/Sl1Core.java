@@ -47,12 +47,13 @@ public final class Sl1Core {
   private final long[] uMax;
   private final long[] uMin;
 
-  // Weights, transposed: inT[l][i * N + j] = W_in[j][i], recT[l][i * N + j] = W_rec[j][i].
-  private final int[][] inT;
-  private final int[][] recT;
+  // Weights, transposed into one row per presynaptic source: inT[l][i][j] = W_in[j][i],
+  // recT[l][i][j] = W_rec[j][i], outT[j][k] = W_out[k][j]. Separate row arrays (not one flat
+  // array with offsets) let the JIT prove the row and the accumulator apart and vectorize.
+  private final int[][][] inT;
+  private final int[][][] recT;
   private final int[][] bias;
-  // outT[j * K + k] = W_out[k][j].
-  private final int[] outT;
+  private final int[][] outT;
   private final int[] outBias;
   private final int outSize;
   private final int outExp;
@@ -101,8 +102,8 @@ public final class Sl1Core {
     alpha = new int[layerCount];
     uMax = new long[layerCount];
     uMin = new long[layerCount];
-    inT = new int[layerCount][];
-    recT = new int[layerCount][];
+    inT = new int[layerCount][][];
+    recT = new int[layerCount][][];
     bias = new int[layerCount][];
     u = new int[layerCount][];
     fired = new byte[layerCount][];
@@ -121,8 +122,8 @@ public final class Sl1Core {
       uMax[l] = FixedPoint.maxSigned(c.uBits());
       uMin[l] = FixedPoint.minSigned(c.uBits());
       requireExactAccumulator("layer " + l, c.inputs() + (c.recurrent() ? n : 0), c.wBits());
-      inT[l] = new int[c.inputs() * n];
-      recT[l] = c.recurrent() ? new int[n * n] : new int[0];
+      inT[l] = new int[c.inputs()][n];
+      recT[l] = c.recurrent() ? new int[n][n] : new int[0][];
       bias[l] = new int[n];
       u[l] = new int[n];
       fired[l] = new byte[n];
@@ -136,7 +137,7 @@ public final class Sl1Core {
     oMax = FixedPoint.maxSigned(out.oBits());
     oMin = FixedPoint.minSigned(out.oBits());
     requireExactAccumulator("output layer", config.lastHiddenSize(), out.wBits());
-    outT = new int[config.lastHiddenSize() * outSize];
+    outT = new int[config.lastHiddenSize()][outSize];
     outBias = new int[outSize];
     o = new int[outSize];
     accOut = new int[outSize];
@@ -166,14 +167,14 @@ public final class Sl1Core {
     t.check(values);
     int rows = t.rows();
     int cols = t.cols();
-    int[] target = storage(name);
     if (cols == 1) {
-      System.arraycopy(values, 0, target, 0, rows);
+      System.arraycopy(values, 0, biasStorage(name), 0, rows);
       return;
     }
+    int[][] target = matrixStorage(name);
     for (int post = 0; post < rows; post++) {
       for (int pre = 0; pre < cols; pre++) {
-        target[pre * rows + post] = values[post * cols + pre];
+        target[pre][post] = values[post * cols + pre];
       }
     }
   }
@@ -183,25 +184,22 @@ public final class Sl1Core {
     WeightTensor t = config.tensor(name);
     int rows = t.rows();
     int cols = t.cols();
-    int[] source = storage(name);
     if (cols == 1) {
-      return source.clone();
+      return biasStorage(name).clone();
     }
+    int[][] source = matrixStorage(name);
     int[] values = new int[rows * cols];
     for (int post = 0; post < rows; post++) {
       for (int pre = 0; pre < cols; pre++) {
-        values[post * cols + pre] = source[pre * rows + post];
+        values[post * cols + pre] = source[pre][post];
       }
     }
     return values;
   }
 
-  private int[] storage(String name) {
+  private int[][] matrixStorage(String name) {
     if (name.equals(WeightTensor.OUT_W)) {
       return outT;
-    }
-    if (name.equals(WeightTensor.OUT_BIAS)) {
-      return outBias;
     }
     for (int l = 0; l < layerCount; l++) {
       if (name.equals(WeightTensor.layerIn(l))) {
@@ -210,11 +208,20 @@ public final class Sl1Core {
       if (name.equals(WeightTensor.layerRec(l))) {
         return recT[l];
       }
+    }
+    throw new IllegalArgumentException("no weight matrix '" + name + "'");
+  }
+
+  private int[] biasStorage(String name) {
+    if (name.equals(WeightTensor.OUT_BIAS)) {
+      return outBias;
+    }
+    for (int l = 0; l < layerCount; l++) {
       if (name.equals(WeightTensor.layerBias(l))) {
         return bias[l];
       }
     }
-    throw new IllegalArgumentException("no weight tensor '" + name + "'");
+    throw new IllegalArgumentException("no bias '" + name + "'");
   }
 
   // ------------------------------------------------------------------------------------------
@@ -260,12 +267,12 @@ public final class Sl1Core {
     updateOutputs();
   }
 
-  /** For each event id, adds its stored row {@code w[id*n .. id*n+n)} into {@code a}. */
-  private static void fanOut(int[] w, int n, int[] ids, int count, int[] a) {
+  /** For each event id, adds its stored row {@code rows[id][0..n)} into {@code a}. */
+  private static void fanOut(int[][] rows, int n, int[] ids, int count, int[] a) {
     for (int e = 0; e < count; e++) {
-      int row = ids[e] * n;
+      int[] row = rows[ids[e]];
       for (int j = 0; j < n; j++) {
-        a[j] += w[row + j];
+        a[j] += row[j];
       }
     }
   }
@@ -288,25 +295,19 @@ public final class Sl1Core {
     long min = uMin[l];
     int spikes = 0;
     int saturated = 0;
+    // Branch-free body: spikes and clamps are data-dependent and would mispredict.
     for (int j = 0; j < n; j++) {
       long input = ((((long) a[j]) << up) + half >> down) + b[j];
-      long v = uu[j] - (z[j] != 0 ? th : 0);
+      long v = uu[j] - th * z[j];
       long x = ((v * al + 2048) >> 12) + input;
-      if (x > max) {
-        x = max;
-        saturated++;
-      } else if (x < min) {
-        x = min;
-        saturated++;
-      }
-      uu[j] = (int) x;
+      long clamped = Math.max(min, Math.min(max, x));
+      saturated += clamped != x ? 1 : 0;
+      uu[j] = (int) clamped;
       a[j] = 0;
-      if (x >= th) {
-        z[j] = 1;
-        ids[spikes++] = j;
-      } else {
-        z[j] = 0;
-      }
+      int fire = clamped >= th ? 1 : 0;
+      z[j] = (byte) fire;
+      ids[spikes] = j; // overwritten by the next neuron unless this one fired
+      spikes += fire;
     }
     spikeCount[l] = spikes;
     stepMembraneSaturations += saturated;

@@ -234,21 +234,24 @@ public abstract class DeviceContractSuite {
       Optional<NetworkConfig> bad = breaking(rule, limits);
       assumeTrue(bad.isPresent(), "no network within the contract's ranges breaks only "
           + rule.id() + " on limits " + limits);
-      Device d = open();
-      NetworkConfig good = load(d);
-      List<StepResult> before = runAll(d, testInputs(5, 3), ReadoutLevel.OUTPUTS);
-      DesignRuleViolation v = assertThrows(DesignRuleViolation.class, () -> d.configure(bad.get()));
-      assertEquals(rule.id(), v.rule(), v.getMessage());
-      assertTrue(v.getMessage().contains(rule.id()), v.getMessage());
-      // The refusal happened before anything was loaded: the old network runs on unchanged.
-      assertEquals(good, d.config());
-      List<StepResult> after = runAll(d, testInputs(6, 3), ReadoutLevel.OUTPUTS);
-      Device reference = open();
-      load(reference);
-      runAll(reference, testInputs(5, 3), ReadoutLevel.OUTPUTS);
-      assertSameBehaviour(runAll(reference, testInputs(6, 3), ReadoutLevel.OUTPUTS), after,
-          "after a refused configure");
-      assertEquals(3, before.size());
+      // Dynamic tests share one @AfterEach, so each closes its own devices: a board has only a
+      // few cores to open at once.
+      try (Device d = open(); Device reference = open()) {
+        NetworkConfig good = load(d);
+        List<StepResult> before = runAll(d, testInputs(5, 3), ReadoutLevel.OUTPUTS);
+        DesignRuleViolation v = assertThrows(DesignRuleViolation.class,
+            () -> d.configure(bad.get()));
+        assertEquals(rule.id(), v.rule(), v.getMessage());
+        assertTrue(v.getMessage().contains(rule.id()), v.getMessage());
+        // The refusal happened before anything was loaded: the old network runs on unchanged.
+        assertEquals(good, d.config());
+        List<StepResult> after = runAll(d, testInputs(6, 3), ReadoutLevel.OUTPUTS);
+        load(reference);
+        runAll(reference, testInputs(5, 3), ReadoutLevel.OUTPUTS);
+        assertSameBehaviour(runAll(reference, testInputs(6, 3), ReadoutLevel.OUTPUTS), after,
+            "after a refused configure");
+        assertEquals(3, before.size());
+      }
     }));
   }
 
