@@ -44,6 +44,7 @@ import picocli.CommandLine.Model.CommandSpec;
         "  ./spikeloop train --dataset nmnist:../shared/data/nmnist-small \\",
         "      --hidden 200 --out runs/nmnist",
         "  ./spikeloop train --mode tbptt-k --k 10 --optimizer sgd --momentum 0.9",
+        "  ./spikeloop train --model ff --optimizer qadam --adam-bits 4 --block 64",
         "",
         "Run folder (--out): config.json (options, seed, versions, machine),",
         "metrics.csv (one row per epoch), model.slm (weights, see",
@@ -73,9 +74,19 @@ public final class TrainCommand implements Callable<Integer> {
       + "${DEFAULT-VALUE}).")
   int k;
 
-  @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "adam|sgd",
-      description = "Optimizer, PyTorch's update rules (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "adam|sgd|qadam",
+      description = "Optimizer: adam and sgd with PyTorch's update rules; qadam = the learning "
+          + "engine's integer Adam with quantized state and int16 master weights, on the "
+          + "reference trainer (default: ${DEFAULT-VALUE}).")
   String optimizer;
+
+  @Option(names = "--adam-bits", defaultValue = "8", paramLabel = "8|4",
+      description = "qadam: bits per m and sqrt(v) code (default: ${DEFAULT-VALUE}).")
+  int adamBits;
+
+  @Option(names = "--block", defaultValue = "64", paramLabel = "N",
+      description = "qadam: elements sharing one block scale (default: ${DEFAULT-VALUE}).")
+  int block;
 
   @Option(names = "--lr", description = "Learning rate (default: adam 1e-4 for tbptt1, which "
       + "updates at every step, 1e-3 for bptt and tbptt-k; sgd 0.05).")
@@ -163,9 +174,12 @@ public final class TrainCommand implements Callable<Integer> {
     SnnConfig config = SnnConfig.of(data.train().channels(), sizes, model.equals("rsnn"),
         data.train().classes(), stepMs, tauMem, tauOut);
     SnnParameters init = SnnParameters.initialise(config, seed);
-    SnnTrainer trainer = precision.equals("float32")
+    // quantized Adam needs whole gradient tensors, which only the reference trainer forms
+    boolean quantized = optimizerSpec instanceof OptimizerSpec.QuantizedAdam;
+    SnnTrainer trainer = precision.equals("float32") && !quantized
         ? new FastTrainer(init, trainingMode, optimizerSpec, batch)
         : new ReferenceTrainer(init.copy(), config.surrogate(), trainingMode, optimizerSpec);
+    int[] tensorSizes = init.tensors().stream().mapToInt(t -> t.values().length).toArray();
     if (!json) {
       stdout.printf("spikeloop train: %s, %d train / %d test samples, %d channels, %d classes, "
               + "%d steps%n", dataset, data.train().size(), data.test().size(),
@@ -174,6 +188,12 @@ public final class TrainCommand implements Callable<Integer> {
           model, config.inputs(), String.join("-", sizes.stream().map(String::valueOf).toList()),
           config.outputs(), config.parameterCount(), trainingMode, optimizerSpec, batch, epochs,
           seed);
+      stdout.println(quantized
+          ? ((OptimizerSpec.QuantizedAdam) optimizerSpec).memory(tensorSizes).describe()
+              + " (reference trainer)"
+          : String.format(java.util.Locale.ROOT, "optimizer state: %.0f B/param as float32 %s",
+              floatStateBytesPerParameter(optimizerSpec),
+              optimizerSpec instanceof OptimizerSpec.Adam ? "Adam" : "SGD momentum"));
       stdout.flush();
     }
     if (out != null) {
@@ -209,6 +229,10 @@ public final class TrainCommand implements Callable<Integer> {
       progress.close();
     }
     ObjectNode summary = summary(result, trainingMode);
+    summary.put("optimizerStateBytesPerParameter", quantized
+        ? ((OptimizerSpec.QuantizedAdam) optimizerSpec).memory(tensorSizes)
+            .stateBytesPerParameterMeasured()
+        : floatStateBytesPerParameter(optimizerSpec));
     if (out != null) {
       JSON.writeValue(out.resolve("result.json").toFile(), summary);
     }
@@ -236,9 +260,22 @@ public final class TrainCommand implements Callable<Integer> {
         yield new OptimizerSpec.Adam(lr == null ? adamLr : lr, betas.get(0), betas.get(1), eps);
       }
       case "sgd" -> new OptimizerSpec.Sgd(lr == null ? 0.05 : lr, momentum);
-      default -> throw new IllegalArgumentException("--optimizer must be adam or sgd, got "
+      case "qadam" -> {
+        if (betas.size() != 2) {
+          throw new IllegalArgumentException("--betas needs two values B1,B2, got " + betas);
+        }
+        yield new OptimizerSpec.QuantizedAdam(lr == null ? adamLr : lr, betas.get(0),
+            betas.get(1), eps, adamBits, block, 8, 8,
+            OptimizerSpec.QuantizedAdam.DEFAULT_HEADROOM, seed);
+      }
+      default -> throw new IllegalArgumentException("--optimizer must be adam, sgd or qadam, got "
           + optimizer);
     };
+  }
+
+  /** Float optimizer state: Adam keeps m and v, SGD its momentum buffer (float32 each). */
+  private static double floatStateBytesPerParameter(OptimizerSpec spec) {
+    return spec instanceof OptimizerSpec.Adam ? 8 : 4;
   }
 
   private ObjectNode summary(TrainingLoop.Result r, TrainingMode trainingMode) {
@@ -281,6 +318,9 @@ public final class TrainCommand implements Callable<Integer> {
         .put("momentum", momentum).put("epochs", epochs).put("batch", batch).put("seed", seed)
         .put("tauMem", tauMem).put("tauOut", tauOut).put("readout", readout)
         .put("precision", precision);
+    if (optimizer.equals("qadam")) {
+      options.put("adamBits", adamBits).put("block", block);
+    }
     options.putArray("betas").add(betas.get(0)).add(betas.get(betas.size() - 1));
     if (dt != null) {
       options.put("dt", dt);

@@ -69,6 +69,21 @@ class TrainCommandTest {
   }
 
   @Test
+  void quantizedAdamRunsOnTheReferenceTrainerAndReportsItsMemory() throws Exception {
+    Run r = run("train", "--model", "ff", "--hidden", "8", "--epochs", "1", "--steps", "10",
+        "--batch", "100", "--optimizer", "qadam", "--adam-bits", "4", "--block", "32", "--lr",
+        "1e-3", "--json");
+    assertEquals(0, r.exit(), r.err());
+    List<String> lines = r.out().strip().lines().toList();
+    JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+    double bytes = json.get("optimizerStateBytesPerParameter").asDouble();
+    assertTrue(bytes > 1.0 && bytes < 1.1, "4-bit state with block 32: " + bytes);
+    Run bad = run("train", "--optimizer", "qadam", "--adam-bits", "6");
+    assertEquals(2, bad.exit());
+    assertTrue(bad.err().contains("8 or 4"), bad.err());
+  }
+
+  @Test
   void helpShowsAnExample() {
     Run r = run("train", "--help");
     assertEquals(0, r.exit());
