@@ -15,6 +15,10 @@ import picocli.CommandLine.Option;
     subcommands = {
         CommandLine.HelpCommand.class,
         TrainCommand.class,
+        EvalCommand.class,
+        ServeCommand.class,
+        ConvertCommand.class,
+        DataCommand.class,
     })
 public final class SpikeloopCli implements Runnable {
 

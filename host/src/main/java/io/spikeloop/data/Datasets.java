@@ -5,8 +5,9 @@ import java.nio.file.Path;
 
 /**
  * Opens a dataset by its command-line name: {@code synthetic} (the embedded default, see {@link
- * SyntheticDataset}) or {@code nmnist:PATH} (see {@link NmnistDataset}). Other formats add a
- * prefix here the same way.
+ * SyntheticDataset}), {@code nmnist:PATH} (see {@link NmnistDataset}) or
+ * {@code shd:PATH[#test-speakers=IDS|#test-trials=IDS]} (SHD/SSC HDF5, see
+ * {@link io.spikeloop.data.shd.ShdDatasets}). Other formats add a prefix here the same way.
  */
 public final class Datasets {
   private Datasets() {}
@@ -14,7 +15,8 @@ public final class Datasets {
   /** The train and test split named by {@code spec}; bad names and files fail naming them. */
   public static DatasetSplit open(String spec, DatasetOptions options) throws IOException {
     if (spec == null || spec.isBlank()) {
-      throw new IllegalArgumentException("no dataset given (use synthetic or nmnist:PATH)");
+      throw new IllegalArgumentException(
+          "no dataset given (use synthetic, nmnist:PATH or shd:PATH)");
     }
     if (spec.equals("synthetic")) {
       return SyntheticDataset.split(options);
@@ -28,7 +30,10 @@ public final class Datasets {
       }
       return NmnistDataset.open(Path.of(path), options);
     }
+    if (kind.equals("shd")) {
+      return io.spikeloop.data.shd.ShdDatasets.open(path, options.dtMillis(), options.steps());
+    }
     throw new IllegalArgumentException("unknown dataset '" + spec
-        + "' (use synthetic or nmnist:PATH)");
+        + "' (use synthetic, nmnist:PATH or shd:PATH)");
   }
 }

@@ -22,6 +22,10 @@ public final class FusedUpdate {
   private float momentum;
 
   public FusedUpdate(OptimizerSpec spec) {
+    if (spec instanceof OptimizerSpec.QuantizedAdam) {
+      throw new IllegalArgumentException("quantized Adam runs on the reference trainer, not the "
+          + "fused float32 path");
+    }
     this.spec = spec;
   }
 

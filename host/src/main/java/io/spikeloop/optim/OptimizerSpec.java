@@ -1,7 +1,8 @@
 package io.spikeloop.optim;
 
 /** Hyperparameters of an optimizer, validated; {@link #create(int[])} makes its float64 form. */
-public sealed interface OptimizerSpec permits OptimizerSpec.Adam, OptimizerSpec.Sgd {
+public sealed interface OptimizerSpec
+    permits OptimizerSpec.Adam, OptimizerSpec.Sgd, OptimizerSpec.QuantizedAdam {
 
   double lr();
 
@@ -55,6 +56,53 @@ public sealed interface OptimizerSpec permits OptimizerSpec.Adam, OptimizerSpec.
     @Override
     public Optimizer create(int[] sizes) {
       return new SgdOptimizer(this, sizes);
+    }
+  }
+
+  /**
+   * Adam with quantized state and integer master weights: the learning engine's arithmetic
+   * ({@code io.spikeloop.sim.learning}, {@code docs/learning-engine.md}) run inside the float
+   * trainer. Each tensor gets a power-of-two weight LSB with {@code headroom} times its initial
+   * largest magnitude as range (weights grow during training), {@code weightBits}-bit core weights
+   * and {@code masterFracBits} master bits below them; the trainer's float weights are the master
+   * values, gradients are quantized per tensor and step. Runs on {@code ReferenceTrainer} only.
+   *
+   * @param stateBits 8 or 4 bits per {@code m} and {@code sqrt(v)} code
+   * @param blockSize elements per block scale
+   * @param seed      seeds the stochastic rounding (tensor {@code i} uses {@code seed + i})
+   */
+  record QuantizedAdam(double lr, double beta1, double beta2, double eps, int stateBits,
+                       int blockSize, int weightBits, int masterFracBits, double headroom,
+                       long seed) implements OptimizerSpec {
+    /** Weights grew ~15x during training in the PyTorch emulation: leave 16x range. */
+    public static final double DEFAULT_HEADROOM = 16;
+
+    public QuantizedAdam {
+      new Adam(lr, beta1, beta2, eps); // same validation as float Adam
+      if (!(headroom >= 1)) {
+        throw new IllegalArgumentException("weight range headroom must be >= 1, got " + headroom);
+      }
+      // the fixed-point ranges (state bits, block, beta1 <= 0.99, weight widths) are checked here
+      io.spikeloop.sim.learning.QuantizedAdamConfig.fromFloat(stateBits, blockSize, 0, beta1,
+          beta2, eps, weightBits, masterFracBits);
+    }
+
+    /** Paper hyper-parameters with the given state width and block size (int8 weights, Q8). */
+    public static QuantizedAdam of(double lr, int stateBits, int blockSize, long seed) {
+      return new QuantizedAdam(lr, 0.9, 0.999, 1e-8, stateBits, blockSize, 8, 8,
+          DEFAULT_HEADROOM, seed);
+    }
+
+    @Override
+    public Optimizer create(int[] sizes) {
+      return new QuantizedAdamOptimizer(this, sizes);
+    }
+
+    /** Optimizer-state and master-weight memory for tensors of these sizes (for run logs). */
+    public io.spikeloop.sim.learning.LearningMemory memory(int[] sizes) {
+      return io.spikeloop.sim.learning.LearningMemory.of(
+          io.spikeloop.sim.learning.QuantizedAdamConfig.fromFloat(stateBits, blockSize, 0, beta1,
+              beta2, eps, weightBits, masterFracBits), sizes);
     }
   }
 }

@@ -7,4 +7,9 @@ public class UnsupportedCapabilityException extends DeviceException {
   public UnsupportedCapabilityException(String device, Capability missing, String forWhat) {
     super("device " + device + " lacks capability " + missing + ", needed for " + forWhat);
   }
+
+  /** The same error relayed with its message as composed elsewhere (a remote device's reply). */
+  public UnsupportedCapabilityException(String message) {
+    super(message);
+  }
 }

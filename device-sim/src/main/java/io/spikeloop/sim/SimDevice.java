@@ -1,0 +1,259 @@
+package io.spikeloop.sim;
+
+import io.spikeloop.device.Capability;
+import io.spikeloop.device.CoreLimits;
+import io.spikeloop.device.DesignRule;
+import io.spikeloop.device.Device;
+import io.spikeloop.device.DeviceInfo;
+import io.spikeloop.device.DeviceState;
+import io.spikeloop.device.NetworkConfig;
+import io.spikeloop.device.ReadoutLevel;
+import io.spikeloop.device.SpikeFrame;
+import io.spikeloop.device.StepResult;
+import io.spikeloop.device.Telemetry;
+import io.spikeloop.sim.core.Sl1Core;
+import io.spikeloop.sim.timing.EnergyProfile;
+import io.spikeloop.sim.timing.MicroArchitecture;
+import java.util.EnumSet;
+
+/**
+ * The SL-1 core simulated in process: the bit-exact {@link Sl1Core} behind the {@link Device}
+ * contract, with the cycle and energy model of {@link MicroArchitecture} and
+ * {@link EnergyProfile}. Every check happens before any state changes, so a refused call leaves
+ * the device as it was.
+ */
+public final class SimDevice implements Device {
+  public static final String KIND = "sl1-sim";
+  public static final String VERSION = "0.1.0";
+
+  /**
+   * The resources of the reference SL-1 core. The 32-bit accumulators are exact for any network
+   * within them: {@code maxFanIn * 2^(maxWeightBits-1) = 1536 * 2^15 < 2^26 <= 2^31}.
+   */
+  public static final CoreLimits DEFAULT_LIMITS =
+      new CoreLimits(1024, 4, 1024, 2048, 1536, 16, 32, 32, 16L << 20, 256);
+
+  private final DeviceInfo info;
+  private final MicroArchitecture arch;
+  private final EnergyProfile energy;
+  private final long cycleBudget;
+
+  private Sl1Core core;
+  private boolean closed;
+  private long step;
+
+  // Telemetry since configure.
+  private long steps;
+  private long sops;
+  private long cycles;
+  private long neuronUpdates;
+  private long hiddenSpikes;
+  private long membraneSaturations;
+  private long outputSaturations;
+  private long fifoOverflows;
+  private long deadlineMisses;
+  private double energyJoules;
+
+  /** The reference core under the name {@code sim}. */
+  public SimDevice() {
+    this(SimOptions.SCHEME, SimOptions.DEFAULT, DEFAULT_LIMITS);
+  }
+
+  public SimDevice(String name, SimOptions options, CoreLimits limits) {
+    if ((long) limits.maxFanIn() << (limits.maxWeightBits() - 1) > 1L << 31) {
+      throw new IllegalArgumentException("limits allow fan-in " + limits.maxFanIn() + " of "
+          + limits.maxWeightBits() + "-bit weights, which could overflow the 32-bit accumulators");
+    }
+    this.arch = options.arch();
+    this.energy = options.energy();
+    this.cycleBudget = arch.cycleBudget();
+    this.info = new DeviceInfo(name, KIND, DeviceInfo.PROTOCOL_VERSION,
+        EnumSet.of(Capability.FORWARD, Capability.MEMBRANE_READOUT, Capability.SNAPSHOT,
+            Capability.CYCLE_MODEL, Capability.ENERGY_MODEL, Capability.WEIGHT_READBACK),
+        limits, VERSION + " (energy " + energy.name() + ", " + arch.synapseLanes()
+            + " synapse lanes, " + arch.neuronLanes() + " neuron lanes, FIFO " + arch.fifoDepth()
+            + " " + arch.overflow().name().toLowerCase(java.util.Locale.ROOT) + ")",
+        arch.clockHz(), arch.stepPeriodSeconds());
+  }
+
+  @Override
+  public DeviceInfo info() {
+    return info;
+  }
+
+  public MicroArchitecture microArchitecture() {
+    return arch;
+  }
+
+  public EnergyProfile energyProfile() {
+    return energy;
+  }
+
+  @Override
+  public void configure(NetworkConfig config) {
+    ensureOpen();
+    if (config == null) {
+      throw new IllegalArgumentException("configure needs a network configuration");
+    }
+    DesignRule.check(config, info.limits());
+    core = new Sl1Core(config, arch.coreEventLimit());
+    step = 0;
+    clearTelemetry();
+  }
+
+  @Override
+  public NetworkConfig config() {
+    return configured().config();
+  }
+
+  @Override
+  public void writeWeights(String tensor, int[] values) {
+    configured().writeWeights(tensor, values);
+  }
+
+  @Override
+  public int[] readWeights(String tensor) {
+    return configured().readWeights(tensor);
+  }
+
+  @Override
+  public StepResult step(SpikeFrame input, ReadoutLevel readout) {
+    Sl1Core c = configured();
+    if (input == null || readout == null) {
+      throw new IllegalArgumentException("step needs a spike frame and a readout level");
+    }
+    int[] axons = input.axons();
+    int inputs = c.config().inputs();
+    if (axons.length > 0 && axons[axons.length - 1] >= inputs) {
+      throw new IllegalArgumentException("input axon id " + axons[axons.length - 1]
+          + " out of range: the network has " + inputs + " input axons (ids 0.." + (inputs - 1) + ")");
+    }
+    c.step(axons, axons.length);
+
+    long stepCycles = arch.stepCycles(c);
+    long overflows = arch.fifoOverflows(c);
+    boolean miss = stepCycles > cycleBudget;
+    long updates = c.neuronsPerStep();
+    double seconds = Math.max(arch.stepPeriodSeconds(), stepCycles / arch.clockHz());
+    steps++;
+    sops += c.stepSops();
+    cycles += stepCycles;
+    neuronUpdates += updates;
+    hiddenSpikes += c.stepHiddenSpikes();
+    membraneSaturations += c.stepMembraneSaturations();
+    outputSaturations += c.stepOutputSaturations();
+    fifoOverflows += overflows;
+    deadlineMisses += miss ? 1 : 0;
+    energyJoules += energy.stepJoules(c.stepSops(), updates, seconds);
+
+    int[][] spikes = null;
+    int[][] membranes = null;
+    if (readout != ReadoutLevel.OUTPUTS) {
+      spikes = new int[c.layerCount()][];
+      for (int l = 0; l < spikes.length; l++) {
+        spikes[l] = c.spikes(l);
+      }
+    }
+    if (readout == ReadoutLevel.FULL) {
+      membranes = new int[c.layerCount()][];
+      for (int l = 0; l < membranes.length; l++) {
+        membranes[l] = c.membranes(l);
+      }
+    }
+    return new StepResult(step++, spikes, membranes, c.outputs(), c.stepSops(), stepCycles, miss,
+        overflows);
+  }
+
+  @Override
+  public void reset() {
+    configured().reset();
+    step = 0;
+  }
+
+  @Override
+  public DeviceState state() {
+    Sl1Core c = configured();
+    int n = c.layerCount();
+    int[][] membranes = new int[n][];
+    byte[][] flags = new byte[n][];
+    for (int l = 0; l < n; l++) {
+      membranes[l] = c.membranes(l);
+      flags[l] = c.lastSpikeFlags(l);
+    }
+    return new DeviceState(step, membranes, flags, c.outputs(), telemetry());
+  }
+
+  /** Restores membranes, last spikes, outputs, the step counter and the telemetry counters. */
+  @Override
+  public void restore(DeviceState state) {
+    Sl1Core c = configured();
+    if (state == null) {
+      throw new IllegalArgumentException("restore needs a state");
+    }
+    if (state.step() < 0) {
+      throw new IllegalArgumentException("state step must be >= 0, got " + state.step());
+    }
+    c.setState(state.membranes(), state.lastSpikes(), state.outputs());
+    step = state.step();
+    Telemetry t = state.telemetry();
+    steps = t.steps();
+    sops = t.sops();
+    cycles = t.cycles();
+    neuronUpdates = t.neuronUpdates();
+    hiddenSpikes = t.hiddenSpikes();
+    membraneSaturations = t.saturations();
+    outputSaturations = 0;
+    fifoOverflows = t.fifoOverflows();
+    deadlineMisses = t.deadlineMisses();
+    energyJoules = t.energyJoules();
+  }
+
+  @Override
+  public Telemetry telemetry() {
+    ensureOpen();
+    return new Telemetry(steps, sops, cycles, neuronUpdates, hiddenSpikes,
+        membraneSaturations + outputSaturations, fifoOverflows, deadlineMisses, energyJoules, 0);
+  }
+
+  /**
+   * Membrane values clamped to uBits since configure (a part of {@link Telemetry#saturations()},
+   * which also counts outputs); after a restore, everything restored counts here.
+   */
+  public long membraneSaturations() {
+    return membraneSaturations;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    core = null;
+  }
+
+  private void clearTelemetry() {
+    steps = 0;
+    sops = 0;
+    cycles = 0;
+    neuronUpdates = 0;
+    hiddenSpikes = 0;
+    membraneSaturations = 0;
+    outputSaturations = 0;
+    fifoOverflows = 0;
+    deadlineMisses = 0;
+    energyJoules = 0;
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("device " + info.name() + " is closed");
+    }
+  }
+
+  private Sl1Core configured() {
+    ensureOpen();
+    if (core == null) {
+      throw new IllegalStateException("device " + info.name()
+          + " is not configured: call configure(NetworkConfig) first");
+    }
+    return core;
+  }
+}

@@ -1,0 +1,22 @@
+package io.spikeloop.sim;
+
+import io.spikeloop.device.Device;
+import io.spikeloop.device.DeviceProvider;
+
+/** Opens {@link SimDevice}s for the names {@code sim} and {@code sim:OPTIONS}. */
+public final class SimDeviceProvider implements DeviceProvider {
+  @Override
+  public boolean accepts(String name) {
+    return SimOptions.accepts(name);
+  }
+
+  @Override
+  public Device open(String name) {
+    return new SimDevice(name, SimOptions.parse(name), SimDevice.DEFAULT_LIMITS);
+  }
+
+  @Override
+  public String describe() {
+    return SimOptions.USAGE + " (the SL-1 cycle-level simulator)";
+  }
+}

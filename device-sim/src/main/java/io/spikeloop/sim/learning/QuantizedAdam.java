@@ -1,0 +1,208 @@
+package io.spikeloop.sim.learning;
+
+import static io.spikeloop.sim.learning.LearningFixedPoint.bitLength;
+import static io.spikeloop.sim.learning.LearningFixedPoint.shiftClamp;
+import static io.spikeloop.sim.learning.LearningFixedPoint.shiftRound;
+import static io.spikeloop.sim.learning.LearningFixedPoint.sqrtRound;
+
+/**
+ * One quantized Adam step on one tensor, integer arithmetic only, exactly as
+ * {@code docs/learning-engine.md} specifies (the C firmware re-implements this method bit for
+ * bit). Works in place on primitive arrays; its only allocations are two block-sized scratch
+ * arrays made once here and the small successor state record per step. Not thread-safe: use one
+ * instance per thread.
+ */
+public final class QuantizedAdam {
+  /** Largest gradient integer magnitude (the gradient is int16 without -32768). */
+  public static final int MAX_GRADIENT = 32767;
+  /** Gradient exponents outside this range are rejected. */
+  public static final int MAX_GRADIENT_EXP = 1000;
+  /** |m_hat / (sqrt(v_hat) + eps)| is clamped to 2^24 in Q16, i.e. to 256. */
+  static final long RATIO_LIMIT_Q16 = 1L << 24;
+  /** The eps term of the denominator saturates at 2^40 (Q8 units of the block's sqrt(v) scale). */
+  static final long EPS_LIMIT = 1L << 40;
+
+  private final QuantizedAdamConfig config;
+  private final TinyFloatCode momentCode;
+  private final TinyFloatCode rootCode;
+  private final long[] scratchM;
+  private final long[] scratchR;
+  /** Decoded value of every code (a lookup instead of decoding in the loops). */
+  private final long[] momentValue;
+  private final long[] rootValue;
+
+  public QuantizedAdam(QuantizedAdamConfig config) {
+    this.config = config;
+    this.momentCode = config.momentCode();
+    this.rootCode = config.rootCode();
+    this.scratchM = new long[config.blockSize()];
+    this.scratchR = new long[config.blockSize()];
+    this.momentValue = new long[1 << momentCode.bits()];
+    this.rootValue = new long[1 << rootCode.bits()];
+    for (int c = 0; c < momentValue.length; c++) {
+      momentValue[c] = momentCode.decode(c);
+    }
+    for (int c = 0; c < rootValue.length; c++) {
+      rootValue[c] = rootCode.decode(c);
+    }
+  }
+
+  public QuantizedAdamConfig config() {
+    return config;
+  }
+
+  /**
+   * Applies one Adam step for the gradient {@code grad[i] * 2^gradExp}: updates the state's codes
+   * and scales, the master weights and the core weights in place, and returns the successor
+   * state (the argument is spent).
+   *
+   * @param grad    gradient integers, |grad[i]| <= 32767
+   * @param gradExp the tensor's gradient exponent for this step
+   * @param master  master weights in [masterMin, masterMax], updated in place
+   * @param weights core weights, overwritten with shiftRound(master, masterFracBits)
+   */
+  public QuantizedAdamState step(QuantizedAdamState state, int[] grad, int gradExp, int[] master,
+      int[] weights) {
+    check(state, grad, gradExp, master, weights);
+    final int bits = config.stateBits();
+    final int block = config.blockSize();
+    final long b1 = config.beta1Q20();
+    final long b2 = config.beta2Q20();
+    final long one = QuantizedAdamConfig.ONE_Q20;
+    final long oneQ30 = QuantizedAdamState.ONE_Q30;
+
+    // Per-step scalars: beta powers (floored, so they reach 0 and bias correction saturates at 1),
+    // sqrt(1 - beta2^t) in Q0.30, and F = lr * sqrt(1 - beta2^t) / (1 - beta1^t) in Q16.16.
+    int beta1Pow = (int) ((state.beta1Pow() * b1) >> 20);
+    int beta2Pow = (int) ((state.beta2Pow() * b2) >> 20);
+    long s2 = sqrtRound((oneQ30 - beta2Pow) << 30);
+    long f = (config.lrQ16() * s2) / (oneQ30 - beta1Pow);
+    long rng = state.rngState();
+    final int masterMin = config.masterMin();
+    final int masterMax = config.masterMax();
+    final int fracBits = config.masterFracBits();
+    final int topM = momentCode.topBits();
+    final int topR = rootCode.topBits();
+    byte[] mCodes = state.mCodes();
+    byte[] rCodes = state.rCodes();
+    byte[] mScales = state.mScales();
+    byte[] rScales = state.rScales();
+
+    for (int b = 0, lo = 0; lo < state.length(); b++, lo += block) {
+      int hi = Math.min(lo + block, state.length());
+      int sm = mScales[b];
+      int sr = rScales[b];
+      // Pass 1: decode the stored block, find the magnitudes that fix the wide frames.
+      long maxDm = 0;
+      long maxDr = 0;
+      long maxG = 0;
+      for (int i = lo; i < hi; i++) {
+        long dm = momentValue[QuantizedAdamState.readCode(mCodes, i, bits)];
+        long dr = rootValue[QuantizedAdamState.readCode(rCodes, i, bits)];
+        scratchM[i - lo] = dm;
+        scratchR[i - lo] = dr;
+        maxDm = Math.max(maxDm, Math.abs(dm));
+        maxDr = Math.max(maxDr, dr);
+        maxG = Math.max(maxG, Math.abs(grad[i]));
+      }
+      // Wide frames: m at exponent em with |m| < 2^30, v at even exponent ev with v < 2^40.
+      // Frames follow the nonzero terms only (a block without gradient decays freely).
+      int em = 0;
+      if (maxDm != 0 || maxG != 0) {
+        em = Math.max(maxDm == 0 ? Integer.MIN_VALUE : sm + bitLength(maxDm),
+            maxG == 0 ? Integer.MIN_VALUE : gradExp + bitLength(maxG)) - 30;
+      }
+      int ev = Math.max(2 * sr + bitLength(maxDr * maxDr),
+          maxG == 0 ? Integer.MIN_VALUE : 2 * gradExp + bitLength(maxG * maxG)) - 40;
+      if ((ev & 1) != 0) {
+        ev++;
+      }
+      int er = ev / 2;
+      // Pass 2: the moment updates in the wide frames.
+      long maxM = 0;
+      long maxR = 0;
+      for (int i = lo; i < hi; i++) {
+        long g = grad[i];
+        long mOld = shiftRound(scratchM[i - lo], em - sm);
+        long gWide = shiftRound(g, em - gradExp);
+        long m = shiftRound(b1 * mOld + (one - b1) * gWide, 20);
+        long dr = scratchR[i - lo];
+        long vOld = shiftRound(dr * dr, ev - 2 * sr);
+        long g2 = shiftRound(g * g, ev - 2 * gradExp);
+        long r = sqrtRound(shiftRound(b2 * vOld + (one - b2) * g2, 20));
+        scratchM[i - lo] = m;
+        scratchR[i - lo] = r;
+        maxM = Math.max(maxM, Math.abs(m));
+        maxR = Math.max(maxR, r);
+      }
+      // New block scales put the block maximum just below the code's 2^T.
+      int smNew = maxM == 0 ? QuantizedAdamState.EMPTY_SCALE : clampScale(em + bitLength(maxM) - topM);
+      int srNew = maxR == 0 ? QuantizedAdamState.EMPTY_SCALE : clampScale(er + bitLength(maxR) - topR);
+      mScales[b] = (byte) smNew;
+      rScales[b] = (byte) srNew;
+      // eps * sqrt(1 - beta2^t) in Q8 units of 2^srNew.
+      long epsTerm = shiftClamp(s2, config.epsExp() - srNew - 22, EPS_LIMIT);
+      // Pass 3: per element draw m, r, w in this order; store codes; update from stored codes.
+      for (int i = lo; i < hi; i++) {
+        rng = Xorshift64Star.advance(rng);
+        int cm = momentCode.roundStochastic(scratchM[i - lo], smNew - em, Xorshift64Star.output(rng));
+        rng = Xorshift64Star.advance(rng);
+        int cr = rootCode.roundStochastic(scratchR[i - lo], srNew - er, Xorshift64Star.output(rng));
+        QuantizedAdamState.writeCode(mCodes, i, bits, cm);
+        QuantizedAdamState.writeCode(rCodes, i, bits, cr);
+        long dm = momentValue[cm];
+        long den = (rootValue[cr] << 8) + epsTerm;
+        long q = dm >= 0 ? (dm << 32) / den : -((-dm << 32) / den);
+        long ratio = shiftClamp(q, smNew - srNew - 8, RATIO_LIMIT_Q16);
+        rng = Xorshift64Star.advance(rng);
+        long u = Integer.toUnsignedLong(Xorshift64Star.output(rng));
+        long delta = (f * ratio + u) >> 32;
+        long updated = Math.max(masterMin, Math.min(masterMax, master[i] - delta));
+        master[i] = (int) updated;
+        weights[i] = (int) shiftRound(updated, fracBits);
+      }
+    }
+    return new QuantizedAdamState(config, state.length(), mCodes, mScales, rCodes, rScales,
+        state.step() + 1, beta1Pow, beta2Pow, rng);
+  }
+
+  private static int clampScale(int s) {
+    return Math.max(Byte.MIN_VALUE, Math.min(Byte.MAX_VALUE, s));
+  }
+
+  private void check(QuantizedAdamState state, int[] grad, int gradExp, int[] master,
+      int[] weights) {
+    if (!state.config().equals(config)) {
+      throw new IllegalArgumentException("state was made for " + state.config()
+          + ", this optimizer uses " + config);
+    }
+    if (state.step() == Integer.MAX_VALUE) {
+      throw new IllegalStateException("step counter is at its limit 2^31 - 1");
+    }
+    int n = state.length();
+    checkLength("gradient", grad, n);
+    checkLength("master weights", master, n);
+    checkLength("core weights", weights, n);
+    if (gradExp < -MAX_GRADIENT_EXP || gradExp > MAX_GRADIENT_EXP) {
+      throw new IllegalArgumentException("gradient exponent " + gradExp + " outside ["
+          + -MAX_GRADIENT_EXP + ", " + MAX_GRADIENT_EXP + "]");
+    }
+    for (int i = 0; i < n; i++) {
+      if (grad[i] < -MAX_GRADIENT || grad[i] > MAX_GRADIENT) {
+        throw new IllegalArgumentException("gradient integer " + grad[i] + " at " + i
+            + " outside [-32767, 32767]");
+      }
+      if (master[i] < config.masterMin() || master[i] > config.masterMax()) {
+        throw new IllegalArgumentException("master weight " + master[i] + " at " + i
+            + " outside [" + config.masterMin() + ", " + config.masterMax() + "]");
+      }
+    }
+  }
+
+  private static void checkLength(String what, int[] array, int n) {
+    if (array == null || array.length != n) {
+      throw new IllegalArgumentException(what + " needs " + n + " values, got "
+          + (array == null ? "none" : array.length));
+    }
+  }
+}

@@ -1,0 +1,197 @@
+/*
+ * spikeloop_driver.h - the board driver ABI of spikeloop (SL-1 cores).
+ *
+ * A board vendor ships a shared library libspikeloop_NAME.so that exports every function
+ * declared here; spikeloop opens it as device "board:NAME" through JNA. The reference firmware
+ * (spikeloop_ref.c, device "board:ref") implements all of it. docs/driver-abi.md is the
+ * vendor guide: semantics, buffer layouts, error handling, threading, how to test a driver.
+ *
+ * Conventions
+ * - Every function returns int32_t: SPIKELOOP_OK (0) or a negative SPIKELOOP_ERR_* code. After
+ *   an error, spikeloop_last_error(board) returns a one-line text naming the problem and the
+ *   values (tensor, index, value, limit). A call that fails changes nothing on the board.
+ * - Integers are fixed width; matrices are row-major [post][pre], like the golden vectors and
+ *   the Java contract (io.spikeloop.device). All buffers belong to the caller; a driver never
+ *   keeps a pointer it was given beyond the call.
+ * - One board handle is used by one thread at a time (the Java side serialises its calls).
+ * - The forward pass is normative: shared/design/core-semantics.md (SL-1). A driver whose board
+ *   computes anything else is wrong, however close.
+ *
+ * Versioning
+ * - SPIKELOOP_DRIVER_ABI_VERSION changes whenever a signature, struct layout or meaning changes.
+ *   spikeloop_driver_abi_version() never changes: the host calls it first and refuses a library
+ *   whose version differs from the one it was built against.
+ * - Version 1: the forward pass (configure, weights, run, state, telemetry). It declares no
+ *   learning-engine entry points. The on-chip learning engine (issue L1) will add them in
+ *   version 2 together with per-step labels in spikeloop_run; SPIKELOOP_CAP_ON_CHIP_LEARNING is
+ *   reserved for it and a version-1 driver never reports it.
+ */
+#ifndef SPIKELOOP_DRIVER_H
+#define SPIKELOOP_DRIVER_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SPIKELOOP_DRIVER_ABI_VERSION 1
+
+/* Error codes (return values). */
+#define SPIKELOOP_OK 0
+#define SPIKELOOP_ERR_ARGUMENT (-1)    /* bad argument: id out of range, wrong length, value too wide */
+#define SPIKELOOP_ERR_STATE (-2)       /* not allowed now: not configured, handle closed */
+#define SPIKELOOP_ERR_DESIGN_RULE (-3) /* network does not fit; text starts "DR-NAME: " */
+#define SPIKELOOP_ERR_NO_DEVICE (-4)   /* no board of that name, or it is not answering */
+#define SPIKELOOP_ERR_BUSY (-5)        /* every instance of the board is already open */
+#define SPIKELOOP_ERR_UNSUPPORTED (-6) /* the driver lacks the capability the call needs */
+#define SPIKELOOP_ERR_HARDWARE (-7)    /* the board failed (timeout, link error, ECC, ...) */
+
+/* Capability bits of spikeloop_device_info.capabilities (same meaning as Java's Capability). */
+#define SPIKELOOP_CAP_FORWARD (1u << 0)
+#define SPIKELOOP_CAP_MEMBRANE_READOUT (1u << 1)
+#define SPIKELOOP_CAP_SNAPSHOT (1u << 2)
+#define SPIKELOOP_CAP_CYCLE_MODEL (1u << 3)
+#define SPIKELOOP_CAP_ENERGY_MODEL (1u << 4)
+#define SPIKELOOP_CAP_ON_CHIP_LEARNING (1u << 5) /* reserved for ABI version 2 */
+#define SPIKELOOP_CAP_WEIGHT_READBACK (1u << 6)
+
+/* Readout levels of spikeloop_run (same order as Java's ReadoutLevel). */
+#define SPIKELOOP_READOUT_OUTPUTS 0 /* outputs and per-step SOPs */
+#define SPIKELOOP_READOUT_SPIKES 1  /* plus the hidden spikes of every layer */
+#define SPIKELOOP_READOUT_FULL 2    /* plus the hidden membranes of every layer */
+
+/* Text fields are NUL-terminated and fit their arrays. */
+#define SPIKELOOP_TEXT_LEN 64
+
+/* The resources of one core (Java's CoreLimits). */
+typedef struct spikeloop_limits {
+  int32_t max_inputs;            /* input axons */
+  int32_t max_layers;            /* hidden layers */
+  int32_t max_neurons_per_layer; /* neurons in one hidden layer */
+  int32_t max_neurons;           /* hidden plus output neurons */
+  int32_t max_fan_in;            /* per neuron: its layer's inputs plus its size if recurrent */
+  int32_t max_weight_bits;       /* widest wBits, <= 16 */
+  int32_t max_membrane_bits;     /* widest uBits, <= 32 */
+  int32_t max_output_bits;       /* widest oBits, <= 32 */
+  int64_t synapse_memory_bits;   /* sum over tensors of rows * cols * storage bits */
+  int32_t max_outputs;           /* output neurons */
+  int32_t reserved;              /* zero; keeps the struct 8-byte aligned */
+} spikeloop_limits;
+
+typedef struct spikeloop_device_info {
+  int32_t abi_version;             /* SPIKELOOP_DRIVER_ABI_VERSION the driver was built with */
+  uint32_t capabilities;           /* SPIKELOOP_CAP_* bits */
+  char kind[SPIKELOOP_TEXT_LEN];   /* implementation, e.g. "sl1-ref-firmware" */
+  char version[SPIKELOOP_TEXT_LEN];/* firmware version */
+  double clock_hz;                 /* core clock; 0 when the driver reports no cycles */
+  double step_period_s;            /* real-time budget of one step; 0 = no deadline */
+  spikeloop_limits limits;
+} spikeloop_device_info;
+
+/* One hidden LIF layer (Java's LayerConfig); booleans are 0 or 1. */
+typedef struct spikeloop_layer_config {
+  int32_t size;      /* neurons N */
+  int32_t recurrent; /* has W_rec[N][N] */
+  int32_t w_bits;    /* weight width, two's complement, 2..16 */
+  int32_t w_exp;     /* shared weight exponent, -31..31 */
+  int32_t u_bits;    /* membrane width, 2..32 */
+  int32_t theta;     /* threshold > 0 */
+  int32_t alpha;     /* decay, Q0.12 in [0, 4096] */
+  int32_t inputs;    /* fan-in M: input axons for layer 0, previous layer's size otherwise */
+} spikeloop_layer_config;
+
+/* The leaky-integrator output layer (Java's OutputConfig). */
+typedef struct spikeloop_output_config {
+  int32_t size;   /* outputs K */
+  int32_t w_bits; /* 2..16 */
+  int32_t w_exp;  /* -31..31 */
+  int32_t o_bits; /* 2..32 */
+  int32_t kappa;  /* Q0.12 in [0, 4096] */
+} spikeloop_output_config;
+
+/* Counters since configure (Java's Telemetry). */
+typedef struct spikeloop_telemetry {
+  int64_t steps;
+  int64_t sops;            /* synaptic operations, as defined in core-semantics.md */
+  int64_t cycles;          /* 0 without a cycle model */
+  int64_t neuron_updates;  /* hidden and output neurons updated */
+  int64_t hidden_spikes;
+  int64_t saturations;     /* membrane (u) and output (o) values clamped to their width */
+  int64_t fifo_overflows;
+  int64_t deadline_misses;
+  int64_t learning_updates;/* 0 in ABI version 1 */
+  double energy_joules;    /* 0 without an energy model */
+} spikeloop_telemetry;
+
+typedef struct spikeloop_board spikeloop_board; /* opaque handle */
+
+/* The ABI version the library implements. Never changes signature; call it first. */
+int32_t spikeloop_driver_abi_version(void);
+
+/* Text of the last error on this handle; board NULL: the last failed spikeloop_open on any
+ * thread. Never NULL; valid until the next call on the same handle (or the next open). */
+const char *spikeloop_last_error(const spikeloop_board *board);
+
+/* Opens board NAME (the part after "board:"); *out receives the handle. */
+int32_t spikeloop_open(const char *name, spikeloop_board **out);
+
+/* Releases the handle; further calls with it fail with SPIKELOOP_ERR_STATE. */
+int32_t spikeloop_close(spikeloop_board *board);
+
+int32_t spikeloop_device_info_get(spikeloop_board *board, spikeloop_device_info *out);
+
+/* Checks the network against the board's limits (SPIKELOOP_ERR_DESIGN_RULE naming the rule),
+ * then loads it with all weights and biases zero, the state and the telemetry cleared. */
+int32_t spikeloop_configure(spikeloop_board *board, int32_t inputs,
+                            const spikeloop_layer_config *layers, int32_t n_layers,
+                            const spikeloop_output_config *output);
+
+/* Writes / reads one whole tensor, row-major [post][pre], count = rows * cols. Tensor names:
+ * "layer{l}.in" [N][M], "layer{l}.rec" [N][N], "layer{l}.bias" [N] (fits u_bits), "out.w" [K][N],
+ * "out.bias" [K] (fits o_bits). Written values must fit their signed width. */
+int32_t spikeloop_write_weights(spikeloop_board *board, const char *tensor,
+                                const int32_t *values, int32_t count);
+int32_t spikeloop_read_weights(spikeloop_board *board, const char *tensor,
+                               int32_t *values, int32_t count);
+
+/*
+ * Runs n_steps (>= 1) time steps in one call.
+ * Input: the axon ids of step t are axons[step_offsets[t] .. step_offsets[t+1]-1], strictly
+ * ascending and < inputs; step_offsets has n_steps + 1 entries, starts at 0, never decreases.
+ * Every id of every step is checked before the first step runs.
+ * Results, H = sum of the hidden layer sizes, L = number of hidden layers, K = outputs:
+ *   first_step   the step counter of the first step (0 for the first step after reset)
+ *   outputs      [n_steps][K]   o after each step
+ *   sops         [n_steps]      synaptic operations of each step
+ *   readout >= SPIKES: the ids that spiked in layer l at step t, ascending, are
+ *     spike_ids[spike_offsets[t*L+l] .. spike_offsets[t*L+l+1]-1]; spike_offsets has
+ *     n_steps*L + 1 entries; spike_ids has spike_capacity entries, which must be >= n_steps*H.
+ *   readout == FULL: membranes [n_steps][H], layer 0's neurons first.
+ * Buffers a readout level does not use may be NULL.
+ */
+int32_t spikeloop_run(spikeloop_board *board, int32_t n_steps,
+                      const int32_t *axons, const int32_t *step_offsets, int32_t readout,
+                      int64_t *first_step, int32_t *outputs, int64_t *sops,
+                      int32_t *spike_ids, int32_t spike_capacity, int32_t *spike_offsets,
+                      int32_t *membranes);
+
+/* Clears membranes, spikes and outputs (not weights, not telemetry); the step counter restarts. */
+int32_t spikeloop_reset(spikeloop_board *board);
+
+/* The dynamic state: step counter, membranes [H], last spikes [H] as 0/1, outputs [K], and the
+ * telemetry at that moment. Restore checks every value against its width before changing
+ * anything, and sets the telemetry too, so a restored board continues bit-identically. */
+int32_t spikeloop_read_state(spikeloop_board *board, int64_t *step, int32_t *membranes,
+                             uint8_t *last_spikes, int32_t *outputs, spikeloop_telemetry *telemetry);
+int32_t spikeloop_restore_state(spikeloop_board *board, int64_t step, const int32_t *membranes,
+                                const uint8_t *last_spikes, const int32_t *outputs,
+                                const spikeloop_telemetry *telemetry);
+
+int32_t spikeloop_read_telemetry(spikeloop_board *board, spikeloop_telemetry *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SPIKELOOP_DRIVER_H */

@@ -1,0 +1,33 @@
+package io.spikeloop.board;
+
+import io.spikeloop.device.Device;
+import io.spikeloop.device.DeviceProvider;
+
+/**
+ * Opens {@code board:NAME} devices: {@code board:ref} is the reference firmware on the class
+ * path, any other NAME a vendor's {@code libspikeloop_NAME.so} (search path: {@link BoardLibraries}).
+ */
+public final class BoardDeviceProvider implements DeviceProvider {
+  private static final String SCHEME = "board:";
+
+  @Override
+  public boolean accepts(String name) {
+    return name.startsWith(SCHEME);
+  }
+
+  @Override
+  public Device open(String name) {
+    if (!accepts(name)) {
+      throw new IllegalArgumentException("not a board device name: '" + name + "'");
+    }
+    String board = name.substring(SCHEME.length());
+    SpikeloopDriver lib = BoardLibraries.load(board);
+    return new NativeBoardDevice(name, BoardDriver.open(lib, name, board));
+  }
+
+  @Override
+  public String describe() {
+    return "board:NAME (native driver libspikeloop_NAME.so; board:ref = reference firmware; "
+        + "search path -D" + BoardLibraries.PATH_PROPERTY + " or $" + BoardLibraries.PATH_ENV + ")";
+  }
+}

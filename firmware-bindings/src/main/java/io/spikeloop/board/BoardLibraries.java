@@ -1,0 +1,116 @@
+package io.spikeloop.board;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Platform;
+import io.spikeloop.device.DeviceUnavailableException;
+import java.io.File;
+import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * Finds and loads the driver library of {@code board:NAME}, {@code libspikeloop_NAME.so}: first
+ * in the folders of the system property {@value #PATH_PROPERTY}, then of the environment variable
+ * {@value #PATH_ENV} (both lists separated by {@link File#pathSeparator}), then wherever JNA
+ * looks by default ({@code jna.library.path}, the system library path, and the class path under
+ * {@code linux-x86-64/}, which is where the reference firmware {@code board:ref} lives). Refuses
+ * a library whose driver ABI version is not {@link SpikeloopDriver#SPIKELOOP_DRIVER_ABI_VERSION}.
+ */
+final class BoardLibraries {
+  static final String PATH_PROPERTY = "spikeloop.board.path";
+  static final String PATH_ENV = "SPIKELOOP_BOARD_PATH";
+  private static final Pattern BOARD_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+  private static final Map<String, SpikeloopDriver> LOADED = new ConcurrentHashMap<>();
+
+  private BoardLibraries() {}
+
+  /** The library's JNA name for a board: {@code spikeloop_NAME}. */
+  static String libraryName(String board) {
+    if (!BOARD_NAME.matcher(board).matches()) {
+      throw new IllegalArgumentException("board name '" + board
+          + "' must be 1-64 letters, digits, '_' or '-', starting with a letter or digit");
+    }
+    return "spikeloop_" + board;
+  }
+
+  /**
+   * The ABI-checked library of {@code board}, loaded once per process: a second copy of a
+   * library extracted from a jar would have its own firmware state.
+   */
+  static SpikeloopDriver load(String board) {
+    return LOADED.computeIfAbsent(board, BoardLibraries::loadLibrary);
+  }
+
+  /** Finds, loads and ABI-checks a library, naming where it looked on failure. */
+  private static SpikeloopDriver loadLibrary(String board) {
+    String device = "board:" + board;
+    String jnaName = libraryName(board);
+    String fileName = System.mapLibraryName(jnaName);
+    List<String> searched = new ArrayList<>();
+    String found = null;
+    for (String dir : searchPath()) {
+      Path candidate = Path.of(dir, fileName);
+      searched.add(candidate.toString());
+      if (found == null && Files.isRegularFile(candidate)) {
+        found = candidate.toAbsolutePath().toString();
+      }
+    }
+    SpikeloopDriver lib;
+    try {
+      lib = Native.load(found != null ? found : jnaName, SpikeloopDriver.class);
+    } catch (UnsatisfiedLinkError e) {
+      throw new DeviceUnavailableException(device + ": no driver library " + fileName
+          + (found != null ? " could be loaded from " + found
+              : " in " + PATH_PROPERTY + "/" + PATH_ENV + " " + searched
+                  + " or JNA's default locations (jna.library.path, system library path, class path "
+                  + "under " + Platform.RESOURCE_PREFIX + "/)")
+          + ": " + firstLine(e.getMessage()), e);
+    }
+    NativeLibrary library = ((Library.Handler) Proxy.getInvocationHandler(lib)).getNativeLibrary();
+    String file = library.getFile() == null ? library.getName() : library.getFile().getPath();
+    int version;
+    try {
+      version = lib.spikeloop_driver_abi_version();
+    } catch (UnsatisfiedLinkError e) {
+      throw new DeviceUnavailableException(device + ": " + file
+          + " is not a spikeloop driver (it has no spikeloop_driver_abi_version)", e);
+    }
+    if (version != SpikeloopDriver.SPIKELOOP_DRIVER_ABI_VERSION) {
+      throw new DeviceUnavailableException(device + ": " + file + " implements driver ABI version "
+          + version + ", this build of spikeloop needs version "
+          + SpikeloopDriver.SPIKELOOP_DRIVER_ABI_VERSION);
+    }
+    return lib;
+  }
+
+  /** The folders of {@value #PATH_PROPERTY}, then those of {@value #PATH_ENV}. */
+  static List<String> searchPath() {
+    List<String> dirs = new ArrayList<>();
+    for (String list : new String[] {System.getProperty(PATH_PROPERTY), System.getenv(PATH_ENV)}) {
+      if (list == null) {
+        continue;
+      }
+      for (String dir : list.split(Pattern.quote(File.pathSeparator))) {
+        if (!dir.isBlank()) {
+          dirs.add(dir);
+        }
+      }
+    }
+    return dirs;
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+}

@@ -1,0 +1,341 @@
+package io.spikeloop.board;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import io.spikeloop.device.Capability;
+import io.spikeloop.device.CoreLimits;
+import io.spikeloop.device.Device;
+import io.spikeloop.device.DeviceInfo;
+import io.spikeloop.device.DeviceState;
+import io.spikeloop.device.LayerConfig;
+import io.spikeloop.device.NetworkConfig;
+import io.spikeloop.device.OutputConfig;
+import io.spikeloop.device.ReadoutLevel;
+import io.spikeloop.device.SpikeFrame;
+import io.spikeloop.device.StepResult;
+import io.spikeloop.device.Telemetry;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The device contract over a native board driver ({@code board:NAME}). Steps cross the native
+ * boundary in batches: {@link #run} packs up to {@value #MAX_BATCH} steps' input ids into one
+ * {@code spikeloop_run} call, into native buffers that are kept and reused (they grow with the
+ * largest batch seen), so the per-call JNA cost is paid once per batch, not once per step.
+ * Inputs are checked by the firmware (ids, widths, shapes) and its error codes become the
+ * contract's exceptions; Java checks only the lengths of the buffers it hands over.
+ */
+public final class NativeBoardDevice implements Device {
+  /** Steps per native call; a longer run is split. */
+  static final int MAX_BATCH = 256;
+
+  private final String name;
+  private final BoardDriver driver;
+  private final DeviceInfo info;
+  private boolean closed;
+
+  private NetworkConfig config;
+  private int hidden; // H: hidden neurons over all layers
+  private int[] layerBase = new int[0];
+
+  // Reused native buffers of spikeloop_run (grown on demand) and their Java-side staging.
+  private Memory axonsBuf;
+  private Memory offsetsBuf;
+  private Memory outputsBuf;
+  private Memory sopsBuf;
+  private Memory spikeIdsBuf;
+  private Memory spikeOffsetsBuf;
+  private Memory membranesBuf;
+  private int[] axonsStage = new int[0];
+  private int[] offsetsStage = new int[0];
+
+  NativeBoardDevice(String name, BoardDriver driver) {
+    this.name = name;
+    this.driver = driver;
+    this.info = toDeviceInfo(name, driver.deviceInfo());
+  }
+
+  private static DeviceInfo toDeviceInfo(String name, SpikeloopDriver.spikeloop_device_info d) {
+    var l = d.limits;
+    CoreLimits limits = new CoreLimits(l.max_inputs, l.max_layers, l.max_neurons_per_layer,
+        l.max_neurons, l.max_fan_in, l.max_weight_bits, l.max_membrane_bits, l.max_output_bits,
+        l.synapse_memory_bits, l.max_outputs);
+    Set<Capability> caps = EnumSet.noneOf(Capability.class);
+    int[] bits = {SpikeloopDriver.SPIKELOOP_CAP_FORWARD,
+        SpikeloopDriver.SPIKELOOP_CAP_MEMBRANE_READOUT, SpikeloopDriver.SPIKELOOP_CAP_SNAPSHOT,
+        SpikeloopDriver.SPIKELOOP_CAP_CYCLE_MODEL, SpikeloopDriver.SPIKELOOP_CAP_ENERGY_MODEL,
+        SpikeloopDriver.SPIKELOOP_CAP_ON_CHIP_LEARNING,
+        SpikeloopDriver.SPIKELOOP_CAP_WEIGHT_READBACK};
+    Capability[] named = {Capability.FORWARD, Capability.MEMBRANE_READOUT, Capability.SNAPSHOT,
+        Capability.CYCLE_MODEL, Capability.ENERGY_MODEL, Capability.ON_CHIP_LEARNING,
+        Capability.WEIGHT_READBACK};
+    for (int i = 0; i < bits.length; i++) {
+      if ((d.capabilities & bits[i]) != 0) {
+        caps.add(named[i]);
+      }
+    }
+    return new DeviceInfo(name, Native.toString(d.kind), DeviceInfo.PROTOCOL_VERSION, caps, limits,
+        Native.toString(d.version), d.clock_hz, d.step_period_s);
+  }
+
+  @Override
+  public synchronized DeviceInfo info() {
+    open();
+    return info;
+  }
+
+  @Override
+  public synchronized void configure(NetworkConfig network) {
+    open();
+    List<LayerConfig> layers = network.layers();
+    var structs = (SpikeloopDriver.spikeloop_layer_config[])
+        new SpikeloopDriver.spikeloop_layer_config().toArray(layers.size());
+    for (int l = 0; l < layers.size(); l++) {
+      LayerConfig c = layers.get(l);
+      var s = structs[l];
+      s.size = c.size();
+      s.recurrent = c.recurrent() ? 1 : 0;
+      s.w_bits = c.wBits();
+      s.w_exp = c.wExp();
+      s.u_bits = c.uBits();
+      s.theta = c.theta();
+      s.alpha = c.alpha();
+      s.inputs = c.inputs();
+    }
+    OutputConfig o = network.output();
+    var out = new SpikeloopDriver.spikeloop_output_config();
+    out.size = o.size();
+    out.w_bits = o.wBits();
+    out.w_exp = o.wExp();
+    out.o_bits = o.oBits();
+    out.kappa = o.kappa();
+    driver.configure(network.inputs(), structs, out); // a refusal leaves the old network loaded
+    config = network;
+    layerBase = new int[layers.size() + 1];
+    for (int l = 0; l < layers.size(); l++) {
+      layerBase[l + 1] = layerBase[l] + layers.get(l).size();
+    }
+    hidden = layerBase[layers.size()];
+    outputsBuf = null; // sized for the new network on the next run
+  }
+
+  @Override
+  public synchronized NetworkConfig config() {
+    return configured();
+  }
+
+  @Override
+  public synchronized void writeWeights(String tensor, int[] values) {
+    configured();
+    driver.writeWeights(tensor, values);
+  }
+
+  @Override
+  public synchronized int[] readWeights(String tensor) {
+    int[] values = new int[configured().tensor(tensor).length()];
+    driver.readWeights(tensor, values);
+    return values;
+  }
+
+  @Override
+  public StepResult step(SpikeFrame input, ReadoutLevel readout) {
+    return run(List.of(input), readout).get(0);
+  }
+
+  @Override
+  public synchronized List<StepResult> run(List<SpikeFrame> inputs, ReadoutLevel readout) {
+    configured();
+    List<StepResult> results = new ArrayList<>(inputs.size());
+    for (int from = 0; from < inputs.size(); from += MAX_BATCH) {
+      runBatch(inputs.subList(from, Math.min(inputs.size(), from + MAX_BATCH)), readout, results);
+    }
+    return results;
+  }
+
+  /** One spikeloop_run over at most MAX_BATCH steps, appending their results. */
+  private void runBatch(List<SpikeFrame> frames, ReadoutLevel readout, List<StepResult> results) {
+    int steps = frames.size();
+    if (steps == 0) {
+      return;
+    }
+    int layers = config.layers().size();
+    int k = config.output().size();
+    int totalIds = 0;
+    for (SpikeFrame f : frames) {
+      totalIds += f.axons().length;
+    }
+    ensureBuffers(steps, totalIds, k, layers);
+    int n = 0;
+    offsetsStage[0] = 0;
+    for (int t = 0; t < steps; t++) {
+      int[] ids = frames.get(t).axons();
+      System.arraycopy(ids, 0, axonsStage, n, ids.length);
+      n += ids.length;
+      offsetsStage[t + 1] = n;
+    }
+    if (n > 0) {
+      axonsBuf.write(0, axonsStage, 0, n);
+    }
+    offsetsBuf.write(0, offsetsStage, 0, steps + 1);
+    boolean spikes = readout != ReadoutLevel.OUTPUTS;
+    boolean full = readout == ReadoutLevel.FULL;
+    long firstStep = driver.run(steps, n > 0 ? axonsBuf : null, offsetsBuf, readout.ordinal(),
+        outputsBuf, sopsBuf, spikes ? spikeIdsBuf : null, spikes ? steps * hidden : 0,
+        spikes ? spikeOffsetsBuf : null, full ? membranesBuf : null);
+
+    int[] outputs = outputsBuf.getIntArray(0, steps * k);
+    long[] sops = sopsBuf.getLongArray(0, steps);
+    int[] spikeOffsets = spikes ? spikeOffsetsBuf.getIntArray(0, steps * layers + 1) : null;
+    int[] spikeIds = spikes && spikeOffsets[steps * layers] > 0
+        ? spikeIdsBuf.getIntArray(0, spikeOffsets[steps * layers]) : new int[0];
+    int[] membranes = full ? membranesBuf.getIntArray(0, steps * hidden) : null;
+    for (int t = 0; t < steps; t++) {
+      int[][] stepSpikes = null;
+      int[][] stepMembranes = null;
+      if (spikes) {
+        stepSpikes = new int[layers][];
+        for (int l = 0; l < layers; l++) {
+          int a = spikeOffsets[t * layers + l];
+          int b = spikeOffsets[t * layers + l + 1];
+          stepSpikes[l] = Arrays.copyOfRange(spikeIds, a, b);
+        }
+      }
+      if (full) {
+        stepMembranes = new int[layers][];
+        for (int l = 0; l < layers; l++) {
+          int base = t * hidden + layerBase[l];
+          stepMembranes[l] = Arrays.copyOfRange(membranes, base,
+              base + layerBase[l + 1] - layerBase[l]);
+        }
+      }
+      int[] o = Arrays.copyOfRange(outputs, t * k, (t + 1) * k);
+      results.add(new StepResult(firstStep + t, stepSpikes, stepMembranes, o, sops[t], 0, false,
+          0));
+    }
+  }
+
+  /** Grows the native buffers to hold {@code steps} steps with {@code ids} input ids in all. */
+  private void ensureBuffers(int steps, int ids, int k, int layers) {
+    if (outputsBuf == null || outputsBuf.size() < (long) steps * k * Integer.BYTES
+        || sopsBuf.size() < (long) steps * Long.BYTES) {
+      int capacity = Math.max(steps, outputsBuf == null ? 1 : (int) (sopsBuf.size() / Long.BYTES));
+      outputsBuf = new Memory((long) capacity * k * Integer.BYTES);
+      sopsBuf = new Memory((long) capacity * Long.BYTES);
+      offsetsBuf = new Memory((long) (capacity + 1) * Integer.BYTES);
+      offsetsStage = new int[capacity + 1];
+      spikeOffsetsBuf = new Memory(((long) capacity * layers + 1) * Integer.BYTES);
+      spikeIdsBuf = new Memory((long) capacity * hidden * Integer.BYTES);
+      membranesBuf = new Memory((long) capacity * hidden * Integer.BYTES);
+    }
+    if (ids > axonsStage.length) {
+      int capacity = Math.max(ids, 2 * axonsStage.length);
+      axonsStage = new int[capacity];
+      axonsBuf = new Memory((long) capacity * Integer.BYTES);
+    }
+  }
+
+  @Override
+  public synchronized void reset() {
+    configured();
+    driver.reset();
+  }
+
+  @Override
+  public synchronized DeviceState state() {
+    NetworkConfig c = configured();
+    int[] u = new int[hidden];
+    byte[] z = new byte[hidden];
+    int[] o = new int[c.output().size()];
+    var t = new SpikeloopDriver.spikeloop_telemetry();
+    long step = driver.readState(u, z, o, t);
+    int layers = c.layers().size();
+    int[][] membranes = new int[layers][];
+    byte[][] spikes = new byte[layers][];
+    for (int l = 0; l < layers; l++) {
+      membranes[l] = Arrays.copyOfRange(u, layerBase[l], layerBase[l + 1]);
+      spikes[l] = Arrays.copyOfRange(z, layerBase[l], layerBase[l + 1]);
+    }
+    return new DeviceState(step, membranes, spikes, o, toTelemetry(t));
+  }
+
+  @Override
+  public synchronized void restore(DeviceState state) {
+    NetworkConfig c = configured();
+    int layers = c.layers().size();
+    if (state.membranes().length != layers) {
+      throw new IllegalArgumentException(name + ": state has " + state.membranes().length
+          + " hidden layers, the network has " + layers);
+    }
+    int[] u = new int[hidden];
+    byte[] z = new byte[hidden];
+    for (int l = 0; l < layers; l++) {
+      int size = c.layers().get(l).size();
+      if (state.membranes()[l].length != size || state.lastSpikes()[l].length != size) {
+        throw new IllegalArgumentException(name + ": state layer " + l + " has "
+            + state.membranes()[l].length + " membranes and " + state.lastSpikes()[l].length
+            + " spikes, the layer has " + size + " neurons");
+      }
+      System.arraycopy(state.membranes()[l], 0, u, layerBase[l], size);
+      System.arraycopy(state.lastSpikes()[l], 0, z, layerBase[l], size);
+    }
+    if (state.outputs().length != c.output().size()) {
+      throw new IllegalArgumentException(name + ": state has " + state.outputs().length
+          + " outputs, the network has " + c.output().size());
+    }
+    Telemetry tm = state.telemetry();
+    var t = new SpikeloopDriver.spikeloop_telemetry();
+    t.steps = tm.steps();
+    t.sops = tm.sops();
+    t.cycles = tm.cycles();
+    t.neuron_updates = tm.neuronUpdates();
+    t.hidden_spikes = tm.hiddenSpikes();
+    t.saturations = tm.saturations();
+    t.fifo_overflows = tm.fifoOverflows();
+    t.deadline_misses = tm.deadlineMisses();
+    t.learning_updates = tm.learningUpdates();
+    t.energy_joules = tm.energyJoules();
+    driver.restoreState(state.step(), u, z, state.outputs(), t);
+  }
+
+  @Override
+  public synchronized Telemetry telemetry() {
+    open();
+    return toTelemetry(driver.telemetry());
+  }
+
+  private static Telemetry toTelemetry(SpikeloopDriver.spikeloop_telemetry t) {
+    return new Telemetry(t.steps, t.sops, t.cycles, t.neuron_updates, t.hidden_spikes,
+        t.saturations, t.fifo_overflows, t.deadline_misses, t.energy_joules, t.learning_updates);
+  }
+
+  /** Closes the handle once; later calls fail (the firmware may reuse the handle's slot). */
+  @Override
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      driver.close();
+    }
+  }
+
+  private void open() {
+    if (closed) {
+      throw new IllegalStateException(name + " is closed");
+    }
+  }
+
+  private NetworkConfig configured() {
+    open();
+    if (config == null) {
+      throw new IllegalStateException(name + " is not configured (call configure first)");
+    }
+    return config;
+  }
+
+  @Override
+  public String toString() {
+    return "NativeBoardDevice[" + name + ", " + info.kind() + " " + info.version() + "]";
+  }
+}

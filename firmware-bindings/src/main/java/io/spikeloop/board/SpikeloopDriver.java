@@ -1,0 +1,141 @@
+package io.spikeloop.board;
+
+import com.sun.jna.Library;
+import com.sun.jna.Pointer;
+import com.sun.jna.Structure;
+import com.sun.jna.ptr.LongByReference;
+import com.sun.jna.ptr.PointerByReference;
+
+/**
+ * The C ABI of {@code spikeloop_driver.h}, one to one: same function names, same argument order,
+ * structures with the same fields. No logic here; {@link BoardDriver} checks the return codes.
+ * Keep in step with the header and {@link #SPIKELOOP_DRIVER_ABI_VERSION}.
+ */
+public interface SpikeloopDriver extends Library {
+  int SPIKELOOP_DRIVER_ABI_VERSION = 1;
+
+  int SPIKELOOP_OK = 0;
+  int SPIKELOOP_ERR_ARGUMENT = -1;
+  int SPIKELOOP_ERR_STATE = -2;
+  int SPIKELOOP_ERR_DESIGN_RULE = -3;
+  int SPIKELOOP_ERR_NO_DEVICE = -4;
+  int SPIKELOOP_ERR_BUSY = -5;
+  int SPIKELOOP_ERR_UNSUPPORTED = -6;
+  int SPIKELOOP_ERR_HARDWARE = -7;
+
+  int SPIKELOOP_CAP_FORWARD = 1;
+  int SPIKELOOP_CAP_MEMBRANE_READOUT = 1 << 1;
+  int SPIKELOOP_CAP_SNAPSHOT = 1 << 2;
+  int SPIKELOOP_CAP_CYCLE_MODEL = 1 << 3;
+  int SPIKELOOP_CAP_ENERGY_MODEL = 1 << 4;
+  int SPIKELOOP_CAP_ON_CHIP_LEARNING = 1 << 5;
+  int SPIKELOOP_CAP_WEIGHT_READBACK = 1 << 6;
+
+  int SPIKELOOP_READOUT_OUTPUTS = 0;
+  int SPIKELOOP_READOUT_SPIKES = 1;
+  int SPIKELOOP_READOUT_FULL = 2;
+
+  int SPIKELOOP_TEXT_LEN = 64;
+
+  /** {@code spikeloop_limits}. */
+  @Structure.FieldOrder({"max_inputs", "max_layers", "max_neurons_per_layer", "max_neurons",
+      "max_fan_in", "max_weight_bits", "max_membrane_bits", "max_output_bits",
+      "synapse_memory_bits", "max_outputs", "reserved"})
+  class spikeloop_limits extends Structure {
+    public int max_inputs;
+    public int max_layers;
+    public int max_neurons_per_layer;
+    public int max_neurons;
+    public int max_fan_in;
+    public int max_weight_bits;
+    public int max_membrane_bits;
+    public int max_output_bits;
+    public long synapse_memory_bits;
+    public int max_outputs;
+    public int reserved;
+  }
+
+  /** {@code spikeloop_device_info}. */
+  @Structure.FieldOrder({"abi_version", "capabilities", "kind", "version", "clock_hz",
+      "step_period_s", "limits"})
+  class spikeloop_device_info extends Structure {
+    public int abi_version;
+    public int capabilities;
+    public byte[] kind = new byte[SPIKELOOP_TEXT_LEN];
+    public byte[] version = new byte[SPIKELOOP_TEXT_LEN];
+    public double clock_hz;
+    public double step_period_s;
+    public spikeloop_limits limits;
+  }
+
+  /** {@code spikeloop_layer_config}; arrays of it must come from {@link Structure#toArray}. */
+  @Structure.FieldOrder({"size", "recurrent", "w_bits", "w_exp", "u_bits", "theta", "alpha",
+      "inputs"})
+  class spikeloop_layer_config extends Structure {
+    public int size;
+    public int recurrent;
+    public int w_bits;
+    public int w_exp;
+    public int u_bits;
+    public int theta;
+    public int alpha;
+    public int inputs;
+  }
+
+  /** {@code spikeloop_output_config}. */
+  @Structure.FieldOrder({"size", "w_bits", "w_exp", "o_bits", "kappa"})
+  class spikeloop_output_config extends Structure {
+    public int size;
+    public int w_bits;
+    public int w_exp;
+    public int o_bits;
+    public int kappa;
+  }
+
+  /** {@code spikeloop_telemetry}. */
+  @Structure.FieldOrder({"steps", "sops", "cycles", "neuron_updates", "hidden_spikes",
+      "saturations", "fifo_overflows", "deadline_misses", "learning_updates", "energy_joules"})
+  class spikeloop_telemetry extends Structure {
+    public long steps;
+    public long sops;
+    public long cycles;
+    public long neuron_updates;
+    public long hidden_spikes;
+    public long saturations;
+    public long fifo_overflows;
+    public long deadline_misses;
+    public long learning_updates;
+    public double energy_joules;
+  }
+
+  int spikeloop_driver_abi_version();
+
+  String spikeloop_last_error(Pointer board);
+
+  int spikeloop_open(String name, PointerByReference out);
+
+  int spikeloop_close(Pointer board);
+
+  int spikeloop_device_info_get(Pointer board, spikeloop_device_info out);
+
+  int spikeloop_configure(Pointer board, int inputs, spikeloop_layer_config[] layers, int n_layers,
+                          spikeloop_output_config output);
+
+  int spikeloop_write_weights(Pointer board, String tensor, int[] values, int count);
+
+  int spikeloop_read_weights(Pointer board, String tensor, int[] values, int count);
+
+  int spikeloop_run(Pointer board, int n_steps, Pointer axons, Pointer step_offsets, int readout,
+                    LongByReference first_step, Pointer outputs, Pointer sops, Pointer spike_ids,
+                    int spike_capacity, Pointer spike_offsets, Pointer membranes);
+
+  int spikeloop_reset(Pointer board);
+
+  int spikeloop_read_state(Pointer board, LongByReference step, int[] membranes,
+                           byte[] last_spikes, int[] outputs, spikeloop_telemetry telemetry);
+
+  int spikeloop_restore_state(Pointer board, long step, int[] membranes, byte[] last_spikes,
+                              int[] outputs, spikeloop_telemetry telemetry);
+
+  int spikeloop_read_telemetry(Pointer board, spikeloop_telemetry out);
+}

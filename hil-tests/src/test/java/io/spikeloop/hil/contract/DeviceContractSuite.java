@@ -1,0 +1,552 @@
+package io.spikeloop.hil.contract;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.spikeloop.device.Capability;
+import io.spikeloop.device.CoreLimits;
+import io.spikeloop.device.DesignRule;
+import io.spikeloop.device.DesignRuleViolation;
+import io.spikeloop.device.Device;
+import io.spikeloop.device.DeviceInfo;
+import io.spikeloop.device.DeviceState;
+import io.spikeloop.device.LayerConfig;
+import io.spikeloop.device.NetworkConfig;
+import io.spikeloop.device.OutputConfig;
+import io.spikeloop.device.ReadoutLevel;
+import io.spikeloop.device.SpikeFrame;
+import io.spikeloop.device.StepResult;
+import io.spikeloop.device.Telemetry;
+import io.spikeloop.device.WeightTensor;
+import io.spikeloop.sim.golden.CoreVector;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * What every {@link Device} must do, whatever it runs on. A subclass supplies
+ * {@link #openDevice()}; the suite decides what to test from the device's
+ * {@link DeviceInfo#limits()} and {@link DeviceInfo#capabilities()} and skips, with a message,
+ * what the device cannot do. Every test opens its own device and closes it.
+ */
+public abstract class DeviceContractSuite {
+
+  /** Opens a fresh device (not configured). Called once per test, sometimes twice. */
+  protected abstract Device openDevice();
+
+  /** Steps of the behaviour tests. */
+  private static final int STEPS = 24;
+
+  private final List<Device> opened = new ArrayList<>();
+  private Device device;
+
+  @BeforeEach
+  void openTheDevice() {
+    device = open();
+  }
+
+  @AfterEach
+  void closeDevices() {
+    for (Device d : opened) {
+      try {
+        d.close();
+      } catch (RuntimeException alreadyClosed) {
+        // a test may have closed it itself
+      }
+    }
+  }
+
+  private Device open() {
+    Device d = openDevice();
+    opened.add(d);
+    return d;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // The test network: 8 inputs -> 6 recurrent LIF -> 4 LIF -> 3 outputs, seeded weights
+  // ------------------------------------------------------------------------------------------
+
+  private static NetworkConfig testNetwork() {
+    return new NetworkConfig(8, List.of(
+        new LayerConfig(6, true, 8, 0, 16, 64, 3800, 8),
+        new LayerConfig(4, false, 8, 1, 16, 64, 4096, 6)),
+        new OutputConfig(3, 8, 0, 16, 3900));
+  }
+
+  private static int[] weightsFor(WeightTensor t, long seed) {
+    Random r = new Random(seed * 31 + t.name().hashCode());
+    int[] w = new int[t.length()];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = t.cols() == 1 ? r.nextInt(21) - 5 : r.nextInt(121) - 40;
+    }
+    return w;
+  }
+
+  private static List<SpikeFrame> testInputs(long seed, int steps) {
+    Random r = new Random(seed);
+    List<SpikeFrame> frames = new ArrayList<>();
+    for (int t = 0; t < steps; t++) {
+      int[] ids = new int[8];
+      int n = 0;
+      for (int i = 0; i < 8; i++) {
+        if (r.nextDouble() < 0.4) {
+          ids[n++] = i;
+        }
+      }
+      frames.add(new SpikeFrame(Arrays.copyOf(ids, n)));
+    }
+    return frames;
+  }
+
+  /** Configures {@code d} with the test network and its weights (skips if it does not fit). */
+  private static NetworkConfig load(Device d) {
+    NetworkConfig net = testNetwork();
+    assumeFits(d, net, "the contract's test network");
+    d.configure(net);
+    for (WeightTensor t : net.tensors()) {
+      d.writeWeights(t.name(), weightsFor(t, 1));
+    }
+    return net;
+  }
+
+  private static void assumeFits(Device d, NetworkConfig net, String what) {
+    try {
+      DesignRule.check(net, d.info().limits());
+    } catch (DesignRuleViolation v) {
+      Assumptions.abort(what + " does not fit device " + d.info().name() + ": " + v.getMessage());
+    }
+  }
+
+  private static ReadoutLevel richest(Device d) {
+    return d.info().has(Capability.MEMBRANE_READOUT) ? ReadoutLevel.FULL : ReadoutLevel.SPIKES;
+  }
+
+  private static List<StepResult> runAll(Device d, List<SpikeFrame> frames, ReadoutLevel level) {
+    List<StepResult> out = new ArrayList<>();
+    for (SpikeFrame f : frames) {
+      out.add(d.step(f, level));
+    }
+    return out;
+  }
+
+  /** Same spikes, membranes (where both have them) and outputs, step by step. */
+  private static void assertSameBehaviour(List<StepResult> expected, List<StepResult> actual,
+                                          String what) {
+    assertEquals(expected.size(), actual.size(), what + ": steps");
+    for (int t = 0; t < expected.size(); t++) {
+      StepResult e = expected.get(t);
+      StepResult a = actual.get(t);
+      assertArrayEquals(e.outputs(), a.outputs(), what + ": outputs at step " + t);
+      assertEquals(e.sops(), a.sops(), what + ": sops at step " + t);
+      if (e.spikes() != null && a.spikes() != null) {
+        assertArrayEquals(e.spikes(), a.spikes(), what + ": spikes at step " + t);
+      }
+      if (e.membranes() != null && a.membranes() != null) {
+        assertArrayEquals(e.membranes(), a.membranes(), what + ": membranes at step " + t);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Identity and configuration
+  // ------------------------------------------------------------------------------------------
+
+  @Test
+  void infoDescribesTheDevice() {
+    DeviceInfo info = device.info();
+    assertFalse(info.name().isBlank(), "name");
+    assertFalse(info.kind().isBlank(), "kind");
+    assertEquals(DeviceInfo.PROTOCOL_VERSION, info.protocolVersion());
+    assertTrue(info.has(Capability.FORWARD), "every device runs the forward pass");
+    if (info.has(Capability.CYCLE_MODEL)) {
+      assertTrue(info.clockHz() > 0, "a cycle model needs a clock, got " + info.clockHz());
+    }
+    assertTrue(info.stepPeriodSeconds() >= 0);
+  }
+
+  @Test
+  void configureLoadsZeroWeightsAndClearsTelemetry() {
+    NetworkConfig net = load(device);
+    device.step(new SpikeFrame(0, 1, 2), ReadoutLevel.OUTPUTS);
+    assertTrue(device.telemetry().steps() > 0);
+
+    device.configure(net);
+    assertEquals(net, device.config());
+    assertEquals(0, device.telemetry().steps(), "configure clears telemetry");
+    assertEquals(0, device.telemetry().sops());
+    if (device.info().has(Capability.WEIGHT_READBACK)) {
+      for (WeightTensor t : net.tensors()) {
+        assertArrayEquals(new int[t.length()], device.readWeights(t.name()),
+            t.name() + " is zero after configure");
+      }
+    }
+    StepResult r = device.step(new SpikeFrame(0, 1, 2, 3), ReadoutLevel.SPIKES);
+    assertEquals(0, r.step());
+    assertArrayEquals(new int[3], r.outputs(), "zero weights give zero outputs");
+    for (int[] layer : r.spikes()) {
+      assertEquals(0, layer.length, "zero weights give no spikes");
+    }
+  }
+
+  @Test
+  void weightsAreReadBackAsWritten() {
+    assumeTrue(device.info().has(Capability.WEIGHT_READBACK), "device has no WEIGHT_READBACK");
+    NetworkConfig net = load(device);
+    for (WeightTensor t : net.tensors()) {
+      assertArrayEquals(weightsFor(t, 1), device.readWeights(t.name()), t.name());
+    }
+  }
+
+  @Test
+  void callsBeforeConfigureAreRefused() {
+    assertThrows(IllegalStateException.class, () -> device.step(SpikeFrame.silent(),
+        ReadoutLevel.OUTPUTS));
+    assertThrows(IllegalStateException.class, () -> device.writeWeights("layer0.in", new int[1]));
+    assertThrows(IllegalStateException.class, device::config);
+    assertThrows(IllegalStateException.class, device::reset);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Design rules
+  // ------------------------------------------------------------------------------------------
+
+  @TestFactory
+  Stream<DynamicTest> designRulesRefuseNetworksThatDoNotFit() {
+    CoreLimits limits = device.info().limits();
+    return Arrays.stream(DesignRule.values()).map(rule -> DynamicTest.dynamicTest(rule.id(), () -> {
+      Optional<NetworkConfig> bad = breaking(rule, limits);
+      assumeTrue(bad.isPresent(), "no network within the contract's ranges breaks only "
+          + rule.id() + " on limits " + limits);
+      // Dynamic tests share one @AfterEach, so each closes its own devices: a board has only a
+      // few cores to open at once.
+      try (Device d = open(); Device reference = open()) {
+        NetworkConfig good = load(d);
+        List<StepResult> before = runAll(d, testInputs(5, 3), ReadoutLevel.OUTPUTS);
+        DesignRuleViolation v = assertThrows(DesignRuleViolation.class,
+            () -> d.configure(bad.get()));
+        assertEquals(rule.id(), v.rule(), v.getMessage());
+        assertTrue(v.getMessage().contains(rule.id()), v.getMessage());
+        // The refusal happened before anything was loaded: the old network runs on unchanged.
+        assertEquals(good, d.config());
+        List<StepResult> after = runAll(d, testInputs(6, 3), ReadoutLevel.OUTPUTS);
+        load(reference);
+        runAll(reference, testInputs(5, 3), ReadoutLevel.OUTPUTS);
+        assertSameBehaviour(runAll(reference, testInputs(6, 3), ReadoutLevel.OUTPUTS), after,
+            "after a refused configure");
+        assertEquals(3, before.size());
+      }
+    }));
+  }
+
+  /**
+   * A network that breaks {@code rule} and no other rule of {@code limits}, or empty when none
+   * can be built within the contract's value ranges (e.g. widths already at their maximum).
+   */
+  static Optional<NetworkConfig> breaking(DesignRule rule, CoreLimits lim) {
+    for (Supplier<NetworkConfig> candidate : candidates(rule, lim)) {
+      NetworkConfig net;
+      try {
+        net = candidate.get();
+      } catch (IllegalArgumentException outsideTheContractRanges) {
+        continue;
+      }
+      if (breaksOnly(rule, net, lim)) {
+        return Optional.of(net);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static List<Supplier<NetworkConfig>> candidates(DesignRule rule, CoreLimits lim) {
+    return switch (rule) {
+      case INPUTS -> List.of(() -> chain(lim.maxInputs() + 1, new int[] {1}, false, 2, 16, 1, 16));
+      case LAYERS -> List.of(() -> chain(1, ones(lim.maxLayers() + 1), false, 2, 16, 1, 16));
+      case NEURONS_PER_LAYER -> List.of(
+          () -> chain(1, new int[] {lim.maxNeuronsPerLayer() + 1}, false, 2, 16, 1, 16));
+      case NEURONS -> List.of(() -> {
+        int per = lim.maxNeuronsPerLayer();
+        int hidden = lim.maxNeurons(); // plus one output neuron: one too many
+        int layers = (hidden + per - 1) / per;
+        int[] sizes = new int[layers];
+        for (int l = 0; l < layers; l++) {
+          sizes[l] = Math.min(per, hidden - l * per);
+        }
+        return chain(1, sizes, false, 2, 16, 1, 16);
+      });
+      case OUTPUTS -> List.of(() -> chain(1, new int[] {1}, false, 2, 16, lim.maxOutputs() + 1, 16));
+      case FAN_IN -> List.of(
+          () -> chain(lim.maxFanIn() + 1, new int[] {1}, false, 2, 16, 1, 16),
+          () -> {
+            int inputs = Math.min(lim.maxInputs(), lim.maxFanIn());
+            return chain(inputs, new int[] {lim.maxFanIn() + 1 - inputs}, true, 2, 16, 1, 16);
+          },
+          () -> chain(1, new int[] {lim.maxFanIn() + 1}, false, 2, 16, 1, 16));
+      case WEIGHT_BITS -> List.of(
+          () -> chain(1, new int[] {1}, false, lim.maxWeightBits() + 1, 16, 1, 16));
+      case MEMBRANE_BITS -> List.of(
+          () -> chain(1, new int[] {1}, false, 2, lim.maxMembraneBits() + 1, 1, 16));
+      case OUTPUT_BITS -> List.of(
+          () -> chain(1, new int[] {1}, false, 2, 16, 1, lim.maxOutputBits() + 1));
+      case SYNAPSE_MEMORY -> List.of(() -> {
+        int inputs = Math.min(lim.maxInputs(), lim.maxFanIn());
+        int size = Math.min(lim.maxNeuronsPerLayer(), lim.maxNeurons() - 1);
+        return chain(inputs, new int[] {size}, false, lim.maxWeightBits(), lim.maxMembraneBits(),
+            1, lim.maxOutputBits());
+      });
+    };
+  }
+
+  /** Whether {@code net} breaks {@code rule} and would fit if that rule's limit were lifted. */
+  private static boolean breaksOnly(DesignRule rule, NetworkConfig net, CoreLimits lim) {
+    try {
+      DesignRule.check(net, lim);
+      return false;
+    } catch (DesignRuleViolation v) {
+      if (!v.rule().equals(rule.id())) {
+        return false;
+      }
+    }
+    try {
+      DesignRule.check(net, relaxed(rule, lim));
+      return true;
+    } catch (DesignRuleViolation other) {
+      return false;
+    }
+  }
+
+  private static int[] ones(int n) {
+    int[] a = new int[n];
+    Arrays.fill(a, 1);
+    return a;
+  }
+
+  private static NetworkConfig chain(int inputs, int[] sizes, boolean recurrent, int wBits,
+                                     int uBits, int outputs, int oBits) {
+    List<LayerConfig> layers = new ArrayList<>();
+    int fanIn = inputs;
+    for (int size : sizes) {
+      layers.add(new LayerConfig(size, recurrent, wBits, 0, uBits, 1, 4096, fanIn));
+      fanIn = size;
+    }
+    return new NetworkConfig(inputs, layers, new OutputConfig(outputs, Math.min(wBits, 16), 0,
+        oBits, 4096));
+  }
+
+  private static CoreLimits relaxed(DesignRule rule, CoreLimits l) {
+    int big = Integer.MAX_VALUE;
+    return new CoreLimits(
+        rule == DesignRule.INPUTS ? big : l.maxInputs(),
+        rule == DesignRule.LAYERS ? big : l.maxLayers(),
+        rule == DesignRule.NEURONS_PER_LAYER ? big : l.maxNeuronsPerLayer(),
+        rule == DesignRule.NEURONS ? big : l.maxNeurons(),
+        rule == DesignRule.FAN_IN ? big : l.maxFanIn(),
+        rule == DesignRule.WEIGHT_BITS ? 16 : l.maxWeightBits(),
+        rule == DesignRule.MEMBRANE_BITS ? 32 : l.maxMembraneBits(),
+        rule == DesignRule.OUTPUT_BITS ? 32 : l.maxOutputBits(),
+        rule == DesignRule.SYNAPSE_MEMORY ? Long.MAX_VALUE : l.synapseMemoryBits(),
+        rule == DesignRule.OUTPUTS ? big : l.maxOutputs());
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Golden vectors
+  // ------------------------------------------------------------------------------------------
+
+  @TestFactory
+  Stream<DynamicTest> everyGoldenCoreVector() {
+    List<Path> files = CoreVector.files(CoreVector.folder());
+    assertFalse(files.isEmpty(), "no golden vectors in " + CoreVector.folder().toAbsolutePath());
+    return files.stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
+      CoreVector v = CoreVector.load(file);
+      assumeFits(device, v.config(), "golden vector " + v.name());
+      v.assertMatches(device);
+    }));
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Reset, state, readouts, telemetry
+  // ------------------------------------------------------------------------------------------
+
+  @Test
+  void resetRestartsTheDynamicsButKeepsWeightsAndTelemetry() {
+    load(device);
+    List<SpikeFrame> in = testInputs(2, STEPS);
+    ReadoutLevel level = richest(device);
+    List<StepResult> first = runAll(device, in, level);
+    assertTrue(first.stream().mapToLong(r -> Arrays.stream(r.spikes()).mapToLong(s -> s.length)
+        .sum()).sum() > 0, "the test network should spike");
+    Telemetry afterFirst = device.telemetry();
+    device.reset();
+    assertEquals(afterFirst, device.telemetry(), "reset keeps telemetry");
+    List<StepResult> second = runAll(device, in, level);
+    assertSameBehaviour(first, second, "after reset");
+    assertEquals(0, second.get(0).step(), "the step counter restarts");
+    assertEquals(STEPS - 1, second.get(STEPS - 1).step());
+    assertEquals(2L * STEPS, device.telemetry().steps());
+  }
+
+  @Test
+  void stateRestoresBitExactly() {
+    assumeTrue(device.info().has(Capability.SNAPSHOT), "device has no SNAPSHOT");
+    load(device);
+    List<SpikeFrame> in = testInputs(3, STEPS);
+    ReadoutLevel level = richest(device);
+    runAll(device, in.subList(0, 10), level);
+    DeviceState snapshot = device.state();
+    assertEquals(10, snapshot.step());
+    List<StepResult> tail = runAll(device, in.subList(10, STEPS), level);
+
+    device.restore(snapshot);
+    assertEquals(snapshot, device.state(), "state after restore");
+    assertSameBehaviour(tail, runAll(device, in.subList(10, STEPS), level), "after restore");
+
+    Device other = open();
+    load(other);
+    other.restore(snapshot);
+    List<StepResult> elsewhere = runAll(other, in.subList(10, STEPS), level);
+    assertSameBehaviour(tail, elsewhere, "restored into a second device");
+    assertEquals(10, elsewhere.get(0).step(), "the step counter is part of the state");
+  }
+
+  @Test
+  void badStateIsRefusedAndChangesNothing() {
+    assumeTrue(device.info().has(Capability.SNAPSHOT), "device has no SNAPSHOT");
+    load(device);
+    runAll(device, testInputs(4, 5), ReadoutLevel.OUTPUTS);
+    DeviceState good = device.state();
+    DeviceState wrongLayers = new DeviceState(0, new int[][] {new int[6]}, new byte[][] {new byte[6]},
+        new int[3], Telemetry.ZERO);
+    assertThrows(IllegalArgumentException.class, () -> device.restore(wrongLayers));
+    DeviceState wideMembrane = new DeviceState(0, new int[][] {{0, 0, 0, 0, 0, 1 << 20}, new int[4]},
+        new byte[][] {new byte[6], new byte[4]}, new int[3], Telemetry.ZERO);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> device.restore(wideMembrane));
+    assertTrue(e.getMessage().contains(String.valueOf(1 << 20)), e.getMessage());
+    assertEquals(good, device.state());
+  }
+
+  @Test
+  void readoutLevelsReturnWhatTheyPromise() {
+    NetworkConfig net = load(device);
+    List<SpikeFrame> in = testInputs(7, 6);
+    List<List<StepResult>> perLevel = new ArrayList<>();
+    for (ReadoutLevel level : ReadoutLevel.values()) {
+      if (level == ReadoutLevel.FULL && !device.info().has(Capability.MEMBRANE_READOUT)) {
+        continue;
+      }
+      device.reset();
+      List<StepResult> results = runAll(device, in, level);
+      for (StepResult r : results) {
+        assertEquals(net.output().size(), r.outputs().length, level + ": outputs");
+        if (level == ReadoutLevel.OUTPUTS) {
+          assertNull(r.spikes(), "OUTPUTS carries no spikes");
+        } else {
+          assertNotNull(r.spikes(), level + " carries spikes");
+          assertEquals(net.layers().size(), r.spikes().length);
+        }
+        if (level == ReadoutLevel.FULL) {
+          assertNotNull(r.membranes(), "FULL carries membranes");
+          for (int l = 0; l < net.layers().size(); l++) {
+            assertEquals(net.layers().get(l).size(), r.membranes()[l].length);
+          }
+        } else {
+          assertNull(r.membranes(), level + " carries no membranes");
+        }
+      }
+      perLevel.add(results);
+    }
+    for (List<StepResult> results : perLevel) {
+      assertSameBehaviour(perLevel.get(0), results, "readout level does not change results");
+    }
+  }
+
+  @Test
+  void runEqualsSteppingFrameByFrame() {
+    load(device);
+    List<SpikeFrame> in = testInputs(8, STEPS);
+    ReadoutLevel level = richest(device);
+    List<StepResult> stepped = runAll(device, in, level);
+    device.reset();
+    assertSameBehaviour(stepped, device.run(in, level), "run(...)");
+  }
+
+  @Test
+  void telemetryCountsWhatTheStepsReport() {
+    NetworkConfig net = load(device);
+    List<StepResult> results = runAll(device, testInputs(9, STEPS), ReadoutLevel.SPIKES);
+    Telemetry t = device.telemetry();
+    assertEquals(STEPS, t.steps());
+    assertEquals(results.stream().mapToLong(StepResult::sops).sum(), t.sops());
+    assertEquals(results.stream().mapToLong(r -> Arrays.stream(r.spikes())
+        .mapToLong(s -> s.length).sum()).sum(), t.hiddenSpikes());
+    assertEquals((long) STEPS * net.totalNeurons(), t.neuronUpdates());
+    assertEquals(results.stream().mapToLong(StepResult::fifoOverflows).sum(), t.fifoOverflows());
+    assertEquals(results.stream().filter(StepResult::deadlineMiss).count(), t.deadlineMisses());
+    if (device.info().has(Capability.CYCLE_MODEL)) {
+      assertTrue(results.stream().allMatch(r -> r.cycles() > 0), "every step takes cycles");
+      assertEquals(results.stream().mapToLong(StepResult::cycles).sum(), t.cycles());
+    }
+    if (device.info().has(Capability.ENERGY_MODEL)) {
+      assertTrue(t.energyJoules() > 0, "energy model reports energy");
+    }
+    assertTrue(t.sops() > 0);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Bad input
+  // ------------------------------------------------------------------------------------------
+
+  @Test
+  void badInputIsRefusedWithClearMessagesAndChangesNothing() {
+    NetworkConfig net = load(device);
+    List<SpikeFrame> in = testInputs(10, STEPS);
+    runAll(device, in.subList(0, 5), ReadoutLevel.OUTPUTS);
+
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> device.step(new SpikeFrame(1, net.inputs()), ReadoutLevel.OUTPUTS));
+    assertTrue(e.getMessage().contains(String.valueOf(net.inputs())), e.getMessage());
+
+    WeightTensor rec = net.tensor("layer0.rec");
+    e = assertThrows(IllegalArgumentException.class,
+        () -> device.writeWeights(rec.name(), new int[rec.length() - 1]));
+    assertTrue(e.getMessage().contains(rec.name()), e.getMessage());
+    int[] tooWide = weightsFor(rec, 1);
+    tooWide[7] = 128; // 8-bit weights
+    e = assertThrows(IllegalArgumentException.class, () -> device.writeWeights(rec.name(), tooWide));
+    assertTrue(e.getMessage().contains("128") && e.getMessage().contains(rec.name()), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> device.writeWeights("layer7.in", new int[4]));
+    assertTrue(e.getMessage().contains("layer7.in"), e.getMessage());
+
+    // Nothing changed: the device continues exactly like one that never saw the bad calls.
+    List<StepResult> after = runAll(device, in.subList(5, STEPS), richest(device));
+    Device reference = open();
+    load(reference);
+    runAll(reference, in.subList(0, 5), ReadoutLevel.OUTPUTS);
+    assertSameBehaviour(runAll(reference, in.subList(5, STEPS), richest(reference)), after,
+        "after refused calls");
+  }
+
+  @Test
+  void aClosedDeviceRefusesCalls() {
+    load(device);
+    device.close();
+    assertThrows(RuntimeException.class, () -> device.step(SpikeFrame.silent(), ReadoutLevel.OUTPUTS));
+  }
+}

@@ -1,0 +1,185 @@
+package io.spikeloop.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.spikeloop.data.DatasetOptions;
+import io.spikeloop.data.Datasets;
+import io.spikeloop.data.SpikeDataset;
+import io.spikeloop.device.Device;
+import io.spikeloop.device.Devices;
+import io.spikeloop.mapping.Evaluation;
+import io.spikeloop.mapping.MappedNetwork;
+import io.spikeloop.mapping.QuantizationOptions;
+import io.spikeloop.mapping.Quantizer;
+import io.spikeloop.mapping.TensorReport;
+import io.spikeloop.model.ModelFile;
+import io.spikeloop.model.SnnParameters;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.function.IntConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code spikeloop eval}: maps a trained network onto a device and compares it with the float
+ * model on the test split.
+ */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+    description = {"Run a trained network on a device (fixed point) and compare it with the float "
+        + "model: accuracy of both, spike agreement, SOPs, cycles and energy per sample.",
+        "",
+        "Example: ./spikeloop eval --run runs/rsnn --device sim --weight-bits 8 --json"})
+public final class EvalCommand implements Callable<Integer> {
+  static final String MODEL_FILE = "model.slm";
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--run", required = true, paramLabel = "DIR",
+      description = "Run folder written by train --out (reads DIR/" + MODEL_FILE + ").")
+  Path run;
+
+  @Option(names = "--device", defaultValue = "sim", paramLabel = "D",
+      description = "Device: sim[:OPTIONS], remote://HOST:PORT, board:NAME (default: ${DEFAULT-VALUE}).")
+  String deviceName;
+
+  @Option(names = "--weight-bits", defaultValue = "16", paramLabel = "N",
+      description = "Signed weight width, 2..16 (default: ${DEFAULT-VALUE}).")
+  int weightBits;
+
+  @Option(names = "--membrane-bits", defaultValue = "32", paramLabel = "N",
+      description = "Membrane width uBits, 2..32 (default: ${DEFAULT-VALUE}).")
+  int membraneBits;
+
+  @Option(names = "--output-bits", defaultValue = "32", paramLabel = "N",
+      description = "Output width oBits, 2..32 (default: ${DEFAULT-VALUE}).")
+  int outputBits;
+
+  @Option(names = "--headroom-bits", defaultValue = "4", paramLabel = "N",
+      description = "Membrane range above the threshold, in powers of two (default: ${DEFAULT-VALUE}).")
+  int headroomBits;
+
+  @Option(names = "--clip-percentile", defaultValue = "100", paramLabel = "P",
+      description = "Percentile of |w| that sets each layer's weight exponent; below 100 clips "
+          + "outliers for resolution (default: ${DEFAULT-VALUE}).")
+  double clipPercentile;
+
+  @Option(names = "--dataset", defaultValue = "synthetic", paramLabel = "NAME",
+      description = "Dataset whose test split is evaluated (default: ${DEFAULT-VALUE}).")
+  String dataset;
+
+  @Option(names = "--steps", paramLabel = "T", description = "Time steps per sample (dataset default).")
+  Integer steps;
+
+  @Option(names = "--dt", paramLabel = "MS", description = "Time bin in ms (dataset default).")
+  Double dtMillis;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Dataset seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--samples", defaultValue = "0", paramLabel = "N",
+      description = "Evaluate only the first N test samples (0 = all).")
+  int samples;
+
+  @Option(names = "--json", description = "Print the results as one JSON object on the last line.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    Path modelFile = run.resolve(MODEL_FILE);
+    if (!Files.isDirectory(run)) {
+      throw new IllegalArgumentException("run folder " + run + " does not exist");
+    }
+    SnnParameters params = ModelFile.read(modelFile);
+    QuantizationOptions q = new QuantizationOptions(weightBits, membraneBits, outputBits,
+        headroomBits, clipPercentile);
+    MappedNetwork mapped = Quantizer.map(params, q);
+    SpikeDataset test = Datasets.open(dataset, new DatasetOptions(dtMillis, steps, seed)).test();
+    int total = samples > 0 ? Math.min(samples, test.size()) : test.size();
+
+    Evaluation.Result r;
+    try (Device device = Devices.open(deviceName)) {
+      boolean bar = System.console() != null && !json;
+      ProgressBar progress = bar ? new ProgressBarBuilder().setTaskName("eval").setInitialMax(total)
+          .build() : null;
+      IntConsumer step = progress == null ? done -> { } : progress::stepTo;
+      try {
+        r = Evaluation.run(params, mapped, device, test, total, step);
+      } finally {
+        if (progress != null) {
+          progress.close();
+        }
+      }
+      out.printf(Locale.ROOT, "model %s (%d-%s-%d, %s) on %s (%s), %s: %d samples%n", modelFile,
+          params.config().inputs(), params.config().hidden(), params.config().outputs(),
+          params.config().recurrent() ? "recurrent" : "feed-forward", device.info().name(),
+          device.info().kind(), test.name(), r.samples());
+    }
+    printMapping(out, mapped, q);
+    out.printf(Locale.ROOT, "float accuracy        %.2f%%%n", 100 * r.floatAccuracy());
+    out.printf(Locale.ROOT, "fixed-point accuracy  %.2f%% (%+.2f points)%n", 100 * r.fixedAccuracy(),
+        100 * (r.fixedAccuracy() - r.floatAccuracy()));
+    out.printf(Locale.ROOT, "same prediction       %.2f%% of samples%n", 100 * r.predictionAgreement());
+    out.printf(Locale.ROOT, "spike agreement       %.4f of (neuron, step); overlap %.4f; spikes/sample"
+        + " float %.1f, fixed %.1f%n", r.spikeAgreement(), r.spikeOverlap(),
+        r.floatSpikesPerSample(), r.fixedSpikesPerSample());
+    out.printf(Locale.ROOT, "per sample            %.0f SOPs, %.0f cycles, %.3g J%n",
+        r.sopsPerSample(), r.cyclesPerSample(), r.joulesPerSample());
+    out.printf(Locale.ROOT, "saturations %d, FIFO overflows %d, deadline misses %d%n",
+        r.saturations(), r.fifoOverflows(), r.deadlineMisses());
+    if (json) {
+      out.println(toJson(r, mapped, q));
+    }
+    out.flush();
+    return 0;
+  }
+
+  private void printMapping(PrintWriter out, MappedNetwork m, QuantizationOptions q) {
+    out.printf(Locale.ROOT, "mapping: %d-bit weights, uBits %d, oBits %d, headroom %d bits, "
+            + "exponents from the %s of |w|%n", q.weightBits(), q.membraneBits(), q.outputBits(),
+        q.headroomBits(), q.clipPercentile() >= 100 ? "maximum" : q.clipPercentile() + "th percentile");
+    for (int l = 0; l < m.config().layers().size(); l++) {
+      var c = m.config().layers().get(l);
+      out.printf(Locale.ROOT, "  layer %d: theta %d, alpha %d/4096, wExp %d%n", l, c.theta(),
+          c.alpha(), c.wExp());
+    }
+    out.printf(Locale.ROOT, "  output: kappa %d/4096, wExp %d, scale %.4g%n",
+        m.config().output().kappa(), m.config().output().wExp(), m.outputScale());
+    for (TensorReport t : m.tensors()) {
+      out.printf(Locale.ROOT, "  %-12s step %.3g  max|x| %.3g  max error %.3g  clipped %d of %d%n",
+          t.name(), t.step(), t.maxAbsFloat(), t.maxAbsError(), t.clipped(), t.values());
+    }
+  }
+
+  private String toJson(Evaluation.Result r, MappedNetwork m, QuantizationOptions q) {
+    ObjectNode o = new ObjectMapper().createObjectNode();
+    o.put("command", "eval").put("run", run.toString()).put("device", deviceName)
+        .put("dataset", dataset).put("samples", r.samples())
+        .put("weightBits", q.weightBits()).put("membraneBits", q.membraneBits())
+        .put("outputBits", q.outputBits())
+        .put("floatAccuracy", r.floatAccuracy()).put("fixedAccuracy", r.fixedAccuracy())
+        .put("predictionAgreement", r.predictionAgreement())
+        .put("spikeAgreement", r.spikeAgreement()).put("spikeOverlap", r.spikeOverlap())
+        .put("floatSpikesPerSample", r.floatSpikesPerSample())
+        .put("fixedSpikesPerSample", r.fixedSpikesPerSample())
+        .put("sopsPerSample", r.sopsPerSample()).put("cyclesPerSample", r.cyclesPerSample())
+        .put("energyJoulesPerSample", r.joulesPerSample())
+        .put("saturations", r.saturations()).put("fifoOverflows", r.fifoOverflows())
+        .put("deadlineMisses", r.deadlineMisses()).put("clipped", m.clipped());
+    ArrayNode tensors = o.putArray("tensors");
+    for (TensorReport t : m.tensors()) {
+      tensors.addObject().put("name", t.name()).put("exponent", t.exponent()).put("step", t.step())
+          .put("clipped", t.clipped()).put("maxAbsError", t.maxAbsError());
+    }
+    return o.toString();
+  }
+}

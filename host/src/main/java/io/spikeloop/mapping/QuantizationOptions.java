@@ -1,0 +1,41 @@
+package io.spikeloop.mapping;
+
+/**
+ * How to map a float network onto the core.
+ *
+ * @param weightBits      signed width of every weight (2..16)
+ * @param membraneBits    membrane width uBits (2..32)
+ * @param outputBits      output width oBits (2..32)
+ * @param headroomBits    the membrane scale puts theta at {@code 2^(uBits-1-headroomBits)} or
+ *                        below, so |u| can reach {@code 2^headroomBits} thresholds before it
+ *                        saturates (0..uBits-2)
+ * @param clipPercentile  each layer's weight exponent is chosen so that this percentile of |w|
+ *                        just fits; 100 fits the largest weight (nothing clipped), lower values
+ *                        trade clipped outliers for resolution (50..100)
+ */
+public record QuantizationOptions(int weightBits, int membraneBits, int outputBits,
+                                  int headroomBits, double clipPercentile) {
+  /** 16-bit weights, 32-bit state: the configuration that tracks the float model closest. */
+  public static final QuantizationOptions WIDE = new QuantizationOptions(16, 32, 32, 4, 100);
+
+  public QuantizationOptions {
+    range("weight bits", weightBits, 2, 16);
+    range("membrane bits", membraneBits, 2, 32);
+    range("output bits", outputBits, 2, 32);
+    range("headroom bits", headroomBits, 0, membraneBits - 2);
+    if (!(clipPercentile >= 50 && clipPercentile <= 100)) {
+      throw new IllegalArgumentException("clip percentile must be in [50, 100], got "
+          + clipPercentile);
+    }
+  }
+
+  private static void range(String what, int v, int min, int max) {
+    if (v < min || v > max) {
+      throw new IllegalArgumentException(what + " must be in [" + min + ", " + max + "], got " + v);
+    }
+  }
+
+  public QuantizationOptions withWeightBits(int bits) {
+    return new QuantizationOptions(bits, membraneBits, outputBits, headroomBits, clipPercentile);
+  }
+}

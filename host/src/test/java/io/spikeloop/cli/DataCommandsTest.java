@@ -1,0 +1,133 @@
+package io.spikeloop.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spikeloop.data.shd.ShdReader;
+import io.spikeloop.data.shd.ShdRecordings;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** convert audio, convert images and data info end to end through the command line. */
+class DataCommandsTest {
+  static final Path DATA = Path.of(System.getProperty("spikeloop.data", "../shared/data"));
+
+  @TempDir
+  Path dir;
+
+  record Run(int code, String out, String err) {
+    JsonNode json() throws Exception {
+      String[] lines = out.strip().split("\n");
+      return new ObjectMapper().readTree(lines[lines.length - 1]);
+    }
+  }
+
+  static Run run(String... args) {
+    CommandLine cl = SpikeloopCli.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    int code = cl.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void convertAudioThenDataInfoBySpeaker() throws Exception {
+    Path audio = DATA.resolve("heidelberg-digits/audio");
+    assumeTrue(Files.isDirectory(audio), "skipped: no Heidelberg Digits audio at " + audio);
+    Path in = dir.resolve("in");
+    Files.createDirectories(in);
+    for (String name : new String[] {"lang-english_speaker-06_trial-6_digit-3.flac",
+        "lang-english_speaker-06_trial-7_digit-2.flac", "lang-german_speaker-08_trial-1_digit-3.flac"}) {
+      Path src = audio.resolve(name);
+      assumeTrue(Files.isRegularFile(src), "skipped: no " + src);
+      Files.createSymbolicLink(in.resolve(name), src.toAbsolutePath());
+    }
+    Path out = dir.resolve("hd.h5");
+    Run convert = run("convert", "audio", "--in", in.toString(), "--out", out.toString(),
+        "--channels", "70", "--seed", "5");
+    assertEquals(0, convert.code(), convert.err());
+    ShdRecordings r = ShdReader.read(out, 70, 20);
+    assertEquals(3, r.size());
+    assertEquals(13, r.labels()[2]);
+    assertEquals(8, r.speakers()[2]);
+
+    Run info = run("data", "info", "shd:" + out, "--test-speakers", "8", "--json");
+    assertEquals(0, info.code(), info.err());
+    JsonNode j = info.json();
+    assertEquals(2, j.get("train").get("samples").asInt());
+    assertEquals(1, j.get("test").get("samples").asInt());
+    assertEquals(8, j.get("test").get("speakers").get(0).asInt());
+    assertEquals(70, j.get("train").get("channels").asInt());
+    assertEquals(100, j.get("train").get("steps").asInt());
+    assertEquals(10.0, j.get("train").get("dtMillis").asDouble());
+    assertTrue(j.get("train").get("spikesPerSampleMean").asDouble() > 50);
+
+    Run bad = run("data", "info", "shd:" + out, "--test-speakers", "4");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("test speaker 4 does not occur (speakers: 6,8)"), bad.err());
+  }
+
+  @Test
+  void convertImagesThenDataInfo() throws Exception {
+    Path train = DATA.resolve("mnist/mnist-train-first10k-images-idx3-ubyte.gz");
+    Path test = DATA.resolve("mnist/t10k-images-idx3-ubyte.gz");
+    assumeTrue(Files.isRegularFile(train) && Files.isRegularFile(test),
+        "skipped: no MNIST under " + DATA);
+    Path out = dir.resolve("sim");
+    Run a = run("convert", "images", "--in", train.toString(), "--out", out.toString(),
+        "--limit", "4");
+    assertEquals(0, a.code(), a.err());
+    Run b = run("convert", "images", "--in", test.toString(), "--out", out.toString(),
+        "--offset", "2", "--limit", "3");
+    assertEquals(0, b.code(), b.err());
+    assertTrue(Files.isRegularFile(out.resolve("Train/4.bin")));
+    assertTrue(Files.isRegularFile(out.resolve("Test/60003.bin")));
+    assertTrue(Files.isRegularFile(out.resolve("Test/60005.bin")));
+    assertEquals("60003\t1\n60004\t0\n60005\t4\n", Files.readString(out.resolve("test-labels.tsv")));
+
+    Run info = run("data", "info", "nmnist:" + out, "--json");
+    assertEquals(0, info.code(), info.err());
+    JsonNode j = info.json();
+    assertEquals(4, j.get("train").get("samples").asInt());
+    assertEquals(3, j.get("test").get("samples").asInt());
+    assertEquals(2312, j.get("train").get("channels").asInt());
+  }
+
+  @Test
+  void badInputsGiveOneLineErrors() throws Exception {
+    Path notHdf5 = dir.resolve("x.h5");
+    Files.writeString(notHdf5, "hello");
+    Run r = run("data", "info", "shd:" + notHdf5);
+    assertEquals(2, r.code());
+    assertTrue(r.err().startsWith("spikeloop: error: " + notHdf5 + ": not an HDF5 file"), r.err());
+
+    Run missing = run("convert", "images", "--in", dir.resolve("none-images-idx3-ubyte.gz").toString(),
+        "--out", dir.resolve("o").toString(), "--labels", dir.resolve("l.gz").toString());
+    assertEquals(2, missing.code());
+    assertTrue(missing.err().contains("no such file"), missing.err());
+
+    Path truncated = dir.resolve("cut-images-idx3-ubyte");
+    Files.write(truncated, new byte[] {0, 0, 8, 3, 0, 0, 0, 5, 0, 0, 0, 28, 0, 0, 0, 28, 1, 2});
+    Path labels = dir.resolve("cut-labels-idx1-ubyte");
+    Files.write(labels, new byte[] {0, 0, 8, 1, 0, 0, 0, 5, 1, 2, 3, 4, 5});
+    Run cut = run("convert", "images", "--in", truncated.toString(), "--out",
+        dir.resolve("o").toString());
+    assertEquals(2, cut.code());
+    assertTrue(cut.err().contains("truncated at image 0 of 5"), cut.err());
+
+    Run wrong = run("convert", "images", "--in", labels.toString(), "--out",
+        dir.resolve("o").toString(), "--labels", labels.toString());
+    assertEquals(2, wrong.code());
+    assertTrue(wrong.err().contains("not an idx3 image file"), wrong.err());
+  }
+}

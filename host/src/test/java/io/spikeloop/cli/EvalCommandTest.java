@@ -1,0 +1,110 @@
+package io.spikeloop.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spikeloop.model.ModelFile;
+import io.spikeloop.model.SnnConfig;
+import io.spikeloop.model.SnnParameters;
+import io.spikeloop.model.Surrogate;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class EvalCommandTest {
+
+  private record Outcome(int exit, String out, String err) {
+    JsonNode json() throws Exception {
+      String[] lines = out.strip().split("\n");
+      return new ObjectMapper().readTree(lines[lines.length - 1]);
+    }
+  }
+
+  private static Outcome eval(String... args) {
+    CommandLine cl = SpikeloopCli.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    String[] all = new String[args.length + 1];
+    all[0] = "eval";
+    System.arraycopy(args, 0, all, 1, args.length);
+    int exit = cl.execute(all);
+    return new Outcome(exit, out.toString(), err.toString());
+  }
+
+  /** An untrained but active 700-24(recurrent)-20 network in a run folder. */
+  private static Path runFolder(Path dir) throws Exception {
+    SnnConfig c = new SnnConfig(700, List.of(24), true, 20, 0.95, 0.95, 1.0, Surrogate.DEFAULT);
+    SnnParameters p = SnnParameters.initialise(c, 11);
+    for (var t : p.tensors()) {
+      for (int i = 0; i < t.values().length; i++) {
+        t.values()[i] *= 6;
+      }
+    }
+    ModelFile.write(dir.resolve("model.slm"), p);
+    return dir;
+  }
+
+  @Test
+  void reportsFloatAndFixedPointResultsAsJson(@TempDir Path dir) throws Exception {
+    Path run = runFolder(dir);
+    Outcome o = eval("--run", run.toString(), "--device", "sim", "--steps", "20", "--samples", "30",
+        "--json");
+    assertEquals(0, o.exit(), o.err());
+    JsonNode j = o.json();
+    assertEquals(30, j.get("samples").asInt());
+    assertEquals(16, j.get("weightBits").asInt());
+    for (String f : List.of("floatAccuracy", "fixedAccuracy", "predictionAgreement",
+        "spikeAgreement", "spikeOverlap")) {
+      double v = j.get(f).asDouble();
+      assertTrue(v >= 0 && v <= 1, f + " = " + v);
+    }
+    assertTrue(j.get("floatSpikesPerSample").asDouble() > 10, o.out());
+    assertTrue(j.get("spikeAgreement").asDouble() > 0.95, o.out());
+    assertTrue(j.get("predictionAgreement").asDouble() >= 0.9, o.out());
+    assertTrue(j.get("sopsPerSample").asDouble() > 0, o.out());
+    assertTrue(j.get("cyclesPerSample").asDouble() > 0, o.out());
+    assertTrue(j.get("energyJoulesPerSample").asDouble() > 0, o.out());
+    assertEquals(0, j.get("clipped").asInt());
+    assertTrue(o.out().contains("fixed-point accuracy"), o.out());
+    assertTrue(o.out().contains("layer0.rec"), "the mapping report lists every tensor: " + o.out());
+  }
+
+  @Test
+  void fewerWeightBitsAgreeLess(@TempDir Path dir) throws Exception {
+    Path run = runFolder(dir);
+    double wide = eval("--run", run.toString(), "--steps", "20", "--samples", "20", "--json")
+        .json().get("spikeOverlap").asDouble();
+    double narrow = eval("--run", run.toString(), "--steps", "20", "--samples", "20", "--json",
+        "--weight-bits", "3").json().get("spikeOverlap").asDouble();
+    assertTrue(narrow < wide, "3-bit overlap " + narrow + " vs 16-bit " + wide);
+  }
+
+  @Test
+  void badInputGivesOneClearLine(@TempDir Path dir) throws Exception {
+    Outcome missing = eval("--run", dir.resolve("nope").toString());
+    assertEquals(2, missing.exit());
+    assertTrue(missing.err().contains("nope") && missing.err().contains("does not exist"),
+        missing.err());
+
+    Outcome noModel = eval("--run", dir.toString());
+    assertEquals(2, noModel.exit());
+    assertTrue(noModel.err().contains("model.slm"), noModel.err());
+
+    Path run = runFolder(dir);
+    Outcome bits = eval("--run", run.toString(), "--weight-bits", "17");
+    assertEquals(2, bits.exit());
+    assertTrue(bits.err().contains("weight bits") && bits.err().contains("17"), bits.err());
+
+    Outcome device = eval("--run", run.toString(), "--device", "nowhere");
+    assertEquals(2, device.exit());
+    assertTrue(device.err().contains("nowhere"), device.err());
+  }
+}
