@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
     subcommands = {
         CommandLine.HelpCommand.class,
         EvalCommand.class,
+        ExportCommand.class,
         ServeCommand.class,
         ConvertCommand.class,
         DataCommand.class,
