@@ -304,11 +304,13 @@ public final class NirImport {
       double[] values = p.tensor(t.name()).values();
       int[] ints = m.weights().get(t.name());
       long max = io.spikeloop.device.FixedPoint.maxSigned(t.bits());
+      long min = io.spikeloop.device.FixedPoint.minSigned(t.bits());
       int clipped = 0;
       double maxAbs = 0;
       double maxErr = 0;
       for (int i = 0; i < values.length; i++) {
-        if (Math.abs(Math.rint(values[i] / step)) > max) {
+        double r = Math.rint(values[i] / step);
+        if (r > max || r < min) { // as the quantizer counts: saturated at either end
           clipped++;
         }
         maxAbs = Math.max(maxAbs, Math.abs(values[i]));
