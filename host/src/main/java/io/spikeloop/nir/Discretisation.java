@@ -7,7 +7,7 @@ package io.spikeloop.nir;
  * <ul>
  *   <li>{@link #EXACT}: {@code decay = exp(-dt/tau)}, the exact solution of
  *       {@code tau dv/dt = -v} over one step with the input held constant (spikeloop's own
- *       {@code alpha = exp(-dt/tau_m)}; Rockpool's convention);</li>
+ *       {@code alpha = exp(-dt/tau_m)});</li>
  *   <li>{@link #EULER}: {@code decay = 1 - dt/tau}, one forward-Euler step (what snnTorch and
  *       Norse do when they read or write NIR).</li>
  * </ul>
