@@ -22,7 +22,8 @@
  *   spikeloop_driver_abi_version() never changes: the host calls it first and refuses a library
  *   whose version differs from the one it was built against.
  * - Version 1: the forward pass (configure, weights, run, state, telemetry). It declares no
- *   learning-engine entry points. The on-chip learning engine (issue L1) will add them in
+ *   learning-engine entry points. The on-chip learning engine (quantized Adam of
+ *   docs/learning-engine.md plus the gradient formation still to be specified) will add them in
  *   version 2 together with per-step labels in spikeloop_run; SPIKELOOP_CAP_ON_CHIP_LEARNING is
  *   reserved for it and a version-1 driver never reports it.
  */

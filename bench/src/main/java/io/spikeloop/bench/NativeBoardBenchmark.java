@@ -26,7 +26,7 @@ import java.util.Random;
  *
  * <p>Run: {@code mvn -o -B -q -pl bench -am package -DskipTests} then
  * {@code java -cp "bench/target/spikeloop-bench.jar:bench/target/lib/*"
- * io.spikeloop.bench.NativeBoardBenchmark [seconds-per-case]}.
+ * io.spikeloop.bench.NativeBoardBenchmark [trials [seconds-per-trial]]}.
  */
 public final class NativeBoardBenchmark {
   private static final int INPUTS = 700;
@@ -39,7 +39,8 @@ public final class NativeBoardBenchmark {
   private NativeBoardBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3.0;
+    int trials = args.length > 0 ? Integer.parseInt(args[0]) : 9;
+    double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 0.4;
     List<SpikeFrame> frames = frames(FRAMES, 42);
     NetworkConfig net;
     try (Device calibration = Devices.open("board:ref")) {
@@ -47,43 +48,115 @@ public final class NativeBoardBenchmark {
     }
     System.out.println(machine());
     System.out.printf(Locale.ROOT, "network %d-%d(rec)-%d, int8 weights, theta %d (hidden rate"
-        + " ~%.0f%%), input density %.1f%%, %.1f s per case%n", INPUTS, HIDDEN, OUTPUTS,
-        net.layers().get(0).theta(), 100 * TARGET_HIDDEN_RATE, 100 * INPUT_DENSITY, seconds);
-    System.out.printf(Locale.ROOT, "%-10s %-8s %6s %14s %12s %12s %10s%n", "device", "readout",
-        "batch", "steps/s", "us/step", "MSOP/s", "spikes/st");
+        + " ~%.0f%%), input density %.1f%%; %d interleaved trials of %.1f s per case%n", INPUTS,
+        HIDDEN, OUTPUTS, net.layers().get(0).theta(), 100 * TARGET_HIDDEN_RATE,
+        100 * INPUT_DENSITY, trials, seconds);
+    List<Device> devices = new ArrayList<>();
     for (String name : new String[] {"board:ref", "sim"}) {
-      Device device;
       try {
-        device = Devices.open(name);
+        Device d = Devices.open(name);
+        d.configure(net);
+        loadWeights(d, net, 7);
+        devices.add(d);
       } catch (RuntimeException absent) {
         System.out.println(name + ": not available here (" + absent.getMessage() + ")");
+      }
+    }
+    // Cases run round-robin, so that load from other processes spreads over all of them.
+    List<Case> cases = new ArrayList<>();
+    for (Device d : devices) {
+      for (ReadoutLevel readout : new ReadoutLevel[] {ReadoutLevel.OUTPUTS, ReadoutLevel.SPIKES}) {
+        for (int batch : new int[] {1, 100}) {
+          cases.add(new Case(d, readout, batch, new double[trials]));
+        }
+      }
+    }
+    for (Case c : cases) {
+      measure(c, frames, 0.3); // warm-up
+    }
+    for (int trial = 0; trial < trials; trial++) {
+      for (Case c : cases) {
+        c.stepsPerSecond()[trial] = measure(c, frames, seconds).stepsPerSecond();
+      }
+    }
+    System.out.printf(Locale.ROOT, "%-10s %-8s %6s %16s %14s %12s %10s%n", "device", "readout",
+        "batch", "steps/s median", "steps/s best", "us/step med", "MSOP/s med");
+    for (Case c : cases) {
+      double[] sorted = c.stepsPerSecond().clone();
+      Arrays.sort(sorted);
+      double median = sorted[sorted.length / 2];
+      Figures f = measure(c, frames, 0.05);
+      System.out.printf(Locale.ROOT, "%-10s %-8s %6d %16.0f %14.0f %12.2f %10.0f%n",
+          c.device().info().name(), c.readout(), c.batch(), median, sorted[sorted.length - 1],
+          1e6 / median, median * f.sopsPerStep() / 1e6);
+    }
+    System.out.printf(Locale.ROOT, "SOPs per step %.0f, hidden spikes per step %.1f%n",
+        measure(cases.get(0).withReadout(ReadoutLevel.SPIKES), frames, 0.2).sopsPerStep(),
+        measure(cases.get(0).withReadout(ReadoutLevel.SPIKES), frames, 0.2).spikesPerStep());
+    devices.forEach(Device::close);
+    crossingCost(trials, seconds);
+  }
+
+  /**
+   * The fixed cost of one device call: a 1-1-1 network and silent steps leave almost nothing but
+   * the call itself (on the board: the JNA crossing and the result records).
+   */
+  private static void crossingCost(int trials, double seconds) {
+    NetworkConfig tiny = new NetworkConfig(1, List.of(new LayerConfig(1, false, 8, 0, 16, 1, 4096,
+        1)), new OutputConfig(1, 8, 0, 16, 4096));
+    List<SpikeFrame> silent = new ArrayList<>();
+    for (int t = 0; t < 1000; t++) {
+      silent.add(SpikeFrame.silent());
+    }
+    for (String name : new String[] {"board:ref", "sim"}) {
+      Device d;
+      try {
+        d = Devices.open(name);
+      } catch (RuntimeException absent) {
         continue;
       }
-      try (device) {
-        device.configure(net);
-        loadWeights(device, net, 7);
-        for (ReadoutLevel readout : new ReadoutLevel[] {ReadoutLevel.OUTPUTS, ReadoutLevel.SPIKES}) {
-          for (int batch : new int[] {1, 100}) {
-            measure(device, name, readout, batch, frames, 0.5); // warm-up
-            measure(device, name, readout, batch, frames, seconds).print();
+      try (d) {
+        d.configure(tiny);
+        for (int batch : new int[] {1, 100}) {
+          Case c = new Case(d, ReadoutLevel.OUTPUTS, batch, new double[trials]);
+          measure(c, silent, 0.3);
+          for (int trial = 0; trial < trials; trial++) {
+            c.stepsPerSecond()[trial] = measure(c, silent, seconds).stepsPerSecond();
           }
+          double[] sorted = c.stepsPerSecond().clone();
+          Arrays.sort(sorted);
+          System.out.printf(Locale.ROOT, "%s, 1-1-1 network, silent steps, %d per call: %.2f us per"
+              + " step median (%.2f best)%n", name, batch, 1e6 / sorted[sorted.length / 2],
+              1e6 / sorted[sorted.length - 1]);
         }
       }
     }
   }
 
-  private record Figures(String device, ReadoutLevel readout, int batch, long steps, long sops,
-                         long spikes, double seconds) {
-    void print() {
-      System.out.printf(Locale.ROOT, "%-10s %-8s %6d %14.0f %12.2f %12.1f %10.1f%n", device,
-          readout, batch, steps / seconds, 1e6 * seconds / steps, sops / seconds / 1e6,
-          (double) spikes / steps);
+  private record Case(Device device, ReadoutLevel readout, int batch, double[] stepsPerSecond) {
+    Case withReadout(ReadoutLevel r) {
+      return new Case(device, r, batch, stepsPerSecond);
+    }
+  }
+
+  private record Figures(long steps, long sops, long spikes, double seconds) {
+    double stepsPerSecond() {
+      return steps / seconds;
+    }
+
+    double sopsPerStep() {
+      return (double) sops / steps;
+    }
+
+    double spikesPerStep() {
+      return (double) spikes / steps;
     }
   }
 
   /** Runs batches of {@code batch} frames, cycling through them, for about {@code seconds}. */
-  private static Figures measure(Device d, String name, ReadoutLevel readout, int batch,
-                                 List<SpikeFrame> frames, double seconds) {
+  private static Figures measure(Case c, List<SpikeFrame> frames, double seconds) {
+    Device d = c.device();
+    int batch = c.batch();
     d.reset();
     long steps = 0;
     long sops = 0;
@@ -97,8 +170,8 @@ public final class NativeBoardBenchmark {
         at = 0;
         d.reset();
       }
-      List<StepResult> results = batch == 1
-          ? List.of(d.step(frames.get(at), readout)) : d.run(frames.subList(at, at + batch), readout);
+      List<StepResult> results = batch == 1 ? List.of(d.step(frames.get(at), c.readout()))
+          : d.run(frames.subList(at, at + batch), c.readout());
       for (StepResult r : results) {
         sops += r.sops();
         if (r.spikes() != null) {
@@ -109,7 +182,7 @@ public final class NativeBoardBenchmark {
       steps += batch;
       now = System.nanoTime();
     } while (now < end);
-    return new Figures(name, readout, batch, steps, sops, spikes, (now - start) / 1e9);
+    return new Figures(steps, sops, spikes, (now - start) / 1e9);
   }
 
   /** SHD-size: 700 inputs, 450 recurrent LIF (8-bit weights), 20 leaky outputs. */

@@ -17,6 +17,7 @@ final class BoardDriver {
   private final SpikeloopDriver lib;
   private final String device;
   private final Pointer handle;
+  private final LongByReference firstStep = new LongByReference(); // reused by every run
 
   private BoardDriver(SpikeloopDriver lib, String device, Pointer handle) {
     this.lib = lib;
@@ -85,7 +86,6 @@ final class BoardDriver {
   long run(int steps, Pointer axons, Pointer stepOffsets, int readout, Pointer outputs,
            Pointer sops, Pointer spikeIds, int spikeCapacity, Pointer spikeOffsets,
            Pointer membranes) {
-    LongByReference firstStep = new LongByReference();
     check(lib.spikeloop_run(handle, steps, axons, stepOffsets, readout, firstStep, outputs, sops,
         spikeIds, spikeCapacity, spikeOffsets, membranes), "spikeloop_run");
     return firstStep.getValue();

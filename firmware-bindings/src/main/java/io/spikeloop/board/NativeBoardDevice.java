@@ -26,7 +26,8 @@ import java.util.Set;
  * {@code spikeloop_run} call, into native buffers that are kept and reused (they grow with the
  * largest batch seen), so the per-call JNA cost is paid once per batch, not once per step.
  * Inputs are checked by the firmware (ids, widths, shapes) and its error codes become the
- * contract's exceptions; Java checks only the lengths of the buffers it hands over.
+ * contract's exceptions; Java checks only the lengths of the buffers it hands over. Frame labels
+ * are not sent: they serve on-chip learning, which driver ABI version 1 does not have.
  */
 public final class NativeBoardDevice implements Device {
   /** Steps per native call; a longer run is split. */
@@ -130,6 +131,9 @@ public final class NativeBoardDevice implements Device {
   @Override
   public synchronized void writeWeights(String tensor, int[] values) {
     configured();
+    if (tensor == null || values == null) {
+      throw new IllegalArgumentException(name + ": writeWeights needs a tensor name and values");
+    }
     driver.writeWeights(tensor, values);
   }
 

@@ -73,9 +73,10 @@ public final class EvalCommand implements Callable<Integer> {
       description = "Output width oBits, 2..32 (default: ${DEFAULT-VALUE}).")
   int outputBits;
 
-  @Option(names = "--headroom-bits", defaultValue = "4", paramLabel = "N",
-      description = "Membrane range above the threshold, in powers of two (default: ${DEFAULT-VALUE}).")
-  int headroomBits;
+  @Option(names = "--headroom-bits", paramLabel = "N",
+      description = "Membrane range beyond the threshold, in powers of two (default: "
+          + "max(4, membrane bits - 20)).")
+  Integer headroomBits;
 
   @Option(names = "--clip-percentile", defaultValue = "100", paramLabel = "P",
       description = "Percentile of |w| that sets each layer's weight exponent; below 100 clips "
@@ -86,13 +87,15 @@ public final class EvalCommand implements Callable<Integer> {
       description = "Dataset whose test split is evaluated (default: ${DEFAULT-VALUE}).")
   String dataset;
 
-  @Option(names = "--steps", paramLabel = "T", description = "Time steps per sample (dataset default).")
+  @Option(names = "--steps", paramLabel = "T",
+      description = "Time steps per sample (dataset default).")
   Integer steps;
 
   @Option(names = "--dt", paramLabel = "MS", description = "Time bin in ms (dataset default).")
   Double dtMillis;
 
-  @Option(names = "--seed", defaultValue = "1", description = "Dataset seed (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", defaultValue = "1", paramLabel = "S",
+      description = "Dataset seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--samples", defaultValue = "0", paramLabel = "N",
@@ -111,7 +114,8 @@ public final class EvalCommand implements Callable<Integer> {
     Path modelFile;
     SnnParameters params;
     QuantizationOptions q = new QuantizationOptions(weightBits, membraneBits, outputBits,
-        headroomBits, clipPercentile);
+        headroomBits != null ? headroomBits : QuantizationOptions.defaultHeadroom(membraneBits),
+        clipPercentile);
     MappedNetwork mapped;
     if (nir != null) {
       modelFile = nir;
@@ -134,11 +138,11 @@ public final class EvalCommand implements Callable<Integer> {
       params = ModelFile.read(modelFile);
       mapped = Quantizer.map(params, q);
     }
-    SpikeDataset test = Datasets.open(dataset, new DatasetOptions(dtMillis, steps, seed)).test();
-    int total = samples > 0 ? Math.min(samples, test.size()) : test.size();
 
     Evaluation.Result r;
     try (Device device = Devices.open(deviceName)) {
+      SpikeDataset test = Datasets.open(dataset, new DatasetOptions(dtMillis, steps, seed)).test();
+      int total = samples > 0 ? Math.min(samples, test.size()) : test.size();
       boolean bar = System.console() != null && !json;
       ProgressBar progress = bar ? new ProgressBarBuilder().setTaskName("eval").setInitialMax(total)
           .build() : null;

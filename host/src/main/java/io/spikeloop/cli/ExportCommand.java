@@ -67,10 +67,10 @@ public final class ExportCommand implements Callable<Integer> {
       description = "With --fixed-point: output width, 2..32 (default: ${DEFAULT-VALUE}).")
   int outputBits;
 
-  @Option(names = "--headroom-bits", defaultValue = "4", paramLabel = "N",
+  @Option(names = "--headroom-bits", paramLabel = "N",
       description = "With --fixed-point: membrane range above theta in powers of two "
-          + "(default: ${DEFAULT-VALUE}).")
-  int headroomBits;
+          + "(default: as eval, from the membrane width).")
+  Integer headroomBits;
 
   @Option(names = "--clip-percentile", defaultValue = "100", paramLabel = "P",
       description = "With --fixed-point: percentile of |w| setting each exponent "
@@ -93,7 +93,8 @@ public final class ExportCommand implements Callable<Integer> {
     MappedNetwork mapped = null;
     QuantizationOptions q = null;
     if (fixedPoint) {
-      q = new QuantizationOptions(weightBits, membraneBits, outputBits, headroomBits,
+      q = new QuantizationOptions(weightBits, membraneBits, outputBits,
+          headroomBits != null ? headroomBits : QuantizationOptions.defaultHeadroom(membraneBits),
           clipPercentile);
       mapped = Quantizer.map(params, q);
     }

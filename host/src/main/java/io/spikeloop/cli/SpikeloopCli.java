@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
     description = "Train spiking neural networks with neuromorphic hardware in the loop (tBPTT1).",
     subcommands = {
         CommandLine.HelpCommand.class,
+        TrainCommand.class,
         EvalCommand.class,
         ExportCommand.class,
         ServeCommand.class,

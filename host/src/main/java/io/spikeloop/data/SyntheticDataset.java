@@ -61,27 +61,41 @@ public final class SyntheticDataset {
       int label = n % CLASSES;
       int[] motifs = motifsOf(label);
       int boundary = steps / 2 + random.nextInt(-JITTER, JITTER + 1);
+      int[] offsets = new int[steps + 1];
+      int[] channels = new int[steps * 32];
       int count = 0;
-      double[] t = new double[steps * 60];
-      int[] ch = new int[t.length];
       for (int step = 0; step < steps; step++) {
         int motif = step < boundary ? motifs[0] : motifs[1];
-        for (int c = 0; c < CHANNELS; c++) {
-          boolean inMotif = c >= motif * MOTIF_CHANNELS && c < (motif + 1) * MOTIF_CHANNELS;
-          double p = inMotif ? MOTIF_RATE + NOISE_RATE : NOISE_RATE;
-          if (random.nextDouble() < p) {
-            if (count == t.length) {
-              t = java.util.Arrays.copyOf(t, 2 * t.length);
-              ch = java.util.Arrays.copyOf(ch, 2 * ch.length);
-            }
-            t[count] = step;
-            ch[count++] = c;
-          }
+        int motifStart = motif * MOTIF_CHANNELS;
+        int motifEnd = motifStart + MOTIF_CHANNELS;
+        if (channels.length - count < CHANNELS) {
+          channels = java.util.Arrays.copyOf(channels, channels.length + 2 * CHANNELS);
         }
+        count = draw(random, 0, motifStart, NOISE_RATE, channels, count);
+        count = draw(random, motifStart, motifEnd, MOTIF_RATE + NOISE_RATE, channels, count);
+        count = draw(random, motifEnd, CHANNELS, NOISE_RATE, channels, count);
+        offsets[step + 1] = count;
       }
-      samples.add(SpikeSample.bin(java.util.Arrays.copyOf(t, count),
-          java.util.Arrays.copyOf(ch, count), 1.0, steps, label, -1));
+      samples.add(new SpikeSample(label, offsets, java.util.Arrays.copyOf(channels, count), -1));
     }
     return new InMemoryDataset(name, CHANNELS, CLASSES, steps, samples);
+  }
+
+  /**
+   * Appends each channel of {@code [from, to)} with probability {@code p}, ascending, by drawing
+   * the geometric gaps between chosen channels (a few draws per step instead of one per channel).
+   */
+  private static int draw(SplittableRandom random, int from, int to, double p, int[] out,
+                          int count) {
+    double logKeep = Math.log(1 - p);
+    int c = from - 1;
+    while (true) {
+      c += 1 + (int) Math.min(Integer.MAX_VALUE / 2.0,
+          Math.floor(Math.log(1 - random.nextDouble()) / logKeep));
+      if (c >= to) {
+        return count;
+      }
+      out[count++] = c;
+    }
   }
 }

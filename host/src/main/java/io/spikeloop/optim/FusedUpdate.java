@@ -56,27 +56,28 @@ public final class FusedUpdate {
   }
 
   /**
-   * Updates {@code w[off .. off+len)} (with state {@code s1} = Adam's m or SGD's momentum buffer,
-   * {@code s2} = Adam's v) from gradient {@code g[gOff .. gOff+len)}.
+   * Updates row {@code w} (with state {@code s1} = Adam's m or SGD's momentum buffer, {@code s2} =
+   * Adam's v) from gradient {@code g}; all four arrays are indexed alike (same length, offset 0),
+   * which is what lets C2 vectorize the loop.
    */
-  public void row(float[] w, float[] s1, float[] s2, int off, int len, float[] g, int gOff) {
+  public void row(float[] w, float[] s1, float[] s2, float[] g) {
     if (spec instanceof OptimizerSpec.Adam) {
-      adam(w, s1, s2, off, len, g, gOff);
+      adam(w, s1, s2, g);
     } else {
-      sgd(w, s1, off, len, g, gOff);
+      sgd(w, s1, g);
     }
   }
 
   /** Same as {@link #row} with a gradient of zero (the moments still decay and move w). */
-  public void zeroRow(float[] w, float[] s1, float[] s2, int off, int len) {
+  public void zeroRow(float[] w, float[] s1, float[] s2) {
     if (spec instanceof OptimizerSpec.Adam) {
-      adamZero(w, s1, s2, off, len);
+      adamZero(w, s1, s2);
     } else if (momentum != 0) {
-      sgdZero(w, s1, off, len);
+      sgdZero(w, s1);
     }
   }
 
-  private void adam(float[] w, float[] m, float[] v, int off, int len, float[] g, int gOff) {
+  private void adam(float[] w, float[] m, float[] v, float[] g) {
     float b1 = this.b1;
     float b2 = this.b2;
     float c1 = oneMinusB1;
@@ -84,48 +85,52 @@ public final class FusedUpdate {
     float step = stepSize;
     float inv = invBc2Sqrt;
     float e = eps;
+    int len = w.length;
     for (int i = 0; i < len; i++) {
-      float gi = g[gOff + i];
-      float mi = b1 * m[off + i] + c1 * gi;
-      float vi = b2 * v[off + i] + c2 * gi * gi;
-      m[off + i] = mi;
-      v[off + i] = vi;
-      w[off + i] -= step * mi / ((float) Math.sqrt(vi) * inv + e);
+      float gi = g[i];
+      float mi = b1 * m[i] + c1 * gi;
+      float vi = b2 * v[i] + c2 * gi * gi;
+      m[i] = mi;
+      v[i] = vi;
+      w[i] -= step * mi / ((float) Math.sqrt(vi) * inv + e);
     }
   }
 
-  private void adamZero(float[] w, float[] m, float[] v, int off, int len) {
+  private void adamZero(float[] w, float[] m, float[] v) {
     float b1 = this.b1;
     float b2 = this.b2;
     float step = stepSize;
     float inv = invBc2Sqrt;
     float e = eps;
+    int len = w.length;
     for (int i = 0; i < len; i++) {
-      float mi = b1 * m[off + i];
-      float vi = b2 * v[off + i];
-      m[off + i] = mi;
-      v[off + i] = vi;
-      w[off + i] -= step * mi / ((float) Math.sqrt(vi) * inv + e);
+      float mi = b1 * m[i];
+      float vi = b2 * v[i];
+      m[i] = mi;
+      v[i] = vi;
+      w[i] -= step * mi / ((float) Math.sqrt(vi) * inv + e);
     }
   }
 
-  private void sgd(float[] w, float[] buf, int off, int len, float[] g, int gOff) {
+  private void sgd(float[] w, float[] buf, float[] g) {
     float mu = momentum;
     float rate = lr;
+    int len = w.length;
     for (int i = 0; i < len; i++) {
-      float b = mu * buf[off + i] + g[gOff + i];
-      buf[off + i] = b;
-      w[off + i] -= rate * b;
+      float b = mu * buf[i] + g[i];
+      buf[i] = b;
+      w[i] -= rate * b;
     }
   }
 
-  private void sgdZero(float[] w, float[] buf, int off, int len) {
+  private void sgdZero(float[] w, float[] buf) {
     float mu = momentum;
     float rate = lr;
+    int len = w.length;
     for (int i = 0; i < len; i++) {
-      float b = mu * buf[off + i];
-      buf[off + i] = b;
-      w[off + i] -= rate * b;
+      float b = mu * buf[i];
+      buf[i] = b;
+      w[i] -= rate * b;
     }
   }
 }

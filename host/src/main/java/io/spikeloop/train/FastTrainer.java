@@ -4,26 +4,29 @@ import io.spikeloop.data.SpikeSample;
 import io.spikeloop.model.ParameterTensor;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
-import io.spikeloop.model.Surrogate;
+import io.spikeloop.model.SurrogateTable;
 import io.spikeloop.optim.FusedUpdate;
 import io.spikeloop.optim.OptimizerSpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * The optimized float32 trainer: the same maths as {@link ReferenceTrainer} (see its equations),
  * organised for speed on one thread.
  * <ul>
- *   <li>Weight matrices are stored transposed, {@code [pre][post]}: a presynaptic spike adds one
- *       contiguous row to the membranes, so the forward pass costs one vector add per spike
- *       (inputs are ~3% dense, hidden spikes sparse too).</li>
- *   <li>The gradient of a weight row {@code dW[pre j][:] = sum over samples b in which j spiked of
- *       delta[b][:]} is the same sparse pattern. With chunk length 1 (tbptt1) it is formed row by
- *       row and fed straight into the optimizer loop ({@link FusedUpdate}); rows of presynaptic
+ *   <li>Weight matrices are stored transposed, one array per presynaptic unit ({@code [pre][post]}):
+ *       a presynaptic spike adds one contiguous row to the membranes, so the forward pass costs one
+ *       vector add per spike (inputs are ~3% dense, hidden spikes sparse too).</li>
+ *   <li>The gradient of a weight row, {@code dW[pre j][:] = sum over the samples b in which j
+ *       spiked of delta[b][:]}, has the same sparse pattern. With chunk length 1 (tbptt1) it is
+ *       formed row by row and fed straight into the optimizer loop ({@link FusedUpdate}); rows of
  *       units that did not spike take the zero-gradient update. No gradient matrix exists.</li>
- *   <li>Longer chunks (bptt, tbptt-k) accumulate gradients sparsely into a gradient array and
- *       backpropagate through {@code [post][pre]} copies of the weights taken once per chunk,
- *       where the product {@code gu W} is a sum of contiguous rows.</li>
+ *   <li>Longer chunks (bptt, tbptt-k) accumulate gradients sparsely into gradient rows and
+ *       backpropagate through {@code [post][pre]} copies of the weights taken once per chunk, where
+ *       the product {@code gu W} is a sum of contiguous rows.</li>
+ *   <li>Every array a loop touches is indexed from 0 alike (rows, not offsets into one big array):
+ *       that is what lets C2 vectorize the loops.</li>
  *   <li>State for a chunk of {@code L} steps is {@code L + 1} step buffers allocated once; nothing
  *       is allocated per step. tbptt1 keeps two, so its memory does not grow with T.</li>
  * </ul>
@@ -40,45 +43,45 @@ public final class FastTrainer implements SnnTrainer {
   private final float alpha;
   private final float kappa;
   private final float theta;
-  private final Surrogate surrogate;
+  private final SurrogateTable surrogateTable;
 
-  /** One parameter tensor: values, optimizer state, optional gradient; matrices [pre][post]. */
+  /** One parameter tensor as rows {@code [pre][post]} (a bias is one row), with optimizer state. */
   private static final class Slot {
     final int post;
     final int pre;
-    final float[] w;
-    final float[] s1;
-    final float[] s2;
-    float[] grad;
+    final float[][] w;
+    final float[][] s1;
+    final float[][] s2;
+    float[][] grad;
 
     Slot(ParameterTensor t, boolean adam) {
       post = t.rows();
       pre = t.cols();
-      w = new float[t.values().length];
+      w = new float[pre][post];
       for (int i = 0; i < post; i++) {
         for (int j = 0; j < pre; j++) {
-          w[j * post + i] = (float) t.values()[i * pre + j];
+          w[j][i] = (float) t.values()[i * pre + j];
         }
       }
-      s1 = new float[w.length];
-      s2 = adam ? new float[w.length] : null;
+      s1 = new float[pre][post];
+      s2 = adam ? new float[pre][post] : new float[pre][];
     }
 
     /** Writes the values back in canonical {@code [post][pre]} order. */
     void export(double[] out) {
       for (int i = 0; i < post; i++) {
         for (int j = 0; j < pre; j++) {
-          out[i * pre + j] = w[j * post + i];
+          out[i * pre + j] = w[j][i];
         }
       }
     }
 
     /** {@code dst[i][j] = w[j][i]}: a {@code [post][pre]} copy for backpropagation. */
-    void transposeInto(float[] dst) {
+    void transposeInto(float[][] dst) {
       for (int j = 0; j < pre; j++) {
-        int row = j * post;
+        float[] row = w[j];
         for (int i = 0; i < post; i++) {
-          dst[i * pre + j] = w[row + i];
+          dst[i][j] = row[i];
         }
       }
     }
@@ -91,56 +94,63 @@ public final class FastTrainer implements SnnTrainer {
   private final Slot out;
   private final Slot outBias;
   /** [post][pre] copies: in[l] for l >= 1, rec[l], out; refreshed before a backward pass. */
-  private final float[][] inCanonical;
-  private final float[][] recCanonical;
-  private final float[] outCanonical;
+  private final float[][][] inCanonical;
+  private final float[][][] recCanonical;
+  private final float[][] outCanonical;
 
-  /** State after one step; index 0 of the history is the state entering the chunk. */
+  /** State after one step, rows per sample; index 0 of the history enters the chunk. */
   private static final class StepState {
-    final float[][] u;
-    final float[][] z;
-    final int[][] ids;
+    final float[][][] u;
+    final float[][][] z;
+    final int[][][] ids;
     final int[][] count;
-    final float[] o;
+    final float[][] o;
 
     StepState(int[] size, int batch, int outputs) {
       int layers = size.length;
-      u = new float[layers][];
-      z = new float[layers][];
-      ids = new int[layers][];
+      u = new float[layers][][];
+      z = new float[layers][][];
+      ids = new int[layers][][];
       count = new int[layers][batch];
       for (int l = 0; l < layers; l++) {
-        u[l] = new float[batch * size[l]];
-        z[l] = new float[batch * size[l]];
-        ids[l] = new int[batch * size[l]];
+        u[l] = new float[batch][size[l]];
+        z[l] = new float[batch][size[l]];
+        ids[l] = new int[batch][size[l]];
       }
-      o = new float[batch * outputs];
+      o = new float[batch][outputs];
     }
 
     void clear() {
       for (int l = 0; l < u.length; l++) {
-        java.util.Arrays.fill(u[l], 0);
-        java.util.Arrays.fill(z[l], 0);
-        java.util.Arrays.fill(count[l], 0);
+        for (int b = 0; b < u[l].length; b++) {
+          Arrays.fill(u[l][b], 0);
+          Arrays.fill(z[l][b], 0);
+        }
+        Arrays.fill(count[l], 0);
       }
-      java.util.Arrays.fill(o, 0);
+      for (float[] row : o) {
+        Arrays.fill(row, 0);
+      }
     }
   }
 
   private StepState[] history;
-  // Backward scratch, [b * size + i].
-  private final float[][] gu;
-  private final float[][] guNext;
-  private final float[] go;
-  private final float[] goNext;
-  private final float[] gz;
+  // Backward scratch, rows per sample.
+  private float[][][] gu;
+  private float[][][] guNext;
+  private final float[][] go;
+  private final float[][] goNext;
+  private final float[][] gz;
   private final float[] rowScratch;
-  // Inverted spike index for fused rows: samples in which presynaptic unit j spiked.
-  private final int[] preStart;
-  private final int[] preSamples;
+  // Per layer, who spiked into it this step: inputs (or the layer below) and, for recurrent
+  // layers, its own spikes of the previous step; and the last layer's spikes feeding the output.
+  private final SpikeIndex[] inIndex;
+  private final SpikeIndex[] recIndex;
+  private final SpikeIndex outIndex;
   // The batch being processed.
   private List<SpikeSample> samples;
   private int batch;
+  private int chunkStart;
 
   /**
    * A trainer starting from {@code init} (copied to float32) for batches of up to
@@ -165,7 +175,7 @@ public final class FastTrainer implements SnnTrainer {
     this.alpha = (float) config.alpha();
     this.kappa = (float) config.kappa();
     this.theta = (float) config.theta();
-    this.surrogate = config.surrogate();
+    this.surrogateTable = new SurrogateTable(config.surrogate());
     boolean adam = optimizer instanceof OptimizerSpec.Adam;
     for (ParameterTensor t : init.tensors()) {
       slots.add(new Slot(t, adam));
@@ -173,39 +183,40 @@ public final class FastTrainer implements SnnTrainer {
     in = new Slot[layers];
     rec = new Slot[layers];
     bias = new Slot[layers];
-    inCanonical = new float[layers][];
-    recCanonical = new float[layers][];
+    inCanonical = new float[layers][][];
+    recCanonical = new float[layers][][];
+    gu = new float[layers][][];
+    guNext = new float[layers][][];
     int s = 0;
     int widest = outputs;
-    int widestPre = config.inputs();
     for (int l = 0; l < layers; l++) {
       in[l] = slots.get(s++);
       if (l > 0) {
-        inCanonical[l] = new float[in[l].w.length];
+        inCanonical[l] = new float[size[l]][fanIn[l]];
       }
       if (config.recurrent()) {
         rec[l] = slots.get(s++);
-        recCanonical[l] = new float[rec[l].w.length];
+        recCanonical[l] = new float[size[l]][size[l]];
       }
       bias[l] = slots.get(s++);
+      gu[l] = new float[maxBatch][size[l]];
+      guNext[l] = new float[maxBatch][size[l]];
       widest = Math.max(widest, size[l]);
-      widestPre = Math.max(widestPre, size[l]);
     }
     out = slots.get(s++);
     outBias = slots.get(s);
-    outCanonical = new float[out.w.length];
-    gu = new float[layers][];
-    guNext = new float[layers][];
-    for (int l = 0; l < layers; l++) {
-      gu[l] = new float[maxBatch * size[l]];
-      guNext[l] = new float[maxBatch * size[l]];
-    }
-    go = new float[maxBatch * outputs];
-    goNext = new float[maxBatch * outputs];
-    gz = new float[maxBatch * widest];
+    outCanonical = new float[outputs][size[layers - 1]];
+    go = new float[maxBatch][outputs];
+    goNext = new float[maxBatch][outputs];
+    gz = new float[maxBatch][widest];
     rowScratch = new float[widest];
-    preStart = new int[widestPre + 1];
-    preSamples = new int[maxBatch * widestPre];
+    inIndex = new SpikeIndex[layers];
+    recIndex = new SpikeIndex[layers];
+    for (int l = 0; l < layers; l++) {
+      inIndex[l] = new SpikeIndex(fanIn[l], maxBatch);
+      recIndex[l] = new SpikeIndex(size[l], maxBatch);
+    }
+    outIndex = new SpikeIndex(size[layers - 1], maxBatch);
     history = newHistory(1);
   }
 
@@ -227,7 +238,7 @@ public final class FastTrainer implements SnnTrainer {
     if (chunk > 1) {
       for (Slot slot : slots) {
         if (slot.grad == null) {
-          slot.grad = new float[slot.w.length];
+          slot.grad = new float[slot.pre][slot.post];
         }
       }
     }
@@ -241,11 +252,15 @@ public final class FastTrainer implements SnnTrainer {
         lossSum += loss(history[s].o);
       }
       if (len == 1) {
-        backwardStep(1, 1, true);
+        refreshCanonical(false);
+        backwardStep(1, 1);
+        applyFused();
       } else {
         refreshCanonical(true);
         for (int s = len; s >= 1; s--) {
-          backwardStep(s, len, false);
+          backwardStep(s, len);
+          accumulate(s);
+          swapNext();
         }
         applyAccumulated();
       }
@@ -255,7 +270,7 @@ public final class FastTrainer implements SnnTrainer {
     }
     int[] predictions = new int[batch];
     for (int b = 0; b < batch; b++) {
-      predictions[b] = argmax(history[0].o, b * outputs, outputs);
+      predictions[b] = argmax(history[0].o[b]);
     }
     return new BatchResult(lossSum / steps, predictions);
   }
@@ -270,17 +285,15 @@ public final class FastTrainer implements SnnTrainer {
     for (int from = 0; from < n; from += maxBatch) {
       List<SpikeSample> part = all.subList(from, Math.min(n, from + maxBatch));
       int steps = begin(part);
-      long[] partSpikes = new long[batch];
-      long[] partSops = new long[batch];
+      long[][] counters = new long[2][batch];
       StepState prev = history[0];
       StepState cur = history[1];
       prev.clear();
-      long[][] counters = {partSpikes, partSops};
       for (int t = 0; t < steps; t++) {
         forwardStep(prev, cur, t, counters);
         for (int b = 0; b < batch; b++) {
           for (int k = 0; k < outputs; k++) {
-            summed[from + b][k] += cur.o[b * outputs + k];
+            summed[from + b][k] += cur.o[b][k];
           }
         }
         StepState swap = prev;
@@ -289,10 +302,10 @@ public final class FastTrainer implements SnnTrainer {
       }
       for (int b = 0; b < batch; b++) {
         for (int k = 0; k < outputs; k++) {
-          last[from + b][k] = prev.o[b * outputs + k];
+          last[from + b][k] = prev.o[b][k];
         }
-        spikes[from + b] = partSpikes[b];
-        sops[from + b] = partSops[b];
+        spikes[from + b] = counters[0][b];
+        sops[from + b] = counters[1][b];
       }
     }
     return new Inference(last, summed, spikes, sops);
@@ -336,109 +349,111 @@ public final class FastTrainer implements SnnTrainer {
   /**
    * One forward step from {@code prev} into {@code cur} at time {@code t}; counts spikes and
    * SOPs into {@code counters} ({@code [0]} spikes, {@code [1]} SOPs per sample) when given.
+   * Leaves this step's spike indexes in {@code inIndex}, {@code recIndex} and {@code outIndex}.
    */
   private void forwardStep(StepState prev, StepState cur, int t, long[][] counters) {
+    float a = alpha;
+    float th = theta;
     for (int l = 0; l < layers; l++) {
       int n = size[l];
-      float[] wIn = in[l].w;
-      float[] b0 = bias[l].w;
-      float[] u = cur.u[l];
-      float[] uPrev = prev.u[l];
-      float[] zPrev = prev.z[l];
+      float[] b0 = bias[l].w[0];
       for (int b = 0; b < batch; b++) {
-        int off = b * n;
-        float a = alpha;
-        float th = theta;
+        float[] u = cur.u[l][b];
+        float[] uPrev = prev.u[l][b];
+        float[] zPrev = prev.z[l][b];
         for (int i = 0; i < n; i++) {
-          u[off + i] = a * (uPrev[off + i] - th * zPrev[off + i]) + b0[i];
+          u[i] = a * (uPrev[i] - th * zPrev[i]) + b0[i];
         }
-        int[] ids;
-        int from;
-        int to;
-        if (l == 0) {
-          SpikeSample s = samples.get(b);
-          ids = s.channels();
-          from = s.offsets()[t];
-          to = s.offsets()[t + 1];
-        } else {
-          ids = cur.ids[l - 1];
-          from = b * fanIn[l];
-          to = from + cur.count[l - 1][b];
-        }
-        for (int p = from; p < to; p++) {
-          addRow(u, off, wIn, ids[p] * n, n);
-        }
-        int recSpikes = 0;
-        if (rec[l] != null) {
-          float[] wRec = rec[l].w;
-          int[] prevIds = prev.ids[l];
-          recSpikes = prev.count[l][b];
-          for (int p = off; p < off + recSpikes; p++) {
-            addRow(u, off, wRec, prevIds[p] * n, n);
-          }
-        }
-        float[] z = cur.z[l];
-        int[] spikeIds = cur.ids[l];
+      }
+      if (l == 0) {
+        inIndex[0].fromSamples(samples, t, fanIn[0]);
+      } else {
+        inIndex[l].fromLists(cur.ids[l - 1], cur.count[l - 1], batch, fanIn[l]);
+      }
+      addRows(cur.u[l], in[l].w, inIndex[l], n);
+      if (rec[l] != null) {
+        recIndex[l].fromLists(prev.ids[l], prev.count[l], batch, n);
+        addRows(cur.u[l], rec[l].w, recIndex[l], n);
+      }
+      for (int b = 0; b < batch; b++) {
+        float[] u = cur.u[l][b];
+        float[] z = cur.z[l][b];
+        int[] spikeIds = cur.ids[l][b];
         int c = 0;
         for (int i = 0; i < n; i++) {
-          if (u[off + i] >= th) {
-            z[off + i] = 1;
-            spikeIds[off + c++] = i;
+          if (u[i] >= th) {
+            z[i] = 1;
+            spikeIds[c++] = i;
           } else {
-            z[off + i] = 0;
+            z[i] = 0;
           }
         }
         cur.count[l][b] = c;
         if (counters != null) {
           int fanOut = l + 1 < layers ? size[l + 1] : outputs;
+          long inputs = l == 0 ? inputCount(samples.get(b), t) : 0;
+          long recSpikes = rec[l] != null ? prev.count[l][b] : 0;
           counters[0][b] += c;
-          long inputFanOut = l == 0 ? (long) (to - from) * n : 0;
-          counters[1][b] += inputFanOut + (long) recSpikes * n + (long) c * fanOut;
+          counters[1][b] += inputs * n + recSpikes * n + (long) c * fanOut;
         }
       }
     }
     int last = layers - 1;
-    int n = size[last];
+    float[] bOut = outBias.w[0];
     for (int b = 0; b < batch; b++) {
-      int off = b * outputs;
+      float[] o = cur.o[b];
+      float[] oPrev = prev.o[b];
       for (int k = 0; k < outputs; k++) {
-        cur.o[off + k] = kappa * prev.o[off + k] + outBias.w[k];
+        o[k] = kappa * oPrev[k] + bOut[k];
       }
-      int[] ids = cur.ids[last];
-      for (int p = b * n; p < b * n + cur.count[last][b]; p++) {
-        addRow(cur.o, off, out.w, ids[p] * outputs, outputs);
+    }
+    outIndex.fromLists(cur.ids[last], cur.count[last], batch, size[last]);
+    addRows(cur.o, out.w, outIndex, outputs);
+  }
+
+  private static int inputCount(SpikeSample s, int t) {
+    return s.offsets()[t + 1] - s.offsets()[t];
+  }
+
+  /** {@code target[b] += rows[j]} for every spike (j, b) of the index, row by row. */
+  private static void addRows(float[][] target, float[][] rows, SpikeIndex index, int n) {
+    int[] start = index.start;
+    int[] sample = index.sample;
+    for (int j = 0; j < index.units(); j++) {
+      float[] row = rows[j];
+      for (int p = start[j]; p < start[j + 1]; p++) {
+        addRow(target[sample[p]], row, n);
       }
     }
   }
 
-  /** {@code dst[dOff..dOff+len) += src[sOff..sOff+len)}. */
-  private static void addRow(float[] dst, int dOff, float[] src, int sOff, int len) {
+  /** {@code dst[0..len) += src[0..len)}. */
+  private static void addRow(float[] dst, float[] src, int len) {
     for (int i = 0; i < len; i++) {
-      dst[dOff + i] += src[sOff + i];
+      dst[i] += src[i];
     }
   }
 
-  /** {@code dst[dOff..dOff+len) += a * src[sOff..sOff+len)}. */
-  private static void addScaledRow(float[] dst, int dOff, float a, float[] src, int sOff, int len) {
+  /** {@code dst[0..len) += a * src[0..len)}. */
+  private static void addScaledRow(float[] dst, float a, float[] src, int len) {
     for (int i = 0; i < len; i++) {
-      dst[dOff + i] += a * src[sOff + i];
+      dst[i] += a * src[i];
     }
   }
 
   /** Mean over the batch of the cross-entropy of outputs {@code o} (float64 arithmetic). */
-  private double loss(float[] o) {
+  private double loss(float[][] o) {
     double sum = 0;
     for (int b = 0; b < batch; b++) {
-      int off = b * outputs;
       double max = Double.NEGATIVE_INFINITY;
       for (int k = 0; k < outputs; k++) {
-        max = Math.max(max, o[off + k]);
+        max = Math.max(max, o[b][k]);
       }
       double z = 0;
       for (int k = 0; k < outputs; k++) {
-        z += Math.exp(o[off + k] - max);
+        z += Math.exp(o[b][k] - max);
       }
-      sum += Math.log(z) + max - o[off + samples.get(b).label()];
+      sum += Math.log(z) + max - o[b][samples.get(b).label()];
     }
     return sum / batch;
   }
@@ -456,236 +471,200 @@ public final class FastTrainer implements SnnTrainer {
   }
 
   /**
-   * Backward through step {@code s} of a chunk of {@code len} (see {@link ReferenceTrainer}).
-   * With {@code fused} (chunk of one step) the gradient goes straight into the optimizer;
-   * otherwise it is accumulated into the slots' gradient arrays.
+   * Backward through step {@code s} of a chunk of {@code len} steps (see {@link
+   * ReferenceTrainer}): fills {@code go} and {@code gu}, using {@code goNext}/{@code guNext} from
+   * step {@code s+1} when {@code s < len}.
    */
-  private void backwardStep(int s, int len, boolean fused) {
-    if (fused) {
-      refreshCanonical(false);
-    }
+  private void backwardStep(int s, int len) {
     StepState cur = history[s];
-    StepState prev = history[s - 1];
     boolean hasNext = s < len;
     float scale = (float) (1.0 / ((double) batch * len));
     for (int b = 0; b < batch; b++) {
-      int off = b * outputs;
+      float[] o = cur.o[b];
       double max = Double.NEGATIVE_INFINITY;
       for (int k = 0; k < outputs; k++) {
-        max = Math.max(max, cur.o[off + k]);
+        max = Math.max(max, o[k]);
       }
       double sum = 0;
       for (int k = 0; k < outputs; k++) {
-        sum += Math.exp(cur.o[off + k] - max);
+        sum += Math.exp(o[k] - max);
       }
       int label = samples.get(b).label();
       for (int k = 0; k < outputs; k++) {
-        double p = Math.exp(cur.o[off + k] - max) / sum;
+        double p = Math.exp(o[k] - max) / sum;
         float e = (float) (p - (k == label ? 1 : 0)) * scale;
-        go[off + k] = hasNext ? e + kappa * goNext[off + k] : e;
+        go[b][k] = hasNext ? e + kappa * goNext[b][k] : e;
       }
     }
+    float at = alpha * theta;
     for (int l = layers - 1; l >= 0; l--) {
       int n = size[l];
-      float[] g = gu[l];
-      float[] gNext = guNext[l];
       for (int b = 0; b < batch; b++) {
-        int off = b * n;
-        java.util.Arrays.fill(gz, off, off + n, 0f);
-        if (l == layers - 1) {
-          for (int k = 0; k < outputs; k++) {
-            addScaledRow(gz, off, go[b * outputs + k], outCanonical, k * n, n);
-          }
-        } else {
-          int above = size[l + 1];
-          float[] gAbove = gu[l + 1];
-          for (int i = 0; i < above; i++) {
-            addScaledRow(gz, off, gAbove[b * above + i], inCanonical[l + 1], i * n, n);
-          }
-        }
-        if (hasNext) {
-          if (rec[l] != null) {
-            for (int i = 0; i < n; i++) {
-              addScaledRow(gz, off, gNext[off + i], recCanonical[l], i * n, n);
-            }
-          }
-          float at = alpha * theta;
-          for (int i = 0; i < n; i++) {
-            gz[off + i] -= at * gNext[off + i];
-          }
-        }
-        float[] u = cur.u[l];
-        for (int i = 0; i < n; i++) {
-          float d = gz[off + i] * (float) surrogate.derivative(u[off + i] - theta);
-          g[off + i] = hasNext ? d + alpha * gNext[off + i] : d;
-        }
+        Arrays.fill(gz[b], 0, n, 0f);
       }
-    }
-    if (fused) {
-      update.begin();
-      int last = layers - 1;
-      fusedRows(out, go, outputs, cur.ids[last], cur.count[last], size[last]);
-      fusedBias(outBias, go, outputs);
-      for (int l = 0; l < layers; l++) {
-        fusedInputRows(l, cur);
-        if (rec[l] != null) {
-          fusedRows(rec[l], gu[l], size[l], prev.ids[l], prev.count[l], size[l]);
-        }
-        fusedBias(bias[l], gu[l], size[l]);
-      }
-    } else {
-      int last = layers - 1;
-      accumulateRows(out, go, outputs, cur.ids[last], cur.count[last], size[last]);
-      accumulateBias(outBias, go, outputs);
-      for (int l = 0; l < layers; l++) {
-        if (l == 0) {
-          for (int b = 0; b < batch; b++) {
-            SpikeSample smp = samples.get(b);
-            int t = timeOf(s);
-            for (int p = smp.offsets()[t]; p < smp.offsets()[t + 1]; p++) {
-              addRow(in[0].grad, smp.channels()[p] * size[0], gu[0], b * size[0], size[0]);
-            }
-          }
-        } else {
-          accumulateRows(in[l], gu[l], size[l], cur.ids[l - 1], cur.count[l - 1], size[l - 1]);
-        }
-        if (rec[l] != null) {
-          accumulateRows(rec[l], gu[l], size[l], prev.ids[l], prev.count[l], size[l]);
-        }
-        accumulateBias(bias[l], gu[l], size[l]);
-      }
-      float[] swap = goNext;
-      System.arraycopy(go, 0, swap, 0, batch * outputs);
-      for (int l = 0; l < layers; l++) {
-        float[] t = guNext[l];
-        guNext[l] = gu[l];
-        gu[l] = t;
-      }
-    }
-  }
-
-  private int chunkStart;
-
-  private int timeOf(int s) {
-    return chunkStart + s - 1;
-  }
-
-  private void fusedInputRows(int l, StepState cur) {
-    if (l > 0) {
-      fusedRows(in[l], gu[l], size[l], cur.ids[l - 1], cur.count[l - 1], size[l - 1]);
-      return;
-    }
-    // Inverted index of this step's input spikes: counting sort by channel.
-    int m = fanIn[0];
-    int t = timeOf(1);
-    int[] start = preStart;
-    java.util.Arrays.fill(start, 0, m + 1, 0);
-    for (int b = 0; b < batch; b++) {
-      SpikeSample smp = samples.get(b);
-      for (int p = smp.offsets()[t]; p < smp.offsets()[t + 1]; p++) {
-        start[smp.channels()[p] + 1]++;
-      }
-    }
-    int[] next = prefixSums(m);
-    for (int b = 0; b < batch; b++) {
-      SpikeSample smp = samples.get(b);
-      for (int p = smp.offsets()[t]; p < smp.offsets()[t + 1]; p++) {
-        preSamples[next[smp.channels()[p]]++] = b;
-      }
-    }
-    fusedFromIndex(in[0], gu[0], size[0], m);
-  }
-
-  private int[] cursor = new int[0];
-
-  /** Turns counts in {@code preStart[j+1]} into offsets; returns a fill cursor per row. */
-  private int[] prefixSums(int m) {
-    int[] start = preStart;
-    for (int j = 0; j < m; j++) {
-      start[j + 1] += start[j];
-    }
-    if (cursor.length < m) {
-      cursor = new int[m];
-    }
-    System.arraycopy(start, 0, cursor, 0, m);
-    return cursor;
-  }
-
-  /** Fused update of a [pre][post] matrix whose presynaptic spikes are per-sample id lists. */
-  private void fusedRows(Slot slot, float[] delta, int post, int[] ids, int[] count, int preSize) {
-    int[] start = preStart;
-    java.util.Arrays.fill(start, 0, preSize + 1, 0);
-    for (int b = 0; b < batch; b++) {
-      for (int p = b * preSize; p < b * preSize + count[b]; p++) {
-        start[ids[p] + 1]++;
-      }
-    }
-    int[] next = prefixSums(preSize);
-    for (int b = 0; b < batch; b++) {
-      for (int p = b * preSize; p < b * preSize + count[b]; p++) {
-        preSamples[next[ids[p]]++] = b;
-      }
-    }
-    fusedFromIndex(slot, delta, post, preSize);
-  }
-
-  /** Row {@code j}'s gradient is the sum of {@code delta[b]} over the samples listed for j. */
-  private void fusedFromIndex(Slot slot, float[] delta, int post, int preSize) {
-    for (int j = 0; j < preSize; j++) {
-      int from = preStart[j];
-      int to = preStart[j + 1];
-      int row = j * post;
-      if (from == to) {
-        update.zeroRow(slot.w, slot.s1, slot.s2, row, post);
-      } else if (to - from == 1) {
-        update.row(slot.w, slot.s1, slot.s2, row, post, delta, preSamples[from] * post);
+      if (l == layers - 1) {
+        addProduct(gz, go, outCanonical, outputs, n);
       } else {
-        float[] g = rowScratch;
-        System.arraycopy(delta, preSamples[from] * post, g, 0, post);
-        for (int p = from + 1; p < to; p++) {
-          addRow(g, 0, delta, preSamples[p] * post, post);
+        addProduct(gz, gu[l + 1], inCanonical[l + 1], size[l + 1], n);
+      }
+      if (hasNext && rec[l] != null) {
+        addProduct(gz, guNext[l], recCanonical[l], n, n);
+      }
+      for (int b = 0; b < batch; b++) {
+        float[] z = gz[b];
+        float[] g = gu[l][b];
+        float[] u = cur.u[l][b];
+        if (hasNext) {
+          float[] gNext = guNext[l][b];
+          for (int i = 0; i < n; i++) {
+            float d = (z[i] - at * gNext[i]) * surrogate(u[i]);
+            g[i] = d + alpha * gNext[i];
+          }
+        } else {
+          for (int i = 0; i < n; i++) {
+            g[i] = z[i] * surrogate(u[i]);
+          }
         }
-        update.row(slot.w, slot.s1, slot.s2, row, post, g, 0);
       }
     }
   }
 
-  private void fusedBias(Slot slot, float[] delta, int n) {
-    float[] g = rowScratch;
-    System.arraycopy(delta, 0, g, 0, n);
-    for (int b = 1; b < batch; b++) {
-      addRow(g, 0, delta, b * n, n);
-    }
-    update.row(slot.w, slot.s1, slot.s2, 0, n, g, 0);
-  }
-
-  private void accumulateRows(Slot slot, float[] delta, int post, int[] ids, int[] count,
-                              int preSize) {
-    for (int b = 0; b < batch; b++) {
-      for (int p = b * preSize; p < b * preSize + count[b]; p++) {
-        addRow(slot.grad, ids[p] * post, delta, b * post, post);
+  /**
+   * {@code gz[b][:] += sum_i coeff[b][i] * rows[i][:]} for every sample, in blocks of samples so
+   * that each row is read from cache once per block, not once per sample.
+   */
+  private void addProduct(float[][] gz, float[][] coeff, float[][] rows, int nRows, int n) {
+    for (int b0 = 0; b0 < batch; b0 += SAMPLE_BLOCK) {
+      int b1 = Math.min(batch, b0 + SAMPLE_BLOCK);
+      for (int i = 0; i < nRows; i++) {
+        float[] row = rows[i];
+        for (int b = b0; b < b1; b++) {
+          addScaledRow(gz[b], coeff[b][i], row, n);
+        }
       }
     }
   }
 
-  private void accumulateBias(Slot slot, float[] delta, int n) {
+  private static final int SAMPLE_BLOCK = 8;
+
+  private float surrogate(float u) {
+    return surrogateTable.at(u - theta);
+  }
+
+  private void swapNext() {
     for (int b = 0; b < batch; b++) {
-      addRow(slot.grad, 0, delta, b * n, n);
+      System.arraycopy(go[b], 0, goNext[b], 0, outputs);
+    }
+    float[][][] t = guNext;
+    guNext = gu;
+    gu = t;
+  }
+
+  /** Adds step {@code s}'s gradient (in {@code go}, {@code gu}) to the gradient rows. */
+  private void accumulate(int s) {
+    StepState cur = history[s];
+    StepState prev = history[s - 1];
+    int last = layers - 1;
+    int t = chunkStart + s - 1;
+    outIndex.fromLists(cur.ids[last], cur.count[last], batch, size[last]);
+    gradientRows(out.grad, go, outIndex, outputs);
+    for (int b = 0; b < batch; b++) {
+      addRow(outBias.grad[0], go[b], outputs);
+    }
+    for (int l = 0; l < layers; l++) {
+      int n = size[l];
+      if (l == 0) {
+        inIndex[0].fromSamples(samples, t, fanIn[0]);
+      } else {
+        inIndex[l].fromLists(cur.ids[l - 1], cur.count[l - 1], batch, fanIn[l]);
+      }
+      gradientRows(in[l].grad, gu[l], inIndex[l], n);
+      if (rec[l] != null) {
+        recIndex[l].fromLists(prev.ids[l], prev.count[l], batch, n);
+        gradientRows(rec[l].grad, gu[l], recIndex[l], n);
+      }
+      for (int b = 0; b < batch; b++) {
+        addRow(bias[l].grad[0], gu[l][b], n);
+      }
+    }
+  }
+
+  /** {@code grad[j] += delta[b]} for every spike (j, b) of the index. */
+  private static void gradientRows(float[][] grad, float[][] delta, SpikeIndex index, int n) {
+    int[] start = index.start;
+    int[] sample = index.sample;
+    for (int j = 0; j < index.units(); j++) {
+      float[] g = grad[j];
+      for (int p = start[j]; p < start[j + 1]; p++) {
+        addRow(g, delta[sample[p]], n);
+      }
     }
   }
 
   private void applyAccumulated() {
     update.begin();
     for (Slot slot : slots) {
-      update.row(slot.w, slot.s1, slot.s2, 0, slot.w.length, slot.grad, 0);
-      java.util.Arrays.fill(slot.grad, 0f);
+      for (int j = 0; j < slot.pre; j++) {
+        update.row(slot.w[j], slot.s1[j], slot.s2[j], slot.grad[j]);
+        Arrays.fill(slot.grad[j], 0f);
+      }
     }
   }
 
-  private static int argmax(float[] v, int off, int len) {
+  /**
+   * One tbptt1 update: every row's gradient formed on the fly from the spike indexes the forward
+   * step left behind, and consumed at once.
+   */
+  private void applyFused() {
+    update.begin();
+    fusedRows(out, go, outIndex);
+    fusedBias(outBias, go);
+    for (int l = 0; l < layers; l++) {
+      fusedRows(in[l], gu[l], inIndex[l]);
+      if (rec[l] != null) {
+        fusedRows(rec[l], gu[l], recIndex[l]);
+      }
+      fusedBias(bias[l], gu[l]);
+    }
+  }
+
+  /** Row {@code j}'s gradient is the sum of {@code delta[b]} over the samples indexed for j. */
+  private void fusedRows(Slot slot, float[][] delta, SpikeIndex index) {
+    int post = slot.post;
+    int[] start = index.start;
+    int[] sample = index.sample;
+    for (int j = 0; j < slot.pre; j++) {
+      int from = start[j];
+      int to = start[j + 1];
+      if (from == to) {
+        update.zeroRow(slot.w[j], slot.s1[j], slot.s2[j]);
+      } else if (to - from == 1) {
+        update.row(slot.w[j], slot.s1[j], slot.s2[j], delta[sample[from]]);
+      } else {
+        float[] g = rowScratch;
+        System.arraycopy(delta[sample[from]], 0, g, 0, post);
+        for (int p = from + 1; p < to; p++) {
+          addRow(g, delta[sample[p]], post);
+        }
+        update.row(slot.w[j], slot.s1[j], slot.s2[j], g);
+      }
+    }
+  }
+
+  private void fusedBias(Slot slot, float[][] delta) {
+    int n = slot.post;
+    float[] g = rowScratch;
+    System.arraycopy(delta[0], 0, g, 0, n);
+    for (int b = 1; b < batch; b++) {
+      addRow(g, delta[b], n);
+    }
+    update.row(slot.w[0], slot.s1[0], slot.s2[0], g);
+  }
+
+  private int argmax(float[] v) {
     int best = 0;
-    for (int i = 1; i < len; i++) {
-      if (v[off + i] > v[off + best]) {
+    for (int i = 1; i < outputs; i++) {
+      if (v[i] > v[best]) {
         best = i;
       }
     }

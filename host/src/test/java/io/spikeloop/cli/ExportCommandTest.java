@@ -94,6 +94,35 @@ class ExportCommandTest {
   }
 
   @Test
+  void trainStartsFromAnExportedGraph(@TempDir Path dir) throws Exception {
+    Path run = runFolder(dir);
+    Path nir = dir.resolve("init.nir");
+    assertEquals(0, run("export", "--run", run.toString(), "--nir", nir.toString()).exit());
+    Path out = dir.resolve("again");
+    // a learning rate far below any weight's last bit: the trained model is the starting one
+    Outcome train = run("train", "--init-nir", nir.toString(), "--optimizer", "sgd", "--lr",
+        "1e-300", "--precision", "float64", "--epochs", "1", "--steps", "12", "--batch", "50", "--out",
+        out.toString());
+    assertEquals(0, train.exit(), train.err());
+    assertTrue(train.out().contains("starting from " + nir), train.out());
+    SnnParameters want = ModelFile.read(run.resolve("model.slm"));
+    SnnParameters got = ModelFile.read(out.resolve("model.slm"));
+    assertEquals(want.config(), got.config());
+    assertEquals(0.0, want.maxAbsDifference(got));
+
+    Path small = dir.resolve("small");
+    ModelFile.write(small.resolve("model.slm"), SnnParameters.initialise(new SnnConfig(16,
+        List.of(4), false, 3, 0.9, 0.9, 1.0, Surrogate.DEFAULT), 1));
+    Path smallNir = dir.resolve("small.nir");
+    assertEquals(0, run("export", "--run", small.toString(), "--nir", smallNir.toString()).exit());
+    Outcome mismatch = run("train", "--init-nir", smallNir.toString(), "--steps", "12",
+        "--epochs", "1");
+    assertEquals(2, mismatch.exit());
+    assertTrue(mismatch.err().contains("the graph has 16 inputs but dataset synthetic has 700 "
+        + "channels"), mismatch.err());
+  }
+
+  @Test
   void badInputGivesOneLineErrors(@TempDir Path dir) {
     Outcome o = run("export", "--run", dir.resolve("none").toString(), "--nir",
         dir.resolve("x.nir").toString());

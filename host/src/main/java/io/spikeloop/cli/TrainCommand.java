@@ -1,0 +1,407 @@
+package io.spikeloop.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.spikeloop.data.DatasetOptions;
+import io.spikeloop.data.DatasetSplit;
+import io.spikeloop.data.Datasets;
+import io.spikeloop.model.ModelFile;
+import io.spikeloop.model.SnnConfig;
+import io.spikeloop.model.SnnParameters;
+import io.spikeloop.nir.NirImport;
+import io.spikeloop.optim.OptimizerSpec;
+import io.spikeloop.train.EpochMetrics;
+import io.spikeloop.train.FastTrainer;
+import io.spikeloop.train.Readout;
+import io.spikeloop.train.ReferenceTrainer;
+import io.spikeloop.train.SnnTrainer;
+import io.spikeloop.train.TrainingLoop;
+import io.spikeloop.train.TrainingMode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code spikeloop train}: trains the float network on a dataset and reports test accuracy. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = {"Train a spiking network (LIF hidden layers, leaky-integrator output, per-step "
+        + "cross-entropy, double-Gaussian surrogate) with tBPTT1, BPTT or tBPTT-k.", ""},
+    footer = {"", "Examples:",
+        "  ./spikeloop train                  # synthetic task, RSNN 700-450-20, tbptt1",
+        "  ./spikeloop train --model ff --epochs 3 --json",
+        "  ./spikeloop train --dataset nmnist:../shared/data/nmnist-small \\",
+        "      --hidden 200 --out runs/nmnist",
+        "  ./spikeloop train --mode tbptt-k --k 10 --optimizer sgd --momentum 0.9",
+        "",
+        "Run folder (--out): config.json (options, seed, versions, machine),",
+        "metrics.csv (one row per epoch), model.slm (weights, see",
+        "io.spikeloop.model.ModelFile), result.json (the --json summary)."})
+public final class TrainCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--dataset", defaultValue = "synthetic", paramLabel = "NAME",
+      description = "synthetic or nmnist:PATH (default: ${DEFAULT-VALUE}).")
+  String dataset;
+
+  @Option(names = "--model", defaultValue = "rsnn", paramLabel = "ff|rsnn",
+      description = "Feed-forward or recurrent hidden layers (default: ${DEFAULT-VALUE}).")
+  String model;
+
+  @Option(names = "--hidden", split = ",", paramLabel = "N",
+      description = "Hidden layer sizes, repeatable or comma-separated (default: 450).")
+  List<Integer> hidden = new ArrayList<>();
+
+  @Option(names = "--mode", defaultValue = "tbptt1", paramLabel = "tbptt1|bptt|tbptt-k",
+      description = "Training mode (default: ${DEFAULT-VALUE}).")
+  String mode;
+
+  @Option(names = "--k", defaultValue = "10", description = "Chunk length of tbptt-k (default: "
+      + "${DEFAULT-VALUE}).")
+  int k;
+
+  @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "adam|sgd",
+      description = "Optimizer, PyTorch's update rules (default: ${DEFAULT-VALUE}).")
+  String optimizer;
+
+  @Option(names = "--lr", description = "Learning rate (default: adam 1e-4 for tbptt1, which "
+      + "updates at every step, 1e-3 for bptt and tbptt-k; sgd 0.05).")
+  Double lr;
+
+  @Option(names = "--betas", split = ",", paramLabel = "B1,B2",
+      description = "Adam betas (default: 0.9,0.999).")
+  List<Double> betas = new ArrayList<>(List.of(0.9, 0.999));
+
+  @Option(names = "--eps", defaultValue = "1e-8", description = "Adam eps, added after the square "
+      + "root (default: ${DEFAULT-VALUE}).")
+  double eps;
+
+  @Option(names = "--momentum", defaultValue = "0", description = "SGD momentum (default: "
+      + "${DEFAULT-VALUE}).")
+  double momentum;
+
+  @Option(names = "--epochs", defaultValue = "6", description = "Epochs (default: "
+      + "${DEFAULT-VALUE}).")
+  int epochs;
+
+  @Option(names = "--batch", defaultValue = "32", description = "Batch size (default: "
+      + "${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Seed of initialisation, data and "
+      + "shuffling (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--dt", paramLabel = "MS", description = "Time step in ms for event datasets "
+      + "(default: the dataset's; nmnist 3 ms).")
+  Double dt;
+
+  @Option(names = "--steps", description = "Time steps per sample (default: the dataset's; "
+      + "synthetic 100, nmnist 105).")
+  Integer steps;
+
+  @Option(names = "--tau-mem", defaultValue = "20", paramLabel = "MS", description = "Membrane "
+      + "time constant: alpha = exp(-dt/tau) (default: ${DEFAULT-VALUE} ms).")
+  double tauMem;
+
+  @Option(names = "--tau-out", defaultValue = "20", paramLabel = "MS", description = "Output "
+      + "time constant: kappa = exp(-dt/tau) (default: ${DEFAULT-VALUE} ms).")
+  double tauOut;
+
+  @Option(names = "--readout", defaultValue = "last", paramLabel = "last|sum",
+      description = "Prediction from the output at the last step or summed over steps "
+          + "(default: ${DEFAULT-VALUE}).")
+  String readout;
+
+  @Option(names = "--precision", defaultValue = "float32", paramLabel = "float32|float64",
+      description = "float32: the fast trainer; float64: the reference trainer (slow, exact).")
+  String precision;
+
+  @Option(names = "--init-nir", paramLabel = "FILE", description = "Start from the network of "
+      + "a NIR graph (docs/nir.md): its shape, decays, threshold and weights replace --model, "
+      + "--hidden, --tau-mem, --tau-out and the random initialisation.")
+  Path initNir;
+
+  @picocli.CommandLine.Mixin
+  NirReadOptions nirRead = new NirReadOptions();
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Run folder to write.")
+  Path out;
+
+  @Option(names = "--json", description = "Print the result as one JSON object on the last line.")
+  boolean json;
+
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(SerializationFeature.INDENT_OUTPUT);
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter stdout = spec.commandLine().getOut();
+    TrainingMode trainingMode = TrainingMode.parse(mode, k);
+    OptimizerSpec optimizerSpec = optimizerSpec();
+    Readout readoutKind = switch (readout) {
+      case "last" -> Readout.LAST;
+      case "sum" -> Readout.SUM;
+      default -> throw new IllegalArgumentException("--readout must be last or sum, got "
+          + readout);
+    };
+    if (!model.equals("ff") && !model.equals("rsnn")) {
+      throw new IllegalArgumentException("--model must be ff or rsnn, got " + model);
+    }
+    if (!precision.equals("float32") && !precision.equals("float64")) {
+      throw new IllegalArgumentException("--precision must be float32 or float64, got "
+          + precision);
+    }
+    List<Integer> sizes = hidden.isEmpty() ? List.of(450) : List.copyOf(hidden);
+    DatasetSplit data = Datasets.open(dataset, new DatasetOptions(dt, steps, seed));
+    double stepMs = dt != null ? dt : dataset.startsWith("nmnist") ? 3.0 : 1.0;
+    SnnParameters init = initNir != null ? fromNir(data, stdout)
+        : SnnParameters.initialise(SnnConfig.of(data.train().channels(), sizes,
+            model.equals("rsnn"), data.train().classes(), stepMs, tauMem, tauOut), seed);
+    SnnConfig config = init.config();
+    SnnTrainer trainer = precision.equals("float32")
+        ? new FastTrainer(init, trainingMode, optimizerSpec, batch)
+        : new ReferenceTrainer(init.copy(), config.surrogate(), trainingMode, optimizerSpec);
+    if (!json) {
+      stdout.printf("spikeloop train: %s, %d train / %d test samples, %d channels, %d classes, "
+              + "%d steps%n", dataset, data.train().size(), data.test().size(),
+          data.train().channels(), data.train().classes(), data.train().steps());
+      stdout.printf("network %s %d-%s-%d (%d parameters), %s, %s, batch %d, %d epochs, seed %d%n",
+          config.recurrent() ? "rsnn" : "ff", config.inputs(),
+          String.join("-", config.hidden().stream().map(String::valueOf).toList()),
+          config.outputs(), config.parameterCount(), trainingMode, optimizerSpec, batch, epochs,
+          seed);
+      stdout.flush();
+    }
+    if (out != null) {
+      Files.createDirectories(out);
+      JSON.writeValue(out.resolve("config.json").toFile(), runConfig(config, data));
+      Files.writeString(out.resolve("metrics.csv"), EpochMetrics.CSV_HEADER + "\n");
+    }
+    Progress progress = new Progress(stdout, epochs);
+    TrainingLoop.Result result;
+    try {
+      result = TrainingLoop.run(trainer, data,
+          new TrainingLoop.Settings(epochs, batch, seed, readoutKind), new TrainingLoop.Listener() {
+            @Override
+            public void batchDone(int epoch, int done, int total) {
+              progress.batch(epoch, done, total);
+            }
+
+            @Override
+            public void epochDone(EpochMetrics m) {
+              progress.epoch(m);
+              if (out != null) {
+                try {
+                  Files.writeString(out.resolve("metrics.csv"), m.csvRow() + "\n",
+                      StandardOpenOption.APPEND);
+                  ModelFile.write(out.resolve("model.slm"), trainer.parameters());
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              }
+            }
+          });
+    } finally {
+      progress.close();
+    }
+    ObjectNode summary = summary(result, trainingMode);
+    if (out != null) {
+      JSON.writeValue(out.resolve("result.json").toFile(), summary);
+    }
+    if (json) {
+      stdout.println(new ObjectMapper().writeValueAsString(summary));
+    } else {
+      stdout.printf("best test accuracy %.2f%%, last %.2f%%, online train accuracy %.2f%% "
+              + "(chance %.1f%%), %.1f training samples/s%s%n",
+          100 * result.bestTestAccuracy(), 100 * result.lastTestAccuracy(),
+          100 * result.onlineTrainAccuracy(), 100.0 / data.train().classes(),
+          result.trainSamplesPerSecond(), out == null ? "" : "; run folder " + out);
+    }
+    stdout.flush();
+    return 0;
+  }
+
+  /** The starting network read from --init-nir, checked against the dataset's shape. */
+  private SnnParameters fromNir(DatasetSplit data, PrintWriter stdout) throws IOException {
+    NirImport.Result r = NirImport.read(initNir, nirRead.options());
+    SnnConfig c = r.params().config();
+    if (c.inputs() != data.train().channels()) {
+      throw new IllegalArgumentException(initNir + ": the graph has " + c.inputs()
+          + " inputs but dataset " + dataset + " has " + data.train().channels() + " channels");
+    }
+    if (c.outputs() < data.train().classes()) {
+      throw new IllegalArgumentException(initNir + ": the graph has " + c.outputs()
+          + " outputs but dataset " + dataset + " has " + data.train().classes() + " classes");
+    }
+    if (!json) {
+      r.notes().forEach(n -> stdout.println("nir: " + n));
+      stdout.printf("starting from %s (alpha %.6g, kappa %.6g, theta %.6g at dt %.3g s, %s)%n",
+          initNir, c.alpha(), c.kappa(), c.theta(), r.dt(), r.discretisation().label());
+    }
+    return r.params();
+  }
+
+  private OptimizerSpec optimizerSpec() {
+    TrainingMode trainingMode = TrainingMode.parse(mode, k);
+    double adamLr = trainingMode.kind() == TrainingMode.Kind.TBPTT1 ? 1e-4 : 1e-3;
+    return switch (optimizer) {
+      case "adam" -> {
+        if (betas.size() != 2) {
+          throw new IllegalArgumentException("--betas needs two values B1,B2, got " + betas);
+        }
+        yield new OptimizerSpec.Adam(lr == null ? adamLr : lr, betas.get(0), betas.get(1), eps);
+      }
+      case "sgd" -> new OptimizerSpec.Sgd(lr == null ? 0.05 : lr, momentum);
+      default -> throw new IllegalArgumentException("--optimizer must be adam or sgd, got "
+          + optimizer);
+    };
+  }
+
+  private ObjectNode summary(TrainingLoop.Result r, TrainingMode trainingMode) {
+    EpochMetrics last = r.epochs().get(r.epochs().size() - 1);
+    ObjectNode node = JSON.createObjectNode()
+        .put("mode", trainingMode.label())
+        .put("dataset", dataset)
+        .put("model", model)
+        .put("epochs", epochs)
+        .put("batch", batch)
+        .put("seed", seed)
+        .put("bestTestAccuracy", r.bestTestAccuracy())
+        .put("lastTestAccuracy", r.lastTestAccuracy())
+        .put("onlineTrainAccuracy", r.onlineTrainAccuracy())
+        .put("trainSamplesPerSecond", r.trainSamplesPerSecond())
+        .put("spikesPerSample", last.spikesPerSample())
+        .put("sopsPerSample", last.sopsPerSample());
+    if (trainingMode.kind() == TrainingMode.Kind.TBPTT_K) {
+      node.put("k", k);
+    }
+    hiddenArray(node);
+    if (out != null) {
+      node.put("runDir", out.toString());
+    }
+    return node;
+  }
+
+  private void hiddenArray(ObjectNode node) {
+    var array = node.putArray("hidden");
+    (hidden.isEmpty() ? List.of(450) : hidden).forEach(array::add);
+  }
+
+  private ObjectNode runConfig(SnnConfig config, DatasetSplit data) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("created", Instant.now().toString());
+    root.put("command", "train");
+    ObjectNode options = root.putObject("options");
+    options.put("dataset", dataset).put("model", model).put("mode", mode).put("k", k)
+        .put("optimizer", optimizer).put("lr", optimizerSpec().lr()).put("eps", eps)
+        .put("momentum", momentum).put("epochs", epochs).put("batch", batch).put("seed", seed)
+        .put("tauMem", tauMem).put("tauOut", tauOut).put("readout", readout)
+        .put("precision", precision);
+    options.putArray("betas").add(betas.get(0)).add(betas.get(betas.size() - 1));
+    if (dt != null) {
+      options.put("dt", dt);
+    }
+    if (steps != null) {
+      options.put("steps", steps);
+    }
+    hiddenArray(options);
+    ObjectNode net = root.putObject("network");
+    net.put("inputs", config.inputs()).put("recurrent", config.recurrent())
+        .put("outputs", config.outputs()).put("alpha", config.alpha())
+        .put("kappa", config.kappa()).put("theta", config.theta())
+        .put("parameters", config.parameterCount())
+        .put("initialisation", initNir != null ? "NIR graph " + initNir
+            : "torch.nn.Linear-like U(-1/sqrt(fan_in), 1/sqrt(fan_in))");
+    ObjectNode ds = root.putObject("data");
+    ds.put("train", data.train().name()).put("trainSize", data.train().size())
+        .put("test", data.test().name()).put("testSize", data.test().size())
+        .put("channels", data.train().channels()).put("classes", data.train().classes())
+        .put("steps", data.train().steps());
+    ObjectNode versions = root.putObject("versions");
+    String v = TrainCommand.class.getPackage().getImplementationVersion();
+    versions.put("spikeloop", v == null ? "dev" : v)
+        .put("java", System.getProperty("java.version"))
+        .put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"))
+        .put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+            + System.getProperty("os.arch"));
+    ObjectNode machine = root.putObject("machine");
+    machine.put("cores", Runtime.getRuntime().availableProcessors())
+        .put("maxHeapBytes", Runtime.getRuntime().maxMemory())
+        .put("cpu", cpuModel());
+    return root;
+  }
+
+  private static String cpuModel() {
+    try {
+      Path info = Path.of("/proc/cpuinfo");
+      if (Files.exists(info)) {
+        for (String line : Files.readAllLines(info)) {
+          if (line.startsWith("model name")) {
+            return line.substring(line.indexOf(':') + 1).trim();
+          }
+        }
+      }
+    } catch (IOException e) {
+      // unknown is an honest answer
+    }
+    return "unknown";
+  }
+
+  /** A progress bar with ETA on a terminal; one plain line per epoch otherwise. */
+  private final class Progress {
+    private final PrintWriter stdout;
+    private final int epochs;
+    private final boolean terminal = System.console() != null;
+    private ProgressBar bar;
+
+    Progress(PrintWriter stdout, int epochs) {
+      this.stdout = stdout;
+      this.epochs = epochs;
+    }
+
+    void batch(int epoch, int done, int total) {
+      if (!terminal) {
+        return;
+      }
+      if (bar == null) {
+        bar = new ProgressBarBuilder().setTaskName("epoch " + epoch + "/" + epochs)
+            .setInitialMax(total).setStyle(ProgressBarStyle.ASCII).setUnit(" samples", 1)
+            .showSpeed().build();
+      }
+      bar.stepTo(done);
+    }
+
+    void epoch(EpochMetrics m) {
+      close();
+      if (!json) {
+        stdout.printf("epoch %d/%d: loss %.4f, online train accuracy %.2f%%, test accuracy "
+                + "%.2f%%, %.0f spikes and %.0f SOPs per sample, %.1f samples/s%n", m.epoch(),
+            epochs, m.trainLoss(), 100 * m.onlineTrainAccuracy(), 100 * m.testAccuracy(),
+            m.spikesPerSample(), m.sopsPerSample(), m.trainSamplesPerSecond());
+        stdout.flush();
+      }
+    }
+
+    void close() {
+      if (bar != null) {
+        bar.close();
+        bar = null;
+      }
+    }
+  }
+}
