@@ -239,7 +239,23 @@ public final class NirFile {
   }
 
   private static void flatten(Object data, double[] out, int[] at) {
-    if (data instanceof Number num) {
+    // leaves of the usual element types copied directly (boxing every value costs 10x)
+    if (data instanceof double[] d) {
+      System.arraycopy(d, 0, out, at[0], d.length);
+      at[0] += d.length;
+    } else if (data instanceof float[] f) {
+      for (float v : f) {
+        out[at[0]++] = v;
+      }
+    } else if (data instanceof long[] l) {
+      for (long v : l) {
+        out[at[0]++] = v;
+      }
+    } else if (data instanceof int[] n) {
+      for (int v : n) {
+        out[at[0]++] = v;
+      }
+    } else if (data instanceof Number num) {
       out[at[0]++] = num.doubleValue();
     } else if (data.getClass().isArray()) {
       int n = Array.getLength(data);
