@@ -113,6 +113,36 @@ class NirImportTest {
   }
 
   @Test
+  void refusesLayersThatDecayDifferentlyAndNodesOffTheChain() {
+    Map<String, NirNode> nodes = new LinkedHashMap<>();
+    nodes.put("input", shape("Input", 2));
+    nodes.put("fc1", NirNode.of("Linear", Map.of("weight", NirArray.matrix(new double[4], 2, 2))));
+    nodes.put("lif1", lif(2));
+    nodes.put("fc2", NirNode.of("Linear", Map.of("weight", NirArray.matrix(new double[4], 2, 2))));
+    nodes.put("lif2", NirNode.of("LIF", fields("tau", NirArray.filled(2, 2e-3), "r",
+        NirArray.filled(2, 10), "v_leak", NirArray.filled(2, 0), "v_threshold",
+        NirArray.filled(2, 1))));
+    nodes.put("fo", NirNode.of("Linear", Map.of("weight", NirArray.matrix(new double[2], 1, 2))));
+    nodes.put("li", NirNode.of("LI", fields("tau", NirArray.filled(1, 1e-3), "r",
+        NirArray.filled(1, 10), "v_leak", NirArray.filled(1, 0))));
+    nodes.put("output", shape("Output", 1));
+    List<NirGraph.Edge> edges = chain("input", "fc1", "lif1", "fc2", "lif2", "fo", "li", "output");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> NirImport.convert(new NirGraph(nodes, edges), null, NirImport.Options.SNNTORCH));
+    assertTrue(e.getMessage().contains("node 'lif2' neuron 0 decays by 0.95"), e.getMessage());
+
+    nodes.put("lif2", lif(2));
+    nodes.put("probe", NirNode.of("LI", fields("tau", NirArray.filled(2, 1e-3), "r",
+        NirArray.filled(2, 10), "v_leak", NirArray.filled(2, 0))));
+    List<NirGraph.Edge> branched = new java.util.ArrayList<>(edges);
+    branched.add(new NirGraph.Edge("lif1", "probe"));
+    e = assertThrows(IllegalArgumentException.class,
+        () -> NirImport.convert(new NirGraph(nodes, branched), null, NirImport.Options.SNNTORCH));
+    assertTrue(e.getMessage().contains("node 'lif1' (LIF) feeds 2 nodes [fc2, probe]"),
+        e.getMessage());
+  }
+
+  @Test
   void aCubaLifWhoseSynapseLastsOneStepIsALif() {
     Map<String, NirNode> nodes = new LinkedHashMap<>();
     nodes.put("input", shape("Input", 2));
