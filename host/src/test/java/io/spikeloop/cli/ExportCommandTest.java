@@ -99,16 +99,16 @@ class ExportCommandTest {
     Path nir = dir.resolve("init.nir");
     assertEquals(0, run("export", "--run", run.toString(), "--nir", nir.toString()).exit());
     Path out = dir.resolve("again");
-    // a learning rate far below any weight's last bit: the trained model is the starting one
+    // a learning rate far below any weight's last bit: the trained model is the starting one,
+    // rounded to the float32 the fast trainer keeps (a fresh initialisation differs by ~0.1)
     Outcome train = run("train", "--init-nir", nir.toString(), "--optimizer", "sgd", "--lr",
-        "1e-300", "--precision", "float64", "--epochs", "1", "--steps", "12", "--batch", "50", "--out",
-        out.toString());
+        "1e-300", "--epochs", "1", "--steps", "10", "--batch", "64", "--out", out.toString());
     assertEquals(0, train.exit(), train.err());
     assertTrue(train.out().contains("starting from " + nir), train.out());
     SnnParameters want = ModelFile.read(run.resolve("model.slm"));
     SnnParameters got = ModelFile.read(out.resolve("model.slm"));
     assertEquals(want.config(), got.config());
-    assertEquals(0.0, want.maxAbsDifference(got));
+    assertTrue(want.maxAbsDifference(got) < 1e-6, "" + want.maxAbsDifference(got));
 
     Path small = dir.resolve("small");
     ModelFile.write(small.resolve("model.slm"), SnnParameters.initialise(new SnnConfig(16,
