@@ -9,6 +9,7 @@ import io.spikeloop.data.Datasets;
 import io.spikeloop.model.ModelFile;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
+import io.spikeloop.nir.NirImport;
 import io.spikeloop.optim.OptimizerSpec;
 import io.spikeloop.train.EpochMetrics;
 import io.spikeloop.train.FastTrainer;
@@ -44,6 +45,7 @@ import picocli.CommandLine.Model.CommandSpec;
         "  ./spikeloop train --dataset nmnist:../shared/data/nmnist-small \\",
         "      --hidden 200 --out runs/nmnist",
         "  ./spikeloop train --mode tbptt-k --k 10 --optimizer sgd --momentum 0.9",
+        "  ./spikeloop train --model ff --optimizer qadam --adam-bits 4 --block 64",
         "",
         "Run folder (--out): config.json (options, seed, versions, machine),",
         "metrics.csv (one row per epoch), model.slm (weights, see",
@@ -73,9 +75,19 @@ public final class TrainCommand implements Callable<Integer> {
       + "${DEFAULT-VALUE}).")
   int k;
 
-  @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "adam|sgd",
-      description = "Optimizer, PyTorch's update rules (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "adam|sgd|qadam",
+      description = "Optimizer: adam and sgd with PyTorch's update rules; qadam = the learning "
+          + "engine's integer Adam with quantized state and int16 master weights, on the "
+          + "reference trainer (default: ${DEFAULT-VALUE}).")
   String optimizer;
+
+  @Option(names = "--adam-bits", defaultValue = "8", paramLabel = "8|4",
+      description = "qadam: bits per m and sqrt(v) code (default: ${DEFAULT-VALUE}).")
+  int adamBits;
+
+  @Option(names = "--block", defaultValue = "64", paramLabel = "N",
+      description = "qadam: elements sharing one block scale (default: ${DEFAULT-VALUE}).")
+  int block;
 
   @Option(names = "--lr", description = "Learning rate (default: adam 1e-4 for tbptt1, which "
       + "updates at every step, 1e-3 for bptt and tbptt-k; sgd 0.05).")
@@ -130,6 +142,14 @@ public final class TrainCommand implements Callable<Integer> {
       description = "float32: the fast trainer; float64: the reference trainer (slow, exact).")
   String precision;
 
+  @Option(names = "--init-nir", paramLabel = "FILE", description = "Start from the network of "
+      + "a NIR graph (docs/nir.md): its shape, decays, threshold and weights replace --model, "
+      + "--hidden, --tau-mem, --tau-out and the random initialisation.")
+  Path initNir;
+
+  @picocli.CommandLine.Mixin
+  NirReadOptions nirRead = new NirReadOptions();
+
   @Option(names = "--out", paramLabel = "DIR", description = "Run folder to write.")
   Path out;
 
@@ -160,20 +180,31 @@ public final class TrainCommand implements Callable<Integer> {
     List<Integer> sizes = hidden.isEmpty() ? List.of(450) : List.copyOf(hidden);
     DatasetSplit data = Datasets.open(dataset, new DatasetOptions(dt, steps, seed));
     double stepMs = dt != null ? dt : dataset.startsWith("nmnist") ? 3.0 : 1.0;
-    SnnConfig config = SnnConfig.of(data.train().channels(), sizes, model.equals("rsnn"),
-        data.train().classes(), stepMs, tauMem, tauOut);
-    SnnParameters init = SnnParameters.initialise(config, seed);
-    SnnTrainer trainer = precision.equals("float32")
+    SnnParameters init = initNir != null ? fromNir(data, stdout)
+        : SnnParameters.initialise(SnnConfig.of(data.train().channels(), sizes,
+            model.equals("rsnn"), data.train().classes(), stepMs, tauMem, tauOut), seed);
+    SnnConfig config = init.config();
+    // quantized Adam needs whole gradient tensors, which only the reference trainer forms
+    boolean quantized = optimizerSpec instanceof OptimizerSpec.QuantizedAdam;
+    SnnTrainer trainer = precision.equals("float32") && !quantized
         ? new FastTrainer(init, trainingMode, optimizerSpec, batch)
         : new ReferenceTrainer(init.copy(), config.surrogate(), trainingMode, optimizerSpec);
+    int[] tensorSizes = init.tensors().stream().mapToInt(t -> t.values().length).toArray();
     if (!json) {
       stdout.printf("spikeloop train: %s, %d train / %d test samples, %d channels, %d classes, "
               + "%d steps%n", dataset, data.train().size(), data.test().size(),
           data.train().channels(), data.train().classes(), data.train().steps());
       stdout.printf("network %s %d-%s-%d (%d parameters), %s, %s, batch %d, %d epochs, seed %d%n",
-          model, config.inputs(), String.join("-", sizes.stream().map(String::valueOf).toList()),
+          config.recurrent() ? "rsnn" : "ff", config.inputs(),
+          String.join("-", config.hidden().stream().map(String::valueOf).toList()),
           config.outputs(), config.parameterCount(), trainingMode, optimizerSpec, batch, epochs,
           seed);
+      stdout.println(quantized
+          ? ((OptimizerSpec.QuantizedAdam) optimizerSpec).memory(tensorSizes).describe()
+              + " (reference trainer)"
+          : String.format(java.util.Locale.ROOT, "optimizer state: %.0f B/param as float32 %s",
+              floatStateBytesPerParameter(optimizerSpec),
+              optimizerSpec instanceof OptimizerSpec.Adam ? "Adam" : "SGD momentum"));
       stdout.flush();
     }
     if (out != null) {
@@ -209,6 +240,10 @@ public final class TrainCommand implements Callable<Integer> {
       progress.close();
     }
     ObjectNode summary = summary(result, trainingMode);
+    summary.put("optimizerStateBytesPerParameter", quantized
+        ? ((OptimizerSpec.QuantizedAdam) optimizerSpec).memory(tensorSizes)
+            .stateBytesPerParameterMeasured()
+        : floatStateBytesPerParameter(optimizerSpec));
     if (out != null) {
       JSON.writeValue(out.resolve("result.json").toFile(), summary);
     }
@@ -225,6 +260,26 @@ public final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The starting network read from --init-nir, checked against the dataset's shape. */
+  private SnnParameters fromNir(DatasetSplit data, PrintWriter stdout) throws IOException {
+    NirImport.Result r = NirImport.read(initNir, nirRead.options());
+    SnnConfig c = r.params().config();
+    if (c.inputs() != data.train().channels()) {
+      throw new IllegalArgumentException(initNir + ": the graph has " + c.inputs()
+          + " inputs but dataset " + dataset + " has " + data.train().channels() + " channels");
+    }
+    if (c.outputs() < data.train().classes()) {
+      throw new IllegalArgumentException(initNir + ": the graph has " + c.outputs()
+          + " outputs but dataset " + dataset + " has " + data.train().classes() + " classes");
+    }
+    if (!json) {
+      r.notes().forEach(n -> stdout.println("nir: " + n));
+      stdout.printf("starting from %s (alpha %.6g, kappa %.6g, theta %.6g at dt %.3g s, %s)%n",
+          initNir, c.alpha(), c.kappa(), c.theta(), r.dt(), r.discretisation().label());
+    }
+    return r.params();
+  }
+
   private OptimizerSpec optimizerSpec() {
     TrainingMode trainingMode = TrainingMode.parse(mode, k);
     double adamLr = trainingMode.kind() == TrainingMode.Kind.TBPTT1 ? 1e-4 : 1e-3;
@@ -236,9 +291,22 @@ public final class TrainCommand implements Callable<Integer> {
         yield new OptimizerSpec.Adam(lr == null ? adamLr : lr, betas.get(0), betas.get(1), eps);
       }
       case "sgd" -> new OptimizerSpec.Sgd(lr == null ? 0.05 : lr, momentum);
-      default -> throw new IllegalArgumentException("--optimizer must be adam or sgd, got "
+      case "qadam" -> {
+        if (betas.size() != 2) {
+          throw new IllegalArgumentException("--betas needs two values B1,B2, got " + betas);
+        }
+        yield new OptimizerSpec.QuantizedAdam(lr == null ? adamLr : lr, betas.get(0),
+            betas.get(1), eps, adamBits, block, 8, 8,
+            OptimizerSpec.QuantizedAdam.DEFAULT_HEADROOM, seed);
+      }
+      default -> throw new IllegalArgumentException("--optimizer must be adam, sgd or qadam, got "
           + optimizer);
     };
+  }
+
+  /** Float optimizer state: Adam keeps m and v, SGD its momentum buffer (float32 each). */
+  private static double floatStateBytesPerParameter(OptimizerSpec spec) {
+    return spec instanceof OptimizerSpec.Adam ? 8 : 4;
   }
 
   private ObjectNode summary(TrainingLoop.Result r, TrainingMode trainingMode) {
@@ -281,6 +349,9 @@ public final class TrainCommand implements Callable<Integer> {
         .put("momentum", momentum).put("epochs", epochs).put("batch", batch).put("seed", seed)
         .put("tauMem", tauMem).put("tauOut", tauOut).put("readout", readout)
         .put("precision", precision);
+    if (optimizer.equals("qadam")) {
+      options.put("adamBits", adamBits).put("block", block);
+    }
     options.putArray("betas").add(betas.get(0)).add(betas.get(betas.size() - 1));
     if (dt != null) {
       options.put("dt", dt);
@@ -294,7 +365,8 @@ public final class TrainCommand implements Callable<Integer> {
         .put("outputs", config.outputs()).put("alpha", config.alpha())
         .put("kappa", config.kappa()).put("theta", config.theta())
         .put("parameters", config.parameterCount())
-        .put("initialisation", "torch.nn.Linear-like U(-1/sqrt(fan_in), 1/sqrt(fan_in))");
+        .put("initialisation", initNir != null ? "NIR graph " + initNir
+            : "torch.nn.Linear-like U(-1/sqrt(fan_in), 1/sqrt(fan_in))");
     ObjectNode ds = root.putObject("data");
     ds.put("train", data.train().name()).put("trainSize", data.train().size())
         .put("test", data.test().name()).put("testSize", data.test().size())

@@ -49,8 +49,14 @@ final class QuantizedAdamOptimizer implements Optimizer {
       // smallest power-of-two LSB whose largest core weight covers the range
       int exp = Math.getExponent(range / ((1 << (spec.weightBits() - 1)) - 1)) + 1;
       masterLsb[i] = Math.scalb(1.0, exp - spec.masterFracBits());
+      double lrMasterLsb = spec.lr() / masterLsb[i];
+      if (lrMasterLsb > QuantizedAdamConfig.MAX_LR_Q16 / 65536.0) {
+        throw new IllegalArgumentException("tensor " + i + ": lr " + spec.lr() + " is "
+            + lrMasterLsb + " master LSBs (LSB " + masterLsb[i] + "), above the limit 256;"
+            + " lower lr or the master fraction bits");
+      }
       QuantizedAdamConfig config = QuantizedAdamConfig.fromFloat(spec.stateBits(),
-          spec.blockSize(), spec.lr() / masterLsb[i], spec.beta1(), spec.beta2(), spec.eps(),
+          spec.blockSize(), lrMasterLsb, spec.beta1(), spec.beta2(), spec.eps(),
           spec.weightBits(), spec.masterFracBits());
       adam[i] = new QuantizedAdam(config);
       state[i] = QuantizedAdamState.initial(config, sizes[i], spec.seed() + i);

@@ -58,6 +58,18 @@ class TrainCommandTest {
   }
 
   @Test
+  void referencePrecisionSgdAndSummedReadoutRun() throws Exception {
+    Run r = run("train", "--model", "ff", "--hidden", "6", "--epochs", "1", "--steps", "10",
+        "--batch", "100", "--optimizer", "sgd", "--momentum", "0.9", "--readout", "sum",
+        "--precision", "float64", "--json");
+    assertEquals(0, r.exit(), r.err());
+    List<String> lines = r.out().strip().lines().toList();
+    JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+    assertEquals("tbptt1", json.get("mode").asText());
+    assertTrue(json.get("lastTestAccuracy").asDouble() >= 0);
+  }
+
+  @Test
   void badDatasetsAndOptionsFailWithOneClearLine() {
     Run missing = run("train", "--dataset", "nmnist:" + dir.resolve("nope"));
     assertEquals(2, missing.exit());
@@ -66,6 +78,21 @@ class TrainCommandTest {
     assertEquals(1, missing.err().strip().lines().count());
     Run badModel = run("train", "--model", "lstm");
     assertTrue(badModel.err().contains("--model must be ff or rsnn"), badModel.err());
+  }
+
+  @Test
+  void quantizedAdamRunsOnTheReferenceTrainerAndReportsItsMemory() throws Exception {
+    Run r = run("train", "--model", "ff", "--hidden", "8", "--epochs", "1", "--steps", "10",
+        "--batch", "100", "--optimizer", "qadam", "--adam-bits", "4", "--block", "32", "--lr",
+        "1e-3", "--json");
+    assertEquals(0, r.exit(), r.err());
+    List<String> lines = r.out().strip().lines().toList();
+    JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+    double bytes = json.get("optimizerStateBytesPerParameter").asDouble();
+    assertTrue(bytes > 1.0 && bytes < 1.1, "4-bit state with block 32: " + bytes);
+    Run bad = run("train", "--optimizer", "qadam", "--adam-bits", "6");
+    assertEquals(2, bad.exit());
+    assertTrue(bad.err().contains("8 or 4"), bad.err());
   }
 
   @Test
