@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
         TrainCommand.class,
         EvalCommand.class,
         ServeCommand.class,
+        DiffCommand.class,
         ConvertCommand.class,
         DataCommand.class,
     })
