@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
         EvalCommand.class,
         ServeCommand.class,
         DiffCommand.class,
+        SoakCommand.class,
         ConvertCommand.class,
         DataCommand.class,
     })
