@@ -104,14 +104,9 @@ public final class DiffCommand implements Callable<Integer> {
       weights = mapped.weights();
       source = model + " (" + weightBits + "-bit weights)";
     } else {
-      List<Integer> sizes = hidden.isEmpty() ? List.of(64) : hidden;
-      RandomNetwork r = RandomNetwork.of(data.channels(), sizes, !feedForward, data.classes(),
-          seed);
-      network = r.config();
-      weights = r.weights();
-      source = "random " + (feedForward ? "feed-forward " : "recurrent ") + data.channels() + "-"
-          + String.join("-", sizes.stream().map(String::valueOf).toList()) + "-" + data.classes()
-          + ", seed " + seed;
+      network = null; // chosen below, once the devices' limits are known
+      weights = null;
+      source = null;
     }
     LockstepDiff.Report report;
     String kindA;
@@ -119,6 +114,22 @@ public final class DiffCommand implements Callable<Integer> {
     try (Device da = Devices.open(a); Device db = Devices.open(b)) {
       kindA = da.info().kind();
       kindB = db.info().kind();
+      if (run == null) {
+        // The random network takes as many inputs as both cores allow; wider data is folded.
+        int inputs = Math.min(data.channels(), Math.min(da.info().limits().maxInputs(),
+            db.info().limits().maxInputs()));
+        List<Integer> sizes = hidden.isEmpty() ? List.of(64) : hidden;
+        RandomNetwork r = RandomNetwork.of(inputs, sizes, !feedForward, data.classes(), seed);
+        network = r.config();
+        weights = r.weights();
+        source = "random " + (feedForward ? "feed-forward " : "recurrent ") + inputs + "-"
+            + String.join("-", sizes.stream().map(String::valueOf).toList()) + "-"
+            + data.classes() + ", seed " + seed + (inputs < data.channels() ? " (" + data.channels()
+            + " channels folded onto " + inputs + " inputs)" : "");
+      } else if (network.inputs() < data.channels()) {
+        throw new IllegalArgumentException("the network of " + run + " has " + network.inputs()
+            + " inputs, dataset " + dataset + " " + data.channels() + " channels");
+      }
       report = LockstepDiff.run(da, db, network, weights, data, steps);
     }
     if (!json) {

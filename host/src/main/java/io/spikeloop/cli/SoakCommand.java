@@ -123,7 +123,8 @@ public final class SoakCommand implements Callable<Integer> {
     if (json) {
       ObjectNode o = new ObjectMapper().createObjectNode();
       o.put("command", "soak").put("device", device).put("reference", reference)
-          .put("steps", f.steps()).put("chunks", f.chunks())
+          .put("steps", f.steps()).put("replayedSteps", f.replayedSteps())
+          .put("chunks", f.chunks())
           .put("framesToServer", f.framesToServer()).put("framesToClient", f.framesToClient())
           .put("faultsInjected", f.injectedTotal()).put("serverKills", f.serverKills())
           .put("failedCalls", f.failures()).put("recoveries", f.recoveries())
@@ -133,8 +134,9 @@ public final class SoakCommand implements Callable<Integer> {
       f.injected().forEach((k, v) -> kindsNode.put(k.name(), v));
       out.println(new ObjectMapper().writeValueAsString(o));
     } else {
-      out.printf(Locale.ROOT, "%d steps in %d chunks, %.1f s; frames %d to the server, %d back%n",
-          f.steps(), f.chunks(), f.seconds(), f.framesToServer(), f.framesToClient());
+      out.printf(Locale.ROOT, "%d steps (+%d replayed after resuming) in %d chunks, %.1f s; "
+          + "frames %d to the server, %d back%n", f.steps(), f.replayedSteps(), f.chunks(),
+          f.seconds(), f.framesToServer(), f.framesToClient());
       out.printf(Locale.ROOT, "faults injected %d %s, server kills %d%n", f.injectedTotal(),
           f.injected(), f.serverKills());
       out.printf(Locale.ROOT, "failed calls %d, recoveries %d, checkpoints written %d, "

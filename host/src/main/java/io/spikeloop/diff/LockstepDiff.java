@@ -17,7 +17,8 @@ import java.util.Map;
  * Runs two devices side by side on the same network and inputs and finds the first place they
  * disagree. Samples are fed in order, both devices reset at each sample's first step; steps go
  * to each device in chunks ({@link Device#run}, so remote and native devices batch them) at the
- * richest readout both offer. Per step only two 64-bit hashes are compared; the readouts of a
+ * richest readout both offer. A dataset with more channels than the network has inputs is
+ * folded onto them (channel {@code c} drives input {@code c mod inputs}). Per step only two 64-bit hashes are compared; the readouts of a
  * step whose hashes differ are searched for the first differing layer, neuron and variable.
  */
 public final class LockstepDiff {
@@ -56,10 +57,7 @@ public final class LockstepDiff {
     if (data.size() == 0) {
       throw new IllegalArgumentException("dataset " + data.name() + " has no samples");
     }
-    if (data.channels() > network.inputs()) {
-      throw new IllegalArgumentException("dataset " + data.name() + " has " + data.channels()
-          + " channels, the network " + network.inputs() + " inputs");
-    }
+    int inputs = network.inputs();
     load(a, network, weights);
     load(b, network, weights);
     ReadoutLevel level = a.info().has(Capability.MEMBRANE_READOUT)
@@ -82,7 +80,9 @@ public final class LockstepDiff {
       int n = (int) Math.min(Math.min(CHUNK, s.steps() - sampleStep), steps - done);
       chunk.clear();
       for (int t = sampleStep; t < sampleStep + n; t++) {
-        chunk.add(new SpikeFrame(s.spikesAt(t), SpikeFrame.NO_LABEL));
+        int[] ids = s.spikesAt(t);
+        chunk.add(data.channels() <= inputs ? new SpikeFrame(ids, SpikeFrame.NO_LABEL)
+            : SpikeFrame.ofUnsorted(fold(ids, inputs), SpikeFrame.NO_LABEL));
       }
       List<StepResult> ra = a.run(chunk, level);
       List<StepResult> rb = b.run(chunk, level);
@@ -107,6 +107,14 @@ public final class LockstepDiff {
       }
     }
     return new Report(done, level, null, hashA, hashB, spikes, seconds(start));
+  }
+
+  /** Channel {@code c} drives input {@code c mod inputs} (a wide dataset on a narrow core). */
+  private static int[] fold(int[] ids, int inputs) {
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] %= inputs;
+    }
+    return ids;
   }
 
   private static void load(Device d, NetworkConfig network, Map<String, int[]> weights) {

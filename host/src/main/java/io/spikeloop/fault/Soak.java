@@ -50,7 +50,7 @@ public final class Soak {
    * @param killEvery      chunks between server kills (0: never)
    * @param requestTimeout the client's per-request timeout (detects drops and stalls)
    * @param checkpointFile where the device checkpoint is written every {@code checkpointEvery}
-   *                       chunks (null: kept in memory only)
+   *                       chunks
    */
   public record Settings(String device, String reference, long steps, int chunk, double faultRate,
                          Fault[] faults, int killEvery, long seed, Duration requestTimeout,
@@ -64,6 +64,9 @@ public final class Soak {
         throw new IllegalArgumentException("fault rate must be in [0, 1], got " + faultRate);
       }
       faults = faults.clone();
+      if (checkpointFile == null) {
+        throw new IllegalArgumentException("a soak needs a checkpoint file");
+      }
     }
   }
 
@@ -72,9 +75,10 @@ public final class Soak {
    *
    * @param failures   calls that failed with a device error (each retried)
    * @param recoveries chunks that needed at least one retry and then succeeded
+   * @param replayedSteps steps run again after resuming from the checkpoint on disk
    * @param firstError the first failure's message (what a user would see)
    */
-  public record Figures(long steps, long chunks, long framesToServer, long framesToClient,
+  public record Figures(long steps, long replayedSteps, long chunks, long framesToServer, long framesToClient,
                         Map<Fault, Long> injected, long injectedTotal, long serverKills,
                         long failures, long recoveries, long checkpointsWritten,
                         long mismatches, double seconds, String firstError) {}
@@ -92,6 +96,7 @@ public final class Soak {
     long mismatches = 0;
     long checkpoints = 0;
     long chunks = 0;
+    long replayed = 0;
     String firstError = null;
     DeviceServer server = DeviceServer.start(s.device(), ServerOptions.loopback(0));
     try (Device reference = Devices.open(s.reference());
@@ -108,7 +113,8 @@ public final class Soak {
         int sample = 0;
         int sampleStep = 0;
         List<SpikeFrame> frames = new ArrayList<>();
-        DeviceSnapshot lastSaved = null;
+        boolean justKilled = false;
+        boolean restoreNeeded = false;
         while (done < s.steps()) {
           SpikeSample x = data.sample(sample % data.size());
           if (sampleStep == 0) {
@@ -121,38 +127,47 @@ public final class Soak {
           }
           DeviceSnapshot checkpoint = new DeviceSnapshot(net.config(), net.weights(),
               reference.state());
-          if (s.checkpointFile() != null && chunks % s.checkpointEvery() == 0) {
-            CheckpointFile.write(s.checkpointFile(), new Checkpoint("soak", checkpoint.save()));
-            lastSaved = checkpoint;
+          if (chunks % s.checkpointEvery() == 0) {
+            CheckpointFile.write(s.checkpointFile(), new Checkpoint("soak", checkpoint.save()
+                .putLongs("soak.position", new long[] {done, sample, sampleStep})));
             checkpoints++;
           }
-          if (s.killEvery() > 0 && chunks > 0 && chunks % s.killEvery() == 0) {
+          boolean restartedServer = false;
+          if (s.killEvery() > 0 && chunks > 0 && chunks % s.killEvery() == 0 && !justKilled) {
             server.close();
             server = DeviceServer.start(s.device(), ServerOptions.loopback(0));
             link.retarget(server.port());
             kills++;
-            if (s.checkpointFile() != null) {
-              // The checkpoint the run continues from is the one on disk.
-              checkpoint = DeviceSnapshot.load(CheckpointFile.read(s.checkpointFile()).state(),
-                  net.config());
-              if (!checkpoint.state().equals(lastSaved.state())) {
-                throw new IllegalStateException("checkpoint file does not read back as written");
-              }
-            }
+            // Continue from the checkpoint on disk: rewind the inputs and the reference to it and
+            // run the steps since again. (A reconnect to the new server would replay the network
+            // but not the dynamic state: restoring the checkpoint is the caller's job.)
+            var saved = CheckpointFile.read(s.checkpointFile()).state();
+            long[] position = saved.longs("soak.position", 3);
+            DeviceSnapshot onDisk = DeviceSnapshot.load(saved, net.config());
+            reference.restore(onDisk.state());
+            replayed += done - position[0];
+            done = position[0];
+            sample = (int) position[1];
+            sampleStep = (int) position[2];
+            justKilled = true;
+            restoreNeeded = true;
+            continue;
           }
+          justKilled = false;
           List<StepResult> expected = reference.run(frames, ReadoutLevel.FULL);
           List<StepResult> actual = null;
           for (int attempt = 0; actual == null; attempt++) {
             try {
-              if (attempt == 0 && sampleStep == 0) {
-                remote.reset();
-              } else if (attempt > 0) {
+              if (attempt > 0 || restoreNeeded) {
                 checkpoint.restoreInto(remote);
+              } else if (sampleStep == 0) {
+                remote.reset();
               }
               actual = remote.run(frames, ReadoutLevel.FULL);
-              if (attempt > 0) {
+              if (attempt > 0 || restoreNeeded) {
                 recoveries++;
               }
+              restoreNeeded = false;
             } catch (DeviceException e) {
               failures++;
               if (firstError == null) {
@@ -186,7 +201,7 @@ public final class Soak {
         for (Fault f : Fault.INJECTABLE) {
           byKind.put(f, link.injected(f));
         }
-        return new Figures(done, chunks, link.frames(FaultyLink.Direction.TO_SERVER),
+        return new Figures(done, replayed, chunks, link.frames(FaultyLink.Direction.TO_SERVER),
             link.frames(FaultyLink.Direction.TO_CLIENT), byKind, link.injected(), kills, failures,
             recoveries, checkpoints, mismatches, (System.nanoTime() - start) / 1e9, firstError);
       } finally {
