@@ -30,7 +30,7 @@ import picocli.CommandLine.Model.CommandSpec;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:no mismatch", "1:mismatches found", "2:bad input or the soak gave up"},
     footer = {"", "Example (docs/hil.md):",
-        "  ./spikeloop soak --device board:ref --steps 20000 --fault-rate 0.01 --kill-every 150"})
+        "  ./spikeloop soak --device board:ref --steps 20000 --fault-rate 0.01 --kill-every 155"})
 public final class SoakCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -63,7 +63,7 @@ public final class SoakCommand implements Callable<Integer> {
       description = "Kinds to inject (default: all of ${COMPLETION-CANDIDATES} but NONE).")
   List<Fault> faults = new ArrayList<>();
 
-  @Option(names = "--kill-every", defaultValue = "150", paramLabel = "CHUNKS",
+  @Option(names = "--kill-every", defaultValue = "155", paramLabel = "CHUNKS",
       description = "Kill and restart the server every so many chunks, 0 = never "
           + "(default: ${DEFAULT-VALUE}).")
   int killEvery;

@@ -107,7 +107,18 @@ public final class Soak {
       RemoteDevice remote = RemoteDevice.connect(RemoteOptions.of("127.0.0.1", link.port())
           .withRequestTimeout(s.requestTimeout()).withConnectTimeout(s.requestTimeout()));
       try {
-        new DeviceSnapshot(net.config(), net.weights(), fresh(reference, net)).restoreInto(remote);
+        DeviceSnapshot initial = new DeviceSnapshot(net.config(), net.weights(),
+            fresh(reference, net));
+        for (int attempt = 1; ; attempt++) {
+          try {
+            initial.restoreInto(remote); // a cold server may miss the short timeout at first
+            break;
+          } catch (DeviceException e) {
+            if (attempt == MAX_ATTEMPTS) {
+              throw e;
+            }
+          }
+        }
         link.plan(FaultyLink.Plan.random(s.faultRate(), s.seed(), s.faults()));
         long done = 0;
         int sample = 0;

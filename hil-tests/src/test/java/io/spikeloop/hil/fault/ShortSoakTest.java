@@ -23,12 +23,13 @@ class ShortSoakTest {
   @Test
   void faultsAtRandomAndServerKillsLeaveNoMismatch() throws Exception {
     Soak.Settings s = new Soak.Settings("board:ref", "sim", 1200, 8, 0.06, Fault.INJECTABLE, 60,
-        7, Duration.ofMillis(200), List.of(24), dir.resolve("device.slc"), 5);
+        7, Duration.ofMillis(200), List.of(24), dir.resolve("device.slc"), 7);
     Soak.Figures f = Soak.run(s, TestInputs.dataset(6, 50), line -> { });
     assertEquals(1200, f.steps());
     assertEquals(2, f.serverKills());
     assertTrue(f.injectedTotal() >= 3, "faults were injected: " + f.injected());
     assertTrue(f.recoveries() >= f.serverKills(), "every kill was recovered from: " + f);
+    assertTrue(f.replayedSteps() > 0, "steps since the checkpoint on disk ran again: " + f);
     assertTrue(f.failures() >= f.recoveries());
     assertEquals(0, f.mismatches(), f.toString());
   }
