@@ -16,7 +16,22 @@ package io.spikeloop.mapping;
 public record QuantizationOptions(int weightBits, int membraneBits, int outputBits,
                                   int headroomBits, double clipPercentile) {
   /** 16-bit weights, 32-bit state: the configuration that tracks the float model closest. */
-  public static final QuantizationOptions WIDE = new QuantizationOptions(16, 32, 32, 4, 100);
+  public static final QuantizationOptions WIDE = of(16, 32, 32);
+
+  /** These widths with the default headroom and no clipping. */
+  public static QuantizationOptions of(int weightBits, int membraneBits, int outputBits) {
+    return new QuantizationOptions(weightBits, membraneBits, outputBits,
+        defaultHeadroom(membraneBits), 100);
+  }
+
+  /**
+   * At least 4 bits (|u| up to 16 thresholds); wide membranes put the threshold at 2^19, which
+   * already resolves it finer than the Q0.12 decays, and spend the rest on headroom: 32-bit
+   * membranes reach 4096 thresholds before they saturate.
+   */
+  public static int defaultHeadroom(int membraneBits) {
+    return Math.min(membraneBits - 2, Math.max(4, membraneBits - 20));
+  }
 
   public QuantizationOptions {
     range("weight bits", weightBits, 2, 16);

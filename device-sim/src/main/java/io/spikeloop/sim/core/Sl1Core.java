@@ -36,6 +36,7 @@ public final class Sl1Core {
   private final NetworkConfig config;
   private final int layerCount;
   private final int eventLimit;
+  private final int neuronsPerStep;
 
   // Per hidden layer parameters.
   private final int[] size;
@@ -94,6 +95,7 @@ public final class Sl1Core {
     this.config = config;
     this.eventLimit = eventLimit;
     layerCount = config.layers().size();
+    neuronsPerStep = config.totalNeurons();
     size = new int[layerCount];
     fanIn = new int[layerCount];
     recurrent = new boolean[layerCount];
@@ -383,7 +385,7 @@ public final class Sl1Core {
 
   /** Hidden plus output neurons updated per step. */
   public int neuronsPerStep() {
-    return config.totalNeurons();
+    return neuronsPerStep;
   }
 
   /** Spike count of layer l at the last step. */
