@@ -51,7 +51,7 @@ final class QuantizedAdamOptimizer implements Optimizer {
       // smallest power-of-two LSB whose largest core weight covers the range
       int exp = Math.getExponent(range / ((1 << (spec.weightBits() - 1)) - 1)) + 1;
       masterLsb[i] = Math.scalb(1.0, exp - spec.masterFracBits());
-      QuantizedAdamConfig config = configFor(masterLsb[i]);
+      QuantizedAdamConfig config = configFor(i, masterLsb[i]);
       adam[i] = new QuantizedAdam(config);
       state[i] = QuantizedAdamState.initial(config, sizes[i], spec.seed() + i);
       master[i] = new int[sizes[i]];
@@ -89,10 +89,10 @@ final class QuantizedAdamOptimizer implements Optimizer {
     return steps;
   }
 
-  private QuantizedAdamConfig configFor(double lsb) {
+  private QuantizedAdamConfig configFor(int tensor, double lsb) {
     double lrMasterLsb = spec.lr() / lsb;
     if (lrMasterLsb > QuantizedAdamConfig.MAX_LR_Q16 / 65536.0) {
-      throw new IllegalArgumentException("lr " + spec.lr() + " is " + lrMasterLsb
+      throw new IllegalArgumentException("tensor " + tensor + ": lr " + spec.lr() + " is " + lrMasterLsb
           + " master LSBs (LSB " + lsb + "), above the limit 256;"
           + " lower lr or the master fraction bits");
     }
@@ -136,7 +136,7 @@ final class QuantizedAdamOptimizer implements Optimizer {
     for (int i = 0; i < sizes.length; i++) {
       String p = prefix + "qadam." + i + ".";
       double lsb = in.getDouble(p + "masterLsb");
-      QuantizedAdamConfig config = configFor(lsb);
+      QuantizedAdamConfig config = configFor(i, lsb);
       int n = sizes[i];
       int codeBytes = QuantizedAdamState.codeBytes(n, config.stateBits());
       int blocks = QuantizedAdamState.blocks(n, config.blockSize());
