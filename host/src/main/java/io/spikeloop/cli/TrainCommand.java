@@ -3,6 +3,9 @@ package io.spikeloop.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.spikeloop.checkpoint.Checkpoint;
+import io.spikeloop.checkpoint.CheckpointFile;
+import io.spikeloop.checkpoint.StateMap;
 import io.spikeloop.data.DatasetOptions;
 import io.spikeloop.data.DatasetSplit;
 import io.spikeloop.data.Datasets;
@@ -30,6 +33,7 @@ import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -49,7 +53,13 @@ import picocli.CommandLine.Model.CommandSpec;
         "",
         "Run folder (--out): config.json (options, seed, versions, machine),",
         "metrics.csv (one row per epoch), model.slm (weights, see",
-        "io.spikeloop.model.ModelFile), result.json (the --json summary)."})
+        "io.spikeloop.model.ModelFile), result.json (the --json summary),",
+        "checkpoint.slc (with --checkpoint-every; see docs/hil.md).",
+        "",
+        "Checkpoints: --checkpoint-every 20 --out DIR saves weights, optimizer state and",
+        "data order every 20 batches and after each epoch; ./spikeloop train --resume DIR",
+        "continues bit-identically with the options the run started with (add --epochs N",
+        "to extend a finished run)."})
 public final class TrainCommand implements Callable<Integer> {
 
   @Spec
@@ -156,11 +166,33 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the result as one JSON object on the last line.")
   boolean json;
 
+  @Option(names = "--checkpoint-every", paramLabel = "N", description = "Write the run folder's "
+      + "checkpoint.slc every N batches and after every epoch (needs --out).")
+  Integer checkpointEvery;
+
+  @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its "
+      + "checkpoint with the options it started with; --epochs and --json may be given anew.")
+  Path resume;
+
+  /** The checkpoint file in a run folder. */
+  public static final String CHECKPOINT_FILE = "checkpoint.slc";
+  private static final String CHECKPOINT_FORMAT = "spikeloop-train-checkpoint/1";
+
+  /** Set when this command continues a checkpointed run. */
+  private Checkpoint resumeFrom;
+
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT);
 
   @Override
   public Integer call() throws IOException {
+    if (resume != null && resumeFrom == null) {
+      return resumeRun();
+    }
+    if (checkpointEvery != null && (checkpointEvery < 1 || out == null)) {
+      throw new IllegalArgumentException("--checkpoint-every needs N >= 1 and a run folder (--out),"
+          + " got " + checkpointEvery + (out == null ? " without --out" : ""));
+    }
     PrintWriter stdout = spec.commandLine().getOut();
     TrainingMode trainingMode = TrainingMode.parse(mode, k);
     OptimizerSpec optimizerSpec = optimizerSpec();
@@ -207,11 +239,24 @@ public final class TrainCommand implements Callable<Integer> {
               optimizerSpec instanceof OptimizerSpec.Adam ? "Adam" : "SGD momentum"));
       stdout.flush();
     }
-    if (out != null) {
+    TrainingLoop.Position from = null;
+    if (resumeFrom != null) {
+      // Restore before touching the folder: a checkpoint that does not fit changes nothing.
+      from = TrainingLoop.Position.load(resumeFrom.state());
+      trainer.restoreState(resumeFrom.state());
+      StringBuilder rows = new StringBuilder(EpochMetrics.CSV_HEADER + "\n");
+      from.completed().forEach(m -> rows.append(m.csvRow()).append('\n'));
+      Files.writeString(out.resolve("metrics.csv"), rows);
+      if (!json) {
+        stdout.printf("resuming %s at epoch %d, sample %d (%d batches done)%n", out, from.epoch(),
+            from.nextSample(), from.batchesDone());
+      }
+    } else if (out != null) {
       Files.createDirectories(out);
       JSON.writeValue(out.resolve("config.json").toFile(), runConfig(config, data));
       Files.writeString(out.resolve("metrics.csv"), EpochMetrics.CSV_HEADER + "\n");
     }
+    String checkpointMetadata = checkpointEvery == null ? null : checkpointMetadata();
     Progress progress = new Progress(stdout, epochs);
     TrainingLoop.Result result;
     try {
@@ -235,7 +280,21 @@ public final class TrainCommand implements Callable<Integer> {
                 }
               }
             }
-          });
+
+            @Override
+            public void positionReached(TrainingLoop.Position p) {
+              if (checkpointMetadata != null
+                  && (p.nextSample() == 0 || p.batchesDone() % checkpointEvery == 0)) {
+                StateMap state = trainer.saveState().putAll(p.save());
+                try {
+                  CheckpointFile.write(out.resolve(CHECKPOINT_FILE),
+                      new Checkpoint(checkpointMetadata, state));
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              }
+            }
+          }, from);
     } finally {
       progress.close();
     }
@@ -258,6 +317,42 @@ public final class TrainCommand implements Callable<Integer> {
     }
     stdout.flush();
     return 0;
+  }
+
+  /** What a resume needs to rebuild this command: the format and the original arguments. */
+  private String checkpointMetadata() throws IOException {
+    ObjectNode meta = JSON.createObjectNode().put("format", CHECKPOINT_FORMAT);
+    var args = meta.putArray("args");
+    // The arguments of this subcommand: what follows its name on the whole command line.
+    List<String> all = spec.commandLine().getParseResult().originalArgs();
+    int first = spec.commandLine().getParent() == null ? 0 : all.indexOf(spec.name()) + 1;
+    all.subList(first, all.size()).forEach(args::add);
+    return new ObjectMapper().writeValueAsString(meta);
+  }
+
+  /** Re-parses the run's original arguments, then continues it from its checkpoint. */
+  private Integer resumeRun() throws IOException {
+    Path file = resume.resolve(CHECKPOINT_FILE);
+    Checkpoint checkpoint = CheckpointFile.read(file);
+    var meta = new ObjectMapper().readTree(checkpoint.metadata());
+    if (!CHECKPOINT_FORMAT.equals(meta.path("format").asText())) {
+      throw new IllegalArgumentException(file + " is not a train checkpoint (format '"
+          + meta.path("format").asText() + "', expected " + CHECKPOINT_FORMAT + ")");
+    }
+    List<String> args = new ArrayList<>();
+    meta.path("args").forEach(a -> args.add(a.asText()));
+    TrainCommand resumed = new TrainCommand();
+    CommandLine cl = new CommandLine(resumed);
+    cl.setOut(spec.commandLine().getOut());
+    cl.setErr(spec.commandLine().getErr());
+    cl.parseArgs(args.toArray(String[]::new));
+    if (spec.commandLine().getParseResult().hasMatchedOption("--epochs")) {
+      resumed.epochs = epochs;
+    }
+    resumed.json = json;
+    resumed.out = resume;
+    resumed.resumeFrom = checkpoint;
+    return resumed.call();
   }
 
   /** The starting network read from --init-nir, checked against the dataset's shape. */
