@@ -180,7 +180,7 @@ public final class TrainingLoop {
         batches++;
         batchesDone++;
         for (int b = 0; b < batch.size(); b++) {
-          if (r.predictions()[b] == batch.get(b).label()) {
+          if (r.predictions(settings.readout())[b] == batch.get(b).label()) {
             correct++;
           }
         }
