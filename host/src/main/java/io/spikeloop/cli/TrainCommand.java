@@ -128,7 +128,7 @@ public final class TrainCommand implements Callable<Integer> {
   long seed;
 
   @Option(names = "--dt", paramLabel = "MS", description = "Time step in ms for event datasets "
-      + "(default: the dataset's; nmnist 3 ms).")
+      + "(default: the dataset's; nmnist 3 ms, shd 10 ms).")
   Double dt;
 
   @Option(names = "--steps", description = "Time steps per sample (default: the dataset's; "
@@ -211,7 +211,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
     List<Integer> sizes = hidden.isEmpty() ? List.of(450) : List.copyOf(hidden);
     DatasetSplit data = Datasets.open(dataset, new DatasetOptions(dt, steps, seed));
-    double stepMs = dt != null ? dt : dataset.startsWith("nmnist") ? 3.0 : 1.0;
+    double stepMs = dt != null ? dt : Datasets.defaultStepMs(dataset);
     SnnParameters init = initNir != null ? fromNir(data, stdout)
         : SnnParameters.initialise(SnnConfig.of(data.train().channels(), sizes,
             model.equals("rsnn"), data.train().classes(), stepMs, tauMem, tauOut), seed);
