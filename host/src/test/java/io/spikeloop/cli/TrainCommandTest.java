@@ -92,6 +92,44 @@ class TrainCommandTest {
   }
 
   @Test
+  void shdRunsDefaultToTheSpeechPresetAndOtherDatasetsKeepThePapersSettings() throws Exception {
+    String shd = "shd:" + tinyShdFile() + "#test-speakers=2";
+    JsonNode tbptt1 = runConfig("shd-tbptt1", "--dataset", shd);
+    assertEquals(Math.exp(-10.0 / 200), tbptt1.at("/network/alpha").asDouble(), 1e-12);
+    assertEquals(Math.exp(-10.0 / 200), tbptt1.at("/network/kappa").asDouble(), 1e-12);
+    assertEquals("sum", tbptt1.at("/options/readout").asText());
+    assertEquals(1e-5, tbptt1.at("/options/lr").asDouble(), 1e-15);
+    assertEquals(0.995, tbptt1.at("/options/betas/0").asDouble(), 1e-15);
+    assertEquals(0.9999, tbptt1.at("/options/betas/1").asDouble(), 1e-15);
+    JsonNode bptt = runConfig("shd-bptt", "--dataset", shd, "--mode", "bptt");
+    assertEquals(1e-3, bptt.at("/options/lr").asDouble(), 1e-15);
+    assertEquals(0.9, bptt.at("/options/betas/0").asDouble(), 1e-15);
+    assertEquals(0.999, bptt.at("/options/betas/1").asDouble(), 1e-15);
+    JsonNode explicit = runConfig("shd-explicit", "--dataset", shd, "--tau-mem", "30",
+        "--readout", "last", "--betas", "0.8,0.99", "--lr", "2e-4");
+    assertEquals(Math.exp(-10.0 / 30), explicit.at("/network/alpha").asDouble(), 1e-12);
+    assertEquals("last", explicit.at("/options/readout").asText());
+    assertEquals(0.8, explicit.at("/options/betas/0").asDouble(), 1e-15);
+    assertEquals(2e-4, explicit.at("/options/lr").asDouble(), 1e-15);
+    JsonNode synthetic = runConfig("synthetic", "--steps", "10");
+    assertEquals(Math.exp(-1.0 / 20), synthetic.at("/network/alpha").asDouble(), 1e-12);
+    assertEquals("last", synthetic.at("/options/readout").asText());
+    assertEquals(1e-4, synthetic.at("/options/lr").asDouble(), 1e-15);
+    assertEquals(0.9, synthetic.at("/options/betas/0").asDouble(), 1e-15);
+  }
+
+  /** Trains one tiny epoch with {@code options} and returns the run folder's config.json. */
+  private JsonNode runConfig(String name, String... options) throws Exception {
+    Path runDir = dir.resolve(name);
+    List<String> args = new java.util.ArrayList<>(List.of("train", "--hidden", "3", "--epochs",
+        "1", "--batch", "4", "--out", runDir.toString(), "--json"));
+    args.addAll(List.of(options));
+    Run r = run(args.toArray(String[]::new));
+    assertEquals(0, r.exit(), r.err());
+    return new ObjectMapper().readTree(runDir.resolve("config.json").toFile());
+  }
+
+  @Test
   void referencePrecisionSgdAndSummedReadoutRun() throws Exception {
     Run r = run("train", "--model", "ff", "--hidden", "6", "--epochs", "1", "--steps", "10",
         "--batch", "100", "--optimizer", "sgd", "--momentum", "0.9", "--readout", "sum",
