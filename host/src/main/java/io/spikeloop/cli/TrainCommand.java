@@ -150,6 +150,11 @@ public final class TrainCommand implements Callable<Integer> {
           + "(default: last; shd: sum).")
   String readout;
 
+  @Option(names = "--time-shift", defaultValue = "0", paramLabel = "N",
+      description = "Augmentation: move each training sample by a random number of steps in "
+          + "[-N, N] (spikes moved out are dropped) (default: ${DEFAULT-VALUE}).")
+  int timeShift;
+
   @Option(names = "--precision", defaultValue = "float32", paramLabel = "float32|float64",
       description = "float32: the fast trainer; float64: the reference trainer (slow, exact).")
   String precision;
@@ -265,7 +270,8 @@ public final class TrainCommand implements Callable<Integer> {
     TrainingLoop.Result result;
     try {
       result = TrainingLoop.run(trainer, data,
-          new TrainingLoop.Settings(epochs, batch, seed, readoutKind), new TrainingLoop.Listener() {
+          new TrainingLoop.Settings(epochs, batch, seed, readoutKind, timeShift),
+          new TrainingLoop.Listener() {
             @Override
             public void batchDone(int epoch, int done, int total) {
               progress.batch(epoch, done, total);
@@ -468,6 +474,7 @@ public final class TrainCommand implements Callable<Integer> {
         .put("optimizer", optimizer).put("lr", optimizerSpec().lr()).put("eps", eps)
         .put("momentum", momentum).put("epochs", epochs).put("batch", batch).put("seed", seed)
         .put("tauMem", tauMem).put("tauOut", tauOut).put("readout", readout)
+        .put("timeShift", timeShift)
         .put("precision", precision);
     if (optimizer.equals("qadam")) {
       options.put("adamBits", adamBits).put("block", block);
