@@ -19,6 +19,9 @@ import picocli.CommandLine.Option;
         ServeCommand.class,
         ConvertCommand.class,
         DataCommand.class,
+        ReportCommand.class,
+        StudyCommand.class,
+        ReproduceCommand.class,
     })
 public final class SpikeloopCli implements Runnable {
 

@@ -6,10 +6,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spikeloop.data.DatasetOptions;
 import io.spikeloop.data.DatasetSplit;
 import io.spikeloop.data.Datasets;
+import io.spikeloop.metrics.LiveMetrics;
+import io.spikeloop.metrics.MeteredTrainer;
 import io.spikeloop.model.ModelFile;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.optim.OptimizerSpec;
+import io.spikeloop.report.RunReport;
 import io.spikeloop.train.EpochMetrics;
 import io.spikeloop.train.FastTrainer;
 import io.spikeloop.train.Readout;
@@ -19,6 +22,7 @@ import io.spikeloop.train.TrainingLoop;
 import io.spikeloop.train.TrainingMode;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -47,7 +51,8 @@ import picocli.CommandLine.Model.CommandSpec;
         "",
         "Run folder (--out): config.json (options, seed, versions, machine),",
         "metrics.csv (one row per epoch), model.slm (weights, see",
-        "io.spikeloop.model.ModelFile), result.json (the --json summary)."})
+        "io.spikeloop.model.ModelFile), result.json (the --json summary),",
+        "report.html (charts, open in a browser; see docs/reports.md)."})
 public final class TrainCommand implements Callable<Integer> {
 
   @Spec
@@ -136,6 +141,18 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the result as one JSON object on the last line.")
   boolean json;
 
+  @Option(names = "--metrics-port", paramLabel = "PORT", description = "While training, serve "
+      + "Prometheus metrics (loss, accuracy, samples/s, SOPs) at http://127.0.0.1:PORT/metrics "
+      + "(0 = any free port, printed).")
+  Integer metricsPort;
+
+  @Option(names = "--no-progress", description = "No progress bar, even on a terminal (studies "
+      + "run several trainings at once).")
+  boolean noProgress;
+
+  @Option(names = "--no-report", description = "Do not write report.html into the run folder.")
+  boolean noReport;
+
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -166,6 +183,27 @@ public final class TrainCommand implements Callable<Integer> {
     SnnTrainer trainer = precision.equals("float32")
         ? new FastTrainer(init, trainingMode, optimizerSpec, batch)
         : new ReferenceTrainer(init.copy(), config.surrogate(), trainingMode, optimizerSpec);
+    LiveMetrics live = metricsPort == null ? null
+        : new LiveMetrics(InetAddress.getLoopbackAddress(), metricsPort);
+    try {
+      if (live != null) {
+        trainer = new MeteredTrainer(trainer, live.meters());
+        stdout.printf("metrics at http://127.0.0.1:%d/metrics%n", live.port());
+        stdout.flush();
+      }
+      return train(stdout, trainer, trainingMode, readoutKind, config, data, live);
+    } finally {
+      if (live != null) {
+        live.close();
+      }
+    }
+  }
+
+  private int train(PrintWriter stdout, SnnTrainer trainer, TrainingMode trainingMode,
+                    Readout readoutKind, SnnConfig config, DatasetSplit data, LiveMetrics live)
+      throws IOException {
+    OptimizerSpec optimizerSpec = optimizerSpec();
+    List<Integer> sizes = hidden.isEmpty() ? List.of(450) : List.copyOf(hidden);
     if (!json) {
       stdout.printf("spikeloop train: %s, %d train / %d test samples, %d channels, %d classes, "
               + "%d steps%n", dataset, data.train().size(), data.test().size(),
@@ -194,6 +232,9 @@ public final class TrainCommand implements Callable<Integer> {
             @Override
             public void epochDone(EpochMetrics m) {
               progress.epoch(m);
+              if (live != null) {
+                live.meters().epoch(m);
+              }
               if (out != null) {
                 try {
                   Files.writeString(out.resolve("metrics.csv"), m.csvRow() + "\n",
@@ -211,6 +252,9 @@ public final class TrainCommand implements Callable<Integer> {
     ObjectNode summary = summary(result, trainingMode);
     if (out != null) {
       JSON.writeValue(out.resolve("result.json").toFile(), summary);
+      if (!noReport) {
+        writeReport(stdout);
+      }
     }
     if (json) {
       stdout.println(new ObjectMapper().writeValueAsString(summary));
@@ -223,6 +267,20 @@ public final class TrainCommand implements Callable<Integer> {
     }
     stdout.flush();
     return 0;
+  }
+
+  /** The report is a view of the run folder: failing to draw it loses nothing already saved. */
+  private void writeReport(PrintWriter stdout) {
+    try {
+      Path report = RunReport.write(out);
+      if (!json) {
+        stdout.println("report: " + report);
+      }
+    } catch (IOException | RuntimeException e) {
+      spec.commandLine().getErr().println("spikeloop: warning: report.html not written: "
+          + e.getMessage() + " (the run folder is complete; retry with ./spikeloop report --run "
+          + out + ")");
+    }
   }
 
   private OptimizerSpec optimizerSpec() {
@@ -334,7 +392,7 @@ public final class TrainCommand implements Callable<Integer> {
   private final class Progress {
     private final PrintWriter stdout;
     private final int epochs;
-    private final boolean terminal = System.console() != null;
+    private final boolean terminal = System.console() != null && !noProgress;
     private ProgressBar bar;
 
     Progress(PrintWriter stdout, int epochs) {
