@@ -32,21 +32,21 @@ public record ProtocolDataset(String key, String title, String spec, List<String
         "--tau-out", "50", "--batch", "32", "--readout", "sum");
     return new ProtocolDataset("shd", "SHD", spec,
         concat(common, "--hidden", "450", "--epochs", "30"),
-        concat(common, "--hidden", "64", "--epochs", "2"));
+        concat(common, "--hidden", "64", "--epochs", "4"));
   }
 
   /** N-MNIST (2312 channels, 10 classes): issue L1's 2312-200-10, 3 ms bins, 105 steps. */
   public static ProtocolDataset nmnist(Path folder) {
     return new ProtocolDataset("nmnist", "N-MNIST", "nmnist:" + folder,
         List.of("--hidden", "200", "--epochs", "30", "--batch", "32"),
-        List.of("--hidden", "64", "--epochs", "2", "--batch", "32"));
+        List.of("--hidden", "64", "--epochs", "4", "--batch", "32"));
   }
 
   /** The embedded synthetic temporal-order task (700 channels, 20 classes, needs memory). */
   public static ProtocolDataset synthetic() {
     return new ProtocolDataset("synthetic", "synthetic (stand-in)", "synthetic",
         List.of("--hidden", "450", "--epochs", "10", "--batch", "32"),
-        List.of("--hidden", "64", "--steps", "50", "--epochs", "2", "--batch", "32"));
+        List.of("--hidden", "64", "--steps", "50", "--epochs", "4", "--batch", "32"));
   }
 
   /**

@@ -7,9 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.CategoryChartBuilder;
-import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -21,7 +18,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * against the option's values, one series per combination of the other swept options, and the
  * float tBPTT1 baseline (mean over its runs) as a dashed horizontal line when the study has one.
  * Numeric values get a numeric axis (logarithmic when they span 100x or more); others, such as
- * placements, a category axis.
+ * placements, sit at equally spaced positions labelled with their names.
  */
 public final class StudyPlots {
   /** The plotted summary fields and the file-name prefix of each. */
@@ -77,58 +74,46 @@ public final class StudyPlots {
         + "accuracy") + " vs " + sweep.option();
     String yTitle = metric + " (%), mean ± std over seeds";
     double[] numeric = numericValues(sweep);
-    if (numeric != null) {
-      XYChart chart = new XYChartBuilder().width(800).height(420).title(title)
-          .xAxisTitle(sweep.option()).yAxisTitle(yTitle).build();
-      ChartImages.style(chart.getStyler());
-      chart.getStyler().setMarkerSize(8);
-      double min = java.util.Arrays.stream(numeric).min().orElseThrow();
-      double max = java.util.Arrays.stream(numeric).max().orElseThrow();
+    boolean categories = numeric == null;
+    // Categories (placements, modes...) sit at positions 0, 1, ... labelled with their names.
+    double[] position = categories ? new double[sweep.values().size()] : numeric;
+    for (int i = 0; categories && i < position.length; i++) {
+      position[i] = i;
+    }
+    XYChart chart = new XYChartBuilder().width(800).height(420).title(title)
+        .xAxisTitle(sweep.option()).yAxisTitle(yTitle).build();
+    ChartImages.style(chart.getStyler());
+    chart.getStyler().setMarkerSize(8);
+    double min = java.util.Arrays.stream(position).min().orElseThrow();
+    double max = java.util.Arrays.stream(position).max().orElseThrow();
+    if (categories) {
+      chart.getStyler().setXAxisMin(-0.5);
+      chart.getStyler().setXAxisMax(position.length - 0.5);
+      chart.setCustomXAxisTickLabelsFormatter(x -> {
+        long i = Math.round(x);
+        return Math.abs(x - i) < 1e-9 && i >= 0 && i < position.length
+            ? sweep.values().get((int) i) : "";
+      });
+    } else {
       chart.getStyler().setXAxisLogarithmic(min > 0 && max / min >= 100);
       chart.getStyler().setXAxisDecimalPattern("0.######");
-      for (Map.Entry<String, List<Point>> e : series.entrySet()) {
-        List<Point> points = e.getValue();
-        double[] x = points.stream().mapToDouble(p -> numeric[p.valueIndex()]).toArray();
-        double[] y = points.stream().mapToDouble(Point::mean).toArray();
-        double[] err = points.stream().mapToDouble(Point::std).toArray();
-        chart.addSeries(e.getKey(), x, y, err);
-      }
-      if (baseline.n() > 0) {
-        double left = min == max ? min - 1 : min;
-        double right = min == max ? max + 1 : max;
-        XYSeries line = chart.addSeries(baselineLabel(baseline),
-            new double[] {left, right},
-            new double[] {100 * baseline.mean(), 100 * baseline.mean()});
-        line.setMarker(SeriesMarkers.NONE);
-        line.setLineStyle(SeriesLines.DASH_DASH);
-      }
-      ChartImages.writePng(chart, file);
-    } else {
-      CategoryChart chart = new CategoryChartBuilder().width(800).height(420).title(title)
-          .xAxisTitle(sweep.option()).yAxisTitle(yTitle).build();
-      ChartImages.style(chart.getStyler());
-      chart.getStyler().setOverlapped(false);
-      for (Map.Entry<String, List<Point>> e : series.entrySet()) {
-        List<String> x = new ArrayList<>();
-        List<Number> y = new ArrayList<>();
-        List<Number> err = new ArrayList<>();
-        for (Point p : e.getValue()) {
-          x.add(sweep.values().get(p.valueIndex()));
-          y.add(p.mean());
-          err.add(p.std());
-        }
-        chart.addSeries(e.getKey(), x, y, err);
-      }
-      if (baseline.n() > 0) {
-        List<Number> level = new ArrayList<>();
-        sweep.values().forEach(v -> level.add(100 * baseline.mean()));
-        CategorySeries line = chart.addSeries(baselineLabel(baseline), sweep.values(), level);
-        line.setChartCategorySeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line);
-        line.setMarker(SeriesMarkers.NONE);
-        line.setLineStyle(SeriesLines.DASH_DASH);
-      }
-      ChartImages.writePng(chart, file);
     }
+    for (Map.Entry<String, List<Point>> e : series.entrySet()) {
+      List<Point> points = e.getValue();
+      double[] x = points.stream().mapToDouble(p -> position[p.valueIndex()]).toArray();
+      double[] y = points.stream().mapToDouble(Point::mean).toArray();
+      double[] err = points.stream().mapToDouble(Point::std).toArray();
+      chart.addSeries(e.getKey(), x, y, err);
+    }
+    if (baseline.n() > 0) {
+      double left = categories || min == max ? min - 0.5 : min;
+      double right = categories || min == max ? max + 0.5 : max;
+      XYSeries line = chart.addSeries(baselineLabel(baseline), new double[] {left, right},
+          new double[] {100 * baseline.mean(), 100 * baseline.mean()});
+      line.setMarker(SeriesMarkers.NONE);
+      line.setLineStyle(SeriesLines.DASH_DASH);
+    }
+    ChartImages.writePng(chart, file);
     return true;
   }
 
