@@ -77,8 +77,8 @@ class StudyTest {
         && l.endsWith(",\"--lr must be a number, got bad\"")), String.join("\n", csv));
 
     String md = Files.readString(r.markdown());
-    // lr=0.1: 0.61, 0.62, 0.63 -> 61.00 ± 1.00 (sample std); SOPs 1000, 2000, 3000.
-    assertTrue(md.contains("| 0.1 | 3/3 | 61.00 ± 1.00 | 51.00 ± 1.00 | 2000 ± 1000 |"), md);
+    // lr=0.1: 0.61, 0.62, 0.63 -> 62.00 ± 1.00 (sample std); SOPs 1000, 2000, 3000.
+    assertTrue(md.contains("| 0.1 | 3/3 | 62.00 ± 1.00 | 52.00 ± 1.00 | 2000 ± 1000 |"), md);
     assertTrue(md.contains("| 0.2 | 3/3 | 72.00 ± 1.00 |"), md);
     assertTrue(md.contains("| bad | 0/3 | — |"), md);
     assertTrue(md.contains("| — | 3/3 (baseline) | 40.00 ± 0.00 |"), md);
