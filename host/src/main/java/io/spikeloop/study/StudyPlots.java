@@ -87,8 +87,7 @@ public final class StudyPlots {
     double min = java.util.Arrays.stream(position).min().orElseThrow();
     double max = java.util.Arrays.stream(position).max().orElseThrow();
     if (categories) {
-      chart.getStyler().setXAxisMin(-0.5);
-      chart.getStyler().setXAxisMax(position.length - 0.5);
+      // No axis padding: XChart's custom tick labels need the axis ends on category positions.
       chart.setCustomXAxisTickLabelsFormatter(x -> {
         long i = Math.round(x);
         return Math.abs(x - i) < 1e-9 && i >= 0 && i < position.length
@@ -106,8 +105,8 @@ public final class StudyPlots {
       chart.addSeries(e.getKey(), x, y, err);
     }
     if (baseline.n() > 0) {
-      double left = categories || min == max ? min - 0.5 : min;
-      double right = categories || min == max ? max + 0.5 : max;
+      double left = min == max ? min - 0.5 : min;
+      double right = min == max ? max + 0.5 : max;
       XYSeries line = chart.addSeries(baselineLabel(baseline), new double[] {left, right},
           new double[] {100 * baseline.mean(), 100 * baseline.mean()});
       line.setMarker(SeriesMarkers.NONE);
