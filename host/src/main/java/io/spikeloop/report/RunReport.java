@@ -105,8 +105,15 @@ public final class RunReport {
     List<String> cycles = m.columnsMatching("cycles");
     List<String> energy = m.columnsMatching("energy", "joules");
     List<String> latency = m.columnsMatching("latency");
+    List<String[]> deviceFields = result == null ? List.of() : matching(scalars(result, ""),
+        "cycles", "joules", "energy", "latency", "device");
+    if (!deviceFields.isEmpty()) {
+      h.keyValues(deviceFields);
+    }
     if (m.rows().isEmpty() || (cycles.isEmpty() && energy.isEmpty() && latency.isEmpty())) {
-      h.note("No device metrics in metrics.csv (a host-float run, or a run without telemetry).");
+      if (deviceFields.isEmpty()) {
+        h.note("No device metrics (a host-float run, or a run without telemetry).");
+      }
     } else {
       if (!cycles.isEmpty()) {
         h.chart(RunCharts.columns(m, "Core cycles", "cycles", cycles), "Cycles per sample "
@@ -128,8 +135,9 @@ public final class RunReport {
       if (node != null) {
         for (String[] kv : scalars(node, "")) {
           String key = kv[0].toLowerCase(Locale.ROOT);
-          if ((key.contains("optimizer") || key.contains("state") || key.contains("memory"))
-              && key.contains("bytes")) {
+          boolean memoryField = key.equals("memory") || ((key.contains("optimizer")
+              || key.contains("state") || key.contains("memory")) && key.contains("bytes"));
+          if (memoryField && !key.startsWith("machine.")) {
             memory.add(kv);
           }
         }
@@ -202,6 +210,21 @@ public final class RunReport {
           : e.getMessage();
       h.note("Cannot show the raster: " + why);
     }
+  }
+
+  /** The fields whose name contains any of {@code fragments}, ignoring case. */
+  private static List<String[]> matching(List<String[]> fields, String... fragments) {
+    List<String[]> found = new ArrayList<>();
+    for (String[] kv : fields) {
+      String key = kv[0].toLowerCase(Locale.ROOT);
+      for (String f : fragments) {
+        if (key.contains(f)) {
+          found.add(kv);
+          break;
+        }
+      }
+    }
+    return found;
   }
 
   /** Every scalar field of a JSON tree as (dotted path, text), arrays joined by commas. */

@@ -73,12 +73,15 @@ class RunReportTest {
     }
     Files.writeString(device.resolve("metrics.csv"), csv);
     Files.writeString(device.resolve("result.json"),
-        "{\"bestTestAccuracy\": 0.5, \"optimizerStateBytesPerParameter\": 2.1}");
+        "{\"bestTestAccuracy\": 0.5, \"optimizerStateBytesPerParameter\": 2.1, "
+            + "\"device\": \"sim\", \"trainCyclesPerSample\": 12345}");
     String html = Files.readString(RunReport.write(device));
     List<String> alts = alts(ReportImages.decode(html));
     assertTrue(alts.containsAll(List.of("Core cycles", "Energy", "Optimizer-state memory")),
         alts.toString());
     assertTrue(html.contains("<th>optimizerStateBytesPerParameter</th><td>2.1</td>"));
+    assertTrue(html.contains("<th>trainCyclesPerSample</th><td>12345</td>")
+        && html.contains("<th>device</th><td>sim</td>"), "device fields of result.json");
   }
 
   @Test
