@@ -31,8 +31,9 @@ import picocli.CommandLine.Model.CommandSpec;
         "      -- --hidden 64 --epochs 3",
         "  ./spikeloop study --sweep model=ff,rsnn --sweep mode=tbptt1,bptt --seeds 1,2 \\",
         "      --out studies/modes --parallel 2 -- --epochs 2",
-        "  ./spikeloop study --sweep \"betas=0.9,0.999;0.99,0.999\" --seeds 1,2,3 --out s/betas",
-        "  ./spikeloop study --sweep weight-bits=4,6,8 --baseline --seeds 1,2,3 --out s/bits"})
+        "  ./spikeloop study --sweep \"betas=0.9,0.999;0.99,0.999\" --seeds 1,2,3 \\",
+        "      --out studies/betas",
+        "  ./spikeloop study --sweep mode=bptt,tbptt-k --baseline --out studies/vs-tbptt1"})
 public final class StudyCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
