@@ -1,5 +1,6 @@
 package io.spikeloop.metrics;
 
+import io.spikeloop.checkpoint.StateMap;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.train.SnnTrainer;
@@ -38,5 +39,15 @@ public final class MeteredTrainer implements SnnTrainer {
   @Override
   public SnnParameters parameters() {
     return trainer.parameters();
+  }
+
+  @Override
+  public StateMap saveState() {
+    return trainer.saveState();
+  }
+
+  @Override
+  public void restoreState(StateMap state) {
+    trainer.restoreState(state);
   }
 }

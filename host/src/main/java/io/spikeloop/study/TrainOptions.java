@@ -15,7 +15,7 @@ import picocli.CommandLine.Model.OptionSpec;
 public final class TrainOptions {
   /** Options the study sets itself for every run. */
   static final Set<String> RESERVED = Set.of("out", "json", "seed", "dataset", "metrics-port",
-      "no-progress", "no-report", "help", "version");
+      "resume", "no-progress", "no-report", "help", "version");
 
   private final CommandLine.Model.CommandSpec train;
 
