@@ -51,7 +51,8 @@ class RunReportTest {
       assertTrue(image.inked() > 0.01, image.alt() + " is blank: " + image.inked());
     }
     assertTrue(html.contains("No device metrics"), "a host-float run says it has no device");
-    assertTrue(html.contains("recorded no optimizer-state memory"));
+    assertTrue(html.contains("<th>optimizerStateBytesPerParameter</th><td>8.0</td>"),
+        "float Adam's state: 8 bytes per parameter, from result.json");
     assertTrue(html.contains("<th>options.hidden</th><td>10</td>"), "configuration shown");
     assertTrue(html.contains("<th>versions.java</th>"), "provenance shown");
     assertFalse(html.contains("src=\"http"), "self-contained: nothing loaded from elsewhere");
