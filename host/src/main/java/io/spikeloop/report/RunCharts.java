@@ -5,7 +5,6 @@ import java.util.List;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** The charts of a run report, built from its metrics table and a spike raster. */
@@ -31,18 +30,6 @@ public final class RunCharts {
   public static XYChart loss(MetricsTable m) {
     XYChart chart = epochChart("Training loss", "mean per-step cross-entropy");
     chart.addSeries("trainLoss", m.column("epoch"), m.column("trainLoss"));
-    return chart;
-  }
-
-  /** Hidden spikes (left axis) and SOPs (right axis) per test sample, per epoch. */
-  public static XYChart activity(MetricsTable m) {
-    XYChart chart = epochChart("Spikes and SOPs per test sample", "hidden spikes per sample");
-    double[] epochs = m.column("epoch");
-    chart.addSeries("spikesPerSample", epochs, m.column("spikesPerSample"));
-    XYSeries sops = chart.addSeries("sopsPerSample", epochs, m.column("sopsPerSample"));
-    sops.setYAxisGroup(1);
-    chart.setYAxisGroupTitle(1, "SOPs per sample");
-    chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
     return chart;
   }
 

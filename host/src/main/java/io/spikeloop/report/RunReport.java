@@ -95,8 +95,11 @@ public final class RunReport {
 
     h.section("activity", "Spikes and SOPs per sample");
     if (!m.rows().isEmpty() && m.has("spikesPerSample") && m.has("sopsPerSample")) {
-      h.chart(RunCharts.activity(m), "Hidden spikes and synaptic operations (one per "
-          + "presynaptic spike and postsynaptic neuron) per test sample.");
+      h.chart(RunCharts.columns(m, "Hidden spikes per test sample", "spikes",
+          List.of("spikesPerSample")), "Spikes of all hidden neurons per test sample.");
+      h.chart(RunCharts.columns(m, "SOPs per test sample", "synaptic operations",
+          List.of("sopsPerSample")), "Synaptic operations per test sample (one per presynaptic "
+          + "spike and postsynaptic neuron).");
     } else {
       h.note("metrics.csv records no spikes or SOPs per sample.");
     }

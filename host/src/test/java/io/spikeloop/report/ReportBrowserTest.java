@@ -74,8 +74,8 @@ class ReportBrowserTest {
   void reportOpensWithoutErrorsAndTheBrowserDecodesEveryChart() throws Exception {
     JsonNode check = browserCheck(Files.readString(report));
     assertEquals(0, check.get("errors").size(), "page errors: " + check.get("errors"));
-    assertEquals(5, check.get("charts").asInt(), check.toString());
-    assertEquals(5, check.get("decoded").asInt(), check.toString());
+    assertEquals(6, check.get("charts").asInt(), check.toString());
+    assertEquals(6, check.get("decoded").asInt(), check.toString());
   }
 
   @Test
@@ -84,7 +84,7 @@ class ReportBrowserTest {
     // Negative control: corrupt the first image's data; the browser must report it.
     String broken = html.replaceFirst("base64,iVBOR", "base64,AAAA");
     JsonNode check = browserCheck(broken);
-    assertEquals(4, check.get("decoded").asInt(), check.toString());
+    assertEquals(5, check.get("decoded").asInt(), check.toString());
     assertTrue(check.get("errors").size() > 0, check.toString());
   }
 

@@ -44,8 +44,8 @@ class RunReportTest {
     assertTrue(Files.isRegularFile(report), "train --out writes report.html");
     String html = Files.readString(report);
     List<ReportImages.Image> images = ReportImages.decode(html);
-    assertEquals(List.of("Accuracy", "Training loss", "Spikes and SOPs per test sample",
-        "Input spikes", "Hidden spikes (hidden 1)"), alts(images));
+    assertEquals(List.of("Accuracy", "Training loss", "Hidden spikes per test sample",
+        "SOPs per test sample", "Input spikes", "Hidden spikes (hidden 1)"), alts(images));
     for (ReportImages.Image image : images) {
       assertEquals(RunCharts.WIDTH, image.pixels().getWidth(), image.alt());
       assertTrue(image.inked() > 0.01, image.alt() + " is blank: " + image.inked());
