@@ -73,6 +73,10 @@ class LiveMetricsTest {
       assertEquals(0.25, value(body, "spikeloop_train_online_accuracy"));
       assertEquals(4000, value(body, "spikeloop_test_sops_per_sample"));
       assertEquals(1, value(body, "spikeloop_train_epoch"));
+
+      // Meters recorded in the global registry (as the remote device client does) show too.
+      io.micrometer.core.instrument.Metrics.counter("spikeloop.live.probe").increment(3);
+      assertEquals(3, value(scrape(live.port()), "spikeloop_live_probe_total"));
     }
   }
 
