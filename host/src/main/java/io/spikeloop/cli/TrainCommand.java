@@ -6,10 +6,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spikeloop.data.DatasetOptions;
 import io.spikeloop.data.DatasetSplit;
 import io.spikeloop.data.Datasets;
+import io.spikeloop.data.InMemoryDataset;
+import io.spikeloop.data.SpikeDataset;
+import io.spikeloop.data.SpikeSample;
+import io.spikeloop.device.Device;
+import io.spikeloop.device.Devices;
 import io.spikeloop.model.ModelFile;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.optim.OptimizerSpec;
+import io.spikeloop.placement.HostFloatPlacement;
+import io.spikeloop.placement.LearningCost;
+import io.spikeloop.placement.Placement;
+import io.spikeloop.placement.PlacementSettings;
+import io.spikeloop.placement.Placements;
 import io.spikeloop.train.EpochMetrics;
 import io.spikeloop.train.FastTrainer;
 import io.spikeloop.train.Readout;
@@ -44,6 +54,8 @@ import picocli.CommandLine.Model.CommandSpec;
         "  ./spikeloop train --dataset nmnist:../shared/data/nmnist-small \\",
         "      --hidden 200 --out runs/nmnist",
         "  ./spikeloop train --mode tbptt-k --k 10 --optimizer sgd --momentum 0.9",
+        "  ./spikeloop train --placement on-chip --device sim --hidden 64 --weight-bits 8 \\",
+        "      --adam-bits 8",
         "",
         "Run folder (--out): config.json (options, seed, versions, machine),",
         "metrics.csv (one row per epoch), model.slm (weights, see",
@@ -133,6 +145,46 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR", description = "Run folder to write.")
   Path out;
 
+  @Option(names = "--placement", defaultValue = "host-float",
+      paramLabel = "host-float|hil|near-chip|on-chip",
+      description = "Where learning runs (default: ${DEFAULT-VALUE}). Device placements train "
+          + "one sample at a time with tbptt1 and Adam, one hidden layer, and evaluate on the "
+          + "device in fixed point.")
+  String placement;
+
+  @Option(names = "--device", defaultValue = "sim", paramLabel = "NAME",
+      description = "Device of a device placement: sim[:...], remote://HOST:PORT, board:... "
+          + "(default: ${DEFAULT-VALUE}).")
+  String deviceName;
+
+  @Option(names = "--weight-bits", defaultValue = "8", description = "Core weight width of a "
+      + "device placement (default: ${DEFAULT-VALUE}).")
+  int weightBits;
+
+  @Option(names = "--adam-bits", defaultValue = "8", paramLabel = "8|4", description = "Quantized "
+      + "Adam state width of near-chip and on-chip (default: ${DEFAULT-VALUE}).")
+  int adamBits;
+
+  @Option(names = "--block", defaultValue = "64", description = "Quantized Adam block size "
+      + "(default: ${DEFAULT-VALUE}).")
+  int block;
+
+  @Option(names = "--master-bits", defaultValue = "8", paramLabel = "F", description = "Integer "
+      + "master fraction bits below the core weight LSB (default: ${DEFAULT-VALUE}).")
+  int masterBits;
+
+  @Option(names = "--weight-headroom", defaultValue = "16", description = "Core weight range as "
+      + "a multiple of the initial largest |w| (default: ${DEFAULT-VALUE}).")
+  double weightHeadroom;
+
+  @Option(names = "--train-samples", paramLabel = "N", description = "Train on the first N "
+      + "training samples only (default: all).")
+  Integer trainSamples;
+
+  @Option(names = "--test-samples", paramLabel = "N", description = "Evaluate on the first N "
+      + "test samples only (default: all).")
+  Integer testSamples;
+
   @Option(names = "--json", description = "Print the result as one JSON object on the last line.")
   boolean json;
 
@@ -158,14 +210,40 @@ public final class TrainCommand implements Callable<Integer> {
           + precision);
     }
     List<Integer> sizes = hidden.isEmpty() ? List.of(450) : List.copyOf(hidden);
-    DatasetSplit data = Datasets.open(dataset, new DatasetOptions(dt, steps, seed));
+    DatasetSplit full = Datasets.open(dataset, new DatasetOptions(dt, steps, seed));
+    DatasetSplit data = new DatasetSplit(firstSamples(full.train(), trainSamples, "--train-samples"),
+        firstSamples(full.test(), testSamples, "--test-samples"));
     double stepMs = dt != null ? dt : dataset.startsWith("nmnist") ? 3.0 : 1.0;
     SnnConfig config = SnnConfig.of(data.train().channels(), sizes, model.equals("rsnn"),
         data.train().classes(), stepMs, tauMem, tauOut);
     SnnParameters init = SnnParameters.initialise(config, seed);
-    SnnTrainer trainer = precision.equals("float32")
-        ? new FastTrainer(init, trainingMode, optimizerSpec, batch)
-        : new ReferenceTrainer(init.copy(), config.surrogate(), trainingMode, optimizerSpec);
+    if (!Placements.NAMES.contains(placement)) {
+      throw new IllegalArgumentException("--placement must be one of " + Placements.NAMES
+          + ", got " + placement);
+    }
+    boolean onDevice = !placement.equals("host-float");
+    Device device = null;
+    Placement trainer;
+    if (onDevice) {
+      if (trainingMode.kind() != TrainingMode.Kind.TBPTT1
+          || !(optimizerSpec instanceof OptimizerSpec.Adam adam)) {
+        throw new IllegalArgumentException("placement " + placement + " trains with tbptt1 and "
+            + "adam; got --mode " + mode + " --optimizer " + optimizer);
+      }
+      PlacementSettings settings = new PlacementSettings(weightBits, adamBits, block, masterBits,
+          adam.lr(), adam.beta1(), adam.beta2(), adam.eps(), weightHeadroom, seed);
+      device = Devices.open(deviceName);
+      try {
+        trainer = Placements.onDevice(placement, device, init, settings);
+      } catch (RuntimeException e) {
+        device.close();
+        throw e;
+      }
+    } else {
+      trainer = new HostFloatPlacement(precision.equals("float32")
+          ? new FastTrainer(init, trainingMode, optimizerSpec, batch)
+          : new ReferenceTrainer(init.copy(), config.surrogate(), trainingMode, optimizerSpec));
+    }
     if (!json) {
       stdout.printf("spikeloop train: %s, %d train / %d test samples, %d channels, %d classes, "
               + "%d steps%n", dataset, data.train().size(), data.test().size(),
@@ -174,6 +252,9 @@ public final class TrainCommand implements Callable<Integer> {
           model, config.inputs(), String.join("-", sizes.stream().map(String::valueOf).toList()),
           config.outputs(), config.parameterCount(), trainingMode, optimizerSpec, batch, epochs,
           seed);
+      stdout.printf("placement %s%s%n", placement, onDevice ? " on device " + device.info().name()
+          + " (" + weightBits + "-bit weights)" : "");
+      stdout.println(trainer.memoryReport());
       stdout.flush();
     }
     if (out != null) {
@@ -207,8 +288,22 @@ public final class TrainCommand implements Callable<Integer> {
           });
     } finally {
       progress.close();
+      if (device != null) {
+        device.close();
+      }
     }
     ObjectNode summary = summary(result, trainingMode);
+    summary.put("placement", placement).put("memory", trainer.memoryReport());
+    LearningCost cost = trainer.learningCost();
+    if (onDevice) {
+      summary.put("device", deviceName).put("weightBits", weightBits)
+          .put("adamBits", adamBits).put("block", block)
+          .put("trainCyclesPerSample", cost.cyclesPerSample())
+          .put("trainJoulesPerSample", cost.joulesPerSample())
+          .put("learningCyclesPerSample", cost.learningCyclesPerSample())
+          .put("learningJoulesPerSample", cost.learningJoulesPerSample())
+          .put("learningUpdatesPerSample", cost.learningUpdatesPerSample());
+    }
     if (out != null) {
       JSON.writeValue(out.resolve("result.json").toFile(), summary);
     }
@@ -220,9 +315,31 @@ public final class TrainCommand implements Callable<Integer> {
           100 * result.bestTestAccuracy(), 100 * result.lastTestAccuracy(),
           100 * result.onlineTrainAccuracy(), 100.0 / data.train().classes(),
           result.trainSamplesPerSecond(), out == null ? "" : "; run folder " + out);
+      if (onDevice) {
+        stdout.printf("device cost per training sample: %.0f cycles, %.3g J (learning engine: "
+                + "%.0f cycles, %.3g J, %.0f parameter updates)%n", cost.cyclesPerSample(),
+            cost.joulesPerSample(), cost.learningCyclesPerSample(), cost.learningJoulesPerSample(),
+            cost.learningUpdatesPerSample());
+      }
     }
     stdout.flush();
     return 0;
+  }
+
+  /** The first {@code limit} samples of {@code data} (all when limit is null). */
+  private static SpikeDataset firstSamples(SpikeDataset data, Integer limit, String option) {
+    if (limit == null) {
+      return data;
+    }
+    if (limit < 1) {
+      throw new IllegalArgumentException(option + " must be >= 1, got " + limit);
+    }
+    List<SpikeSample> samples = new ArrayList<>();
+    for (int i = 0; i < Math.min(limit, data.size()); i++) {
+      samples.add(data.sample(i));
+    }
+    return new InMemoryDataset(data.name() + "[0:" + samples.size() + "]", data.channels(),
+        data.classes(), data.steps(), samples);
   }
 
   private OptimizerSpec optimizerSpec() {
