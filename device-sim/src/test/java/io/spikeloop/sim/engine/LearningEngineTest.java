@@ -214,7 +214,7 @@ class LearningEngineTest {
   @Test
   void expTableIsPinned() {
     assertEquals(32768, LearningEngine.EXP2_Q15[0]);
-    assertEquals(16422, LearningEngine.EXP2_Q15[255]);
-    assertEquals(6167691, Arrays.stream(LearningEngine.EXP2_Q15).sum());
+    assertEquals(16428, LearningEngine.EXP2_Q15[255]); // computed independently in Python
+    assertEquals(6059301, Arrays.stream(LearningEngine.EXP2_Q15).sum());
   }
 }
