@@ -11,6 +11,7 @@ import io.spikeloop.device.Capability;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceInfo;
 import io.spikeloop.device.DeviceState;
+import io.spikeloop.device.Devices;
 import io.spikeloop.device.NetworkConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
@@ -21,6 +22,8 @@ import io.spikeloop.device.WeightTensor;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.optim.OptimizerSpec;
+import io.spikeloop.remote.DeviceServer;
+import io.spikeloop.remote.ServerOptions;
 import io.spikeloop.sim.SimDevice;
 import io.spikeloop.sim.engine.LearningEngine;
 import io.spikeloop.train.FastTrainer;
@@ -189,12 +192,32 @@ class PlacementContractTest {
   }
 
   private static int[][] trainedWeights(String name) {
-    try (SimDevice device = new SimDevice(); Placement p = open(name, device, init(true), 8)) {
+    try (SimDevice device = new SimDevice()) {
+      return trainedWeights(name, device);
+    }
+  }
+
+  private static int[][] trainedWeights(String name, Device device) {
+    try (Placement p = open(name, device, init(true), 8)) {
       for (int s = 0; s < 4; s++) {
         p.train(List.of(DATA.train().sample(s)));
       }
       return device.config().tensors().stream().map(t -> device.readWeights(t.name()))
           .toArray(int[][]::new);
+    }
+  }
+
+  @Test
+  void onChipLearningThroughRemoteGivesTheSameBitsAsInProcess() {
+    int[][] local = trainedWeights("on-chip");
+    try (SimDevice served = new SimDevice();
+         DeviceServer server = DeviceServer.start(served, ServerOptions.loopback(0));
+         Device remote = Devices.open("remote://127.0.0.1:" + server.port())) {
+      assertTrue(remote.info().has(Capability.ON_CHIP_LEARNING));
+      int[][] viaWire = trainedWeights("on-chip", remote);
+      assertTrue(java.util.Arrays.deepEquals(local, viaWire));
+      assertTrue(remote.telemetry().learningUpdates() > 0);
+      remote.disableLearning();
     }
   }
 
