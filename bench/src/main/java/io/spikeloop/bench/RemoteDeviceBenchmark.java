@@ -40,6 +40,7 @@ public final class RemoteDeviceBenchmark {
   static final double SPARSE = 0.03;
   static final double DENSE = 0.5;
   static final int FRAMES = 1000;
+  static final int ROUNDS = 5;
 
   private RemoteDeviceBenchmark() {}
 
@@ -73,29 +74,45 @@ public final class RemoteDeviceBenchmark {
         System.out.println("remote and in-process results identical over " + sparse.size()
             + " steps at every readout level");
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-34s %12s %10s %10s %8s%n", "mode", "steps/s", "p50 us",
-            "p99 us", "ratio");
-
+        System.out.println(ROUNDS + " rounds; each round times the in-process device and the"
+            + " remote one back to back. steps/s: best (median) of the rounds; p50/p99 of the"
+            + " per-step round trip: median of the rounds; ratio: median of the per-round"
+            + " in-process/remote steps/s ratios; cpu us: CPU time of the whole process (client"
+            + " and server threads) per step, median of the rounds.");
+        System.out.printf(Locale.ROOT, "%-36s %20s %9s %9s %7s %9s%n", "mode", "steps/s", "p50 us",
+            "p99 us", "ratio", "cpu us");
         for (ReadoutLevel level : new ReadoutLevel[] {ReadoutLevel.OUTPUTS, ReadoutLevel.FULL}) {
           lockStep(local, sparse, level, steps / 4);   // warm-up
           lockStep(remote, sparse, level, steps / 4);
-          double[] in = lockStep(local, sparse, level, steps);
-          double[] lk = lockStep(remote, sparse, level, steps);
-          row("in-process step, " + level, in, in[0]);
-          row("remote lock-step, " + level, lk, in[0]);
+          double[][] in = new double[ROUNDS][];
+          double[][] lk = new double[ROUNDS][];
+          for (int r = 0; r < ROUNDS; r++) {
+            in[r] = lockStep(local, sparse, level, steps);
+            lk[r] = lockStep(remote, sparse, level, steps);
+          }
+          report("in-process step, " + level, in, in);
+          report("remote lock-step, " + level, lk, in);
         }
+        RemoteDevice last = remote;
         for (int[] wb : new int[][] {{256, 16}, {1024, 64}}) {
-          try (RemoteDevice streaming = reconnectWith(remote, server, registry, wb[0], wb[1])) {
+          try (RemoteDevice streaming = reconnectWith(last, server, registry, wb[0], wb[1])) {
+            last = streaming;
             stream(local, sparse, ReadoutLevel.OUTPUTS, steps / 4);
             stream(streaming, sparse, ReadoutLevel.OUTPUTS, steps / 4);
-            double[] in = stream(local, sparse, ReadoutLevel.OUTPUTS, steps);
-            double[] st = stream(streaming, sparse, ReadoutLevel.OUTPUTS, steps);
-            row("in-process run, OUTPUTS", in, in[0]);
-            row("remote stream w" + wb[0] + "/b" + wb[1] + ", OUTPUTS", st, in[0]);
+            double[][] in = new double[ROUNDS][];
+            double[][] st = new double[ROUNDS][];
+            for (int r = 0; r < ROUNDS; r++) {
+              // 5x the steps: the process CPU clock ticks in 10 ms on Linux.
+              in[r] = stream(local, sparse, ReadoutLevel.OUTPUTS, 5 * steps);
+              st[r] = stream(streaming, sparse, ReadoutLevel.OUTPUTS, 5 * steps);
+            }
+            report("in-process run, OUTPUTS", in, in);
+            report("remote stream w" + wb[0] + "/b" + wb[1] + ", OUTPUTS", st, in);
           }
         }
         System.out.println();
-        try (RemoteDevice fresh = reconnectWith(remote, server, registry, 256, 16)) {
+        try (RemoteDevice fresh = RemoteDevice.connect(RemoteOptions.of("127.0.0.1",
+            server.port()).withRegistry(registry))) {
           wireBytes(fresh, sparse, "sparse (" + SPARSE + ")");
           wireBytes(fresh, dense, "dense (" + DENSE + ")");
         }
@@ -115,6 +132,7 @@ public final class RemoteDeviceBenchmark {
   private static double[] lockStep(Device d, List<SpikeFrame> frames, ReadoutLevel level, int steps) {
     d.reset();
     long[] lat = new long[steps];
+    long cpu0 = processCpuNanos();
     long t0 = System.nanoTime();
     for (int t = 0; t < steps; t++) {
       long s = System.nanoTime();
@@ -122,8 +140,10 @@ public final class RemoteDeviceBenchmark {
       lat[t] = System.nanoTime() - s;
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
+    double cpuMicros = (processCpuNanos() - cpu0) / 1e3 / steps;
     Arrays.sort(lat);
-    return new double[] {steps / seconds, lat[steps / 2] / 1e3, lat[(int) (steps * 0.99)] / 1e3};
+    return new double[] {steps / seconds, lat[steps / 2] / 1e3, lat[(int) (steps * 0.99)] / 1e3,
+        cpuMicros};
   }
 
   /** {steps/s, p50 us, p99 us} of run() over the frames (latency: per run() call of FRAMES steps / FRAMES). */
@@ -131,6 +151,7 @@ public final class RemoteDeviceBenchmark {
     d.reset();
     int calls = Math.max(1, steps / frames.size());
     long[] perStep = new long[calls];
+    long cpu0 = processCpuNanos();
     long t0 = System.nanoTime();
     for (int c = 0; c < calls; c++) {
       long s = System.nanoTime();
@@ -138,9 +159,10 @@ public final class RemoteDeviceBenchmark {
       perStep[c] = (System.nanoTime() - s) / frames.size();
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
+    double cpuMicros = (processCpuNanos() - cpu0) / 1e3 / ((double) calls * frames.size());
     Arrays.sort(perStep);
     return new double[] {(double) calls * frames.size() / seconds, perStep[calls / 2] / 1e3,
-        perStep[Math.min(calls - 1, (int) (calls * 0.99))] / 1e3};
+        perStep[Math.min(calls - 1, (int) (calls * 0.99))] / 1e3, cpuMicros};
   }
 
   /**
@@ -177,9 +199,33 @@ public final class RemoteDeviceBenchmark {
         (double) hiddenSpikes / n);
   }
 
-  private static void row(String mode, double[] r, double inProcessRate) {
-    System.out.printf(Locale.ROOT, "%-34s %12.0f %10.1f %10.1f %8.2f%n", mode, r[0], r[1], r[2],
-        inProcessRate / r[0]);
+  private static void report(String mode, double[][] rounds, double[][] inProcess) {
+    double[] rate = new double[rounds.length];
+    double[] p50 = new double[rounds.length];
+    double[] p99 = new double[rounds.length];
+    double[] ratio = new double[rounds.length];
+    double[] cpu = new double[rounds.length];
+    for (int r = 0; r < rounds.length; r++) {
+      cpu[r] = rounds[r][3];
+      rate[r] = rounds[r][0];
+      p50[r] = rounds[r][1];
+      p99[r] = rounds[r][2];
+      ratio[r] = inProcess[r][0] / rounds[r][0];
+    }
+    System.out.printf(Locale.ROOT, "%-36s %9.0f (%8.0f) %9.1f %9.1f %7.2f %9.1f%n", mode,
+        Arrays.stream(rate).max().orElse(0), median(rate), median(p50), median(p99), median(ratio),
+        median(cpu));
+  }
+
+  private static long processCpuNanos() {
+    var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
+  }
+
+  private static double median(double[] x) {
+    double[] s = x.clone();
+    Arrays.sort(s);
+    return s[s.length / 2];
   }
 
   private static void checkIdentical(Device a, Device b, List<SpikeFrame> frames) {

@@ -30,10 +30,11 @@ import java.util.List;
  * ({@code -XX:ActiveProcessorCount=1 -XX:+UseSerialGC}, so the JVM too stays on one core) and
  * prints one line per configuration; {@code TrainerBenchmark MODE BATCH STEPS} runs one
  * configuration in this JVM. Throughput: after a warm-up of at least 3 s, three rounds of at least
- * 4 s each, median of the three, as samples per CPU-second of the training thread (robust when
+ * 4 s each, median of the three, over the 2,000 training samples of the synthetic set, as samples per CPU-second of the training thread (robust when
  * other processes share the cores; equal to samples per second on an idle machine) and per
- * wall-clock second. Memory: the process's peak resident set (VmHWM) and the heap
- * still live after a full GC with the trainer and its batch reachable.
+ * wall-clock second. Memory ({@code memory} runs: one batch, one training pass, only that batch
+ * generated): the process's peak resident set (VmHWM) and the heap still live after a full GC
+ * with the trainer and its batch reachable.
  */
 public final class TrainerBenchmark {
   static final double PYTORCH_TBPTT1_B1 = 3.8;
@@ -49,8 +50,10 @@ public final class TrainerBenchmark {
       System.out.println(machine());
       String[][] configs = {
           {"tbptt1", "1", "100"}, {"tbptt1", "32", "100"}, {"bptt", "32", "100"},
-          {"tbptt1", "32", "1000", "memory"}, {"tbptt1", "1", "10000", "memory"},
-          {"tbptt1", "32", "10000", "memory"}, {"bptt", "32", "1000", "memory"},
+          {"tbptt1", "1", "100", "memory"}, {"tbptt1", "1", "10000", "memory"},
+          {"tbptt1", "32", "100", "memory"}, {"tbptt1", "32", "1000", "memory"},
+          {"tbptt1", "32", "10000", "memory"},
+          {"bptt", "32", "100", "memory"}, {"bptt", "32", "1000", "memory"},
       };
       for (String[] c : configs) {
         child(c);
@@ -81,7 +84,9 @@ public final class TrainerBenchmark {
     SnnConfig config = SnnConfig.of(700, List.of(450), true, 20, 1.0, 20.0, 20.0);
     SnnParameters init = SnnParameters.initialise(config, 1);
     FastTrainer trainer = new FastTrainer(init, mode, OptimizerSpec.Adam.PAPER, batch);
-    SpikeDataset data = SyntheticDataset.split(new DatasetOptions(null, steps, 7)).train();
+    SpikeDataset data = throughput
+        ? SyntheticDataset.split(new DatasetOptions(null, steps, 7)).train()
+        : SyntheticDataset.generate(batch, steps, 7);
     List<List<SpikeSample>> batches = new ArrayList<>();
     for (int i = 0; i + batch <= (throughput ? data.size() : batch); i += batch) {
       List<SpikeSample> b = new ArrayList<>();
@@ -124,8 +129,15 @@ public final class TrainerBenchmark {
     double rate = Arrays.stream(inference.spikes()).average().orElse(0) / steps / 450;
     System.gc();
     long liveHeap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    System.out.printf("%-7s batch %3d  T %6d %s  hidden rate %.3f  live heap %6.1f MB"
-        + "  peak RSS %6.1f MB%n", modeName, batch, steps, rateText, rate, liveHeap / 1e6, peakRssBytes() / 1e6);
+    long inputBytes = 0;
+    for (List<SpikeSample> b : batches) {
+      for (SpikeSample sample : b) {
+        inputBytes += 4L * (sample.channels().length + sample.offsets().length);
+      }
+    }
+    System.out.printf("%-7s batch %3d  T %6d %s  hidden rate %.3f  live heap %6.1f MB (inputs"
+        + " %5.1f MB)  peak RSS %6.1f MB%n", modeName, batch, steps, rateText, rate,
+        liveHeap / 1e6, inputBytes / 1e6, peakRssBytes() / 1e6);
     if (trainer.parameters().tensors().isEmpty()) {
       throw new IllegalStateException("unreachable: keeps the trainer live until here");
     }

@@ -15,6 +15,7 @@ import io.spikeloop.mapping.Quantizer;
 import io.spikeloop.mapping.TensorReport;
 import io.spikeloop.model.ModelFile;
 import io.spikeloop.model.SnnParameters;
+import io.spikeloop.nir.NirImport;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,16 +37,25 @@ import picocli.CommandLine.Spec;
     description = {"Run a trained network on a device (fixed point) and compare it with the float "
         + "model: accuracy of both, spike agreement, SOPs, cycles and energy per sample.",
         "",
-        "Example: ./spikeloop eval --run runs/rsnn --device sim --weight-bits 8 --json"})
+        "Example: ./spikeloop eval --run runs/rsnn --device sim --weight-bits 8 --json",
+        "         ./spikeloop eval --nir model.nir --device sim"})
 public final class EvalCommand implements Callable<Integer> {
   static final String MODEL_FILE = "model.slm";
 
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--run", required = true, paramLabel = "DIR",
+  @Option(names = "--run", paramLabel = "DIR",
       description = "Run folder written by train --out (reads DIR/" + MODEL_FILE + ").")
   Path run;
+
+  @Option(names = "--nir", paramLabel = "FILE",
+      description = "Evaluate a NIR graph instead of a run folder; a fixed-point mapping stored "
+          + "in the file (export --fixed-point) is used as it is (docs/nir.md).")
+  Path nir;
+
+  @picocli.CommandLine.Mixin
+  NirReadOptions nirRead = new NirReadOptions();
 
   @Option(names = "--device", defaultValue = "sim", paramLabel = "D",
       description = "Device: sim[:OPTIONS], remote://HOST:PORT, board:NAME (default: ${DEFAULT-VALUE}).")
@@ -98,15 +108,36 @@ public final class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    Path modelFile = run.resolve(MODEL_FILE);
-    if (!Files.isDirectory(run)) {
-      throw new IllegalArgumentException("run folder " + run + " does not exist");
+    if ((run == null) == (nir == null)) {
+      throw new IllegalArgumentException("give exactly one of --run DIR and --nir FILE");
     }
-    SnnParameters params = ModelFile.read(modelFile);
+    Path modelFile;
+    SnnParameters params;
     QuantizationOptions q = new QuantizationOptions(weightBits, membraneBits, outputBits,
         headroomBits != null ? headroomBits : QuantizationOptions.defaultHeadroom(membraneBits),
         clipPercentile);
-    MappedNetwork mapped = Quantizer.map(params, q);
+    MappedNetwork mapped;
+    if (nir != null) {
+      modelFile = nir;
+      NirImport.Result imported = NirImport.read(nir, nirRead.options());
+      imported.notes().forEach(n -> out.println("nir: " + n));
+      params = imported.params();
+      if (imported.fixedPoint() != null) {
+        out.println("nir: using the fixed-point mapping stored in " + nir
+            + " (quantization options on the command line are ignored)");
+        q = imported.quantization();
+        mapped = imported.fixedPoint();
+      } else {
+        mapped = Quantizer.map(params, q);
+      }
+    } else {
+      modelFile = run.resolve(MODEL_FILE);
+      if (!Files.isDirectory(run)) {
+        throw new IllegalArgumentException("run folder " + run + " does not exist");
+      }
+      params = ModelFile.read(modelFile);
+      mapped = Quantizer.map(params, q);
+    }
 
     Evaluation.Result r;
     try (Device device = Devices.open(deviceName)) {
@@ -166,7 +197,8 @@ public final class EvalCommand implements Callable<Integer> {
 
   private String toJson(Evaluation.Result r, MappedNetwork m, QuantizationOptions q) {
     ObjectNode o = new ObjectMapper().createObjectNode();
-    o.put("command", "eval").put("run", run.toString()).put("device", deviceName)
+    o.put("command", "eval").put("run", run == null ? null : run.toString())
+        .put("nir", nir == null ? null : nir.toString()).put("device", deviceName)
         .put("dataset", dataset).put("samples", r.samples())
         .put("weightBits", q.weightBits()).put("membraneBits", q.membraneBits())
         .put("outputBits", q.outputBits())

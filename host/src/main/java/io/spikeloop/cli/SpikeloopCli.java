@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
         CommandLine.HelpCommand.class,
         TrainCommand.class,
         EvalCommand.class,
+        ExportCommand.class,
         ServeCommand.class,
         ConvertCommand.class,
         DataCommand.class,

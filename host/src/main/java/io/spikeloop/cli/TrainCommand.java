@@ -14,6 +14,7 @@ import io.spikeloop.device.Devices;
 import io.spikeloop.model.ModelFile;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
+import io.spikeloop.nir.NirImport;
 import io.spikeloop.optim.OptimizerSpec;
 import io.spikeloop.placement.HostFloatPlacement;
 import io.spikeloop.placement.LearningCost;
@@ -142,6 +143,14 @@ public final class TrainCommand implements Callable<Integer> {
       description = "float32: the fast trainer; float64: the reference trainer (slow, exact).")
   String precision;
 
+  @Option(names = "--init-nir", paramLabel = "FILE", description = "Start from the network of "
+      + "a NIR graph (docs/nir.md): its shape, decays, threshold and weights replace --model, "
+      + "--hidden, --tau-mem, --tau-out and the random initialisation.")
+  Path initNir;
+
+  @picocli.CommandLine.Mixin
+  NirReadOptions nirRead = new NirReadOptions();
+
   @Option(names = "--out", paramLabel = "DIR", description = "Run folder to write.")
   Path out;
 
@@ -214,9 +223,10 @@ public final class TrainCommand implements Callable<Integer> {
     DatasetSplit data = new DatasetSplit(firstSamples(full.train(), trainSamples, "--train-samples"),
         firstSamples(full.test(), testSamples, "--test-samples"));
     double stepMs = dt != null ? dt : dataset.startsWith("nmnist") ? 3.0 : 1.0;
-    SnnConfig config = SnnConfig.of(data.train().channels(), sizes, model.equals("rsnn"),
-        data.train().classes(), stepMs, tauMem, tauOut);
-    SnnParameters init = SnnParameters.initialise(config, seed);
+    SnnParameters init = initNir != null ? fromNir(data, stdout)
+        : SnnParameters.initialise(SnnConfig.of(data.train().channels(), sizes,
+            model.equals("rsnn"), data.train().classes(), stepMs, tauMem, tauOut), seed);
+    SnnConfig config = init.config();
     if (!Placements.NAMES.contains(placement)) {
       throw new IllegalArgumentException("--placement must be one of " + Placements.NAMES
           + ", got " + placement);
@@ -249,7 +259,8 @@ public final class TrainCommand implements Callable<Integer> {
               + "%d steps%n", dataset, data.train().size(), data.test().size(),
           data.train().channels(), data.train().classes(), data.train().steps());
       stdout.printf("network %s %d-%s-%d (%d parameters), %s, %s, batch %d, %d epochs, seed %d%n",
-          model, config.inputs(), String.join("-", sizes.stream().map(String::valueOf).toList()),
+          config.recurrent() ? "rsnn" : "ff", config.inputs(),
+          String.join("-", config.hidden().stream().map(String::valueOf).toList()),
           config.outputs(), config.parameterCount(), trainingMode, optimizerSpec, batch, epochs,
           seed);
       stdout.printf("placement %s%s%n", placement, onDevice ? " on device " + device.info().name()
@@ -342,6 +353,26 @@ public final class TrainCommand implements Callable<Integer> {
         data.classes(), data.steps(), samples);
   }
 
+  /** The starting network read from --init-nir, checked against the dataset's shape. */
+  private SnnParameters fromNir(DatasetSplit data, PrintWriter stdout) throws IOException {
+    NirImport.Result r = NirImport.read(initNir, nirRead.options());
+    SnnConfig c = r.params().config();
+    if (c.inputs() != data.train().channels()) {
+      throw new IllegalArgumentException(initNir + ": the graph has " + c.inputs()
+          + " inputs but dataset " + dataset + " has " + data.train().channels() + " channels");
+    }
+    if (c.outputs() < data.train().classes()) {
+      throw new IllegalArgumentException(initNir + ": the graph has " + c.outputs()
+          + " outputs but dataset " + dataset + " has " + data.train().classes() + " classes");
+    }
+    if (!json) {
+      r.notes().forEach(n -> stdout.println("nir: " + n));
+      stdout.printf("starting from %s (alpha %.6g, kappa %.6g, theta %.6g at dt %.3g s, %s)%n",
+          initNir, c.alpha(), c.kappa(), c.theta(), r.dt(), r.discretisation().label());
+    }
+    return r.params();
+  }
+
   private OptimizerSpec optimizerSpec() {
     TrainingMode trainingMode = TrainingMode.parse(mode, k);
     double adamLr = trainingMode.kind() == TrainingMode.Kind.TBPTT1 ? 1e-4 : 1e-3;
@@ -411,7 +442,8 @@ public final class TrainCommand implements Callable<Integer> {
         .put("outputs", config.outputs()).put("alpha", config.alpha())
         .put("kappa", config.kappa()).put("theta", config.theta())
         .put("parameters", config.parameterCount())
-        .put("initialisation", "torch.nn.Linear-like U(-1/sqrt(fan_in), 1/sqrt(fan_in))");
+        .put("initialisation", initNir != null ? "NIR graph " + initNir
+            : "torch.nn.Linear-like U(-1/sqrt(fan_in), 1/sqrt(fan_in))");
     ObjectNode ds = root.putObject("data");
     ds.put("train", data.train().name()).put("trainSize", data.train().size())
         .put("test", data.test().name()).put("testSize", data.test().size())

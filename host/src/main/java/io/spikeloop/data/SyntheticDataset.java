@@ -55,6 +55,11 @@ public final class SyntheticDataset {
     return new int[] {first, second};
   }
 
+  /** {@code size} samples of {@code steps} steps drawn from {@code seed} (benchmarks, tests). */
+  public static SpikeDataset generate(int size, int steps, long seed) {
+    return generate("synthetic/generated", size, steps, new SplittableRandom(seed));
+  }
+
   static InMemoryDataset generate(String name, int size, int steps, SplittableRandom random) {
     List<SpikeSample> samples = new ArrayList<>(size);
     for (int n = 0; n < size; n++) {

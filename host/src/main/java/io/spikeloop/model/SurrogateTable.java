@@ -13,10 +13,9 @@ public final class SurrogateTable {
   private static final float FINE_RANGE = 8f;
   private static final float COARSE_PER_UNIT = 64f;
   private static final float COARSE_RANGE = 64f;
+  /** Interleaved (value, slope) pairs: one lookup touches one cache line. */
   private final float[] fine;
-  private final float[] fineSlope;
   private final float[] coarse;
-  private final float[] coarseSlope;
 
   public SurrogateTable(Surrogate surrogate) {
     if (surrogate.sigma() * Math.max(1, surrogate.scale()) > 4) {
@@ -25,34 +24,31 @@ public final class SurrogateTable {
     }
     int nFine = (int) (2 * FINE_RANGE * FINE_PER_UNIT) + 1;
     int nCoarse = (int) (2 * COARSE_RANGE * COARSE_PER_UNIT) + 1;
-    fine = new float[nFine];
-    fineSlope = new float[nFine];
-    coarse = new float[nCoarse];
-    coarseSlope = new float[nCoarse];
-    fill(surrogate, fine, fineSlope, FINE_PER_UNIT, FINE_RANGE);
-    fill(surrogate, coarse, coarseSlope, COARSE_PER_UNIT, COARSE_RANGE);
+    fine = table(surrogate, nFine, FINE_PER_UNIT, FINE_RANGE);
+    coarse = table(surrogate, nCoarse, COARSE_PER_UNIT, COARSE_RANGE);
   }
 
-  private static void fill(Surrogate s, float[] values, float[] slopes, float perUnit,
-                           float range) {
-    for (int i = 0; i < values.length; i++) {
+  private static float[] table(Surrogate s, int points, float perUnit, float range) {
+    float[] t = new float[2 * points];
+    for (int i = 0; i < points; i++) {
       double x = i / (double) perUnit - range;
-      values[i] = (float) s.derivative(x);
-      slopes[i] = (float) (s.derivative(x + 1 / (double) perUnit) - s.derivative(x));
+      t[2 * i] = (float) s.derivative(x);
+      t[2 * i + 1] = (float) (s.derivative(x + 1 / (double) perUnit) - s.derivative(x));
     }
+    return t;
   }
 
   /** The surrogate derivative at {@code x = u - theta}. */
   public float at(float x) {
     float pos = (x + FINE_RANGE) * FINE_PER_UNIT;
-    if (pos >= 0 && pos < fine.length - 1) {
+    if (pos >= 0 && pos < fine.length / 2 - 1) {
       int i = (int) pos;
-      return fine[i] + (pos - i) * fineSlope[i];
+      return fine[2 * i] + (pos - i) * fine[2 * i + 1];
     }
     pos = (x + COARSE_RANGE) * COARSE_PER_UNIT;
-    if (pos >= 0 && pos < coarse.length - 1) {
+    if (pos >= 0 && pos < coarse.length / 2 - 1) {
       int i = (int) pos;
-      return coarse[i] + (pos - i) * coarseSlope[i];
+      return coarse[2 * i] + (pos - i) * coarse[2 * i + 1];
     }
     return 0f;
   }

@@ -536,12 +536,31 @@ public final class FastTrainer implements SnnTrainer {
   private void addProduct(float[][] gz, float[][] coeff, float[][] rows, int nRows, int n) {
     for (int b0 = 0; b0 < batch; b0 += SAMPLE_BLOCK) {
       int b1 = Math.min(batch, b0 + SAMPLE_BLOCK);
-      for (int i = 0; i < nRows; i++) {
-        float[] row = rows[i];
+      int i = 0;
+      // Four rows per pass: each target element is loaded and stored once per four rows.
+      for (; i + 4 <= nRows; i += 4) {
+        float[] r0 = rows[i];
+        float[] r1 = rows[i + 1];
+        float[] r2 = rows[i + 2];
+        float[] r3 = rows[i + 3];
         for (int b = b0; b < b1; b++) {
-          addScaledRow(gz[b], coeff[b][i], row, n);
+          float[] c = coeff[b];
+          addScaledRows(gz[b], c[i], r0, c[i + 1], r1, c[i + 2], r2, c[i + 3], r3, n);
         }
       }
+      for (; i < nRows; i++) {
+        for (int b = b0; b < b1; b++) {
+          addScaledRow(gz[b], coeff[b][i], rows[i], n);
+        }
+      }
+    }
+  }
+
+  /** {@code dst += a0 r0 + a1 r1 + a2 r2 + a3 r3} over {@code [0, len)}. */
+  private static void addScaledRows(float[] dst, float a0, float[] r0, float a1, float[] r1,
+                                    float a2, float[] r2, float a3, float[] r3, int len) {
+    for (int j = 0; j < len; j++) {
+      dst[j] += a0 * r0[j] + a1 * r1[j] + a2 * r2[j] + a3 * r3[j];
     }
   }
 

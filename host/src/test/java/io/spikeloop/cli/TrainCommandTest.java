@@ -58,6 +58,18 @@ class TrainCommandTest {
   }
 
   @Test
+  void referencePrecisionSgdAndSummedReadoutRun() throws Exception {
+    Run r = run("train", "--model", "ff", "--hidden", "6", "--epochs", "1", "--steps", "10",
+        "--batch", "100", "--optimizer", "sgd", "--momentum", "0.9", "--readout", "sum",
+        "--precision", "float64", "--json");
+    assertEquals(0, r.exit(), r.err());
+    List<String> lines = r.out().strip().lines().toList();
+    JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+    assertEquals("tbptt1", json.get("mode").asText());
+    assertTrue(json.get("lastTestAccuracy").asDouble() >= 0);
+  }
+
+  @Test
   void badDatasetsAndOptionsFailWithOneClearLine() {
     Run missing = run("train", "--dataset", "nmnist:" + dir.resolve("nope"));
     assertEquals(2, missing.exit());

@@ -17,8 +17,11 @@ import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceInfo;
 import io.spikeloop.device.Devices;
 import io.spikeloop.wire.v1.Request;
+import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -125,9 +128,17 @@ public final class DeviceServer implements AutoCloseable {
     }
     closing = true;
     serverChannel.close().syncUninterruptibly();
+    // Each runs after the request its connection is executing, on that connection's event loop;
+    // wait (bounded) for the goodbyes to leave before the event loops stop.
+    List<Future<?>> goodbyes = new ArrayList<>();
     for (Channel ch : sessions) {
-      // Runs after the request the connection is executing, on its own event loop.
-      ch.eventLoop().execute(() -> ServerSession.shutDown(ch));
+      goodbyes.add(ch.eventLoop().submit(() -> ServerSession.shutDown(ch)));
+    }
+    for (Future<?> f : goodbyes) {
+      f.awaitUninterruptibly(2, TimeUnit.SECONDS);
+    }
+    for (Channel ch : sessions) {
+      ch.closeFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     if (ownsDevice) {

@@ -11,6 +11,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceInfo;
 import io.spikeloop.device.DeviceState;
@@ -80,7 +81,9 @@ public final class RemoteDevice implements Device {
     this.name = options.name();
     this.metrics = new WireMetrics(options.registry(), "client",
         name + "#" + Integer.toHexString(System.identityHashCode(this)));
-    this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    // A daemon thread: a device left open must not keep the JVM alive.
+    this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("spikeloop-remote", true),
+        NioIoHandler.newFactory());
   }
 
   /** Connects and shakes hands; a server that is not there is a {@link DeviceUnavailableException}. */
@@ -366,8 +369,14 @@ public final class RemoteDevice implements Device {
 
   private void ensureConnected() {
     if (channel == null || !channel.isActive() || handler.lostReason() != null) {
+      String lost = handler == null ? null : handler.lostReason();
       dropConnection();
-      connectNow();
+      try {
+        connectNow();
+      } catch (DeviceUnavailableException e) {
+        throw lost == null ? e : new DeviceUnavailableException(e.getMessage()
+            + " (the previous connection ended: " + lost + ")", e);
+      }
     }
   }
 

@@ -141,7 +141,8 @@ class RemoteDeviceTest {
       long ms = (System.nanoTime() - t0) / 1_000_000;
       assertTrue(e.getMessage().contains("no reply to step") && e.getMessage().contains("300 ms"),
           e.getMessage());
-      assertTrue(ms >= 250 && ms < 3000, "timed out after " + ms + " ms");
+      // The stall lasts 30 s: returning well before it means the timeout ended the wait.
+      assertTrue(ms >= 250 && ms < 10_000, "timed out after " + ms + " ms");
       assertEquals(1, remote.metrics().errors(WireMetrics.Error.TIMEOUT));
       served.stall = null;
       stall.countDown();
@@ -194,8 +195,8 @@ class RemoteDeviceTest {
     RemoteDevice remote = client(server.port());
     server.close();
     var e = assertThrows(DeviceUnavailableException.class, remote::telemetry);
-    assertTrue(e.getMessage().contains("shutting down") || e.getMessage().contains("closed")
-        || e.getMessage().contains("cannot reach"), e.getMessage());
+    assertTrue(e.getMessage().contains("cannot reach device server")
+        && e.getMessage().contains("the device server is shutting down"), e.getMessage());
     remote.close();
     assertThrows(IllegalStateException.class, remote::telemetry);
     server = null;

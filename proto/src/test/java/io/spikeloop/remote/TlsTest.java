@@ -16,6 +16,7 @@ import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,11 +26,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TlsTest {
   @TempDir
-  Path dir;
+  static Path dir;
+  private static Path[] pem;
+
+  @BeforeAll
+  static void makeCertificate() throws Exception {
+    pem = selfSigned(dir);
+  }
 
   @Test
   void aClientThatTrustsTheCertificateTalksOverTls() throws Exception {
-    Path[] pem = selfSigned(dir);
     try (DeviceServer server = DeviceServer.start(new ToyTestDevice("toy"), ServerOptions.loopback(0)
             .withTls(TlsContexts.server(pem[0], pem[1])).withToken(SharedToken.of("t0k")));
          RemoteDevice remote = RemoteDevice.connect(RemoteOptions.of("127.0.0.1", server.port())
@@ -41,7 +47,6 @@ class TlsTest {
 
   @Test
   void aPlainClientGetsNothingFromATlsServer() throws Exception {
-    Path[] pem = selfSigned(dir);
     try (DeviceServer server = DeviceServer.start(new ToyTestDevice("toy"), ServerOptions.loopback(0)
         .withTls(TlsContexts.server(pem[0], pem[1])))) {
       assertThrows(DeviceUnavailableException.class, () -> RemoteDevice.connect(

@@ -1,0 +1,122 @@
+package io.spikeloop.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.spikeloop.mapping.MappedNetwork;
+import io.spikeloop.mapping.QuantizationOptions;
+import io.spikeloop.mapping.Quantizer;
+import io.spikeloop.model.ModelFile;
+import io.spikeloop.model.SnnConfig;
+import io.spikeloop.model.SnnParameters;
+import io.spikeloop.nir.Discretisation;
+import io.spikeloop.nir.NirExport;
+import io.spikeloop.nir.NirFile;
+import io.spikeloop.nir.NirGraph;
+import io.spikeloop.nir.SpikeloopExtension;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code spikeloop export}: a run folder's trained network as a NIR graph (docs/nir.md). */
+@Command(name = "export", mixinStandardHelpOptions = true,
+    description = {"Write the trained network of a run folder as a NIR graph (HDF5), with the "
+        + "SL-1 fixed-point mapping in the /spikeloop extension group when --fixed-point is given.",
+        "",
+        "Example: ./spikeloop export --run runs/rsnn --nir rsnn.nir --dt 1e-3 --fixed-point "
+            + "--weight-bits 8"})
+public final class ExportCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--run", required = true, paramLabel = "DIR",
+      description = "Run folder written by train --out (reads DIR/" + EvalCommand.MODEL_FILE + ").")
+  Path run;
+
+  @Option(names = "--nir", required = true, paramLabel = "FILE", description = "NIR file to write.")
+  Path nir;
+
+  @Option(names = "--dt", defaultValue = "1e-3", paramLabel = "SECONDS",
+      description = "Step of the trained model in seconds; NIR time constants are tau = "
+          + "-dt/ln(alpha) (exact) or dt/(1-alpha) (euler) (default: ${DEFAULT-VALUE}).")
+  double dt;
+
+  @Option(names = "--discretisation", defaultValue = "exact", paramLabel = "RULE",
+      description = "exact (alpha = exp(-dt/tau), spikeloop's) or euler (alpha = 1 - dt/tau, "
+          + "what snnTorch and Norse assume) (default: ${DEFAULT-VALUE}).")
+  String discretisation;
+
+  @Option(names = "--fixed-point",
+      description = "Also store the SL-1 integer mapping (weights, exponents, thresholds, decays).")
+  boolean fixedPoint;
+
+  @Option(names = "--weight-bits", defaultValue = "16", paramLabel = "N",
+      description = "With --fixed-point: signed weight width, 2..16 (default: ${DEFAULT-VALUE}).")
+  int weightBits;
+
+  @Option(names = "--membrane-bits", defaultValue = "32", paramLabel = "N",
+      description = "With --fixed-point: membrane width, 2..32 (default: ${DEFAULT-VALUE}).")
+  int membraneBits;
+
+  @Option(names = "--output-bits", defaultValue = "32", paramLabel = "N",
+      description = "With --fixed-point: output width, 2..32 (default: ${DEFAULT-VALUE}).")
+  int outputBits;
+
+  @Option(names = "--headroom-bits", paramLabel = "N",
+      description = "With --fixed-point: membrane range above theta in powers of two "
+          + "(default: as eval, from the membrane width).")
+  Integer headroomBits;
+
+  @Option(names = "--clip-percentile", defaultValue = "100", paramLabel = "P",
+      description = "With --fixed-point: percentile of |w| setting each exponent "
+          + "(default: ${DEFAULT-VALUE}).")
+  double clipPercentile;
+
+  @Option(names = "--json", description = "Print the results as one JSON object on the last line.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    if (!Files.isDirectory(run)) {
+      throw new IllegalArgumentException("run folder " + run + " does not exist");
+    }
+    SnnParameters params = ModelFile.read(run.resolve(EvalCommand.MODEL_FILE));
+    Discretisation disc = Discretisation.parse(discretisation);
+    SnnConfig c = params.config();
+    NirGraph graph = NirExport.export(params, dt, disc);
+    MappedNetwork mapped = null;
+    QuantizationOptions q = null;
+    if (fixedPoint) {
+      q = new QuantizationOptions(weightBits, membraneBits, outputBits,
+          headroomBits != null ? headroomBits : QuantizationOptions.defaultHeadroom(membraneBits),
+          clipPercentile);
+      mapped = Quantizer.map(params, q);
+    }
+    NirFile.write(nir, graph, new SpikeloopExtension(dt, disc, c.alpha(), c.kappa(), c.theta(),
+        c.surrogate(), mapped, q));
+    out.printf(Locale.ROOT, "wrote %s: NIR %s graph of %d nodes, %d edges (%d-%s-%d, %s); "
+            + "tau_mem %.6g s, tau_out %.6g s at dt %.3g s (%s)%s%n", nir, NirFile.NIR_VERSION,
+        graph.nodes().size(), graph.edges().size(), c.inputs(), c.hidden(), c.outputs(),
+        c.recurrent() ? "recurrent" : "feed-forward", disc.tau(c.alpha(), dt),
+        disc.tau(c.kappa(), dt), dt, disc.label(),
+        mapped == null ? "" : "; fixed point: " + q.weightBits() + "-bit weights, "
+            + mapped.clipped() + " values clipped");
+    if (json) {
+      ObjectNode o = new ObjectMapper().createObjectNode();
+      o.put("command", "export").put("run", run.toString()).put("nir", nir.toString())
+          .put("nodes", graph.nodes().size()).put("edges", graph.edges().size())
+          .put("dt", dt).put("discretisation", disc.label())
+          .put("tauMem", disc.tau(c.alpha(), dt)).put("tauOut", disc.tau(c.kappa(), dt))
+          .put("fixedPoint", fixedPoint);
+      out.println(o);
+    }
+    out.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,140 @@
+package io.spikeloop.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spikeloop.model.ModelFile;
+import io.spikeloop.model.SnnConfig;
+import io.spikeloop.model.SnnParameters;
+import io.spikeloop.model.Surrogate;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** export --nir, then eval --nir gives what eval --run gives, float and fixed point. */
+class ExportCommandTest {
+  private record Outcome(int exit, String out, String err) {
+    JsonNode json() throws Exception {
+      String[] lines = out.strip().split("\n");
+      return new ObjectMapper().readTree(lines[lines.length - 1]);
+    }
+  }
+
+  private static Outcome run(String... args) {
+    CommandLine cl = SpikeloopCli.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    int exit = cl.execute(args);
+    return new Outcome(exit, out.toString(), err.toString());
+  }
+
+  private static Path runFolder(Path dir) throws Exception {
+    SnnConfig c = new SnnConfig(700, List.of(24), true, 20, 0.95, 0.9, 1.0, Surrogate.DEFAULT);
+    SnnParameters p = SnnParameters.initialise(c, 11);
+    for (var t : p.tensors()) {
+      for (int i = 0; i < t.values().length; i++) {
+        t.values()[i] *= 6;
+      }
+    }
+    Path run = dir.resolve("run");
+    ModelFile.write(run.resolve("model.slm"), p);
+    return run;
+  }
+
+  private static final List<String> SAME = List.of("floatAccuracy", "fixedAccuracy",
+      "predictionAgreement", "spikeAgreement", "floatSpikesPerSample", "fixedSpikesPerSample",
+      "sopsPerSample", "clipped");
+
+  @Test
+  void evalOfTheExportedGraphMatchesEvalOfTheRun(@TempDir Path dir) throws Exception {
+    Path run = runFolder(dir);
+    Path nir = dir.resolve("model.nir");
+    Outcome export = run("export", "--run", run.toString(), "--nir", nir.toString(), "--json");
+    assertEquals(0, export.exit(), export.err());
+    // input, fc0, lif0, rec0, fc_out, li_out, output
+    assertEquals(7, export.json().get("nodes").asInt());
+    String[] eval = {"--device", "sim", "--steps", "20", "--samples", "8", "--json"};
+    JsonNode fromRun = json(run("eval", "--run", run.toString(), eval[0], eval[1], eval[2],
+        eval[3], eval[4], eval[5], eval[6]));
+    JsonNode fromNir = json(run("eval", "--nir", nir.toString(), eval[0], eval[1], eval[2],
+        eval[3], eval[4], eval[5], eval[6]));
+    for (String f : SAME) {
+      assertEquals(fromRun.get(f).asDouble(), fromNir.get(f).asDouble(), f);
+    }
+    assertTrue(fromRun.get("floatSpikesPerSample").asDouble() > 10);
+  }
+
+  @Test
+  void aFixedPointExportCarriesItsMappingIntoEval(@TempDir Path dir) throws Exception {
+    Path run = runFolder(dir);
+    Path nir = dir.resolve("q.nir");
+    Outcome export = run("export", "--run", run.toString(), "--nir", nir.toString(),
+        "--fixed-point", "--weight-bits", "5", "--clip-percentile", "90");
+    assertEquals(0, export.exit(), export.err());
+    assertTrue(export.out().contains("fixed point: 5-bit weights"), export.out());
+    Outcome fromNir = run("eval", "--nir", nir.toString(), "--device", "sim", "--steps", "20",
+        "--samples", "8", "--json");
+    assertTrue(fromNir.out().contains("using the fixed-point mapping stored in"), fromNir.out());
+    JsonNode q = json(fromNir);
+    assertEquals(5, q.get("weightBits").asInt());
+    JsonNode fromRun = json(run("eval", "--run", run.toString(), "--device", "sim", "--steps",
+        "20", "--samples", "8", "--weight-bits", "5", "--clip-percentile", "90", "--json"));
+    for (String f : SAME) {
+      assertEquals(fromRun.get(f).asDouble(), q.get(f).asDouble(), f);
+    }
+    assertTrue(q.get("clipped").asInt() > 0);
+  }
+
+  @Test
+  void trainStartsFromAnExportedGraph(@TempDir Path dir) throws Exception {
+    Path run = runFolder(dir);
+    Path nir = dir.resolve("init.nir");
+    assertEquals(0, run("export", "--run", run.toString(), "--nir", nir.toString()).exit());
+    Path out = dir.resolve("again");
+    // a learning rate far below any weight's last bit: the trained model is the starting one,
+    // rounded to the float32 the fast trainer keeps (a fresh initialisation differs by ~0.1)
+    Outcome train = run("train", "--init-nir", nir.toString(), "--optimizer", "sgd", "--lr",
+        "1e-300", "--epochs", "1", "--steps", "10", "--batch", "64", "--out", out.toString());
+    assertEquals(0, train.exit(), train.err());
+    assertTrue(train.out().contains("starting from " + nir), train.out());
+    SnnParameters want = ModelFile.read(run.resolve("model.slm"));
+    SnnParameters got = ModelFile.read(out.resolve("model.slm"));
+    assertEquals(want.config(), got.config());
+    assertTrue(want.maxAbsDifference(got) < 1e-6, "" + want.maxAbsDifference(got));
+
+    Path small = dir.resolve("small");
+    ModelFile.write(small.resolve("model.slm"), SnnParameters.initialise(new SnnConfig(16,
+        List.of(4), false, 3, 0.9, 0.9, 1.0, Surrogate.DEFAULT), 1));
+    Path smallNir = dir.resolve("small.nir");
+    assertEquals(0, run("export", "--run", small.toString(), "--nir", smallNir.toString()).exit());
+    Outcome mismatch = run("train", "--init-nir", smallNir.toString(), "--steps", "12",
+        "--epochs", "1");
+    assertEquals(2, mismatch.exit());
+    assertTrue(mismatch.err().contains("the graph has 16 inputs but dataset synthetic has 700 "
+        + "channels"), mismatch.err());
+  }
+
+  @Test
+  void badInputGivesOneLineErrors(@TempDir Path dir) {
+    Outcome o = run("export", "--run", dir.resolve("none").toString(), "--nir",
+        dir.resolve("x.nir").toString());
+    assertEquals(2, o.exit());
+    assertTrue(o.err().contains("run folder") && o.err().contains("does not exist"), o.err());
+    o = run("eval", "--nir", dir.resolve("absent.nir").toString());
+    assertEquals(2, o.exit());
+    assertTrue(o.err().contains("absent.nir: no such file"), o.err());
+  }
+
+  private static JsonNode json(Outcome o) throws Exception {
+    assertEquals(0, o.exit(), o.err());
+    return o.json();
+  }
+}
