@@ -97,7 +97,7 @@ class TrainCommandTest {
     assertTrue(json.get("learningJoulesPerSample").asDouble() > 0);
     assertTrue(json.get("memory").asText().contains("B/param"), json.get("memory").asText());
     Run twoLayers = run("train", "--placement", "near-chip", "--hidden", "6,4", "--epochs", "1",
-        "--steps", "5", "--train-samples", "2", "--test-samples", "2");
+        "--steps", "10", "--train-samples", "2", "--test-samples", "2");
     assertEquals(2, twoLayers.exit());
     assertTrue(twoLayers.err().contains("DR-LEARNING"), twoLayers.err());
     Run unknown = run("train", "--placement", "moon");
