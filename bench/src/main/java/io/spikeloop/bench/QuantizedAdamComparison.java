@@ -29,9 +29,8 @@ import java.util.SplittableRandom;
  * package -DskipTests}):
  *
  * <pre>
- *   java -cp "bench/target/classes:host/target/classes:device-sim/target/classes:\
- *   proto/target/classes:$(cat bench/target/cp.txt)" io.spikeloop.bench.QuantizedAdamComparison \
- *   epochs=3 seeds=1,2,3
+ *   nice java -cp "bench/target/classes:bench/target/lib/*" \
+ *       io.spikeloop.bench.QuantizedAdamComparison epochs=3 seeds=1,2,3 train=1000 test=500
  * </pre>
  */
 public final class QuantizedAdamComparison {

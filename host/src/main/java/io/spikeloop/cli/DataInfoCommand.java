@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spikeloop.data.DatasetOptions;
 import io.spikeloop.data.DatasetSplit;
 import io.spikeloop.data.Datasets;
+import io.spikeloop.data.NmnistDataset;
 import io.spikeloop.data.SpikeDataset;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.data.shd.ShdDataset;
@@ -59,8 +60,10 @@ public final class DataInfoCommand implements Callable<Integer> {
     ObjectNode result = new ObjectMapper().createObjectNode();
     result.put("dataset", dataset);
     PrintWriter out = spec.commandLine().getOut();
-    result.set("train", describe(split.train(), out));
-    result.set("test", describe(split.test(), out));
+    Double dt = dtMillis != null ? dtMillis
+        : dataset.startsWith("nmnist:") ? Double.valueOf(NmnistDataset.DEFAULT_DT_MS) : null;
+    result.set("train", describe(split.train(), dt, out));
+    result.set("test", describe(split.test(), dt, out));
     if (json) {
       out.println(new ObjectMapper().writeValueAsString(result));
     }
@@ -89,7 +92,8 @@ public final class DataInfoCommand implements Callable<Integer> {
     return name + rule;
   }
 
-  private static ObjectNode describe(SpikeDataset d, PrintWriter out) {
+  /** Figures of one part; {@code dtMillis} gives the duration of non-SHD sets (null: unknown). */
+  private static ObjectNode describe(SpikeDataset d, Double dtMillis, PrintWriter out) {
     ObjectNode node = new ObjectMapper().createObjectNode();
     long total = 0;
     int min = Integer.MAX_VALUE;
@@ -120,6 +124,12 @@ public final class DataInfoCommand implements Callable<Integer> {
     speakers.forEach(speakerArray::add);
     out.printf("%s%n  samples %d, classes %d (%d present), channels %d, steps %d%n", d.name(),
         d.size(), d.classes(), perClass.size(), d.channels(), d.steps());
+    if (!(d instanceof ShdDataset) && dtMillis != null) {
+      node.put("dtMillis", dtMillis);
+      node.put("durationSeconds", dtMillis * d.steps() / 1000);
+      out.printf("  binned %.1f ms x %d steps = %.3f s%n", dtMillis, d.steps(),
+          dtMillis * d.steps() / 1000);
+    }
     if (d instanceof ShdDataset shd) {
       ShdRecordings r = shd.recordings();
       double rawTotal = 0;

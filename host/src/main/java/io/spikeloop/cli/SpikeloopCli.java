@@ -18,6 +18,8 @@ import picocli.CommandLine.Option;
         EvalCommand.class,
         ExportCommand.class,
         ServeCommand.class,
+        DiffCommand.class,
+        SoakCommand.class,
         ConvertCommand.class,
         DataCommand.class,
     })

@@ -3,6 +3,9 @@ package io.spikeloop.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.spikeloop.checkpoint.Checkpoint;
+import io.spikeloop.checkpoint.CheckpointFile;
+import io.spikeloop.checkpoint.StateMap;
 import io.spikeloop.data.DatasetOptions;
 import io.spikeloop.data.DatasetSplit;
 import io.spikeloop.data.Datasets;
@@ -40,6 +43,7 @@ import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -57,10 +61,17 @@ import picocli.CommandLine.Model.CommandSpec;
         "  ./spikeloop train --mode tbptt-k --k 10 --optimizer sgd --momentum 0.9",
         "  ./spikeloop train --placement on-chip --device sim --hidden 64 --weight-bits 8 \\",
         "      --adam-bits 8",
+        "  ./spikeloop train --model ff --optimizer qadam --adam-bits 4 --block 64",
         "",
         "Run folder (--out): config.json (options, seed, versions, machine),",
         "metrics.csv (one row per epoch), model.slm (weights, see",
-        "io.spikeloop.model.ModelFile), result.json (the --json summary)."})
+        "io.spikeloop.model.ModelFile), result.json (the --json summary),",
+        "checkpoint.slc (with --checkpoint-every; see docs/hil.md).",
+        "",
+        "Checkpoints: --checkpoint-every 20 --out DIR saves weights, optimizer state and",
+        "data order every 20 batches and after each epoch; ./spikeloop train --resume DIR",
+        "continues bit-identically with the options the run started with (add --epochs N",
+        "to extend a finished run)."})
 public final class TrainCommand implements Callable<Integer> {
 
   @Spec
@@ -86,9 +97,21 @@ public final class TrainCommand implements Callable<Integer> {
       + "${DEFAULT-VALUE}).")
   int k;
 
-  @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "adam|sgd",
-      description = "Optimizer, PyTorch's update rules (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "adam|sgd|qadam",
+      description = "Optimizer: adam and sgd with PyTorch's update rules; qadam = the learning "
+          + "engine's integer Adam with quantized state and int16 master weights, on the "
+          + "reference trainer (default: ${DEFAULT-VALUE}).")
   String optimizer;
+
+  @Option(names = "--adam-bits", defaultValue = "8", paramLabel = "8|4",
+      description = "qadam, near-chip and on-chip: bits per m and sqrt(v) code (default: "
+          + "${DEFAULT-VALUE}).")
+  int adamBits;
+
+  @Option(names = "--block", defaultValue = "64", paramLabel = "N",
+      description = "qadam, near-chip and on-chip: elements sharing one block scale (default: "
+          + "${DEFAULT-VALUE}).")
+  int block;
 
   @Option(names = "--lr", description = "Learning rate (default: adam 1e-4 for tbptt1, which "
       + "updates at every step, 1e-3 for bptt and tbptt-k; sgd 0.05).")
@@ -170,14 +193,6 @@ public final class TrainCommand implements Callable<Integer> {
       + "device placement (default: ${DEFAULT-VALUE}).")
   int weightBits;
 
-  @Option(names = "--adam-bits", defaultValue = "8", paramLabel = "8|4", description = "Quantized "
-      + "Adam state width of near-chip and on-chip (default: ${DEFAULT-VALUE}).")
-  int adamBits;
-
-  @Option(names = "--block", defaultValue = "64", description = "Quantized Adam block size "
-      + "(default: ${DEFAULT-VALUE}).")
-  int block;
-
   @Option(names = "--master-bits", defaultValue = "8", paramLabel = "F", description = "Integer "
       + "master fraction bits below the core weight LSB (default: ${DEFAULT-VALUE}).")
   int masterBits;
@@ -197,11 +212,33 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the result as one JSON object on the last line.")
   boolean json;
 
+  @Option(names = "--checkpoint-every", paramLabel = "N", description = "Write the run folder's "
+      + "checkpoint.slc every N batches and after every epoch (needs --out).")
+  Integer checkpointEvery;
+
+  @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its "
+      + "checkpoint with the options it started with; --epochs and --json may be given anew.")
+  Path resume;
+
+  /** The checkpoint file in a run folder. */
+  public static final String CHECKPOINT_FILE = "checkpoint.slc";
+  private static final String CHECKPOINT_FORMAT = "spikeloop-train-checkpoint/1";
+
+  /** Set when this command continues a checkpointed run. */
+  private Checkpoint resumeFrom;
+
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT);
 
   @Override
   public Integer call() throws IOException {
+    if (resume != null && resumeFrom == null) {
+      return resumeRun();
+    }
+    if (checkpointEvery != null && (checkpointEvery < 1 || out == null)) {
+      throw new IllegalArgumentException("--checkpoint-every needs N >= 1 and a run folder (--out),"
+          + " got " + checkpointEvery + (out == null ? " without --out" : ""));
+    }
     PrintWriter stdout = spec.commandLine().getOut();
     TrainingMode trainingMode = TrainingMode.parse(mode, k);
     OptimizerSpec optimizerSpec = optimizerSpec();
@@ -227,11 +264,18 @@ public final class TrainCommand implements Callable<Integer> {
         : SnnParameters.initialise(SnnConfig.of(data.train().channels(), sizes,
             model.equals("rsnn"), data.train().classes(), stepMs, tauMem, tauOut), seed);
     SnnConfig config = init.config();
+    // quantized Adam needs whole gradient tensors, which only the reference trainer forms
+    boolean quantized = optimizerSpec instanceof OptimizerSpec.QuantizedAdam;
     if (!Placements.NAMES.contains(placement)) {
       throw new IllegalArgumentException("--placement must be one of " + Placements.NAMES
           + ", got " + placement);
     }
     boolean onDevice = !placement.equals("host-float");
+    if (onDevice && (checkpointEvery != null || resumeFrom != null)) {
+      throw new IllegalArgumentException("placement " + placement + " keeps its learning state "
+          + "on or beside the device; checkpoints (--checkpoint-every, --resume) are host-float "
+          + "only");
+    }
     Device device = null;
     Placement trainer;
     if (onDevice) {
@@ -250,10 +294,11 @@ public final class TrainCommand implements Callable<Integer> {
         throw e;
       }
     } else {
-      trainer = new HostFloatPlacement(precision.equals("float32")
+      trainer = new HostFloatPlacement(precision.equals("float32") && !quantized
           ? new FastTrainer(init, trainingMode, optimizerSpec, batch)
           : new ReferenceTrainer(init.copy(), config.surrogate(), trainingMode, optimizerSpec));
     }
+    int[] tensorSizes = init.tensors().stream().mapToInt(t -> t.values().length).toArray();
     if (!json) {
       stdout.printf("spikeloop train: %s, %d train / %d test samples, %d channels, %d classes, "
               + "%d steps%n", dataset, data.train().size(), data.test().size(),
@@ -265,14 +310,36 @@ public final class TrainCommand implements Callable<Integer> {
           seed);
       stdout.printf("placement %s%s%n", placement, onDevice ? " on device " + device.info().name()
           + " (" + weightBits + "-bit weights)" : "");
-      stdout.println(trainer.memoryReport());
+      if (onDevice) {
+        stdout.println(trainer.memoryReport());
+      } else {
+        stdout.println(quantized
+            ? ((OptimizerSpec.QuantizedAdam) optimizerSpec).memory(tensorSizes).describe()
+                + " (reference trainer)"
+            : String.format(java.util.Locale.ROOT, "optimizer state: %.0f B/param as float32 %s",
+                floatStateBytesPerParameter(optimizerSpec),
+                optimizerSpec instanceof OptimizerSpec.Adam ? "Adam" : "SGD momentum"));
+      }
       stdout.flush();
     }
-    if (out != null) {
+    TrainingLoop.Position from = null;
+    if (resumeFrom != null) {
+      // Restore before touching the folder: a checkpoint that does not fit changes nothing.
+      from = TrainingLoop.Position.load(resumeFrom.state());
+      trainer.restoreState(resumeFrom.state());
+      StringBuilder rows = new StringBuilder(EpochMetrics.CSV_HEADER + "\n");
+      from.completed().forEach(m -> rows.append(m.csvRow()).append('\n'));
+      Files.writeString(out.resolve("metrics.csv"), rows);
+      if (!json) {
+        stdout.printf("resuming %s at epoch %d, sample %d (%d batches done)%n", out, from.epoch(),
+            from.nextSample(), from.batchesDone());
+      }
+    } else if (out != null) {
       Files.createDirectories(out);
       JSON.writeValue(out.resolve("config.json").toFile(), runConfig(config, data));
       Files.writeString(out.resolve("metrics.csv"), EpochMetrics.CSV_HEADER + "\n");
     }
+    String checkpointMetadata = checkpointEvery == null ? null : checkpointMetadata();
     Progress progress = new Progress(stdout, epochs);
     TrainingLoop.Result result;
     try {
@@ -296,7 +363,21 @@ public final class TrainCommand implements Callable<Integer> {
                 }
               }
             }
-          });
+
+            @Override
+            public void positionReached(TrainingLoop.Position p) {
+              if (checkpointMetadata != null
+                  && (p.nextSample() == 0 || p.batchesDone() % checkpointEvery == 0)) {
+                StateMap state = trainer.saveState().putAll(p.save());
+                try {
+                  CheckpointFile.write(out.resolve(CHECKPOINT_FILE),
+                      new Checkpoint(checkpointMetadata, state));
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              }
+            }
+          }, from);
     } finally {
       progress.close();
       if (device != null) {
@@ -304,7 +385,14 @@ public final class TrainCommand implements Callable<Integer> {
       }
     }
     ObjectNode summary = summary(result, trainingMode);
-    summary.put("placement", placement).put("memory", trainer.memoryReport());
+    summary.put("optimizerStateBytesPerParameter", quantized
+        ? ((OptimizerSpec.QuantizedAdam) optimizerSpec).memory(tensorSizes)
+            .stateBytesPerParameterMeasured()
+        : floatStateBytesPerParameter(optimizerSpec));
+    summary.put("placement", placement);
+    if (onDevice) {
+      summary.put("memory", trainer.memoryReport());
+    }
     LearningCost cost = trainer.learningCost();
     if (onDevice) {
       summary.put("device", deviceName).put("weightBits", weightBits)
@@ -353,6 +441,42 @@ public final class TrainCommand implements Callable<Integer> {
         data.classes(), data.steps(), samples);
   }
 
+  /** What a resume needs to rebuild this command: the format and the original arguments. */
+  private String checkpointMetadata() throws IOException {
+    ObjectNode meta = JSON.createObjectNode().put("format", CHECKPOINT_FORMAT);
+    var args = meta.putArray("args");
+    // The arguments of this subcommand: what follows its name on the whole command line.
+    List<String> all = spec.commandLine().getParseResult().originalArgs();
+    int first = spec.commandLine().getParent() == null ? 0 : all.indexOf(spec.name()) + 1;
+    all.subList(first, all.size()).forEach(args::add);
+    return new ObjectMapper().writeValueAsString(meta);
+  }
+
+  /** Re-parses the run's original arguments, then continues it from its checkpoint. */
+  private Integer resumeRun() throws IOException {
+    Path file = resume.resolve(CHECKPOINT_FILE);
+    Checkpoint checkpoint = CheckpointFile.read(file);
+    var meta = new ObjectMapper().readTree(checkpoint.metadata());
+    if (!CHECKPOINT_FORMAT.equals(meta.path("format").asText())) {
+      throw new IllegalArgumentException(file + " is not a train checkpoint (format '"
+          + meta.path("format").asText() + "', expected " + CHECKPOINT_FORMAT + ")");
+    }
+    List<String> args = new ArrayList<>();
+    meta.path("args").forEach(a -> args.add(a.asText()));
+    TrainCommand resumed = new TrainCommand();
+    CommandLine cl = new CommandLine(resumed);
+    cl.setOut(spec.commandLine().getOut());
+    cl.setErr(spec.commandLine().getErr());
+    cl.parseArgs(args.toArray(String[]::new));
+    if (spec.commandLine().getParseResult().hasMatchedOption("--epochs")) {
+      resumed.epochs = epochs;
+    }
+    resumed.json = json;
+    resumed.out = resume;
+    resumed.resumeFrom = checkpoint;
+    return resumed.call();
+  }
+
   /** The starting network read from --init-nir, checked against the dataset's shape. */
   private SnnParameters fromNir(DatasetSplit data, PrintWriter stdout) throws IOException {
     NirImport.Result r = NirImport.read(initNir, nirRead.options());
@@ -384,9 +508,22 @@ public final class TrainCommand implements Callable<Integer> {
         yield new OptimizerSpec.Adam(lr == null ? adamLr : lr, betas.get(0), betas.get(1), eps);
       }
       case "sgd" -> new OptimizerSpec.Sgd(lr == null ? 0.05 : lr, momentum);
-      default -> throw new IllegalArgumentException("--optimizer must be adam or sgd, got "
+      case "qadam" -> {
+        if (betas.size() != 2) {
+          throw new IllegalArgumentException("--betas needs two values B1,B2, got " + betas);
+        }
+        yield new OptimizerSpec.QuantizedAdam(lr == null ? adamLr : lr, betas.get(0),
+            betas.get(1), eps, adamBits, block, 8, 8,
+            OptimizerSpec.QuantizedAdam.DEFAULT_HEADROOM, seed);
+      }
+      default -> throw new IllegalArgumentException("--optimizer must be adam, sgd or qadam, got "
           + optimizer);
     };
+  }
+
+  /** Float optimizer state: Adam keeps m and v, SGD its momentum buffer (float32 each). */
+  private static double floatStateBytesPerParameter(OptimizerSpec spec) {
+    return spec instanceof OptimizerSpec.Adam ? 8 : 4;
   }
 
   private ObjectNode summary(TrainingLoop.Result r, TrainingMode trainingMode) {
@@ -429,6 +566,9 @@ public final class TrainCommand implements Callable<Integer> {
         .put("momentum", momentum).put("epochs", epochs).put("batch", batch).put("seed", seed)
         .put("tauMem", tauMem).put("tauOut", tauOut).put("readout", readout)
         .put("precision", precision);
+    if (optimizer.equals("qadam")) {
+      options.put("adamBits", adamBits).put("block", block);
+    }
     options.putArray("betas").add(betas.get(0)).add(betas.get(betas.size() - 1));
     if (dt != null) {
       options.put("dt", dt);

@@ -1,5 +1,7 @@
 package io.spikeloop.optim;
 
+import io.spikeloop.checkpoint.StateMap;
+
 /** float64 Adam in PyTorch's exact order of operations (see {@link OptimizerSpec.Adam}). */
 final class AdamOptimizer implements Optimizer {
   private final OptimizerSpec.Adam spec;
@@ -41,5 +43,24 @@ final class AdamOptimizer implements Optimizer {
   @Override
   public long steps() {
     return t;
+  }
+
+  @Override
+  public void saveState(StateMap out, String prefix) {
+    out.putLong(prefix + "adam.t", t);
+    for (int i = 0; i < m.length; i++) {
+      out.putDoubles(prefix + "adam.m" + i, m[i]);
+      out.putDoubles(prefix + "adam.v" + i, v[i]);
+    }
+  }
+
+  @Override
+  public void restoreState(StateMap in, String prefix) {
+    long steps = in.getLong(prefix + "adam.t");
+    for (int i = 0; i < m.length; i++) {
+      in.doublesInto(prefix + "adam.m" + i, m[i]);
+      in.doublesInto(prefix + "adam.v" + i, v[i]);
+    }
+    t = steps;
   }
 }

@@ -38,6 +38,14 @@ public final class FusedUpdate {
     return steps;
   }
 
+  /** Sets the update count (a checkpoint's); the next {@link #begin()} starts update steps + 1. */
+  public void restoreSteps(long steps) {
+    if (steps < 0) {
+      throw new IllegalArgumentException("update count must be >= 0, got " + steps);
+    }
+    this.steps = steps;
+  }
+
   /** Starts update {@code t = steps + 1}: computes its coefficients in float64, then rounds. */
   public void begin() {
     steps++;

@@ -1,5 +1,7 @@
 package io.spikeloop.optim;
 
+import io.spikeloop.checkpoint.StateMap;
+
 import io.spikeloop.sim.learning.GradientQuantizer;
 import io.spikeloop.sim.learning.QuantizedAdam;
 import io.spikeloop.sim.learning.QuantizedAdamConfig;
@@ -49,9 +51,7 @@ final class QuantizedAdamOptimizer implements Optimizer {
       // smallest power-of-two LSB whose largest core weight covers the range
       int exp = Math.getExponent(range / ((1 << (spec.weightBits() - 1)) - 1)) + 1;
       masterLsb[i] = Math.scalb(1.0, exp - spec.masterFracBits());
-      QuantizedAdamConfig config = QuantizedAdamConfig.fromFloat(spec.stateBits(),
-          spec.blockSize(), spec.lr() / masterLsb[i], spec.beta1(), spec.beta2(), spec.eps(),
-          spec.weightBits(), spec.masterFracBits());
+      QuantizedAdamConfig config = configFor(i, masterLsb[i]);
       adam[i] = new QuantizedAdam(config);
       state[i] = QuantizedAdamState.initial(config, sizes[i], spec.seed() + i);
       master[i] = new int[sizes[i]];
@@ -87,5 +87,69 @@ final class QuantizedAdamOptimizer implements Optimizer {
   @Override
   public long steps() {
     return steps;
+  }
+
+  private QuantizedAdamConfig configFor(int tensor, double lsb) {
+    double lrMasterLsb = spec.lr() / lsb;
+    if (lrMasterLsb > QuantizedAdamConfig.MAX_LR_Q16 / 65536.0) {
+      throw new IllegalArgumentException("tensor " + tensor + ": lr " + spec.lr() + " is " + lrMasterLsb
+          + " master LSBs (LSB " + lsb + "), above the limit 256;"
+          + " lower lr or the master fraction bits");
+    }
+    return QuantizedAdamConfig.fromFloat(spec.stateBits(), spec.blockSize(), lrMasterLsb,
+        spec.beta1(), spec.beta2(), spec.eps(), spec.weightBits(), spec.masterFracBits());
+  }
+
+  /**
+   * Before the first step there is nothing but the counter; after it, per tensor the master
+   * LSB, master and core weights and the whole {@link QuantizedAdamState} (codes, scales,
+   * counters, beta powers and the stochastic-rounding generator).
+   */
+  @Override
+  public void saveState(StateMap out, String prefix) {
+    out.putLong(prefix + "qadam.steps", steps);
+    if (steps == 0) {
+      return;
+    }
+    for (int i = 0; i < sizes.length; i++) {
+      String p = prefix + "qadam." + i + ".";
+      QuantizedAdamState s = state[i];
+      out.putDouble(p + "masterLsb", masterLsb[i]);
+      out.putInts(p + "master", master[i]);
+      out.putInts(p + "core", core[i]);
+      out.putBytes(p + "mCodes", s.mCodes());
+      out.putBytes(p + "mScales", s.mScales());
+      out.putBytes(p + "rCodes", s.rCodes());
+      out.putBytes(p + "rScales", s.rScales());
+      out.putLongs(p + "counters", new long[] {s.step(), s.beta1Pow(), s.beta2Pow(),
+          s.rngState()});
+    }
+  }
+
+  @Override
+  public void restoreState(StateMap in, String prefix) {
+    long saved = in.getLong(prefix + "qadam.steps");
+    if (saved == 0) {
+      steps = 0;
+      return;
+    }
+    for (int i = 0; i < sizes.length; i++) {
+      String p = prefix + "qadam." + i + ".";
+      double lsb = in.getDouble(p + "masterLsb");
+      QuantizedAdamConfig config = configFor(i, lsb);
+      int n = sizes[i];
+      int codeBytes = QuantizedAdamState.codeBytes(n, config.stateBits());
+      int blocks = QuantizedAdamState.blocks(n, config.blockSize());
+      long[] c = in.longs(p + "counters", 4);
+      state[i] = new QuantizedAdamState(config, n, in.bytes(p + "mCodes", codeBytes),
+          in.bytes(p + "mScales", blocks), in.bytes(p + "rCodes", codeBytes),
+          in.bytes(p + "rScales", blocks), Math.toIntExact(c[0]), Math.toIntExact(c[1]),
+          Math.toIntExact(c[2]), c[3]);
+      adam[i] = new QuantizedAdam(config);
+      masterLsb[i] = lsb;
+      master[i] = in.ints(p + "master", n);
+      core[i] = in.ints(p + "core", n);
+    }
+    steps = saved;
   }
 }

@@ -1,5 +1,7 @@
 package io.spikeloop.optim;
 
+import io.spikeloop.checkpoint.StateMap;
+
 /** float64 SGD with momentum in PyTorch's rule (see {@link OptimizerSpec.Sgd}). */
 final class SgdOptimizer implements Optimizer {
   private final OptimizerSpec.Sgd spec;
@@ -33,5 +35,22 @@ final class SgdOptimizer implements Optimizer {
   @Override
   public long steps() {
     return t;
+  }
+
+  @Override
+  public void saveState(StateMap out, String prefix) {
+    out.putLong(prefix + "sgd.t", t);
+    for (int i = 0; i < buf.length; i++) {
+      out.putDoubles(prefix + "sgd.buf" + i, buf[i]);
+    }
+  }
+
+  @Override
+  public void restoreState(StateMap in, String prefix) {
+    long steps = in.getLong(prefix + "sgd.t");
+    for (int i = 0; i < buf.length; i++) {
+      in.doublesInto(prefix + "sgd.buf" + i, buf[i]);
+    }
+    t = steps;
   }
 }

@@ -1,5 +1,6 @@
 package io.spikeloop.placement;
 
+import io.spikeloop.checkpoint.StateMap;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.device.Capability;
 import io.spikeloop.device.Device;
@@ -154,6 +155,17 @@ abstract class DevicePlacement implements Placement {
   @Override
   public SnnParameters parameters() {
     return net.floatParameters(device);
+  }
+
+  /** Device placements keep learning state on or beside the device; no host checkpoint. */
+  @Override
+  public StateMap saveState() {
+    throw new UnsupportedOperationException(name() + " placement: checkpoints are host-float only");
+  }
+
+  @Override
+  public void restoreState(StateMap state) {
+    throw new UnsupportedOperationException(name() + " placement: checkpoints are host-float only");
   }
 
   @Override

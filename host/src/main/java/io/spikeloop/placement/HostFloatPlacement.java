@@ -1,5 +1,6 @@
 package io.spikeloop.placement;
 
+import io.spikeloop.checkpoint.StateMap;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.train.SnnTrainer;
@@ -34,6 +35,16 @@ public final class HostFloatPlacement implements Placement {
   @Override
   public SnnParameters parameters() {
     return trainer.parameters();
+  }
+
+  @Override
+  public StateMap saveState() {
+    return trainer.saveState();
+  }
+
+  @Override
+  public void restoreState(StateMap state) {
+    trainer.restoreState(state);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.spikeloop.train;
 
+import io.spikeloop.checkpoint.StateMap;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.model.ParameterTensor;
 import io.spikeloop.model.SnnConfig;
@@ -318,6 +319,67 @@ public final class FastTrainer implements SnnTrainer {
       slots.get(i).export(p.tensors().get(i).values());
     }
     return p;
+  }
+
+  /**
+   * Per tensor its float32 rows {@code [pre][post]} and optimizer rows (Adam's m and v, or
+   * SGD's momentum buffer), flattened, and the update count; nothing else survives a batch.
+   */
+  @Override
+  public StateMap saveState() {
+    StateMap out = new StateMap();
+    out.putText("trainer.kind", "fast-float32");
+    out.putLong("trainer.updates", update.steps());
+    for (int i = 0; i < slots.size(); i++) {
+      Slot slot = slots.get(i);
+      out.putFloats("trainer." + i + ".w", flatten(slot.w, slot.post));
+      out.putFloats("trainer." + i + ".s1", flatten(slot.s1, slot.post));
+      if (update.spec() instanceof OptimizerSpec.Adam) {
+        out.putFloats("trainer." + i + ".s2", flatten(slot.s2, slot.post));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void restoreState(StateMap in) {
+    if (!in.text("trainer.kind").equals("fast-float32")) {
+      throw new IllegalArgumentException("the checkpoint holds a " + in.text("trainer.kind")
+          + " trainer, not fast-float32 (another --precision?)");
+    }
+    long updates = in.getLong("trainer.updates");
+    // Read everything first: a state of the wrong shape must not leave this trainer half-restored.
+    List<float[][]> values = new ArrayList<>();
+    for (int i = 0; i < slots.size(); i++) {
+      Slot slot = slots.get(i);
+      int n = slot.pre * slot.post;
+      values.add(new float[][] {in.floats("trainer." + i + ".w", n),
+          in.floats("trainer." + i + ".s1", n),
+          update.spec() instanceof OptimizerSpec.Adam ? in.floats("trainer." + i + ".s2", n) : null});
+    }
+    for (int i = 0; i < slots.size(); i++) {
+      Slot slot = slots.get(i);
+      unflatten(values.get(i)[0], slot.w);
+      unflatten(values.get(i)[1], slot.s1);
+      if (values.get(i)[2] != null) {
+        unflatten(values.get(i)[2], slot.s2);
+      }
+    }
+    update.restoreSteps(updates);
+  }
+
+  private static float[] flatten(float[][] rows, int width) {
+    float[] flat = new float[rows.length * width];
+    for (int j = 0; j < rows.length; j++) {
+      System.arraycopy(rows[j], 0, flat, j * width, width);
+    }
+    return flat;
+  }
+
+  private static void unflatten(float[] flat, float[][] rows) {
+    for (int j = 0; j < rows.length; j++) {
+      System.arraycopy(flat, j * rows[j].length, rows[j], 0, rows[j].length);
+    }
   }
 
   /** Checks a batch and makes it current; returns its number of steps. */

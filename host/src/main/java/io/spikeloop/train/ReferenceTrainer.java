@@ -1,5 +1,6 @@
 package io.spikeloop.train;
 
+import io.spikeloop.checkpoint.StateMap;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
@@ -109,6 +110,34 @@ public final class ReferenceTrainer implements SnnTrainer {
       sum += l;
     }
     return sum / c.losses.length;
+  }
+
+  /** The float64 parameters and the optimizer's state. */
+  @Override
+  public StateMap saveState() {
+    StateMap out = new StateMap();
+    out.putText("trainer.kind", "reference-float64");
+    for (int i = 0; i < paramArrays.length; i++) {
+      out.putDoubles("trainer." + i + ".w", paramArrays[i]);
+    }
+    optimizer.saveState(out, "optimizer.");
+    return out;
+  }
+
+  @Override
+  public void restoreState(StateMap in) {
+    if (!in.text("trainer.kind").equals("reference-float64")) {
+      throw new IllegalArgumentException("the checkpoint holds a " + in.text("trainer.kind")
+          + " trainer, not reference-float64 (another --precision?)");
+    }
+    double[][] values = new double[paramArrays.length][];
+    for (int i = 0; i < paramArrays.length; i++) {
+      values[i] = in.doubles("trainer." + i + ".w", paramArrays[i].length);
+    }
+    optimizer.restoreState(in, "optimizer.");
+    for (int i = 0; i < paramArrays.length; i++) {
+      System.arraycopy(values[i], 0, paramArrays[i], 0, values[i].length);
+    }
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.spikeloop.train;
 
+import io.spikeloop.checkpoint.StateMap;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.model.SnnParameters;
 import java.util.List;
@@ -19,6 +20,18 @@ public interface SnnTrainer {
 
   /** A float64 snapshot of the current parameters. */
   SnnParameters parameters();
+
+  /**
+   * Everything the trainer carries from one batch to the next (weights in their working
+   * precision, optimizer state and step counts), bit for bit, for a checkpoint.
+   */
+  StateMap saveState();
+
+  /**
+   * Restores a state saved by a trainer of the same kind, network and optimizer; training then
+   * continues bit-identically. A state of another shape is refused, naming the entry.
+   */
+  void restoreState(StateMap state);
 
   /** Mean per-step loss of a batch and the end-of-sequence prediction of each sample. */
   record BatchResult(double meanLoss, int[] predictions) {}

@@ -1,5 +1,6 @@
 package io.spikeloop.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -105,9 +106,87 @@ class TrainCommandTest {
   }
 
   @Test
+  void quantizedAdamRunsOnTheReferenceTrainerAndReportsItsMemory() throws Exception {
+    Run r = run("train", "--model", "ff", "--hidden", "8", "--epochs", "1", "--steps", "10",
+        "--batch", "100", "--optimizer", "qadam", "--adam-bits", "4", "--block", "32", "--lr",
+        "1e-3", "--json");
+    assertEquals(0, r.exit(), r.err());
+    List<String> lines = r.out().strip().lines().toList();
+    JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+    double bytes = json.get("optimizerStateBytesPerParameter").asDouble();
+    assertTrue(bytes > 1.0 && bytes < 1.1, "4-bit state with block 32: " + bytes);
+    Run bad = run("train", "--optimizer", "qadam", "--adam-bits", "6");
+    assertEquals(2, bad.exit());
+    assertTrue(bad.err().contains("8 or 4"), bad.err());
+  }
+
+  @Test
   void helpShowsAnExample() {
     Run r = run("train", "--help");
     assertEquals(0, r.exit());
     assertTrue(r.out().contains("Examples:") && r.out().contains("--mode"));
+  }
+
+  @Test
+  void aResumedRunEndsWithTheWeightsOfAnUninterruptedOneBitForBit() throws Exception {
+    String[] common = {"train", "--hidden", "10", "--steps", "10", "--batch", "100", "--json",
+        "--checkpoint-every", "7"};
+    Path whole = dir.resolve("whole");
+    Run a = run(concat(common, "--epochs", "2", "--out", whole.toString()));
+    assertEquals(0, a.exit(), a.err());
+    Path split = dir.resolve("split");
+    Run b = run(concat(common, "--epochs", "1", "--out", split.toString()));
+    assertEquals(0, b.exit(), b.err());
+    assertTrue(Files.exists(split.resolve(TrainCommand.CHECKPOINT_FILE)));
+    Run c = run("train", "--resume", split.toString(), "--epochs", "2", "--json");
+    assertEquals(0, c.exit(), c.err());
+    assertArrayEquals(Files.readAllBytes(whole.resolve("model.slm")),
+        Files.readAllBytes(split.resolve("model.slm")), "model.slm bit for bit");
+    assertEquals(Files.readAllLines(whole.resolve("metrics.csv")).size(),
+        Files.readAllLines(split.resolve("metrics.csv")).size());
+    JsonNode jsonA = lastJson(a);
+    JsonNode jsonC = lastJson(c);
+    assertEquals(jsonA.get("lastTestAccuracy").asDouble(), jsonC.get("lastTestAccuracy").asDouble());
+    assertEquals(2, jsonC.get("epochs").asInt());
+
+    // Resuming a finished run without more epochs says so.
+    Run d = run("train", "--resume", split.toString());
+    assertEquals(2, d.exit(), d.err());
+    assertTrue(d.err().contains("already finished 2 epochs"), d.err());
+  }
+
+  @Test
+  void aCorruptedCheckpointIsRefusedAndNothingInTheRunFolderChanges() throws Exception {
+    Path runDir = dir.resolve("run");
+    Run a = run("train", "--hidden", "6", "--steps", "10", "--batch", "200", "--epochs", "1",
+        "--checkpoint-every", "5", "--out", runDir.toString(), "--json");
+    assertEquals(0, a.exit(), a.err());
+    Path checkpoint = runDir.resolve(TrainCommand.CHECKPOINT_FILE);
+    byte[] bytes = Files.readAllBytes(checkpoint);
+    bytes[bytes.length / 3] ^= 0x40;
+    Files.write(checkpoint, bytes);
+    byte[] model = Files.readAllBytes(runDir.resolve("model.slm"));
+    byte[] metrics = Files.readAllBytes(runDir.resolve("metrics.csv"));
+    Run r = run("train", "--resume", runDir.toString(), "--epochs", "2");
+    assertEquals(2, r.exit(), r.err());
+    assertTrue(r.err().contains("corrupted") && r.err().contains("checkpoint.slc"), r.err());
+    assertArrayEquals(model, Files.readAllBytes(runDir.resolve("model.slm")));
+    assertArrayEquals(metrics, Files.readAllBytes(runDir.resolve("metrics.csv")));
+    assertArrayEquals(bytes, Files.readAllBytes(checkpoint));
+
+    Run noOut = run("train", "--checkpoint-every", "3", "--epochs", "1");
+    assertEquals(2, noOut.exit());
+    assertTrue(noOut.err().contains("--out"), noOut.err());
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
+  private static JsonNode lastJson(Run r) throws Exception {
+    List<String> lines = r.out().strip().lines().toList();
+    return new ObjectMapper().readTree(lines.get(lines.size() - 1));
   }
 }

@@ -148,5 +148,11 @@ class QuantizedAdamOptimizerTest {
         64, 1));
     assertThrows(IllegalArgumentException.class, () -> new OptimizerSpec.QuantizedAdam(1e-3, 0.9,
         0.999, 1e-8, 8, 64, 8, 8, 0.5, 1));
+    // lr 10 on weights of range 16 * 1e-3 is far more than 256 master LSBs per step
+    Optimizer q = OptimizerSpec.QuantizedAdam.of(10, 8, 64, 1).create(new int[] {3});
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> q.step(new double[][] {{1e-3, 0, 0}}, new double[][] {{1, 1, 1}}));
+    assertTrue(e.getMessage().contains("tensor 0") && e.getMessage().contains("256"),
+        e.getMessage());
   }
 }

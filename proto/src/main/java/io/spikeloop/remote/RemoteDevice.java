@@ -434,12 +434,14 @@ public final class RemoteDevice implements Device {
     info = new DeviceInfo(name, served.kind(), served.protocolVersion(), served.capabilities(),
         served.limits(), served.version(), served.clockHz(), served.stepPeriodSeconds());
     boolean restarted = serverInstance != 0 && serverInstance != hello.getServerInstance();
-    serverInstance = hello.getServerInstance();
     if (restarted && lastConfigure != null) {
       replay();
     } else {
       refreshConfig();
     }
+    // Only now: a replay cut short by another fault must run again on the next connect, or the
+    // new server would keep a configuration with half its weights.
+    serverInstance = hello.getServerInstance();
   }
 
   private Response awaitHandshake(CompletableFuture<Response> f, long id, long sent) {

@@ -113,12 +113,11 @@ public record TinyFloatCode(int expBits, int mantBits, boolean signed) {
    */
   public int roundStochastic(long x, int shift, int random32) {
     long a = Math.abs(x);
-    int k;
     if (shift < 0 && LearningFixedPoint.bitLength(a) - shift > 62) {
       return encodeExact(x < 0 ? -maxMagnitude() : maxMagnitude());
     }
     long t = LearningFixedPoint.shiftFloor(a, shift);
-    k = Math.max(0, LearningFixedPoint.bitLength(t) - (mantBits + 1));
+    int k = Math.max(0, LearningFixedPoint.bitLength(t) - (mantBits + 1));
     int d = shift + k;
     long steps;
     if (d <= 0) {

@@ -508,6 +508,73 @@ public abstract class DeviceContractSuite {
     assertTrue(t.sops() > 0);
   }
 
+  /**
+   * The counters of the simulator are the reference: the same network and inputs give the same
+   * steps, SOPs, neuron updates, hidden spikes and saturations on every device (cycles and
+   * energy belong to each device's own model and are not compared). The network saturates its
+   * 8-bit membranes and outputs so the saturation counter is exercised.
+   */
+  @Test
+  void telemetryCountersEqualTheReferenceSimulators() {
+    NetworkConfig net = new NetworkConfig(8, List.of(
+        new LayerConfig(6, true, 8, 2, 8, 60, 4000, 8)),
+        new OutputConfig(3, 8, 1, 8, 4000));
+    assumeFits(device, net, "the saturating network");
+    List<SpikeFrame> in = testInputs(12, STEPS);
+    Telemetry[] t = new Telemetry[2];
+    Device[] both = {device, new io.spikeloop.sim.SimDevice()};
+    try {
+      for (int i = 0; i < 2; i++) {
+        both[i].configure(net);
+        for (WeightTensor w : net.tensors()) {
+          both[i].writeWeights(w.name(), weightsFor(w, 3));
+        }
+        runAll(both[i], in, ReadoutLevel.OUTPUTS);
+        t[i] = both[i].telemetry();
+      }
+    } finally {
+      both[1].close();
+    }
+    assertTrue(t[1].saturations() > 0, "the test network saturates: " + t[1]);
+    assertEquals(t[1].steps(), t[0].steps(), "steps");
+    assertEquals(t[1].sops(), t[0].sops(), "sops");
+    assertEquals(t[1].neuronUpdates(), t[0].neuronUpdates(), "neuron updates");
+    assertEquals(t[1].hiddenSpikes(), t[0].hiddenSpikes(), "hidden spikes");
+    assertEquals(t[1].saturations(), t[0].saturations(), "saturations");
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Learning engine
+  // ------------------------------------------------------------------------------------------
+
+  /**
+   * No device of this build has an on-chip learning engine yet (the Device contract has no
+   * learning control; docs/driver-abi.md describes what ABI version 2 adds). What the contract
+   * already fixes: a device without {@link Capability#ON_CHIP_LEARNING} runs labelled frames as
+   * plain forward steps, leaves its weights alone and counts no learning updates.
+   */
+  @Test
+  void labelsDoNotChangeADeviceWithoutALearningEngine() {
+    assumeTrue(!device.info().has(Capability.ON_CHIP_LEARNING),
+        "device learns on chip: the learning-engine steps are not in the contract yet");
+    NetworkConfig net = load(device);
+    List<SpikeFrame> plain = testInputs(13, STEPS);
+    List<SpikeFrame> labelled = new ArrayList<>();
+    for (int i = 0; i < plain.size(); i++) {
+      labelled.add(new SpikeFrame(plain.get(i).axons(), i % net.output().size()));
+    }
+    ReadoutLevel level = richest(device);
+    List<StepResult> withLabels = runAll(device, labelled, level);
+    assertEquals(0, device.telemetry().learningUpdates(), "no learning updates");
+    if (device.info().has(Capability.WEIGHT_READBACK)) {
+      for (WeightTensor t : net.tensors()) {
+        assertArrayEquals(weightsFor(t, 1), device.readWeights(t.name()), t.name() + " unchanged");
+      }
+    }
+    device.reset();
+    assertSameBehaviour(runAll(device, plain, level), withLabels, "labels are ignored");
+  }
+
   // ------------------------------------------------------------------------------------------
   // Bad input
   // ------------------------------------------------------------------------------------------

@@ -24,12 +24,23 @@ public final class AudioToSpikes {
     this.bushyCell = bushyCell;
   }
 
+  /** SHD membranes by (channels, bins), softly kept: the table costs seconds to compute. */
+  private static final java.util.Map<Long, java.lang.ref.SoftReference<BasilarMembrane>>
+      SHD_MEMBRANES = new java.util.concurrent.ConcurrentHashMap<>();
+
   /** A chain with SHD's parameters sized for recordings of up to {@code maxSeconds}. */
   public static AudioToSpikes shd(int channels, double maxSeconds) {
     int needed = (int) Math.ceil(maxSeconds * MODEL_INPUT_RATE / 2.0) + 1;
     int bins = Integer.highestOneBit(Math.max(needed - 1, 1)) << 1;
-    return new AudioToSpikes(new BasilarMembrane(BasilarMembrane.Parameters.SHD, channels, bins,
-        MODEL_INPUT_RATE), HairCell.SHD, BushyCell.SHD);
+    long key = (long) channels << 32 | bins;
+    java.lang.ref.SoftReference<BasilarMembrane> cached = SHD_MEMBRANES.get(key);
+    BasilarMembrane membrane = cached == null ? null : cached.get();
+    if (membrane == null) {
+      membrane = new BasilarMembrane(BasilarMembrane.Parameters.SHD, channels, bins,
+          MODEL_INPUT_RATE);
+      SHD_MEMBRANES.put(key, new java.lang.ref.SoftReference<>(membrane));
+    }
+    return new AudioToSpikes(membrane, HairCell.SHD, BushyCell.SHD);
   }
 
   public BasilarMembrane membrane() {

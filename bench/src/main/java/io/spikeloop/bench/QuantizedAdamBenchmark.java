@@ -1,0 +1,53 @@
+package io.spikeloop.bench;
+
+import io.spikeloop.sim.learning.QuantizedAdam;
+import io.spikeloop.sim.learning.QuantizedAdamConfig;
+import io.spikeloop.sim.learning.QuantizedAdamState;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * CPU time of one quantized Adam step per parameter (8- and 4-bit state, block 64) on a tensor of
+ * {@code args[0]} parameters (default 46164, the 700-64-20 synthetic network), measured as thread
+ * CPU time so that other load on the machine does not count. Run after
+ * {@code mvn -o -q -pl bench -am package -DskipTests}:
+ * {@code java -cp "bench/target/classes:bench/target/lib/*"
+ * io.spikeloop.bench.QuantizedAdamBenchmark}.
+ */
+public final class QuantizedAdamBenchmark {
+  private QuantizedAdamBenchmark() {}
+
+  public static void main(String[] args) {
+    int n = args.length > 0 ? Integer.parseInt(args[0]) : 46164;
+    ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+    System.out.println("quantized Adam step, " + n + " parameters, block 64, "
+        + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + ", "
+        + Runtime.getRuntime().availableProcessors() + " CPUs");
+    for (int bits : new int[] {8, 4}) {
+      QuantizedAdamConfig config = QuantizedAdamConfig.defaults(20).withStateBits(bits);
+      QuantizedAdam adam = new QuantizedAdam(config);
+      QuantizedAdamState state = QuantizedAdamState.initial(config, n, 1);
+      int[] grad = new int[n];
+      int[] master = new int[n];
+      int[] weights = new int[n];
+      SplittableRandom rnd = new SplittableRandom(1);
+      for (int i = 0; i < n; i++) {
+        // dense gradients spread over ten octaves
+        grad[i] = rnd.nextInt(-32767, 32768) >> rnd.nextInt(10);
+      }
+      for (int t = 0; t < 300; t++) { // warm-up
+        state = adam.step(state, grad, -20, master, weights);
+      }
+      int steps = 500;
+      long start = cpu.getCurrentThreadCpuTime();
+      for (int t = 0; t < steps; t++) {
+        state = adam.step(state, grad, -20, master, weights);
+      }
+      double nsPerParameter = (cpu.getCurrentThreadCpuTime() - start) / (double) steps / n;
+      System.out.printf(Locale.ROOT, "%d-bit state: %.1f ns CPU per parameter per step%n", bits,
+          nsPerParameter);
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package io.spikeloop.hil.diff;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spikeloop.cli.SpikeloopCli;
+import io.spikeloop.remote.DeviceServer;
+import io.spikeloop.remote.ServerOptions;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@code ./spikeloop diff} between the simulator, the reference firmware and a served board. */
+class DiffCommandOnDevicesTest {
+  private static final Path NMNIST = Path.of(System.getProperty("spikeloop.data", "../shared/data"))
+      .resolve("nmnist-small");
+
+  private static JsonNode diff(String... args) throws Exception {
+    var cl = SpikeloopCli.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    int exit = cl.execute(args);
+    assertEquals(0, exit, out + "\n" + err);
+    List<String> lines = out.toString().strip().lines().toList();
+    return new ObjectMapper().readTree(lines.get(lines.size() - 1));
+  }
+
+  @Test
+  void simAndBoardRefAgreeOnRealRecordings() throws Exception {
+    // Real N-MNIST when present (the example), the synthetic set otherwise.
+    String dataset = Files.isDirectory(NMNIST) ? "nmnist:" + NMNIST : "synthetic";
+    JsonNode r = diff("diff", "--a", "sim", "--b", "board:ref", "--dataset", dataset, "--steps",
+        "3000", "--hidden", "64,32", "--json");
+    assertTrue(r.get("agreed").asBoolean(), r.toString());
+    assertEquals(3000, r.get("steps").asLong());
+    assertEquals("sl1-ref-firmware", r.get("kindB").asText());
+    assertTrue(r.get("hiddenSpikes").asLong() > 3000, "an active network: " + r);
+  }
+
+  @Test
+  void simAndAServedBoardAgree() throws Exception {
+    try (DeviceServer server = DeviceServer.start("board:ref", ServerOptions.loopback(0))) {
+      JsonNode r = diff("diff", "--b", "remote://127.0.0.1:" + server.port(), "--steps", "1500",
+          "--hidden", "48", "--json");
+      assertTrue(r.get("agreed").asBoolean(), r.toString());
+      assertEquals(r.get("hashA").asText(), r.get("hashB").asText());
+    }
+  }
+}

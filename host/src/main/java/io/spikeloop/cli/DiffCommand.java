@@ -1,0 +1,165 @@
+package io.spikeloop.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.spikeloop.data.DatasetOptions;
+import io.spikeloop.data.Datasets;
+import io.spikeloop.data.SpikeDataset;
+import io.spikeloop.device.Device;
+import io.spikeloop.device.Devices;
+import io.spikeloop.device.NetworkConfig;
+import io.spikeloop.diff.Divergence;
+import io.spikeloop.diff.LockstepDiff;
+import io.spikeloop.diff.RandomNetwork;
+import io.spikeloop.mapping.MappedNetwork;
+import io.spikeloop.mapping.QuantizationOptions;
+import io.spikeloop.mapping.Quantizer;
+import io.spikeloop.model.ModelFile;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code spikeloop diff}: two devices in lock-step, the first disagreement or N agreeing steps. */
+@Command(name = "diff", mixinStandardHelpOptions = true,
+    description = {"Run two devices side by side on the same network and inputs and report the "
+        + "first step, layer, neuron and variable where they differ (with both values), or that "
+        + "all steps agreed. Per-step 64-bit hashes of the readouts keep it cheap.", ""},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:all steps agreed", "1:the devices diverged", "2:bad input or a device error"},
+    footer = {"", "Examples:",
+        "  ./spikeloop diff --a sim --b board:ref --steps 10000",
+        "  ./spikeloop diff --a sim --b remote://127.0.0.1:7000 \\",
+        "      --dataset nmnist:../shared/data/nmnist-small --steps 5000 --json",
+        "  ./spikeloop diff --a sim --b board:ref --run runs/rsnn --weight-bits 8"})
+public final class DiffCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--a", defaultValue = "sim", paramLabel = "DEVICE",
+      description = "First device (default: ${DEFAULT-VALUE}).")
+  String a;
+
+  @Option(names = "--b", required = true, paramLabel = "DEVICE",
+      description = "Second device: sim, board:NAME, remote://HOST:PORT.")
+  String b;
+
+  @Option(names = "--dataset", defaultValue = "synthetic", paramLabel = "NAME",
+      description = "Inputs: synthetic, nmnist:PATH or shd:PATH; test samples in order, both "
+          + "devices reset at each sample (default: ${DEFAULT-VALUE}).")
+  String dataset;
+
+  @Option(names = "--steps", defaultValue = "2000", paramLabel = "N",
+      description = "Time steps to compare (default: ${DEFAULT-VALUE}).")
+  long steps;
+
+  @Option(names = "--run", paramLabel = "DIR", description = "Network from a train run folder "
+      + "(model.slm, mapped like eval); default: a seeded random network.")
+  Path run;
+
+  @Option(names = "--weight-bits", defaultValue = "8", paramLabel = "N",
+      description = "With --run: weight width (default: ${DEFAULT-VALUE}).")
+  int weightBits;
+
+  @Option(names = "--hidden", split = ",", paramLabel = "N",
+      description = "Random network: hidden layer sizes (default: 64).")
+  List<Integer> hidden = new ArrayList<>();
+
+  @Option(names = "--feed-forward", description = "Random network without recurrent weights.")
+  boolean feedForward;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Seed of the random network and "
+      + "the dataset (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--json", description = "Print the result as one JSON object on the last line.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    if (steps < 1) {
+      throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
+    }
+    SpikeDataset data = Datasets.open(dataset, DatasetOptions.defaults(seed)).test();
+    NetworkConfig network;
+    Map<String, int[]> weights;
+    String source;
+    if (run != null) {
+      Path model = run.resolve("model.slm");
+      if (!Files.isRegularFile(model)) {
+        throw new IllegalArgumentException("no model.slm in run folder " + run);
+      }
+      MappedNetwork mapped = Quantizer.map(ModelFile.read(model),
+          QuantizationOptions.WIDE.withWeightBits(weightBits));
+      network = mapped.config();
+      weights = mapped.weights();
+      source = model + " (" + weightBits + "-bit weights)";
+    } else {
+      network = null; // chosen below, once the devices' limits are known
+      weights = null;
+      source = null;
+    }
+    LockstepDiff.Report report;
+    String kindA;
+    String kindB;
+    try (Device da = Devices.open(a); Device db = Devices.open(b)) {
+      kindA = da.info().kind();
+      kindB = db.info().kind();
+      if (run == null) {
+        // The random network takes as many inputs as both cores allow; wider data is folded.
+        int inputs = Math.min(data.channels(), Math.min(da.info().limits().maxInputs(),
+            db.info().limits().maxInputs()));
+        List<Integer> sizes = hidden.isEmpty() ? List.of(64) : hidden;
+        RandomNetwork r = RandomNetwork.of(inputs, sizes, !feedForward, data.classes(), seed);
+        network = r.config();
+        weights = r.weights();
+        source = "random " + (feedForward ? "feed-forward " : "recurrent ") + inputs + "-"
+            + String.join("-", sizes.stream().map(String::valueOf).toList()) + "-"
+            + data.classes() + ", seed " + seed + (inputs < data.channels() ? " (" + data.channels()
+            + " channels folded onto " + inputs + " inputs)" : "");
+      } else if (network.inputs() < data.channels()) {
+        throw new IllegalArgumentException("the network of " + run + " has " + network.inputs()
+            + " inputs, dataset " + dataset + " " + data.channels() + " channels");
+      }
+      report = LockstepDiff.run(da, db, network, weights, data, steps);
+    }
+    if (!json) {
+      out.printf(Locale.ROOT, "diff %s (%s) vs %s (%s): network %s, inputs %s, readout %s%n", a,
+          kindA, b, kindB, source, data.name(), report.level());
+      if (report.agreed()) {
+        out.printf(Locale.ROOT, "%d steps agreed (hash %016x, %d hidden spikes, %.2f s, %.0f "
+                + "steps/s)%n", report.steps(), report.hashA(), report.hiddenSpikes(),
+            report.seconds(), report.steps() / report.seconds());
+      } else {
+        out.printf(Locale.ROOT, "DIVERGED at %s%n", report.divergence().describe());
+      }
+    } else {
+      ObjectNode o = new ObjectMapper().createObjectNode();
+      o.put("command", "diff").put("a", a).put("b", b).put("kindA", kindA).put("kindB", kindB)
+          .put("dataset", dataset).put("network", source)
+          .put("readout", report.level().name()).put("requestedSteps", steps)
+          .put("steps", report.steps()).put("agreed", report.agreed())
+          .put("hashA", String.format("%016x", report.hashA()))
+          .put("hashB", String.format("%016x", report.hashB()))
+          .put("hiddenSpikes", report.hiddenSpikes()).put("seconds", report.seconds());
+      Divergence d = report.divergence();
+      if (d != null) {
+        o.putObject("divergence").put("step", d.step()).put("sample", d.sample())
+            .put("sampleStep", d.sampleStep()).put("variable", d.variable())
+            .put("layer", d.layer()).put("neuron", d.neuron()).put("a", d.a()).put("b", d.b());
+      }
+      out.println(new ObjectMapper().writeValueAsString(o));
+    }
+    out.flush();
+    return report.agreed() ? 0 : 1;
+  }
+}

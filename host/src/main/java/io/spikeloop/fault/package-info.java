@@ -1,0 +1,9 @@
+/**
+ * Fault injection for hardware-in-the-loop runs, on loopback only: {@link
+ * io.spikeloop.fault.FaultyLink}, a frame-aware TCP proxy that drops, delays, corrupts or
+ * stalls {@code spikeloop.v1} frames or cuts the connection, and {@link io.spikeloop.fault.Soak},
+ * the long run behind {@code ./spikeloop soak} that injects faults at random, kills and restarts
+ * the device server, recovers from checkpoints of the device state, and checks every step
+ * against an in-process reference.
+ */
+package io.spikeloop.fault;
