@@ -201,12 +201,12 @@ public final class TrainCommand implements Callable<Integer> {
       + "a multiple of the initial largest |w| (default: ${DEFAULT-VALUE}).")
   double weightHeadroom;
 
-  @Option(names = "--train-samples", paramLabel = "N", description = "Train on the first N "
-      + "training samples only (default: all).")
+  @Option(names = "--train-samples", paramLabel = "N", description = "Train on N training "
+      + "samples drawn with --seed (default: all).")
   Integer trainSamples;
 
-  @Option(names = "--test-samples", paramLabel = "N", description = "Evaluate on the first N "
-      + "test samples only (default: all).")
+  @Option(names = "--test-samples", paramLabel = "N", description = "Evaluate on N test "
+      + "samples drawn with --seed (default: all).")
   Integer testSamples;
 
   @Option(names = "--json", description = "Print the result as one JSON object on the last line.")
@@ -257,8 +257,8 @@ public final class TrainCommand implements Callable<Integer> {
     }
     List<Integer> sizes = hidden.isEmpty() ? List.of(450) : List.copyOf(hidden);
     DatasetSplit full = Datasets.open(dataset, new DatasetOptions(dt, steps, seed));
-    DatasetSplit data = new DatasetSplit(firstSamples(full.train(), trainSamples, "--train-samples"),
-        firstSamples(full.test(), testSamples, "--test-samples"));
+    DatasetSplit data = new DatasetSplit(subset(full.train(), trainSamples, "--train-samples"),
+        subset(full.test(), testSamples, "--test-samples"));
     double stepMs = dt != null ? dt : dataset.startsWith("nmnist") ? 3.0 : 1.0;
     SnnParameters init = initNir != null ? fromNir(data, stdout)
         : SnnParameters.initialise(SnnConfig.of(data.train().channels(), sizes,
@@ -425,20 +425,31 @@ public final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The first {@code limit} samples of {@code data} (all when limit is null). */
-  private static SpikeDataset firstSamples(SpikeDataset data, Integer limit, String option) {
+  /**
+   * {@code limit} samples of {@code data} drawn without replacement by a seeded shuffle (all when
+   * limit is null): recordings are often stored sorted by class, so the first N would not do.
+   */
+  private SpikeDataset subset(SpikeDataset data, Integer limit, String option) {
     if (limit == null) {
       return data;
     }
     if (limit < 1) {
       throw new IllegalArgumentException(option + " must be >= 1, got " + limit);
     }
+    int[] order = java.util.stream.IntStream.range(0, data.size()).toArray();
+    java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+    for (int i = order.length - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
     List<SpikeSample> samples = new ArrayList<>();
     for (int i = 0; i < Math.min(limit, data.size()); i++) {
-      samples.add(data.sample(i));
+      samples.add(data.sample(order[i]));
     }
-    return new InMemoryDataset(data.name() + "[0:" + samples.size() + "]", data.channels(),
-        data.classes(), data.steps(), samples);
+    return new InMemoryDataset(data.name() + "[" + samples.size() + " drawn with seed " + seed
+        + "]", data.channels(), data.classes(), data.steps(), samples);
   }
 
   /** What a resume needs to rebuild this command: the format and the original arguments. */
