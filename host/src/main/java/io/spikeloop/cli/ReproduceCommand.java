@@ -36,8 +36,8 @@ public final class ReproduceCommand implements Runnable {
 
   /** Options shared by the experiments. */
   static final class Common {
-    @Option(names = "--quick", description = "Small networks (64 hidden), 4 epochs, 2 seeds: minutes on 2 "
-        + "cores. Without it: the full protocol (hours; see docs/reports.md).")
+    @Option(names = "--quick", description = "Small networks (64 hidden), 4 epochs, 2 seeds: "
+        + "minutes on 2 cores. Without it: the full protocol (hours; see docs/reports.md).")
     boolean quick;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")

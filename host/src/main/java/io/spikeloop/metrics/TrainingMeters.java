@@ -19,7 +19,11 @@ import java.util.concurrent.atomic.DoubleAdder;
  *   <li>per epoch: epoch [{@code spikeloop_train_epoch}], test accuracy [{@code
  *   spikeloop_test_accuracy}], online training accuracy [{@code
  *   spikeloop_train_online_accuracy}], hidden spikes and SOPs per test sample [{@code
- *   spikeloop_test_spikes_per_sample}, {@code spikeloop_test_sops_per_sample}].</li>
+ *   spikeloop_test_spikes_per_sample}, {@code spikeloop_test_sops_per_sample}];</li>
+ *   <li>for device placements, per batch: core cycles, energy and learning-engine cycles per
+ *   trained sample so far [{@code spikeloop_device_cycles_per_sample}, {@code
+ *   spikeloop_device_joules_per_sample}, {@code spikeloop_device_learning_cycles_per_sample}]
+ *   (device call latency comes from the remote client's own meters).</li>
  * </ul>
  * Accuracies are fractions in [0, 1]. Gauges read NaN until their first value.
  */
@@ -34,6 +38,9 @@ public final class TrainingMeters {
   private final DoubleHolder onlineAccuracy = new DoubleHolder();
   private final DoubleHolder spikes = new DoubleHolder();
   private final DoubleHolder sops = new DoubleHolder();
+  private final DoubleHolder deviceCycles = new DoubleHolder();
+  private final DoubleHolder deviceJoules = new DoubleHolder();
+  private final DoubleHolder learningCycles = new DoubleHolder();
   private final AtomicLong epochSamples = new AtomicLong();
   private final DoubleAdder epochSeconds = new DoubleAdder();
 
@@ -55,6 +62,12 @@ public final class TrainingMeters {
     gauge(registry, "spikeloop.test.spikes.per.sample", "hidden spikes per test sample", spikes);
     gauge(registry, "spikeloop.test.sops.per.sample", "synaptic operations per test sample",
         sops);
+    gauge(registry, "spikeloop.device.cycles.per.sample",
+        "core cycles per trained sample so far (device placements)", deviceCycles);
+    gauge(registry, "spikeloop.device.joules.per.sample",
+        "core energy per trained sample so far (device placements)", deviceJoules);
+    gauge(registry, "spikeloop.device.learning.cycles.per.sample",
+        "learning engine's cycles per trained sample so far (on-chip)", learningCycles);
   }
 
   private static void gauge(MeterRegistry registry, String name, String help, DoubleHolder h) {
@@ -70,6 +83,14 @@ public final class TrainingMeters {
     long n = epochSamples.addAndGet(size);
     epochSeconds.add(nanos / 1e9);
     samplesPerSecond.set(n / epochSeconds.sum());
+  }
+
+  /** The device's training cost per sample so far, as a device placement accounts it. */
+  public void deviceCost(double cyclesPerSample, double joulesPerSample,
+                         double learningCyclesPerSample) {
+    deviceCycles.set(cyclesPerSample);
+    deviceJoules.set(joulesPerSample);
+    learningCycles.set(learningCyclesPerSample);
   }
 
   /** An epoch finished (training and its test evaluation). */

@@ -74,6 +74,12 @@ class LiveMetricsTest {
       assertEquals(4000, value(body, "spikeloop_test_sops_per_sample"));
       assertEquals(1, value(body, "spikeloop_train_epoch"));
 
+      live.meters().deviceCost(19000, 1.75e-6, 18000);
+      body = scrape(live.port());
+      assertEquals(19000, value(body, "spikeloop_device_cycles_per_sample"));
+      assertEquals(1.75e-6, value(body, "spikeloop_device_joules_per_sample"));
+      assertEquals(18000, value(body, "spikeloop_device_learning_cycles_per_sample"));
+
       // Meters recorded in the global registry (as the remote device client does) show too.
       io.micrometer.core.instrument.Metrics.counter("spikeloop.live.probe").increment(3);
       assertEquals(3, value(scrape(live.port()), "spikeloop_live_probe_total"));

@@ -86,6 +86,24 @@ class RunReportTest {
   }
 
   @Test
+  void anOnChipRunShowsItsDeviceCostAndLearningMemory() throws Exception {
+    Path onChip = dir.resolve("on-chip");
+    CommandLine cl = SpikeloopCli.commandLine();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(new StringWriter()));
+    cl.setErr(new PrintWriter(err));
+    assertEquals(0, cl.execute("train", "--placement", "on-chip", "--device", "sim", "--hidden",
+        "8", "--steps", "12", "--epochs", "1", "--train-samples", "20", "--test-samples", "10",
+        "--out", onChip.toString(), "--json"), err.toString());
+    String html = Files.readString(onChip.resolve("report.html"));
+    String device = html.substring(html.indexOf("id=\"device\""), html.indexOf("id=\"optimizer\""));
+    assertTrue(device.contains("<th>trainCyclesPerSample</th>")
+        && device.contains("<th>learningJoulesPerSample</th>"), device);
+    String memory = html.substring(html.indexOf("id=\"optimizer\""), html.indexOf("id=\"raster\""));
+    assertTrue(memory.contains("<th>memory</th>") && memory.contains("learning memory"), memory);
+  }
+
+  @Test
   void sectionsWithoutInputsSaySoAndAFolderWithoutMetricsIsRefused() throws Exception {
     Path bare = dir.resolve("bare");
     Files.createDirectories(bare);
