@@ -23,7 +23,8 @@ import java.util.Set;
 public final class StudyResults {
   /** Summary fields shown in results.md, in this order, when present. */
   static final List<String> MARKDOWN_FIELDS = List.of("bestTestAccuracy", "lastTestAccuracy",
-      "onlineTrainAccuracy", "sopsPerSample");
+      "onlineTrainAccuracy", "sopsPerSample", "trainCyclesPerSample", "trainJoulesPerSample",
+      "optimizerStateBytesPerParameter");
 
   private StudyResults() {}
 
