@@ -6,12 +6,14 @@ import io.spikeloop.device.DesignRule;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceInfo;
 import io.spikeloop.device.DeviceState;
+import io.spikeloop.device.LearningConfig;
 import io.spikeloop.device.NetworkConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.Telemetry;
 import io.spikeloop.sim.core.Sl1Core;
+import io.spikeloop.sim.engine.LearningEngine;
 import io.spikeloop.sim.timing.EnergyProfile;
 import io.spikeloop.sim.timing.MicroArchitecture;
 import java.util.EnumSet;
@@ -39,6 +41,7 @@ public final class SimDevice implements Device {
   private final long cycleBudget;
 
   private Sl1Core core;
+  private LearningEngine engine;
   private boolean closed;
   private long step;
 
@@ -53,6 +56,9 @@ public final class SimDevice implements Device {
   private long fifoOverflows;
   private long deadlineMisses;
   private double energyJoules;
+  private long learningUpdates;
+  private long learningCycles;
+  private double learningJoules;
 
   /** The reference core under the name {@code sim}. */
   public SimDevice() {
@@ -69,7 +75,8 @@ public final class SimDevice implements Device {
     this.cycleBudget = arch.cycleBudget();
     this.info = new DeviceInfo(name, KIND, DeviceInfo.PROTOCOL_VERSION,
         EnumSet.of(Capability.FORWARD, Capability.MEMBRANE_READOUT, Capability.SNAPSHOT,
-            Capability.CYCLE_MODEL, Capability.ENERGY_MODEL, Capability.WEIGHT_READBACK),
+            Capability.CYCLE_MODEL, Capability.ENERGY_MODEL, Capability.WEIGHT_READBACK,
+            Capability.ON_CHIP_LEARNING),
         limits, VERSION + " (energy " + energy.name() + ", " + arch.synapseLanes()
             + " synapse lanes, " + arch.neuronLanes() + " neuron lanes, FIFO " + arch.fifoDepth()
             + " " + arch.overflow().name().toLowerCase(java.util.Locale.ROOT) + ")",
@@ -97,6 +104,7 @@ public final class SimDevice implements Device {
     }
     DesignRule.check(config, info.limits());
     core = new Sl1Core(config, arch.coreEventLimit());
+    engine = null;
     step = 0;
     clearTelemetry();
   }
@@ -109,6 +117,40 @@ public final class SimDevice implements Device {
   @Override
   public void writeWeights(String tensor, int[] values) {
     configured().writeWeights(tensor, values);
+    if (engine != null) {
+      engine.weightsWritten(tensor, values);
+    }
+  }
+
+  @Override
+  public void enableLearning(LearningConfig learning) {
+    Sl1Core c = configured();
+    if (learning == null) {
+      throw new IllegalArgumentException("enableLearning needs a learning configuration");
+    }
+    engine = new LearningEngine(c, learning, arch.synapseLanes(), arch.neuronLanes(),
+        energy.joulesPerSop(), energy.joulesPerNeuronUpdate());
+  }
+
+  @Override
+  public void disableLearning() {
+    configured();
+    engine = null;
+  }
+
+  /** The learning engine while learning is enabled, else null (for checks and reports). */
+  public LearningEngine learningEngine() {
+    return engine;
+  }
+
+  /** Cycles the learning engine spent since configure (part of telemetry's cycles). */
+  public long learningCycles() {
+    return learningCycles;
+  }
+
+  /** Energy the learning engine spent since configure (part of telemetry's energy). */
+  public double learningJoules() {
+    return learningJoules;
   }
 
   @Override
@@ -128,9 +170,25 @@ public final class SimDevice implements Device {
       throw new IllegalArgumentException("input axon id " + axons[axons.length - 1]
           + " out of range: the network has " + inputs + " input axons (ids 0.." + (inputs - 1) + ")");
     }
+    boolean learn = engine != null && input.label() != SpikeFrame.NO_LABEL;
+    if (learn && input.label() >= c.outputCount()) {
+      throw new IllegalArgumentException("label " + input.label() + " out of range: the network has "
+          + c.outputCount() + " outputs");
+    }
+    if (learn) {
+      engine.beforeStep();
+    }
     c.step(axons, axons.length);
-
     long stepCycles = arch.stepCycles(c);
+    double learnJoules = 0;
+    if (learn) {
+      engine.learn(axons, axons.length, input.label());
+      stepCycles += engine.stepCycles();
+      learnJoules = engine.stepJoules();
+      learningUpdates += engine.parameters();
+      learningCycles += engine.stepCycles();
+      learningJoules += learnJoules;
+    }
     long overflows = arch.fifoOverflows(c);
     boolean miss = stepCycles > cycleBudget;
     long updates = c.neuronsPerStep();
@@ -144,7 +202,7 @@ public final class SimDevice implements Device {
     outputSaturations += c.stepOutputSaturations();
     fifoOverflows += overflows;
     deadlineMisses += miss ? 1 : 0;
-    energyJoules += energy.stepJoules(c.stepSops(), updates, seconds);
+    energyJoules += energy.stepJoules(c.stepSops(), updates, seconds) + learnJoules;
 
     int[][] spikes = null;
     int[][] membranes = null;
@@ -206,13 +264,15 @@ public final class SimDevice implements Device {
     fifoOverflows = t.fifoOverflows();
     deadlineMisses = t.deadlineMisses();
     energyJoules = t.energyJoules();
+    learningUpdates = t.learningUpdates();
   }
 
   @Override
   public Telemetry telemetry() {
     ensureOpen();
     return new Telemetry(steps, sops, cycles, neuronUpdates, hiddenSpikes,
-        membraneSaturations + outputSaturations, fifoOverflows, deadlineMisses, energyJoules, 0);
+        membraneSaturations + outputSaturations, fifoOverflows, deadlineMisses, energyJoules,
+        learningUpdates);
   }
 
   /**
@@ -240,6 +300,9 @@ public final class SimDevice implements Device {
     fifoOverflows = 0;
     deadlineMisses = 0;
     energyJoules = 0;
+    learningUpdates = 0;
+    learningCycles = 0;
+    learningJoules = 0;
   }
 
   private void ensureOpen() {

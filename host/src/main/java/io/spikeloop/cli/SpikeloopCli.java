@@ -22,6 +22,9 @@ import picocli.CommandLine.Option;
         SoakCommand.class,
         ConvertCommand.class,
         DataCommand.class,
+        ReportCommand.class,
+        StudyCommand.class,
+        ReproduceCommand.class,
     })
 public final class SpikeloopCli implements Runnable {
 

@@ -9,11 +9,24 @@ import io.spikeloop.checkpoint.StateMap;
 import io.spikeloop.data.DatasetOptions;
 import io.spikeloop.data.DatasetSplit;
 import io.spikeloop.data.Datasets;
+import io.spikeloop.metrics.LiveMetrics;
+import io.spikeloop.metrics.MeteredTrainer;
+import io.spikeloop.data.InMemoryDataset;
+import io.spikeloop.data.SpikeDataset;
+import io.spikeloop.data.SpikeSample;
+import io.spikeloop.device.Device;
+import io.spikeloop.device.Devices;
 import io.spikeloop.model.ModelFile;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.nir.NirImport;
 import io.spikeloop.optim.OptimizerSpec;
+import io.spikeloop.report.RunReport;
+import io.spikeloop.placement.HostFloatPlacement;
+import io.spikeloop.placement.LearningCost;
+import io.spikeloop.placement.Placement;
+import io.spikeloop.placement.PlacementSettings;
+import io.spikeloop.placement.Placements;
 import io.spikeloop.train.EpochMetrics;
 import io.spikeloop.train.FastTrainer;
 import io.spikeloop.train.Readout;
@@ -24,6 +37,7 @@ import io.spikeloop.train.TrainingMode;
 import io.spikeloop.train.TrainingPreset;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -50,12 +64,15 @@ import picocli.CommandLine.Model.CommandSpec;
         "  ./spikeloop train --dataset nmnist:../shared/data/nmnist-small \\",
         "      --hidden 200 --out runs/nmnist",
         "  ./spikeloop train --mode tbptt-k --k 10 --optimizer sgd --momentum 0.9",
+        "  ./spikeloop train --placement on-chip --device sim --hidden 64 --weight-bits 8 \\",
+        "      --adam-bits 8",
         "  ./spikeloop train --model ff --optimizer qadam --adam-bits 4 --block 64",
         "",
         "Run folder (--out): config.json (options, seed, versions, machine),",
         "metrics.csv (one row per epoch), model.slm (weights, see",
         "io.spikeloop.model.ModelFile), result.json (the --json summary),",
-        "checkpoint.slc (with --checkpoint-every; see docs/hil.md).",
+        "checkpoint.slc (with --checkpoint-every; see docs/hil.md),",
+        "report.html (charts, open in a browser; see docs/reports.md).",
         "",
         "Checkpoints: --checkpoint-every 20 --out DIR saves weights, optimizer state and",
         "data order every 20 batches and after each epoch; ./spikeloop train --resume DIR",
@@ -94,11 +111,13 @@ public final class TrainCommand implements Callable<Integer> {
   String optimizer;
 
   @Option(names = "--adam-bits", defaultValue = "8", paramLabel = "8|4",
-      description = "qadam: bits per m and sqrt(v) code (default: ${DEFAULT-VALUE}).")
+      description = "qadam, near-chip and on-chip: bits per m and sqrt(v) code (default: "
+          + "${DEFAULT-VALUE}).")
   int adamBits;
 
   @Option(names = "--block", defaultValue = "64", paramLabel = "N",
-      description = "qadam: elements sharing one block scale (default: ${DEFAULT-VALUE}).")
+      description = "qadam, near-chip and on-chip: elements sharing one block scale (default: "
+          + "${DEFAULT-VALUE}).")
   int block;
 
   @Option(names = "--lr", description = "Learning rate (default: adam 1e-4 for tbptt1, which "
@@ -170,8 +189,52 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR", description = "Run folder to write.")
   Path out;
 
+  @Option(names = "--placement", defaultValue = "host-float",
+      paramLabel = "host-float|hil|near-chip|on-chip",
+      description = "Where learning runs (default: ${DEFAULT-VALUE}). Device placements train "
+          + "one sample at a time with tbptt1 and Adam, one hidden layer, and evaluate on the "
+          + "device in fixed point.")
+  String placement;
+
+  @Option(names = "--device", defaultValue = "sim", paramLabel = "NAME",
+      description = "Device of a device placement: sim[:...], remote://HOST:PORT, board:... "
+          + "(default: ${DEFAULT-VALUE}).")
+  String deviceName;
+
+  @Option(names = "--weight-bits", defaultValue = "8", description = "Core weight width of a "
+      + "device placement (default: ${DEFAULT-VALUE}).")
+  int weightBits;
+
+  @Option(names = "--master-bits", defaultValue = "8", paramLabel = "F", description = "Integer "
+      + "master fraction bits below the core weight LSB (default: ${DEFAULT-VALUE}).")
+  int masterBits;
+
+  @Option(names = "--weight-headroom", defaultValue = "16", description = "Core weight range as "
+      + "a multiple of the initial largest |w| (default: ${DEFAULT-VALUE}).")
+  double weightHeadroom;
+
+  @Option(names = "--train-samples", paramLabel = "N", description = "Train on N training "
+      + "samples drawn with --seed (default: all).")
+  Integer trainSamples;
+
+  @Option(names = "--test-samples", paramLabel = "N", description = "Evaluate on N test "
+      + "samples drawn with --seed (default: all).")
+  Integer testSamples;
+
   @Option(names = "--json", description = "Print the result as one JSON object on the last line.")
   boolean json;
+
+  @Option(names = "--metrics-port", paramLabel = "PORT", description = "While training, serve "
+      + "Prometheus metrics (loss, accuracy, samples/s, SOPs; device cycles and energy for "
+      + "device placements) at http://127.0.0.1:PORT/metrics (0 = any free port, printed).")
+  Integer metricsPort;
+
+  @Option(names = "--no-progress", description = "No progress bar, even on a terminal (studies "
+      + "run several trainings at once).")
+  boolean noProgress;
+
+  @Option(names = "--no-report", description = "Do not write report.html into the run folder.")
+  boolean noReport;
 
   @Option(names = "--checkpoint-every", paramLabel = "N", description = "Write the run folder's "
       + "checkpoint.slc every N batches and after every epoch (needs --out).")
@@ -218,7 +281,9 @@ public final class TrainCommand implements Callable<Integer> {
           + precision);
     }
     List<Integer> sizes = hidden.isEmpty() ? List.of(450) : List.copyOf(hidden);
-    DatasetSplit data = Datasets.open(dataset, new DatasetOptions(dt, steps, seed));
+    DatasetSplit full = Datasets.open(dataset, new DatasetOptions(dt, steps, seed));
+    DatasetSplit data = new DatasetSplit(subset(full.train(), trainSamples, "--train-samples"),
+        subset(full.test(), testSamples, "--test-samples"));
     double stepMs = dt != null ? dt : Datasets.defaultStepMs(dataset);
     SnnParameters init = initNir != null ? fromNir(data, stdout)
         : SnnParameters.initialise(SnnConfig.of(data.train().channels(), sizes,
@@ -226,9 +291,38 @@ public final class TrainCommand implements Callable<Integer> {
     SnnConfig config = init.config();
     // quantized Adam needs whole gradient tensors, which only the reference trainer forms
     boolean quantized = optimizerSpec instanceof OptimizerSpec.QuantizedAdam;
-    SnnTrainer trainer = precision.equals("float32") && !quantized
-        ? new FastTrainer(init, trainingMode, optimizerSpec, batch)
-        : new ReferenceTrainer(init.copy(), config.surrogate(), trainingMode, optimizerSpec);
+    if (!Placements.NAMES.contains(placement)) {
+      throw new IllegalArgumentException("--placement must be one of " + Placements.NAMES
+          + ", got " + placement);
+    }
+    boolean onDevice = !placement.equals("host-float");
+    if (onDevice && (checkpointEvery != null || resumeFrom != null)) {
+      throw new IllegalArgumentException("placement " + placement + " keeps its learning state "
+          + "on or beside the device; checkpoints (--checkpoint-every, --resume) are host-float "
+          + "only");
+    }
+    Device device = null;
+    Placement trainer;
+    if (onDevice) {
+      if (trainingMode.kind() != TrainingMode.Kind.TBPTT1
+          || !(optimizerSpec instanceof OptimizerSpec.Adam adam)) {
+        throw new IllegalArgumentException("placement " + placement + " trains with tbptt1 and "
+            + "adam; got --mode " + mode + " --optimizer " + optimizer);
+      }
+      PlacementSettings settings = new PlacementSettings(weightBits, adamBits, block, masterBits,
+          adam.lr(), adam.beta1(), adam.beta2(), adam.eps(), weightHeadroom, seed);
+      device = Devices.open(deviceName);
+      try {
+        trainer = Placements.onDevice(placement, device, init, settings);
+      } catch (RuntimeException e) {
+        device.close();
+        throw e;
+      }
+    } else {
+      trainer = new HostFloatPlacement(precision.equals("float32") && !quantized
+          ? new FastTrainer(init, trainingMode, optimizerSpec, batch)
+          : new ReferenceTrainer(init.copy(), config.surrogate(), trainingMode, optimizerSpec));
+    }
     int[] tensorSizes = init.tensors().stream().mapToInt(t -> t.values().length).toArray();
     if (!json) {
       stdout.printf("spikeloop train: %s, %d train / %d test samples, %d channels, %d classes, "
@@ -240,12 +334,18 @@ public final class TrainCommand implements Callable<Integer> {
           String.join("-", config.hidden().stream().map(String::valueOf).toList()),
           config.outputs(), config.parameterCount(), trainingMode, optimizerSpec, batch, epochs,
           seed, tauMem, tauOut, readout, preset.name());
-      stdout.println(quantized
-          ? ((OptimizerSpec.QuantizedAdam) optimizerSpec).memory(tensorSizes).describe()
-              + " (reference trainer)"
-          : String.format(java.util.Locale.ROOT, "optimizer state: %.0f B/param as float32 %s",
-              floatStateBytesPerParameter(optimizerSpec),
-              optimizerSpec instanceof OptimizerSpec.Adam ? "Adam" : "SGD momentum"));
+      stdout.printf("placement %s%s%n", placement, onDevice ? " on device " + device.info().name()
+          + " (" + weightBits + "-bit weights)" : "");
+      if (onDevice) {
+        stdout.println(trainer.memoryReport());
+      } else {
+        stdout.println(quantized
+            ? ((OptimizerSpec.QuantizedAdam) optimizerSpec).memory(tensorSizes).describe()
+                + " (reference trainer)"
+            : String.format(java.util.Locale.ROOT, "optimizer state: %.0f B/param as float32 %s",
+                floatStateBytesPerParameter(optimizerSpec),
+                optimizerSpec instanceof OptimizerSpec.Adam ? "Adam" : "SGD momentum"));
+      }
       stdout.flush();
     }
     TrainingLoop.Position from = null;
@@ -267,19 +367,42 @@ public final class TrainCommand implements Callable<Integer> {
     }
     String checkpointMetadata = checkpointEvery == null ? null : checkpointMetadata();
     Progress progress = new Progress(stdout, epochs);
+    LiveMetrics live;
+    try {
+      live = metricsPort == null ? null
+          : new LiveMetrics(InetAddress.getLoopbackAddress(), metricsPort);
+    } catch (RuntimeException e) {
+      if (device != null) {
+        device.close();
+      }
+      throw e;
+    }
+    if (live != null) {
+      stdout.printf("metrics at http://127.0.0.1:%d/metrics%n", live.port());
+      stdout.flush();
+    }
+    SnnTrainer looped = live == null ? trainer : new MeteredTrainer(trainer, live.meters());
     TrainingLoop.Result result;
     try {
-      result = TrainingLoop.run(trainer, data,
+      result = TrainingLoop.run(looped, data,
           new TrainingLoop.Settings(epochs, batch, seed, readoutKind, timeShift),
           new TrainingLoop.Listener() {
             @Override
             public void batchDone(int epoch, int done, int total) {
               progress.batch(epoch, done, total);
+              if (live != null && onDevice) {
+                LearningCost c = trainer.learningCost();
+                live.meters().deviceCost(c.cyclesPerSample(), c.joulesPerSample(),
+                    c.learningCyclesPerSample());
+              }
             }
 
             @Override
             public void epochDone(EpochMetrics m) {
               progress.epoch(m);
+              if (live != null) {
+                live.meters().epoch(m);
+              }
               if (out != null) {
                 try {
                   Files.writeString(out.resolve("metrics.csv"), m.csvRow() + "\n",
@@ -307,14 +430,37 @@ public final class TrainCommand implements Callable<Integer> {
           }, from);
     } finally {
       progress.close();
+      if (live != null) {
+        live.close();
+      }
+      if (device != null) {
+        device.close();
+      }
     }
     ObjectNode summary = summary(result, trainingMode);
     summary.put("optimizerStateBytesPerParameter", quantized
         ? ((OptimizerSpec.QuantizedAdam) optimizerSpec).memory(tensorSizes)
             .stateBytesPerParameterMeasured()
         : floatStateBytesPerParameter(optimizerSpec));
+    summary.put("placement", placement);
+    if (onDevice) {
+      summary.put("memory", trainer.memoryReport());
+    }
+    LearningCost cost = trainer.learningCost();
+    if (onDevice) {
+      summary.put("device", deviceName).put("weightBits", weightBits)
+          .put("adamBits", adamBits).put("block", block)
+          .put("trainCyclesPerSample", cost.cyclesPerSample())
+          .put("trainJoulesPerSample", cost.joulesPerSample())
+          .put("learningCyclesPerSample", cost.learningCyclesPerSample())
+          .put("learningJoulesPerSample", cost.learningJoulesPerSample())
+          .put("learningUpdatesPerSample", cost.learningUpdatesPerSample());
+    }
     if (out != null) {
       JSON.writeValue(out.resolve("result.json").toFile(), summary);
+      if (!noReport) {
+        writeReport(stdout);
+      }
     }
     if (json) {
       stdout.println(new ObjectMapper().writeValueAsString(summary));
@@ -324,9 +470,56 @@ public final class TrainCommand implements Callable<Integer> {
           100 * result.bestTestAccuracy(), 100 * result.lastTestAccuracy(),
           100 * result.onlineTrainAccuracy(), 100.0 / data.train().classes(),
           result.trainSamplesPerSecond(), out == null ? "" : "; run folder " + out);
+      if (onDevice) {
+        stdout.printf("device cost per training sample: %.0f cycles, %.3g J (learning engine: "
+                + "%.0f cycles, %.3g J, %.0f parameter updates)%n", cost.cyclesPerSample(),
+            cost.joulesPerSample(), cost.learningCyclesPerSample(), cost.learningJoulesPerSample(),
+            cost.learningUpdatesPerSample());
+      }
     }
     stdout.flush();
     return 0;
+  }
+
+  /** The report is a view of the run folder: failing to draw it loses nothing already saved. */
+  private void writeReport(PrintWriter stdout) {
+    try {
+      Path report = RunReport.write(out);
+      if (!json) {
+        stdout.println("report: " + report);
+      }
+    } catch (IOException | RuntimeException e) {
+      spec.commandLine().getErr().println("spikeloop: warning: report.html not written: "
+          + e.getMessage() + " (the run folder is complete; retry with ./spikeloop report --run "
+          + out + ")");
+    }
+  }
+
+  /**
+   * {@code limit} samples of {@code data} drawn without replacement by a seeded shuffle (all when
+   * limit is null): recordings are often stored sorted by class, so the first N would not do.
+   */
+  private SpikeDataset subset(SpikeDataset data, Integer limit, String option) {
+    if (limit == null) {
+      return data;
+    }
+    if (limit < 1) {
+      throw new IllegalArgumentException(option + " must be >= 1, got " + limit);
+    }
+    int[] order = java.util.stream.IntStream.range(0, data.size()).toArray();
+    java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+    for (int i = order.length - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+    List<SpikeSample> samples = new ArrayList<>();
+    for (int i = 0; i < Math.min(limit, data.size()); i++) {
+      samples.add(data.sample(order[i]));
+    }
+    return new InMemoryDataset(data.name() + "[" + samples.size() + " drawn with seed " + seed
+        + "]", data.channels(), data.classes(), data.steps(), samples);
   }
 
   /** What a resume needs to rebuild this command: the format and the original arguments. */
@@ -533,7 +726,7 @@ public final class TrainCommand implements Callable<Integer> {
   private final class Progress {
     private final PrintWriter stdout;
     private final int epochs;
-    private final boolean terminal = System.console() != null;
+    private final boolean terminal = System.console() != null && !noProgress;
     private ProgressBar bar;
 
     Progress(PrintWriter stdout, int epochs) {

@@ -153,6 +153,30 @@ class TrainCommandTest {
   }
 
   @Test
+  void onChipPlacementReportsAccuracyCostAndMemory() throws Exception {
+    Run r = run("train", "--placement", "on-chip", "--device", "sim", "--hidden", "6",
+        "--model", "ff", "--epochs", "1", "--steps", "10", "--train-samples", "4",
+        "--test-samples", "3", "--adam-bits", "4", "--json");
+    assertEquals(0, r.exit(), r.err());
+    List<String> lines = r.out().strip().lines().toList();
+    JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+    assertEquals("on-chip", json.get("placement").asText());
+    assertEquals(4, json.get("adamBits").asInt());
+    for (String field : List.of("bestTestAccuracy", "lastTestAccuracy", "onlineTrainAccuracy")) {
+      assertTrue(json.has(field), field);
+    }
+    assertTrue(json.get("learningCyclesPerSample").asDouble() > 0);
+    assertTrue(json.get("learningJoulesPerSample").asDouble() > 0);
+    assertTrue(json.get("memory").asText().contains("B/param"), json.get("memory").asText());
+    Run twoLayers = run("train", "--placement", "near-chip", "--hidden", "6,4", "--epochs", "1",
+        "--steps", "10", "--train-samples", "2", "--test-samples", "2");
+    assertEquals(2, twoLayers.exit());
+    assertTrue(twoLayers.err().contains("DR-LEARNING"), twoLayers.err());
+    Run unknown = run("train", "--placement", "moon");
+    assertTrue(unknown.err().contains("--placement must be one of"), unknown.err());
+  }
+
+  @Test
   void quantizedAdamRunsOnTheReferenceTrainerAndReportsItsMemory() throws Exception {
     Run r = run("train", "--model", "ff", "--hidden", "8", "--epochs", "1", "--steps", "10",
         "--batch", "100", "--optimizer", "qadam", "--adam-bits", "4", "--block", "32", "--lr",

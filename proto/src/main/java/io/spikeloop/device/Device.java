@@ -58,6 +58,26 @@ public interface Device extends AutoCloseable {
   /** Restores a state taken from this or another device of the same configuration. */
   void restore(DeviceState state);
 
+  /**
+   * Switches the on-chip learning engine on: from now on every step whose frame carries a label
+   * runs one tBPTT1 learning step after the forward pass ({@code docs/core-spec.md}, "Learning
+   * engine"). Master weights start from the weights loaded now; a later weight write re-seeds the
+   * written tensor's master. {@link #configure} switches learning off.
+   *
+   * @throws UnsupportedCapabilityException when the device lacks {@link Capability#ON_CHIP_LEARNING}
+   * @throws DesignRuleViolation when the network's shape cannot learn on the core
+   */
+  default void enableLearning(LearningConfig learning) {
+    throw new UnsupportedCapabilityException(info().name(), Capability.ON_CHIP_LEARNING,
+        "on-chip learning");
+  }
+
+  /** Switches the learning engine off (its optimizer state is dropped; weights stay). */
+  default void disableLearning() {
+    throw new UnsupportedCapabilityException(info().name(), Capability.ON_CHIP_LEARNING,
+        "on-chip learning");
+  }
+
   /** Counters since configure. */
   Telemetry telemetry();
 

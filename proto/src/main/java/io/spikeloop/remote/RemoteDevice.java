@@ -221,6 +221,23 @@ public final class RemoteDevice implements Device {
     return results;
   }
 
+  /**
+   * Switches the server device's learning engine on. Its optimizer state lives on the server: a
+   * reconnect to a restarted server replays configuration and weights, not learning.
+   */
+  @Override
+  public synchronized void enableLearning(io.spikeloop.device.LearningConfig learning) {
+    if (learning == null) {
+      throw new IllegalArgumentException("enableLearning needs a learning configuration");
+    }
+    call(Request.newBuilder().setEnableLearning(WireMapping.toProto(learning)), false);
+  }
+
+  @Override
+  public synchronized void disableLearning() {
+    call(Request.newBuilder().setDisableLearning(Empty.getDefaultInstance()), false);
+  }
+
   @Override
   public synchronized void reset() {
     call(Request.newBuilder().setReset(Empty.getDefaultInstance()), false);

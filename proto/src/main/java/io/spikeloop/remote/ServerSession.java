@@ -230,6 +230,14 @@ final class ServerSession extends ChannelInboundHandlerAdapter {
           NetworkConfig c = device.config();
           r.setConfig(WireMapping.toProto(c));
         }
+        case ENABLE_LEARNING -> {
+          device.enableLearning(WireMapping.fromProto(req.getEnableLearning()));
+          r.setOk(Empty.getDefaultInstance());
+        }
+        case DISABLE_LEARNING -> {
+          device.disableLearning();
+          r.setOk(Empty.getDefaultInstance());
+        }
         case CLOSE -> {
           server.release(ctx.channel());
           greeted = false;

@@ -8,6 +8,7 @@ import io.spikeloop.device.DeviceInfo;
 import io.spikeloop.device.DeviceState;
 import io.spikeloop.device.DeviceUnavailableException;
 import io.spikeloop.device.LayerConfig;
+import io.spikeloop.device.LearningConfig;
 import io.spikeloop.device.NetworkConfig;
 import io.spikeloop.device.OutputConfig;
 import io.spikeloop.device.ReadoutLevel;
@@ -114,6 +115,40 @@ public final class WireMapping {
   }
 
   // ---- telemetry and state ---------------------------------------------------------------
+
+  public static io.spikeloop.wire.v1.LearningConfig toProto(LearningConfig c) {
+    var b = io.spikeloop.wire.v1.LearningConfig.newBuilder()
+        .putAllLearningRates(c.learningRates()).setStateBits(c.stateBits())
+        .setBlockSize(c.blockSize()).setBeta1Q20(c.beta1Q20()).setBeta2Q20(c.beta2Q20())
+        .setEpsExp(c.epsExp()).setMasterFracBits(c.masterFracBits()).setSeed(c.seed())
+        .setOutputFracBits(c.outputFracBits()).setSurrogateShift(c.surrogateShift());
+    for (int v : c.surrogateTable()) {
+      b.addSurrogateTable(v);
+    }
+    return b.build();
+  }
+
+  /** The learning configuration (validated by its record; unsigned fields read as such). */
+  public static LearningConfig fromProto(io.spikeloop.wire.v1.LearningConfig c) {
+    var rates = new java.util.LinkedHashMap<String, Integer>();
+    c.getLearningRatesMap().forEach((name, lr) -> rates.put(name, unsignedInt("learning rate of "
+        + name, lr)));
+    return new LearningConfig(rates, unsignedInt("state_bits", c.getStateBits()),
+        unsignedInt("block_size", c.getBlockSize()), unsignedInt("beta1_q20", c.getBeta1Q20()),
+        unsignedInt("beta2_q20", c.getBeta2Q20()), c.getEpsExp(),
+        unsignedInt("master_frac_bits", c.getMasterFracBits()), c.getSeed(),
+        unsignedInt("output_frac_bits", c.getOutputFracBits()),
+        unsignedInt("surrogate_shift", c.getSurrogateShift()),
+        c.getSurrogateTableList().stream().mapToInt(Integer::intValue).toArray());
+  }
+
+  private static int unsignedInt(String field, int value) {
+    if (value < 0) {
+      throw new IllegalArgumentException(field + " = " + Integer.toUnsignedString(value)
+          + " is out of range");
+    }
+    return value;
+  }
 
   public static io.spikeloop.wire.v1.Telemetry toProto(Telemetry t) {
     return io.spikeloop.wire.v1.Telemetry.newBuilder().setSteps(t.steps()).setSops(t.sops())

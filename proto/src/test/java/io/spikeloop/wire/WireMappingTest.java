@@ -43,6 +43,33 @@ class WireMappingTest {
   private final Random rnd = new Random(11);
 
   @Test
+  void learningConfigs() throws InvalidProtocolBufferException {
+    for (int t = 0; t < TRIALS; t++) {
+      var rates = new java.util.LinkedHashMap<String, Integer>();
+      rates.put("layer0.in", rnd.nextInt(1 << 24));
+      if (rnd.nextBoolean()) {
+        rates.put("out.w", rnd.nextInt(1 << 24));
+      }
+      int[] table = new int[1 + rnd.nextInt(200)];
+      for (int i = 0; i < table.length; i++) {
+        table[i] = rnd.nextInt(65536) - 32768;
+      }
+      var c = new io.spikeloop.device.LearningConfig(rates, rnd.nextBoolean() ? 8 : 4,
+          1 + rnd.nextInt(4096), rnd.nextInt(1038091), rnd.nextInt(1 << 20),
+          rnd.nextInt(265) - 200, rnd.nextInt(16), rnd.nextLong(), rnd.nextInt(32),
+          rnd.nextInt(32), table);
+      var bytes = Request.newBuilder().setEnableLearning(WireMapping.toProto(c)).build()
+          .toByteArray();
+      assertEquals(c, WireMapping.fromProto(Request.parseFrom(bytes).getEnableLearning()));
+    }
+    var bad = io.spikeloop.wire.v1.LearningConfig.newBuilder().putLearningRates("out.w", -1)
+        .setStateBits(8).setBlockSize(64).addSurrogateTable(1).build();
+    var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> WireMapping.fromProto(bad));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("out.w"), e.getMessage());
+  }
+
+  @Test
   void networkConfigs() throws InvalidProtocolBufferException {
     for (int t = 0; t < TRIALS; t++) {
       NetworkConfig c = randomConfig();

@@ -398,6 +398,17 @@ public final class Sl1Core {
     return Arrays.copyOf(spikeIds[l], spikeCount[l]);
   }
 
+  /** Copies layer l's spike ids of the last step into {@code dst}; returns their count. */
+  public int copySpikes(int l, int[] dst) {
+    System.arraycopy(spikeIds[l], 0, dst, 0, spikeCount[l]);
+    return spikeCount[l];
+  }
+
+  /** Membrane j of layer l without copying. */
+  public int membrane(int l, int j) {
+    return u[l][j];
+  }
+
   /** Copies layer l's membranes. */
   public int[] membranes(int l) {
     return u[l].clone();

@@ -1,0 +1,436 @@
+package io.spikeloop.sim.engine;
+
+import static io.spikeloop.sim.learning.LearningFixedPoint.bitLength;
+import static io.spikeloop.sim.learning.LearningFixedPoint.shiftRound;
+
+import io.spikeloop.device.DesignRuleViolation;
+import io.spikeloop.device.FixedPoint;
+import io.spikeloop.device.LayerConfig;
+import io.spikeloop.device.LearningConfig;
+import io.spikeloop.device.NetworkConfig;
+import io.spikeloop.device.WeightTensor;
+import io.spikeloop.sim.core.Sl1Core;
+import io.spikeloop.sim.learning.QuantizedAdam;
+import io.spikeloop.sim.learning.QuantizedAdamConfig;
+import io.spikeloop.sim.learning.QuantizedAdamState;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The SL-1 on-chip learning engine: one tBPTT1 step after a labelled forward step, integer only,
+ * exactly as {@code docs/core-spec.md} ("Learning engine") specifies. Output error by an integer
+ * softmax ({@code e}, Q0.15), one step of back-propagation through {@code W_out} and the
+ * surrogate table ({@code delta}), per-tensor int16 gradients with a power-of-two exponent, then
+ * {@link QuantizedAdam} on integer master weights; the core weights are rewritten from the masters.
+ *
+ * <p>Single hidden layer networks only (the paper's), recurrent or not. Nothing is allocated per
+ * step except the quantized Adam successor records.
+ */
+public final class LearningEngine {
+  /** The design rule a network breaks when the engine cannot learn it. */
+  public static final String RULE = "DR-LEARNING";
+  /** log2(e) in Q0.12: round(1.4426950408889634 * 4096). */
+  static final long LOG2E_Q12 = 5909;
+  /** 2^(-i/256) in Q0.15 for i in [0, 256): round(32768 * 2^(-i/256)). */
+  static final int[] EXP2_Q15 = new int[256];
+  /** Q0.15 one: a softmax probability of 1 and the one-hot target. */
+  static final int ONE_Q15 = 1 << 15;
+  /** Exponents where 2^-x is below half an LSB of Q0.15 are 0 (x >= 16). */
+  static final int EXP_CUTOFF = 16;
+
+  /** Cost model: Adam update lanes (parameters per cycle, pipelined). */
+  public static final int ADAM_LANES = 4;
+  /** Cost model: fixed cycles per learning step (sequencing, pipeline fill). */
+  public static final int STEP_OVERHEAD_CYCLES = 8;
+  /** Cost model: cycles per output for the softmax (exp lookup, then one division each). */
+  public static final int SOFTMAX_CYCLES_PER_OUTPUT = 2;
+  /** Cost model: one parameter update costs this many SOPs of energy (four memory accesses). */
+  public static final double UPDATE_ENERGY_IN_SOPS = 4.0;
+
+  static {
+    for (int i = 0; i < 256; i++) {
+      EXP2_Q15[i] = (int) Math.round(ONE_Q15 * Math.pow(2.0, -i / 256.0));
+    }
+  }
+
+  private enum Kind { IN, REC, BIAS, OUT_W, OUT_BIAS }
+
+  /** One learned tensor: its Adam state, integer masters, core weights and gradient buffer. */
+  private static final class Learned {
+    final String name;
+    final Kind kind;
+    final int shift;          // core value = weight << shift (biases); 0 for weights
+    final QuantizedAdam adam;
+    QuantizedAdamState state;
+    final int[] master;
+    final int[] weights;      // shiftRound(master, F): the learned value
+    final int[] coreValues;   // weights << shift, as written to the core
+    final int[] grad;
+
+    Learned(String name, Kind kind, int shift, QuantizedAdamConfig config, long seed, int length) {
+      this.name = name;
+      this.kind = kind;
+      this.shift = shift;
+      this.adam = new QuantizedAdam(config);
+      this.state = QuantizedAdamState.initial(config, length, seed);
+      this.master = new int[length];
+      this.weights = new int[length];
+      this.coreValues = shift == 0 ? weights : new int[length];
+      this.grad = new int[length];
+    }
+
+    /** Masters from core values: shiftRound(value, shift) clamped to the learned width, << F. */
+    void seed(int[] values) {
+      QuantizedAdamConfig c = adam.config();
+      long min = FixedPoint.minSigned(c.weightBits());
+      long max = FixedPoint.maxSigned(c.weightBits());
+      for (int i = 0; i < values.length; i++) {
+        long v = Math.max(min, Math.min(max, shiftRound(values[i], shift)));
+        weights[i] = (int) v;
+        master[i] = (int) (v << c.masterFracBits());
+      }
+    }
+  }
+
+  private final Sl1Core core;
+  private final LearningConfig learning;
+  private final int inputs;
+  private final int hidden;
+  private final int outputs;
+  private final int theta;
+  private final int outExp;
+  private final int outputFracBits;
+  private final int surrogateShift;
+  private final int[] surrogate;
+  private final List<Learned> learned = new ArrayList<>();
+  private final long parameters;
+  private final long stepCycles;
+  private final double stepJoules;
+
+  // Per-step scratch.
+  private final int[] wOut;          // W_out row-major [K][N], the core's current values
+  private final int[] e;             // output error, Q0.15
+  private final int[] p;             // exp values, Q0.15
+  private final long[] delta;        // W_out^T e * surrogate, exponent outExp - outFrac - 29
+  private final int[] deltaQ;        // delta as int16 at exponent hiddenGradExp
+  private final int[] zPrev;
+  private final int[] z;
+  private int zPrevCount;
+  private int lastDeltaExp;
+  private long updates;
+
+  /**
+   * Builds the engine for a configured core whose weights are loaded (masters start from them).
+   *
+   * @param synapseLanes, neuronLanes, joulesPerSop, joulesPerNeuron the core's cost model
+   * @throws DesignRuleViolation {@value #RULE} when the network has more than one hidden layer,
+   *                             or a learned bias cannot be represented
+   */
+  public LearningEngine(Sl1Core core, LearningConfig learning, int synapseLanes, int neuronLanes,
+                        double joulesPerSop, double joulesPerNeuron) {
+    NetworkConfig net = core.config();
+    if (net.layers().size() != 1) {
+      throw new DesignRuleViolation(RULE, "on-chip learning supports one hidden layer (tBPTT1 "
+          + "back-propagates one layer through W_out); this network has " + net.layers().size());
+    }
+    this.core = core;
+    this.learning = learning;
+    LayerConfig layer = net.layers().get(0);
+    inputs = net.inputs();
+    hidden = layer.size();
+    outputs = net.output().size();
+    theta = layer.theta();
+    outExp = net.output().wExp();
+    outputFracBits = learning.outputFracBits();
+    surrogateShift = learning.surrogateShift();
+    surrogate = learning.surrogateTable();
+    List<WeightTensor> all = net.tensors();
+    for (String name : learning.learningRates().keySet()) {
+      net.tensor(name); // refuses names the network does not have, listing those it has
+    }
+    long params = 0;
+    for (int i = 0; i < all.size(); i++) {
+      WeightTensor t = all.get(i);
+      int lr = learning.learningRate(t.name());
+      if (lr < 0) {
+        continue;
+      }
+      Kind kind = kindOf(t.name());
+      int shift = 0;
+      int bits = t.bits();
+      if (kind == Kind.BIAS) {
+        shift = hiddenBiasShift(theta);
+        bits = learnedBiasBits(layer.uBits(), shift);
+      } else if (kind == Kind.OUT_BIAS) {
+        shift = outputBiasShift(outputFracBits);
+        bits = learnedBiasBits(net.output().oBits(), shift);
+      }
+      if (bits < 2) {
+        throw new DesignRuleViolation(RULE, "tensor " + t.name() + " would learn in " + bits
+            + " bits (its width " + t.bits() + " minus the bias shift " + shift + ")");
+      }
+      QuantizedAdamConfig c = new QuantizedAdamConfig(learning.stateBits(), learning.blockSize(),
+          learning.beta1Q20(), learning.beta2Q20(), lr, learning.epsExp(), bits,
+          learning.masterFracBits());
+      Learned l = new Learned(t.name(), kind, shift, c, learning.seed() + i, t.length());
+      l.seed(core.readWeights(t.name()));
+      learned.add(l);
+      params += t.length();
+    }
+    parameters = params;
+    wOut = core.readWeights(WeightTensor.OUT_W);
+    e = new int[outputs];
+    p = new int[outputs];
+    delta = new long[hidden];
+    deltaQ = new int[hidden];
+    zPrev = new int[hidden];
+    z = new int[hidden];
+    long backprop = (long) outputs * hidden;
+    stepCycles = STEP_OVERHEAD_CYCLES + (long) SOFTMAX_CYCLES_PER_OUTPUT * outputs
+        + ceilDiv(backprop, synapseLanes) + ceilDiv(hidden, neuronLanes)
+        + ceilDiv(parameters, ADAM_LANES);
+    stepJoules = backprop * joulesPerSop + hidden * joulesPerNeuron
+        + parameters * UPDATE_ENERGY_IN_SOPS * joulesPerSop;
+  }
+
+  /**
+   * A learned hidden bias moves in steps of 2^shift membrane units: max(0, bitLength(theta) - 12),
+   * i.e. about theta/2048.
+   */
+  public static int hiddenBiasShift(int theta) {
+    return Math.max(0, bitLength(theta) - 12);
+  }
+
+  /** A learned output bias moves in steps of 2^shift: max(0, outputFracBits - 11) (2^-11 float). */
+  public static int outputBiasShift(int outputFracBits) {
+    return Math.max(0, outputFracBits - 11);
+  }
+
+  /** Width of a learned bias: min(16, register width - shift). */
+  public static int learnedBiasBits(int registerBits, int shift) {
+    return Math.min(16, registerBits - shift);
+  }
+
+  /** The output error of the last learning step, Q0.15 (a copy). */
+  public int[] lastOutputError() {
+    return e.clone();
+  }
+
+  /** The hidden delta of the last learning step as int16 (a copy); see {@link #lastDeltaExp}. */
+  public int[] lastDelta() {
+    return deltaQ.clone();
+  }
+
+  /** Exponent of {@link #lastDelta}: delta = lastDelta * 2^lastDeltaExp in float units. */
+  public int lastDeltaExp() {
+    return lastDeltaExp;
+  }
+
+  private static long ceilDiv(long a, long b) {
+    return (a + b - 1) / b;
+  }
+
+  private static Kind kindOf(String name) {
+    return switch (name) {
+      case WeightTensor.OUT_W -> Kind.OUT_W;
+      case WeightTensor.OUT_BIAS -> Kind.OUT_BIAS;
+      case "layer0.in" -> Kind.IN;
+      case "layer0.rec" -> Kind.REC;
+      case "layer0.bias" -> Kind.BIAS;
+      default -> throw new IllegalArgumentException("no learnable tensor '" + name + "'");
+    };
+  }
+
+  public LearningConfig config() {
+    return learning;
+  }
+
+  /** Parameters updated per learning step. */
+  public long parameters() {
+    return parameters;
+  }
+
+  /** Cycles one learning step costs (the cost model of {@code docs/core-spec.md}). */
+  public long stepCycles() {
+    return stepCycles;
+  }
+
+  /** Dynamic energy of one learning step. */
+  public double stepJoules() {
+    return stepJoules;
+  }
+
+  /** Parameter updates since the engine was enabled. */
+  public long updates() {
+    return updates;
+  }
+
+  /** Call before the forward step: keeps z_prev, which the recurrent gradient needs. */
+  public void beforeStep() {
+    zPrevCount = core.copySpikes(0, zPrev);
+  }
+
+  /** A tensor was written by the host: its master restarts from the written values. */
+  public void weightsWritten(String name, int[] values) {
+    if (name.equals(WeightTensor.OUT_W)) {
+      System.arraycopy(values, 0, wOut, 0, values.length);
+    }
+    for (Learned l : learned) {
+      if (l.name.equals(name)) {
+        l.seed(values);
+      }
+    }
+  }
+
+  /**
+   * One learning step after the forward step that saw {@code axons[0..count)}, for target
+   * {@code label} (checked by the caller to lie in [0, outputs)).
+   */
+  public void learn(int[] axons, int count, int label) {
+    outputError(label);
+    int hiddenGradExp = hiddenDelta();
+    lastDeltaExp = hiddenGradExp;
+    int zCount = core.copySpikes(0, z);
+    for (Learned l : learned) {
+      int[] g = l.grad;
+      int gradExp;
+      switch (l.kind) {
+        case OUT_W -> {
+          Arrays.fill(g, 0);
+          for (int k = 0; k < outputs; k++) {
+            int row = k * hidden;
+            for (int s = 0; s < zCount; s++) {
+              g[row + z[s]] = e[k];
+            }
+          }
+          gradExp = -15;
+        }
+        case OUT_BIAS -> {
+          System.arraycopy(e, 0, g, 0, outputs);
+          gradExp = -15;
+        }
+        case IN -> {
+          outer(g, inputs, axons, count);
+          gradExp = hiddenGradExp;
+        }
+        case REC -> {
+          outer(g, hidden, zPrev, zPrevCount);
+          gradExp = hiddenGradExp;
+        }
+        case BIAS -> {
+          System.arraycopy(deltaQ, 0, g, 0, hidden);
+          gradExp = hiddenGradExp;
+        }
+        default -> throw new IllegalStateException();
+      }
+      l.state = l.adam.step(l.state, g, gradExp, l.master, l.weights);
+      if (l.shift != 0) {
+        for (int i = 0; i < g.length; i++) {
+          l.coreValues[i] = l.weights[i] << l.shift;
+        }
+      }
+      core.writeWeights(l.name, l.coreValues);
+      if (l.kind == Kind.OUT_W) {
+        System.arraycopy(l.weights, 0, wOut, 0, wOut.length);
+      }
+      updates += g.length;
+    }
+  }
+
+  /** g[j][i] = deltaQ[j] for the presynaptic ids given, 0 elsewhere ([N][cols] row-major). */
+  private void outer(int[] g, int cols, int[] ids, int idCount) {
+    Arrays.fill(g, 0);
+    for (int j = 0; j < hidden; j++) {
+      int d = deltaQ[j];
+      if (d != 0) {
+        int row = j * cols;
+        for (int s = 0; s < idCount; s++) {
+          g[row + ids[s]] = d;
+        }
+      }
+    }
+  }
+
+  /** e = softmax(o) - onehot(label) in Q0.15, clamped to +-32767. */
+  private void outputError(int label) {
+    long max = Long.MIN_VALUE;
+    for (int k = 0; k < outputs; k++) {
+      max = Math.max(max, core.output(k));
+    }
+    int shift = outputFracBits + 4; // y * log2(e) in Q12 -> Q8
+    long sum = 0;
+    for (int k = 0; k < outputs; k++) {
+      long y = max - core.output(k);
+      long t = FixedPoint.rshiftRound(y * LOG2E_Q12, shift);
+      long whole = t >> 8;
+      int v = whole >= EXP_CUTOFF ? 0 : (int) FixedPoint.rshiftRound(EXP2_Q15[(int) (t & 255)],
+          (int) whole);
+      p[k] = v;
+      sum += v;
+    }
+    for (int k = 0; k < outputs; k++) {
+      long q = ((long) p[k] * ONE_Q15 + sum / 2) / sum;
+      long err = q - (k == label ? ONE_Q15 : 0);
+      e[k] = (int) Math.max(-QuantizedAdam.MAX_GRADIENT, Math.min(QuantizedAdam.MAX_GRADIENT, err));
+    }
+  }
+
+  /**
+   * delta_j = (sum_k W_out[k][j] e_k) * S[(|u_j - theta| + half) >> shift], then deltaQ as int16:
+   * returns the gradient exponent of the hidden tensors.
+   */
+  private int hiddenDelta() {
+    Arrays.fill(delta, 0);
+    for (int k = 0; k < outputs; k++) {
+      long ek = e[k];
+      if (ek == 0) {
+        continue;
+      }
+      int row = k * hidden;
+      for (int j = 0; j < hidden; j++) {
+        delta[j] += wOut[row + j] * ek;
+      }
+    }
+    long half = surrogateShift > 0 ? 1L << (surrogateShift - 1) : 0;
+    long maxAbs = 0;
+    for (int j = 0; j < hidden; j++) {
+      long distance = Math.abs((long) core.membrane(0, j) - theta);
+      long index = (distance + half) >> surrogateShift;
+      long s = index < surrogate.length ? surrogate[(int) index] : 0;
+      delta[j] *= s;
+      maxAbs = Math.max(maxAbs, Math.abs(delta[j]));
+    }
+    int sh = Math.max(0, bitLength(maxAbs) - 15);
+    for (int j = 0; j < hidden; j++) {
+      long d = shiftRound(delta[j], sh);
+      deltaQ[j] = (int) Math.max(-QuantizedAdam.MAX_GRADIENT, Math.min(QuantizedAdam.MAX_GRADIENT,
+          d));
+    }
+    return outExp - outputFracBits - 29 + sh;
+  }
+
+  /** Copies of the Adam states of the learned tensors, in tensor order (for checks and reports). */
+  public List<QuantizedAdamState> states() {
+    return learned.stream().map(l -> l.state.copy()).toList();
+  }
+
+  /** Master weights of a learned tensor (a copy). */
+  public int[] masters(String name) {
+    for (Learned l : learned) {
+      if (l.name.equals(name)) {
+        return l.master.clone();
+      }
+    }
+    throw new IllegalArgumentException("tensor " + name + " does not learn");
+  }
+
+  /** Optimizer-state bytes of the learned tensors (codes, block scales, counters, RNG). */
+  public long stateBytes() {
+    long b = 0;
+    for (Learned l : learned) {
+      b += l.state.stateBytes();
+    }
+    return b;
+  }
+}

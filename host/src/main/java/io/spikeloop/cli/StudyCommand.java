@@ -1,0 +1,102 @@
+package io.spikeloop.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.spikeloop.study.Study;
+import io.spikeloop.study.StudyPlan;
+import io.spikeloop.study.StudyRunner;
+import io.spikeloop.study.Sweep;
+import io.spikeloop.study.TrainLauncher;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code spikeloop study}: a grid of train configurations over seeds, tables and plots. */
+@Command(name = "study", mixinStandardHelpOptions = true,
+    description = {"Sweep train options over values and seeds, in parallel, and write "
+        + "results.csv, results.md (mean ± std over seeds per configuration) and PNG plots of "
+        + "accuracy against each swept option into --out. Any train option can be swept; options "
+        + "after -- go to every run. A failing configuration is recorded with its error and the "
+        + "others go on.", ""},
+    footer = {"", "Examples:",
+        "  ./spikeloop study --sweep lr=3e-5,1e-4,3e-4 --seeds 1,2,3 --out studies/lr \\",
+        "      -- --hidden 64 --epochs 3",
+        "  ./spikeloop study --sweep model=ff,rsnn --sweep mode=tbptt1,bptt --seeds 1,2 \\",
+        "      --out studies/modes --parallel 2 -- --epochs 2",
+        "  ./spikeloop study --sweep \"betas=0.9,0.999;0.99,0.999\" --seeds 1,2,3 \\",
+        "      --out studies/betas",
+        "  ./spikeloop study --sweep mode=bptt,tbptt-k --baseline --out studies/vs-tbptt1"})
+public final class StudyCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--dataset", defaultValue = "synthetic", paramLabel = "NAME",
+      description = "Dataset of every run (default: ${DEFAULT-VALUE}).")
+  String dataset;
+
+  @Option(names = "--sweep", paramLabel = "NAME=V1,V2", description = "A train option and its "
+      + "values (repeatable; the grid is every combination). Separate values with ; when they "
+      + "contain commas.")
+  List<String> sweeps = new ArrayList<>();
+
+  @Option(names = "--seeds", split = ",", defaultValue = "1,2,3", paramLabel = "S1,S2",
+      description = "Seeds of every configuration (default: ${DEFAULT-VALUE}).")
+  List<Long> seeds;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Study folder.")
+  Path out;
+
+  @Option(names = "--parallel", paramLabel = "N", description = "Runs at once, at most the "
+      + "cores (default: the cores).")
+  Integer parallel;
+
+  @Option(names = "--baseline", arity = "0..1", fallbackValue = "", paramLabel = "NAME=V",
+      description = "Float tBPTT1 baseline drawn in the plots. Alone: run the extra options with "
+          + "--mode tbptt1 (and --placement host-float where train has it) as one more "
+          + "configuration. NAME=V: the configurations with that swept value are the baseline. "
+          + "Without --baseline, a placement sweep's host-float configurations are.")
+  String baseline;
+
+  @Option(names = "--reports", description = "Write report.html into every run folder.")
+  boolean reports;
+
+  @Option(names = "--json", description = "Print a JSON summary as the last line.")
+  boolean json;
+
+  @Parameters(paramLabel = "TRAIN-OPTIONS", description = "After --: train options for every run.")
+  List<String> trainArgs = new ArrayList<>();
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter stdout = spec.commandLine().getOut();
+    List<Sweep> parsed = sweeps.stream().map(Sweep::parse).toList();
+    boolean runBaseline = baseline != null && baseline.isEmpty();
+    Map<String, String> selector = baseline == null || baseline.isEmpty() ? Map.of()
+        : StudyPlan.parseSelector(baseline);
+    StudyPlan plan = new StudyPlan(dataset, parsed, seeds, trainArgs, runBaseline, selector);
+    int threads = StudyRunner.boundedByCores(parallel == null
+        ? Runtime.getRuntime().availableProcessors() : parallel);
+    Study.Result result = new Study(plan, "Study on " + dataset).run(out,
+        TrainLauncher.inProcess(), threads, reports, stdout);
+    stdout.printf("wrote %s, %s and %d plots; %d of %d runs failed%n", result.csv(),
+        result.markdown(), result.plots().size(), result.failures(), result.runs().size());
+    if (json) {
+      ObjectNode node = new ObjectMapper().createObjectNode()
+          .put("runs", result.runs().size()).put("failed", result.failures())
+          .put("configurations", result.configs().size())
+          .put("csv", result.csv().toString()).put("markdown", result.markdown().toString());
+      result.plots().forEach(p -> node.withArray("plots").add(p.toString()));
+      stdout.println(node);
+    }
+    stdout.flush();
+    return result.failures() == result.runs().size() ? 1 : 0;
+  }
+}

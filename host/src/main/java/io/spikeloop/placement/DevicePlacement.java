@@ -1,0 +1,199 @@
+package io.spikeloop.placement;
+
+import io.spikeloop.checkpoint.StateMap;
+import io.spikeloop.data.SpikeSample;
+import io.spikeloop.device.Capability;
+import io.spikeloop.device.Device;
+import io.spikeloop.device.ReadoutLevel;
+import io.spikeloop.device.SpikeFrame;
+import io.spikeloop.device.StepResult;
+import io.spikeloop.device.Telemetry;
+import io.spikeloop.device.UnsupportedCapabilityException;
+import io.spikeloop.model.SnnParameters;
+import io.spikeloop.sim.SimDevice;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the device placements share: the mapped network loaded onto the device, inference on the
+ * device in fixed point (outputs converted to float units), the float parameters the device's
+ * weights stand for, and the training cost read from telemetry. Samples train one at a time.
+ */
+abstract class DevicePlacement implements Placement {
+  protected final Device device;
+  protected final DeviceNetwork net;
+  protected final PlacementSettings settings;
+  private Telemetry trainTelemetry = Telemetry.ZERO;
+  private long trainLearningCycles;
+  private double trainLearningJoules;
+  private long trainedSamples;
+
+  DevicePlacement(Device device, DeviceNetwork net, PlacementSettings settings,
+                  Capability... needs) {
+    for (Capability c : needs) {
+      if (!device.info().has(c)) {
+        throw new UnsupportedCapabilityException(device.info().name(), c, name() + " placement");
+      }
+    }
+    this.device = device;
+    this.net = net;
+    this.settings = settings;
+    net.mapped().loadInto(device);
+  }
+
+  /**
+   * Trains one sample from a reset device; returns its mean per-step loss and stores the class
+   * predicted from the last step's output in {@code prediction[0]} and from the output summed
+   * over the steps in {@code prediction[1]}.
+   */
+  protected abstract double trainSample(SpikeSample sample, int[] prediction);
+
+  /** Adds one step's integer outputs to a running sum (the summed readout). */
+  protected static void addOutputs(long[] total, int[] outputs) {
+    for (int k = 0; k < total.length; k++) {
+      total[k] += outputs[k];
+    }
+  }
+
+  /** Index of the largest sum (the first on ties, as {@code StepResult.argmaxOutput}). */
+  protected static int argmax(long[] total) {
+    int best = 0;
+    for (int k = 1; k < total.length; k++) {
+      if (total[k] > total[best]) {
+        best = k;
+      }
+    }
+    return best;
+  }
+
+  @Override
+  public final BatchResult train(List<SpikeSample> batch) {
+    int[] predictions = new int[batch.size()];
+    int[] summedPredictions = new int[batch.size()];
+    double loss = 0;
+    int[] prediction = new int[2];
+    for (int b = 0; b < batch.size(); b++) {
+      device.reset();
+      Telemetry before = device.telemetry();
+      long cyclesBefore = learningCycles();
+      double joulesBefore = learningJoules();
+      loss += trainSample(batch.get(b), prediction);
+      predictions[b] = prediction[0];
+      summedPredictions[b] = prediction[1];
+      Telemetry spent = device.telemetry().minus(before);
+      trainTelemetry = add(trainTelemetry, spent);
+      trainLearningCycles += learningCycles() - cyclesBefore;
+      trainLearningJoules += learningJoules() - joulesBefore;
+      trainedSamples++;
+    }
+    return new BatchResult(loss / batch.size(), predictions, summedPredictions);
+  }
+
+  private long learningCycles() {
+    return device instanceof SimDevice sim ? sim.learningCycles() : 0;
+  }
+
+  private double learningJoules() {
+    return device instanceof SimDevice sim ? sim.learningJoules() : 0;
+  }
+
+  private static Telemetry add(Telemetry a, Telemetry b) {
+    return new Telemetry(a.steps() + b.steps(), a.sops() + b.sops(), a.cycles() + b.cycles(),
+        a.neuronUpdates() + b.neuronUpdates(), a.hiddenSpikes() + b.hiddenSpikes(),
+        a.saturations() + b.saturations(), a.fifoOverflows() + b.fifoOverflows(),
+        a.deadlineMisses() + b.deadlineMisses(), a.energyJoules() + b.energyJoules(),
+        a.learningUpdates() + b.learningUpdates());
+  }
+
+  @Override
+  public LearningCost learningCost() {
+    if (trainedSamples == 0) {
+      return LearningCost.NONE;
+    }
+    double n = trainedSamples;
+    return new LearningCost(trainedSamples, trainTelemetry.cycles() / n,
+        trainTelemetry.energyJoules() / n, trainLearningCycles / n, trainLearningJoules / n,
+        trainTelemetry.learningUpdates() / n);
+  }
+
+  /** Frames of a sample, each carrying {@code label} (NO_LABEL for inference). */
+  static List<SpikeFrame> frames(SpikeSample sample, int label) {
+    List<SpikeFrame> frames = new ArrayList<>(sample.steps());
+    for (int t = 0; t < sample.steps(); t++) {
+      frames.add(new SpikeFrame(sample.spikesAt(t), label));
+    }
+    return frames;
+  }
+
+  /** Cross-entropy of float outputs against the label. */
+  static double crossEntropy(double[] o, int label) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (double v : o) {
+      max = Math.max(max, v);
+    }
+    double sum = 0;
+    for (double v : o) {
+      sum += Math.exp(v - max);
+    }
+    return Math.log(sum) + max - o[label];
+  }
+
+  /** Outputs in float units. */
+  double[] floatOutputs(int[] o) {
+    double[] out = new double[o.length];
+    double s = net.outputScale();
+    for (int k = 0; k < o.length; k++) {
+      out[k] = o[k] / s;
+    }
+    return out;
+  }
+
+  @Override
+  public Inference infer(List<SpikeSample> batch) {
+    int n = batch.size();
+    double[][] last = new double[n][];
+    double[][] summed = new double[n][];
+    long[] spikes = new long[n];
+    long[] sops = new long[n];
+    for (int b = 0; b < n; b++) {
+      device.reset();
+      List<StepResult> results = device.run(frames(batch.get(b), SpikeFrame.NO_LABEL),
+          ReadoutLevel.SPIKES);
+      double[] sum = new double[net.config().output().size()];
+      for (StepResult r : results) {
+        double[] o = floatOutputs(r.outputs());
+        for (int k = 0; k < o.length; k++) {
+          sum[k] += o[k];
+        }
+        for (int[] layer : r.spikes()) {
+          spikes[b] += layer.length;
+        }
+        sops[b] += r.sops();
+      }
+      last[b] = floatOutputs(results.get(results.size() - 1).outputs());
+      summed[b] = sum;
+    }
+    return new Inference(last, summed, spikes, sops);
+  }
+
+  @Override
+  public SnnParameters parameters() {
+    return net.floatParameters(device);
+  }
+
+  /** Device placements keep learning state on or beside the device; no host checkpoint. */
+  @Override
+  public StateMap saveState() {
+    throw new UnsupportedOperationException(name() + " placement: checkpoints are host-float only");
+  }
+
+  @Override
+  public void restoreState(StateMap state) {
+    throw new UnsupportedOperationException(name() + " placement: checkpoints are host-float only");
+  }
+
+  @Override
+  public void close() {
+    // The caller owns the device and closes it.
+  }
+}

@@ -1,0 +1,125 @@
+package io.spikeloop.placement;
+
+import io.spikeloop.device.Device;
+import io.spikeloop.device.WeightTensor;
+import io.spikeloop.sim.engine.LearningEngine;
+import io.spikeloop.sim.learning.GradientQuantizer;
+import io.spikeloop.sim.learning.LearningFixedPoint;
+import io.spikeloop.sim.learning.QuantizedAdam;
+import io.spikeloop.sim.learning.QuantizedAdamConfig;
+import io.spikeloop.sim.learning.QuantizedAdamState;
+
+/**
+ * {@code near-chip}: what a microcontroller beside the chip holds: integer master weights and the
+ * quantized Adam state of {@link io.spikeloop.sim.learning} (the arithmetic of the on-chip
+ * engine, with the same learning rates in master LSBs and the same bias geometry). The gradient
+ * is the float tBPTT1 gradient of the readout, quantized per tensor and step by
+ * {@link GradientQuantizer}; tensors whose core values changed are written back.
+ */
+public final class NearChipPlacement extends OffChipPlacement {
+  private final String[] names;
+  private final QuantizedAdam[] adam;
+  private final QuantizedAdamState[] state;
+  private final int[][] master;
+  private final int[][] weights;
+  private final int[][] coreValues;
+  private final int[] shift;
+  private final int[][] grad;
+  private final double[] wOut;
+  private final int outIndex;
+
+  public NearChipPlacement(Device device, DeviceNetwork net, PlacementSettings settings) {
+    super(device, net, settings);
+    var learning = OnChipPlacement.learningConfig(net, settings);
+    names = tensorNames(net);
+    int n = names.length;
+    adam = new QuantizedAdam[n];
+    state = new QuantizedAdamState[n];
+    master = new int[n][];
+    weights = new int[n][];
+    coreValues = new int[n][];
+    shift = new int[n];
+    grad = new int[n][];
+    int theta = net.config().layers().get(0).theta();
+    int outIndex = -1;
+    for (int i = 0; i < n; i++) {
+      WeightTensor t = net.config().tensor(names[i]);
+      int bits = t.bits();
+      if (names[i].equals(WeightTensor.layerBias(0))) {
+        shift[i] = LearningEngine.hiddenBiasShift(theta);
+        bits = LearningEngine.learnedBiasBits(t.bits(), shift[i]);
+      } else if (names[i].equals(WeightTensor.OUT_BIAS)) {
+        shift[i] = LearningEngine.outputBiasShift(learning.outputFracBits());
+        bits = LearningEngine.learnedBiasBits(t.bits(), shift[i]);
+      }
+      if (names[i].equals(WeightTensor.OUT_W)) {
+        outIndex = i;
+      }
+      QuantizedAdamConfig c = new QuantizedAdamConfig(settings.stateBits(), settings.blockSize(),
+          learning.beta1Q20(), learning.beta2Q20(), learning.learningRate(names[i]),
+          learning.epsExp(), bits, settings.masterFracBits());
+      adam[i] = new QuantizedAdam(c);
+      state[i] = QuantizedAdamState.initial(c, t.length(), settings.seed() + i);
+      int[] core = device.readWeights(names[i]);
+      master[i] = new int[t.length()];
+      weights[i] = new int[t.length()];
+      coreValues[i] = core;
+      grad[i] = new int[t.length()];
+      long min = -(1L << (bits - 1));
+      long max = (1L << (bits - 1)) - 1;
+      for (int j = 0; j < core.length; j++) {
+        long w = Math.max(min, Math.min(max, LearningFixedPoint.shiftRound(core[j], shift[i])));
+        weights[i][j] = (int) w;
+        master[i][j] = (int) (w << settings.masterFracBits());
+      }
+    }
+    this.outIndex = outIndex;
+    wOut = new double[master[outIndex].length];
+    refreshOutputWeights();
+  }
+
+  private void refreshOutputWeights() {
+    double lsb = net.lsb(WeightTensor.OUT_W);
+    int[] w = weights[outIndex];
+    for (int j = 0; j < w.length; j++) {
+      wOut[j] = w[j] * lsb;
+    }
+  }
+
+  @Override
+  public String name() {
+    return "near-chip";
+  }
+
+  @Override
+  protected double[] outputWeights() {
+    return wOut;
+  }
+
+  @Override
+  protected void update() {
+    for (int i = 0; i < names.length; i++) {
+      int gradExp = GradientQuantizer.quantize(gradientOf(names[i]), grad[i]);
+      state[i] = adam[i].step(state[i], grad[i], gradExp, master[i], weights[i]);
+      int[] core = coreValues[i];
+      boolean changed = false;
+      for (int j = 0; j < core.length; j++) {
+        int value = weights[i][j] << shift[i];
+        if (value != core[j]) {
+          core[j] = value;
+          changed = true;
+        }
+      }
+      if (changed) {
+        write(names[i], core);
+      }
+    }
+    refreshOutputWeights();
+  }
+
+  @Override
+  public String memoryReport() {
+    return "near-chip learning memory (beside the core): "
+        + OnChipPlacement.memory(net, settings).describe();
+  }
+}

@@ -1,0 +1,115 @@
+package io.spikeloop.placement;
+
+import io.spikeloop.data.SpikeSample;
+import io.spikeloop.device.Capability;
+import io.spikeloop.device.Device;
+import io.spikeloop.device.LearningConfig;
+import io.spikeloop.device.NetworkConfig;
+import io.spikeloop.device.ReadoutLevel;
+import io.spikeloop.device.StepResult;
+import io.spikeloop.device.WeightTensor;
+import io.spikeloop.model.Surrogate;
+import io.spikeloop.sim.engine.LearningEngine;
+import io.spikeloop.sim.learning.LearningMemory;
+import io.spikeloop.sim.learning.QuantizedAdamConfig;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code on-chip}: the host streams input spikes with the label in every frame; the core's
+ * learning engine does the whole tBPTT1 step. The host reads outputs (for the online prediction
+ * and the loss it reports), telemetry and, for evaluation, the weights.
+ */
+public final class OnChipPlacement extends DevicePlacement {
+  /** Surrogate table: 16 entries per threshold, 8 thresholds. */
+  static final int TABLE_ENTRIES = 128;
+  static final int ENTRIES_PER_THETA_LOG2 = 4;
+
+  private final LearningConfig learning;
+
+  public OnChipPlacement(Device device, DeviceNetwork net, PlacementSettings settings) {
+    super(device, net, settings, Capability.ON_CHIP_LEARNING);
+    learning = learningConfig(net, settings);
+    device.enableLearning(learning);
+  }
+
+  @Override
+  public String name() {
+    return "on-chip";
+  }
+
+  public LearningConfig learning() {
+    return learning;
+  }
+
+  /** The engine's fixed-point configuration for float hyper-parameters (every tensor learns). */
+  public static LearningConfig learningConfig(DeviceNetwork net, PlacementSettings s) {
+    NetworkConfig c = net.config();
+    int outputFrac = Math.getExponent(net.outputScale());
+    int theta = c.layers().get(0).theta();
+    Map<String, Integer> rates = new LinkedHashMap<>();
+    for (WeightTensor t : c.tensors()) {
+      double lsb = net.lsb(t.name());
+      if (t.name().equals(WeightTensor.layerBias(0))) {
+        lsb *= Math.scalb(1.0, LearningEngine.hiddenBiasShift(theta));
+      } else if (t.name().equals(WeightTensor.OUT_BIAS)) {
+        lsb *= Math.scalb(1.0, LearningEngine.outputBiasShift(outputFrac));
+      }
+      rates.put(t.name(), lrQ16(s.lr(), lsb, s.masterFracBits()));
+    }
+    int shift = Math.max(0, bitLength(theta) - 1 - ENTRIES_PER_THETA_LOG2);
+    int[] table = surrogateTable(net.model().surrogate(), shift, net.membraneScale());
+    QuantizedAdamConfig q = QuantizedAdamConfig.fromFloat(s.stateBits(), s.blockSize(), 1,
+        s.beta1(), s.beta2(), s.eps(), 8, s.masterFracBits());
+    return new LearningConfig(rates, s.stateBits(), s.blockSize(), q.beta1Q20(), q.beta2Q20(),
+        q.epsExp(), s.masterFracBits(), s.seed(), outputFrac, shift, table);
+  }
+
+  /** round(lr / lsb * 2^F * 2^16), capped at 2^24. */
+  static int lrQ16(double lr, double lsb, int masterFracBits) {
+    double q = Math.rint(lr / lsb * Math.scalb(1.0, masterFracBits + 16));
+    return (int) Math.min(LearningConfig.MAX_LR_Q16, q);
+  }
+
+  /** S[i] = round(2^14 * surrogate'(i * 2^shift / s)) clamped to int16. */
+  static int[] surrogateTable(Surrogate surrogate, int shift, double membraneScale) {
+    int[] table = new int[TABLE_ENTRIES];
+    for (int i = 0; i < TABLE_ENTRIES; i++) {
+      double x = i * Math.scalb(1.0, shift) / membraneScale;
+      table[i] = (int) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE,
+          Math.rint(surrogate.derivative(x) * (1 << 14))));
+    }
+    return table;
+  }
+
+  private static int bitLength(int x) {
+    return 32 - Integer.numberOfLeadingZeros(x);
+  }
+
+  @Override
+  protected double trainSample(SpikeSample sample, int[] prediction) {
+    List<StepResult> results = device.run(frames(sample, sample.label()), ReadoutLevel.OUTPUTS);
+    double loss = 0;
+    long[] total = new long[results.get(0).outputs().length];
+    for (StepResult r : results) {
+      loss += crossEntropy(floatOutputs(r.outputs()), sample.label());
+      addOutputs(total, r.outputs());
+    }
+    prediction[0] = results.get(results.size() - 1).argmaxOutput();
+    prediction[1] = argmax(total);
+    return loss / results.size();
+  }
+
+  @Override
+  public String memoryReport() {
+    return "on-chip learning memory (on the core): " + memory(net, settings).describe();
+  }
+
+  static LearningMemory memory(DeviceNetwork net, PlacementSettings s) {
+    QuantizedAdamConfig q = QuantizedAdamConfig.fromFloat(s.stateBits(), s.blockSize(), 1,
+        s.beta1(), s.beta2(), s.eps(), 8, s.masterFracBits());
+    int[] lengths = net.config().tensors().stream().mapToInt(WeightTensor::length).toArray();
+    return LearningMemory.of(q, lengths);
+  }
+}

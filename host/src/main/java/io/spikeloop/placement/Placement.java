@@ -1,0 +1,22 @@
+package io.spikeloop.placement;
+
+import io.spikeloop.train.SnnTrainer;
+
+/**
+ * A learning placement: an {@link SnnTrainer} (train on samples, infer, hand out parameters)
+ * plus what it costs. Device placements train one sample at a time (tBPTT1 updates at every
+ * step) and infer on the device in fixed point.
+ */
+public interface Placement extends SnnTrainer, AutoCloseable {
+  /** {@code host-float}, {@code hil}, {@code near-chip} or {@code on-chip}. */
+  String name();
+
+  /** The memory accounting line: optimizer-state bytes per parameter and learning memory. */
+  String memoryReport();
+
+  /** Device cost of training so far (zero for host-float). */
+  LearningCost learningCost();
+
+  @Override
+  void close();
+}

@@ -1,0 +1,8 @@
+/**
+ * Where tBPTT1 learning runs, behind one interface ({@link io.spikeloop.placement.Placement}):
+ * {@code host-float} (the float trainer, no device), {@code hil} (device forward in fixed point,
+ * float gradient and float Adam on the host), {@code near-chip} (as hil with integer masters and
+ * quantized Adam beside the chip) and {@code on-chip} (the core's learning engine). Device
+ * placements evaluate on the device, in fixed point.
+ */
+package io.spikeloop.placement;

@@ -1,0 +1,91 @@
+package io.spikeloop.study;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+
+/**
+ * Runs every configuration of a study once per seed on a pool of {@code parallel} threads (one
+ * training per thread; trainers are single-threaded). Each run writes its own folder {@code
+ * runsDir/<config id>-seed<S>}. A run that throws is recorded with its error and the others go
+ * on; {@code onDone} hears about each run as it finishes (in completion order, one at a time).
+ */
+public final class StudyRunner {
+  private final TrainLauncher launcher;
+  private final int parallel;
+
+  public StudyRunner(TrainLauncher launcher, int parallel) {
+    if (parallel < 1) {
+      throw new IllegalArgumentException("--parallel must be >= 1, got " + parallel);
+    }
+    this.launcher = launcher;
+    this.parallel = parallel;
+  }
+
+  /** At most the cores the JVM may use, at least 1. */
+  public static int boundedByCores(int requested) {
+    return Math.max(1, Math.min(requested, Runtime.getRuntime().availableProcessors()));
+  }
+
+  /** All runs, in plan order (configuration, then seed). */
+  public List<RunOutcome> run(String dataset, List<StudyConfig> configs, List<Long> seeds,
+                              Path runsDir, boolean reports, Consumer<RunOutcome> onDone)
+      throws InterruptedException {
+    ExecutorService pool = Executors.newFixedThreadPool(parallel, r -> {
+      Thread t = new Thread(r, "spikeloop-study");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<RunOutcome>> futures = new ArrayList<>();
+      for (StudyConfig config : configs) {
+        for (long seed : seeds) {
+          futures.add(pool.submit(() -> {
+            RunOutcome outcome = runOne(dataset, config, seed, runsDir, reports);
+            synchronized (onDone) {
+              onDone.accept(outcome);
+            }
+            return outcome;
+          }));
+        }
+      }
+      List<RunOutcome> outcomes = new ArrayList<>();
+      for (Future<RunOutcome> f : futures) {
+        try {
+          outcomes.add(f.get());
+        } catch (ExecutionException e) {
+          // runOne catches everything a run throws; reaching here is a bug in onDone.
+          throw new IllegalStateException("study bookkeeping failed: " + e.getCause(), e);
+        }
+      }
+      return outcomes;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private RunOutcome runOne(String dataset, StudyConfig config, long seed, Path runsDir,
+                            boolean reports) {
+    Path runDir = runsDir.resolve(config.id() + "-seed" + seed);
+    List<String> args = new ArrayList<>(config.trainArgs(dataset, seed));
+    args.addAll(List.of("--out", runDir.toString()));
+    if (!reports) {
+      args.add("--no-report");
+    }
+    long start = System.nanoTime();
+    try {
+      JsonNode result = launcher.train(args);
+      return new RunOutcome(config, seed, runDir, result, null, (System.nanoTime() - start) / 1e9);
+    } catch (Exception | StackOverflowError e) {
+      String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      return new RunOutcome(config, seed, runDir, null, message,
+          (System.nanoTime() - start) / 1e9);
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package io.spikeloop.reproduce;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spikeloop.study.TrainLauncher;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReproduceTest {
+  @TempDir
+  Path dir;
+
+  private static String arg(List<String> args, String option) {
+    int i = args.lastIndexOf(option);
+    return i < 0 ? null : args.get(i + 1);
+  }
+
+  /** Stand-in for train: accuracy from model, mode and seed; records every argument list. */
+  private static final class FakeTrain implements TrainLauncher {
+    final List<List<String>> calls = new CopyOnWriteArrayList<>();
+
+    @Override
+    public com.fasterxml.jackson.databind.JsonNode train(List<String> args) {
+      calls.add(args);
+      double base = "rsnn".equals(arg(args, "--model")) ? 0.80 : 0.70;
+      if ("bptt".equals(arg(args, "--mode"))) {
+        base += 0.05;
+      }
+      String momentum = arg(args, "--momentum");
+      if (momentum != null) {
+        base -= 0.2 * Double.parseDouble(momentum);
+      }
+      long seed = Long.parseLong(arg(args, "--seed"));
+      return new ObjectMapper().createObjectNode().put("bestTestAccuracy", base + 0.01 * seed)
+          .put("sopsPerSample", 500.0 * (1 + seed));
+    }
+  }
+
+  @Test
+  void table1IsWrittenInThePapersLayoutBesideItsQuotedNumbers() throws Exception {
+    FakeTrain fake = new FakeTrain();
+    List<ProtocolDataset> sets = List.of(ProtocolDataset.shd("/data/hd.h5"),
+        ProtocolDataset.synthetic());
+    Table1.run(sets, true, List.of(1L, 2L), dir, 2, fake, new PrintWriter(new StringWriter()));
+    assertEquals(16, fake.calls.size(), "2 datasets x FF/RSNN x tBPTT1/BPTT x 2 seeds");
+    assertTrue(fake.calls.get(0).containsAll(List.of("shd:/data/hd.h5", "--dt", "10")));
+    String md = Files.readString(dir.resolve("table1.md"));
+    assertTrue(md.contains("| Dataset | Network | tBPTT1 (spikeloop) | BPTT (spikeloop) | "
+        + "tBPTT1 (paper) | BPTT (paper) |"), md);
+    // rsnn tbptt1: 0.81, 0.82 -> 81.50 ± 0.71; bptt 86.50 ± 0.71; paper 84.29 / 83.23.
+    assertTrue(md.contains("| SHD | RSNN | 81.50 ± 0.71 | 86.50 ± 0.71 | 84.29 | 83.23 |"), md);
+    assertTrue(md.contains("| SHD | FF | 71.50 ± 0.71 | 76.50 ± 0.71 | — | — |"), md);
+    assertTrue(md.contains("| synthetic (stand-in) | RSNN | 81.50 ± 0.71 |"), md);
+    assertTrue(Files.isRegularFile(dir.resolve("shd/results.csv")));
+  }
+
+  @Test
+  void figure1SweepsMomentumWithPlainSgd() throws Exception {
+    FakeTrain fake = new FakeTrain();
+    List<Figure1.Point> points = Figure1.run(ProtocolDataset.synthetic(), true, List.of(1L),
+        0.01, dir, 1, fake, new PrintWriter(new StringWriter()));
+    assertEquals(List.of(0.0, 0.9, 0.99), points.stream().map(Figure1.Point::momentum).toList());
+    for (List<String> call : fake.calls) {
+      assertEquals("sgd", arg(call, "--optimizer"));
+      assertEquals("tbptt1", arg(call, "--mode"));
+      assertEquals("rsnn", arg(call, "--model"));
+      assertEquals("0.01", arg(call, "--lr"));
+    }
+    assertEquals(0.81 - 0.2 * 0.9, points.get(1).bestTestAccuracy().mean(), 1e-12);
+    assertNotNull(ImageIO.read(dir.resolve("figure1.png").toFile()));
+    String md = Files.readString(dir.resolve("figure1.md"));
+    assertTrue(md.contains("| 0.9 | 63.00 ± 0.00 | 1000 ± 0 | 0 |"), md);
+  }
+
+  @Test
+  void onlyTheNumbersTheIssuesQuoteAreCited() {
+    assertEquals(84.29, PaperNumbers.table1("SHD", "rsnn", "tbptt1"));
+    assertEquals(83.23, PaperNumbers.table1("SHD", "rsnn", "bptt"));
+    assertNull(PaperNumbers.table1("N-MNIST", "ff", "tbptt1"));
+  }
+
+  @Test
+  void availableDatasetsFallBackToSynthetic() {
+    assertEquals(List.of("synthetic"), ProtocolDataset.available(null, dir.resolve("none"),
+        false).stream().map(ProtocolDataset::key).toList());
+    assertEquals(List.of("shd", "nmnist"), ProtocolDataset.available("x.h5", dir, false)
+        .stream().map(ProtocolDataset::key).toList());
+  }
+}

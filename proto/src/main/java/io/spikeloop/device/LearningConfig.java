@@ -1,0 +1,99 @@
+package io.spikeloop.device;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What the SL-1 on-chip learning engine needs (see {@code docs/core-spec.md}, "Learning engine").
+ * Every number is already in the engine's fixed-point format; the host converts float
+ * hyper-parameters once.
+ *
+ * @param learningRates    per learned tensor, the learning rate in master-weight LSBs per unit of
+ *                         {@code m_hat / (sqrt(v_hat) + eps)}, unsigned Q16.16 in [0, 2^24];
+ *                         tensors not listed do not learn
+ * @param stateBits        width of the Adam {@code m} and {@code sqrt(v)} codes: 8 or 4
+ * @param blockSize        elements sharing one pair of block scales, 1..4096
+ * @param beta1Q20         beta1, unsigned Q0.20, at most 1038090 (0.99)
+ * @param beta2Q20         beta2, unsigned Q0.20, below 2^20
+ * @param epsExp           Adam's eps is 2^epsExp in gradient units (float units of the weight)
+ * @param masterFracBits   master-weight fraction bits below the core weight LSB, 0..15
+ * @param seed             seed of the per-tensor xorshift64* generators (tensor i: seed + i)
+ * @param outputFracBits   the output's float value is {@code o * 2^-outputFracBits}, 0..31
+ * @param surrogateShift   surrogate table index = (|u - theta| + half) >> surrogateShift, 0..31
+ * @param surrogateTable   the double-Gaussian surrogate derivative at
+ *                         {@code |u - theta| = i * 2^surrogateShift}, signed Q1.14 (int16), 1..1024
+ *                         entries; beyond the table the derivative is 0
+ */
+public record LearningConfig(Map<String, Integer> learningRates, int stateBits, int blockSize,
+                             int beta1Q20, int beta2Q20, int epsExp, int masterFracBits, long seed,
+                             int outputFracBits, int surrogateShift, int[] surrogateTable) {
+  public static final int MAX_LR_Q16 = 1 << 24;
+  public static final int MAX_BETA1_Q20 = 1038090;
+  public static final int MAX_TABLE = 1024;
+
+  public LearningConfig {
+    if (learningRates == null || learningRates.isEmpty()) {
+      throw new IllegalArgumentException("learning needs at least one tensor with a learning rate");
+    }
+    learningRates = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(learningRates));
+    learningRates.forEach((name, lr) -> {
+      if (lr == null || lr < 0 || lr > MAX_LR_Q16) {
+        throw new IllegalArgumentException("learning rate of " + name
+            + " (Q16.16 master LSBs) must be in [0, 2^24], got " + lr);
+      }
+    });
+    if (stateBits != 8 && stateBits != 4) {
+      throw new IllegalArgumentException("Adam state bits must be 8 or 4, got " + stateBits);
+    }
+    Checks.range("block size", blockSize, 1, 4096);
+    Checks.range("beta1 (Q0.20)", beta1Q20, 0, MAX_BETA1_Q20);
+    Checks.range("beta2 (Q0.20)", beta2Q20, 0, (1 << 20) - 1);
+    Checks.range("eps exponent", epsExp, -200, 64);
+    Checks.range("master fraction bits", masterFracBits, 0, 15);
+    Checks.range("output fraction bits", outputFracBits, 0, 31);
+    Checks.range("surrogate shift", surrogateShift, 0, 31);
+    if (surrogateTable == null || surrogateTable.length < 1 || surrogateTable.length > MAX_TABLE) {
+      throw new IllegalArgumentException("surrogate table needs 1.." + MAX_TABLE + " entries, got "
+          + (surrogateTable == null ? "none" : surrogateTable.length));
+    }
+    surrogateTable = surrogateTable.clone();
+    for (int i = 0; i < surrogateTable.length; i++) {
+      if (surrogateTable[i] < Short.MIN_VALUE || surrogateTable[i] > Short.MAX_VALUE) {
+        throw new IllegalArgumentException("surrogate table entry " + i + " = " + surrogateTable[i]
+            + " does not fit int16");
+      }
+    }
+  }
+
+  @Override
+  public int[] surrogateTable() {
+    return surrogateTable.clone();
+  }
+
+  /** Learning rate of {@code tensor} in Q16.16 master LSBs, or -1 when it does not learn. */
+  public int learningRate(String tensor) {
+    Integer lr = learningRates.get(tensor);
+    return lr == null ? -1 : lr;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof LearningConfig c && c.learningRates.equals(learningRates)
+        && c.stateBits == stateBits && c.blockSize == blockSize && c.beta1Q20 == beta1Q20
+        && c.beta2Q20 == beta2Q20 && c.epsExp == epsExp && c.masterFracBits == masterFracBits
+        && c.seed == seed && c.outputFracBits == outputFracBits
+        && c.surrogateShift == surrogateShift && Arrays.equals(c.surrogateTable, surrogateTable);
+  }
+
+  @Override
+  public int hashCode() {
+    return learningRates.hashCode() * 31 + Arrays.hashCode(surrogateTable) + Long.hashCode(seed);
+  }
+
+  @Override
+  public String toString() {
+    return "LearningConfig[" + learningRates.keySet() + ", " + stateBits + "-bit state, block "
+        + blockSize + ", master +" + masterFracBits + " bits, seed " + seed + "]";
+  }
+}
