@@ -121,7 +121,7 @@ public final class TrainCommand implements Callable<Integer> {
   int block;
 
   @Option(names = "--lr", description = "Learning rate (default: adam 1e-4 for tbptt1, which "
-      + "updates at every step, 1e-3 for bptt and tbptt-k; shd: 1e-5 for tbptt1; sgd 0.05).")
+      + "updates at every step, 1e-3 for bptt and tbptt-k; shd: 1e-5 and 3e-4; sgd 0.05).")
   Double lr;
 
   @Option(names = "--betas", split = ",", paramLabel = "B1,B2",

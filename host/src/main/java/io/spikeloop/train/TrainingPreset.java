@@ -6,8 +6,8 @@ package io.spikeloop.train;
  * synthetic data and N-MNIST); {@link #SPEECH} is chosen for {@code shd:} datasets from the study
  * in docs/results.md ("R1: tBPTT1 on real speech"): spoken digits at 10 ms bins learn best with
  * time constants of 200 ms (20 steps), a summed readout (the last 0.3-0.5 s of a sample are
- * silence) and, for tBPTT1's per-step updates, a small learning rate with Adam moments averaged
- * over about a sample ({@code 1/(1-beta1)} = 200 steps) or longer.
+ * silence), Adam lr 3e-4 for BPTT and, for tBPTT1's per-step updates, lr 1e-5 with Adam moments
+ * averaged over about a sample ({@code 1/(1-beta1)} = 200 steps) or longer.
  *
  * @param tauMemMs    membrane time constant in ms
  * @param tauOutMs    output time constant in ms
@@ -40,7 +40,7 @@ public record TrainingPreset(String name, double tauMemMs, double tauOutMs, Read
 
   /** Spoken digits ({@code shd:}), see the class comment. */
   public static final TrainingPreset SPEECH =
-      new TrainingPreset("speech", 200, 200, Readout.SUM, 1e-5, 1e-3, 0.995, 0.9999, 0.9, 0.999);
+      new TrainingPreset("speech", 200, 200, Readout.SUM, 1e-5, 3e-4, 0.995, 0.9999, 0.9, 0.999);
 
   /** The preset for a dataset named as on the command line. */
   public static TrainingPreset forDataset(String spec) {

@@ -102,7 +102,7 @@ class TrainCommandTest {
     assertEquals(0.995, tbptt1.at("/options/betas/0").asDouble(), 1e-15);
     assertEquals(0.9999, tbptt1.at("/options/betas/1").asDouble(), 1e-15);
     JsonNode bptt = runConfig("shd-bptt", "--dataset", shd, "--mode", "bptt");
-    assertEquals(1e-3, bptt.at("/options/lr").asDouble(), 1e-15);
+    assertEquals(3e-4, bptt.at("/options/lr").asDouble(), 1e-15);
     assertEquals(0.9, bptt.at("/options/betas/0").asDouble(), 1e-15);
     assertEquals(0.999, bptt.at("/options/betas/1").asDouble(), 1e-15);
     JsonNode explicit = runConfig("shd-explicit", "--dataset", shd, "--tau-mem", "30",
