@@ -13,8 +13,10 @@ static int32_t bit_length(int64_t x) { return x == 0 ? 0 : 64 - __builtin_clzll(
 
 static int64_t abs64(int64_t x) { return x < 0 ? -x : x; }
 
-/* x * 2^k without the undefined left shift of a negative value */
-static int64_t mul_pow2(int64_t x, int32_t k) { return x * ((int64_t)1 << k); }
+/* x * 2^k without the undefined left shift of a negative value. The callers' frames keep k <= 62
+ * for every nonzero x; for x = 0 the frame may ask for any k (an all-zero block or gradient),
+ * and the product is 0, as Java's masked shift gives. */
+static int64_t mul_pow2(int64_t x, int32_t k) { return x == 0 ? 0 : x * ((int64_t)1 << k); }
 
 static int64_t shift_round(int64_t x, int32_t s) {
   if (s <= 0) {
