@@ -34,6 +34,7 @@ import io.spikeloop.train.ReferenceTrainer;
 import io.spikeloop.train.SnnTrainer;
 import io.spikeloop.train.TrainingLoop;
 import io.spikeloop.train.TrainingMode;
+import io.spikeloop.train.TrainingPreset;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -83,7 +84,8 @@ public final class TrainCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Option(names = "--dataset", defaultValue = "synthetic", paramLabel = "NAME",
-      description = "synthetic or nmnist:PATH (default: ${DEFAULT-VALUE}).")
+      description = "synthetic, nmnist:PATH or shd:PATH[#test-speakers=IDS|#test-trials=IDS] "
+          + "(default: ${DEFAULT-VALUE}; shd: the speech defaults).")
   String dataset;
 
   @Option(names = "--model", defaultValue = "rsnn", paramLabel = "ff|rsnn",
@@ -119,12 +121,12 @@ public final class TrainCommand implements Callable<Integer> {
   int block;
 
   @Option(names = "--lr", description = "Learning rate (default: adam 1e-4 for tbptt1, which "
-      + "updates at every step, 1e-3 for bptt and tbptt-k; sgd 0.05).")
+      + "updates at every step, 1e-3 for bptt and tbptt-k; shd: 1e-5 and 3e-4; sgd 0.05).")
   Double lr;
 
   @Option(names = "--betas", split = ",", paramLabel = "B1,B2",
-      description = "Adam betas (default: 0.9,0.999).")
-  List<Double> betas = new ArrayList<>(List.of(0.9, 0.999));
+      description = "Adam betas (default: 0.9,0.999; shd with tbptt1: 0.995,0.9999).")
+  List<Double> betas;
 
   @Option(names = "--eps", defaultValue = "1e-8", description = "Adam eps, added after the square "
       + "root (default: ${DEFAULT-VALUE}).")
@@ -147,25 +149,30 @@ public final class TrainCommand implements Callable<Integer> {
   long seed;
 
   @Option(names = "--dt", paramLabel = "MS", description = "Time step in ms for event datasets "
-      + "(default: the dataset's; nmnist 3 ms).")
+      + "(default: the dataset's; nmnist 3 ms, shd 10 ms).")
   Double dt;
 
   @Option(names = "--steps", description = "Time steps per sample (default: the dataset's; "
       + "synthetic 100, nmnist 105).")
   Integer steps;
 
-  @Option(names = "--tau-mem", defaultValue = "20", paramLabel = "MS", description = "Membrane "
-      + "time constant: alpha = exp(-dt/tau) (default: ${DEFAULT-VALUE} ms).")
-  double tauMem;
+  @Option(names = "--tau-mem", paramLabel = "MS", description = "Membrane time constant: "
+      + "alpha = exp(-dt/tau) (default: 20 ms; shd: 200 ms).")
+  Double tauMem;
 
-  @Option(names = "--tau-out", defaultValue = "20", paramLabel = "MS", description = "Output "
-      + "time constant: kappa = exp(-dt/tau) (default: ${DEFAULT-VALUE} ms).")
-  double tauOut;
+  @Option(names = "--tau-out", paramLabel = "MS", description = "Output time constant: "
+      + "kappa = exp(-dt/tau) (default: 20 ms; shd: 200 ms).")
+  Double tauOut;
 
-  @Option(names = "--readout", defaultValue = "last", paramLabel = "last|sum",
+  @Option(names = "--readout", paramLabel = "last|sum",
       description = "Prediction from the output at the last step or summed over steps "
-          + "(default: ${DEFAULT-VALUE}).")
+          + "(default: last; shd: sum).")
   String readout;
+
+  @Option(names = "--time-shift", defaultValue = "0", paramLabel = "N",
+      description = "Augmentation: move each training sample by a random number of steps in "
+          + "[-N, N] (spikes moved out are dropped) (default: ${DEFAULT-VALUE}).")
+  int timeShift;
 
   @Option(names = "--precision", defaultValue = "float32", paramLabel = "float32|float64",
       description = "float32: the fast trainer; float64: the reference trainer (slow, exact).")
@@ -258,6 +265,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
     PrintWriter stdout = spec.commandLine().getOut();
     TrainingMode trainingMode = TrainingMode.parse(mode, k);
+    TrainingPreset preset = applyPreset(trainingMode);
     OptimizerSpec optimizerSpec = optimizerSpec();
     Readout readoutKind = switch (readout) {
       case "last" -> Readout.LAST;
@@ -276,7 +284,7 @@ public final class TrainCommand implements Callable<Integer> {
     DatasetSplit full = Datasets.open(dataset, new DatasetOptions(dt, steps, seed));
     DatasetSplit data = new DatasetSplit(subset(full.train(), trainSamples, "--train-samples"),
         subset(full.test(), testSamples, "--test-samples"));
-    double stepMs = dt != null ? dt : dataset.startsWith("nmnist") ? 3.0 : 1.0;
+    double stepMs = dt != null ? dt : Datasets.defaultStepMs(dataset);
     SnnParameters init = initNir != null ? fromNir(data, stdout)
         : SnnParameters.initialise(SnnConfig.of(data.train().channels(), sizes,
             model.equals("rsnn"), data.train().classes(), stepMs, tauMem, tauOut), seed);
@@ -320,11 +328,12 @@ public final class TrainCommand implements Callable<Integer> {
       stdout.printf("spikeloop train: %s, %d train / %d test samples, %d channels, %d classes, "
               + "%d steps%n", dataset, data.train().size(), data.test().size(),
           data.train().channels(), data.train().classes(), data.train().steps());
-      stdout.printf("network %s %d-%s-%d (%d parameters), %s, %s, batch %d, %d epochs, seed %d%n",
+      stdout.printf("network %s %d-%s-%d (%d parameters), %s, %s, batch %d, %d epochs, seed %d, "
+              + "tau_mem %.4g ms, tau_out %.4g ms, readout %s (%s defaults)%n",
           config.recurrent() ? "rsnn" : "ff", config.inputs(),
           String.join("-", config.hidden().stream().map(String::valueOf).toList()),
           config.outputs(), config.parameterCount(), trainingMode, optimizerSpec, batch, epochs,
-          seed);
+          seed, tauMem, tauOut, readout, preset.name());
       stdout.printf("placement %s%s%n", placement, onDevice ? " on device " + device.info().name()
           + " (" + weightBits + "-bit weights)" : "");
       if (onDevice) {
@@ -376,7 +385,8 @@ public final class TrainCommand implements Callable<Integer> {
     TrainingLoop.Result result;
     try {
       result = TrainingLoop.run(looped, data,
-          new TrainingLoop.Settings(epochs, batch, seed, readoutKind), new TrainingLoop.Listener() {
+          new TrainingLoop.Settings(epochs, batch, seed, readoutKind, timeShift),
+          new TrainingLoop.Listener() {
             @Override
             public void batchDone(int epoch, int done, int total) {
               progress.batch(epoch, done, total);
@@ -568,9 +578,30 @@ public final class TrainCommand implements Callable<Integer> {
     return r.params();
   }
 
+  /**
+   * Fills the options left unset from the dataset's preset ({@link TrainingPreset#forDataset}):
+   * time constants, readout and Adam betas here, the learning rate in {@link #optimizerSpec()}.
+   */
+  private TrainingPreset applyPreset(TrainingMode trainingMode) {
+    TrainingPreset preset = TrainingPreset.forDataset(dataset);
+    if (tauMem == null) {
+      tauMem = preset.tauMemMs();
+    }
+    if (tauOut == null) {
+      tauOut = preset.tauOutMs();
+    }
+    if (readout == null) {
+      readout = preset.readout().name().toLowerCase(java.util.Locale.ROOT);
+    }
+    if (betas == null) {
+      betas = List.of(preset.adamBeta1(trainingMode), preset.adamBeta2(trainingMode));
+    }
+    return preset;
+  }
+
   private OptimizerSpec optimizerSpec() {
     TrainingMode trainingMode = TrainingMode.parse(mode, k);
-    double adamLr = trainingMode.kind() == TrainingMode.Kind.TBPTT1 ? 1e-4 : 1e-3;
+    double adamLr = TrainingPreset.forDataset(dataset).adamLr(trainingMode);
     return switch (optimizer) {
       case "adam" -> {
         if (betas.size() != 2) {
@@ -636,6 +667,7 @@ public final class TrainCommand implements Callable<Integer> {
         .put("optimizer", optimizer).put("lr", optimizerSpec().lr()).put("eps", eps)
         .put("momentum", momentum).put("epochs", epochs).put("batch", batch).put("seed", seed)
         .put("tauMem", tauMem).put("tauOut", tauOut).put("readout", readout)
+        .put("timeShift", timeShift)
         .put("precision", precision);
     if (optimizer.equals("qadam")) {
       options.put("adamBits", adamBits).put("block", block);

@@ -36,4 +36,19 @@ public final class Datasets {
     throw new IllegalArgumentException("unknown dataset '" + spec
         + "' (use synthetic, nmnist:PATH or shd:PATH)");
   }
+
+  /**
+   * The time step in ms that {@link #open} bins {@code spec} at when no dt is given: nmnist 3 ms,
+   * shd 10 ms; synthetic (whose steps have no physical width) 1 ms, so its time constants are in
+   * steps. Decays {@code exp(-dt/tau)} must use this width, or every time constant is off by it.
+   */
+  public static double defaultStepMs(String spec) {
+    if (spec.startsWith("nmnist:")) {
+      return NmnistDataset.DEFAULT_DT_MS;
+    }
+    if (spec.startsWith("shd:")) {
+      return io.spikeloop.data.shd.ShdDataset.DEFAULT_DT_MS;
+    }
+    return 1.0;
+  }
 }

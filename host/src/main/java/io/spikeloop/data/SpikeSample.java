@@ -38,6 +38,31 @@ public record SpikeSample(int label, int[] offsets, int[] channels, int speaker)
     return channels.length;
   }
 
+  /**
+   * This sample with every spike moved {@code shift} steps later (earlier when negative), same
+   * number of steps; spikes moved before step 0 or past the last step are dropped. The time-shift
+   * augmentation of SHD training.
+   */
+  public SpikeSample shifted(int shift) {
+    int steps = steps();
+    if (shift == 0) {
+      return this;
+    }
+    if (Math.abs(shift) >= steps) {
+      return new SpikeSample(label, new int[steps + 1], new int[0], speaker);
+    }
+    int[] newOffsets = new int[steps + 1];
+    for (int t = 0; t < steps; t++) {
+      int source = t - shift;
+      int count = source >= 0 && source < steps ? offsets[source + 1] - offsets[source] : 0;
+      newOffsets[t + 1] = newOffsets[t] + count;
+    }
+    int firstKept = offsets[Math.max(0, -shift)];
+    int[] newChannels = java.util.Arrays.copyOfRange(channels, firstKept,
+        firstKept + newOffsets[steps]);
+    return new SpikeSample(label, newOffsets, newChannels, speaker);
+  }
+
   /** Channels that spiked at step t (a copy). */
   public int[] spikesAt(int t) {
     return java.util.Arrays.copyOfRange(channels, offsets[t], offsets[t + 1]);

@@ -41,14 +41,37 @@ abstract class DevicePlacement implements Placement {
     net.mapped().loadInto(device);
   }
 
-  /** Trains one sample from a reset device; returns its mean per-step loss and prediction. */
+  /**
+   * Trains one sample from a reset device; returns its mean per-step loss and stores the class
+   * predicted from the last step's output in {@code prediction[0]} and from the output summed
+   * over the steps in {@code prediction[1]}.
+   */
   protected abstract double trainSample(SpikeSample sample, int[] prediction);
+
+  /** Adds one step's integer outputs to a running sum (the summed readout). */
+  protected static void addOutputs(long[] total, int[] outputs) {
+    for (int k = 0; k < total.length; k++) {
+      total[k] += outputs[k];
+    }
+  }
+
+  /** Index of the largest sum (the first on ties, as {@code StepResult.argmaxOutput}). */
+  protected static int argmax(long[] total) {
+    int best = 0;
+    for (int k = 1; k < total.length; k++) {
+      if (total[k] > total[best]) {
+        best = k;
+      }
+    }
+    return best;
+  }
 
   @Override
   public final BatchResult train(List<SpikeSample> batch) {
     int[] predictions = new int[batch.size()];
+    int[] summedPredictions = new int[batch.size()];
     double loss = 0;
-    int[] prediction = new int[1];
+    int[] prediction = new int[2];
     for (int b = 0; b < batch.size(); b++) {
       device.reset();
       Telemetry before = device.telemetry();
@@ -56,13 +79,14 @@ abstract class DevicePlacement implements Placement {
       double joulesBefore = learningJoules();
       loss += trainSample(batch.get(b), prediction);
       predictions[b] = prediction[0];
+      summedPredictions[b] = prediction[1];
       Telemetry spent = device.telemetry().minus(before);
       trainTelemetry = add(trainTelemetry, spent);
       trainLearningCycles += learningCycles() - cyclesBefore;
       trainLearningJoules += learningJoules() - joulesBefore;
       trainedSamples++;
     }
-    return new BatchResult(loss / batch.size(), predictions);
+    return new BatchResult(loss / batch.size(), predictions, summedPredictions);
   }
 
   private long learningCycles() {

@@ -48,14 +48,20 @@ abstract class OffChipPlacement extends DevicePlacement {
     int[] zPrev = new int[0];
     double loss = 0;
     StepResult r = null;
+    long[] total = null;
     for (int t = 0; t < sample.steps(); t++) {
       int[] x = sample.spikesAt(t);
       r = device.step(new SpikeFrame(x), ReadoutLevel.FULL);
+      if (total == null) {
+        total = new long[r.outputs().length];
+      }
+      addOutputs(total, r.outputs());
       loss += gradient.compute(x, zPrev, r, outputWeights(), sample.label());
       update();
       zPrev = r.spikes()[0];
     }
     prediction[0] = r.argmaxOutput();
+    prediction[1] = argmax(total);
     return loss / sample.steps();
   }
 

@@ -91,10 +91,13 @@ public final class OnChipPlacement extends DevicePlacement {
   protected double trainSample(SpikeSample sample, int[] prediction) {
     List<StepResult> results = device.run(frames(sample, sample.label()), ReadoutLevel.OUTPUTS);
     double loss = 0;
+    long[] total = new long[results.get(0).outputs().length];
     for (StepResult r : results) {
       loss += crossEntropy(floatOutputs(r.outputs()), sample.label());
+      addOutputs(total, r.outputs());
     }
     prediction[0] = results.get(results.size() - 1).argmaxOutput();
+    prediction[1] = argmax(total);
     return loss / results.size();
   }
 

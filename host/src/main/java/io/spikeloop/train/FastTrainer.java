@@ -98,6 +98,8 @@ public final class FastTrainer implements SnnTrainer {
   private final float[][][] inCanonical;
   private final float[][][] recCanonical;
   private final float[][] outCanonical;
+  /** Outputs summed over the steps of the current training batch, [b][k] (float64). */
+  private final double[][] outputSum;
 
   /** State after one step, rows per sample; index 0 of the history enters the chunk. */
   private static final class StepState {
@@ -207,6 +209,7 @@ public final class FastTrainer implements SnnTrainer {
     out = slots.get(s++);
     outBias = slots.get(s);
     outCanonical = new float[outputs][size[layers - 1]];
+    outputSum = new double[maxBatch][outputs];
     go = new float[maxBatch][outputs];
     goNext = new float[maxBatch][outputs];
     gz = new float[maxBatch][widest];
@@ -244,6 +247,9 @@ public final class FastTrainer implements SnnTrainer {
       }
     }
     history[0].clear();
+    for (int b = 0; b < batch; b++) {
+      Arrays.fill(outputSum[b], 0);
+    }
     double lossSum = 0;
     for (int t0 = 0; t0 < steps; t0 += chunk) {
       int len = Math.min(chunk, steps - t0);
@@ -251,6 +257,7 @@ public final class FastTrainer implements SnnTrainer {
       for (int s = 1; s <= len; s++) {
         forwardStep(history[s - 1], history[s], t0 + s - 1, null);
         lossSum += loss(history[s].o);
+        addOutputs(history[s].o);
       }
       if (len == 1) {
         refreshCanonical(false);
@@ -270,10 +277,12 @@ public final class FastTrainer implements SnnTrainer {
       history[0] = last;
     }
     int[] predictions = new int[batch];
+    int[] summedPredictions = new int[batch];
     for (int b = 0; b < batch; b++) {
       predictions[b] = argmax(history[0].o[b]);
+      summedPredictions[b] = ReferenceTrainer.argmax(outputSum[b]);
     }
-    return new BatchResult(lossSum / steps, predictions);
+    return new BatchResult(lossSum / steps, predictions, summedPredictions);
   }
 
   @Override
@@ -500,6 +509,15 @@ public final class FastTrainer implements SnnTrainer {
   private static void addScaledRow(float[] dst, float a, float[] src, int len) {
     for (int i = 0; i < len; i++) {
       dst[i] += a * src[i];
+    }
+  }
+
+  /** Adds one step's outputs to the running sum over the sequence (the summed readout). */
+  private void addOutputs(float[][] o) {
+    for (int b = 0; b < batch; b++) {
+      for (int k = 0; k < outputs; k++) {
+        outputSum[b][k] += o[b][k];
+      }
     }
   }
 

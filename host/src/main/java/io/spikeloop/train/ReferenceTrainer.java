@@ -60,7 +60,17 @@ public final class ReferenceTrainer implements SnnTrainer {
     for (double l : trace.losses) {
       sum += l;
     }
-    return new BatchResult(sum / trace.losses.length, trace.predictions);
+    int[] summed = new int[trace.predictions.length];
+    for (int b = 0; b < summed.length; b++) {
+      double[] total = new double[config.outputs()];
+      for (double[][] o : trace.outputs) {
+        for (int k = 0; k < total.length; k++) {
+          total[k] += o[b][k];
+        }
+      }
+      summed[b] = argmax(total);
+    }
+    return new BatchResult(sum / trace.losses.length, trace.predictions, summed);
   }
 
   /**
@@ -423,7 +433,7 @@ public final class ReferenceTrainer implements SnnTrainer {
   }
 
   /** Dense 0/1 inputs {@code [t][b][inputs]} of a batch of equal-length samples. */
-  private double[][][] dense(List<SpikeSample> batch) {
+  double[][][] dense(List<SpikeSample> batch) {
     int steps = batch.get(0).steps();
     double[][][] x = new double[steps][batch.size()][config.inputs()];
     for (int b = 0; b < batch.size(); b++) {
@@ -446,7 +456,7 @@ public final class ReferenceTrainer implements SnnTrainer {
     return x;
   }
 
-  private static int[] labels(List<SpikeSample> batch) {
+  static int[] labels(List<SpikeSample> batch) {
     return batch.stream().mapToInt(SpikeSample::label).toArray();
   }
 }

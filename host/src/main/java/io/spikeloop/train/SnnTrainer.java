@@ -11,7 +11,8 @@ public interface SnnTrainer {
   /**
    * Trains on one batch (samples of equal length) in the trainer's mode, updating the weights
    * during the sequence as the mode says; returns the mean loss and, per sample, the class
-   * predicted from the output at the last step as it was computed during training.
+   * predicted from the output at the last step and from the output summed over the steps, as
+   * they were computed during training.
    */
   BatchResult train(List<SpikeSample> batch);
 
@@ -33,8 +34,24 @@ public interface SnnTrainer {
    */
   void restoreState(StateMap state);
 
-  /** Mean per-step loss of a batch and the end-of-sequence prediction of each sample. */
-  record BatchResult(double meanLoss, int[] predictions) {}
+  /**
+   * Mean per-step loss of a batch and, per sample, the class predicted from the output at the last
+   * step ({@code predictions}) and from the output summed over the steps ({@code
+   * summedPredictions}).
+   */
+  record BatchResult(double meanLoss, int[] predictions, int[] summedPredictions) {
+    public BatchResult {
+      if (predictions.length != summedPredictions.length) {
+        throw new IllegalArgumentException("predictions for " + predictions.length
+            + " samples but summed predictions for " + summedPredictions.length);
+      }
+    }
+
+    /** The per-sample predictions under {@code readout} (what online accuracy should count). */
+    public int[] predictions(Readout readout) {
+      return readout == Readout.LAST ? predictions : summedPredictions;
+    }
+  }
 
   /**
    * What inference produced per sample: the output at the last step and summed over steps

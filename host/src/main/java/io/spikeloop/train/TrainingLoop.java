@@ -21,13 +21,36 @@ import java.util.SplittableRandom;
  */
 public final class TrainingLoop {
 
-  /** Epochs, batch size, shuffling seed and readout. */
-  public record Settings(int epochs, int batch, long seed, Readout readout) {
+  /**
+   * Epochs, batch size, shuffling seed, readout and the time-shift augmentation: each training
+   * sample is moved by a uniform random number of steps in {@code [-maxShift, maxShift]}
+   * ({@link SpikeSample#shifted}), drawn from (seed, epoch, position in the epoch) so that a
+   * resumed run shifts exactly as an uninterrupted one; 0 trains on the samples as they are.
+   */
+  public record Settings(int epochs, int batch, long seed, Readout readout, int maxShift) {
     public Settings {
       if (epochs < 1 || batch < 1) {
         throw new IllegalArgumentException("epochs and batch must be >= 1, got epochs=" + epochs
             + " batch=" + batch);
       }
+      if (maxShift < 0) {
+        throw new IllegalArgumentException("the time shift must be >= 0 steps, got " + maxShift);
+      }
+    }
+
+    /** Without augmentation. */
+    public Settings(int epochs, int batch, long seed, Readout readout) {
+      this(epochs, batch, seed, readout, 0);
+    }
+
+    /** The training sample at {@code position} of {@code epoch}, shifted as the settings say. */
+    SpikeSample augment(SpikeSample sample, int epoch, int position) {
+      if (maxShift == 0) {
+        return sample;
+      }
+      long key = seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + position;
+      int shift = new SplittableRandom(key).nextInt(-maxShift, maxShift + 1);
+      return sample.shifted(shift);
     }
   }
 
@@ -173,14 +196,14 @@ public final class TrainingLoop {
       for (int from2 = startSample; from2 < n; from2 += settings.batch()) {
         List<SpikeSample> batch = new ArrayList<>();
         for (int i = from2; i < Math.min(n, from2 + settings.batch()); i++) {
-          batch.add(data.train().sample(order[i]));
+          batch.add(settings.augment(data.train().sample(order[i]), epoch, i));
         }
         SnnTrainer.BatchResult r = trainer.train(batch);
         lossSum += r.meanLoss();
         batches++;
         batchesDone++;
         for (int b = 0; b < batch.size(); b++) {
-          if (r.predictions()[b] == batch.get(b).label()) {
+          if (r.predictions(settings.readout())[b] == batch.get(b).label()) {
             correct++;
           }
         }

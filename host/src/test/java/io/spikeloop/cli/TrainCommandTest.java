@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spikeloop.data.shd.ShdRecordings;
+import io.spikeloop.data.shd.ShdWriter;
 import io.spikeloop.model.ModelFile;
 import io.spikeloop.model.SnnParameters;
 import java.io.PrintWriter;
@@ -56,6 +58,75 @@ class TrainCommandTest {
     JsonNode config = new ObjectMapper().readTree(runDir.resolve("config.json").toFile());
     assertEquals(1, config.at("/options/seed").asInt());
     assertTrue(config.at("/versions/java").asText().startsWith("17"));
+  }
+
+  /** Six two-channel recordings of three speakers (speaker 2 is the test part). */
+  private Path tinyShdFile() throws Exception {
+    int n = 6;
+    float[][] times = new float[n][];
+    short[][] units = new short[n][];
+    int[] labels = new int[n];
+    int[] speakers = new int[n];
+    for (int i = 0; i < n; i++) {
+      times[i] = new float[] {0.005f, 0.2f + 0.01f * i};
+      units[i] = new short[] {(short) (i % 2), 1};
+      labels[i] = i % 2;
+      speakers[i] = i % 3;
+    }
+    Path file = dir.resolve("tiny.h5");
+    ShdWriter.write(new ShdRecordings("tiny", 2, 2, times, units, labels, speakers, new int[n]),
+        file);
+    return file;
+  }
+
+  @Test
+  void shdDecaysUseTheTenMillisecondBinsOfTheData() throws Exception {
+    Path runDir = dir.resolve("shd-run");
+    Run r = run("train", "--dataset", "shd:" + tinyShdFile() + "#test-speakers=2", "--hidden", "3",
+        "--epochs", "1", "--batch", "4", "--tau-mem", "50", "--tau-out", "20", "--out",
+        runDir.toString(), "--json");
+    assertEquals(0, r.exit(), r.err());
+    JsonNode config = new ObjectMapper().readTree(runDir.resolve("config.json").toFile());
+    assertEquals(Math.exp(-10.0 / 50), config.at("/network/alpha").asDouble(), 1e-12);
+    assertEquals(Math.exp(-10.0 / 20), config.at("/network/kappa").asDouble(), 1e-12);
+  }
+
+  @Test
+  void shdRunsDefaultToTheSpeechPresetAndOtherDatasetsKeepThePapersSettings() throws Exception {
+    String shd = "shd:" + tinyShdFile() + "#test-speakers=2";
+    JsonNode tbptt1 = runConfig("shd-tbptt1", "--dataset", shd);
+    assertEquals(Math.exp(-10.0 / 200), tbptt1.at("/network/alpha").asDouble(), 1e-12);
+    assertEquals(Math.exp(-10.0 / 200), tbptt1.at("/network/kappa").asDouble(), 1e-12);
+    assertEquals("sum", tbptt1.at("/options/readout").asText());
+    assertEquals(1e-5, tbptt1.at("/options/lr").asDouble(), 1e-15);
+    assertEquals(0.995, tbptt1.at("/options/betas/0").asDouble(), 1e-15);
+    assertEquals(0.9999, tbptt1.at("/options/betas/1").asDouble(), 1e-15);
+    JsonNode bptt = runConfig("shd-bptt", "--dataset", shd, "--mode", "bptt");
+    assertEquals(3e-4, bptt.at("/options/lr").asDouble(), 1e-15);
+    assertEquals(0.9, bptt.at("/options/betas/0").asDouble(), 1e-15);
+    assertEquals(0.999, bptt.at("/options/betas/1").asDouble(), 1e-15);
+    JsonNode explicit = runConfig("shd-explicit", "--dataset", shd, "--tau-mem", "30",
+        "--readout", "last", "--betas", "0.8,0.99", "--lr", "2e-4");
+    assertEquals(Math.exp(-10.0 / 30), explicit.at("/network/alpha").asDouble(), 1e-12);
+    assertEquals("last", explicit.at("/options/readout").asText());
+    assertEquals(0.8, explicit.at("/options/betas/0").asDouble(), 1e-15);
+    assertEquals(2e-4, explicit.at("/options/lr").asDouble(), 1e-15);
+    JsonNode synthetic = runConfig("synthetic", "--steps", "10");
+    assertEquals(Math.exp(-1.0 / 20), synthetic.at("/network/alpha").asDouble(), 1e-12);
+    assertEquals("last", synthetic.at("/options/readout").asText());
+    assertEquals(1e-4, synthetic.at("/options/lr").asDouble(), 1e-15);
+    assertEquals(0.9, synthetic.at("/options/betas/0").asDouble(), 1e-15);
+  }
+
+  /** Trains one tiny epoch with {@code options} and returns the run folder's config.json. */
+  private JsonNode runConfig(String name, String... options) throws Exception {
+    Path runDir = dir.resolve(name);
+    List<String> args = new java.util.ArrayList<>(List.of("train", "--hidden", "3", "--epochs",
+        "1", "--batch", "4", "--out", runDir.toString(), "--json"));
+    args.addAll(List.of(options));
+    Run r = run(args.toArray(String[]::new));
+    assertEquals(0, r.exit(), r.err());
+    return new ObjectMapper().readTree(runDir.resolve("config.json").toFile());
   }
 
   @Test

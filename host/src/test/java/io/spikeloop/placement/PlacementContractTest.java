@@ -110,11 +110,17 @@ class PlacementContractTest {
     SnnParameters init = init(true);
     try (SimDevice device = new SimDevice(); Placement hil = open("hil", device, init, 16)) {
       Placement host = open("host-float", null, init, 16);
+      int sameSummed = 0;
       for (int s = 0; s < 8; s++) {
         List<SpikeSample> one = List.of(DATA.train().sample(s));
-        hil.train(one);
-        host.train(one);
+        var fromHil = hil.train(one);
+        var fromHost = host.train(one);
+        sameSummed += fromHil.predictions(Readout.SUM)[0] == fromHost.predictions(Readout.SUM)[0]
+            ? 1 : 0;
       }
+      // the device's summed-output predictions follow the float trainer's (checked against the
+      // float64 reference elsewhere) but for a flipped near-tie
+      assertTrue(sameSummed >= 7, "summed predictions agree on " + sameSummed + " of 8");
       double[] a = hil.parameters().tensor(WeightTensor.OUT_W).values();
       double[] b = host.parameters().tensor(WeightTensor.OUT_W).values();
       double[] a0 = init.tensor(WeightTensor.OUT_W).values();

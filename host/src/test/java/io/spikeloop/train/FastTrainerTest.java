@@ -80,6 +80,7 @@ class FastTrainerTest {
       var f = fast.train(samples);
       assertEquals(r.meanLoss(), f.meanLoss(), 1e-4 * Math.abs(r.meanLoss()), "loss round " + round);
       assertArrayEquals(r.predictions(), f.predictions());
+      assertArrayEquals(r.summedPredictions(), f.summedPredictions());
     }
     SnnParameters want = reference.parameters();
     SnnParameters got = fast.parameters();

@@ -2,6 +2,7 @@ package io.spikeloop.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -70,13 +71,18 @@ class TrainingResumeTest {
 
   private void assertResumesBitIdentically(Supplier<SnnTrainer> fresh, long crashAfterBatches)
       throws Exception {
+    assertResumesBitIdentically(fresh, crashAfterBatches, SETTINGS);
+  }
+
+  private void assertResumesBitIdentically(Supplier<SnnTrainer> fresh, long crashAfterBatches,
+                                           TrainingLoop.Settings settings) throws Exception {
     SnnTrainer uninterrupted = fresh.get();
-    TrainingLoop.Result full = TrainingLoop.run(uninterrupted, DATA, SETTINGS,
+    TrainingLoop.Result full = TrainingLoop.run(uninterrupted, DATA, settings,
         new TrainingLoop.Listener() {});
 
     Path file = dir.resolve("checkpoint-" + crashAfterBatches + ".slc");
     SnnTrainer crashing = fresh.get();
-    assertThrows(Crash.class, () -> TrainingLoop.run(crashing, DATA, SETTINGS,
+    assertThrows(Crash.class, () -> TrainingLoop.run(crashing, DATA, settings,
         new TrainingLoop.Listener() {
           @Override
           public void positionReached(TrainingLoop.Position p) {
@@ -95,7 +101,7 @@ class TrainingResumeTest {
     StateMap saved = CheckpointFile.read(file).state();
     SnnTrainer resumed = fresh.get();
     resumed.restoreState(saved);
-    TrainingLoop.Result rest = TrainingLoop.run(resumed, DATA, SETTINGS,
+    TrainingLoop.Result rest = TrainingLoop.run(resumed, DATA, settings,
         new TrainingLoop.Listener() {}, TrainingLoop.Position.load(saved));
 
     List<ParameterTensor> a = uninterrupted.parameters().tensors();
@@ -127,6 +133,20 @@ class TrainingResumeTest {
     var spec = new OptimizerSpec.Adam(1e-2, 0.9, 0.999, 1e-8);
     assertResumesBitIdentically(fast(spec, TrainingMode.parse("tbptt1", 1)), 2);
     assertResumesBitIdentically(fast(spec, TrainingMode.parse("tbptt1", 1)), 5);
+  }
+
+  @Test
+  void timeShiftedTrainingResumesBitIdenticallyAndDiffersFromUnshifted() throws Exception {
+    var spec = new OptimizerSpec.Adam(1e-2, 0.9, 0.999, 1e-8);
+    var shifted = new TrainingLoop.Settings(2, 5, 9, Readout.SUM, 3);
+    assertResumesBitIdentically(fast(spec, TrainingMode.parse("tbptt1", 1)), 3, shifted);
+    SnnTrainer plain = fast(spec, TrainingMode.parse("tbptt1", 1)).get();
+    SnnTrainer augmented = fast(spec, TrainingMode.parse("tbptt1", 1)).get();
+    TrainingLoop.run(plain, DATA, new TrainingLoop.Settings(2, 5, 9, Readout.SUM),
+        new TrainingLoop.Listener() {});
+    TrainingLoop.run(augmented, DATA, shifted, new TrainingLoop.Listener() {});
+    assertFalse(java.util.Arrays.equals(plain.parameters().wIn(0),
+        augmented.parameters().wIn(0)), "the shift must change what is trained on");
   }
 
   @Test
