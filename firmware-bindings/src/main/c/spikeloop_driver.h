@@ -21,11 +21,12 @@
  * - SPIKELOOP_DRIVER_ABI_VERSION changes whenever a signature, struct layout or meaning changes.
  *   spikeloop_driver_abi_version() never changes: the host calls it first and refuses a library
  *   whose version differs from the one it was built against.
- * - Version 1: the forward pass (configure, weights, run, state, telemetry). It declares no
- *   learning-engine entry points. The on-chip learning engine (quantized Adam of
- *   docs/learning-engine.md plus the gradient formation still to be specified) will add them in
- *   version 2 together with per-step labels in spikeloop_run; SPIKELOOP_CAP_ON_CHIP_LEARNING is
- *   reserved for it and a version-1 driver never reports it.
+ * - Version 1: the forward pass (configure, weights, run, state, telemetry).
+ * - Version 2: the on-chip learning engine (docs/core-spec.md section 9, quantized Adam of
+ *   docs/learning-engine.md): spikeloop_enable_learning / spikeloop_disable_learning, per-step
+ *   labels in spikeloop_run (new argument), learning_updates in the telemetry. A driver without
+ *   an engine implements both calls as SPIKELOOP_ERR_UNSUPPORTED and does not report
+ *   SPIKELOOP_CAP_ON_CHIP_LEARNING.
  */
 #ifndef SPIKELOOP_DRIVER_H
 #define SPIKELOOP_DRIVER_H
@@ -36,7 +37,7 @@
 extern "C" {
 #endif
 
-#define SPIKELOOP_DRIVER_ABI_VERSION 1
+#define SPIKELOOP_DRIVER_ABI_VERSION 2
 
 /* Error codes (return values). */
 #define SPIKELOOP_OK 0
@@ -54,7 +55,7 @@ extern "C" {
 #define SPIKELOOP_CAP_SNAPSHOT (1u << 2)
 #define SPIKELOOP_CAP_CYCLE_MODEL (1u << 3)
 #define SPIKELOOP_CAP_ENERGY_MODEL (1u << 4)
-#define SPIKELOOP_CAP_ON_CHIP_LEARNING (1u << 5) /* reserved for ABI version 2 */
+#define SPIKELOOP_CAP_ON_CHIP_LEARNING (1u << 5) /* spikeloop_enable_learning works */
 #define SPIKELOOP_CAP_WEIGHT_READBACK (1u << 6)
 
 /* Readout levels of spikeloop_run (same order as Java's ReadoutLevel). */
@@ -121,9 +122,23 @@ typedef struct spikeloop_telemetry {
   int64_t saturations;     /* membrane (u) and output (o) values clamped to their width */
   int64_t fifo_overflows;
   int64_t deadline_misses;
-  int64_t learning_updates;/* 0 in ABI version 1 */
+  int64_t learning_updates;/* parameter updates of the learning engine */
   double energy_joules;    /* 0 without an energy model */
 } spikeloop_telemetry;
+
+/* The learning engine's scalars (Java's LearningConfig without the per-tensor rates and the
+ * surrogate table, which spikeloop_enable_learning takes as arrays). */
+typedef struct spikeloop_learning_config {
+  int32_t state_bits;       /* Adam m and sqrt(v) code width: 8 or 4 */
+  int32_t block_size;       /* elements per pair of block scales, 1..4096 */
+  int32_t beta1_q20;        /* unsigned Q0.20, 0..1038090 (0.99) */
+  int32_t beta2_q20;        /* unsigned Q0.20, 0..2^20 - 1 */
+  int32_t eps_exp;          /* eps = 2^eps_exp in gradient units, -200..64 */
+  int32_t master_frac_bits; /* master fraction bits below the core weight LSB, 0..15 */
+  int64_t seed;             /* tensor i of the network's tensor list seeds xorshift64* with seed + i */
+  int32_t output_frac_bits; /* output float value = o * 2^-output_frac_bits, 0..31 */
+  int32_t surrogate_shift;  /* table index = (|u - theta| + half) >> surrogate_shift, 0..31 */
+} spikeloop_learning_config;
 
 typedef struct spikeloop_board spikeloop_board; /* opaque handle */
 
@@ -157,10 +172,29 @@ int32_t spikeloop_read_weights(spikeloop_board *board, const char *tensor,
                                int32_t *values, int32_t count);
 
 /*
+ * Starts (or restarts) on-chip learning on the configured network: tensors[0..n_tensors) learn
+ * with learning_rates[i] (unsigned Q16.16 master LSBs, 0..2^24); the others stay fixed.
+ * surrogate_table: surrogate_len (1..1024) int16 values (Q1.14). Master weights start from the
+ * tensors' current values, Adam states fresh. Refused with SPIKELOOP_ERR_DESIGN_RULE
+ * "DR-LEARNING: ..." when the network has more than one hidden layer, a learned bias would have
+ * fewer than 2 bits, or the learned tensors exceed the engine's memory. Writing a learned tensor
+ * later restarts its master weights from the written values (its Adam state is kept).
+ * spikeloop_configure disables learning.
+ */
+int32_t spikeloop_enable_learning(spikeloop_board *board, const spikeloop_learning_config *config,
+                                  int32_t n_tensors, const char *const *tensors,
+                                  const int32_t *learning_rates, const int32_t *surrogate_table,
+                                  int32_t surrogate_len);
+int32_t spikeloop_disable_learning(spikeloop_board *board);
+
+/*
  * Runs n_steps (>= 1) time steps in one call.
  * Input: the axon ids of step t are axons[step_offsets[t] .. step_offsets[t+1]-1], strictly
  * ascending and < inputs; step_offsets has n_steps + 1 entries, starts at 0, never decreases.
- * Every id of every step is checked before the first step runs.
+ * labels: NULL, or n_steps target classes, -1 = no label. While learning is enabled, a labelled
+ * step is followed by one learning step (tBPTT1) on that label; labels must be -1 or < K then.
+ * Without learning, labels are ignored.
+ * Every id and label of every step is checked before the first step runs.
  * Results, H = sum of the hidden layer sizes, L = number of hidden layers, K = outputs:
  *   first_step   the step counter of the first step (0 for the first step after reset)
  *   outputs      [n_steps][K]   o after each step
@@ -172,8 +206,8 @@ int32_t spikeloop_read_weights(spikeloop_board *board, const char *tensor,
  * Buffers a readout level does not use may be NULL.
  */
 int32_t spikeloop_run(spikeloop_board *board, int32_t n_steps,
-                      const int32_t *axons, const int32_t *step_offsets, int32_t readout,
-                      int64_t *first_step, int32_t *outputs, int64_t *sops,
+                      const int32_t *axons, const int32_t *step_offsets, const int32_t *labels,
+                      int32_t readout, int64_t *first_step, int32_t *outputs, int64_t *sops,
                       int32_t *spike_ids, int32_t spike_capacity, int32_t *spike_offsets,
                       int32_t *membranes);
 

@@ -8,10 +8,12 @@
  * contiguous row into the accumulators and silent neurons cost no synaptic work.
  *
  * Every argument is checked before anything changes; a failing call leaves the board as it was
- * and sets the last-error text. The on-chip learning engine (issue L1) is not part of ABI
- * version 1 and not implemented here.
+ * and sets the last-error text. The on-chip learning engine (docs/core-spec.md section 9) is
+ * bit for bit Java's io.spikeloop.sim.engine.LearningEngine, with the quantized Adam of
+ * spikeloop_qadam.c.
  */
 #include "spikeloop_driver.h"
+#include "spikeloop_qadam.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -44,6 +46,10 @@
 #define SL_REF_INSTANCES 4 /* cores that can be open at once */
 #endif
 #define SL_REF_MAX_WEIGHT_BITS 16
+#ifndef SL_REF_MAX_LEARNED
+#define SL_REF_MAX_LEARNED (1L << 20) /* parameters the learning engine can update (all tensors) */
+#endif
+#define SL_REF_MAX_SURROGATE 1024
 /* Weights sit unpacked in 16-bit cells (one add per SOP, no unpacking); enough cells for the
  * narrowest weights (2 bits) to fill the synapse memory, so the bit budget is the only limit.
  * Untouched cells cost no RAM on a host OS (zero pages). */
@@ -58,6 +64,46 @@ _Static_assert(SL_REF_MAX_OUTPUTS <= SL_REF_MAX_NEURONS, "outputs are neurons to
 /* rshift_round relies on >> of a negative int64 being arithmetic (C11: implementation-defined;
  * gcc and clang define it so). */
 _Static_assert((-5LL >> 1) == -3LL, "arithmetic right shift required");
+
+/* One learned tensor: where its masters, learned values, gradient and Adam codes sit in the
+ * engine's pools, and how it maps to the core. */
+typedef struct learned_tensor {
+  int kind;          /* TENSOR_* */
+  int32_t rows, cols;
+  int32_t shift;     /* core value = learned value * 2^shift (biases); 0 for weights */
+  long offset;       /* first element in master/learned/grad */
+  long code_offset;  /* first byte in the code pools */
+  long block_offset; /* first block in the scale pools */
+  slq_config adam;
+  slq_state state;
+} learned_tensor;
+
+/* The on-chip learning engine of one core (docs/core-spec.md section 9). */
+typedef struct learning_engine {
+  int enabled;
+  int32_t n_learned;
+  learned_tensor tensors[5]; /* in the network's tensor order */
+  int32_t output_frac_bits;
+  int32_t surrogate_shift;
+  int32_t surrogate_len;
+  int32_t surrogate[SL_REF_MAX_SURROGATE];
+  int64_t parameters; /* updates per learning step */
+  int32_t master[SL_REF_MAX_LEARNED];
+  int32_t learned[SL_REF_MAX_LEARNED]; /* shiftRound(master, F): the learned value */
+  int32_t grad[SL_REF_MAX_LEARNED];
+  uint8_t m_codes[SL_REF_MAX_LEARNED];
+  uint8_t r_codes[SL_REF_MAX_LEARNED];
+  int8_t m_scales[SL_REF_MAX_LEARNED];
+  int8_t r_scales[SL_REF_MAX_LEARNED];
+  int64_t adam_scratch[2 * SLQ_MAX_BLOCK];
+  /* per-step scratch */
+  int32_t e[SL_REF_MAX_OUTPUTS]; /* output error, Q0.15 */
+  int32_t p[SL_REF_MAX_OUTPUTS]; /* exp values, Q0.15 */
+  int64_t delta[SL_REF_MAX_NEURONS_PER_LAYER];
+  int32_t delta_q[SL_REF_MAX_NEURONS_PER_LAYER];
+  int32_t z_prev[SL_REF_MAX_NEURONS_PER_LAYER];
+  int32_t z_prev_count;
+} learning_engine;
 
 struct spikeloop_board {
   int open;
@@ -88,6 +134,8 @@ struct spikeloop_board {
   int32_t spike_count[SL_REF_MAX_LAYERS];
   int32_t o[SL_REF_MAX_OUTPUTS];
   spikeloop_telemetry telemetry;
+
+  learning_engine learning;
 
   /* scratch of one step */
   int32_t acc[SL_REF_MAX_NEURONS_PER_LAYER > SL_REF_MAX_OUTPUTS ? SL_REF_MAX_NEURONS_PER_LAYER
@@ -194,6 +242,7 @@ int32_t spikeloop_open(const char *name, spikeloop_board **out) {
       spikeloop_board *b = &boards[i];
       b->open = 1;
       b->configured = 0;
+      b->learning.enabled = 0;
       b->error[0] = '\0';
       memset(&b->telemetry, 0, sizeof b->telemetry);
       *out = b;
@@ -210,6 +259,7 @@ int32_t spikeloop_close(spikeloop_board *board) {
   }
   board->open = 0;
   board->configured = 0;
+  board->learning.enabled = 0;
   return SPIKELOOP_OK;
 }
 
@@ -224,7 +274,8 @@ int32_t spikeloop_device_info_get(spikeloop_board *board, spikeloop_device_info 
   memset(out, 0, sizeof *out);
   out->abi_version = SPIKELOOP_DRIVER_ABI_VERSION;
   out->capabilities = SPIKELOOP_CAP_FORWARD | SPIKELOOP_CAP_MEMBRANE_READOUT |
-                      SPIKELOOP_CAP_SNAPSHOT | SPIKELOOP_CAP_WEIGHT_READBACK;
+                      SPIKELOOP_CAP_SNAPSHOT | SPIKELOOP_CAP_WEIGHT_READBACK |
+                      SPIKELOOP_CAP_ON_CHIP_LEARNING;
   snprintf(out->kind, sizeof out->kind, "%s", "sl1-ref-firmware");
   snprintf(out->version, sizeof out->version, "%s", SL_REF_VERSION);
   out->clock_hz = 0.0;
@@ -435,6 +486,7 @@ int32_t spikeloop_configure(spikeloop_board *board, int32_t inputs,
   memset(board->bias, 0, sizeof board->bias);
   memset(board->out_bias, 0, sizeof board->out_bias);
   memset(&board->telemetry, 0, sizeof board->telemetry);
+  board->learning.enabled = 0;
   board->configured = 1;
   clear_state(board);
   return SPIKELOOP_OK;
@@ -504,6 +556,8 @@ static int16_t *matrix_cells(spikeloop_board *b, const tensor_ref *t) {
   }
 }
 
+static void learning_weights_written(spikeloop_board *b, int kind);
+
 static int32_t tensor_call(spikeloop_board *b, const char *name, const void *values, int32_t count,
                            tensor_ref *t) {
   int32_t rc = check_board(b, 1);
@@ -550,6 +604,7 @@ int32_t spikeloop_write_weights(spikeloop_board *board, const char *tensor, cons
       }
     }
   }
+  learning_weights_written(board, t.kind); /* learning implies one hidden layer */
   return SPIKELOOP_OK;
 }
 
@@ -648,8 +703,385 @@ static int64_t forward_step(spikeloop_board *b, const int32_t *x, int32_t nx) {
   return sops;
 }
 
+/* ---------------------------------------------------------------- learning engine ---- */
+/* docs/core-spec.md section 9, bit for bit Java's LearningEngine: integer softmax error e
+ * (Q0.15), delta = (W_out^T e) * S[(|u - theta| + half) >> shift] as int16 with an exponent,
+ * outer-product gradients, quantized Adam on master weights, core weights rewritten. */
+
+#define ONE_Q15 (1 << 15)
+#define LOG2E_Q12 5909 /* round(log2(e) * 4096) */
+#define EXP_CUTOFF 16  /* 2^-x below half a Q0.15 LSB for x >= 16 */
+
+/* round(32768 * 2^(-i/256)), i in [0, 256) (Java LearningEngine.EXP2_Q15) */
+static const int32_t EXP2_Q15[256] = {
+    32768, 32679, 32591, 32503, 32415, 32327, 32240, 32153, 32066, 31979, 31893, 31806, 31720, 31635, 31549, 31464,
+    31379, 31294, 31209, 31125, 31041, 30957, 30873, 30790, 30706, 30623, 30541, 30458, 30376, 30293, 30212, 30130,
+    30048, 29967, 29886, 29805, 29725, 29644, 29564, 29484, 29405, 29325, 29246, 29167, 29088, 29009, 28931, 28852,
+    28774, 28697, 28619, 28542, 28464, 28388, 28311, 28234, 28158, 28082, 28006, 27930, 27855, 27779, 27704, 27629,
+    27554, 27480, 27406, 27332, 27258, 27184, 27110, 27037, 26964, 26891, 26818, 26746, 26674, 26601, 26530, 26458,
+    26386, 26315, 26244, 26173, 26102, 26031, 25961, 25891, 25821, 25751, 25681, 25612, 25543, 25474, 25405, 25336,
+    25268, 25199, 25131, 25063, 24995, 24928, 24860, 24793, 24726, 24659, 24593, 24526, 24460, 24394, 24328, 24262,
+    24196, 24131, 24066, 24001, 23936, 23871, 23806, 23742, 23678, 23614, 23550, 23486, 23423, 23359, 23296, 23233,
+    23170, 23108, 23045, 22983, 22921, 22859, 22797, 22735, 22674, 22613, 22552, 22491, 22430, 22369, 22309, 22248,
+    22188, 22128, 22068, 22009, 21949, 21890, 21831, 21772, 21713, 21654, 21595, 21537, 21479, 21421, 21363, 21305,
+    21247, 21190, 21133, 21076, 21019, 20962, 20905, 20849, 20792, 20736, 20680, 20624, 20568, 20513, 20457, 20402,
+    20347, 20292, 20237, 20182, 20127, 20073, 20019, 19965, 19911, 19857, 19803, 19750, 19696, 19643, 19590, 19537,
+    19484, 19431, 19379, 19326, 19274, 19222, 19170, 19118, 19066, 19015, 18963, 18912, 18861, 18810, 18759, 18708,
+    18658, 18607, 18557, 18507, 18457, 18407, 18357, 18308, 18258, 18209, 18160, 18110, 18061, 18013, 17964, 17915,
+    17867, 17819, 17770, 17722, 17674, 17627, 17579, 17531, 17484, 17437, 17390, 17343, 17296, 17249, 17202, 17156,
+    17109, 17063, 17017, 16971, 16925, 16879, 16834, 16788, 16743, 16697, 16652, 16607, 16562, 16518, 16473, 16428
+};
+
+static int32_t bit_length64(int64_t x) { return x == 0 ? 0 : 64 - __builtin_clzll((uint64_t)x); }
+
+/* LearningFixedPoint.shiftRound for s >= 0 (shift capped at 62) */
+static int64_t shift_round_learn(int64_t x, int32_t s) {
+  if (s <= 0) {
+    return x;
+  }
+  int32_t c = s < 62 ? s : 62;
+  return (x + ((int64_t)1 << (c - 1))) >> c;
+}
+
+static int32_t clamp_gradient(int64_t x) {
+  return (int32_t)(x < -SLQ_MAX_GRADIENT ? -SLQ_MAX_GRADIENT : (x > SLQ_MAX_GRADIENT ? SLQ_MAX_GRADIENT : x));
+}
+
+/* The element [post][pre] of a matrix tensor in the transposed cell store. */
+static int16_t *cell_of(spikeloop_board *b, const learned_tensor *lt, long i) {
+  tensor_ref t = {lt->kind, 0, lt->rows, lt->cols, 0};
+  return &matrix_cells(b, &t)[(i % lt->cols) * lt->rows + i / lt->cols];
+}
+
+/* The core's current value of element i of a learned tensor (single hidden layer). */
+static int32_t core_value(spikeloop_board *b, const learned_tensor *lt, long i) {
+  switch (lt->kind) {
+    case TENSOR_BIAS:
+      return b->bias[i];
+    case TENSOR_OUT_BIAS:
+      return b->out_bias[i];
+    default:
+      return *cell_of(b, lt, i);
+  }
+}
+
+/* Masters from the core values: shiftRound(value, shift) clamped to the learned width, << F. */
+static void seed_masters(spikeloop_board *b, learned_tensor *lt) {
+  learning_engine *le = &b->learning;
+  int64_t lo = min_signed(lt->adam.weight_bits);
+  int64_t hi = max_signed(lt->adam.weight_bits);
+  long n = (long)lt->rows * lt->cols;
+  for (long i = 0; i < n; i++) {
+    int64_t v = shift_round_learn(core_value(b, lt, i), lt->shift);
+    v = v < lo ? lo : (v > hi ? hi : v);
+    le->learned[lt->offset + i] = (int32_t)v;
+    le->master[lt->offset + i] = (int32_t)(v * ((int64_t)1 << lt->adam.master_frac_bits));
+  }
+}
+
+/* Writes the learned values of a tensor into the core. */
+static void write_learned(spikeloop_board *b, const learned_tensor *lt) {
+  const int32_t *w = &b->learning.learned[lt->offset];
+  long n = (long)lt->rows * lt->cols;
+  if (lt->kind == TENSOR_BIAS || lt->kind == TENSOR_OUT_BIAS) {
+    int32_t *core = lt->kind == TENSOR_BIAS ? b->bias : b->out_bias;
+    for (long i = 0; i < n; i++) {
+      core[i] = w[i] * (1 << lt->shift);
+    }
+    return;
+  }
+  tensor_ref t = {lt->kind, 0, lt->rows, lt->cols, 0};
+  int16_t *m = matrix_cells(b, &t);
+  for (int32_t post = 0; post < lt->rows; post++) {
+    const int32_t *row = &w[(long)post * lt->cols];
+    for (int32_t pre = 0; pre < lt->cols; pre++) {
+      m[(long)pre * lt->rows + post] = (int16_t)row[pre];
+    }
+  }
+}
+
+/* A host write of a learned tensor restarts its masters (LearningEngine.weightsWritten). */
+static void learning_weights_written(spikeloop_board *b, int kind) {
+  learning_engine *le = &b->learning;
+  if (!le->enabled) {
+    return;
+  }
+  for (int32_t i = 0; i < le->n_learned; i++) {
+    if (le->tensors[i].kind == kind) {
+      seed_masters(b, &le->tensors[i]);
+    }
+  }
+}
+
+int32_t spikeloop_enable_learning(spikeloop_board *board, const spikeloop_learning_config *config,
+                                  int32_t n_tensors, const char *const *tensors,
+                                  const int32_t *learning_rates, const int32_t *surrogate_table,
+                                  int32_t surrogate_len) {
+  int32_t rc = check_board(board, 1);
+  if (rc != SPIKELOOP_OK) {
+    return rc;
+  }
+  if (config == NULL || tensors == NULL || learning_rates == NULL || surrogate_table == NULL) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                "spikeloop_enable_learning: config, tensors, learning_rates and surrogate_table "
+                "must not be NULL");
+  }
+  if (board->n_layers != 1) {
+    return fail(board, SPIKELOOP_ERR_DESIGN_RULE,
+                "DR-LEARNING: on-chip learning supports one hidden layer (tBPTT1 back-propagates "
+                "one layer through W_out); this network has %d", board->n_layers);
+  }
+  if (n_tensors < 1 || n_tensors > 5) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT, "learning needs 1..5 learned tensors, got %d",
+                n_tensors);
+  }
+  const spikeloop_learning_config *c = config;
+  if (c->output_frac_bits < 0 || c->output_frac_bits > 31 || c->surrogate_shift < 0 ||
+      c->surrogate_shift > 31) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                "output fraction bits %d and surrogate shift %d must be in [0, 31]",
+                c->output_frac_bits, c->surrogate_shift);
+  }
+  if (surrogate_len < 1 || surrogate_len > SL_REF_MAX_SURROGATE) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT, "surrogate table needs 1..%d entries, got %d",
+                SL_REF_MAX_SURROGATE, surrogate_len);
+  }
+  for (int32_t i = 0; i < surrogate_len; i++) {
+    if (surrogate_table[i] < INT16_MIN || surrogate_table[i] > INT16_MAX) {
+      return fail(board, SPIKELOOP_ERR_ARGUMENT, "surrogate table entry %d = %d does not fit int16",
+                  i, surrogate_table[i]);
+    }
+  }
+  /* the named tensors must exist, once each, with valid rates */
+  tensor_ref named[5];
+  for (int32_t i = 0; i < n_tensors; i++) {
+    if ((rc = find_tensor(board, tensors[i], &named[i])) != SPIKELOOP_OK) {
+      return rc;
+    }
+    for (int32_t j = 0; j < i; j++) {
+      if (named[j].kind == named[i].kind) {
+        return fail(board, SPIKELOOP_ERR_ARGUMENT, "tensor %s is listed twice", tensors[i]);
+      }
+    }
+    if (learning_rates[i] < 0 || learning_rates[i] > SLQ_MAX_LR_Q16) {
+      return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                  "learning rate of %s (Q16.16 master LSBs) must be in [0, 2^24], got %d",
+                  tensors[i], learning_rates[i]);
+    }
+  }
+  /* lay out the learned tensors in the network's order: in, rec, bias, out.w, out.bias */
+  const spikeloop_layer_config *layer = &board->layers[0];
+  learned_tensor planned[5];
+  int32_t n_planned = 0;
+  long offset = 0, code_offset = 0, block_offset = 0;
+  int32_t index = 0; /* position in the network's full tensor list: seeds seed + index */
+  for (int kind = TENSOR_IN; kind <= TENSOR_OUT_BIAS; kind++) {
+    if (kind == TENSOR_REC && !layer->recurrent) {
+      continue;
+    }
+    int32_t me = index++;
+    int32_t k = -1;
+    for (int32_t i = 0; i < n_tensors; i++) {
+      if (named[i].kind == kind) {
+        k = i;
+      }
+    }
+    if (k < 0) {
+      continue;
+    }
+    learned_tensor *lt = &planned[n_planned++];
+    memset(lt, 0, sizeof *lt);
+    lt->kind = kind;
+    lt->rows = named[k].rows;
+    lt->cols = named[k].cols;
+    int32_t bits = named[k].bits;
+    if (kind == TENSOR_BIAS) {
+      lt->shift = bit_length64(layer->theta) - 12 > 0 ? bit_length64(layer->theta) - 12 : 0;
+      bits = layer->u_bits - lt->shift < 16 ? layer->u_bits - lt->shift : 16;
+    } else if (kind == TENSOR_OUT_BIAS) {
+      lt->shift = c->output_frac_bits - 11 > 0 ? c->output_frac_bits - 11 : 0;
+      bits = board->output.o_bits - lt->shift < 16 ? board->output.o_bits - lt->shift : 16;
+    }
+    if (bits < 2) {
+      return fail(board, SPIKELOOP_ERR_DESIGN_RULE,
+                  "DR-LEARNING: tensor %s would learn in %d bits (its width %d minus the bias "
+                  "shift %d)", tensors[k], bits, named[k].bits, lt->shift);
+    }
+    lt->adam = (slq_config){c->state_bits, c->block_size, c->beta1_q20, c->beta2_q20,
+                            learning_rates[k], c->eps_exp, bits, c->master_frac_bits};
+    const char *bad = slq_check_config(&lt->adam);
+    if (bad != NULL) {
+      return fail(board, SPIKELOOP_ERR_ARGUMENT, "learning configuration: %s", bad);
+    }
+    int32_t n = lt->rows * lt->cols;
+    lt->offset = offset;
+    lt->code_offset = code_offset;
+    lt->block_offset = block_offset;
+    lt->state.length = n;
+    lt->state.rng = (uint64_t)(c->seed + me); /* seeded below, once accepted */
+    offset += n;
+    code_offset += slq_code_bytes(n, c->state_bits);
+    block_offset += slq_blocks(n, c->block_size);
+  }
+  if (offset > SL_REF_MAX_LEARNED) {
+    return fail(board, SPIKELOOP_ERR_DESIGN_RULE,
+                "DR-LEARNING: learned parameters = %ld exceeds the core's limit %ld", offset,
+                (long)SL_REF_MAX_LEARNED);
+  }
+
+  /* accepted */
+  learning_engine *le = &board->learning;
+  le->n_learned = n_planned;
+  le->output_frac_bits = c->output_frac_bits;
+  le->surrogate_shift = c->surrogate_shift;
+  le->surrogate_len = surrogate_len;
+  memcpy(le->surrogate, surrogate_table, sizeof(int32_t) * (size_t)surrogate_len);
+  le->parameters = offset;
+  for (int32_t i = 0; i < n_planned; i++) {
+    learned_tensor *lt = &le->tensors[i];
+    *lt = planned[i];
+    lt->state.m_codes = &le->m_codes[lt->code_offset];
+    lt->state.r_codes = &le->r_codes[lt->code_offset];
+    lt->state.m_scales = &le->m_scales[lt->block_offset];
+    lt->state.r_scales = &le->r_scales[lt->block_offset];
+    slq_init(&lt->adam, &lt->state, planned[i].state.rng);
+    seed_masters(board, lt);
+  }
+  le->enabled = 1;
+  return SPIKELOOP_OK;
+}
+
+int32_t spikeloop_disable_learning(spikeloop_board *board) {
+  int32_t rc = check_board(board, 1);
+  if (rc != SPIKELOOP_OK) {
+    return rc;
+  }
+  board->learning.enabled = 0;
+  return SPIKELOOP_OK;
+}
+
+/* e = softmax(o) - onehot(label) in Q0.15, clamped to +-32767. */
+static void output_error(spikeloop_board *b, int32_t label) {
+  learning_engine *le = &b->learning;
+  const int32_t k = b->output.size;
+  int64_t max = INT64_MIN;
+  for (int32_t j = 0; j < k; j++) {
+    max = b->o[j] > max ? b->o[j] : max;
+  }
+  int32_t shift = le->output_frac_bits + 4; /* y * log2(e) in Q12 -> Q8 */
+  int64_t sum = 0;
+  for (int32_t j = 0; j < k; j++) {
+    int64_t y = max - b->o[j];
+    int64_t t = rshift_round(y * LOG2E_Q12, shift);
+    int64_t whole = t >> 8;
+    int32_t v = whole >= EXP_CUTOFF ? 0 : (int32_t)rshift_round(EXP2_Q15[t & 255], (int32_t)whole);
+    le->p[j] = v;
+    sum += v;
+  }
+  for (int32_t j = 0; j < k; j++) {
+    int64_t q = ((int64_t)le->p[j] * ONE_Q15 + sum / 2) / sum;
+    le->e[j] = clamp_gradient(q - (j == label ? ONE_Q15 : 0));
+  }
+}
+
+/* delta_j = (sum_k W_out[k][j] e_k) * S[(|u_j - theta| + half) >> shift] as int16; returns the
+ * hidden tensors' gradient exponent. */
+static int32_t hidden_delta(spikeloop_board *b) {
+  learning_engine *le = &b->learning;
+  const int32_t n = b->layers[0].size;
+  const int32_t k = b->output.size;
+  const int16_t *w_out = &b->cells[b->out_base]; /* [N][K] transposed */
+  for (int32_t j = 0; j < n; j++) {
+    const int16_t *row = &w_out[(long)j * k];
+    int64_t d = 0;
+    for (int32_t o = 0; o < k; o++) {
+      d += (int64_t)row[o] * le->e[o];
+    }
+    le->delta[j] = d;
+  }
+  const int32_t sh = le->surrogate_shift;
+  const int64_t half = sh > 0 ? (int64_t)1 << (sh - 1) : 0;
+  const int64_t theta = b->layers[0].theta;
+  int64_t max_abs = 0;
+  for (int32_t j = 0; j < n; j++) {
+    int64_t distance = b->u[j] - theta;
+    distance = distance < 0 ? -distance : distance;
+    int64_t index = (distance + half) >> sh;
+    int64_t s = index < le->surrogate_len ? le->surrogate[index] : 0;
+    le->delta[j] *= s;
+    int64_t a = le->delta[j] < 0 ? -le->delta[j] : le->delta[j];
+    max_abs = a > max_abs ? a : max_abs;
+  }
+  int32_t q = bit_length64(max_abs) - 15 > 0 ? bit_length64(max_abs) - 15 : 0;
+  for (int32_t j = 0; j < n; j++) {
+    le->delta_q[j] = clamp_gradient(shift_round_learn(le->delta[j], q));
+  }
+  return b->output.w_exp - le->output_frac_bits - 29 + q;
+}
+
+/* g[j][ids[s]] = delta_q[j] ([rows][cols] row-major), 0 elsewhere. */
+static void outer_gradient(learning_engine *le, int32_t *g, int32_t rows, int32_t cols,
+                           const int32_t *ids, int32_t count) {
+  memset(g, 0, sizeof(int32_t) * (size_t)rows * (size_t)cols);
+  for (int32_t j = 0; j < rows; j++) {
+    int32_t d = le->delta_q[j];
+    if (d != 0) {
+      int32_t *row = &g[(long)j * cols];
+      for (int32_t s = 0; s < count; s++) {
+        row[ids[s]] = d;
+      }
+    }
+  }
+}
+
+/* One learning step after the forward step that saw x[0..nx), target label in [0, K). */
+static void learn_step(spikeloop_board *b, const int32_t *x, int32_t nx, int32_t label) {
+  learning_engine *le = &b->learning;
+  const int32_t n = b->layers[0].size;
+  const int32_t k = b->output.size;
+  output_error(b, label);
+  int32_t hidden_exp = hidden_delta(b);
+  const int32_t *z = b->spike_ids; /* layer 0's spikes of this step */
+  const int32_t z_count = b->spike_count[0];
+  for (int32_t i = 0; i < le->n_learned; i++) {
+    learned_tensor *lt = &le->tensors[i];
+    int32_t *g = &le->grad[lt->offset];
+    int32_t grad_exp = hidden_exp;
+    switch (lt->kind) {
+      case TENSOR_OUT_W:
+        memset(g, 0, sizeof(int32_t) * (size_t)k * (size_t)n);
+        for (int32_t o = 0; o < k; o++) {
+          for (int32_t s = 0; s < z_count; s++) {
+            g[(long)o * n + z[s]] = le->e[o];
+          }
+        }
+        grad_exp = -15;
+        break;
+      case TENSOR_OUT_BIAS:
+        memcpy(g, le->e, sizeof(int32_t) * (size_t)k);
+        grad_exp = -15;
+        break;
+      case TENSOR_IN:
+        outer_gradient(le, g, n, b->inputs, x, nx);
+        break;
+      case TENSOR_REC:
+        outer_gradient(le, g, n, n, le->z_prev, le->z_prev_count);
+        break;
+      default: /* TENSOR_BIAS */
+        memcpy(g, le->delta_q, sizeof(int32_t) * (size_t)n);
+        break;
+    }
+    /* inputs are in range by construction: gradients clamped, masters saturated */
+    slq_step(&lt->adam, &lt->state, g, grad_exp, &le->master[lt->offset],
+             &le->learned[lt->offset], le->adam_scratch);
+    write_learned(b, lt);
+  }
+  b->telemetry.learning_updates += le->parameters;
+}
+
 int32_t spikeloop_run(spikeloop_board *board, int32_t n_steps, const int32_t *axons,
-                      const int32_t *step_offsets, int32_t readout, int64_t *first_step,
+                      const int32_t *step_offsets, const int32_t *labels, int32_t readout,
+                      int64_t *first_step,
                       int32_t *outputs, int64_t *sops, int32_t *spike_ids, int32_t spike_capacity,
                       int32_t *spike_offsets, int32_t *membranes) {
   int32_t rc = check_board(board, 1);
@@ -712,6 +1144,17 @@ int32_t spikeloop_run(spikeloop_board *board, int32_t n_steps, const int32_t *ax
     }
   }
 
+  const int learning = board->learning.enabled && labels != NULL;
+  if (learning) {
+    for (int32_t t = 0; t < n_steps; t++) {
+      if (labels[t] < -1 || labels[t] >= k) {
+        return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                    "step %d: label %d out of range: the network has %d outputs (-1 = no label)",
+                    t, labels[t], k);
+      }
+    }
+  }
+
   *first_step = board->step;
   int32_t n_spikes = 0;
   if (readout >= SPIKELOOP_READOUT_SPIKES) {
@@ -719,7 +1162,18 @@ int32_t spikeloop_run(spikeloop_board *board, int32_t n_steps, const int32_t *ax
   }
   for (int32_t t = 0; t < n_steps; t++) {
     int32_t from = step_offsets[t];
-    sops[t] = forward_step(board, axons == NULL ? NULL : &axons[from], step_offsets[t + 1] - from);
+    const int32_t *x = axons == NULL ? NULL : &axons[from];
+    int32_t nx = step_offsets[t + 1] - from;
+    int learn = learning && labels[t] >= 0;
+    if (learn) { /* z_prev, which the recurrent gradient needs */
+      learning_engine *le = &board->learning;
+      le->z_prev_count = board->spike_count[0];
+      memcpy(le->z_prev, board->spike_ids, sizeof(int32_t) * (size_t)le->z_prev_count);
+    }
+    sops[t] = forward_step(board, x, nx);
+    if (learn) {
+      learn_step(board, x, nx, labels[t]);
+    }
     memcpy(&outputs[(long)t * k], board->o, sizeof(int32_t) * (size_t)k);
     if (readout >= SPIKELOOP_READOUT_SPIKES) {
       for (int l = 0; l < n_layers; l++) {

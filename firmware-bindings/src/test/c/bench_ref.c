@@ -53,7 +53,7 @@ int main(void) {
     int64_t first;
     spikeloop_reset(b);
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    int rc = spikeloop_run(b, STEPS, axons, offsets, SPIKELOOP_READOUT_OUTPUTS, &first, outputs,
+    int rc = spikeloop_run(b, STEPS, axons, offsets, NULL, SPIKELOOP_READOUT_OUTPUTS, &first, outputs,
                            sops, NULL, 0, NULL, NULL);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     if (rc != SPIKELOOP_OK) {

@@ -82,12 +82,22 @@ final class BoardDriver {
         "spikeloop_read_weights(" + tensor + ")");
   }
 
-  /** One batched spikeloop_run; returns the step counter of the first step. */
-  long run(int steps, Pointer axons, Pointer stepOffsets, int readout, Pointer outputs,
-           Pointer sops, Pointer spikeIds, int spikeCapacity, Pointer spikeOffsets,
+  void enableLearning(SpikeloopDriver.spikeloop_learning_config config, String[] tensors,
+                      int[] learningRates, int[] surrogateTable) {
+    check(lib.spikeloop_enable_learning(handle, config, tensors.length, tensors, learningRates,
+        surrogateTable, surrogateTable.length), "spikeloop_enable_learning");
+  }
+
+  void disableLearning() {
+    check(lib.spikeloop_disable_learning(handle), "spikeloop_disable_learning");
+  }
+
+  /** One batched spikeloop_run (labels may be null); returns the step counter of the first step. */
+  long run(int steps, Pointer axons, Pointer stepOffsets, Pointer labels, int readout,
+           Pointer outputs, Pointer sops, Pointer spikeIds, int spikeCapacity, Pointer spikeOffsets,
            Pointer membranes) {
-    check(lib.spikeloop_run(handle, steps, axons, stepOffsets, readout, firstStep, outputs, sops,
-        spikeIds, spikeCapacity, spikeOffsets, membranes), "spikeloop_run");
+    check(lib.spikeloop_run(handle, steps, axons, stepOffsets, labels, readout, firstStep, outputs,
+        sops, spikeIds, spikeCapacity, spikeOffsets, membranes), "spikeloop_run");
     return firstStep.getValue();
   }
 

@@ -8,6 +8,7 @@ import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceInfo;
 import io.spikeloop.device.DeviceState;
 import io.spikeloop.device.LayerConfig;
+import io.spikeloop.device.LearningConfig;
 import io.spikeloop.device.NetworkConfig;
 import io.spikeloop.device.OutputConfig;
 import io.spikeloop.device.ReadoutLevel;
@@ -26,8 +27,9 @@ import java.util.Set;
  * {@code spikeloop_run} call, into native buffers that are kept and reused (they grow with the
  * largest batch seen), so the per-call JNA cost is paid once per batch, not once per step.
  * Inputs are checked by the firmware (ids, widths, shapes) and its error codes become the
- * contract's exceptions; Java checks only the lengths of the buffers it hands over. Frame labels
- * are not sent: they serve on-chip learning, which driver ABI version 1 does not have.
+ * contract's exceptions; Java checks only the lengths of the buffers it hands over. While on-chip
+ * learning is enabled, the frames' labels travel in the same call (driver ABI version 2) and the
+ * board learns after each labelled step.
  */
 public final class NativeBoardDevice implements Device {
   /** Steps per native call; a longer run is split. */
@@ -52,6 +54,9 @@ public final class NativeBoardDevice implements Device {
   private Memory membranesBuf;
   private int[] axonsStage = new int[0];
   private int[] offsetsStage = new int[0];
+  private Memory labelsBuf;
+  private int[] labelsStage = new int[0];
+  private boolean learning;
 
   NativeBoardDevice(String name, BoardDriver driver) {
     this.name = name;
@@ -121,6 +126,39 @@ public final class NativeBoardDevice implements Device {
     }
     hidden = layerBase[layers.size()];
     outputsBuf = null; // sized for the new network on the next run
+    learning = false; // configure disables the engine
+  }
+
+  @Override
+  public synchronized void enableLearning(LearningConfig learning) {
+    configured();
+    if (learning == null) {
+      throw new IllegalArgumentException(name + ": enableLearning needs a learning configuration");
+    }
+    var c = new SpikeloopDriver.spikeloop_learning_config();
+    c.state_bits = learning.stateBits();
+    c.block_size = learning.blockSize();
+    c.beta1_q20 = learning.beta1Q20();
+    c.beta2_q20 = learning.beta2Q20();
+    c.eps_exp = learning.epsExp();
+    c.master_frac_bits = learning.masterFracBits();
+    c.seed = learning.seed();
+    c.output_frac_bits = learning.outputFracBits();
+    c.surrogate_shift = learning.surrogateShift();
+    String[] tensors = learning.learningRates().keySet().toArray(new String[0]);
+    int[] rates = new int[tensors.length];
+    for (int i = 0; i < tensors.length; i++) {
+      rates[i] = learning.learningRate(tensors[i]);
+    }
+    driver.enableLearning(c, tensors, rates, learning.surrogateTable());
+    this.learning = true;
+  }
+
+  @Override
+  public synchronized void disableLearning() {
+    configured();
+    driver.disableLearning();
+    learning = false;
   }
 
   @Override
@@ -184,9 +222,20 @@ public final class NativeBoardDevice implements Device {
       axonsBuf.write(0, axonsStage, 0, n);
     }
     offsetsBuf.write(0, offsetsStage, 0, steps + 1);
+    boolean labelled = false;
+    if (learning) {
+      for (int t = 0; t < steps; t++) {
+        labelsStage[t] = frames.get(t).label();
+        labelled |= labelsStage[t] != SpikeFrame.NO_LABEL;
+      }
+      if (labelled) {
+        labelsBuf.write(0, labelsStage, 0, steps);
+      }
+    }
     boolean spikes = readout != ReadoutLevel.OUTPUTS;
     boolean full = readout == ReadoutLevel.FULL;
-    long firstStep = driver.run(steps, n > 0 ? axonsBuf : null, offsetsBuf, readout.ordinal(),
+    long firstStep = driver.run(steps, n > 0 ? axonsBuf : null, offsetsBuf,
+        labelled ? labelsBuf : null, readout.ordinal(),
         outputsBuf, sopsBuf, spikes ? spikeIdsBuf : null, spikes ? steps * hidden : 0,
         spikes ? spikeOffsetsBuf : null, full ? membranesBuf : null);
 
@@ -230,6 +279,8 @@ public final class NativeBoardDevice implements Device {
       sopsBuf = new Memory((long) capacity * Long.BYTES);
       offsetsBuf = new Memory((long) (capacity + 1) * Integer.BYTES);
       offsetsStage = new int[capacity + 1];
+      labelsBuf = new Memory((long) capacity * Integer.BYTES);
+      labelsStage = new int[capacity];
       spikeOffsetsBuf = new Memory(((long) capacity * layers + 1) * Integer.BYTES);
       spikeIdsBuf = new Memory((long) capacity * hidden * Integer.BYTES);
       membranesBuf = new Memory((long) capacity * hidden * Integer.BYTES);

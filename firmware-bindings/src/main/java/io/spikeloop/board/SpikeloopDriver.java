@@ -12,7 +12,7 @@ import com.sun.jna.ptr.PointerByReference;
  * Keep in step with the header and {@link #SPIKELOOP_DRIVER_ABI_VERSION}.
  */
 public interface SpikeloopDriver extends Library {
-  int SPIKELOOP_DRIVER_ABI_VERSION = 1;
+  int SPIKELOOP_DRIVER_ABI_VERSION = 2;
 
   int SPIKELOOP_OK = 0;
   int SPIKELOOP_ERR_ARGUMENT = -1;
@@ -108,6 +108,20 @@ public interface SpikeloopDriver extends Library {
     public double energy_joules;
   }
 
+  @Structure.FieldOrder({"state_bits", "block_size", "beta1_q20", "beta2_q20", "eps_exp",
+      "master_frac_bits", "seed", "output_frac_bits", "surrogate_shift"})
+  class spikeloop_learning_config extends Structure {
+    public int state_bits;
+    public int block_size;
+    public int beta1_q20;
+    public int beta2_q20;
+    public int eps_exp;
+    public int master_frac_bits;
+    public long seed;
+    public int output_frac_bits;
+    public int surrogate_shift;
+  }
+
   int spikeloop_driver_abi_version();
 
   String spikeloop_last_error(Pointer board);
@@ -125,7 +139,14 @@ public interface SpikeloopDriver extends Library {
 
   int spikeloop_read_weights(Pointer board, String tensor, int[] values, int count);
 
-  int spikeloop_run(Pointer board, int n_steps, Pointer axons, Pointer step_offsets, int readout,
+  int spikeloop_enable_learning(Pointer board, spikeloop_learning_config config, int n_tensors,
+                                String[] tensors, int[] learning_rates, int[] surrogate_table,
+                                int surrogate_len);
+
+  int spikeloop_disable_learning(Pointer board);
+
+  int spikeloop_run(Pointer board, int n_steps, Pointer axons, Pointer step_offsets,
+                    Pointer labels, int readout,
                     LongByReference first_step, Pointer outputs, Pointer sops, Pointer spike_ids,
                     int spike_capacity, Pointer spike_offsets, Pointer membranes);
 

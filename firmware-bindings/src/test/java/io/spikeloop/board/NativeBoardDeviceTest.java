@@ -81,7 +81,7 @@ class NativeBoardDeviceTest {
     assertEquals("sl1-ref-firmware", info.kind());
     assertTrue(info.has(Capability.FORWARD) && info.has(Capability.SNAPSHOT)
         && info.has(Capability.MEMBRANE_READOUT) && info.has(Capability.WEIGHT_READBACK));
-    assertTrue(!info.has(Capability.ON_CHIP_LEARNING) && !info.has(Capability.CYCLE_MODEL));
+    assertTrue(info.has(Capability.ON_CHIP_LEARNING) && !info.has(Capability.CYCLE_MODEL));
     assertEquals(1024, info.limits().maxInputs());
     assertEquals(16L << 20, info.limits().synapseMemoryBits());
     assertEquals(Telemetry.ZERO, board.telemetry());

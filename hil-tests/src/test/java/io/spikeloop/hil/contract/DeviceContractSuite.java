@@ -17,6 +17,7 @@ import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceInfo;
 import io.spikeloop.device.DeviceState;
 import io.spikeloop.device.LayerConfig;
+import io.spikeloop.device.LearningConfig;
 import io.spikeloop.device.NetworkConfig;
 import io.spikeloop.device.OutputConfig;
 import io.spikeloop.device.ReadoutLevel;
@@ -24,11 +25,14 @@ import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.Telemetry;
 import io.spikeloop.device.WeightTensor;
+import io.spikeloop.sim.SimDevice;
 import io.spikeloop.sim.golden.CoreVector;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.function.Supplier;
@@ -39,6 +43,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What every {@link Device} must do, whatever it runs on. A subclass supplies
@@ -548,21 +554,15 @@ public abstract class DeviceContractSuite {
   // ------------------------------------------------------------------------------------------
 
   /**
-   * No device of this build has an on-chip learning engine yet (the Device contract has no
-   * learning control; docs/driver-abi.md describes what ABI version 2 adds). What the contract
-   * already fixes: a device without {@link Capability#ON_CHIP_LEARNING} runs labelled frames as
-   * plain forward steps, leaves its weights alone and counts no learning updates.
+   * Labels alone never change a device: without {@link Capability#ON_CHIP_LEARNING}, or while
+   * learning is not enabled, labelled frames run as plain forward steps, weights stay as written
+   * and no learning updates are counted.
    */
   @Test
-  void labelsDoNotChangeADeviceWithoutALearningEngine() {
-    assumeTrue(!device.info().has(Capability.ON_CHIP_LEARNING),
-        "device learns on chip: the learning-engine steps are not in the contract yet");
+  void labelsAreIgnoredWhileLearningIsOff() {
     NetworkConfig net = load(device);
     List<SpikeFrame> plain = testInputs(13, STEPS);
-    List<SpikeFrame> labelled = new ArrayList<>();
-    for (int i = 0; i < plain.size(); i++) {
-      labelled.add(new SpikeFrame(plain.get(i).axons(), i % net.output().size()));
-    }
+    List<SpikeFrame> labelled = labelled(plain, net.output().size());
     ReadoutLevel level = richest(device);
     List<StepResult> withLabels = runAll(device, labelled, level);
     assertEquals(0, device.telemetry().learningUpdates(), "no learning updates");
@@ -573,6 +573,92 @@ public abstract class DeviceContractSuite {
     }
     device.reset();
     assertSameBehaviour(runAll(device, plain, level), withLabels, "labels are ignored");
+  }
+
+  private static List<SpikeFrame> labelled(List<SpikeFrame> frames, int classes) {
+    List<SpikeFrame> out = new ArrayList<>();
+    for (int i = 0; i < frames.size(); i++) {
+      out.add(new SpikeFrame(frames.get(i).axons(), i % classes));
+    }
+    return out;
+  }
+
+  /** The learning network: one recurrent hidden layer (what the engine of core-spec 9 learns). */
+  private static NetworkConfig learningNetwork() {
+    return new NetworkConfig(8, List.of(new LayerConfig(6, true, 8, 0, 16, 64, 3800, 8)),
+        new OutputConfig(3, 8, 0, 16, 3900));
+  }
+
+  private static LearningConfig learningConfig(NetworkConfig net, int stateBits) {
+    Map<String, Integer> rates = new LinkedHashMap<>();
+    for (WeightTensor t : net.tensors()) {
+      rates.put(t.name(), 1 << 22);
+    }
+    int[] table = new int[32];
+    for (int i = 0; i < table.length; i++) {
+      table[i] = (int) Math.rint(12000 * Math.exp(-i * i / 64.0));
+    }
+    return new LearningConfig(rates, stateBits, 4, 943718, 1047527, -27, 8, 77, 8, 1, table);
+  }
+
+  /**
+   * A device that learns on chip learns exactly as the reference engine of
+   * {@code docs/core-spec.md} section 9 (the simulator's): same outputs every step, same weights
+   * and update count after labelled steps; disabling learning stops it.
+   */
+  @ParameterizedTest(name = "{0}-bit Adam state")
+  @ValueSource(ints = {8, 4})
+  void onChipLearningFollowsTheReferenceEngine(int stateBits) {
+    assumeTrue(device.info().has(Capability.ON_CHIP_LEARNING),
+        "device " + device.info().name() + " has no on-chip learning engine");
+    NetworkConfig net = learningNetwork();
+    assumeFits(device, net, "the learning network");
+    List<SpikeFrame> frames = labelled(testInputs(21, 3 * STEPS), 3);
+    try (SimDevice reference = new SimDevice()) {
+      List<List<StepResult>> results = new ArrayList<>();
+      for (Device d : List.of(reference, device)) {
+        d.configure(net);
+        for (WeightTensor t : net.tensors()) {
+          d.writeWeights(t.name(), weightsFor(t, 4));
+        }
+        d.enableLearning(learningConfig(net, stateBits));
+        results.add(runAll(d, frames, ReadoutLevel.OUTPUTS));
+      }
+      for (int t = 0; t < frames.size(); t++) {
+        assertArrayEquals(results.get(0).get(t).outputs(), results.get(1).get(t).outputs(),
+            "outputs at step " + t);
+      }
+      long params = net.tensors().stream().mapToLong(WeightTensor::length).sum();
+      assertEquals(frames.size() * params, device.telemetry().learningUpdates(), "updates");
+      if (device.info().has(Capability.WEIGHT_READBACK)) {
+        boolean moved = false;
+        for (WeightTensor t : net.tensors()) {
+          int[] w = device.readWeights(t.name());
+          assertArrayEquals(reference.readWeights(t.name()), w, t.name() + " after learning");
+          moved |= !Arrays.equals(weightsFor(t, 4), w);
+        }
+        assertTrue(moved, "learning must move weights to be a test");
+        device.disableLearning();
+        runAll(device, frames, ReadoutLevel.OUTPUTS);
+        assertEquals(frames.size() * params, device.telemetry().learningUpdates(),
+            "no updates once disabled");
+        for (WeightTensor t : net.tensors()) {
+          assertArrayEquals(reference.readWeights(t.name()), device.readWeights(t.name()),
+              t.name() + " unchanged once learning is disabled");
+        }
+      }
+    }
+  }
+
+  /** The engine learns one hidden layer; a deeper network is refused by rule DR-LEARNING. */
+  @Test
+  void learningADeeperNetworkIsRefusedByName() {
+    assumeTrue(device.info().has(Capability.ON_CHIP_LEARNING),
+        "device " + device.info().name() + " has no on-chip learning engine");
+    NetworkConfig net = load(device);
+    DesignRuleViolation v = assertThrows(DesignRuleViolation.class,
+        () -> device.enableLearning(learningConfig(net, 8)));
+    assertEquals("DR-LEARNING", v.rule(), v.getMessage());
   }
 
   // ------------------------------------------------------------------------------------------

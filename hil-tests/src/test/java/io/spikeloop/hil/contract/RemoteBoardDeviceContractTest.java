@@ -4,6 +4,7 @@ import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceInfo;
 import io.spikeloop.device.DeviceState;
 import io.spikeloop.device.Devices;
+import io.spikeloop.device.LearningConfig;
 import io.spikeloop.device.NetworkConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
@@ -57,6 +58,16 @@ class RemoteBoardDeviceContractTest extends DeviceContractSuite {
     @Override
     public int[] readWeights(String tensor) {
       return remote.readWeights(tensor);
+    }
+
+    @Override
+    public void enableLearning(LearningConfig learning) {
+      remote.enableLearning(learning);
+    }
+
+    @Override
+    public void disableLearning() {
+      remote.disableLearning();
     }
 
     @Override

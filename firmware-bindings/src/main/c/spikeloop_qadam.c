@@ -1,0 +1,358 @@
+/* Quantized Adam (docs/learning-engine.md), bit for bit Java's QuantizedAdam; see the header. */
+#include "spikeloop_qadam.h"
+
+#include <stddef.h>
+
+/* |m_hat / (sqrt(v_hat) + eps)| clamps to 2^24 in Q16; the eps term saturates at 2^40. */
+#define RATIO_LIMIT_Q16 ((int64_t)1 << 24)
+#define EPS_LIMIT ((int64_t)1 << 40)
+
+/* ---- integer helpers (learning-engine.md section 1) ---- */
+
+static int32_t bit_length(int64_t x) { return x == 0 ? 0 : 64 - __builtin_clzll((uint64_t)x); }
+
+static int64_t abs64(int64_t x) { return x < 0 ? -x : x; }
+
+/* x * 2^k without the undefined left shift of a negative value. The callers' frames keep k <= 62
+ * for every nonzero x; for x = 0 the frame may ask for any k (an all-zero block or gradient),
+ * and the product is 0, as Java's masked shift gives. */
+static int64_t mul_pow2(int64_t x, int32_t k) { return x == 0 ? 0 : x * ((int64_t)1 << k); }
+
+static int64_t shift_round(int64_t x, int32_t s) {
+  if (s <= 0) {
+    return mul_pow2(x, -s);
+  }
+  int32_t c = s < 62 ? s : 62;
+  return (x + ((int64_t)1 << (c - 1))) >> c;
+}
+
+static int64_t shift_floor(int64_t x, int32_t s) {
+  if (s <= 0) {
+    return mul_pow2(x, -s);
+  }
+  return x >> (s < 63 ? s : 63);
+}
+
+static int64_t shift_clamp(int64_t x, int32_t k, int64_t limit) {
+  int64_t r;
+  if (k <= 0) {
+    r = shift_round(x, -k);
+  } else if (x == 0) {
+    r = 0;
+  } else if (k >= 62 || abs64(x) > (limit >> k)) {
+    r = x > 0 ? limit : -limit;
+  } else {
+    r = mul_pow2(x, k);
+  }
+  return r < -limit ? -limit : (r > limit ? limit : r);
+}
+
+/* round-to-nearest square root of 0 <= x < 2^62, digit by digit */
+static int64_t sqrt_round(int64_t x) {
+  int64_t rest = x;
+  int64_t root = 0;
+  int64_t bit = x == 0 ? 0 : (int64_t)1 << ((bit_length(x) - 1) & ~1);
+  while (bit != 0) {
+    if (rest >= root + bit) {
+      rest -= root + bit;
+      root = (root >> 1) + bit;
+    } else {
+      root >>= 1;
+    }
+    bit >>= 2;
+  }
+  return rest > root ? root + 1 : root;
+}
+
+/* ---- xorshift64* ---- */
+
+uint64_t slq_seed(uint64_t seed) {
+  uint64_t z = seed + 0x9E3779B97F4A7C15ull;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  z = z ^ (z >> 31);
+  return z == 0 ? 0x9E3779B97F4A7C15ull : z;
+}
+
+static uint64_t rng_advance(uint64_t x) {
+  x ^= x >> 12;
+  x ^= x << 25;
+  x ^= x >> 27;
+  return x;
+}
+
+static uint32_t rng_output(uint64_t x) { return (uint32_t)((x * 0x2545F4914F6CDD1Dull) >> 32); }
+
+/* ---- tiny float codes (learning-engine.md section 3) ---- */
+
+typedef struct {
+  int32_t exp_bits;
+  int32_t mant_bits;
+  int32_t is_signed;
+} tiny_code;
+
+static const tiny_code M8 = {4, 3, 1};
+static const tiny_code M4 = {3, 0, 1};
+static const tiny_code R8 = {4, 4, 0};
+static const tiny_code R4 = {3, 1, 0};
+
+static int32_t max_exp_field(const tiny_code *t) { return (1 << t->exp_bits) - 1; }
+
+static int32_t top_bits(const tiny_code *t) {
+  return t->is_signed ? t->mant_bits + max_exp_field(t) - 1 : t->mant_bits + max_exp_field(t);
+}
+
+static int64_t max_magnitude(const tiny_code *t) {
+  int64_t mant = ((int64_t)2 << t->mant_bits) - 1;
+  return t->is_signed ? mant << (max_exp_field(t) - 1) : mant << max_exp_field(t);
+}
+
+static int64_t decode(const tiny_code *t, int32_t code) {
+  int32_t f = code & ((1 << t->mant_bits) - 1);
+  int32_t e = (code >> t->mant_bits) & max_exp_field(t);
+  if (!t->is_signed) {
+    return (((int64_t)1 << t->mant_bits) + f) << e;
+  }
+  int64_t magnitude = e == 0 ? f : (((int64_t)1 << t->mant_bits) + f) << (e - 1);
+  int32_t negative = (code >> (t->exp_bits + t->mant_bits)) & 1;
+  return negative ? -magnitude : magnitude;
+}
+
+static int32_t encode_exact(const tiny_code *t, int64_t value) {
+  int64_t magnitude = abs64(value);
+  int64_t max = max_magnitude(t);
+  if (magnitude > max) {
+    magnitude = max;
+  }
+  if (!t->is_signed) {
+    int64_t min = (int64_t)1 << t->mant_bits;
+    if (magnitude < min) {
+      magnitude = min;
+    }
+    int32_t e = bit_length(magnitude) - (t->mant_bits + 1);
+    int32_t f = (int32_t)((magnitude >> e) - ((int64_t)1 << t->mant_bits));
+    return e << t->mant_bits | f;
+  }
+  int32_t code;
+  if (magnitude < ((int64_t)1 << t->mant_bits)) {
+    code = (int32_t)magnitude;
+  } else {
+    int32_t e = bit_length(magnitude) - t->mant_bits;
+    int32_t f = (int32_t)((magnitude >> (e - 1)) - ((int64_t)1 << t->mant_bits));
+    code = e << t->mant_bits | f;
+  }
+  return value < 0 && magnitude != 0 ? code | 1 << (t->exp_bits + t->mant_bits) : code;
+}
+
+static int32_t round_stochastic(const tiny_code *t, int64_t x, int32_t shift, uint32_t random32) {
+  int64_t a = abs64(x);
+  if (shift < 0 && bit_length(a) - shift > 62) {
+    return encode_exact(t, x < 0 ? -max_magnitude(t) : max_magnitude(t));
+  }
+  int64_t tq = shift_floor(a, shift);
+  int32_t k = bit_length(tq) - (t->mant_bits + 1);
+  if (k < 0) {
+    k = 0;
+  }
+  int32_t d = shift + k;
+  int64_t steps;
+  if (d <= 0) {
+    steps = a << -d;
+  } else if (d > 62) {
+    steps = 0;
+  } else {
+    uint64_t u = random32;
+    int64_t offset = (int64_t)(d <= 32 ? u >> (32 - d) : u << (d - 32));
+    steps = (a + offset) >> d;
+  }
+  int64_t magnitude = steps << k;
+  return encode_exact(t, x < 0 ? -magnitude : magnitude);
+}
+
+/* ---- packing ---- */
+
+static int32_t read_code(const uint8_t *codes, int32_t i, int32_t bits) {
+  if (bits == 8) {
+    return codes[i];
+  }
+  return (codes[i >> 1] >> ((i & 1) << 2)) & 0xF;
+}
+
+static void write_code(uint8_t *codes, int32_t i, int32_t bits, int32_t code) {
+  if (bits == 8) {
+    codes[i] = (uint8_t)code;
+  } else {
+    int32_t shift = (i & 1) << 2;
+    codes[i >> 1] = (uint8_t)((codes[i >> 1] & ~(0xF << shift)) | (code & 0xF) << shift);
+  }
+}
+
+/* ---- public ---- */
+
+const char *slq_check_config(const slq_config *c) {
+  if (c->state_bits != 8 && c->state_bits != 4) return "Adam state bits must be 8 or 4";
+  if (c->block_size < 1 || c->block_size > SLQ_MAX_BLOCK) return "block size outside [1, 4096]";
+  if (c->beta1_q20 < 0 || c->beta1_q20 > SLQ_MAX_BETA1_Q20) return "beta1 (Q0.20) outside [0, 1038090]";
+  if (c->beta2_q20 < 0 || c->beta2_q20 >= SLQ_ONE_Q20) return "beta2 (Q0.20) outside [0, 2^20 - 1]";
+  if (c->lr_q16 < 0 || c->lr_q16 > SLQ_MAX_LR_Q16) return "learning rate (Q16.16) outside [0, 2^24]";
+  if (c->eps_exp < -200 || c->eps_exp > 64) return "eps exponent outside [-200, 64]";
+  if (c->weight_bits < 2 || c->weight_bits > 16) return "weight bits outside [2, 16]";
+  if (c->master_frac_bits < 0 || c->master_frac_bits > 15) return "master fraction bits outside [0, 15]";
+  return NULL;
+}
+
+int32_t slq_code_bytes(int32_t length, int32_t state_bits) {
+  return state_bits == 8 ? length : (length + 1) / 2;
+}
+
+int32_t slq_blocks(int32_t length, int32_t block_size) {
+  return (length + block_size - 1) / block_size;
+}
+
+int32_t slq_master_min(const slq_config *c) {
+  return -(1 << (c->weight_bits - 1)) * (1 << c->master_frac_bits);
+}
+
+int32_t slq_master_max(const slq_config *c) {
+  return ((1 << (c->weight_bits - 1)) - 1) << c->master_frac_bits;
+}
+
+int32_t slq_core_weight(const slq_config *c, int32_t master) {
+  return (int32_t)shift_round(master, c->master_frac_bits);
+}
+
+void slq_init(const slq_config *c, slq_state *s, uint64_t seed) {
+  int32_t code_bytes = slq_code_bytes(s->length, c->state_bits);
+  int32_t blocks = slq_blocks(s->length, c->block_size);
+  for (int32_t i = 0; i < code_bytes; i++) {
+    s->m_codes[i] = 0;
+    s->r_codes[i] = 0;
+  }
+  for (int32_t b = 0; b < blocks; b++) {
+    s->m_scales[b] = SLQ_EMPTY_SCALE;
+    s->r_scales[b] = SLQ_EMPTY_SCALE;
+  }
+  s->step = 0;
+  s->beta1_pow = SLQ_ONE_Q30;
+  s->beta2_pow = SLQ_ONE_Q30;
+  s->rng = slq_seed(seed);
+}
+
+static int32_t clamp_scale(int32_t s) { return s < -128 ? -128 : (s > 127 ? 127 : s); }
+
+static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
+
+static int32_t max32(int32_t a, int32_t b) { return a > b ? a : b; }
+
+const char *slq_step(const slq_config *c, slq_state *s, const int32_t *grad, int32_t grad_exp,
+                     int32_t *master, int32_t *weights, int64_t *scratch) {
+  const int32_t n = s->length;
+  const int32_t master_min = slq_master_min(c);
+  const int32_t master_max = slq_master_max(c);
+  if (s->step == INT32_MAX) return "Adam step counter is at its limit 2^31 - 1";
+  if (grad_exp < -SLQ_MAX_GRADIENT_EXP || grad_exp > SLQ_MAX_GRADIENT_EXP) {
+    return "gradient exponent outside [-1000, 1000]";
+  }
+  for (int32_t i = 0; i < n; i++) {
+    if (grad[i] < -SLQ_MAX_GRADIENT || grad[i] > SLQ_MAX_GRADIENT) {
+      return "gradient integer outside [-32767, 32767]";
+    }
+    if (master[i] < master_min || master[i] > master_max) return "master weight out of range";
+  }
+  const int32_t bits = c->state_bits;
+  const int32_t block = c->block_size;
+  const int64_t b1 = c->beta1_q20;
+  const int64_t b2 = c->beta2_q20;
+  const int64_t one = SLQ_ONE_Q20;
+  const int64_t one_q30 = SLQ_ONE_Q30;
+  const tiny_code *mc = bits == 8 ? &M8 : &M4;
+  const tiny_code *rc = bits == 8 ? &R8 : &R4;
+  const int32_t top_m = top_bits(mc);
+  const int32_t top_r = top_bits(rc);
+  int64_t *scratch_m = scratch;
+  int64_t *scratch_r = scratch + block;
+
+  /* Per-step scalars: beta powers (floored), sqrt(1 - beta2^t) in Q0.30, F in Q16.16. */
+  int32_t beta1_pow = (int32_t)(((int64_t)s->beta1_pow * b1) >> 20);
+  int32_t beta2_pow = (int32_t)(((int64_t)s->beta2_pow * b2) >> 20);
+  int64_t s2 = sqrt_round((one_q30 - beta2_pow) << 30);
+  int64_t f = ((int64_t)c->lr_q16 * s2) / (one_q30 - beta1_pow);
+  uint64_t rng = s->rng;
+
+  for (int32_t b = 0, lo = 0; lo < n; b++, lo += block) {
+    int32_t hi = lo + block < n ? lo + block : n;
+    int32_t sm = s->m_scales[b];
+    int32_t sr = s->r_scales[b];
+    /* Pass 1: decode the stored block, find the magnitudes that fix the wide frames. */
+    int64_t max_dm = 0, max_dr = 0, max_g = 0;
+    for (int32_t i = lo; i < hi; i++) {
+      int64_t dm = decode(mc, read_code(s->m_codes, i, bits));
+      int64_t dr = decode(rc, read_code(s->r_codes, i, bits));
+      scratch_m[i - lo] = dm;
+      scratch_r[i - lo] = dr;
+      max_dm = max64(max_dm, abs64(dm));
+      max_dr = max64(max_dr, dr);
+      max_g = max64(max_g, abs64(grad[i]));
+    }
+    /* Wide frames: m at em with |m| < 2^30, v at even ev with v < 2^40; frames follow the
+     * nonzero terms only. */
+    int32_t em = 0;
+    if (max_dm != 0 || max_g != 0) {
+      em = max32(max_dm == 0 ? INT32_MIN : sm + bit_length(max_dm),
+                 max_g == 0 ? INT32_MIN : grad_exp + bit_length(max_g)) - 30;
+    }
+    int32_t ev = max32(2 * sr + bit_length(max_dr * max_dr),
+                       max_g == 0 ? INT32_MIN : 2 * grad_exp + bit_length(max_g * max_g)) - 40;
+    if ((ev & 1) != 0) {
+      ev++;
+    }
+    int32_t er = ev / 2;
+    /* Pass 2: the moment updates in the wide frames. */
+    int64_t max_m = 0, max_r = 0;
+    for (int32_t i = lo; i < hi; i++) {
+      int64_t g = grad[i];
+      int64_t m_old = shift_round(scratch_m[i - lo], em - sm);
+      int64_t g_wide = shift_round(g, em - grad_exp);
+      int64_t m = shift_round(b1 * m_old + (one - b1) * g_wide, 20);
+      int64_t dr = scratch_r[i - lo];
+      int64_t v_old = shift_round(dr * dr, ev - 2 * sr);
+      int64_t g2 = shift_round(g * g, ev - 2 * grad_exp);
+      int64_t r = sqrt_round(shift_round(b2 * v_old + (one - b2) * g2, 20));
+      scratch_m[i - lo] = m;
+      scratch_r[i - lo] = r;
+      max_m = max64(max_m, abs64(m));
+      max_r = max64(max_r, r);
+    }
+    /* New block scales put the block maximum just below the code's 2^T. */
+    int32_t sm_new = max_m == 0 ? SLQ_EMPTY_SCALE : clamp_scale(em + bit_length(max_m) - top_m);
+    int32_t sr_new = max_r == 0 ? SLQ_EMPTY_SCALE : clamp_scale(er + bit_length(max_r) - top_r);
+    s->m_scales[b] = (int8_t)sm_new;
+    s->r_scales[b] = (int8_t)sr_new;
+    int64_t eps_term = shift_clamp(s2, c->eps_exp - sr_new - 22, EPS_LIMIT);
+    /* Pass 3: per element draw m, r, w in this order; store codes; update from stored codes. */
+    for (int32_t i = lo; i < hi; i++) {
+      rng = rng_advance(rng);
+      int32_t cm = round_stochastic(mc, scratch_m[i - lo], sm_new - em, rng_output(rng));
+      rng = rng_advance(rng);
+      int32_t cr = round_stochastic(rc, scratch_r[i - lo], sr_new - er, rng_output(rng));
+      write_code(s->m_codes, i, bits, cm);
+      write_code(s->r_codes, i, bits, cr);
+      int64_t dm = decode(mc, cm);
+      int64_t den = (decode(rc, cr) << 8) + eps_term;
+      int64_t q = dm >= 0 ? (dm << 32) / den : -((-dm << 32) / den);
+      int64_t ratio = shift_clamp(q, sm_new - sr_new - 8, RATIO_LIMIT_Q16);
+      rng = rng_advance(rng);
+      int64_t u = rng_output(rng);
+      int64_t delta = (f * ratio + u) >> 32;
+      int64_t updated = master[i] - delta;
+      updated = updated < master_min ? master_min : (updated > master_max ? master_max : updated);
+      master[i] = (int32_t)updated;
+      weights[i] = (int32_t)shift_round(updated, c->master_frac_bits);
+    }
+  }
+  s->step += 1;
+  s->beta1_pow = beta1_pow;
+  s->beta2_pow = beta2_pow;
+  s->rng = rng;
+  return NULL;
+}

@@ -1,0 +1,41 @@
+/*
+ * Test-only entry point to the firmware's quantized Adam (libspikeloop_qadam_test.so, built by
+ * this folder's Makefile, never shipped): the golden-vector test drives spikeloop_qadam.c through
+ * it so the vendor ABI in spikeloop_driver.h carries no test hooks.
+ */
+#include <stddef.h>
+
+#include "spikeloop_qadam.h"
+
+/* config: the 8 slq_config fields in declaration order. */
+static slq_config config_of(const int32_t *config) {
+  slq_config c = {config[0], config[1], config[2], config[3],
+                  config[4], config[5], config[6], config[7]};
+  return c;
+}
+
+uint64_t slq_test_seed(uint64_t seed) { return slq_seed(seed); }
+
+/*
+ * One step. counters: {step, beta1_pow, beta2_pow} in and out; rng in and out. Returns NULL or
+ * the firmware's error text (config errors included).
+ */
+const char *slq_test_step(const int32_t *config, int32_t length, uint8_t *m_codes,
+                          int8_t *m_scales, uint8_t *r_codes, int8_t *r_scales, int32_t *counters,
+                          uint64_t *rng, const int32_t *grad, int32_t grad_exp, int32_t *master,
+                          int32_t *weights) {
+  static int64_t scratch[2 * SLQ_MAX_BLOCK];
+  slq_config c = config_of(config);
+  const char *bad = slq_check_config(&c);
+  if (bad != NULL) {
+    return bad;
+  }
+  slq_state s = {length, m_codes, m_scales, r_codes, r_scales,
+                 counters[0], counters[1], counters[2], *rng};
+  const char *error = slq_step(&c, &s, grad, grad_exp, master, weights, scratch);
+  counters[0] = s.step;
+  counters[1] = s.beta1_pow;
+  counters[2] = s.beta2_pow;
+  *rng = s.rng;
+  return error;
+}

@@ -1,0 +1,204 @@
+package io.spikeloop.hil.board;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.spikeloop.device.Device;
+import io.spikeloop.device.Devices;
+import io.spikeloop.device.LayerConfig;
+import io.spikeloop.device.LearningConfig;
+import io.spikeloop.device.NetworkConfig;
+import io.spikeloop.device.OutputConfig;
+import io.spikeloop.device.ReadoutLevel;
+import io.spikeloop.device.SpikeFrame;
+import io.spikeloop.device.StepResult;
+import io.spikeloop.device.WeightTensor;
+import io.spikeloop.sim.SimDevice;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * On-chip learning in lock-step: the simulator's Java learning engine and the reference
+ * firmware's C engine (through JNA, batched with labels) learn side by side and must agree on
+ * every spike, membrane and output of every step, on every weight tensor every batch and at the
+ * end, and on the learning-update count.
+ */
+class BoardSimLearningLockstepTest {
+  private static final int BATCH = 100;
+
+  /** 700-64(rec)-20, ~3% random input, a label per 25-step "sample", every fifth step unlabelled. */
+  @ParameterizedTest(name = "{0}-bit Adam state")
+  @ValueSource(ints = {8, 4})
+  void randomInputWithLabelsAgreesEveryStepAndEveryWeight(int stateBits) {
+    NetworkConfig net = new NetworkConfig(700, List.of(
+        new LayerConfig(64, true, 8, 0, 20, 700, 3900, 700)),
+        new OutputConfig(20, 8, -1, 20, 3900));
+    Random rnd = new Random(31 + stateBits);
+    List<SpikeFrame> frames = new ArrayList<>();
+    for (int t = 0; t < 300; t++) {
+      TreeSet<Integer> ids = new TreeSet<>();
+      for (int i = 0; i < 700; i++) {
+        if (rnd.nextDouble() < 0.03) {
+          ids.add(i);
+        }
+      }
+      int label = t % 5 == 4 ? SpikeFrame.NO_LABEL : (t / 25) % 20;
+      frames.add(new SpikeFrame(ids.stream().mapToInt(Integer::intValue).toArray(), label));
+    }
+    long spikes = runLockstep(net, frames, learning(net, stateBits, 8), 5);
+    assertTrue(spikes > 300 * 64 / 50, "the net must spike (>2%) to be a test: " + spikes);
+  }
+
+  /**
+   * Real spike trains with real labels: two Heidelberg Digits recordings (lauscher, 70 channels,
+   * 2 ms bins, label = the spoken digit) into a 70-64(rec)-10 network.
+   */
+  @ParameterizedTest(name = "{0}-bit Adam state")
+  @ValueSource(ints = {8})
+  void realHeidelbergDigitsWithLabelsAgree(int stateBits) throws IOException {
+    Path dir = Path.of(System.getProperty("spikeloop.data", "../shared/data"),
+        "heidelberg-digits", "lauscher-70ch");
+    assumeTrue(Files.isDirectory(dir), "real data absent: " + dir.toAbsolutePath()
+        + " (set -Dspikeloop.data); skipping the real-data learning lock-step run");
+    Pattern digit = Pattern.compile("digit-(\\d+)\\.csv$");
+    List<SpikeFrame> frames = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path csv : files.filter(p -> p.toString().endsWith(".csv")).sorted().limit(2)
+          .toList()) {
+        Matcher m = digit.matcher(csv.getFileName().toString());
+        assertTrue(m.find(), "no digit label in " + csv);
+        frames.addAll(binned(csv, 0.002, Integer.parseInt(m.group(1))));
+      }
+    }
+    assertTrue(frames.size() > 500, "expected two recordings of ~1 s, got " + frames.size());
+    NetworkConfig net = new NetworkConfig(70, List.of(
+        new LayerConfig(64, true, 8, 3, 16, 1500, 3800, 70)),
+        new OutputConfig(10, 8, 0, 24, 4000));
+    long spikes = runLockstep(net, frames, learning(net, stateBits, 10), 7);
+    assertTrue(spikes > frames.size(), "the net must spike to be a test: " + spikes);
+  }
+
+  /** All tensors learn at 1/16 core LSB per unit Adam step; a double-Gaussian-like table. */
+  private static LearningConfig learning(NetworkConfig net, int stateBits, int outputFracBits) {
+    Map<String, Integer> rates = new LinkedHashMap<>();
+    for (WeightTensor t : net.tensors()) {
+      rates.put(t.name(), 1 << 20);
+    }
+    int[] table = new int[64];
+    for (int i = 0; i < table.length; i++) {
+      double x = i / 20.0;
+      table[i] = (int) Math.rint(16384 * (0.9 * Math.exp(-x * x) - 0.1 * Math.exp(-x * x / 36)));
+    }
+    return new LearningConfig(rates, stateBits, 64, 943718, 1047527, -27, 8, 12345,
+        outputFracBits, 5, table);
+  }
+
+  /** Spike ids per {@code bin} seconds from a {@code time_s,channel} CSV, every frame labelled. */
+  private static List<SpikeFrame> binned(Path csv, double bin, int label) throws IOException {
+    List<TreeSet<Integer>> steps = new ArrayList<>();
+    List<String> lines = Files.readAllLines(csv);
+    for (String line : lines.subList(1, lines.size())) {
+      String[] f = line.split(",");
+      int t = (int) (Double.parseDouble(f[0]) / bin);
+      while (steps.size() <= t) {
+        steps.add(new TreeSet<>());
+      }
+      steps.get(t).add(Integer.parseInt(f[1].trim()));
+    }
+    return steps.stream()
+        .map(s -> new SpikeFrame(s.stream().mapToInt(Integer::intValue).toArray(), label)).toList();
+  }
+
+  /** Runs both devices with learning on, compares everything; returns the hidden spikes seen. */
+  private static long runLockstep(NetworkConfig net, List<SpikeFrame> frames,
+                                  LearningConfig learning, long seed) {
+    try (SimDevice sim = new SimDevice(); Device board = Devices.open("board:ref")) {
+      Random rnd = new Random(seed);
+      for (Device d : List.of(sim, board)) {
+        d.configure(net);
+      }
+      for (WeightTensor t : net.tensors()) {
+        int[] w = new int[t.length()];
+        int span = t.cols() == 1 ? 16 : 1 << (t.bits() - 1);
+        for (int i = 0; i < w.length; i++) {
+          w[i] = rnd.nextInt(2 * span) - span;
+        }
+        sim.writeWeights(t.name(), w);
+        board.writeWeights(t.name(), w);
+      }
+      Map<String, int[]> initial = weights(sim, net);
+      sim.enableLearning(learning);
+      board.enableLearning(learning);
+      long spikes = 0;
+      long labelled = 0;
+      for (int from = 0; from < frames.size(); from += BATCH) {
+        List<SpikeFrame> batch = frames.subList(from, Math.min(frames.size(), from + BATCH));
+        List<StepResult> onBoard = board.run(batch, ReadoutLevel.FULL);
+        for (int i = 0; i < batch.size(); i++) {
+          int t = from + i;
+          StepResult s = sim.step(batch.get(i), ReadoutLevel.FULL);
+          StepResult b = onBoard.get(i);
+          assertArrayEquals(s.spikes(), b.spikes(), "spikes at step " + t);
+          assertArrayEquals(s.membranes(), b.membranes(), "membranes at step " + t);
+          assertArrayEquals(s.outputs(), b.outputs(), "outputs at step " + t);
+          for (int[] layer : b.spikes()) {
+            spikes += layer.length;
+          }
+          labelled += batch.get(i).label() == SpikeFrame.NO_LABEL ? 0 : 1;
+        }
+        assertSameWeights(sim, board, net, "after step " + (from + batch.size()));
+      }
+      long params = net.tensors().stream().mapToLong(WeightTensor::length).sum();
+      assertEquals(labelled * params, sim.telemetry().learningUpdates(), "sim learning updates");
+      assertEquals(sim.telemetry().learningUpdates(), board.telemetry().learningUpdates(),
+          "learning updates");
+      Map<String, int[]> learned = weights(board, net);
+      long moved = 0;
+      for (WeightTensor t : net.tensors()) {
+        int[] a = initial.get(t.name());
+        int[] b = learned.get(t.name());
+        for (int i = 0; i < a.length; i++) {
+          moved += a[i] != b[i] ? 1 : 0;
+        }
+      }
+      assertTrue(moved > params / 100, "learning must move weights to be a test: " + moved
+          + " of " + params);
+      return spikes;
+    }
+  }
+
+  private static Map<String, int[]> weights(Device d, NetworkConfig net) {
+    Map<String, int[]> w = new LinkedHashMap<>();
+    for (WeightTensor t : net.tensors()) {
+      w.put(t.name(), d.readWeights(t.name()));
+    }
+    return w;
+  }
+
+  private static void assertSameWeights(Device sim, Device board, NetworkConfig net, String when) {
+    for (WeightTensor t : net.tensors()) {
+      int[] s = sim.readWeights(t.name());
+      int[] b = board.readWeights(t.name());
+      if (!Arrays.equals(s, b)) {
+        int i = Arrays.mismatch(s, b);
+        throw new AssertionError(t.name() + " differs " + when + " at " + i + ": sim " + s[i]
+            + ", board " + b[i]);
+      }
+    }
+  }
+}
