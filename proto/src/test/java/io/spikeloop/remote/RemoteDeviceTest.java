@@ -192,10 +192,14 @@ class RemoteDeviceTest {
   @Test
   void gracefulShutdownTellsTheClientAndClosesAnOpenedDevice() {
     serve(new ToyTestDevice("toy"), 0);
-    RemoteDevice remote = client(server.port());
+    int port = server.port();
+    RemoteDevice remote = client(port);
     server.close();
     var e = assertThrows(DeviceUnavailableException.class, remote::telemetry);
-    assertTrue(e.getMessage().contains("cannot reach device server")
+    // Racy by nature: the shutdown notice either arrives before the request (the client then
+    // cannot reach the server) or answers it (UNAVAILABLE during get_telemetry). Both must name
+    // the server and say why.
+    assertTrue(e.getMessage().contains("remote://127.0.0.1:" + port)
         && e.getMessage().contains("the device server is shutting down"), e.getMessage());
     remote.close();
     assertThrows(IllegalStateException.class, remote::telemetry);
