@@ -66,10 +66,7 @@ public final class SimDevice implements Device {
   }
 
   public SimDevice(String name, SimOptions options, CoreLimits limits) {
-    if ((long) limits.maxFanIn() << (limits.maxWeightBits() - 1) > 1L << 31) {
-      throw new IllegalArgumentException("limits allow fan-in " + limits.maxFanIn() + " of "
-          + limits.maxWeightBits() + "-bit weights, which could overflow the 32-bit accumulators");
-    }
+    SimOptions.requireExactAccumulators(limits);
     this.arch = options.arch();
     this.energy = options.energy();
     this.cycleBudget = arch.cycleBudget();

@@ -12,7 +12,8 @@ public final class SimDeviceProvider implements DeviceProvider {
 
   @Override
   public Device open(String name) {
-    return new SimDevice(name, SimOptions.parse(name), SimDevice.DEFAULT_LIMITS);
+    SimOptions options = SimOptions.parse(name);
+    return new SimDevice(name, options, options.limits());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.spikeloop.sim;
 
+import io.spikeloop.device.CoreLimits;
 import io.spikeloop.sim.timing.EnergyProfile;
 import io.spikeloop.sim.timing.MicroArchitecture;
 import io.spikeloop.sim.timing.OverflowPolicy;
@@ -8,22 +9,59 @@ import java.util.Locale;
 /**
  * How a simulated core is set up, parsed from a device name:
  * {@code sim[:PROFILE][,clock-mhz=F][,step-us=T][,fifo=D][,overflow=stall|drop]
- * [,synapse-lanes=S][,neuron-lanes=L]}, e.g. {@code sim}, {@code sim:loihi},
- * {@code sim:odin,clock-mhz=50,fifo=32,overflow=drop}.
+ * [,synapse-lanes=S][,neuron-lanes=L][,inputs=N][,fan-in=N]}, e.g. {@code sim},
+ * {@code sim:loihi}, {@code sim:odin,clock-mhz=50,fifo=32,overflow=drop}, or a larger core for
+ * N-MNIST's 2312 inputs: {@code sim:inputs=4096,fan-in=4096}.
+ *
+ * @param limits the core's resources; a larger core keeps the 32-bit accumulators exact only
+ *               while {@code maxFanIn * 2^(maxWeightBits-1) <= 2^31} (fan-in at most 65536
+ *               with the 16-bit maximum weight width), which the constructor checks
  */
-public record SimOptions(EnergyProfile energy, MicroArchitecture arch) {
+public record SimOptions(EnergyProfile energy, MicroArchitecture arch, CoreLimits limits) {
   public static final String SCHEME = "sim";
   public static final String USAGE = "sim[:PROFILE][,clock-mhz=F][,step-us=T][,fifo=D]"
-      + "[,overflow=stall|drop][,synapse-lanes=S][,neuron-lanes=L] with PROFILE one of "
-      + EnergyProfile.NAMED.stream().map(EnergyProfile::name).toList();
+      + "[,overflow=stall|drop][,synapse-lanes=S][,neuron-lanes=L][,inputs=N][,fan-in=N] with "
+      + "PROFILE one of " + EnergyProfile.NAMED.stream().map(EnergyProfile::name).toList();
 
   /** The reference SL-1 with the ReckOn energy profile. */
-  public static final SimOptions DEFAULT = new SimOptions(EnergyProfile.RECKON, MicroArchitecture.SL1);
+  public static final SimOptions DEFAULT =
+      new SimOptions(EnergyProfile.RECKON, MicroArchitecture.SL1, SimDevice.DEFAULT_LIMITS);
 
   public SimOptions {
-    if (energy == null || arch == null) {
-      throw new IllegalArgumentException("sim options need an energy profile and a microarchitecture");
+    if (energy == null || arch == null || limits == null) {
+      throw new IllegalArgumentException(
+          "sim options need an energy profile, a microarchitecture and core limits");
     }
+    requireExactAccumulators(limits);
+  }
+
+  /** The reference core's limits with another energy profile or microarchitecture. */
+  public SimOptions(EnergyProfile energy, MicroArchitecture arch) {
+    this(energy, arch, SimDevice.DEFAULT_LIMITS);
+  }
+
+  /** Refuses limits under which a sum of fan-in weights could overflow the int32 accumulator. */
+  static void requireExactAccumulators(CoreLimits limits) {
+    if ((long) limits.maxFanIn() << (limits.maxWeightBits() - 1) > 1L << 31) {
+      throw new IllegalArgumentException("limits allow fan-in " + limits.maxFanIn() + " of "
+          + limits.maxWeightBits() + "-bit weights, which could overflow the 32-bit accumulators "
+          + "(fanIn * 2^(wBits-1) must be <= 2^31, so fan-in <= "
+          + (1L << (32 - limits.maxWeightBits())) + ")");
+    }
+  }
+
+  private static CoreLimits withInputs(CoreLimits l, int inputs) {
+    return new CoreLimits(inputs, l.maxLayers(), l.maxNeuronsPerLayer(), l.maxNeurons(),
+        l.maxFanIn(), l.maxWeightBits(), l.maxMembraneBits(), l.maxOutputBits(),
+        l.synapseMemoryBits(), l.maxOutputs());
+  }
+
+  private static CoreLimits withFanIn(CoreLimits l, int fanIn) {
+    CoreLimits c = new CoreLimits(l.maxInputs(), l.maxLayers(), l.maxNeuronsPerLayer(),
+        l.maxNeurons(), fanIn, l.maxWeightBits(), l.maxMembraneBits(), l.maxOutputBits(),
+        l.synapseMemoryBits(), l.maxOutputs());
+    requireExactAccumulators(c);
+    return c;
   }
 
   /** Whether a device name belongs to the simulator. */
@@ -41,6 +79,7 @@ public record SimOptions(EnergyProfile energy, MicroArchitecture arch) {
     }
     EnergyProfile energy = DEFAULT.energy;
     MicroArchitecture arch = DEFAULT.arch;
+    CoreLimits limits = DEFAULT.limits;
     String[] parts = name.substring(SCHEME.length() + 1).split(",", -1);
     for (int i = 0; i < parts.length; i++) {
       String part = parts[i].trim();
@@ -68,6 +107,14 @@ public record SimOptions(EnergyProfile energy, MicroArchitecture arch) {
             energy = EnergyProfile.named(value);
             yield arch;
           }
+          case "inputs" -> {
+            limits = withInputs(limits, Integer.parseInt(value));
+            yield arch;
+          }
+          case "fan-in" -> {
+            limits = withFanIn(limits, Integer.parseInt(value));
+            yield arch;
+          }
           default -> throw new IllegalArgumentException("unknown option '" + key + "'");
         };
       } catch (IllegalArgumentException e) {
@@ -75,6 +122,6 @@ public record SimOptions(EnergyProfile energy, MicroArchitecture arch) {
             + e.getMessage() + "; use " + USAGE, e);
       }
     }
-    return new SimOptions(energy, arch);
+    return new SimOptions(energy, arch, limits);
   }
 }

@@ -90,4 +90,40 @@ class SimDeviceTest {
         () -> new SimDevice("sim", SimOptions.DEFAULT, limits));
     assertTrue(e.getMessage().contains("131072"), e.getMessage());
   }
+
+  @Test
+  void aLargerCoreTakesNmnistSizedInputsAndKeepsTheDesignRulesAndTheExactnessBound() {
+    NetworkConfig nmnist = new NetworkConfig(2312, List.of(new LayerConfig(20, false, 8, 0, 16, 10,
+        4096, 2312)), new OutputConfig(10, 8, 0, 16, 4096));
+    try (Device reference = Devices.open("sim")) {
+      DesignRuleViolation v = assertThrows(DesignRuleViolation.class,
+          () -> reference.configure(nmnist));
+      assertEquals(DesignRule.INPUTS.id(), v.rule());
+    }
+    try (Device large = Devices.open("sim:inputs=4096,fan-in=4096")) {
+      assertEquals(4096, large.info().limits().maxInputs());
+      assertEquals(4096, large.info().limits().maxFanIn());
+      large.configure(nmnist);
+      // the last axon is addressable
+      assertEquals(10, large.step(new io.spikeloop.device.SpikeFrame(new int[] {0, 2311},
+          io.spikeloop.device.SpikeFrame.NO_LABEL), io.spikeloop.device.ReadoutLevel.OUTPUTS)
+          .outputs().length);
+    }
+    // inputs grow, fan-in stays: the fan-in rule still refuses, naming both numbers
+    try (Device inputsOnly = Devices.open("sim:reckon,inputs=4096")) {
+      DesignRuleViolation v = assertThrows(DesignRuleViolation.class,
+          () -> inputsOnly.configure(nmnist));
+      assertEquals(DesignRule.FAN_IN.id(), v.rule());
+      assertTrue(v.getMessage().contains("2312") && v.getMessage().contains("1536"),
+          v.getMessage());
+    }
+    // 16-bit weights: fan-in 65536 is the largest exact sum, 65537 is refused
+    assertEquals(65536, SimOptions.parse("sim:fan-in=65536").limits().maxFanIn());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Devices.open("sim:fan-in=65537"));
+    assertTrue(e.getMessage().contains("65537") && e.getMessage().contains("2^31"),
+        e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> SimOptions.parse("sim:inputs=0"));
+    assertTrue(e.getMessage().contains("inputs=0"), e.getMessage());
+  }
 }

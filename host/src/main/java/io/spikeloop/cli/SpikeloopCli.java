@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
         ReportCommand.class,
         StudyCommand.class,
         ReproduceCommand.class,
+        DemoCommand.class,
     })
 public final class SpikeloopCli implements Runnable {
 

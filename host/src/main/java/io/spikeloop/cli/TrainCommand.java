@@ -438,8 +438,10 @@ public final class TrainCommand implements Callable<Integer> {
       }
     }
     ObjectNode summary = summary(result, trainingMode);
-    summary.put("optimizerStateBytesPerParameter", quantized
-        ? ((OptimizerSpec.QuantizedAdam) optimizerSpec).memory(tensorSizes)
+    // device placements hold their own optimizer state (quantized near and on the chip)
+    summary.put("optimizerStateBytesPerParameter", onDevice
+        ? trainer.optimizerStateBytesPerParameter()
+        : quantized ? ((OptimizerSpec.QuantizedAdam) optimizerSpec).memory(tensorSizes)
             .stateBytesPerParameterMeasured()
         : floatStateBytesPerParameter(optimizerSpec));
     summary.put("placement", placement);

@@ -4,6 +4,7 @@ import io.spikeloop.device.Device;
 import io.spikeloop.device.FixedPoint;
 import io.spikeloop.device.WeightTensor;
 import io.spikeloop.model.SnnParameters;
+import io.spikeloop.sim.learning.LearningMemory;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -84,6 +85,11 @@ public final class HilPlacement extends OffChipPlacement {
         write(names[i], q);
       }
     }
+  }
+
+  @Override
+  public double optimizerStateBytesPerParameter() {
+    return LearningMemory.FLOAT_ADAM_BYTES_PER_PARAMETER;
   }
 
   @Override

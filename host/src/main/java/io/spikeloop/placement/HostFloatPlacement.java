@@ -3,6 +3,7 @@ package io.spikeloop.placement;
 import io.spikeloop.checkpoint.StateMap;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.model.SnnParameters;
+import io.spikeloop.sim.learning.LearningMemory;
 import io.spikeloop.train.SnnTrainer;
 import java.util.List;
 import java.util.Locale;
@@ -51,6 +52,11 @@ public final class HostFloatPlacement implements Placement {
   public String memoryReport() {
     return String.format(Locale.ROOT, "host-float learning memory (host): float Adam 8 B/param "
         + "= %d B for %d params; on the core: 0 B", 8 * parameters, parameters);
+  }
+
+  @Override
+  public double optimizerStateBytesPerParameter() {
+    return LearningMemory.FLOAT_ADAM_BYTES_PER_PARAMETER;
   }
 
   @Override

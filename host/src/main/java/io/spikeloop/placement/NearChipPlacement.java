@@ -118,6 +118,11 @@ public final class NearChipPlacement extends OffChipPlacement {
   }
 
   @Override
+  public double optimizerStateBytesPerParameter() {
+    return OnChipPlacement.memory(net, settings).stateBytesPerParameterMeasured();
+  }
+
+  @Override
   public String memoryReport() {
     return "near-chip learning memory (beside the core): "
         + OnChipPlacement.memory(net, settings).describe();

@@ -102,6 +102,11 @@ public final class OnChipPlacement extends DevicePlacement {
   }
 
   @Override
+  public double optimizerStateBytesPerParameter() {
+    return memory(net, settings).stateBytesPerParameterMeasured();
+  }
+
+  @Override
   public String memoryReport() {
     return "on-chip learning memory (on the core): " + memory(net, settings).describe();
   }

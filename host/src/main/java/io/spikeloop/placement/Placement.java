@@ -14,6 +14,12 @@ public interface Placement extends SnnTrainer, AutoCloseable {
   /** The memory accounting line: optimizer-state bytes per parameter and learning memory. */
   String memoryReport();
 
+  /**
+   * Optimizer-state bytes per parameter where learning runs: 8 for float Adam (host-float,
+   * hil), the quantized state with its block scales for near-chip and on-chip.
+   */
+  double optimizerStateBytesPerParameter();
+
   /** Device cost of training so far (zero for host-float). */
   LearningCost learningCost();
 

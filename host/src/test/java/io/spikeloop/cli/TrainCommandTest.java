@@ -168,6 +168,9 @@ class TrainCommandTest {
     assertTrue(json.get("learningCyclesPerSample").asDouble() > 0);
     assertTrue(json.get("learningJoulesPerSample").asDouble() > 0);
     assertTrue(json.get("memory").asText().contains("B/param"), json.get("memory").asText());
+    // the quantized 4-bit state of the engine, not the float Adam figure
+    double bytes = json.get("optimizerStateBytesPerParameter").asDouble();
+    assertTrue(bytes > 1.0 && bytes < 1.2, "on-chip 4-bit state: " + bytes);
     Run twoLayers = run("train", "--placement", "near-chip", "--hidden", "6,4", "--epochs", "1",
         "--steps", "10", "--train-samples", "2", "--test-samples", "2");
     assertEquals(2, twoLayers.exit());

@@ -1,0 +1,198 @@
+package io.spikeloop.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.spikeloop.data.DatasetOptions;
+import io.spikeloop.data.DatasetSplit;
+import io.spikeloop.data.Datasets;
+import io.spikeloop.demo.ContinualDemo;
+import io.spikeloop.demo.ContinualReport;
+import io.spikeloop.demo.ContinualResult;
+import io.spikeloop.demo.ContinualSettings;
+import io.spikeloop.demo.ContinualStream;
+import io.spikeloop.device.Devices;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code spikeloop demo continual}: demonstrations of what the hardware loop can do. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Demonstrations on a device.",
+    subcommands = {DemoCommand.ContinualCommand.class})
+public final class DemoCommand implements Runnable {
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  @Command(name = "continual", mixinStandardHelpOptions = true,
+      description = {"On-device continual learning: the core learns on-chip from a stream whose "
+          + "classes (or speakers) arrive in stages; accuracy on what has been seen, forgetting "
+          + "and energy per sample over the stream, against a frozen model trained on the first "
+          + "stage only. Defaults run in about a minute on 2 cores.", ""},
+      footer = {"", "Examples:", "  ./spikeloop demo continual --out runs/continual",
+          "  ./spikeloop demo continual --device remote://127.0.0.1:7010 --json",
+          "  ./spikeloop demo continual --dataset shd:data/hd.h5 --stream speakers --stages 3",
+          "", "See docs/demo.md."})
+  static final class ContinualCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--device", defaultValue = "sim", paramLabel = "NAME", description = "A "
+        + "device with on-chip learning: sim[:...], remote://HOST:PORT, board:... "
+        + "(default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--dataset", defaultValue = "synthetic", paramLabel = "NAME",
+        description = "synthetic, nmnist:PATH or shd:PATH (default: ${DEFAULT-VALUE}).")
+    String dataset;
+
+    @Option(names = "--stream", defaultValue = "classes", paramLabel = "classes|speakers",
+        description = "What changes between stages (default: ${DEFAULT-VALUE}; speakers needs "
+            + "recordings with speaker ids, e.g. shd).")
+    String stream;
+
+    @Option(names = "--stages", defaultValue = "4", description = "Stages (default: "
+        + "${DEFAULT-VALUE}).")
+    int stages;
+
+    @Option(names = "--samples-per-stage", defaultValue = "200", description = "Training samples "
+        + "streamed per stage (default: ${DEFAULT-VALUE}).")
+    int samplesPerStage;
+
+    @Option(names = "--test-per-stage", defaultValue = "60", description = "Evaluation samples "
+        + "per stage (default: ${DEFAULT-VALUE}).")
+    int testPerStage;
+
+    @Option(names = "--eval-every", defaultValue = "50", description = "Measure every N "
+        + "streamed samples and at each stage's end (default: ${DEFAULT-VALUE}).")
+    int evalEvery;
+
+    @Option(names = "--hidden", defaultValue = "32", description = "Hidden neurons "
+        + "(default: ${DEFAULT-VALUE}).")
+    int hidden;
+
+    @Option(names = "--steps", paramLabel = "T", description = "Time steps per sample (default: "
+        + "50 on synthetic, else the dataset's).")
+    Integer steps;
+
+    @Option(names = "--lr", defaultValue = "2e-3", description = "Adam learning rate of the "
+        + "engine (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--weight-bits", defaultValue = "8", description = "Core weight width "
+        + "(default: ${DEFAULT-VALUE}).")
+    int weightBits;
+
+    @Option(names = "--adam-bits", defaultValue = "8", paramLabel = "8|4", description = "Adam "
+        + "state width on the core (default: ${DEFAULT-VALUE}).")
+    int adamBits;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of initialisation, stream "
+        + "order and rounding (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Write continual.csv, PNG charts "
+        + "and continual.html here.")
+    Path out;
+
+    @Option(names = "--json", description = "End with one JSON line of the summary.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter stdout = spec.commandLine().getOut();
+      if (!ContinualStream.KINDS.contains(stream)) {
+        throw new IllegalArgumentException("--stream must be one of " + ContinualStream.KINDS
+            + ", got '" + stream + "'");
+      }
+      Integer t = steps != null ? steps : dataset.equals("synthetic") ? Integer.valueOf(50) : null;
+      DatasetSplit data = Datasets.open(dataset, new DatasetOptions(null, t, seed));
+      ContinualStream s = switch (stream) {
+        case "classes" -> ContinualStream.byClasses(data, stages, samplesPerStage, testPerStage,
+            seed);
+        case "speakers" -> ContinualStream.bySpeakers(data, stages, samplesPerStage,
+            testPerStage, seed);
+        default -> throw new IllegalStateException("checked above: " + stream);
+      };
+      double stepMs = dataset.startsWith("nmnist") ? 3.0 : 1.0;
+      ContinualSettings settings = new ContinualSettings(hidden, lr, weightBits, adamBits,
+          evalEvery, stepMs, seed);
+      Map<String, String> shown = new LinkedHashMap<>();
+      shown.put("device", device);
+      shown.put("dataset", dataset + " (" + data.train().channels() + " channels, "
+          + data.train().classes() + " classes, " + data.train().steps() + " steps)");
+      shown.put("stream", stream + ": " + String.join(" | ", s.stages().stream()
+          .map(st -> st.name() + " (" + st.train().size() + " train, " + st.test().size()
+              + " eval)").toList()));
+      shown.put("network", "ff " + data.train().channels() + "-" + hidden + "-"
+          + data.train().classes() + ", on-chip tBPTT1, Adam lr " + lr + ", " + weightBits
+          + "-bit weights, " + adamBits + "-bit Adam state");
+      shown.put("seed", String.valueOf(seed));
+      if (!json) {
+        shown.forEach((k, v) -> stdout.printf("%s: %s%n", k, v));
+        stdout.flush();
+      }
+      ContinualResult r = ContinualDemo.run(s, data.train().channels(), data.train().classes(),
+          () -> Devices.open(device), settings);
+      stdout.print(ContinualReport.table(r));
+      stdout.printf(Locale.ROOT, "learning on-chip: %.1f %% on all seen, %.1f %% on stages 1.., "
+              + "forgetting %.1f points; frozen: %.1f %% on all seen, %.1f %% on stages 1..%n",
+          100 * r.lastLearning().seenAccuracy(),
+          100 * ContinualResult.laterStagesAccuracy(r.lastLearning()),
+          100 * r.lastLearning().forgetting(), 100 * r.lastFrozen().seenAccuracy(),
+          100 * ContinualResult.laterStagesAccuracy(r.lastFrozen()));
+      stdout.printf(Locale.ROOT, "device cost per learned sample: %.2f uJ, %.0f cycles "
+              + "(%.1f s wall)%n", 1e6 * r.meanLearningJoulesPerSample(),
+          r.meanLearningCyclesPerSample(), r.seconds());
+      if (out != null) {
+        ContinualReport.write(r, shown, out);
+        stdout.println("wrote " + out.resolve(ContinualReport.HTML) + ", "
+            + ContinualReport.CSV + " and " + String.join(", ", ContinualReport.PNGS));
+      }
+      if (json) {
+        stdout.println(JSON.writeValueAsString(summary(r)));
+      }
+      stdout.flush();
+      return 0;
+    }
+
+    private ObjectNode summary(ContinualResult r) {
+      ObjectNode node = JSON.createObjectNode().put("device", r.device())
+          .put("dataset", dataset).put("stream", r.stream()).put("stages", r.stageNames().size())
+          .put("samples", r.lastLearning().samples())
+          .put("seenAccuracy", r.lastLearning().seenAccuracy())
+          .put("frozenSeenAccuracy", r.lastFrozen().seenAccuracy())
+          .put("laterStagesAccuracy", ContinualResult.laterStagesAccuracy(r.lastLearning()))
+          .put("frozenLaterStagesAccuracy", ContinualResult.laterStagesAccuracy(r.lastFrozen()))
+          .put("forgetting", r.lastLearning().forgetting())
+          .put("joulesPerSample", r.meanLearningJoulesPerSample())
+          .put("cyclesPerSample", r.meanLearningCyclesPerSample())
+          .put("seconds", r.seconds());
+      var matrix = node.putArray("accuracyMatrix");
+      for (double[] row : r.learningMatrix()) {
+        var a = matrix.addArray();
+        for (double v : row) {
+          if (Double.isNaN(v)) {
+            a.addNull();
+          } else {
+            a.add(v);
+          }
+        }
+      }
+      return node;
+    }
+  }
+}
