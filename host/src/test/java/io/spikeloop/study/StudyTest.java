@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -34,12 +36,19 @@ class StudyTest {
   private static final class FakeTrain implements TrainLauncher {
     final AtomicInteger active = new AtomicInteger();
     final AtomicInteger maxActive = new AtomicInteger();
+    /** The first two runs wait for each other, so overlap does not depend on scheduling. */
+    final CountDownLatch firstTwoStarted = new CountDownLatch(2);
 
     @Override
     public com.fasterxml.jackson.databind.JsonNode train(List<String> args) throws Exception {
       int now = active.incrementAndGet();
       maxActive.accumulateAndGet(now, Math::max);
       try {
+        firstTwoStarted.countDown();
+        if (!firstTwoStarted.await(30, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("no second run started within 30 s of the first");
+        }
+        // Runs stay in flight a while, so a third worker (if the pool had one) would be seen.
         Thread.sleep(150);
         String lr = arg(args, "--lr");
         if ("bad".equals(lr)) {
