@@ -45,7 +45,11 @@ class FaultInjectionTest {
   @TempDir
   Path dir;
 
-  private static final Duration TIMEOUT = Duration.ofMillis(300);
+  /**
+   * Long enough that a {@link FaultyLink#DELAY_MILLIS} delay plus a loaded CI machine's jitter is
+   * no timeout, short enough that the dropped and stalled cases stay quick.
+   */
+  private static final Duration TIMEOUT = Duration.ofMillis(1000);
 
   private static RemoteOptions through(int port) {
     return RemoteOptions.of("127.0.0.1", port).withRequestTimeout(TIMEOUT)
@@ -131,14 +135,18 @@ class FaultInjectionTest {
     });
   }
 
-  /** The server may still hold the old session for a moment (BUSY): retry briefly. */
+  /**
+   * The server may still hold the old session for a moment (BUSY): retry until a deadline, not a
+   * fixed count, so that a loaded machine only makes it slower.
+   */
   private static void awaitRecovery(Device remote, DeviceSnapshot before) throws Exception {
-    for (int attempt = 0; ; attempt++) {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (true) {
       try {
         before.restoreInto(remote);
         return;
       } catch (DeviceUnavailableException e) {
-        if (attempt == 20) {
+        if (System.nanoTime() > deadline) {
           throw e;
         }
         Thread.sleep(20);
