@@ -132,15 +132,7 @@ class BoardSimLearningLockstepTest {
       for (Device d : List.of(sim, board)) {
         d.configure(net);
       }
-      for (WeightTensor t : net.tensors()) {
-        int[] w = new int[t.length()];
-        int span = t.cols() == 1 ? 16 : 1 << (t.bits() - 1);
-        for (int i = 0; i < w.length; i++) {
-          w[i] = rnd.nextInt(2 * span) - span;
-        }
-        sim.writeWeights(t.name(), w);
-        board.writeWeights(t.name(), w);
-      }
+      BoardSimLockstepTest.writeSameRandomWeights(net, rnd, sim, board);
       Map<String, int[]> initial = weights(sim, net);
       sim.enableLearning(learning);
       board.enableLearning(learning);

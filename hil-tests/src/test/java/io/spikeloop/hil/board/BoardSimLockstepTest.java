@@ -95,6 +95,23 @@ class BoardSimLockstepTest {
         .map(s -> new SpikeFrame(s.stream().mapToInt(Integer::intValue).toArray())).toList();
   }
 
+  /**
+   * Writes the same random weights into every device: biases in [-16, 16), other tensors over
+   * their whole signed width.
+   */
+  static void writeSameRandomWeights(NetworkConfig net, Random rnd, Device... devices) {
+    for (WeightTensor t : net.tensors()) {
+      int[] w = new int[t.length()];
+      int span = t.cols() == 1 ? 16 : 1 << (t.bits() - 1);
+      for (int i = 0; i < w.length; i++) {
+        w[i] = rnd.nextInt(2 * span) - span;
+      }
+      for (Device d : devices) {
+        d.writeWeights(t.name(), w);
+      }
+    }
+  }
+
   /** Runs both devices and compares every step; returns the hidden spikes seen. */
   private static long runLockstep(NetworkConfig net, List<SpikeFrame> frames, long seed) {
     try (Device sim = new SimDevice(); Device board = Devices.open("board:ref")) {
@@ -102,15 +119,7 @@ class BoardSimLockstepTest {
       for (Device d : List.of(sim, board)) {
         d.configure(net);
       }
-      for (WeightTensor t : net.tensors()) {
-        int[] w = new int[t.length()];
-        int span = t.cols() == 1 ? 16 : 1 << (t.bits() - 1);
-        for (int i = 0; i < w.length; i++) {
-          w[i] = rnd.nextInt(2 * span) - span;
-        }
-        sim.writeWeights(t.name(), w);
-        board.writeWeights(t.name(), w);
-      }
+      writeSameRandomWeights(net, rnd, sim, board);
       List<StepResult> onBoard = new ArrayList<>();
       for (int from = 0; from < frames.size(); from += 100) {
         onBoard.addAll(board.run(frames.subList(from, Math.min(frames.size(), from + 100)),
