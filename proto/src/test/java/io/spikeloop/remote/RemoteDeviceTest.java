@@ -1,9 +1,9 @@
 package io.spikeloop.remote;
 
+import static io.spikeloop.wire.WireMappingTest.assertStepEquals;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,13 +67,13 @@ class RemoteDeviceTest {
       }
       for (ReadoutLevel level : ReadoutLevel.values()) {
         for (int t = 0; t < 50; t++) {
-          assertSame(local.step(frames.get(t), level), remote.step(frames.get(t), level));
+          assertStepEquals(local.step(frames.get(t), level), remote.step(frames.get(t), level));
         }
         List<StepResult> a = local.run(frames, level);
         List<StepResult> b = remote.run(frames, level);
         assertEquals(a.size(), b.size());
         for (int t = 0; t < a.size(); t++) {
-          assertSame(a.get(t), b.get(t));
+          assertStepEquals(a.get(t), b.get(t));
         }
       }
       DeviceState s = remote.state();
@@ -84,7 +84,7 @@ class RemoteDeviceTest {
       assertEquals(local.state(), remote.state());
       remote.restore(s);
       local.restore(s);
-      assertSame(local.step(frames.get(0), ReadoutLevel.FULL), remote.step(frames.get(0),
+      assertStepEquals(local.step(frames.get(0), ReadoutLevel.FULL), remote.step(frames.get(0),
           ReadoutLevel.FULL));
       assertEquals(c, remote.config());
       assertEquals("remote://127.0.0.1:" + server.port(), remote.info().name());
@@ -183,7 +183,7 @@ class RemoteDeviceTest {
       remote.reset();
       local.reset();
       for (SpikeFrame f : frames) {
-        assertSame(local.step(f, ReadoutLevel.FULL), remote.step(f, ReadoutLevel.FULL));
+        assertStepEquals(local.step(f, ReadoutLevel.FULL), remote.step(f, ReadoutLevel.FULL));
       }
       assertArrayEquals(local.readWeights("layer0.rec"), served.readWeights("layer0.rec"));
     }
@@ -253,22 +253,5 @@ class RemoteDeviceTest {
       }
     }
     throw new AssertionError("the server did not release the device within 10 s", last);
-  }
-
-  static void assertSame(StepResult a, StepResult b) {
-    assertEquals(a.step(), b.step());
-    assertArrayEquals(a.outputs(), b.outputs());
-    if (a.spikes() == null) {
-      assertNull(b.spikes());
-    } else {
-      assertArrayEquals(a.spikes(), b.spikes());
-    }
-    if (a.membranes() == null) {
-      assertNull(b.membranes());
-    } else {
-      assertArrayEquals(a.membranes(), b.membranes());
-    }
-    assertEquals(a.sops(), b.sops());
-    assertEquals(a.cycles(), b.cycles());
   }
 }

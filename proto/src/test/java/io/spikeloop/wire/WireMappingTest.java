@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
  * Property-style round trips: random records through their message, serialized bytes and back
  * must come out equal. Every record the wire carries is covered.
  */
-class WireMappingTest {
+public class WireMappingTest {
   private static final int TRIALS = 300;
   private final Random rnd = new Random(11);
 
@@ -218,7 +218,8 @@ class WireMappingTest {
         () -> WireMapping.fromProto(io.spikeloop.wire.v1.ReadoutLevel.READOUT_LEVEL_UNSPECIFIED));
   }
 
-  private static void assertStepEquals(StepResult a, StepResult b) {
+  /** Every field of two step results is equal (the record's equals compares arrays by identity). */
+  public static void assertStepEquals(StepResult a, StepResult b) {
     assertEquals(a.step(), b.step());
     if (a.spikes() == null) {
       assertNull(b.spikes());
