@@ -138,7 +138,12 @@ class TrainCommandTest {
     List<String> lines = r.out().strip().lines().toList();
     JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
     assertEquals("tbptt1", json.get("mode").asText());
-    assertTrue(json.get("lastTestAccuracy").asDouble() >= 0);
+    assertEquals("ff", json.get("model").asText());
+    assertTrue(json.has("lastTestAccuracy"), json.toString());
+    double accuracy = json.get("lastTestAccuracy").asDouble();
+    assertTrue(accuracy >= 0 && accuracy <= 1, "an accuracy, got " + accuracy);
+    // Input spikes fan out to the hidden layer, so a run that did anything counted SOPs.
+    assertTrue(json.get("sopsPerSample").asDouble() > 0, json.toString());
   }
 
   @Test
