@@ -9,6 +9,16 @@ public record WeightTensor(String name, int rows, int cols, int bits) {
   public static final String OUT_W = "out.w";
   public static final String OUT_BIAS = "out.bias";
 
+  public WeightTensor {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("weight tensor needs a name, got '" + name + "'");
+    }
+    Checks.positive("tensor " + name + " rows", rows);
+    Checks.positive("tensor " + name + " cols", cols);
+    Checks.range("tensor " + name + " element count", (long) rows * cols, 1, Integer.MAX_VALUE);
+    Checks.range("tensor " + name + " bits", bits, 2, 32);
+  }
+
   public static String layerIn(int l) {
     return "layer" + l + ".in";
   }
