@@ -123,17 +123,22 @@ class ReportBrowserTest {
     return new ObjectMapper().readTree(m.group(1).replace("&quot;", "\""));
   }
 
-  /** Runs a command (stderr discarded: Chromium logs D-Bus noise there) and returns stdout. */
+  /**
+   * Runs a command and returns stdout (stderr only in the failure message: Chromium logs D-Bus
+   * noise there). Both go to files, so that the 60 s limit holds even if a hung browser keeps
+   * its stdout open (reading the pipe first would block past it).
+   */
   private static String run(List<String> command) throws IOException, InterruptedException {
     Path errLog = Files.createTempFile(dir, "chromium", ".log");
-    Process p = new ProcessBuilder(command).redirectError(errLog.toFile()).start();
-    byte[] out = p.getInputStream().readAllBytes();
+    Path outLog = Files.createTempFile(dir, "chromium", ".out");
+    Process p = new ProcessBuilder(command).redirectError(errLog.toFile())
+        .redirectOutput(outLog.toFile()).start();
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new IOException("chromium did not finish in 60 s: " + command);
     }
     assertEquals(0, p.exitValue(), "chromium failed: " + Files.readString(errLog));
-    return new String(out, StandardCharsets.UTF_8);
+    return Files.readString(outLog, StandardCharsets.UTF_8);
   }
 
   static Optional<String> findOrInstallChromium() {
