@@ -10,6 +10,7 @@ import io.spikeloop.model.SnnParameters;
 import io.spikeloop.optim.OptimizerSpec;
 import io.spikeloop.train.FastTrainer;
 import io.spikeloop.train.SnnTrainer;
+import io.spikeloop.train.Softmax;
 import io.spikeloop.train.TrainingMode;
 import java.util.ArrayList;
 import java.util.List;
@@ -120,21 +121,11 @@ public final class DatasetTrainingStudy {
       SnnTrainer.Inference inf = trainer.infer(b);
       for (int i = 0; i < b.size(); i++) {
         spikes += inf.spikes()[i];
-        sum += argmax(inf.summedOutput()[i]) == b.get(i).label() ? 1 : 0;
-        last += argmax(inf.lastOutput()[i]) == b.get(i).label() ? 1 : 0;
+        sum += Softmax.argmax(inf.summedOutput()[i]) == b.get(i).label() ? 1 : 0;
+        last += Softmax.argmax(inf.lastOutput()[i]) == b.get(i).label() ? 1 : 0;
       }
     }
     return new double[] {sum / (double) samples.size(), last / (double) samples.size(),
         spikes / (double) samples.size()};
-  }
-
-  private static int argmax(double[] v) {
-    int best = 0;
-    for (int i = 1; i < v.length; i++) {
-      if (v[i] > v[best]) {
-        best = i;
-      }
-    }
-    return best;
   }
 }

@@ -34,7 +34,7 @@ public final class LearningStepBenchmark {
   public static void main(String[] args) {
     int trials = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 0.5;
-    System.out.println(NativeBoardBenchmark.machine());
+    System.out.println("machine: " + MachineDescription.describe());
     List<SpikeFrame> frames = new ArrayList<>();
     int label = 0;
     for (SpikeFrame f : NativeBoardBenchmark.frames(2000, 42)) {

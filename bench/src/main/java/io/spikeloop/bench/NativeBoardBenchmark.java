@@ -9,8 +9,6 @@ import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.WeightTensor;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -46,7 +44,7 @@ public final class NativeBoardBenchmark {
     try (Device calibration = Devices.open("board:ref")) {
       net = shdNetwork(calibrateTheta(calibration, frames.subList(0, 400)));
     }
-    System.out.println(machine());
+    System.out.println("machine: " + MachineDescription.describe());
     System.out.printf(Locale.ROOT, "network %d-%d(rec)-%d, int8 weights, theta %d (hidden rate"
         + " ~%.0f%%), input density %.1f%%; %d interleaved trials of %.1f s per case%n", INPUTS,
         HIDDEN, OUTPUTS, net.layers().get(0).theta(), 100 * TARGET_HIDDEN_RATE,
@@ -241,20 +239,4 @@ public final class NativeBoardBenchmark {
     return out;
   }
 
-  static String machine() {
-    String cpu = "unknown CPU";
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-        if (line.startsWith("model name")) {
-          cpu = line.substring(line.indexOf(':') + 1).trim();
-          break;
-        }
-      }
-    } catch (Exception noProcFs) {
-      // keep "unknown CPU"
-    }
-    return String.format(Locale.ROOT, "machine: %s, %d cores visible, %s %s, Java %s",
-        cpu, Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
-        System.getProperty("os.arch"), System.getProperty("java.version"));
-  }
 }

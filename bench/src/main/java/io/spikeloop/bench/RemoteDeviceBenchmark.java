@@ -14,8 +14,6 @@ import io.spikeloop.remote.DeviceServer;
 import io.spikeloop.remote.RemoteDevice;
 import io.spikeloop.remote.RemoteOptions;
 import io.spikeloop.remote.ServerOptions;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -70,7 +68,7 @@ public final class RemoteDeviceBenchmark {
         System.out.println("Remote device benchmark: " + deviceName + " " + INPUTS + "-" + HIDDEN
             + "(recurrent)-" + OUTPUTS + ", input density " + SPARSE + ", hidden spike rate "
             + fmt(rate) + ", theta " + theta + ", " + steps + " steps per figure");
-        System.out.println("machine: " + machine());
+        System.out.println("machine: " + MachineDescription.describe());
         System.out.println("remote and in-process results identical over " + sparse.size()
             + " steps at every readout level");
         System.out.println();
@@ -319,20 +317,4 @@ public final class RemoteDeviceBenchmark {
     return String.format(Locale.ROOT, "%.3f", x);
   }
 
-  static String machine() {
-    String cpu = "unknown CPU";
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-        if (line.startsWith("model name")) {
-          cpu = line.substring(line.indexOf(':') + 1).trim();
-          break;
-        }
-      }
-    } catch (Exception e) {
-      // not Linux: keep "unknown CPU"
-    }
-    return cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores, Java "
-        + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + "), "
-        + System.getProperty("os.name") + " " + System.getProperty("os.arch");
-  }
 }

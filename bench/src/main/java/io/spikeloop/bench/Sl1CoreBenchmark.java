@@ -48,7 +48,7 @@ public final class Sl1CoreBenchmark {
 
     System.out.println("SL-1 simulator benchmark: " + INPUTS + "-" + HIDDEN + "(recurrent)-"
         + OUTPUTS + ", 8-bit weights, theta " + theta);
-    System.out.println("machine: " + machine());
+    System.out.println("machine: " + MachineDescription.describe());
 
     SimDevice device = new SimDevice();
     device.configure(net);
@@ -299,19 +299,4 @@ public final class Sl1CoreBenchmark {
     }
   }
 
-  static String machine() {
-    String cpu = "unknown CPU";
-    try {
-      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/cpuinfo"))) {
-        if (line.startsWith("model name")) {
-          cpu = line.substring(line.indexOf(':') + 1).trim();
-          break;
-        }
-      }
-    } catch (java.io.IOException | RuntimeException e) {
-      cpu = System.getProperty("os.arch");
-    }
-    return cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores, "
-        + System.getProperty("java.vm.name") + " " + System.getProperty("java.version");
-  }
 }

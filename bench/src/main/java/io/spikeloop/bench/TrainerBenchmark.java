@@ -47,7 +47,7 @@ public final class TrainerBenchmark {
     } else if (args.length == 4 && args[3].equals("memory")) {
       runOne(args[0], Integer.parseInt(args[1]), Integer.parseInt(args[2]), false);
     } else if (args.length == 0) {
-      System.out.println(machine());
+      System.out.println("machine: " + MachineDescription.describe());
       String[][] configs = {
           {"tbptt1", "1", "100"}, {"tbptt1", "32", "100"}, {"bptt", "32", "100"},
           {"tbptt1", "1", "100", "memory"}, {"tbptt1", "1", "10000", "memory"},
@@ -157,15 +157,4 @@ public final class TrainerBenchmark {
     return -1;
   }
 
-  static String machine() throws IOException {
-    String cpu = "unknown CPU";
-    Path info = Path.of("/proc/cpuinfo");
-    if (Files.exists(info)) {
-      cpu = Files.readAllLines(info).stream().filter(l -> l.startsWith("model name")).findFirst()
-          .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse(cpu);
-    }
-    return "machine: " + cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores, Java "
-        + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + "), "
-        + System.getProperty("os.name");
-  }
 }

@@ -125,18 +125,6 @@ abstract class DevicePlacement implements Placement {
     return frames;
   }
 
-  /** Cross-entropy of float outputs against the label. */
-  static double crossEntropy(double[] o, int label) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (double v : o) {
-      max = Math.max(max, v);
-    }
-    double sum = 0;
-    for (double v : o) {
-      sum += Math.exp(v - max);
-    }
-    return Math.log(sum) + max - o[label];
-  }
 
   /** Outputs in float units. */
   double[] floatOutputs(int[] o) {

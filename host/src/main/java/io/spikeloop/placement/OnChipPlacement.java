@@ -12,6 +12,7 @@ import io.spikeloop.model.Surrogate;
 import io.spikeloop.sim.engine.LearningEngine;
 import io.spikeloop.sim.learning.LearningMemory;
 import io.spikeloop.sim.learning.QuantizedAdamConfig;
+import io.spikeloop.train.Softmax;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,7 +94,7 @@ public final class OnChipPlacement extends DevicePlacement {
     double loss = 0;
     long[] total = new long[results.get(0).outputs().length];
     for (StepResult r : results) {
-      loss += crossEntropy(floatOutputs(r.outputs()), sample.label());
+      loss += Softmax.crossEntropy(floatOutputs(r.outputs()), sample.label());
       addOutputs(total, r.outputs());
     }
     prediction[0] = results.get(results.size() - 1).argmaxOutput();

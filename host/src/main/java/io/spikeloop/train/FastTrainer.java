@@ -280,7 +280,7 @@ public final class FastTrainer implements SnnTrainer {
     int[] summedPredictions = new int[batch];
     for (int b = 0; b < batch; b++) {
       predictions[b] = argmax(history[0].o[b]);
-      summedPredictions[b] = ReferenceTrainer.argmax(outputSum[b]);
+      summedPredictions[b] = Softmax.argmax(outputSum[b]);
     }
     return new BatchResult(lossSum / steps, predictions, summedPredictions);
   }

@@ -68,7 +68,7 @@ public final class ReferenceTrainer implements SnnTrainer {
           total[k] += o[b][k];
         }
       }
-      summed[b] = argmax(total);
+      summed[b] = Softmax.argmax(total);
     }
     return new BatchResult(sum / trace.losses.length, trace.predictions, summed);
   }
@@ -99,7 +99,7 @@ public final class ReferenceTrainer implements SnnTrainer {
     }
     int[] predictions = new int[batch];
     for (int b = 0; b < batch; b++) {
-      predictions[b] = argmax(outputs[steps - 1][b]);
+      predictions[b] = Softmax.argmax(outputs[steps - 1][b]);
     }
     return new Trace(losses, outputs, predictions, grad);
   }
@@ -269,7 +269,7 @@ public final class ReferenceTrainer implements SnnTrainer {
           oNew[c] = acc;
         }
         o[s][b] = oNew;
-        loss += crossEntropy(oNew, y[b]);
+        loss += Softmax.crossEntropy(oNew, y[b]);
       }
       losses[s] = loss / batch;
     }
@@ -291,7 +291,7 @@ public final class ReferenceTrainer implements SnnTrainer {
       double[][] go = new double[batch][k];
       double[][][] gu = new double[layers][batch][];
       for (int b = 0; b < batch; b++) {
-        double[] p = softmax(c.o[s][b]);
+        double[] p = Softmax.probabilities(c.o[s][b]);
         for (int q = 0; q < k; q++) {
           double e = (p[q] - (q == y[b] ? 1 : 0)) * scale;
           go[b][q] = e + (s + 1 < len ? config.kappa() * goNext[b][q] : 0);
@@ -370,46 +370,6 @@ public final class ReferenceTrainer implements SnnTrainer {
         g[i] += row[i];
       }
     }
-  }
-
-  static double[] softmax(double[] o) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (double v : o) {
-      max = Math.max(max, v);
-    }
-    double sum = 0;
-    double[] p = new double[o.length];
-    for (int i = 0; i < o.length; i++) {
-      p[i] = Math.exp(o[i] - max);
-      sum += p[i];
-    }
-    for (int i = 0; i < o.length; i++) {
-      p[i] /= sum;
-    }
-    return p;
-  }
-
-  /** {@code -log softmax(o)[label]}, computed stably. */
-  static double crossEntropy(double[] o, int label) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (double v : o) {
-      max = Math.max(max, v);
-    }
-    double sum = 0;
-    for (double v : o) {
-      sum += Math.exp(v - max);
-    }
-    return Math.log(sum) + max - o[label];
-  }
-
-  static int argmax(double[] v) {
-    int best = 0;
-    for (int i = 1; i < v.length; i++) {
-      if (v[i] > v[best]) {
-        best = i;
-      }
-    }
-    return best;
   }
 
   private static double count(double[] v) {

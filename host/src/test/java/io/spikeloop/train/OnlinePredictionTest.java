@@ -40,7 +40,7 @@ class OnlinePredictionTest {
           total[k] += o[b][k];
         }
       }
-      want[b] = ReferenceTrainer.argmax(total);
+      want[b] = Softmax.argmax(total);
     }
     boolean readoutsDiffer = false;
     for (int b = 0; b < want.length; b++) {

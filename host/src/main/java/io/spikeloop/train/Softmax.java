@@ -1,0 +1,54 @@
+package io.spikeloop.train;
+
+/**
+ * The float readout arithmetic every trainer and placement shares: softmax of the outputs, the
+ * per-step cross-entropy loss, and the predicted class. All computed stably (shifted by the
+ * largest output).
+ */
+public final class Softmax {
+  private Softmax() {}
+
+  /** {@code softmax(o)} as a new array. */
+  public static double[] probabilities(double[] o) {
+    double max = max(o);
+    double sum = 0;
+    double[] p = new double[o.length];
+    for (int i = 0; i < o.length; i++) {
+      p[i] = Math.exp(o[i] - max);
+      sum += p[i];
+    }
+    for (int i = 0; i < o.length; i++) {
+      p[i] /= sum;
+    }
+    return p;
+  }
+
+  /** {@code -log softmax(o)[label]}. */
+  public static double crossEntropy(double[] o, int label) {
+    double max = max(o);
+    double sum = 0;
+    for (double v : o) {
+      sum += Math.exp(v - max);
+    }
+    return Math.log(sum) + max - o[label];
+  }
+
+  /** Index of the largest value (the first on ties). */
+  public static int argmax(double[] v) {
+    int best = 0;
+    for (int i = 1; i < v.length; i++) {
+      if (v[i] > v[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  private static double max(double[] o) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (double v : o) {
+      max = Math.max(max, v);
+    }
+    return max;
+  }
+}
