@@ -56,16 +56,27 @@ public final class Soak {
                          Fault[] faults, int killEvery, long seed, Duration requestTimeout,
                          List<Integer> hidden, Path checkpointFile, int checkpointEvery) {
     public Settings {
-      if (steps < 1 || chunk < 1 || checkpointEvery < 1 || killEvery < 0) {
-        throw new IllegalArgumentException("steps, chunk and checkpoint interval must be >= 1 and"
-            + " the kill interval >= 0");
-      }
+      atLeast("steps", steps, 1);
+      atLeast("chunk", chunk, 1);
+      atLeast("checkpoint interval", checkpointEvery, 1);
+      atLeast("kill interval", killEvery, 0);
       if (!(faultRate >= 0 && faultRate <= 1)) {
         throw new IllegalArgumentException("fault rate must be in [0, 1], got " + faultRate);
       }
+      if (faults == null || requestTimeout == null || hidden == null) {
+        throw new IllegalArgumentException("a soak needs fault kinds, a request timeout and "
+            + "hidden sizes");
+      }
       faults = faults.clone();
+      hidden = List.copyOf(hidden);
       if (checkpointFile == null) {
         throw new IllegalArgumentException("a soak needs a checkpoint file");
+      }
+    }
+
+    private static void atLeast(String what, long value, long min) {
+      if (value < min) {
+        throw new IllegalArgumentException(what + " must be >= " + min + ", got " + value);
       }
     }
   }
@@ -209,7 +220,7 @@ public final class Soak {
           }
         }
         Map<Fault, Long> byKind = new EnumMap<>(Fault.class);
-        for (Fault f : Fault.INJECTABLE) {
+        for (Fault f : Fault.injectable()) {
           byKind.put(f, link.injected(f));
         }
         return new Figures(done, replayed, chunks, link.frames(FaultyLink.Direction.TO_SERVER),
