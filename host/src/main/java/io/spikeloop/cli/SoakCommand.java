@@ -98,7 +98,7 @@ public final class SoakCommand implements Callable<Integer> {
     SpikeDataset data = Datasets.open(dataset, DatasetOptions.defaults(seed)).test();
     Path dir = Files.createTempDirectory("spikeloop-soak");
     Path checkpoint = dir.resolve("device.slc");
-    Fault[] kinds = faults.isEmpty() ? Fault.INJECTABLE : faults.toArray(Fault[]::new);
+    Fault[] kinds = faults.isEmpty() ? Fault.injectable() : faults.toArray(Fault[]::new);
     Soak.Settings settings = new Soak.Settings(device, reference, steps, chunk, faultRate, kinds,
         killEvery, seed, Duration.ofMillis(timeoutMs), hidden.isEmpty() ? List.of(64) : hidden,
         checkpoint, checkpointEvery);

@@ -20,6 +20,11 @@ public enum Fault {
   /** Close both sides of the connection instead of forwarding it. */
   CUT;
 
-  /** The faults a random plan draws from. */
-  public static final Fault[] INJECTABLE = {DROP, DELAY, CORRUPT_LENGTH, GARBAGE, STALL, CUT};
+  /**
+   * The faults a random plan draws from, as a fresh array (a shared public array could be
+   * changed by any caller).
+   */
+  public static Fault[] injectable() {
+    return new Fault[] {DROP, DELAY, CORRUPT_LENGTH, GARBAGE, STALL, CUT};
+  }
 }

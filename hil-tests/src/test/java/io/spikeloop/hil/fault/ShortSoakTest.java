@@ -22,7 +22,7 @@ class ShortSoakTest {
 
   @Test
   void faultsAtRandomAndServerKillsLeaveNoMismatch() throws Exception {
-    Soak.Settings s = new Soak.Settings("board:ref", "sim", 1200, 8, 0.06, Fault.INJECTABLE, 60,
+    Soak.Settings s = new Soak.Settings("board:ref", "sim", 1200, 8, 0.06, Fault.injectable(), 60,
         7, Duration.ofMillis(200), List.of(24), dir.resolve("device.slc"), 7);
     Soak.Figures f = Soak.run(s, TestInputs.dataset(6, 50), line -> { });
     assertEquals(1200, f.steps());
