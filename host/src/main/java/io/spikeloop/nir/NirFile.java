@@ -483,50 +483,63 @@ public final class NirFile {
     private void fixedPoint(long parent, SpikeloopExtension x) throws IOException {
       var m = x.fixedPoint();
       NetworkConfig c = m.config();
-      long g = group(parent, "fixed_point");
-      try {
+      inGroup(parent, "fixed_point", g -> {
         QuantizationOptions q = x.quantization();
-        long og = group(g, "options");
-        int64(og, "weight_bits", q.weightBits());
-        int64(og, "membrane_bits", q.membraneBits());
-        int64(og, "output_bits", q.outputBits());
-        int64(og, "headroom_bits", q.headroomBits());
-        doubles(og, "clip_percentile", new NirArray(new double[] {q.clipPercentile()}, new int[0]));
-        H5Gclose(og);
+        inGroup(g, "options", og -> {
+          int64(og, "weight_bits", q.weightBits());
+          int64(og, "membrane_bits", q.membraneBits());
+          int64(og, "output_bits", q.outputBits());
+          int64(og, "headroom_bits", q.headroomBits());
+          doubles(og, "clip_percentile",
+              new NirArray(new double[] {q.clipPercentile()}, new int[0]));
+        });
         int64(g, "inputs", c.inputs());
         int64(g, "layers", c.layers().size());
         for (int l = 0; l < c.layers().size(); l++) {
           LayerConfig lc = c.layers().get(l);
-          long lg = group(g, "layer" + l);
-          int64(lg, "size", lc.size());
-          int64(lg, "recurrent", lc.recurrent() ? 1 : 0);
-          int64(lg, "w_bits", lc.wBits());
-          int64(lg, "w_exp", lc.wExp());
-          int64(lg, "u_bits", lc.uBits());
-          int64(lg, "theta", lc.theta());
-          int64(lg, "alpha", lc.alpha());
-          int64(lg, "inputs", lc.inputs());
-          doubles(lg, "membrane_scale", new NirArray(new double[] {m.membraneScale()[l]},
-              new int[0]));
-          H5Gclose(lg);
+          double membraneScale = m.membraneScale()[l];
+          inGroup(g, "layer" + l, lg -> {
+            int64(lg, "size", lc.size());
+            int64(lg, "recurrent", lc.recurrent() ? 1 : 0);
+            int64(lg, "w_bits", lc.wBits());
+            int64(lg, "w_exp", lc.wExp());
+            int64(lg, "u_bits", lc.uBits());
+            int64(lg, "theta", lc.theta());
+            int64(lg, "alpha", lc.alpha());
+            int64(lg, "inputs", lc.inputs());
+            doubles(lg, "membrane_scale", new NirArray(new double[] {membraneScale}, new int[0]));
+          });
         }
         OutputConfig oc = c.output();
-        long out = group(g, "output");
-        int64(out, "size", oc.size());
-        int64(out, "w_bits", oc.wBits());
-        int64(out, "w_exp", oc.wExp());
-        int64(out, "o_bits", oc.oBits());
-        int64(out, "kappa", oc.kappa());
-        doubles(out, "output_scale", new NirArray(new double[] {m.outputScale()}, new int[0]));
-        H5Gclose(out);
-        long tg = group(g, "tensors");
-        for (WeightTensor t : c.tensors()) {
-          ints(tg, t.name(), m.weights().get(t.name()), new long[] {t.rows(), t.cols()});
-        }
-        H5Gclose(tg);
+        inGroup(g, "output", out -> {
+          int64(out, "size", oc.size());
+          int64(out, "w_bits", oc.wBits());
+          int64(out, "w_exp", oc.wExp());
+          int64(out, "o_bits", oc.oBits());
+          int64(out, "kappa", oc.kappa());
+          doubles(out, "output_scale", new NirArray(new double[] {m.outputScale()}, new int[0]));
+        });
+        inGroup(g, "tensors", tg -> {
+          for (WeightTensor t : c.tensors()) {
+            ints(tg, t.name(), m.weights().get(t.name()), new long[] {t.rows(), t.cols()});
+          }
+        });
+      });
+    }
+
+    /** Writes into a new group and closes it whatever happens (no HDF5 handle leaks). */
+    private void inGroup(long parent, String name, GroupBody body) throws IOException {
+      long group = group(parent, name);
+      try {
+        body.write(group);
       } finally {
-        H5Gclose(g);
+        H5Gclose(group);
       }
+    }
+
+    /** What goes into one group. */
+    private interface GroupBody {
+      void write(long group) throws IOException;
     }
 
     long group(long parent, String name) throws IOException {
