@@ -5,16 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spikeloop.data.shd.ShdReader;
 import io.spikeloop.data.shd.ShdRecordings;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** convert audio, convert images and data info end to end through the command line. */
 class DataCommandsTest {
@@ -22,23 +18,6 @@ class DataCommandsTest {
 
   @TempDir
   Path dir;
-
-  record Run(int code, String out, String err) {
-    JsonNode json() throws Exception {
-      String[] lines = out.strip().split("\n");
-      return new ObjectMapper().readTree(lines[lines.length - 1]);
-    }
-  }
-
-  static Run run(String... args) {
-    CommandLine cl = SpikeloopCli.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int code = cl.execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
 
   @Test
   void convertAudioThenDataInfoBySpeaker() throws Exception {
@@ -53,16 +32,16 @@ class DataCommandsTest {
       Files.copy(src, in.resolve(name)); // a small temporary copy
     }
     Path out = dir.resolve("hd.h5");
-    Run convert = run("convert", "audio", "--in", in.toString(), "--out", out.toString(),
+    CliRun convert = CliRun.of("convert", "audio", "--in", in.toString(), "--out", out.toString(),
         "--channels", "70", "--seed", "5");
-    assertEquals(0, convert.code(), convert.err());
+    assertEquals(0, convert.exit(), convert.err());
     ShdRecordings r = ShdReader.read(out, 70, 20);
     assertEquals(3, r.size());
     assertEquals(13, r.labels()[2]);
     assertEquals(8, r.speakers()[2]);
 
-    Run info = run("data", "info", "shd:" + out, "--test-speakers", "8", "--json");
-    assertEquals(0, info.code(), info.err());
+    CliRun info = CliRun.of("data", "info", "shd:" + out, "--test-speakers", "8", "--json");
+    assertEquals(0, info.exit(), info.err());
     JsonNode j = info.json();
     assertEquals(2, j.get("train").get("samples").asInt());
     assertEquals(1, j.get("test").get("samples").asInt());
@@ -72,8 +51,8 @@ class DataCommandsTest {
     assertEquals(10.0, j.get("train").get("dtMillis").asDouble());
     assertTrue(j.get("train").get("spikesPerSampleMean").asDouble() > 50);
 
-    Run bad = run("data", "info", "shd:" + out, "--test-speakers", "4");
-    assertEquals(2, bad.code());
+    CliRun bad = CliRun.of("data", "info", "shd:" + out, "--test-speakers", "4");
+    assertEquals(2, bad.exit());
     assertTrue(bad.err().contains("test speaker 4 does not occur (speakers: 6,8)"), bad.err());
   }
 
@@ -84,19 +63,19 @@ class DataCommandsTest {
     assumeTrue(Files.isRegularFile(train) && Files.isRegularFile(test),
         "skipped: no MNIST under " + DATA);
     Path out = dir.resolve("sim");
-    Run a = run("convert", "images", "--in", train.toString(), "--out", out.toString(),
+    CliRun a = CliRun.of("convert", "images", "--in", train.toString(), "--out", out.toString(),
         "--limit", "4");
-    assertEquals(0, a.code(), a.err());
-    Run b = run("convert", "images", "--in", test.toString(), "--out", out.toString(),
+    assertEquals(0, a.exit(), a.err());
+    CliRun b = CliRun.of("convert", "images", "--in", test.toString(), "--out", out.toString(),
         "--offset", "2", "--limit", "3");
-    assertEquals(0, b.code(), b.err());
+    assertEquals(0, b.exit(), b.err());
     assertTrue(Files.isRegularFile(out.resolve("Train/4.bin")));
     assertTrue(Files.isRegularFile(out.resolve("Test/60003.bin")));
     assertTrue(Files.isRegularFile(out.resolve("Test/60005.bin")));
     assertEquals("60003\t1\n60004\t0\n60005\t4\n", Files.readString(out.resolve("test-labels.tsv")));
 
-    Run info = run("data", "info", "nmnist:" + out, "--json");
-    assertEquals(0, info.code(), info.err());
+    CliRun info = CliRun.of("data", "info", "nmnist:" + out, "--json");
+    assertEquals(0, info.exit(), info.err());
     JsonNode j = info.json();
     assertEquals(4, j.get("train").get("samples").asInt());
     assertEquals(3, j.get("test").get("samples").asInt());
@@ -108,27 +87,27 @@ class DataCommandsTest {
   void badInputsGiveOneLineErrors() throws Exception {
     Path notHdf5 = dir.resolve("x.h5");
     Files.writeString(notHdf5, "hello");
-    Run r = run("data", "info", "shd:" + notHdf5);
-    assertEquals(2, r.code());
+    CliRun r = CliRun.of("data", "info", "shd:" + notHdf5);
+    assertEquals(2, r.exit());
     assertTrue(r.err().startsWith("spikeloop: error: " + notHdf5 + ": not an HDF5 file"), r.err());
 
-    Run missing = run("convert", "images", "--in", dir.resolve("none-images-idx3-ubyte.gz").toString(),
+    CliRun missing = CliRun.of("convert", "images", "--in", dir.resolve("none-images-idx3-ubyte.gz").toString(),
         "--out", dir.resolve("o").toString(), "--labels", dir.resolve("l.gz").toString());
-    assertEquals(2, missing.code());
+    assertEquals(2, missing.exit());
     assertTrue(missing.err().contains("no such file"), missing.err());
 
     Path truncated = dir.resolve("cut-images-idx3-ubyte");
     Files.write(truncated, new byte[] {0, 0, 8, 3, 0, 0, 0, 5, 0, 0, 0, 28, 0, 0, 0, 28, 1, 2});
     Path labels = dir.resolve("cut-labels-idx1-ubyte");
     Files.write(labels, new byte[] {0, 0, 8, 1, 0, 0, 0, 5, 1, 2, 3, 4, 5});
-    Run cut = run("convert", "images", "--in", truncated.toString(), "--out",
+    CliRun cut = CliRun.of("convert", "images", "--in", truncated.toString(), "--out",
         dir.resolve("o").toString());
-    assertEquals(2, cut.code());
+    assertEquals(2, cut.exit());
     assertTrue(cut.err().contains("truncated at image 0 of 5"), cut.err());
 
-    Run wrong = run("convert", "images", "--in", labels.toString(), "--out",
+    CliRun wrong = CliRun.of("convert", "images", "--in", labels.toString(), "--out",
         dir.resolve("o").toString(), "--labels", labels.toString());
-    assertEquals(2, wrong.code());
+    assertEquals(2, wrong.exit());
     assertTrue(wrong.err().contains("not an idx3 image file"), wrong.err());
   }
 }

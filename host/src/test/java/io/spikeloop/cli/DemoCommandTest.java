@@ -5,34 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class DemoCommandTest {
   @TempDir
   Path dir;
 
-  record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    CommandLine cl = SpikeloopCli.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int exit = cl.execute(args);
-    return new Run(exit, out.toString(), err.toString());
-  }
-
   @Test
   void aTinyContinualRunWritesItsFolderAndEndsWithOneJsonLine() throws Exception {
-    Run r = run("demo", "continual", "--stages", "2", "--samples-per-stage", "10",
+    CliRun r = CliRun.of("demo", "continual", "--stages", "2", "--samples-per-stage", "10",
         "--test-per-stage", "5", "--eval-every", "10", "--hidden", "8", "--steps", "10",
         "--out", dir.toString(), "--json");
     assertEquals(0, r.exit(), r.err());
@@ -49,10 +34,10 @@ class DemoCommandTest {
 
   @Test
   void badStreamsFailWithOneClearLine() {
-    Run r = run("demo", "continual", "--stream", "weather", "--steps", "10");
+    CliRun r = CliRun.of("demo", "continual", "--stream", "weather", "--steps", "10");
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("--stream must be one of [classes, speakers]"), r.err());
-    Run speakers = run("demo", "continual", "--stream", "speakers", "--steps", "10");
+    CliRun speakers = CliRun.of("demo", "continual", "--stream", "speakers", "--steps", "10");
     assertEquals(2, speakers.exit());
     assertTrue(speakers.err().contains("speaker"), speakers.err());
   }

@@ -5,26 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DiffCommandTest {
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    var cl = SpikeloopCli.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    return new Run(cl.execute(args), out.toString(), err.toString());
-  }
-
   @Test
   void twoSimulatorsAgreeAndTheJsonSaysSo() throws Exception {
-    Run r = run("diff", "--a", "sim", "--b", "sim", "--steps", "250", "--hidden", "32", "--json");
+    CliRun r = CliRun.of("diff", "--a", "sim", "--b", "sim", "--steps", "250", "--hidden", "32", "--json");
     assertEquals(0, r.exit(), r.err());
     List<String> lines = r.out().strip().lines().toList();
     JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
@@ -37,13 +24,13 @@ class DiffCommandTest {
 
   @Test
   void plainOutputAndClearErrors() {
-    Run r = run("diff", "--b", "sim", "--steps", "120", "--hidden", "16", "--feed-forward");
+    CliRun r = CliRun.of("diff", "--b", "sim", "--steps", "120", "--hidden", "16", "--feed-forward");
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.out().contains("120 steps agreed"), r.out());
-    Run bad = run("diff", "--b", "nosuchdevice", "--steps", "10");
+    CliRun bad = CliRun.of("diff", "--b", "nosuchdevice", "--steps", "10");
     assertEquals(2, bad.exit());
     assertTrue(bad.err().contains("nosuchdevice"), bad.err());
-    Run noRun = run("diff", "--b", "sim", "--run", "/nonexistent/run");
+    CliRun noRun = CliRun.of("diff", "--b", "sim", "--run", "/nonexistent/run");
     assertEquals(2, noRun.exit());
     assertTrue(noRun.err().contains("model.slm"), noRun.err());
   }

@@ -4,39 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spikeloop.model.ModelFile;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.model.Surrogate;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class EvalCommandTest {
 
-  private record Outcome(int exit, String out, String err) {
-    JsonNode json() throws Exception {
-      String[] lines = out.strip().split("\n");
-      return new ObjectMapper().readTree(lines[lines.length - 1]);
-    }
-  }
-
-  private static Outcome eval(String... args) {
-    CommandLine cl = SpikeloopCli.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
+  private static CliRun eval(String... args) {
     String[] all = new String[args.length + 1];
     all[0] = "eval";
     System.arraycopy(args, 0, all, 1, args.length);
-    int exit = cl.execute(all);
-    return new Outcome(exit, out.toString(), err.toString());
+    return CliRun.of(all);
   }
 
   /** An untrained but active 700-24(recurrent)-20 network in a run folder. */
@@ -55,7 +38,7 @@ class EvalCommandTest {
   @Test
   void reportsFloatAndFixedPointResultsAsJson(@TempDir Path dir) throws Exception {
     Path run = runFolder(dir);
-    Outcome o = eval("--run", run.toString(), "--device", "sim", "--steps", "20", "--samples", "30",
+    CliRun o = eval("--run", run.toString(), "--device", "sim", "--steps", "20", "--samples", "30",
         "--json");
     assertEquals(0, o.exit(), o.err());
     JsonNode j = o.json();
@@ -83,21 +66,21 @@ class EvalCommandTest {
 
   @Test
   void badInputGivesOneClearLine(@TempDir Path dir) throws Exception {
-    Outcome missing = eval("--run", dir.resolve("nope").toString());
+    CliRun missing = eval("--run", dir.resolve("nope").toString());
     assertEquals(2, missing.exit());
     assertTrue(missing.err().contains("nope") && missing.err().contains("does not exist"),
         missing.err());
 
-    Outcome noModel = eval("--run", dir.toString());
+    CliRun noModel = eval("--run", dir.toString());
     assertEquals(2, noModel.exit());
     assertTrue(noModel.err().contains("model.slm"), noModel.err());
 
     Path run = runFolder(dir);
-    Outcome bits = eval("--run", run.toString(), "--weight-bits", "17");
+    CliRun bits = eval("--run", run.toString(), "--weight-bits", "17");
     assertEquals(2, bits.exit());
     assertTrue(bits.err().contains("weight bits") && bits.err().contains("17"), bits.err());
 
-    Outcome device = eval("--run", run.toString(), "--device", "nowhere");
+    CliRun device = eval("--run", run.toString(), "--device", "nowhere");
     assertEquals(2, device.exit());
     assertTrue(device.err().contains("nowhere"), device.err());
   }

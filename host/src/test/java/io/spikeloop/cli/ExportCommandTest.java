@@ -4,38 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spikeloop.model.ModelFile;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.model.Surrogate;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** export --nir, then eval --nir gives what eval --run gives, float and fixed point. */
 class ExportCommandTest {
-  private record Outcome(int exit, String out, String err) {
-    JsonNode json() throws Exception {
-      String[] lines = out.strip().split("\n");
-      return new ObjectMapper().readTree(lines[lines.length - 1]);
-    }
-  }
-
-  private static Outcome run(String... args) {
-    CommandLine cl = SpikeloopCli.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int exit = cl.execute(args);
-    return new Outcome(exit, out.toString(), err.toString());
-  }
-
   private static Path runFolder(Path dir) throws Exception {
     SnnConfig c = new SnnConfig(700, List.of(24), true, 20, 0.95, 0.9, 1.0, Surrogate.DEFAULT);
     SnnParameters p = SnnParameters.initialise(c, 11);
@@ -57,14 +36,14 @@ class ExportCommandTest {
   void evalOfTheExportedGraphMatchesEvalOfTheRun(@TempDir Path dir) throws Exception {
     Path run = runFolder(dir);
     Path nir = dir.resolve("model.nir");
-    Outcome export = run("export", "--run", run.toString(), "--nir", nir.toString(), "--json");
+    CliRun export = CliRun.of("export", "--run", run.toString(), "--nir", nir.toString(), "--json");
     assertEquals(0, export.exit(), export.err());
     // input, fc0, lif0, rec0, fc_out, li_out, output
     assertEquals(7, export.json().get("nodes").asInt());
     String[] eval = {"--device", "sim", "--steps", "20", "--samples", "8", "--json"};
-    JsonNode fromRun = json(run("eval", "--run", run.toString(), eval[0], eval[1], eval[2],
+    JsonNode fromRun = json(CliRun.of("eval", "--run", run.toString(), eval[0], eval[1], eval[2],
         eval[3], eval[4], eval[5], eval[6]));
-    JsonNode fromNir = json(run("eval", "--nir", nir.toString(), eval[0], eval[1], eval[2],
+    JsonNode fromNir = json(CliRun.of("eval", "--nir", nir.toString(), eval[0], eval[1], eval[2],
         eval[3], eval[4], eval[5], eval[6]));
     for (String f : SAME) {
       assertEquals(fromRun.get(f).asDouble(), fromNir.get(f).asDouble(), f);
@@ -76,16 +55,16 @@ class ExportCommandTest {
   void aFixedPointExportCarriesItsMappingIntoEval(@TempDir Path dir) throws Exception {
     Path run = runFolder(dir);
     Path nir = dir.resolve("q.nir");
-    Outcome export = run("export", "--run", run.toString(), "--nir", nir.toString(),
+    CliRun export = CliRun.of("export", "--run", run.toString(), "--nir", nir.toString(),
         "--fixed-point", "--weight-bits", "5", "--clip-percentile", "90");
     assertEquals(0, export.exit(), export.err());
     assertTrue(export.out().contains("fixed point: 5-bit weights"), export.out());
-    Outcome fromNir = run("eval", "--nir", nir.toString(), "--device", "sim", "--steps", "20",
+    CliRun fromNir = CliRun.of("eval", "--nir", nir.toString(), "--device", "sim", "--steps", "20",
         "--samples", "8", "--json");
     assertTrue(fromNir.out().contains("using the fixed-point mapping stored in"), fromNir.out());
     JsonNode q = json(fromNir);
     assertEquals(5, q.get("weightBits").asInt());
-    JsonNode fromRun = json(run("eval", "--run", run.toString(), "--device", "sim", "--steps",
+    JsonNode fromRun = json(CliRun.of("eval", "--run", run.toString(), "--device", "sim", "--steps",
         "20", "--samples", "8", "--weight-bits", "5", "--clip-percentile", "90", "--json"));
     for (String f : SAME) {
       assertEquals(fromRun.get(f).asDouble(), q.get(f).asDouble(), f);
@@ -97,11 +76,11 @@ class ExportCommandTest {
   void trainStartsFromAnExportedGraph(@TempDir Path dir) throws Exception {
     Path run = runFolder(dir);
     Path nir = dir.resolve("init.nir");
-    assertEquals(0, run("export", "--run", run.toString(), "--nir", nir.toString()).exit());
+    assertEquals(0, CliRun.of("export", "--run", run.toString(), "--nir", nir.toString()).exit());
     Path out = dir.resolve("again");
     // a learning rate far below any weight's last bit: the trained model is the starting one,
     // rounded to the float32 the fast trainer keeps (a fresh initialisation differs by ~0.1)
-    Outcome train = run("train", "--init-nir", nir.toString(), "--optimizer", "sgd", "--lr",
+    CliRun train = CliRun.of("train", "--init-nir", nir.toString(), "--optimizer", "sgd", "--lr",
         "1e-300", "--epochs", "1", "--steps", "10", "--batch", "64", "--out", out.toString());
     assertEquals(0, train.exit(), train.err());
     assertTrue(train.out().contains("starting from " + nir), train.out());
@@ -114,8 +93,8 @@ class ExportCommandTest {
     ModelFile.write(small.resolve("model.slm"), SnnParameters.initialise(new SnnConfig(16,
         List.of(4), false, 3, 0.9, 0.9, 1.0, Surrogate.DEFAULT), 1));
     Path smallNir = dir.resolve("small.nir");
-    assertEquals(0, run("export", "--run", small.toString(), "--nir", smallNir.toString()).exit());
-    Outcome mismatch = run("train", "--init-nir", smallNir.toString(), "--steps", "12",
+    assertEquals(0, CliRun.of("export", "--run", small.toString(), "--nir", smallNir.toString()).exit());
+    CliRun mismatch = CliRun.of("train", "--init-nir", smallNir.toString(), "--steps", "12",
         "--epochs", "1");
     assertEquals(2, mismatch.exit());
     assertTrue(mismatch.err().contains("the graph has 16 inputs but dataset synthetic has 700 "
@@ -124,16 +103,16 @@ class ExportCommandTest {
 
   @Test
   void badInputGivesOneLineErrors(@TempDir Path dir) {
-    Outcome o = run("export", "--run", dir.resolve("none").toString(), "--nir",
+    CliRun o = CliRun.of("export", "--run", dir.resolve("none").toString(), "--nir",
         dir.resolve("x.nir").toString());
     assertEquals(2, o.exit());
     assertTrue(o.err().contains("run folder") && o.err().contains("does not exist"), o.err());
-    o = run("eval", "--nir", dir.resolve("absent.nir").toString());
+    o = CliRun.of("eval", "--nir", dir.resolve("absent.nir").toString());
     assertEquals(2, o.exit());
     assertTrue(o.err().contains("absent.nir: no such file"), o.err());
   }
 
-  private static JsonNode json(Outcome o) throws Exception {
+  private static JsonNode json(CliRun o) throws Exception {
     assertEquals(0, o.exit(), o.err());
     return o.json();
   }

@@ -10,35 +10,20 @@ import io.spikeloop.data.shd.ShdRecordings;
 import io.spikeloop.data.shd.ShdWriter;
 import io.spikeloop.model.ModelFile;
 import io.spikeloop.model.SnnParameters;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class TrainCommandTest {
   @TempDir
   Path dir;
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    CommandLine cl = SpikeloopCli.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int exit = cl.execute(args);
-    return new Run(exit, out.toString(), err.toString());
-  }
-
   @Test
   void trainsWritesARunFolderAndEndsWithOneJsonLine() throws Exception {
     Path runDir = dir.resolve("run");
-    Run r = run("train", "--hidden", "12,8", "--epochs", "1", "--steps", "12", "--batch", "50",
+    CliRun r = CliRun.of("train", "--hidden", "12,8", "--epochs", "1", "--steps", "12", "--batch", "50",
         "--mode", "tbptt-k", "--k", "4", "--out", runDir.toString(), "--json");
     assertEquals(0, r.exit(), r.err());
     List<String> lines = r.out().strip().lines().toList();
@@ -82,7 +67,7 @@ class TrainCommandTest {
   @Test
   void shdDecaysUseTheTenMillisecondBinsOfTheData() throws Exception {
     Path runDir = dir.resolve("shd-run");
-    Run r = run("train", "--dataset", "shd:" + tinyShdFile() + "#test-speakers=2", "--hidden", "3",
+    CliRun r = CliRun.of("train", "--dataset", "shd:" + tinyShdFile() + "#test-speakers=2", "--hidden", "3",
         "--epochs", "1", "--batch", "4", "--tau-mem", "50", "--tau-out", "20", "--out",
         runDir.toString(), "--json");
     assertEquals(0, r.exit(), r.err());
@@ -124,14 +109,14 @@ class TrainCommandTest {
     List<String> args = new java.util.ArrayList<>(List.of("train", "--hidden", "3", "--epochs",
         "1", "--batch", "4", "--out", runDir.toString(), "--json"));
     args.addAll(List.of(options));
-    Run r = run(args.toArray(String[]::new));
+    CliRun r = CliRun.of(args.toArray(String[]::new));
     assertEquals(0, r.exit(), r.err());
     return new ObjectMapper().readTree(runDir.resolve("config.json").toFile());
   }
 
   @Test
   void referencePrecisionSgdAndSummedReadoutRun() throws Exception {
-    Run r = run("train", "--model", "ff", "--hidden", "6", "--epochs", "1", "--steps", "10",
+    CliRun r = CliRun.of("train", "--model", "ff", "--hidden", "6", "--epochs", "1", "--steps", "10",
         "--batch", "100", "--optimizer", "sgd", "--momentum", "0.9", "--readout", "sum",
         "--precision", "float64", "--json");
     assertEquals(0, r.exit(), r.err());
@@ -148,18 +133,18 @@ class TrainCommandTest {
 
   @Test
   void badDatasetsAndOptionsFailWithOneClearLine() {
-    Run missing = run("train", "--dataset", "nmnist:" + dir.resolve("nope"));
+    CliRun missing = CliRun.of("train", "--dataset", "nmnist:" + dir.resolve("nope"));
     assertEquals(2, missing.exit());
     assertTrue(missing.err().contains("nope") && missing.err().startsWith("spikeloop: error:"),
         missing.err());
     assertEquals(1, missing.err().strip().lines().count());
-    Run badModel = run("train", "--model", "lstm");
+    CliRun badModel = CliRun.of("train", "--model", "lstm");
     assertTrue(badModel.err().contains("--model must be ff or rsnn"), badModel.err());
   }
 
   @Test
   void onChipPlacementReportsAccuracyCostAndMemory() throws Exception {
-    Run r = run("train", "--placement", "on-chip", "--device", "sim", "--hidden", "6",
+    CliRun r = CliRun.of("train", "--placement", "on-chip", "--device", "sim", "--hidden", "6",
         "--model", "ff", "--epochs", "1", "--steps", "10", "--train-samples", "4",
         "--test-samples", "3", "--adam-bits", "4", "--json");
     assertEquals(0, r.exit(), r.err());
@@ -176,17 +161,17 @@ class TrainCommandTest {
     // the quantized 4-bit state of the engine, not the float Adam figure
     double bytes = json.get("optimizerStateBytesPerParameter").asDouble();
     assertTrue(bytes > 1.0 && bytes < 1.2, "on-chip 4-bit state: " + bytes);
-    Run twoLayers = run("train", "--placement", "near-chip", "--hidden", "6,4", "--epochs", "1",
+    CliRun twoLayers = CliRun.of("train", "--placement", "near-chip", "--hidden", "6,4", "--epochs", "1",
         "--steps", "10", "--train-samples", "2", "--test-samples", "2");
     assertEquals(2, twoLayers.exit());
     assertTrue(twoLayers.err().contains("DR-LEARNING"), twoLayers.err());
-    Run unknown = run("train", "--placement", "moon");
+    CliRun unknown = CliRun.of("train", "--placement", "moon");
     assertTrue(unknown.err().contains("--placement must be one of"), unknown.err());
   }
 
   @Test
   void quantizedAdamRunsOnTheReferenceTrainerAndReportsItsMemory() throws Exception {
-    Run r = run("train", "--model", "ff", "--hidden", "8", "--epochs", "1", "--steps", "10",
+    CliRun r = CliRun.of("train", "--model", "ff", "--hidden", "8", "--epochs", "1", "--steps", "10",
         "--batch", "100", "--optimizer", "qadam", "--adam-bits", "4", "--block", "32", "--lr",
         "1e-3", "--json");
     assertEquals(0, r.exit(), r.err());
@@ -194,14 +179,14 @@ class TrainCommandTest {
     JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
     double bytes = json.get("optimizerStateBytesPerParameter").asDouble();
     assertTrue(bytes > 1.0 && bytes < 1.1, "4-bit state with block 32: " + bytes);
-    Run bad = run("train", "--optimizer", "qadam", "--adam-bits", "6");
+    CliRun bad = CliRun.of("train", "--optimizer", "qadam", "--adam-bits", "6");
     assertEquals(2, bad.exit());
     assertTrue(bad.err().contains("8 or 4"), bad.err());
   }
 
   @Test
   void helpShowsAnExample() {
-    Run r = run("train", "--help");
+    CliRun r = CliRun.of("train", "--help");
     assertEquals(0, r.exit());
     assertTrue(r.out().contains("Examples:") && r.out().contains("--mode"));
   }
@@ -211,13 +196,13 @@ class TrainCommandTest {
     String[] common = {"train", "--hidden", "10", "--steps", "10", "--batch", "100", "--json",
         "--checkpoint-every", "7"};
     Path whole = dir.resolve("whole");
-    Run a = run(concat(common, "--epochs", "2", "--out", whole.toString()));
+    CliRun a = CliRun.of(concat(common, "--epochs", "2", "--out", whole.toString()));
     assertEquals(0, a.exit(), a.err());
     Path split = dir.resolve("split");
-    Run b = run(concat(common, "--epochs", "1", "--out", split.toString()));
+    CliRun b = CliRun.of(concat(common, "--epochs", "1", "--out", split.toString()));
     assertEquals(0, b.exit(), b.err());
     assertTrue(Files.exists(split.resolve(TrainCommand.CHECKPOINT_FILE)));
-    Run c = run("train", "--resume", split.toString(), "--epochs", "2", "--json");
+    CliRun c = CliRun.of("train", "--resume", split.toString(), "--epochs", "2", "--json");
     assertEquals(0, c.exit(), c.err());
     assertArrayEquals(Files.readAllBytes(whole.resolve("model.slm")),
         Files.readAllBytes(split.resolve("model.slm")), "model.slm bit for bit");
@@ -229,7 +214,7 @@ class TrainCommandTest {
     assertEquals(2, jsonC.get("epochs").asInt());
 
     // Resuming a finished run without more epochs says so.
-    Run d = run("train", "--resume", split.toString());
+    CliRun d = CliRun.of("train", "--resume", split.toString());
     assertEquals(2, d.exit(), d.err());
     assertTrue(d.err().contains("already finished 2 epochs"), d.err());
   }
@@ -237,7 +222,7 @@ class TrainCommandTest {
   @Test
   void aCorruptedCheckpointIsRefusedAndNothingInTheRunFolderChanges() throws Exception {
     Path runDir = dir.resolve("run");
-    Run a = run("train", "--hidden", "6", "--steps", "10", "--batch", "200", "--epochs", "1",
+    CliRun a = CliRun.of("train", "--hidden", "6", "--steps", "10", "--batch", "200", "--epochs", "1",
         "--checkpoint-every", "5", "--out", runDir.toString(), "--json");
     assertEquals(0, a.exit(), a.err());
     Path checkpoint = runDir.resolve(TrainCommand.CHECKPOINT_FILE);
@@ -246,14 +231,14 @@ class TrainCommandTest {
     Files.write(checkpoint, bytes);
     byte[] model = Files.readAllBytes(runDir.resolve("model.slm"));
     byte[] metrics = Files.readAllBytes(runDir.resolve("metrics.csv"));
-    Run r = run("train", "--resume", runDir.toString(), "--epochs", "2");
+    CliRun r = CliRun.of("train", "--resume", runDir.toString(), "--epochs", "2");
     assertEquals(2, r.exit(), r.err());
     assertTrue(r.err().contains("corrupted") && r.err().contains("checkpoint.slc"), r.err());
     assertArrayEquals(model, Files.readAllBytes(runDir.resolve("model.slm")));
     assertArrayEquals(metrics, Files.readAllBytes(runDir.resolve("metrics.csv")));
     assertArrayEquals(bytes, Files.readAllBytes(checkpoint));
 
-    Run noOut = run("train", "--checkpoint-every", "3", "--epochs", "1");
+    CliRun noOut = CliRun.of("train", "--checkpoint-every", "3", "--epochs", "1");
     assertEquals(2, noOut.exit());
     assertTrue(noOut.err().contains("--out"), noOut.err());
   }
@@ -264,7 +249,7 @@ class TrainCommandTest {
     return all;
   }
 
-  private static JsonNode lastJson(Run r) throws Exception {
+  private static JsonNode lastJson(CliRun r) throws Exception {
     List<String> lines = r.out().strip().lines().toList();
     return new ObjectMapper().readTree(lines.get(lines.size() - 1));
   }
