@@ -82,7 +82,7 @@ class BoardSimLearningLockstepTest {
           .toList()) {
         Matcher m = digit.matcher(csv.getFileName().toString());
         assertTrue(m.find(), "no digit label in " + csv);
-        frames.addAll(binned(csv, 0.002, Integer.parseInt(m.group(1))));
+        frames.addAll(BoardSimLockstepTest.binned(csv, 0.002, Integer.parseInt(m.group(1))));
       }
     }
     assertTrue(frames.size() > 500, "expected two recordings of ~1 s, got " + frames.size());
@@ -106,22 +106,6 @@ class BoardSimLearningLockstepTest {
     }
     return new LearningConfig(rates, stateBits, 64, 943718, 1047527, -27, 8, 12345,
         outputFracBits, 5, table);
-  }
-
-  /** Spike ids per {@code bin} seconds from a {@code time_s,channel} CSV, every frame labelled. */
-  private static List<SpikeFrame> binned(Path csv, double bin, int label) throws IOException {
-    List<TreeSet<Integer>> steps = new ArrayList<>();
-    List<String> lines = Files.readAllLines(csv);
-    for (String line : lines.subList(1, lines.size())) {
-      String[] f = line.split(",");
-      int t = (int) (Double.parseDouble(f[0]) / bin);
-      while (steps.size() <= t) {
-        steps.add(new TreeSet<>());
-      }
-      steps.get(t).add(Integer.parseInt(f[1].trim()));
-    }
-    return steps.stream()
-        .map(s -> new SpikeFrame(s.stream().mapToInt(Integer::intValue).toArray(), label)).toList();
   }
 
   /** Runs both devices with learning on, compares everything; returns the hidden spikes seen. */

@@ -67,7 +67,7 @@ class BoardSimLockstepTest {
     List<SpikeFrame> frames = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
       for (Path csv : files.filter(p -> p.toString().endsWith(".csv")).sorted().toList()) {
-        frames.addAll(binned(csv, 0.002));
+        frames.addAll(binned(csv, 0.002, SpikeFrame.NO_LABEL));
       }
     }
     assertTrue(frames.size() > 1000, "expected four recordings of ~1 s, got " + frames.size());
@@ -79,8 +79,11 @@ class BoardSimLockstepTest {
     assertTrue(spikes > frames.size(), "the net must spike to be a test: " + spikes);
   }
 
-  /** Spike ids per {@code bin} seconds from a {@code time_s,channel} CSV. */
-  private static List<SpikeFrame> binned(Path csv, double bin) throws IOException {
+  /**
+   * Spike ids per {@code bin} seconds from a {@code time_s,channel} CSV, every frame carrying
+   * {@code label} ({@link SpikeFrame#NO_LABEL} for forward runs).
+   */
+  static List<SpikeFrame> binned(Path csv, double bin, int label) throws IOException {
     List<TreeSet<Integer>> steps = new ArrayList<>();
     List<String> lines = Files.readAllLines(csv);
     for (String line : lines.subList(1, lines.size())) {
@@ -92,7 +95,7 @@ class BoardSimLockstepTest {
       steps.get(t).add(Integer.parseInt(f[1].trim()));
     }
     return steps.stream()
-        .map(s -> new SpikeFrame(s.stream().mapToInt(Integer::intValue).toArray())).toList();
+        .map(s -> new SpikeFrame(s.stream().mapToInt(Integer::intValue).toArray(), label)).toList();
   }
 
   /**
