@@ -27,6 +27,7 @@ import io.spikeloop.placement.LearningCost;
 import io.spikeloop.placement.Placement;
 import io.spikeloop.placement.PlacementSettings;
 import io.spikeloop.placement.Placements;
+import io.spikeloop.train.Augmentation;
 import io.spikeloop.train.EpochMetrics;
 import io.spikeloop.train.FastTrainer;
 import io.spikeloop.train.Readout;
@@ -34,6 +35,7 @@ import io.spikeloop.train.ReferenceTrainer;
 import io.spikeloop.train.SnnTrainer;
 import io.spikeloop.train.TrainingLoop;
 import io.spikeloop.train.TrainingMode;
+import io.spikeloop.train.TrainingObjective;
 import io.spikeloop.train.TrainingPreset;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -174,6 +176,41 @@ public final class TrainCommand implements Callable<Integer> {
           + "[-N, N] (spikes moved out are dropped) (default: ${DEFAULT-VALUE}).")
   int timeShift;
 
+  @Option(names = "--channel-jitter", defaultValue = "0", paramLabel = "N",
+      description = "Augmentation: move all input channels of a training sample by one random "
+          + "offset in [-N, N] (channels moved out are dropped) (default: ${DEFAULT-VALUE}).")
+  int channelJitter;
+
+  @Option(names = "--input-dropout", defaultValue = "0", paramLabel = "P",
+      description = "Augmentation: drop each input spike of a training sample with probability "
+          + "P, no rescaling (default: ${DEFAULT-VALUE}).")
+  double inputDropout;
+
+  @Option(names = "--blend", defaultValue = "0", paramLabel = "P",
+      description = "Augmentation: with probability P mix a training sample with another of its "
+          + "class (time-aligned, each spike kept with probability 1/2; label unchanged) "
+          + "(default: ${DEFAULT-VALUE}).")
+  double blend;
+
+  @Option(names = "--loss-skip", defaultValue = "0", paramLabel = "K",
+      description = "No loss at the first K steps of every sample (default: ${DEFAULT-VALUE}).")
+  int lossSkip;
+
+  @Option(names = "--loss-mask", defaultValue = "none", paramLabel = "none|silence",
+      description = "silence: no loss at the steps after a sample's last input spike "
+          + "(default: ${DEFAULT-VALUE}).")
+  String lossMask;
+
+  @Option(names = "--rate-penalty", defaultValue = "0", paramLabel = "C",
+      description = "Adds C x (fraction of a hidden layer's neurons spiking) per step and layer "
+          + "to the loss (default: ${DEFAULT-VALUE}).")
+  double ratePenalty;
+
+  @Option(names = "--weight-decay", defaultValue = "0", paramLabel = "L",
+      description = "Decoupled (AdamW-style) weight decay: every update multiplies the weight "
+          + "matrices (not biases) by 1 - lr L (default: ${DEFAULT-VALUE}).")
+  double weightDecay;
+
   @Option(names = "--precision", defaultValue = "float32", paramLabel = "float32|float64",
       description = "float32: the fast trainer; float64: the reference trainer (slow, exact).")
   String precision;
@@ -296,6 +333,13 @@ public final class TrainCommand implements Callable<Integer> {
           + ", got " + placement);
     }
     boolean onDevice = !placement.equals("host-float");
+    TrainingObjective objective = objective();
+    Augmentation augmentation = new Augmentation(timeShift, channelJitter, inputDropout, blend);
+    if (onDevice && !objective.equals(TrainingObjective.PLAIN)) {
+      throw new IllegalArgumentException("placement " + placement + " trains the plain per-step "
+          + "cross-entropy; --loss-skip, --loss-mask, --rate-penalty and --weight-decay are "
+          + "host-float only");
+    }
     if (onDevice && (checkpointEvery != null || resumeFrom != null)) {
       throw new IllegalArgumentException("placement " + placement + " keeps its learning state "
           + "on or beside the device; checkpoints (--checkpoint-every, --resume) are host-float "
@@ -320,8 +364,9 @@ public final class TrainCommand implements Callable<Integer> {
       }
     } else {
       trainer = new HostFloatPlacement(precision.equals("float32") && !quantized
-          ? new FastTrainer(init, trainingMode, optimizerSpec, batch)
-          : new ReferenceTrainer(init.copy(), config.surrogate(), trainingMode, optimizerSpec));
+          ? new FastTrainer(init, trainingMode, optimizerSpec, batch, objective)
+          : new ReferenceTrainer(init.copy(), config.surrogate(), trainingMode, optimizerSpec,
+              objective));
     }
     int[] tensorSizes = init.tensors().stream().mapToInt(t -> t.values().length).toArray();
     if (!json) {
@@ -385,7 +430,7 @@ public final class TrainCommand implements Callable<Integer> {
     TrainingLoop.Result result;
     try {
       result = TrainingLoop.run(looped, data,
-          new TrainingLoop.Settings(epochs, batch, seed, readoutKind, timeShift),
+          new TrainingLoop.Settings(epochs, batch, seed, readoutKind, augmentation),
           new TrainingLoop.Listener() {
             @Override
             public void batchDone(int epoch, int done, int total) {
@@ -601,6 +646,16 @@ public final class TrainCommand implements Callable<Integer> {
     return preset;
   }
 
+  private TrainingObjective objective() {
+    boolean maskSilence = switch (lossMask) {
+      case "none" -> false;
+      case "silence" -> true;
+      default -> throw new IllegalArgumentException("--loss-mask must be none or silence, got "
+          + lossMask);
+    };
+    return new TrainingObjective(lossSkip, maskSilence, ratePenalty, weightDecay);
+  }
+
   private OptimizerSpec optimizerSpec() {
     TrainingMode trainingMode = TrainingMode.parse(mode, k);
     double adamLr = TrainingPreset.forDataset(dataset).adamLr(trainingMode);
@@ -669,7 +724,10 @@ public final class TrainCommand implements Callable<Integer> {
         .put("optimizer", optimizer).put("lr", optimizerSpec().lr()).put("eps", eps)
         .put("momentum", momentum).put("epochs", epochs).put("batch", batch).put("seed", seed)
         .put("tauMem", tauMem).put("tauOut", tauOut).put("readout", readout)
-        .put("timeShift", timeShift)
+        .put("timeShift", timeShift).put("channelJitter", channelJitter)
+        .put("inputDropout", inputDropout).put("blend", blend).put("lossSkip", lossSkip)
+        .put("lossMask", lossMask).put("ratePenalty", ratePenalty)
+        .put("weightDecay", weightDecay)
         .put("precision", precision);
     if (optimizer.equals("qadam")) {
       options.put("adamBits", adamBits).put("block", block);

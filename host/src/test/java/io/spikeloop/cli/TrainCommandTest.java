@@ -253,4 +253,43 @@ class TrainCommandTest {
     List<String> lines = r.out().strip().lines().toList();
     return new ObjectMapper().readTree(lines.get(lines.size() - 1));
   }
+
+  @Test
+  void regularisationAndAugmentationOptionsReachBothTrainersAndTheRunConfig() throws Exception {
+    String[] knobs = {"--loss-skip", "2", "--loss-mask", "silence", "--rate-penalty", "0.5",
+        "--weight-decay", "0.1", "--input-dropout", "0.1", "--channel-jitter", "3", "--blend",
+        "0.5", "--time-shift", "1"};
+    for (String precision : List.of("float32", "float64")) {
+      Path runDir = dir.resolve("knobs-" + precision);
+      List<String> args = new java.util.ArrayList<>(List.of("train", "--hidden", "6",
+          "--epochs", "1", "--steps", "10", "--batch", "20", "--train-samples", "40",
+          "--test-samples", "20", "--precision", precision, "--out", runDir.toString(), "--json"));
+      args.addAll(List.of(knobs));
+      CliRun r = CliRun.of(args.toArray(String[]::new));
+      assertEquals(0, r.exit(), r.err());
+      JsonNode options = new ObjectMapper().readTree(runDir.resolve("config.json").toFile())
+          .get("options");
+      assertEquals("silence", options.get("lossMask").asText());
+      assertEquals(2, options.get("lossSkip").asInt());
+      assertEquals(0.5, options.get("ratePenalty").asDouble());
+      assertEquals(0.1, options.get("weightDecay").asDouble());
+      assertEquals(3, options.get("channelJitter").asInt());
+      assertEquals(0.5, options.get("blend").asDouble());
+    }
+  }
+
+  @Test
+  void objectiveKnobsAreRefusedWhereTheyAreNotImplemented() {
+    CliRun device = CliRun.of("train", "--hidden", "6", "--epochs", "1", "--steps", "10",
+        "--placement", "near-chip", "--weight-decay", "0.1");
+    assertEquals(false, device.exit() == 0);
+    assertTrue(device.err().contains("host-float only"), device.err());
+    CliRun quantized = CliRun.of("train", "--hidden", "6", "--epochs", "1", "--steps", "10",
+        "--optimizer", "qadam", "--weight-decay", "0.1");
+    assertEquals(false, quantized.exit() == 0);
+    assertTrue(quantized.err().contains("weight decay is not implemented for quantized Adam"),
+        quantized.err());
+    CliRun mask = CliRun.of("train", "--epochs", "1", "--loss-mask", "trailing");
+    assertTrue(mask.err().contains("--loss-mask must be none or silence"), mask.err());
+  }
 }
