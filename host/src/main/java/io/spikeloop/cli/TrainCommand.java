@@ -30,6 +30,7 @@ import io.spikeloop.placement.Placements;
 import io.spikeloop.train.Augmentation;
 import io.spikeloop.train.EpochMetrics;
 import io.spikeloop.train.FastTrainer;
+import io.spikeloop.train.LearningRateSchedule;
 import io.spikeloop.train.Readout;
 import io.spikeloop.train.ReferenceTrainer;
 import io.spikeloop.train.SnnTrainer;
@@ -192,6 +193,12 @@ public final class TrainCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   double blend;
 
+  @Option(names = "--lr-schedule", defaultValue = "constant", paramLabel = "constant|cosine",
+      description = "Learning rate over the epochs: constant, or cosine from --lr at the first "
+          + "epoch to near 0 at the last (per epoch; host-float float32 only) (default: "
+          + "${DEFAULT-VALUE}).")
+  String lrSchedule;
+
   @Option(names = "--loss-skip", defaultValue = "0", paramLabel = "K",
       description = "No loss at the first K steps of every sample (default: ${DEFAULT-VALUE}).")
   int lossSkip;
@@ -335,6 +342,12 @@ public final class TrainCommand implements Callable<Integer> {
     boolean onDevice = !placement.equals("host-float");
     TrainingObjective objective = objective();
     Augmentation augmentation = new Augmentation(timeShift, channelJitter, inputDropout, blend);
+    LearningRateSchedule schedule = LearningRateSchedule.parse(lrSchedule);
+    if (schedule != LearningRateSchedule.CONSTANT
+        && (onDevice || quantized || !precision.equals("float32"))) {
+      throw new IllegalArgumentException("--lr-schedule " + lrSchedule + " is implemented in the "
+          + "float32 host trainer only (placement host-float, --precision float32, adam or sgd)");
+    }
     if (onDevice && !objective.equals(TrainingObjective.PLAIN)) {
       throw new IllegalArgumentException("placement " + placement + " trains the plain per-step "
           + "cross-entropy; --loss-skip, --loss-mask, --rate-penalty and --weight-decay are "
@@ -430,7 +443,7 @@ public final class TrainCommand implements Callable<Integer> {
     TrainingLoop.Result result;
     try {
       result = TrainingLoop.run(looped, data,
-          new TrainingLoop.Settings(epochs, batch, seed, readoutKind, augmentation),
+          new TrainingLoop.Settings(epochs, batch, seed, readoutKind, augmentation, schedule),
           new TrainingLoop.Listener() {
             @Override
             public void batchDone(int epoch, int done, int total) {
@@ -727,7 +740,7 @@ public final class TrainCommand implements Callable<Integer> {
         .put("timeShift", timeShift).put("channelJitter", channelJitter)
         .put("inputDropout", inputDropout).put("blend", blend).put("lossSkip", lossSkip)
         .put("lossMask", lossMask).put("ratePenalty", ratePenalty)
-        .put("weightDecay", weightDecay)
+        .put("weightDecay", weightDecay).put("lrSchedule", lrSchedule)
         .put("precision", precision);
     if (optimizer.equals("qadam")) {
       options.put("adamBits", adamBits).put("block", block);

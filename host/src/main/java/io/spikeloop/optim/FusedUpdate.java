@@ -11,6 +11,8 @@ public final class FusedUpdate {
   private final OptimizerSpec spec;
   private final double weightDecay;
   private long steps;
+  /** Multiplies the learning rate (a schedule's factor), 1 unless set. */
+  private double lrScale = 1;
   // Coefficients of the current update.
   private float b1;
   private float b2;
@@ -62,20 +64,32 @@ public final class FusedUpdate {
     this.steps = steps;
   }
 
+  /**
+   * Multiplies the learning rate of the following updates by {@code scale} (a learning-rate
+   * schedule's factor; the weight decay, which is relative to the rate, scales with it).
+   */
+  public void scaleLearningRate(double scale) {
+    if (!(scale >= 0) || Double.isInfinite(scale)) {
+      throw new IllegalArgumentException("learning-rate scale must be a finite value >= 0, got "
+          + scale);
+    }
+    this.lrScale = scale;
+  }
+
   /** Starts update {@code t = steps + 1}: computes its coefficients in float64, then rounds. */
   public void begin() {
     steps++;
-    keep = (float) (1 - spec.lr() * weightDecay);
+    keep = (float) (1 - spec.lr() * lrScale * weightDecay);
     if (spec instanceof OptimizerSpec.Adam a) {
       b1 = (float) a.beta1();
       b2 = (float) a.beta2();
       oneMinusB1 = (float) (1 - a.beta1());
       oneMinusB2 = (float) (1 - a.beta2());
-      stepSize = (float) a.stepSize(steps);
+      stepSize = (float) (a.stepSize(steps) * lrScale);
       invBc2Sqrt = (float) (1 / a.biasCorrection2Sqrt(steps));
       eps = (float) a.eps();
     } else if (spec instanceof OptimizerSpec.Sgd s) {
-      lr = (float) s.lr();
+      lr = (float) (s.lr() * lrScale);
       momentum = (float) s.momentum();
     }
   }

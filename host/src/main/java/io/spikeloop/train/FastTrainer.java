@@ -336,6 +336,11 @@ public final class FastTrainer implements SnnTrainer {
   }
 
   @Override
+  public void scaleLearningRate(double scale) {
+    update.scaleLearningRate(scale);
+  }
+
+  @Override
   public SnnParameters parameters() {
     SnnParameters p = SnnParameters.zeros(config);
     for (int i = 0; i < slots.size(); i++) {

@@ -22,18 +22,26 @@ import java.util.SplittableRandom;
 public final class TrainingLoop {
 
   /**
-   * Epochs, batch size, shuffling seed, readout and the augmentation of the training samples
+   * Epochs, batch size, shuffling seed, readout, the augmentation of the training samples
    * ({@link Augmentation}, drawn from (seed, epoch, position in the epoch) so that a resumed run
-   * augments exactly as an uninterrupted one).
+   * augments exactly as an uninterrupted one) and the learning-rate schedule, handed to the
+   * trainer at the start of every epoch.
    */
   public record Settings(int epochs, int batch, long seed, Readout readout,
-                         Augmentation augmentation) {
+                         Augmentation augmentation, LearningRateSchedule schedule) {
     public Settings {
       if (epochs < 1 || batch < 1) {
         throw new IllegalArgumentException("epochs and batch must be >= 1, got epochs=" + epochs
             + " batch=" + batch);
       }
       java.util.Objects.requireNonNull(augmentation, "augmentation");
+      java.util.Objects.requireNonNull(schedule, "schedule");
+    }
+
+    /** With a constant learning rate. */
+    public Settings(int epochs, int batch, long seed, Readout readout,
+                    Augmentation augmentation) {
+      this(epochs, batch, seed, readout, augmentation, LearningRateSchedule.CONSTANT);
     }
 
     /** Without augmentation. */
@@ -184,6 +192,9 @@ public final class TrainingLoop {
         lossSum = 0;
         correct = 0;
         batches = 0;
+      }
+      if (settings.schedule() != LearningRateSchedule.CONSTANT) {
+        trainer.scaleLearningRate(settings.schedule().scale(epoch, settings.epochs()));
       }
       long start = System.nanoTime();
       long epochNanosBefore = trainNanos;
