@@ -709,6 +709,7 @@ public final class TrainCommand implements Callable<Integer> {
         .put("seed", seed)
         .put("bestTestAccuracy", r.bestTestAccuracy())
         .put("lastTestAccuracy", r.lastTestAccuracy())
+        .put("lastFiveTestAccuracy", r.lastFiveTestAccuracy())
         .put("onlineTrainAccuracy", r.onlineTrainAccuracy())
         .put("trainSamplesPerSecond", r.trainSamplesPerSecond())
         .put("spikesPerSample", last.spikesPerSample())

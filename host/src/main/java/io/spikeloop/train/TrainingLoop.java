@@ -125,7 +125,16 @@ public final class TrainingLoop {
   /** All epochs; best and last test accuracy; online training accuracy of the last epoch. */
   public record Result(List<EpochMetrics> epochs, double bestTestAccuracy,
                        double lastTestAccuracy, double onlineTrainAccuracy,
-                       double trainSamplesPerSecond) {}
+                       double trainSamplesPerSecond) {
+    /**
+     * Mean test accuracy of the last five epochs (of all when fewer): unlike the best epoch, not
+     * picked on the test set itself, and steadier than the last one.
+     */
+    public double lastFiveTestAccuracy() {
+      return epochs.subList(Math.max(0, epochs.size() - 5), epochs.size()).stream()
+          .mapToDouble(EpochMetrics::testAccuracy).average().orElse(0);
+    }
+  }
 
   private TrainingLoop() {}
 
