@@ -124,7 +124,8 @@ public final class TrainCommand implements Callable<Integer> {
   int block;
 
   @Option(names = "--lr", description = "Learning rate (default: adam 1e-4 for tbptt1, which "
-      + "updates at every step, 1e-3 for bptt and tbptt-k; shd: 1e-5 and 3e-4; sgd 0.05).")
+      + "updates at every step, 1e-3 for bptt and tbptt-k; shd: 3e-5 and 1e-3 at the peak of the cosine "
+      + "schedule; sgd 0.05).")
   Double lr;
 
   @Option(names = "--betas", split = ",", paramLabel = "B1,B2",
@@ -177,10 +178,10 @@ public final class TrainCommand implements Callable<Integer> {
           + "[-N, N] (spikes moved out are dropped) (default: ${DEFAULT-VALUE}).")
   int timeShift;
 
-  @Option(names = "--channel-jitter", defaultValue = "0", paramLabel = "N",
+  @Option(names = "--channel-jitter", paramLabel = "N",
       description = "Augmentation: move all input channels of a training sample by one random "
-          + "offset in [-N, N] (channels moved out are dropped) (default: ${DEFAULT-VALUE}).")
-  int channelJitter;
+          + "offset in [-N, N] (channels moved out are dropped) (default: 0; shd: 20).")
+  Integer channelJitter;
 
   @Option(names = "--input-dropout", defaultValue = "0", paramLabel = "P",
       description = "Augmentation: drop each input spike of a training sample with probability "
@@ -193,10 +194,10 @@ public final class TrainCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   double blend;
 
-  @Option(names = "--lr-schedule", defaultValue = "constant", paramLabel = "constant|cosine",
+  @Option(names = "--lr-schedule", paramLabel = "constant|cosine",
       description = "Learning rate over the epochs: constant, or cosine from --lr at the first "
           + "epoch to near 0 at the last (per epoch; host-float float32 only) (default: "
-          + "${DEFAULT-VALUE}).")
+          + "constant; shd: cosine where it is implemented, else constant).")
   String lrSchedule;
 
   @Option(names = "--loss-skip", defaultValue = "0", paramLabel = "K",
@@ -655,6 +656,16 @@ public final class TrainCommand implements Callable<Integer> {
     }
     if (betas == null) {
       betas = List.of(preset.adamBeta1(trainingMode), preset.adamBeta2(trainingMode));
+    }
+    if (channelJitter == null) {
+      channelJitter = preset.channelJitter();
+    }
+    if (lrSchedule == null) {
+      // the preset's schedule where the trainer has one; an explicit --lr-schedule is checked
+      boolean scheduled = placement.equals("host-float") && precision.equals("float32")
+          && !optimizer.equals("qadam");
+      lrSchedule = (scheduled ? preset.schedule() : LearningRateSchedule.CONSTANT).name()
+          .toLowerCase(java.util.Locale.ROOT);
     }
     return preset;
   }
