@@ -124,7 +124,7 @@ public final class TrainCommand implements Callable<Integer> {
   int block;
 
   @Option(names = "--lr", description = "Learning rate (default: adam 1e-4 for tbptt1, which "
-      + "updates at every step, 1e-3 for bptt and tbptt-k; shd: 3e-5 and 1e-3 at the peak of the cosine "
+      + "updates at every step, 1e-3 for bptt and tbptt-k; shd: 3e-5 and 2e-3 at the peak of the cosine "
       + "schedule; sgd 0.05).")
   Double lr;
 

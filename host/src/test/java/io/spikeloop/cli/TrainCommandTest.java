@@ -89,7 +89,7 @@ class TrainCommandTest {
     assertEquals(0.995, tbptt1.at("/options/betas/0").asDouble(), 1e-15);
     assertEquals(0.9999, tbptt1.at("/options/betas/1").asDouble(), 1e-15);
     JsonNode bptt = runConfig("shd-bptt", "--dataset", shd, "--mode", "bptt");
-    assertEquals(1e-3, bptt.at("/options/lr").asDouble(), 1e-15);
+    assertEquals(2e-3, bptt.at("/options/lr").asDouble(), 1e-15);
     assertEquals("cosine", bptt.at("/options/lrSchedule").asText());
     assertEquals(20, bptt.at("/options/channelJitter").asInt());
     assertEquals(0.9, bptt.at("/options/betas/0").asDouble(), 1e-15);
