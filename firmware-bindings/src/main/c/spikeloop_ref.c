@@ -275,7 +275,7 @@ int32_t spikeloop_device_info_get(spikeloop_board *board, spikeloop_device_info 
   out->abi_version = SPIKELOOP_DRIVER_ABI_VERSION;
   out->capabilities = SPIKELOOP_CAP_FORWARD | SPIKELOOP_CAP_MEMBRANE_READOUT |
                       SPIKELOOP_CAP_SNAPSHOT | SPIKELOOP_CAP_WEIGHT_READBACK |
-                      SPIKELOOP_CAP_ON_CHIP_LEARNING;
+                      SPIKELOOP_CAP_ON_CHIP_LEARNING | SPIKELOOP_CAP_LEARNING_STATE;
   snprintf(out->kind, sizeof out->kind, "%s", "sl1-ref-firmware");
   snprintf(out->version, sizeof out->version, "%s", SL_REF_VERSION);
   out->clock_hz = 0.0;
@@ -1278,5 +1278,322 @@ int32_t spikeloop_read_telemetry(spikeloop_board *board, spikeloop_telemetry *ou
     return fail(board, SPIKELOOP_ERR_ARGUMENT, "spikeloop_read_telemetry: out is NULL");
   }
   *out = board->telemetry;
+  return SPIKELOOP_OK;
+}
+
+/* ---------------------------------------------------------------- learning state ---- */
+/* The spikeloop-learning-state image, version 1 (docs/driver-abi.md "Learning-state image";
+ * Java io.spikeloop.device.LearningState): little-endian, written byte by byte so the image is
+ * the same on any host. */
+
+#define LS_VERSION 1
+#define LS_HEADER_BYTES 44
+#define LS_NAME_BYTES 16
+#define LS_TENSOR_HEADER_BYTES (LS_NAME_BYTES + 13 * 4 + 8)
+#define LS_CONFIG_FIELDS 10
+
+static const char *tensor_name(int kind) {
+  switch (kind) {
+    case TENSOR_IN:
+      return "layer0.in";
+    case TENSOR_REC:
+      return "layer0.rec";
+    case TENSOR_BIAS:
+      return "layer0.bias";
+    case TENSOR_OUT_W:
+      return "out.w";
+    default:
+      return "out.bias";
+  }
+}
+
+/* CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320, as zlib and java.util.zip.CRC32). */
+static uint32_t crc32_update(uint32_t crc, const uint8_t *p, long n) {
+  crc = ~crc;
+  for (long i = 0; i < n; i++) {
+    crc ^= p[i];
+    for (int k = 0; k < 8; k++) {
+      crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+    }
+  }
+  return ~crc;
+}
+
+static void put_u32(uint8_t *p, uint32_t v) {
+  p[0] = (uint8_t)v;
+  p[1] = (uint8_t)(v >> 8);
+  p[2] = (uint8_t)(v >> 16);
+  p[3] = (uint8_t)(v >> 24);
+}
+
+static uint32_t get_u32(const uint8_t *p) {
+  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint32_t surrogate_crc(const learning_engine *le) {
+  uint32_t crc = 0;
+  for (int32_t i = 0; i < le->surrogate_len; i++) {
+    uint8_t b[4];
+    put_u32(b, (uint32_t)le->surrogate[i]);
+    crc = crc32_update(crc, b, 4);
+  }
+  return crc;
+}
+
+/* The header fields of the image that describe the engine, in image order. */
+static void engine_header(const spikeloop_board *b, int32_t out[8]) {
+  const learning_engine *le = &b->learning;
+  out[0] = b->inputs;
+  out[1] = b->layers[0].size;
+  out[2] = b->output.size;
+  out[3] = le->output_frac_bits;
+  out[4] = le->surrogate_shift;
+  out[5] = le->surrogate_len;
+  out[6] = (int32_t)surrogate_crc(le);
+  out[7] = le->n_learned;
+}
+
+static void tensor_config(const learned_tensor *lt, int32_t out[LS_CONFIG_FIELDS]) {
+  const slq_config *c = &lt->adam;
+  int32_t v[LS_CONFIG_FIELDS] = {lt->state.length, c->state_bits, c->block_size, c->beta1_q20,
+                                 c->beta2_q20, c->lr_q16, c->eps_exp, c->weight_bits,
+                                 c->master_frac_bits, lt->shift};
+  memcpy(out, v, sizeof v);
+}
+
+static long image_bytes(const learning_engine *le) {
+  long n = LS_HEADER_BYTES + 4;
+  for (int32_t i = 0; i < le->n_learned; i++) {
+    const learned_tensor *lt = &le->tensors[i];
+    n += LS_TENSOR_HEADER_BYTES + 4L * lt->state.length +
+         2L * slq_code_bytes(lt->state.length, lt->adam.state_bits) +
+         2L * slq_blocks(lt->state.length, lt->adam.block_size);
+  }
+  return n;
+}
+
+static int32_t check_learning(spikeloop_board *board) {
+  int32_t rc = check_board(board, 1);
+  if (rc != SPIKELOOP_OK) {
+    return rc;
+  }
+  if (!board->learning.enabled) {
+    return fail(board, SPIKELOOP_ERR_STATE,
+                "learning is not enabled (call spikeloop_enable_learning first)");
+  }
+  return SPIKELOOP_OK;
+}
+
+int32_t spikeloop_learning_state_size(spikeloop_board *board, int32_t *bytes) {
+  int32_t rc = check_learning(board);
+  if (rc != SPIKELOOP_OK) {
+    return rc;
+  }
+  if (bytes == NULL) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT, "spikeloop_learning_state_size: bytes is NULL");
+  }
+  *bytes = (int32_t)image_bytes(&board->learning);
+  return SPIKELOOP_OK;
+}
+
+int32_t spikeloop_read_learning_state(spikeloop_board *board, uint8_t *image, int32_t capacity,
+                                      int32_t *bytes) {
+  int32_t rc = check_learning(board);
+  if (rc != SPIKELOOP_OK) {
+    return rc;
+  }
+  if (image == NULL || bytes == NULL) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT, "spikeloop_read_learning_state: a buffer is NULL");
+  }
+  const learning_engine *le = &board->learning;
+  long total = image_bytes(le);
+  if (capacity < total) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                "learning state image needs %ld bytes, the buffer has %d", total, capacity);
+  }
+  uint8_t *p = image;
+  memcpy(p, "SLLS", 4);
+  put_u32(p + 4, LS_VERSION);
+  put_u32(p + 8, (uint32_t)total);
+  int32_t header[8];
+  engine_header(board, header);
+  for (int i = 0; i < 8; i++) {
+    put_u32(p + 12 + 4 * i, (uint32_t)header[i]);
+  }
+  p += LS_HEADER_BYTES;
+  for (int32_t k = 0; k < le->n_learned; k++) {
+    const learned_tensor *lt = &le->tensors[k];
+    const slq_state *st = &lt->state;
+    memset(p, 0, LS_NAME_BYTES);
+    memcpy(p, tensor_name(lt->kind), strlen(tensor_name(lt->kind)));
+    p += LS_NAME_BYTES;
+    int32_t config[LS_CONFIG_FIELDS];
+    tensor_config(lt, config);
+    for (int i = 0; i < LS_CONFIG_FIELDS; i++, p += 4) {
+      put_u32(p, (uint32_t)config[i]);
+    }
+    put_u32(p, (uint32_t)st->step);
+    put_u32(p + 4, (uint32_t)st->beta1_pow);
+    put_u32(p + 8, (uint32_t)st->beta2_pow);
+    put_u32(p + 12, (uint32_t)st->rng);
+    put_u32(p + 16, (uint32_t)(st->rng >> 32));
+    p += 20;
+    const int32_t *master = &le->master[lt->offset];
+    for (int32_t i = 0; i < st->length; i++, p += 4) {
+      put_u32(p, (uint32_t)master[i]);
+    }
+    long cb = slq_code_bytes(st->length, lt->adam.state_bits);
+    long blocks = slq_blocks(st->length, lt->adam.block_size);
+    memcpy(p, st->m_codes, (size_t)cb);
+    p += cb;
+    memcpy(p, st->m_scales, (size_t)blocks);
+    p += blocks;
+    memcpy(p, st->r_codes, (size_t)cb);
+    p += cb;
+    memcpy(p, st->r_scales, (size_t)blocks);
+    p += blocks;
+  }
+  put_u32(p, crc32_update(0, image, total - 4));
+  *bytes = (int32_t)total;
+  return SPIKELOOP_OK;
+}
+
+int32_t spikeloop_restore_learning_state(spikeloop_board *board, const uint8_t *image,
+                                         int32_t bytes) {
+  static const char *const header_names[8] = {
+      "inputs", "hidden", "outputs", "output_frac_bits", "surrogate_shift", "surrogate entries",
+      "surrogate table CRC", "learned tensors"};
+  static const char *const config_names[LS_CONFIG_FIELDS] = {
+      "length", "state_bits", "block_size", "beta1_q20", "beta2_q20", "lr_q16", "eps_exp",
+      "weight_bits", "master_frac_bits", "shift"};
+  int32_t rc = check_learning(board);
+  if (rc != SPIKELOOP_OK) {
+    return rc;
+  }
+  if (image == NULL) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT, "spikeloop_restore_learning_state: image is NULL");
+  }
+  learning_engine *le = &board->learning;
+  if (bytes < LS_HEADER_BYTES + 4) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                "learning state image truncated: %d bytes, the header and CRC alone take %d", bytes,
+                LS_HEADER_BYTES + 4);
+  }
+  if (memcmp(image, "SLLS", 4) != 0) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT, "not a learning state image (magic is not SLLS)");
+  }
+  if (get_u32(image + 4) != LS_VERSION) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                "learning state image version %u; this firmware reads version %d",
+                get_u32(image + 4), LS_VERSION);
+  }
+  if (get_u32(image + 8) != (uint32_t)bytes) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                "learning state image length: the header announces %u bytes, the image has %d",
+                get_u32(image + 8), bytes);
+  }
+  uint32_t crc = crc32_update(0, image, bytes - 4);
+  if (get_u32(image + bytes - 4) != crc) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                "learning state image corrupted: CRC-32 %08x, stored %08x", crc,
+                get_u32(image + bytes - 4));
+  }
+  int32_t header[8];
+  engine_header(board, header);
+  for (int i = 0; i < 8; i++) {
+    int32_t v = (int32_t)get_u32(image + 12 + 4 * i);
+    if (v != header[i]) {
+      return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                  "learning state does not fit this engine: %s is %d, the engine has %d",
+                  header_names[i], v, header[i]);
+    }
+  }
+  if (image_bytes(le) != bytes) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                "learning state image of %d bytes; this engine's takes %ld", bytes,
+                image_bytes(le));
+  }
+  /* pass 1: check every tensor (the layout is fixed now: sizes follow the engine's config) */
+  const uint8_t *p = image + LS_HEADER_BYTES;
+  for (int32_t k = 0; k < le->n_learned; k++) {
+    const learned_tensor *lt = &le->tensors[k];
+    const char *name = tensor_name(lt->kind);
+    char stored[LS_NAME_BYTES + 1];
+    memcpy(stored, p, LS_NAME_BYTES);
+    stored[LS_NAME_BYTES] = '\0';
+    if (strncmp(stored, name, LS_NAME_BYTES) != 0) {
+      return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                  "learning state does not fit this engine: learned tensor %d is %.16s, the "
+                  "engine's is %s", k, stored, name);
+    }
+    p += LS_NAME_BYTES;
+    int32_t config[LS_CONFIG_FIELDS];
+    tensor_config(lt, config);
+    for (int i = 0; i < LS_CONFIG_FIELDS; i++, p += 4) {
+      int32_t v = (int32_t)get_u32(p);
+      if (v != config[i]) {
+        return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                    "learning state does not fit this engine: tensor %s %s is %d, the engine has "
+                    "%d", name, config_names[i], v, config[i]);
+      }
+    }
+    int32_t step = (int32_t)get_u32(p);
+    int32_t pow1 = (int32_t)get_u32(p + 4);
+    int32_t pow2 = (int32_t)get_u32(p + 8);
+    uint64_t rng = (uint64_t)get_u32(p + 12) | (uint64_t)get_u32(p + 16) << 32;
+    p += 20;
+    if (step < 0) {
+      return fail(board, SPIKELOOP_ERR_ARGUMENT, "learning state: tensor %s step %d is negative",
+                  name, step);
+    }
+    if (pow1 < 0 || pow1 > SLQ_ONE_Q30 || pow2 < 0 || pow2 > SLQ_ONE_Q30) {
+      return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                  "learning state: tensor %s beta powers (Q0.30) must be in [0, 2^30], got %d, %d",
+                  name, pow1, pow2);
+    }
+    if (rng == 0) {
+      return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                  "learning state: tensor %s rng (xorshift64* state) must not be 0", name);
+    }
+    int32_t lo = slq_master_min(&lt->adam);
+    int32_t hi = slq_master_max(&lt->adam);
+    for (int32_t i = 0; i < lt->state.length; i++, p += 4) {
+      int32_t m = (int32_t)get_u32(p);
+      if (m < lo || m > hi) {
+        return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                    "learning state: tensor %s master %d = %d outside [%d, %d]", name, i, m, lo, hi);
+      }
+    }
+    p += 2L * slq_code_bytes(lt->state.length, lt->adam.state_bits) +
+         2L * slq_blocks(lt->state.length, lt->adam.block_size);
+  }
+  /* pass 2: accepted, copy */
+  p = image + LS_HEADER_BYTES;
+  for (int32_t k = 0; k < le->n_learned; k++) {
+    learned_tensor *lt = &le->tensors[k];
+    slq_state *st = &lt->state;
+    p += LS_NAME_BYTES + 4 * LS_CONFIG_FIELDS;
+    st->step = (int32_t)get_u32(p);
+    st->beta1_pow = (int32_t)get_u32(p + 4);
+    st->beta2_pow = (int32_t)get_u32(p + 8);
+    st->rng = (uint64_t)get_u32(p + 12) | (uint64_t)get_u32(p + 16) << 32;
+    p += 20;
+    int32_t *master = &le->master[lt->offset];
+    int32_t *learned = &le->learned[lt->offset];
+    for (int32_t i = 0; i < st->length; i++, p += 4) {
+      master[i] = (int32_t)get_u32(p);
+      learned[i] = slq_core_weight(&lt->adam, master[i]);
+    }
+    long cb = slq_code_bytes(st->length, lt->adam.state_bits);
+    long blocks = slq_blocks(st->length, lt->adam.block_size);
+    memcpy(st->m_codes, p, (size_t)cb);
+    p += cb;
+    memcpy(st->m_scales, p, (size_t)blocks);
+    p += blocks;
+    memcpy(st->r_codes, p, (size_t)cb);
+    p += cb;
+    memcpy(st->r_scales, p, (size_t)blocks);
+    p += blocks;
+  }
   return SPIKELOOP_OK;
 }
