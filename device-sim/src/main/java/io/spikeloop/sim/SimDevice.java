@@ -165,6 +165,21 @@ public final class SimDevice implements Device {
     return learningCycles;
   }
 
+  /**
+   * Sets the learning engine's cost counters ({@link #learningCycles}, {@link #learningJoules}),
+   * which {@link #restore} leaves alone because they are not part of {@link Telemetry}: a
+   * checkpoint that saved them puts them back so per-sample costs continue bit-identically.
+   */
+  public void restoreLearningCost(long cycles, double joules) {
+    ensureOpen();
+    if (cycles < 0 || !(joules >= 0)) {
+      throw new IllegalArgumentException("learning cost counters must not be negative, got "
+          + cycles + " cycles, " + joules + " J");
+    }
+    learningCycles = cycles;
+    learningJoules = joules;
+  }
+
   /** Energy the learning engine spent since configure (part of telemetry's energy). */
   public double learningJoules() {
     return learningJoules;
