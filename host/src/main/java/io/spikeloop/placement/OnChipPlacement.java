@@ -30,7 +30,7 @@ public final class OnChipPlacement extends DevicePlacement {
   static final int ENTRIES_PER_THETA_LOG2 = 4;
 
   /** Checkpoint entry of the learning-state image (on-chip and near-chip). */
-  static final String LEARNING_ENTRY = "learning.image";
+  public static final String LEARNING_ENTRY = "learning.image";
 
   private final LearningConfig learning;
 
