@@ -39,6 +39,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -416,8 +417,8 @@ public final class RemoteDevice implements Device {
     switch (call) {
       case STEP, READ_WEIGHTS, GET_LEARNING_STATE, DISABLE_LEARNING -> throw
           new LearningStateLostException(name + ": device server restarted: its learning state "
-              + "was lost (the weights it learned too); refusing " + call.name().toLowerCase()
-              + ". Write the weights back and restore the learning state from a checkpoint "
+              + "was lost (the weights it learned too); refusing "
+              + call.name().toLowerCase(Locale.ROOT) + ". Write the weights back and restore the learning state from a checkpoint "
               + "(restoreLearningState), or start learning afresh (enableLearning)");
       default -> { }
     }

@@ -26,6 +26,7 @@ import io.spikeloop.remote.ServerOptions;
 import io.spikeloop.sim.SimDevice;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,11 @@ class LearningReconnectTest {
       out.add(new SpikeFrame(frames.get(t).axons(), t / 30 % 4));
     }
     return out;
+  }
+
+  private static RemoteDevice connect(int port) {
+    return RemoteDevice.connect(RemoteOptions.of("127.0.0.1", port)
+        .withRequestTimeout(Duration.ofSeconds(2)));
   }
 
   private static void load(Device d) {
@@ -99,10 +105,9 @@ class LearningReconnectTest {
 
     DeviceServer server = DeviceServer.start(new SimDevice(), ServerOptions.loopback(0));
     int port = server.port();
-    try (RemoteDevice remote = RemoteDevice.connect(RemoteOptions.of("127.0.0.1", port)
-        .withRequestTimeout(Duration.ofSeconds(2)))) {
+    try (RemoteDevice remote = connect(port)) {
       load(remote);
-      assertArrayEquals(java.util.Arrays.copyOfRange(expected, 0, 30), steps(remote, 0, 30));
+      assertArrayEquals(Arrays.copyOfRange(expected, 0, 30), steps(remote, 0, 30));
       // The checkpoint: weights, learning state, dynamic state after step 30.
       Map<String, int[]> weights = weights(remote);
       LearningState learned = remote.learningState();
@@ -128,7 +133,7 @@ class LearningReconnectTest {
       remote.restoreLearningState(learned);
       remote.restore(state);
       assertEquals(learned, remote.learningState(), "the new server's engine holds the checkpoint");
-      assertArrayEquals(java.util.Arrays.copyOfRange(expected, 30, 90), steps(remote, 30, 90),
+      assertArrayEquals(Arrays.copyOfRange(expected, 30, 90), steps(remote, 30, 90),
           "after the restore the steps continue as if nothing happened");
       assertEquals(reference.learningState(), remote.learningState());
       Map<String, int[]> expectedWeights = weights(reference);
@@ -143,8 +148,7 @@ class LearningReconnectTest {
     assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
       DeviceServer server = DeviceServer.start(new SimDevice(), ServerOptions.loopback(0));
       int port = server.port();
-      try (RemoteDevice remote = RemoteDevice.connect(RemoteOptions.of("127.0.0.1", port)
-          .withRequestTimeout(Duration.ofSeconds(2)))) {
+      try (RemoteDevice remote = connect(port)) {
         load(remote);
         steps(remote, 0, 10);
         server.close();
