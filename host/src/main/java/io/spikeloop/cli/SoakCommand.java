@@ -79,7 +79,8 @@ public final class SoakCommand implements Callable<Integer> {
   int checkpointEvery;
 
   @Option(names = "--timeout-ms", defaultValue = "250", description = "Client request timeout "
-      + "(default: ${DEFAULT-VALUE}).")
+      + "(default: ${DEFAULT-VALUE}; --learning on large networks: a learning chunk takes longer, "
+      + "give it 1000).")
   long timeoutMs;
 
   @Option(names = "--hidden", split = ",", description = "Hidden sizes of the random recurrent "
