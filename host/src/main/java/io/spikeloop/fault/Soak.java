@@ -158,7 +158,7 @@ public final class Soak {
    * @param mismatches       steps whose readout differed from the reference's
    * @param stateMismatches  learning: state checks whose hash differed
    * @param learningUpdates  learning: parameter updates of the reference's engine
-   * @param weightsChanged   learning: weights of the reference that moved from their start
+   * @param weightsChanged   learning: weights of the served device that moved from their start
    * @param firstError       the first failure's message (what a user would see)
    */
   public record Figures(boolean learning, long steps, long replayedSteps, long chunks,
