@@ -73,8 +73,8 @@ import picocli.CommandLine.Model.CommandSpec;
         "",
         "Speech defaults (every shd: dataset; explicit options override them):",
         "tau-mem = tau-out = 200 ms, --readout sum, --channel-jitter 20, --lr-schedule",
-        "cosine; tbptt1 --lr 3e-5 --betas 0.995,0.9999; bptt --lr 2e-3 (docs/results.md,",
-        "R1). The objective options (--loss-skip, --loss-mask, --rate-penalty,",
+        "cosine; tbptt1 --lr 3e-5 --betas 0.995,0.9999 --eps 1e-6; bptt --lr 2e-3",
+        "(docs/results.md, R1). The objective options (--loss-skip, --loss-mask, --rate-penalty,",
         "--weight-decay) apply to every mode alike and default to the plain per-step",
         "cross-entropy.",
         "",
@@ -140,9 +140,9 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Adam betas (default: 0.9,0.999; shd with tbptt1: 0.995,0.9999).")
   List<Double> betas;
 
-  @Option(names = "--eps", defaultValue = "1e-8", description = "Adam eps, added after the square "
-      + "root (default: ${DEFAULT-VALUE}).")
-  double eps;
+  @Option(names = "--eps", description = "Adam eps, added after the square root (default: 1e-8; "
+      + "shd with tbptt1: 1e-6).")
+  Double eps;
 
   @Option(names = "--momentum", defaultValue = "0", description = "SGD momentum (default: "
       + "${DEFAULT-VALUE}).")
@@ -651,7 +651,7 @@ public final class TrainCommand implements Callable<Integer> {
 
   /**
    * Fills the options left unset from the dataset's preset ({@link TrainingPreset#forDataset}):
-   * time constants, readout and Adam betas here, the learning rate in {@link #optimizerSpec()}.
+   * time constants, readout, Adam betas and eps here, the learning rate in {@link #optimizerSpec()}.
    */
   private TrainingPreset applyPreset(TrainingMode trainingMode) {
     TrainingPreset preset = TrainingPreset.forDataset(dataset);
@@ -666,6 +666,9 @@ public final class TrainCommand implements Callable<Integer> {
     }
     if (betas == null) {
       betas = List.of(preset.adamBeta1(trainingMode), preset.adamBeta2(trainingMode));
+    }
+    if (eps == null) {
+      eps = preset.adamEps(trainingMode);
     }
     if (channelJitter == null) {
       channelJitter = preset.channelJitter();

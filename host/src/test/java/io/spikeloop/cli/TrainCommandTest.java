@@ -88,21 +88,24 @@ class TrainCommandTest {
     assertEquals(20, tbptt1.at("/options/channelJitter").asInt());
     assertEquals(0.995, tbptt1.at("/options/betas/0").asDouble(), 1e-15);
     assertEquals(0.9999, tbptt1.at("/options/betas/1").asDouble(), 1e-15);
+    assertEquals(1e-6, tbptt1.at("/options/eps").asDouble(), 1e-20);
     JsonNode bptt = runConfig("shd-bptt", "--dataset", shd, "--mode", "bptt");
     assertEquals(2e-3, bptt.at("/options/lr").asDouble(), 1e-15);
     assertEquals("cosine", bptt.at("/options/lrSchedule").asText());
     assertEquals(20, bptt.at("/options/channelJitter").asInt());
     assertEquals(0.9, bptt.at("/options/betas/0").asDouble(), 1e-15);
     assertEquals(0.999, bptt.at("/options/betas/1").asDouble(), 1e-15);
+    assertEquals(1e-8, bptt.at("/options/eps").asDouble(), 1e-20);
     JsonNode explicit = runConfig("shd-explicit", "--dataset", shd, "--tau-mem", "30",
         "--readout", "last", "--betas", "0.8,0.99", "--lr", "2e-4", "--lr-schedule", "constant",
-        "--channel-jitter", "0");
+        "--channel-jitter", "0", "--eps", "1e-7");
     assertEquals(Math.exp(-10.0 / 30), explicit.at("/network/alpha").asDouble(), 1e-12);
     assertEquals("last", explicit.at("/options/readout").asText());
     assertEquals(0.8, explicit.at("/options/betas/0").asDouble(), 1e-15);
     assertEquals(2e-4, explicit.at("/options/lr").asDouble(), 1e-15);
     assertEquals("constant", explicit.at("/options/lrSchedule").asText());
     assertEquals(0, explicit.at("/options/channelJitter").asInt());
+    assertEquals(1e-7, explicit.at("/options/eps").asDouble(), 1e-20);
     // the reference trainer has no schedule: the speech preset falls back to a constant rate
     JsonNode reference = runConfig("shd-float64", "--dataset", shd, "--precision", "float64");
     assertEquals("constant", reference.at("/options/lrSchedule").asText());
@@ -111,6 +114,7 @@ class TrainCommandTest {
     assertEquals("last", synthetic.at("/options/readout").asText());
     assertEquals(1e-4, synthetic.at("/options/lr").asDouble(), 1e-15);
     assertEquals(0.9, synthetic.at("/options/betas/0").asDouble(), 1e-15);
+    assertEquals(1e-8, synthetic.at("/options/eps").asDouble(), 1e-20);
     assertEquals("constant", synthetic.at("/options/lrSchedule").asText());
     assertEquals(0, synthetic.at("/options/channelJitter").asInt());
   }
