@@ -33,7 +33,9 @@ import picocli.CommandLine.Model.CommandSpec;
         "      --out studies/modes --parallel 2 -- --epochs 2",
         "  ./spikeloop study --sweep \"betas=0.9,0.999;0.99,0.999\" --seeds 1,2,3 \\",
         "      --out studies/betas",
-        "  ./spikeloop study --sweep mode=bptt,tbptt-k --baseline --out studies/vs-tbptt1"})
+        "  ./spikeloop study --sweep mode=bptt,tbptt-k --baseline --out studies/vs-tbptt1",
+        "  ./spikeloop study --sweep k=5,50 --pair k:lr=1e-4,1e-3 --out studies/k \\",
+        "      -- --mode tbptt-k"})
 public final class StudyCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -46,6 +48,11 @@ public final class StudyCommand implements Callable<Integer> {
       + "values (repeatable; the grid is every combination). Separate values with ; when they "
       + "contain commas.")
   List<String> sweeps = new ArrayList<>();
+
+  @Option(names = "--pair", paramLabel = "LEADER:NAME=V1,V2", description = "A train option "
+      + "that moves with a swept one instead of adding a grid dimension: its i-th value goes "
+      + "with the leader's i-th (repeatable; e.g. --sweep k=5,50 --pair k:lr=1e-4,1e-3).")
+  List<String> pairs = new ArrayList<>();
 
   @Option(names = "--seeds", split = ",", defaultValue = "1,2,3", paramLabel = "S1,S2",
       description = "Seeds of every configuration (default: ${DEFAULT-VALUE}).")
@@ -77,7 +84,8 @@ public final class StudyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter stdout = spec.commandLine().getOut();
-    List<Sweep> parsed = sweeps.stream().map(Sweep::parse).toList();
+    List<Sweep> parsed = new ArrayList<>(sweeps.stream().map(Sweep::parse).toList());
+    pairs.stream().map(Sweep::parsePaired).forEach(parsed::add);
     boolean runBaseline = baseline != null && baseline.isEmpty();
     Map<String, String> selector = baseline == null || baseline.isEmpty() ? Map.of()
         : StudyPlan.parseSelector(baseline);

@@ -62,7 +62,7 @@ public final class Study {
     StudyResults.writeCsv(csv, plan.sweeps(), runs);
     Path md = out.resolve("results.md");
     StudyResults.writeMarkdown(md, title, plan.sweeps(), runs, plan.extraArgs());
-    List<Path> plots = StudyPlots.write(out, plan.sweeps(), runs);
+    List<Path> plots = StudyPlots.write(out, plan, runs);
     return new Result(runs, configs, csv, md, plots);
   }
 }

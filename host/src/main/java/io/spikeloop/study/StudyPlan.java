@@ -8,8 +8,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What a study runs: the grid of {@code sweeps} (every combination of their values) on {@code
- * dataset}, each configuration once per seed, with {@code extraArgs} passed to every run.
+ * What a study runs: the grid of {@code sweeps} (every combination of the values of the grid
+ * sweeps; a paired sweep takes the value at its leader's index) on {@code dataset}, each
+ * configuration once per seed, with {@code extraArgs} passed to every run.
  *
  * <p>The float tBPTT1 baseline is, in order of precedence: the configurations matching {@code
  * baselineSelector} (e.g. {@code placement=host-float}); an extra configuration of the extra
@@ -38,6 +39,20 @@ public record StudyPlan(String dataset, List<Sweep> sweeps, List<Long> seeds,
         throw new IllegalArgumentException("--sweep " + s.option() + " is given twice");
       }
     }
+    for (Sweep s : sweeps) {
+      if (!s.paired()) {
+        continue;
+      }
+      Sweep leader = sweeps.stream().filter(l -> !l.paired() && l.option().equals(s.follows()))
+          .findFirst().orElseThrow(() -> new IllegalArgumentException("--pair " + s.follows()
+              + ":" + s.option() + " follows " + s.follows() + ", which is not swept with "
+              + "--sweep"));
+      if (leader.values().size() != s.values().size()) {
+        throw new IllegalArgumentException("--pair " + s.follows() + ":" + s.option() + " has "
+            + s.values().size() + " values, --sweep " + s.follows() + " has "
+            + leader.values().size() + "; they must pair one to one");
+      }
+    }
     for (String name : TrainOptions.named(extraArgs)) {
       if (names.contains(name)) {
         throw new IllegalArgumentException("--" + name + " is swept and also given after --");
@@ -49,9 +64,10 @@ public record StudyPlan(String dataset, List<Sweep> sweeps, List<Long> seeds,
       }
     }
     for (String option : baselineSelector.keySet()) {
-      if (!names.contains(option)) {
+      if (!names.contains(option) || sweeps.stream().anyMatch(
+          s -> s.paired() && s.option().equals(option))) {
         throw new IllegalArgumentException("--baseline " + option + "=... names an option the "
-            + "study does not sweep (swept: " + names + ")");
+            + "study does not sweep with --sweep (swept: " + names + ")");
       }
     }
   }
@@ -70,6 +86,18 @@ public record StudyPlan(String dataset, List<Sweep> sweeps, List<Long> seeds,
     return selector;
   }
 
+  /** The sweeps that span the grid (those not paired with another). */
+  public List<Sweep> gridSweeps() {
+    return sweeps.stream().filter(s -> !s.paired()).toList();
+  }
+
+  /** {@code option} and the options paired with it (they move together in plots). */
+  public Set<String> movingWith(String option) {
+    Set<String> options = new HashSet<>(Set.of(option));
+    sweeps.stream().filter(s -> option.equals(s.follows())).forEach(s -> options.add(s.option()));
+    return options;
+  }
+
   /** Checks every swept option against train's; fails before anything runs. */
   public void validate(TrainOptions train) {
     for (Sweep s : sweeps) {
@@ -81,12 +109,17 @@ public record StudyPlan(String dataset, List<Sweep> sweeps, List<Long> seeds,
   public List<StudyConfig> configurations(TrainOptions train) {
     List<List<StudyConfig.Setting>> grid = new ArrayList<>();
     grid.add(List.of());
-    for (Sweep s : sweeps) {
+    for (Sweep s : gridSweeps()) {
       List<List<StudyConfig.Setting>> next = new ArrayList<>();
       for (List<StudyConfig.Setting> partial : grid) {
-        for (String v : s.values()) {
+        for (int i = 0; i < s.values().size(); i++) {
           List<StudyConfig.Setting> settings = new ArrayList<>(partial);
-          settings.add(new StudyConfig.Setting(s.option(), v));
+          settings.add(new StudyConfig.Setting(s.option(), s.values().get(i)));
+          for (Sweep paired : sweeps) {
+            if (s.option().equals(paired.follows())) {
+              settings.add(new StudyConfig.Setting(paired.option(), paired.values().get(i)));
+            }
+          }
           next.add(settings);
         }
       }

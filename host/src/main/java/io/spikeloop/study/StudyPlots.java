@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -15,7 +16,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * PNG plots of a study: for each swept option, accuracy (mean over seeds, ± std as error bars)
- * against the option's values, one series per combination of the other swept options, and the
+ * against the option's values, one series per combination of the other swept options (options
+ * paired with the plotted one move along with it and split no series), and the
  * float tBPTT1 baseline (mean over its runs) as a dashed horizontal line when the study has one.
  * Numeric values get a numeric axis (logarithmic when they span 100x or more); others, such as
  * placements, sit at equally spaced positions labelled with their names.
@@ -28,14 +30,15 @@ public final class StudyPlots {
   private StudyPlots() {}
 
   /** Writes the plots into {@code dir}; returns the files written. */
-  public static List<Path> write(Path dir, List<Sweep> sweeps, List<RunOutcome> runs)
+  public static List<Path> write(Path dir, StudyPlan plan, List<RunOutcome> runs)
       throws IOException {
     List<Path> files = new ArrayList<>();
-    for (Sweep sweep : sweeps) {
+    for (Sweep sweep : plan.gridSweeps()) {
+      Set<String> moving = plan.movingWith(sweep.option());
       for (String metric : List.of("bestTestAccuracy", "lastFiveTestAccuracy",
           "onlineTrainAccuracy")) {
         Path file = dir.resolve(METRICS.get(metric) + "-vs-" + sweep.option() + ".png");
-        if (plot(sweep, metric, runs, file)) {
+        if (plot(sweep, moving, metric, runs, file)) {
           files.add(file);
         }
       }
@@ -46,7 +49,8 @@ public final class StudyPlots {
   /** One point of a series: the value's index in the sweep, mean and std (in %). */
   private record Point(int valueIndex, double mean, double std) {}
 
-  private static boolean plot(Sweep sweep, String metric, List<RunOutcome> runs, Path file)
+  private static boolean plot(Sweep sweep, Set<String> moving, String metric,
+      List<RunOutcome> runs, Path file)
       throws IOException {
     Map<String, List<Point>> series = new LinkedHashMap<>();
     List<RunOutcome> baselineRuns = new ArrayList<>();
@@ -63,7 +67,7 @@ public final class StudyPlots {
       if (s.n() == 0) {
         continue;
       }
-      String name = StudyResults.otherSettings(c, sweep.option());
+      String name = StudyResults.otherSettings(c, moving);
       series.computeIfAbsent(name.isEmpty() ? metric : name, k -> new ArrayList<>())
           .add(new Point(sweep.values().indexOf(value), 100 * s.mean(), 100 * s.std()));
     }

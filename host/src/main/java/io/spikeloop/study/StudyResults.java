@@ -184,11 +184,11 @@ public final class StudyResults {
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
-  /** The settings of a configuration other than {@code option}, as a series label. */
-  static String otherSettings(StudyConfig c, String option) {
+  /** The settings of a configuration other than {@code options}, as a series label. */
+  static String otherSettings(StudyConfig c, Set<String> options) {
     List<String> parts = new ArrayList<>();
     for (Setting s : c.settings()) {
-      if (!s.option().equals(option)) {
+      if (!options.contains(s.option())) {
         parts.add(s.option() + "=" + s.value());
       }
     }

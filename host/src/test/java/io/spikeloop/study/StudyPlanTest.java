@@ -71,4 +71,36 @@ class StudyPlanTest {
     assertThrows(IllegalArgumentException.class, () -> new StudyPlan("synthetic", List.of(),
         List.of(1L, 1L), List.of(), false, Map.of()));
   }
+
+  @Test
+  void aPairedOptionMovesWithItsLeaderAndAddsNoDimension() {
+    StudyPlan p = plan(List.of(Sweep.parse("k=5,50"), Sweep.parse("model=ff,rsnn"),
+        Sweep.parsePaired("k:lr=1e-4,1e-3")), List.of("--mode", "tbptt-k"), false, Map.of());
+    List<StudyConfig> configs = p.configurations(train);
+    assertEquals(4, configs.size());
+    assertEquals("k=5 lr=1e-4 model=ff", configs.get(0).label());
+    assertEquals("k=5 lr=1e-4 model=rsnn", configs.get(1).label());
+    assertEquals("k=50 lr=1e-3 model=ff", configs.get(2).label());
+    assertEquals("k=50 lr=1e-3 model=rsnn", configs.get(3).label());
+    assertEquals(List.of("k", "model"), p.gridSweeps().stream().map(Sweep::option).toList());
+    assertEquals(java.util.Set.of("k", "lr"), p.movingWith("k"));
+    assertEquals(java.util.Set.of("model"), p.movingWith("model"));
+  }
+
+  @Test
+  void aPairedOptionNeedsASweptLeaderWithAsManyValues() {
+    IllegalArgumentException noLeader = assertThrows(IllegalArgumentException.class,
+        () -> plan(List.of(Sweep.parse("k=5,50"), Sweep.parsePaired("hidden:lr=1e-4,1e-3")),
+            List.of(), false, Map.of()));
+    assertTrue(noLeader.getMessage().contains("hidden, which is not swept"),
+        noLeader.getMessage());
+    IllegalArgumentException counts = assertThrows(IllegalArgumentException.class,
+        () -> plan(List.of(Sweep.parse("k=5,50"), Sweep.parsePaired("k:lr=1e-4,1e-3,1e-2")),
+            List.of(), false, Map.of()));
+    assertTrue(counts.getMessage().contains("has 3 values, --sweep k has 2"),
+        counts.getMessage());
+    IllegalArgumentException syntax = assertThrows(IllegalArgumentException.class,
+        () -> Sweep.parsePaired("lr=1e-4,1e-3"));
+    assertTrue(syntax.getMessage().contains("leader:name=v1,v2"), syntax.getMessage());
+  }
 }
