@@ -1,6 +1,7 @@
 package io.spikeloop.sim.learning;
 
 import static io.spikeloop.sim.learning.LearningFixedPoint.bitLength;
+import static io.spikeloop.sim.learning.LearningFixedPoint.divideFloor;
 import static io.spikeloop.sim.learning.LearningFixedPoint.shiftClamp;
 import static io.spikeloop.sim.learning.LearningFixedPoint.shiftRound;
 import static io.spikeloop.sim.learning.LearningFixedPoint.sqrtRound;
@@ -25,6 +26,8 @@ public final class QuantizedAdam {
   private final QuantizedAdamConfig config;
   private final TinyFloatCode momentCode;
   private final TinyFloatCode rootCode;
+  private final TinyFloatRounder momentRounder;
+  private final TinyFloatRounder rootRounder;
   private final long[] scratchM;
   private final long[] scratchR;
   /** Decoded value of every code (a lookup instead of decoding in the loops). */
@@ -35,6 +38,8 @@ public final class QuantizedAdam {
     this.config = config;
     this.momentCode = config.momentCode();
     this.rootCode = config.rootCode();
+    this.momentRounder = new TinyFloatRounder(momentCode);
+    this.rootRounder = new TinyFloatRounder(rootCode);
     this.scratchM = new long[config.blockSize()];
     this.scratchR = new long[config.blockSize()];
     this.momentValue = new long[1 << momentCode.bits()];
@@ -145,14 +150,14 @@ public final class QuantizedAdam {
       // Pass 3: per element draw m, r, w in this order; store codes; update from stored codes.
       for (int i = lo; i < hi; i++) {
         rng = Xorshift64Star.advance(rng);
-        int cm = momentCode.roundStochastic(scratchM[i - lo], smNew - em, Xorshift64Star.output(rng));
+        int cm = momentRounder.roundStochastic(scratchM[i - lo], smNew - em, Xorshift64Star.output(rng));
         rng = Xorshift64Star.advance(rng);
-        int cr = rootCode.roundStochastic(scratchR[i - lo], srNew - er, Xorshift64Star.output(rng));
+        int cr = rootRounder.roundStochastic(scratchR[i - lo], srNew - er, Xorshift64Star.output(rng));
         QuantizedAdamState.writeCode(mCodes, i, bits, cm);
         QuantizedAdamState.writeCode(rCodes, i, bits, cr);
         long dm = momentValue[cm];
         long den = (rootValue[cr] << 8) + epsTerm;
-        long q = dm >= 0 ? (dm << 32) / den : -((-dm << 32) / den);
+        long q = dm >= 0 ? divideFloor(dm << 32, den) : -divideFloor(-dm << 32, den);
         long ratio = shiftClamp(q, smNew - srNew - 8, RATIO_LIMIT_Q16);
         rng = Xorshift64Star.advance(rng);
         long u = Integer.toUnsignedLong(Xorshift64Star.output(rng));
