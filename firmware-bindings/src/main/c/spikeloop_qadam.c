@@ -95,7 +95,7 @@ static const uint16_t SQRT_UPPER_Q8[512] = {
  * 2^-35, so after two steps r is floor(sqrt(x)) or one above (r < 2^31), which the loop
  * corrects; then r + 1 when x - r^2 > r.
  */
-int64_t slq_sqrt_round(int64_t x) {
+SLQ_INLINE int64_t sqrt_round(int64_t x) {
   if (x == 0) {
     return 0;
   }
@@ -111,6 +111,8 @@ int64_t slq_sqrt_round(int64_t x) {
   }
   return (int64_t)(ux - r * r > r ? r + 1 : r);
 }
+
+int64_t slq_sqrt_round(int64_t x) { return sqrt_round(x); }
 
 /* ---- xorshift64* ---- */
 
@@ -312,7 +314,7 @@ SLQ_INLINE void step_blocks(const slq_config *c, slq_state *s, const int32_t *gr
   /* Per-step scalars: beta powers (floored), sqrt(1 - beta2^t) in Q0.30, F in Q16.16. */
   int32_t beta1_pow = (int32_t)(((int64_t)s->beta1_pow * b1) >> 20);
   int32_t beta2_pow = (int32_t)(((int64_t)s->beta2_pow * b2) >> 20);
-  int64_t s2 = slq_sqrt_round((one_q30 - beta2_pow) << 30);
+  int64_t s2 = sqrt_round((one_q30 - beta2_pow) << 30);
   int64_t f = ((int64_t)c->lr_q16 * s2) / (one_q30 - beta1_pow);
   uint64_t rng = s->rng;
 
@@ -354,7 +356,7 @@ SLQ_INLINE void step_blocks(const slq_config *c, slq_state *s, const int32_t *gr
       int64_t dr = scratch_r[i - lo];
       int64_t v_old = shift_round(dr * dr, ev - 2 * sr);
       int64_t g2 = shift_round(g * g, ev - 2 * grad_exp);
-      int64_t r = slq_sqrt_round(shift_round(b2 * v_old + (one - b2) * g2, 20));
+      int64_t r = sqrt_round(shift_round(b2 * v_old + (one - b2) * g2, 20));
       scratch_m[i - lo] = m;
       scratch_r[i - lo] = r;
       max_m = max64(max_m, abs64(m));
