@@ -14,17 +14,20 @@ import java.util.SplittableRandom;
  * CPU time so that other load on the machine does not count. Run after
  * {@code mvn -o -q -pl bench -am package -DskipTests}:
  * {@code java -cp "bench/target/classes:bench/target/lib/*"
- * io.spikeloop.bench.QuantizedAdamBenchmark}.
+ * io.spikeloop.bench.QuantizedAdamBenchmark [parameters [8|4]]} (one state width per JVM for
+ * clean figures).
  */
 public final class QuantizedAdamBenchmark {
   private QuantizedAdamBenchmark() {}
 
   public static void main(String[] args) {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 46164;
+    // one state width per JVM gives clean figures (see LearningStepBenchmark)
+    int[] widths = args.length > 1 ? new int[] {Integer.parseInt(args[1])} : new int[] {8, 4};
     System.out.println("quantized Adam step, " + n + " parameters, block 64, "
         + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + ", "
         + Runtime.getRuntime().availableProcessors() + " CPUs");
-    for (int bits : new int[] {8, 4}) {
+    for (int bits : widths) {
       for (double density : new double[] {1.0, 0.03}) {
         System.out.printf(Locale.ROOT, "%d-bit state, %3.0f%% nonzero gradients: %.1f ns CPU per "
             + "parameter per step%n", bits, density * 100, nsPerParameter(n, bits, density));
