@@ -27,6 +27,10 @@
  *   labels in spikeloop_run (new argument), learning_updates in the telemetry. A driver without
  *   an engine implements both calls as SPIKELOOP_ERR_UNSUPPORTED and does not report
  *   SPIKELOOP_CAP_ON_CHIP_LEARNING.
+ * - Version 3: learning-state readback and restore (spikeloop_learning_state_size,
+ *   spikeloop_read_learning_state, spikeloop_restore_learning_state; the versioned image of
+ *   docs/driver-abi.md "Learning-state image"), capability SPIKELOOP_CAP_LEARNING_STATE. A driver
+ *   without it implements the three calls as SPIKELOOP_ERR_UNSUPPORTED and does not report the bit.
  */
 #ifndef SPIKELOOP_DRIVER_H
 #define SPIKELOOP_DRIVER_H
@@ -37,7 +41,7 @@
 extern "C" {
 #endif
 
-#define SPIKELOOP_DRIVER_ABI_VERSION 2
+#define SPIKELOOP_DRIVER_ABI_VERSION 3
 
 /* Error codes (return values). */
 #define SPIKELOOP_OK 0
@@ -57,6 +61,7 @@ extern "C" {
 #define SPIKELOOP_CAP_ENERGY_MODEL (1u << 4)
 #define SPIKELOOP_CAP_ON_CHIP_LEARNING (1u << 5) /* spikeloop_enable_learning works */
 #define SPIKELOOP_CAP_WEIGHT_READBACK (1u << 6)
+#define SPIKELOOP_CAP_LEARNING_STATE (1u << 7) /* spikeloop_read/restore_learning_state work */
 
 /* Readout levels of spikeloop_run (same order as Java's ReadoutLevel). */
 #define SPIKELOOP_READOUT_OUTPUTS 0 /* outputs and per-step SOPs */
@@ -224,6 +229,25 @@ int32_t spikeloop_restore_state(spikeloop_board *board, int64_t step, const int3
                                 const spikeloop_telemetry *telemetry);
 
 int32_t spikeloop_read_telemetry(spikeloop_board *board, spikeloop_telemetry *out);
+
+/*
+ * The learning engine's state (ABI version 3) as one image: format spikeloop-learning-state
+ * version 1 of docs/driver-abi.md (little-endian; engine shape and configuration, then per
+ * learned tensor its quantized Adam counters, RNG state, master weights, codes and block scales;
+ * a CRC-32 last). All three need learning enabled (else SPIKELOOP_ERR_STATE).
+ * - size: the image's length in bytes for the engine as enabled now.
+ * - read: writes the image into image[0..capacity), *bytes = its length; SPIKELOOP_ERR_ARGUMENT
+ *   when capacity is too small.
+ * - restore: checks magic, version, length, CRC, the engine shape and configuration (network
+ *   shape, output fraction bits, surrogate table, learned tensors and their hyper-parameters),
+ *   then every counter and master against its range, naming the first bad field; only then puts
+ *   the Adam states and masters into the engine. Core weights are not touched.
+ */
+int32_t spikeloop_learning_state_size(spikeloop_board *board, int32_t *bytes);
+int32_t spikeloop_read_learning_state(spikeloop_board *board, uint8_t *image, int32_t capacity,
+                                      int32_t *bytes);
+int32_t spikeloop_restore_learning_state(spikeloop_board *board, const uint8_t *image,
+                                         int32_t bytes);
 
 #ifdef __cplusplus
 }

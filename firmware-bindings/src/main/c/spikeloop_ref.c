@@ -275,7 +275,7 @@ int32_t spikeloop_device_info_get(spikeloop_board *board, spikeloop_device_info 
   out->abi_version = SPIKELOOP_DRIVER_ABI_VERSION;
   out->capabilities = SPIKELOOP_CAP_FORWARD | SPIKELOOP_CAP_MEMBRANE_READOUT |
                       SPIKELOOP_CAP_SNAPSHOT | SPIKELOOP_CAP_WEIGHT_READBACK |
-                      SPIKELOOP_CAP_ON_CHIP_LEARNING;
+                      SPIKELOOP_CAP_ON_CHIP_LEARNING | SPIKELOOP_CAP_LEARNING_STATE;
   snprintf(out->kind, sizeof out->kind, "%s", "sl1-ref-firmware");
   snprintf(out->version, sizeof out->version, "%s", SL_REF_VERSION);
   out->clock_hz = 0.0;
@@ -1278,5 +1278,355 @@ int32_t spikeloop_read_telemetry(spikeloop_board *board, spikeloop_telemetry *ou
     return fail(board, SPIKELOOP_ERR_ARGUMENT, "spikeloop_read_telemetry: out is NULL");
   }
   *out = board->telemetry;
+  return SPIKELOOP_OK;
+}
+
+/* ---------------------------------------------------------------- learning state ---- */
+/* The spikeloop-learning-state image, version 1 (docs/driver-abi.md "Learning-state image";
+ * Java io.spikeloop.device.LearningState): little-endian, written byte by byte so the image is
+ * the same on any host. */
+
+#define LS_VERSION 1
+#define LS_HEADER_BYTES 44
+#define LS_NAME_BYTES 16
+#define LS_TENSOR_HEADER_BYTES (LS_NAME_BYTES + 13 * 4 + 8)
+#define LS_CONFIG_FIELDS 10
+
+static const char *tensor_name(int kind) {
+  switch (kind) {
+    case TENSOR_IN:
+      return "layer0.in";
+    case TENSOR_REC:
+      return "layer0.rec";
+    case TENSOR_BIAS:
+      return "layer0.bias";
+    case TENSOR_OUT_W:
+      return "out.w";
+    default:
+      return "out.bias";
+  }
+}
+
+/* CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320, as zlib and java.util.zip.CRC32), one
+ * table lookup per byte; CRC32_TABLE[n] is the CRC register after shifting n through 8 times. */
+static const uint32_t CRC32_TABLE[256] = {
+    0x00000000u, 0x77073096u, 0xee0e612cu, 0x990951bau, 0x076dc419u, 0x706af48fu, 0xe963a535u, 0x9e6495a3u,
+    0x0edb8832u, 0x79dcb8a4u, 0xe0d5e91eu, 0x97d2d988u, 0x09b64c2bu, 0x7eb17cbdu, 0xe7b82d07u, 0x90bf1d91u,
+    0x1db71064u, 0x6ab020f2u, 0xf3b97148u, 0x84be41deu, 0x1adad47du, 0x6ddde4ebu, 0xf4d4b551u, 0x83d385c7u,
+    0x136c9856u, 0x646ba8c0u, 0xfd62f97au, 0x8a65c9ecu, 0x14015c4fu, 0x63066cd9u, 0xfa0f3d63u, 0x8d080df5u,
+    0x3b6e20c8u, 0x4c69105eu, 0xd56041e4u, 0xa2677172u, 0x3c03e4d1u, 0x4b04d447u, 0xd20d85fdu, 0xa50ab56bu,
+    0x35b5a8fau, 0x42b2986cu, 0xdbbbc9d6u, 0xacbcf940u, 0x32d86ce3u, 0x45df5c75u, 0xdcd60dcfu, 0xabd13d59u,
+    0x26d930acu, 0x51de003au, 0xc8d75180u, 0xbfd06116u, 0x21b4f4b5u, 0x56b3c423u, 0xcfba9599u, 0xb8bda50fu,
+    0x2802b89eu, 0x5f058808u, 0xc60cd9b2u, 0xb10be924u, 0x2f6f7c87u, 0x58684c11u, 0xc1611dabu, 0xb6662d3du,
+    0x76dc4190u, 0x01db7106u, 0x98d220bcu, 0xefd5102au, 0x71b18589u, 0x06b6b51fu, 0x9fbfe4a5u, 0xe8b8d433u,
+    0x7807c9a2u, 0x0f00f934u, 0x9609a88eu, 0xe10e9818u, 0x7f6a0dbbu, 0x086d3d2du, 0x91646c97u, 0xe6635c01u,
+    0x6b6b51f4u, 0x1c6c6162u, 0x856530d8u, 0xf262004eu, 0x6c0695edu, 0x1b01a57bu, 0x8208f4c1u, 0xf50fc457u,
+    0x65b0d9c6u, 0x12b7e950u, 0x8bbeb8eau, 0xfcb9887cu, 0x62dd1ddfu, 0x15da2d49u, 0x8cd37cf3u, 0xfbd44c65u,
+    0x4db26158u, 0x3ab551ceu, 0xa3bc0074u, 0xd4bb30e2u, 0x4adfa541u, 0x3dd895d7u, 0xa4d1c46du, 0xd3d6f4fbu,
+    0x4369e96au, 0x346ed9fcu, 0xad678846u, 0xda60b8d0u, 0x44042d73u, 0x33031de5u, 0xaa0a4c5fu, 0xdd0d7cc9u,
+    0x5005713cu, 0x270241aau, 0xbe0b1010u, 0xc90c2086u, 0x5768b525u, 0x206f85b3u, 0xb966d409u, 0xce61e49fu,
+    0x5edef90eu, 0x29d9c998u, 0xb0d09822u, 0xc7d7a8b4u, 0x59b33d17u, 0x2eb40d81u, 0xb7bd5c3bu, 0xc0ba6cadu,
+    0xedb88320u, 0x9abfb3b6u, 0x03b6e20cu, 0x74b1d29au, 0xead54739u, 0x9dd277afu, 0x04db2615u, 0x73dc1683u,
+    0xe3630b12u, 0x94643b84u, 0x0d6d6a3eu, 0x7a6a5aa8u, 0xe40ecf0bu, 0x9309ff9du, 0x0a00ae27u, 0x7d079eb1u,
+    0xf00f9344u, 0x8708a3d2u, 0x1e01f268u, 0x6906c2feu, 0xf762575du, 0x806567cbu, 0x196c3671u, 0x6e6b06e7u,
+    0xfed41b76u, 0x89d32be0u, 0x10da7a5au, 0x67dd4accu, 0xf9b9df6fu, 0x8ebeeff9u, 0x17b7be43u, 0x60b08ed5u,
+    0xd6d6a3e8u, 0xa1d1937eu, 0x38d8c2c4u, 0x4fdff252u, 0xd1bb67f1u, 0xa6bc5767u, 0x3fb506ddu, 0x48b2364bu,
+    0xd80d2bdau, 0xaf0a1b4cu, 0x36034af6u, 0x41047a60u, 0xdf60efc3u, 0xa867df55u, 0x316e8eefu, 0x4669be79u,
+    0xcb61b38cu, 0xbc66831au, 0x256fd2a0u, 0x5268e236u, 0xcc0c7795u, 0xbb0b4703u, 0x220216b9u, 0x5505262fu,
+    0xc5ba3bbeu, 0xb2bd0b28u, 0x2bb45a92u, 0x5cb36a04u, 0xc2d7ffa7u, 0xb5d0cf31u, 0x2cd99e8bu, 0x5bdeae1du,
+    0x9b64c2b0u, 0xec63f226u, 0x756aa39cu, 0x026d930au, 0x9c0906a9u, 0xeb0e363fu, 0x72076785u, 0x05005713u,
+    0x95bf4a82u, 0xe2b87a14u, 0x7bb12baeu, 0x0cb61b38u, 0x92d28e9bu, 0xe5d5be0du, 0x7cdcefb7u, 0x0bdbdf21u,
+    0x86d3d2d4u, 0xf1d4e242u, 0x68ddb3f8u, 0x1fda836eu, 0x81be16cdu, 0xf6b9265bu, 0x6fb077e1u, 0x18b74777u,
+    0x88085ae6u, 0xff0f6a70u, 0x66063bcau, 0x11010b5cu, 0x8f659effu, 0xf862ae69u, 0x616bffd3u, 0x166ccf45u,
+    0xa00ae278u, 0xd70dd2eeu, 0x4e048354u, 0x3903b3c2u, 0xa7672661u, 0xd06016f7u, 0x4969474du, 0x3e6e77dbu,
+    0xaed16a4au, 0xd9d65adcu, 0x40df0b66u, 0x37d83bf0u, 0xa9bcae53u, 0xdebb9ec5u, 0x47b2cf7fu, 0x30b5ffe9u,
+    0xbdbdf21cu, 0xcabac28au, 0x53b39330u, 0x24b4a3a6u, 0xbad03605u, 0xcdd70693u, 0x54de5729u, 0x23d967bfu,
+    0xb3667a2eu, 0xc4614ab8u, 0x5d681b02u, 0x2a6f2b94u, 0xb40bbe37u, 0xc30c8ea1u, 0x5a05df1bu, 0x2d02ef8du,
+};
+
+static uint32_t crc32_update(uint32_t crc, const uint8_t *p, long n) {
+  crc = ~crc;
+  for (long i = 0; i < n; i++) {
+    crc = CRC32_TABLE[(crc ^ p[i]) & 0xFFu] ^ (crc >> 8);
+  }
+  return ~crc;
+}
+
+static void put_u32(uint8_t *p, uint32_t v) {
+  p[0] = (uint8_t)v;
+  p[1] = (uint8_t)(v >> 8);
+  p[2] = (uint8_t)(v >> 16);
+  p[3] = (uint8_t)(v >> 24);
+}
+
+static uint32_t get_u32(const uint8_t *p) {
+  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint32_t surrogate_crc(const learning_engine *le) {
+  uint32_t crc = 0;
+  for (int32_t i = 0; i < le->surrogate_len; i++) {
+    uint8_t b[4];
+    put_u32(b, (uint32_t)le->surrogate[i]);
+    crc = crc32_update(crc, b, 4);
+  }
+  return crc;
+}
+
+/* The header fields of the image that describe the engine, in image order. */
+static void engine_header(const spikeloop_board *b, int32_t out[8]) {
+  const learning_engine *le = &b->learning;
+  out[0] = b->inputs;
+  out[1] = b->layers[0].size;
+  out[2] = b->output.size;
+  out[3] = le->output_frac_bits;
+  out[4] = le->surrogate_shift;
+  out[5] = le->surrogate_len;
+  out[6] = (int32_t)surrogate_crc(le);
+  out[7] = le->n_learned;
+}
+
+static void tensor_config(const learned_tensor *lt, int32_t out[LS_CONFIG_FIELDS]) {
+  const slq_config *c = &lt->adam;
+  int32_t v[LS_CONFIG_FIELDS] = {lt->state.length, c->state_bits, c->block_size, c->beta1_q20,
+                                 c->beta2_q20, c->lr_q16, c->eps_exp, c->weight_bits,
+                                 c->master_frac_bits, lt->shift};
+  memcpy(out, v, sizeof v);
+}
+
+static long image_bytes(const learning_engine *le) {
+  long n = LS_HEADER_BYTES + 4;
+  for (int32_t i = 0; i < le->n_learned; i++) {
+    const learned_tensor *lt = &le->tensors[i];
+    n += LS_TENSOR_HEADER_BYTES + 4L * lt->state.length +
+         2L * slq_code_bytes(lt->state.length, lt->adam.state_bits) +
+         2L * slq_blocks(lt->state.length, lt->adam.block_size);
+  }
+  return n;
+}
+
+static int32_t check_learning(spikeloop_board *board) {
+  int32_t rc = check_board(board, 1);
+  if (rc != SPIKELOOP_OK) {
+    return rc;
+  }
+  if (!board->learning.enabled) {
+    return fail(board, SPIKELOOP_ERR_STATE,
+                "learning is not enabled (call spikeloop_enable_learning first)");
+  }
+  return SPIKELOOP_OK;
+}
+
+int32_t spikeloop_learning_state_size(spikeloop_board *board, int32_t *bytes) {
+  int32_t rc = check_learning(board);
+  if (rc != SPIKELOOP_OK) {
+    return rc;
+  }
+  if (bytes == NULL) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT, "spikeloop_learning_state_size: bytes is NULL");
+  }
+  *bytes = (int32_t)image_bytes(&board->learning);
+  return SPIKELOOP_OK;
+}
+
+int32_t spikeloop_read_learning_state(spikeloop_board *board, uint8_t *image, int32_t capacity,
+                                      int32_t *bytes) {
+  int32_t rc = check_learning(board);
+  if (rc != SPIKELOOP_OK) {
+    return rc;
+  }
+  if (image == NULL || bytes == NULL) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT, "spikeloop_read_learning_state: a buffer is NULL");
+  }
+  const learning_engine *le = &board->learning;
+  long total = image_bytes(le);
+  if (capacity < total) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                "learning state image needs %ld bytes, the buffer has %d", total, capacity);
+  }
+  uint8_t *p = image;
+  memcpy(p, "SLLS", 4);
+  put_u32(p + 4, LS_VERSION);
+  put_u32(p + 8, (uint32_t)total);
+  int32_t header[8];
+  engine_header(board, header);
+  for (int i = 0; i < 8; i++) {
+    put_u32(p + 12 + 4 * i, (uint32_t)header[i]);
+  }
+  p += LS_HEADER_BYTES;
+  for (int32_t k = 0; k < le->n_learned; k++) {
+    const learned_tensor *lt = &le->tensors[k];
+    const slq_state *st = &lt->state;
+    memset(p, 0, LS_NAME_BYTES);
+    memcpy(p, tensor_name(lt->kind), strlen(tensor_name(lt->kind)));
+    p += LS_NAME_BYTES;
+    int32_t config[LS_CONFIG_FIELDS];
+    tensor_config(lt, config);
+    for (int i = 0; i < LS_CONFIG_FIELDS; i++, p += 4) {
+      put_u32(p, (uint32_t)config[i]);
+    }
+    put_u32(p, (uint32_t)st->step);
+    put_u32(p + 4, (uint32_t)st->beta1_pow);
+    put_u32(p + 8, (uint32_t)st->beta2_pow);
+    put_u32(p + 12, (uint32_t)st->rng);
+    put_u32(p + 16, (uint32_t)(st->rng >> 32));
+    p += 20;
+    const int32_t *master = &le->master[lt->offset];
+    for (int32_t i = 0; i < st->length; i++, p += 4) {
+      put_u32(p, (uint32_t)master[i]);
+    }
+    long cb = slq_code_bytes(st->length, lt->adam.state_bits);
+    long blocks = slq_blocks(st->length, lt->adam.block_size);
+    memcpy(p, st->m_codes, (size_t)cb);
+    p += cb;
+    memcpy(p, st->m_scales, (size_t)blocks);
+    p += blocks;
+    memcpy(p, st->r_codes, (size_t)cb);
+    p += cb;
+    memcpy(p, st->r_scales, (size_t)blocks);
+    p += blocks;
+  }
+  put_u32(p, crc32_update(0, image, total - 4));
+  *bytes = (int32_t)total;
+  return SPIKELOOP_OK;
+}
+
+int32_t spikeloop_restore_learning_state(spikeloop_board *board, const uint8_t *image,
+                                         int32_t bytes) {
+  static const char *const header_names[8] = {
+      "inputs", "hidden", "outputs", "output_frac_bits", "surrogate_shift", "surrogate entries",
+      "surrogate table CRC", "learned tensors"};
+  static const char *const config_names[LS_CONFIG_FIELDS] = {
+      "length", "state_bits", "block_size", "beta1_q20", "beta2_q20", "lr_q16", "eps_exp",
+      "weight_bits", "master_frac_bits", "shift"};
+  int32_t rc = check_learning(board);
+  if (rc != SPIKELOOP_OK) {
+    return rc;
+  }
+  if (image == NULL) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT, "spikeloop_restore_learning_state: image is NULL");
+  }
+  learning_engine *le = &board->learning;
+  if (bytes < LS_HEADER_BYTES + 4) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                "learning state image truncated: %d bytes, the header and CRC alone take %d", bytes,
+                LS_HEADER_BYTES + 4);
+  }
+  if (memcmp(image, "SLLS", 4) != 0) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT, "not a learning state image (magic is not SLLS)");
+  }
+  if (get_u32(image + 4) != LS_VERSION) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                "learning state image version %u; this firmware reads version %d",
+                get_u32(image + 4), LS_VERSION);
+  }
+  if (get_u32(image + 8) != (uint32_t)bytes) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                "learning state image length: the header announces %u bytes, the image has %d",
+                get_u32(image + 8), bytes);
+  }
+  uint32_t crc = crc32_update(0, image, bytes - 4);
+  if (get_u32(image + bytes - 4) != crc) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                "learning state image corrupted: CRC-32 %08x, stored %08x", crc,
+                get_u32(image + bytes - 4));
+  }
+  int32_t header[8];
+  engine_header(board, header);
+  for (int i = 0; i < 8; i++) {
+    int32_t v = (int32_t)get_u32(image + 12 + 4 * i);
+    if (v != header[i]) {
+      return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                  "learning state does not fit this engine: %s is %d, the engine has %d",
+                  header_names[i], v, header[i]);
+    }
+  }
+  if (image_bytes(le) != bytes) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                "learning state image of %d bytes; this engine's takes %ld", bytes,
+                image_bytes(le));
+  }
+  /* pass 1: check every tensor (the layout is fixed now: sizes follow the engine's config) */
+  const uint8_t *p = image + LS_HEADER_BYTES;
+  for (int32_t k = 0; k < le->n_learned; k++) {
+    const learned_tensor *lt = &le->tensors[k];
+    const char *name = tensor_name(lt->kind);
+    char stored[LS_NAME_BYTES + 1];
+    memcpy(stored, p, LS_NAME_BYTES);
+    stored[LS_NAME_BYTES] = '\0';
+    if (strncmp(stored, name, LS_NAME_BYTES) != 0) {
+      return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                  "learning state does not fit this engine: learned tensor %d is %.16s, the "
+                  "engine's is %s", k, stored, name);
+    }
+    p += LS_NAME_BYTES;
+    int32_t config[LS_CONFIG_FIELDS];
+    tensor_config(lt, config);
+    for (int i = 0; i < LS_CONFIG_FIELDS; i++, p += 4) {
+      int32_t v = (int32_t)get_u32(p);
+      if (v != config[i]) {
+        return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                    "learning state does not fit this engine: tensor %s %s is %d, the engine has "
+                    "%d", name, config_names[i], v, config[i]);
+      }
+    }
+    int32_t step = (int32_t)get_u32(p);
+    int32_t pow1 = (int32_t)get_u32(p + 4);
+    int32_t pow2 = (int32_t)get_u32(p + 8);
+    uint64_t rng = (uint64_t)get_u32(p + 12) | (uint64_t)get_u32(p + 16) << 32;
+    p += 20;
+    if (step < 0) {
+      return fail(board, SPIKELOOP_ERR_ARGUMENT, "learning state: tensor %s step %d is negative",
+                  name, step);
+    }
+    if (pow1 < 0 || pow1 > SLQ_ONE_Q30 || pow2 < 0 || pow2 > SLQ_ONE_Q30) {
+      return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                  "learning state: tensor %s beta powers (Q0.30) must be in [0, 2^30], got %d, %d",
+                  name, pow1, pow2);
+    }
+    if (rng == 0) {
+      return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                  "learning state: tensor %s rng (xorshift64* state) must not be 0", name);
+    }
+    int32_t lo = slq_master_min(&lt->adam);
+    int32_t hi = slq_master_max(&lt->adam);
+    for (int32_t i = 0; i < lt->state.length; i++, p += 4) {
+      int32_t m = (int32_t)get_u32(p);
+      if (m < lo || m > hi) {
+        return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                    "learning state: tensor %s master %d = %d outside [%d, %d]", name, i, m, lo, hi);
+      }
+    }
+    p += 2L * slq_code_bytes(lt->state.length, lt->adam.state_bits) +
+         2L * slq_blocks(lt->state.length, lt->adam.block_size);
+  }
+  /* pass 2: accepted, copy */
+  p = image + LS_HEADER_BYTES;
+  for (int32_t k = 0; k < le->n_learned; k++) {
+    learned_tensor *lt = &le->tensors[k];
+    slq_state *st = &lt->state;
+    p += LS_NAME_BYTES + 4 * LS_CONFIG_FIELDS;
+    st->step = (int32_t)get_u32(p);
+    st->beta1_pow = (int32_t)get_u32(p + 4);
+    st->beta2_pow = (int32_t)get_u32(p + 8);
+    st->rng = (uint64_t)get_u32(p + 12) | (uint64_t)get_u32(p + 16) << 32;
+    p += 20;
+    int32_t *master = &le->master[lt->offset];
+    int32_t *learned = &le->learned[lt->offset];
+    for (int32_t i = 0; i < st->length; i++, p += 4) {
+      master[i] = (int32_t)get_u32(p);
+      learned[i] = slq_core_weight(&lt->adam, master[i]);
+    }
+    long cb = slq_code_bytes(st->length, lt->adam.state_bits);
+    long blocks = slq_blocks(st->length, lt->adam.block_size);
+    memcpy(st->m_codes, p, (size_t)cb);
+    p += cb;
+    memcpy(st->m_scales, p, (size_t)blocks);
+    p += blocks;
+    memcpy(st->r_codes, p, (size_t)cb);
+    p += cb;
+    memcpy(st->r_scales, p, (size_t)blocks);
+    p += blocks;
+  }
   return SPIKELOOP_OK;
 }

@@ -7,6 +7,7 @@ import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceInfo;
 import io.spikeloop.device.DeviceState;
 import io.spikeloop.device.LearningConfig;
+import io.spikeloop.device.LearningState;
 import io.spikeloop.device.NetworkConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
@@ -73,7 +74,7 @@ public final class SimDevice implements Device {
     this.info = new DeviceInfo(name, KIND, DeviceInfo.PROTOCOL_VERSION,
         EnumSet.of(Capability.FORWARD, Capability.MEMBRANE_READOUT, Capability.SNAPSHOT,
             Capability.CYCLE_MODEL, Capability.ENERGY_MODEL, Capability.WEIGHT_READBACK,
-            Capability.ON_CHIP_LEARNING),
+            Capability.ON_CHIP_LEARNING, Capability.LEARNING_STATE),
         limits, VERSION + " (energy " + energy.name() + ", " + arch.synapseLanes()
             + " synapse lanes, " + arch.neuronLanes() + " neuron lanes, FIFO " + arch.fifoDepth()
             + " " + arch.overflow().name().toLowerCase(java.util.Locale.ROOT) + ")",
@@ -135,6 +136,25 @@ public final class SimDevice implements Device {
     engine = null;
   }
 
+  @Override
+  public LearningState learningState() {
+    return enabledEngine().snapshot();
+  }
+
+  @Override
+  public void restoreLearningState(LearningState state) {
+    enabledEngine().restore(state);
+  }
+
+  private LearningEngine enabledEngine() {
+    configured();
+    if (engine == null) {
+      throw new IllegalStateException("device " + info.name() + ": learning is not enabled; "
+          + "call enableLearning first");
+    }
+    return engine;
+  }
+
   /** The learning engine while learning is enabled, else null (for checks and reports). */
   public LearningEngine learningEngine() {
     return engine;
@@ -143,6 +163,21 @@ public final class SimDevice implements Device {
   /** Cycles the learning engine spent since configure (part of telemetry's cycles). */
   public long learningCycles() {
     return learningCycles;
+  }
+
+  /**
+   * Sets the learning engine's cost counters ({@link #learningCycles}, {@link #learningJoules}),
+   * which {@link #restore} leaves alone because they are not part of {@link Telemetry}: a
+   * checkpoint that saved them puts them back so per-sample costs continue bit-identically.
+   */
+  public void restoreLearningCost(long cycles, double joules) {
+    ensureOpen();
+    if (cycles < 0 || !(joules >= 0)) {
+      throw new IllegalArgumentException("learning cost counters must not be negative, got "
+          + cycles + " cycles, " + joules + " J");
+    }
+    learningCycles = cycles;
+    learningJoules = joules;
   }
 
   /** Energy the learning engine spent since configure (part of telemetry's energy). */

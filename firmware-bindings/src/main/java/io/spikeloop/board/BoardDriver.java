@@ -1,6 +1,7 @@
 package io.spikeloop.board;
 
 import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
 import io.spikeloop.device.DesignRuleViolation;
@@ -117,6 +118,25 @@ final class BoardDriver {
                     SpikeloopDriver.spikeloop_telemetry telemetry) {
     check(lib.spikeloop_restore_state(handle, step, membranes, lastSpikes, outputs, telemetry),
         "spikeloop_restore_state");
+  }
+
+  int learningStateSize() {
+    IntByReference bytes = new IntByReference();
+    check(lib.spikeloop_learning_state_size(handle, bytes), "spikeloop_learning_state_size");
+    return bytes.getValue();
+  }
+
+  /** Reads the image into {@code image}; returns the bytes written. */
+  int readLearningState(byte[] image) {
+    IntByReference bytes = new IntByReference();
+    check(lib.spikeloop_read_learning_state(handle, image, image.length, bytes),
+        "spikeloop_read_learning_state");
+    return bytes.getValue();
+  }
+
+  void restoreLearningState(byte[] image) {
+    check(lib.spikeloop_restore_learning_state(handle, image, image.length),
+        "spikeloop_restore_learning_state");
   }
 
   static RuntimeException error(String device, String function, int rc, String text) {

@@ -9,6 +9,7 @@ import io.spikeloop.device.DeviceInfo;
 import io.spikeloop.device.DeviceState;
 import io.spikeloop.device.LayerConfig;
 import io.spikeloop.device.LearningConfig;
+import io.spikeloop.device.LearningState;
 import io.spikeloop.device.NetworkConfig;
 import io.spikeloop.device.OutputConfig;
 import io.spikeloop.device.ReadoutLevel;
@@ -74,10 +75,11 @@ public final class NativeBoardDevice implements Device {
         SpikeloopDriver.SPIKELOOP_CAP_MEMBRANE_READOUT, SpikeloopDriver.SPIKELOOP_CAP_SNAPSHOT,
         SpikeloopDriver.SPIKELOOP_CAP_CYCLE_MODEL, SpikeloopDriver.SPIKELOOP_CAP_ENERGY_MODEL,
         SpikeloopDriver.SPIKELOOP_CAP_ON_CHIP_LEARNING,
-        SpikeloopDriver.SPIKELOOP_CAP_WEIGHT_READBACK};
+        SpikeloopDriver.SPIKELOOP_CAP_WEIGHT_READBACK,
+        SpikeloopDriver.SPIKELOOP_CAP_LEARNING_STATE};
     Capability[] named = {Capability.FORWARD, Capability.MEMBRANE_READOUT, Capability.SNAPSHOT,
         Capability.CYCLE_MODEL, Capability.ENERGY_MODEL, Capability.ON_CHIP_LEARNING,
-        Capability.WEIGHT_READBACK};
+        Capability.WEIGHT_READBACK, Capability.LEARNING_STATE};
     for (int i = 0; i < bits.length; i++) {
       if ((d.capabilities & bits[i]) != 0) {
         caps.add(named[i]);
@@ -353,6 +355,29 @@ public final class NativeBoardDevice implements Device {
     t.learning_updates = tm.learningUpdates();
     t.energy_joules = tm.energyJoules();
     driver.restoreState(state.step(), u, z, state.outputs(), t);
+  }
+
+  /** Reads the firmware's learning-state image and checks it (version, length, CRC, fields). */
+  @Override
+  public synchronized LearningState learningState() {
+    configured();
+    byte[] image = new byte[driver.learningStateSize()];
+    int written = driver.readLearningState(image);
+    if (written != image.length) {
+      throw new IllegalStateException(name + ": the firmware wrote a learning state of " + written
+          + " bytes after announcing " + image.length);
+    }
+    return LearningState.fromBytes(image);
+  }
+
+  /** The firmware checks the image against its engine; a refusal changes nothing. */
+  @Override
+  public synchronized void restoreLearningState(LearningState state) {
+    configured();
+    if (state == null) {
+      throw new IllegalArgumentException(name + ": restoreLearningState needs a state");
+    }
+    driver.restoreLearningState(state.toBytes());
   }
 
   @Override

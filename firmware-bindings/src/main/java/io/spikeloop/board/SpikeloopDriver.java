@@ -3,6 +3,7 @@ package io.spikeloop.board;
 import com.sun.jna.Library;
 import com.sun.jna.Pointer;
 import com.sun.jna.Structure;
+import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
 
@@ -12,7 +13,7 @@ import com.sun.jna.ptr.PointerByReference;
  * Keep in step with the header and {@link #SPIKELOOP_DRIVER_ABI_VERSION}.
  */
 public interface SpikeloopDriver extends Library {
-  int SPIKELOOP_DRIVER_ABI_VERSION = 2;
+  int SPIKELOOP_DRIVER_ABI_VERSION = 3;
 
   int SPIKELOOP_OK = 0;
   int SPIKELOOP_ERR_ARGUMENT = -1;
@@ -30,6 +31,7 @@ public interface SpikeloopDriver extends Library {
   int SPIKELOOP_CAP_ENERGY_MODEL = 1 << 4;
   int SPIKELOOP_CAP_ON_CHIP_LEARNING = 1 << 5;
   int SPIKELOOP_CAP_WEIGHT_READBACK = 1 << 6;
+  int SPIKELOOP_CAP_LEARNING_STATE = 1 << 7;
 
   int SPIKELOOP_READOUT_OUTPUTS = 0;
   int SPIKELOOP_READOUT_SPIKES = 1;
@@ -159,4 +161,11 @@ public interface SpikeloopDriver extends Library {
                               int[] outputs, spikeloop_telemetry telemetry);
 
   int spikeloop_read_telemetry(Pointer board, spikeloop_telemetry out);
+
+  int spikeloop_learning_state_size(Pointer board, IntByReference bytes);
+
+  int spikeloop_read_learning_state(Pointer board, byte[] image, int capacity,
+                                    IntByReference bytes);
+
+  int spikeloop_restore_learning_state(Pointer board, byte[] image, int bytes);
 }

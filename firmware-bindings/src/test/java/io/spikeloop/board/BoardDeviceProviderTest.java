@@ -35,7 +35,8 @@ class BoardDeviceProviderTest {
   void aLibraryBuiltForAnotherAbiVersionIsRefused() {
     var e = assertThrows(DeviceUnavailableException.class, () -> Devices.open("board:wrongabi"));
     assertTrue(e.getMessage().matches("board:wrongabi: .*/libspikeloop_wrongabi\\.so implements "
-        + "driver ABI version 1, this build of spikeloop needs version 2"), e.getMessage());
+        + "driver ABI version 1, this build of spikeloop needs version "
+        + SpikeloopDriver.SPIKELOOP_DRIVER_ABI_VERSION), e.getMessage());
   }
 
   @Test

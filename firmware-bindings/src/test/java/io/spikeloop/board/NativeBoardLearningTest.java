@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * hil-tests (BoardSimLearningLockstepTest).
  */
 class NativeBoardLearningTest {
-  private static final NetworkConfig NET = new NetworkConfig(24, List.of(
+  static final NetworkConfig NET = new NetworkConfig(24, List.of(
       new LayerConfig(16, true, 8, 4, 20, 1 << 11, 3900, 24)),
       new OutputConfig(4, 8, 4, 24, 3900));
 

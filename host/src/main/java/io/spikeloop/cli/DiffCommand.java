@@ -8,7 +8,9 @@ import io.spikeloop.data.SpikeDataset;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.Devices;
 import io.spikeloop.device.NetworkConfig;
+import io.spikeloop.device.LearningConfig;
 import io.spikeloop.diff.Divergence;
+import io.spikeloop.diff.LearningLockstep;
 import io.spikeloop.diff.LockstepDiff;
 import io.spikeloop.diff.RandomNetwork;
 import io.spikeloop.mapping.MappedNetwork;
@@ -39,7 +41,10 @@ import picocli.CommandLine.Model.CommandSpec;
         "  ./spikeloop diff --a sim --b board:ref --steps 10000",
         "  ./spikeloop diff --a sim --b remote://127.0.0.1:7000 \\",
         "      --dataset nmnist:../shared/data/nmnist-small --steps 5000 --json",
-        "  ./spikeloop diff --a sim --b board:ref --run runs/rsnn --weight-bits 8"})
+        "  ./spikeloop diff --a sim --b board:ref --run runs/rsnn --weight-bits 8",
+        "  ./spikeloop diff --a sim --b board:ref --learning --steps 500",
+        "      (both learning engines on, labels from the dataset; after every step the",
+        "      readout, the core weights and the learning state are compared)"})
 public final class DiffCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -83,6 +88,41 @@ public final class DiffCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the result as one JSON object on the last line.")
   boolean json;
 
+  @Option(names = "--learning", description = "Learning mode: both devices learn on chip "
+      + "(labels from the dataset); per step the readout, the core weights and the learning "
+      + "state (quantized Adam state and masters) are compared. One hidden layer only.")
+  boolean learning;
+
+  @Option(names = "--adam-bits", defaultValue = "8", paramLabel = "8|4",
+      description = "Learning mode: Adam state bits (default: ${DEFAULT-VALUE}).")
+  int adamBits;
+
+  @Option(names = "--block", defaultValue = "64", paramLabel = "N",
+      description = "Learning mode: Adam block size (default: ${DEFAULT-VALUE}).")
+  int block;
+
+  @Option(names = "--lr-q16", defaultValue = "4194304", paramLabel = "N",
+      description = "Learning mode: learning rate of every tensor in master LSBs, Q16.16 "
+          + "(default: ${DEFAULT-VALUE} = 64 master LSBs).")
+  int lrQ16;
+
+  @Option(names = "--output-frac-bits", defaultValue = "6", paramLabel = "N",
+      description = "Learning mode: outputs are read as o * 2^-N (default: ${DEFAULT-VALUE}).")
+  int outputFracBits;
+
+  @Option(names = "--learning-seed", defaultValue = "1", paramLabel = "N",
+      description = "Learning mode: seed of the stochastic-rounding generators "
+          + "(default: ${DEFAULT-VALUE}).")
+  long learningSeed;
+
+  @Option(names = "--b-learning-seed", paramLabel = "N", description = "Learning mode: device "
+      + "b's seed instead (a deliberate difference, to see the diff find it).")
+  Long bLearningSeed;
+
+  @Option(names = "--b-lr-q16", paramLabel = "N", description = "Learning mode: device b's "
+      + "learning rate instead (a deliberate difference).")
+  Integer bLrQ16;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -108,7 +148,8 @@ public final class DiffCommand implements Callable<Integer> {
       weights = null;
       source = null;
     }
-    LockstepDiff.Report report;
+    LockstepDiff.Report report = null;
+    LearningLockstep.Report learned = null;
     String kindA;
     String kindB;
     try (Device da = Devices.open(a); Device db = Devices.open(b)) {
@@ -130,7 +171,20 @@ public final class DiffCommand implements Callable<Integer> {
         throw new IllegalArgumentException("the network of " + run + " has " + network.inputs()
             + " inputs, dataset " + dataset + " " + data.channels() + " channels");
       }
-      report = LockstepDiff.run(da, db, network, weights, data, steps);
+      if (learning) {
+        LearningConfig la = LearningLockstep.defaultLearning(network, adamBits, block, lrQ16,
+            outputFracBits, learningSeed);
+        LearningConfig lb = LearningLockstep.defaultLearning(network, adamBits, block,
+            bLrQ16 == null ? lrQ16 : bLrQ16, outputFracBits,
+            bLearningSeed == null ? learningSeed : bLearningSeed);
+        learned = LearningLockstep.run(da, db, network, weights, la, lb, data, steps);
+      } else {
+        report = LockstepDiff.run(da, db, network, weights, data, steps);
+      }
+    }
+    if (learned != null) {
+      printLearning(out, learned, kindA, kindB, source, data.name());
+      return learned.agreed() ? 0 : 1;
     }
     if (!json) {
       out.printf(Locale.ROOT, "diff %s (%s) vs %s (%s): network %s, inputs %s, readout %s%n", a,
@@ -161,5 +215,46 @@ public final class DiffCommand implements Callable<Integer> {
     }
     out.flush();
     return report.agreed() ? 0 : 1;
+  }
+
+  private void printLearning(PrintWriter out, LearningLockstep.Report r, String kindA,
+                             String kindB, String source, String inputs) throws Exception {
+    if (!json) {
+      out.printf(Locale.ROOT, "diff --learning %s (%s) vs %s (%s): network %s, inputs %s, "
+          + "readout %s, %d-bit Adam state%n", a, kindA, b, kindB, source, inputs, r.level(),
+          adamBits);
+      if (r.agreed()) {
+        out.printf(Locale.ROOT, "%d learning steps agreed: readouts, weights and learning state "
+                + "(hash %016x, %d parameter updates, %.2f s)%n", r.steps(), r.hashA(),
+            r.updates(), r.seconds());
+      } else if (r.readout() != null) {
+        out.printf(Locale.ROOT, "DIVERGED at %s%n", r.readout().describe());
+      } else {
+        out.printf(Locale.ROOT, "DIVERGED %s%n", r.state().describe());
+      }
+    } else {
+      ObjectNode o = new ObjectMapper().createObjectNode();
+      o.put("command", "diff").put("mode", "learning").put("a", a).put("b", b)
+          .put("kindA", kindA).put("kindB", kindB).put("dataset", dataset).put("network", source)
+          .put("readout", r.level().name()).put("requestedSteps", steps).put("steps", r.steps())
+          .put("agreed", r.agreed()).put("hashA", String.format("%016x", r.hashA()))
+          .put("hashB", String.format("%016x", r.hashB())).put("updates", r.updates())
+          .put("seconds", r.seconds());
+      Divergence d = r.readout();
+      if (d != null) {
+        o.putObject("divergence").put("step", d.step()).put("sample", d.sample())
+            .put("sampleStep", d.sampleStep()).put("variable", d.variable())
+            .put("layer", d.layer()).put("neuron", d.neuron()).put("a", d.a()).put("b", d.b());
+      }
+      LearningLockstep.StateDivergence s = r.state();
+      if (s != null) {
+        o.putObject("divergence").put("step", s.step()).put("sample", s.sample())
+            .put("sampleStep", s.sampleStep()).put("tensor", s.tensor())
+            .put("variable", s.variable()).put("index", s.index()).put("a", s.a())
+            .put("b", s.b());
+      }
+      out.println(new ObjectMapper().writeValueAsString(o));
+    }
+    out.flush();
   }
 }

@@ -75,9 +75,10 @@ import picocli.CommandLine.Model.CommandSpec;
         "report.html (charts, open in a browser; see docs/reports.md).",
         "",
         "Checkpoints: --checkpoint-every 20 --out DIR saves weights, optimizer state and",
-        "data order every 20 batches and after each epoch; ./spikeloop train --resume DIR",
-        "continues bit-identically with the options the run started with (add --epochs N",
-        "to extend a finished run)."})
+        "data order every 20 batches and after each epoch (device placements: also the",
+        "device's weights, state and, on-chip, its learning engine's state); ./spikeloop",
+        "train --resume DIR continues bit-identically with the options the run started",
+        "with, on a fresh device (add --epochs N to extend a finished run)."})
 public final class TrainCommand implements Callable<Integer> {
 
   @Spec
@@ -296,11 +297,6 @@ public final class TrainCommand implements Callable<Integer> {
           + ", got " + placement);
     }
     boolean onDevice = !placement.equals("host-float");
-    if (onDevice && (checkpointEvery != null || resumeFrom != null)) {
-      throw new IllegalArgumentException("placement " + placement + " keeps its learning state "
-          + "on or beside the device; checkpoints (--checkpoint-every, --resume) are host-float "
-          + "only");
-    }
     Device device = null;
     Placement trainer;
     if (onDevice) {
@@ -351,8 +347,15 @@ public final class TrainCommand implements Callable<Integer> {
     TrainingLoop.Position from = null;
     if (resumeFrom != null) {
       // Restore before touching the folder: a checkpoint that does not fit changes nothing.
-      from = TrainingLoop.Position.load(resumeFrom.state());
-      trainer.restoreState(resumeFrom.state());
+      try {
+        from = TrainingLoop.Position.load(resumeFrom.state());
+        trainer.restoreState(resumeFrom.state());
+      } catch (RuntimeException e) {
+        if (device != null) {
+          device.close();
+        }
+        throw e;
+      }
       StringBuilder rows = new StringBuilder(EpochMetrics.CSV_HEADER + "\n");
       from.completed().forEach(m -> rows.append(m.csvRow()).append('\n'));
       Files.writeString(out.resolve("metrics.csv"), rows);

@@ -110,14 +110,14 @@ public final class LockstepDiff {
   }
 
   /** Channel {@code c} drives input {@code c mod inputs} (a wide dataset on a narrow core). */
-  private static int[] fold(int[] ids, int inputs) {
+  static int[] fold(int[] ids, int inputs) {
     for (int i = 0; i < ids.length; i++) {
       ids[i] %= inputs;
     }
     return ids;
   }
 
-  private static void load(Device d, NetworkConfig network, Map<String, int[]> weights) {
+  static void load(Device d, NetworkConfig network, Map<String, int[]> weights) {
     d.configure(network);
     for (WeightTensor t : network.tensors()) {
       int[] w = weights.get(t.name());
@@ -128,7 +128,7 @@ public final class LockstepDiff {
     }
   }
 
-  private static double seconds(long start) {
+  static double seconds(long start) {
     return (System.nanoTime() - start) / 1e9;
   }
 

@@ -28,6 +28,15 @@ public final class StepHash {
     return finish(h);
   }
 
+  /** A 64-bit hash of several integer arrays (e.g. every weight tensor of a network). */
+  public static long of(int[]... arrays) {
+    long h = 0x3C6EF372FE94F82BL;
+    for (int[] a : arrays) {
+      h = ints(h, a);
+    }
+    return finish(h);
+  }
+
   /** Folds a step's hash into a run's running hash. */
   public static long chain(long running, long step) {
     return finish(mix(running, step));

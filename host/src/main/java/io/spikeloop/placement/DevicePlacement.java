@@ -1,5 +1,6 @@
 package io.spikeloop.placement;
 
+import io.spikeloop.checkpoint.DeviceSnapshot;
 import io.spikeloop.checkpoint.StateMap;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.device.Capability;
@@ -9,6 +10,7 @@ import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.Telemetry;
 import io.spikeloop.device.UnsupportedCapabilityException;
+import io.spikeloop.device.WeightTensor;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.sim.SimDevice;
 import java.util.ArrayList;
@@ -169,16 +171,89 @@ abstract class DevicePlacement implements Placement {
     return net.floatParameters(device);
   }
 
-  /** Device placements keep learning state on or beside the device; no host checkpoint. */
+  /** Checkpoint entry naming the placement that wrote it. */
+  static final String PLACEMENT_ENTRY = "placement";
+  /**
+   * Checkpoint entry of the training-cost accumulators and the simulator's learning-cost
+   * counters (15 longs, doubles as raw bits).
+   */
+  static final String COST_ENTRY = "placement.cost";
+
+  /**
+   * The run's state for a checkpoint: the device's weights, dynamic state and telemetry
+   * ({@link DeviceSnapshot}, under {@code device.*}), the training-cost accumulators and the
+   * learner's state ({@link #saveLearner}).
+   */
   @Override
-  public StateMap saveState() {
-    throw new UnsupportedOperationException(name() + " placement: checkpoints are host-float only");
+  public final StateMap saveState() {
+    requireCheckpoints();
+    StateMap s = new StateMap().putText(PLACEMENT_ENTRY, name());
+    s.putAll(DeviceSnapshot.of(device).save());
+    Telemetry t = trainTelemetry;
+    s.putLongs(COST_ENTRY, new long[] {t.steps(), t.sops(), t.cycles(), t.neuronUpdates(),
+        t.hiddenSpikes(), t.saturations(), t.fifoOverflows(), t.deadlineMisses(),
+        Double.doubleToRawLongBits(t.energyJoules()), t.learningUpdates(), trainLearningCycles,
+        Double.doubleToRawLongBits(trainLearningJoules), trainedSamples, learningCycles(),
+        Double.doubleToRawLongBits(learningJoules())});
+    saveLearner(s);
+    return s;
   }
 
+  /**
+   * Brings the device and the learner to where {@link #saveState} was taken: every entry is
+   * read and checked first (placement, network shape, learner state), so a checkpoint of another
+   * run changes nothing; then the device is configured afresh, its weights written, the learner
+   * restored (on-chip: learning enabled and its state restored), the dynamic state restored.
+   */
   @Override
-  public void restoreState(StateMap state) {
-    throw new UnsupportedOperationException(name() + " placement: checkpoints are host-float only");
+  public final void restoreState(StateMap s) {
+    requireCheckpoints();
+    String writer = s.text(PLACEMENT_ENTRY);
+    if (!writer.equals(name())) {
+      throw new IllegalArgumentException("the checkpoint was written by placement " + writer
+          + "; this run uses " + name());
+    }
+    DeviceSnapshot snapshot = DeviceSnapshot.load(s, net.config());
+    long[] c = s.longs(COST_ENTRY, 15);
+    Runnable learner = prepareLearner(s);
+    device.configure(net.config());
+    for (WeightTensor t : net.config().tensors()) {
+      device.writeWeights(t.name(), snapshot.weights().get(t.name()));
+    }
+    learner.run();
+    device.restore(snapshot.state());
+    trainTelemetry = new Telemetry(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
+        Double.longBitsToDouble(c[8]), c[9]);
+    trainLearningCycles = c[10];
+    trainLearningJoules = Double.longBitsToDouble(c[11]);
+    trainedSamples = c[12];
+    if (device instanceof SimDevice sim) {
+      sim.restoreLearningCost(c[13], Double.longBitsToDouble(c[14]));
+    }
   }
+
+  /** Capabilities a checkpoint of this placement needs from the device. */
+  protected Capability[] checkpointNeeds() {
+    return new Capability[] {Capability.WEIGHT_READBACK, Capability.SNAPSHOT};
+  }
+
+  private void requireCheckpoints() {
+    for (Capability c : checkpointNeeds()) {
+      if (!device.info().has(c)) {
+        throw new UnsupportedCapabilityException(device.info().name(), c, name()
+            + " placement checkpoints");
+      }
+    }
+  }
+
+  /** Adds the learner's state (masters, optimizer state) to a checkpoint. */
+  protected abstract void saveLearner(StateMap s);
+
+  /**
+   * Reads and checks the learner's state from {@code s} without changing anything; returns the
+   * step that applies it, run after the device's weights are restored.
+   */
+  protected abstract Runnable prepareLearner(StateMap s);
 
   @Override
   public void close() {

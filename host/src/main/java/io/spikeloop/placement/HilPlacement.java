@@ -1,5 +1,6 @@
 package io.spikeloop.placement;
 
+import io.spikeloop.checkpoint.StateMap;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.FixedPoint;
 import io.spikeloop.device.WeightTensor;
@@ -85,6 +86,37 @@ public final class HilPlacement extends OffChipPlacement {
         write(names[i], q);
       }
     }
+  }
+
+  @Override
+  protected void saveMasters(StateMap s) {
+    s.putLong("hil.step", step);
+    for (int i = 0; i < names.length; i++) {
+      s.putDoubles("hil.master." + names[i], master[i]);
+      s.putDoubles("hil.m." + names[i], m[i]);
+      s.putDoubles("hil.v." + names[i], v[i]);
+    }
+  }
+
+  @Override
+  protected Runnable prepareMasters(StateMap s) {
+    long savedStep = s.getLong("hil.step");
+    double[][][] saved = new double[3][names.length][];
+    for (int i = 0; i < names.length; i++) {
+      saved[0][i] = s.doubles("hil.master." + names[i], master[i].length);
+      saved[1][i] = s.doubles("hil.m." + names[i], m[i].length);
+      saved[2][i] = s.doubles("hil.v." + names[i], v[i].length);
+    }
+    return () -> {
+      for (int i = 0; i < names.length; i++) {
+        // in place: wOut aliases the master of out.w
+        System.arraycopy(saved[0][i], 0, master[i], 0, master[i].length);
+        System.arraycopy(saved[1][i], 0, m[i], 0, m[i].length);
+        System.arraycopy(saved[2][i], 0, v[i], 0, v[i].length);
+        written[i] = device.readWeights(names[i]);
+      }
+      step = savedStep;
+    };
   }
 
   @Override

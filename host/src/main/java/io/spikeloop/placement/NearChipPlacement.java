@@ -1,6 +1,9 @@
 package io.spikeloop.placement;
 
+import io.spikeloop.checkpoint.StateMap;
 import io.spikeloop.device.Device;
+import io.spikeloop.device.LearningConfig;
+import io.spikeloop.device.LearningState;
 import io.spikeloop.device.WeightTensor;
 import io.spikeloop.sim.engine.LearningEngine;
 import io.spikeloop.sim.learning.GradientQuantizer;
@@ -8,6 +11,8 @@ import io.spikeloop.sim.learning.LearningFixedPoint;
 import io.spikeloop.sim.learning.QuantizedAdam;
 import io.spikeloop.sim.learning.QuantizedAdamConfig;
 import io.spikeloop.sim.learning.QuantizedAdamState;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * {@code near-chip}: what a microcontroller beside the chip holds: integer master weights and the
@@ -27,10 +32,12 @@ public final class NearChipPlacement extends OffChipPlacement {
   private final int[][] grad;
   private final double[] wOut;
   private final int outIndex;
+  private final LearningConfig learning;
 
   public NearChipPlacement(Device device, DeviceNetwork net, PlacementSettings settings) {
     super(device, net, settings);
-    var learning = OnChipPlacement.learningConfig(net, settings);
+    LearningConfig learning = OnChipPlacement.learningConfig(net, settings);
+    this.learning = learning;
     names = tensorNames(net);
     int n = names.length;
     adam = new QuantizedAdam[n];
@@ -115,6 +122,55 @@ public final class NearChipPlacement extends OffChipPlacement {
       }
     }
     refreshOutputWeights();
+  }
+
+  /**
+   * The learner's state in the on-chip engine's portable form (same image, same checks): per
+   * tensor its quantized Adam state and integer masters.
+   */
+  public LearningState learnerState() {
+    List<LearningState.Tensor> tensors = new ArrayList<>(names.length);
+    for (int i = 0; i < names.length; i++) {
+      QuantizedAdamConfig c = adam[i].config();
+      QuantizedAdamState st = state[i];
+      tensors.add(new LearningState.Tensor(names[i], st.length(), c.stateBits(), c.blockSize(),
+          c.beta1Q20(), c.beta2Q20(), c.lrQ16(), c.epsExp(), c.weightBits(), c.masterFracBits(),
+          shift[i], st.step(), st.beta1Pow(), st.beta2Pow(), st.rngState(), master[i],
+          st.mCodes(), st.mScales(), st.rCodes(), st.rScales()));
+    }
+    int[] table = learning.surrogateTable();
+    return new LearningState(net.config().inputs(), net.config().layers().get(0).size(),
+        net.config().output().size(), learning.outputFracBits(), learning.surrogateShift(),
+        table.length, LearningState.surrogateCrc(table), tensors);
+  }
+
+  @Override
+  protected void saveMasters(StateMap s) {
+    s.putBytes(OnChipPlacement.LEARNING_ENTRY, learnerState().toBytes());
+  }
+
+  @Override
+  protected Runnable prepareMasters(StateMap s) {
+    LearningState saved = LearningState.fromBytes(s.bytes(OnChipPlacement.LEARNING_ENTRY, -1));
+    saved.requireSameConfiguration(learnerState());
+    QuantizedAdamState[] states = new QuantizedAdamState[names.length];
+    for (int i = 0; i < names.length; i++) {
+      LearningState.Tensor t = saved.tensors().get(i);
+      states[i] = new QuantizedAdamState(adam[i].config(), t.length(), t.mCodes(), t.mScales(),
+          t.rCodes(), t.rScales(), t.step(), t.beta1Pow(), t.beta2Pow(), t.rng());
+    }
+    return () -> {
+      for (int i = 0; i < names.length; i++) {
+        int[] m = saved.tensors().get(i).masters();
+        System.arraycopy(m, 0, master[i], 0, m.length);
+        for (int j = 0; j < m.length; j++) {
+          weights[i][j] = adam[i].config().coreWeight(m[j]);
+        }
+        state[i] = states[i];
+        coreValues[i] = device.readWeights(names[i]);
+      }
+      refreshOutputWeights();
+    };
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.spikeloop.placement;
 
+import io.spikeloop.checkpoint.StateMap;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.device.Capability;
 import io.spikeloop.device.DesignRuleViolation;
@@ -64,6 +65,34 @@ abstract class OffChipPlacement extends DevicePlacement {
     prediction[1] = argmax(total);
     return loss / sample.steps();
   }
+
+  /** Checkpoint entry of the tensor-write counter. */
+  static final String WRITES_ENTRY = "learner.tensorWrites";
+
+  @Override
+  protected final void saveLearner(StateMap s) {
+    s.putLong(WRITES_ENTRY, tensorWrites);
+    saveMasters(s);
+  }
+
+  @Override
+  protected final Runnable prepareLearner(StateMap s) {
+    long writes = s.getLong(WRITES_ENTRY);
+    Runnable masters = prepareMasters(s);
+    return () -> {
+      masters.run();
+      tensorWrites = writes;
+    };
+  }
+
+  /** Adds the masters and the optimizer state to a checkpoint. */
+  protected abstract void saveMasters(StateMap s);
+
+  /**
+   * Reads and checks what {@link #saveMasters} wrote; the returned step applies it (the
+   * device's weights are restored by then, so the learner re-reads its copy of them).
+   */
+  protected abstract Runnable prepareMasters(StateMap s);
 
   static String[] tensorNames(DeviceNetwork net) {
     return net.config().tensors().stream().map(WeightTensor::name).toArray(String[]::new);

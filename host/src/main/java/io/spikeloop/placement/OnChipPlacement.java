@@ -1,9 +1,11 @@
 package io.spikeloop.placement;
 
+import io.spikeloop.checkpoint.StateMap;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.device.Capability;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.LearningConfig;
+import io.spikeloop.device.LearningState;
 import io.spikeloop.device.NetworkConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.StepResult;
@@ -26,6 +28,9 @@ public final class OnChipPlacement extends DevicePlacement {
   /** Surrogate table: 16 entries per threshold, 8 thresholds. */
   static final int TABLE_ENTRIES = 128;
   static final int ENTRIES_PER_THETA_LOG2 = 4;
+
+  /** Checkpoint entry of the learning-state image (on-chip and near-chip). */
+  static final String LEARNING_ENTRY = "learning.image";
 
   private final LearningConfig learning;
 
@@ -100,6 +105,32 @@ public final class OnChipPlacement extends DevicePlacement {
     prediction[0] = results.get(results.size() - 1).argmaxOutput();
     prediction[1] = argmax(total);
     return loss / results.size();
+  }
+
+  @Override
+  protected Capability[] checkpointNeeds() {
+    return new Capability[] {Capability.WEIGHT_READBACK, Capability.SNAPSHOT,
+        Capability.LEARNING_STATE};
+  }
+
+  /** The engine's state, read from the device. */
+  @Override
+  protected void saveLearner(StateMap s) {
+    s.putBytes(LEARNING_ENTRY, device.learningState().toBytes());
+  }
+
+  /**
+   * Checks the saved image against the engine now enabled (same network, configuration and
+   * tensors); applying it re-enables learning on the restored weights and restores the state.
+   */
+  @Override
+  protected Runnable prepareLearner(StateMap s) {
+    LearningState saved = LearningState.fromBytes(s.bytes(LEARNING_ENTRY, -1));
+    saved.requireSameConfiguration(device.learningState());
+    return () -> {
+      device.enableLearning(learning);
+      device.restoreLearningState(saved);
+    };
   }
 
   @Override

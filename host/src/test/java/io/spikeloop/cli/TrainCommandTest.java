@@ -219,6 +219,30 @@ class TrainCommandTest {
     assertTrue(d.err().contains("already finished 2 epochs"), d.err());
   }
 
+  /** The same through the CLI for on-chip learning on the simulator (its engine's state too). */
+  @Test
+  void anOnChipRunResumedOnAFreshDeviceEndsBitForBitLikeAnUninterruptedOne() throws Exception {
+    String[] common = {"train", "--placement", "on-chip", "--device", "sim", "--hidden", "12",
+        "--steps", "10", "--train-samples", "24", "--test-samples", "8", "--batch", "4",
+        "--json", "--checkpoint-every", "2", "--no-report"};
+    Path whole = dir.resolve("whole-on-chip");
+    CliRun a = CliRun.of(concat(common, "--epochs", "2", "--out", whole.toString()));
+    assertEquals(0, a.exit(), a.err());
+    Path split = dir.resolve("split-on-chip");
+    CliRun b = CliRun.of(concat(common, "--epochs", "1", "--out", split.toString()));
+    assertEquals(0, b.exit(), b.err());
+    CliRun c = CliRun.of("train", "--resume", split.toString(), "--epochs", "2", "--json");
+    assertEquals(0, c.exit(), c.err());
+    assertArrayEquals(Files.readAllBytes(whole.resolve("model.slm")),
+        Files.readAllBytes(split.resolve("model.slm")), "model.slm bit for bit");
+    JsonNode jsonA = lastJson(a);
+    JsonNode jsonC = lastJson(c);
+    for (String field : List.of("lastTestAccuracy", "onlineTrainAccuracy",
+        "learningJoulesPerSample", "learningUpdatesPerSample", "trainCyclesPerSample")) {
+      assertEquals(jsonA.get(field).asDouble(), jsonC.get(field).asDouble(), field);
+    }
+  }
+
   @Test
   void aCorruptedCheckpointIsRefusedAndNothingInTheRunFolderChanges() throws Exception {
     Path runDir = dir.resolve("run");

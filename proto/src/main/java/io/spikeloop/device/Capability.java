@@ -8,5 +8,7 @@ public enum Capability {
   CYCLE_MODEL,
   ENERGY_MODEL,
   ON_CHIP_LEARNING,
-  WEIGHT_READBACK
+  WEIGHT_READBACK,
+  /** The learning engine's state can be read and restored ({@link Device#learningState}). */
+  LEARNING_STATE
 }

@@ -78,6 +78,34 @@ public interface Device extends AutoCloseable {
         "on-chip learning");
   }
 
+  /**
+   * The learning engine's state now (quantized Adam state and master weights of every learned
+   * tensor), for checkpoints and differential runs.
+   *
+   * @throws UnsupportedCapabilityException without {@link Capability#LEARNING_STATE}
+   * @throws IllegalStateException when learning is not enabled
+   */
+  default LearningState learningState() {
+    throw new UnsupportedCapabilityException(info().name(), Capability.LEARNING_STATE,
+        "learning-state readback");
+  }
+
+  /**
+   * Puts a state taken with {@link #learningState} (from this or another device) into the
+   * engine. The engine must be enabled with the same network and {@link LearningConfig}: a
+   * state of another shape, configuration or version is refused with an
+   * {@link IllegalArgumentException} naming the field, and nothing changes. Core weights are not
+   * touched (restore them first, then enable learning, then restore this); a device restored so
+   * continues learning bit-identically.
+   *
+   * @throws UnsupportedCapabilityException without {@link Capability#LEARNING_STATE}
+   * @throws IllegalStateException when learning is not enabled
+   */
+  default void restoreLearningState(LearningState state) {
+    throw new UnsupportedCapabilityException(info().name(), Capability.LEARNING_STATE,
+        "learning-state restore");
+  }
+
   /** Counters since configure. */
   Telemetry telemetry();
 

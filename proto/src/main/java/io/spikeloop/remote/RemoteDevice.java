@@ -238,6 +238,21 @@ public final class RemoteDevice implements Device {
     call(Request.newBuilder().setDisableLearning(Empty.getDefaultInstance()), false);
   }
 
+  /** The server device's learning state (one round trip carrying the versioned image). */
+  @Override
+  public synchronized io.spikeloop.device.LearningState learningState() {
+    return WireMapping.fromProto(call(Request.newBuilder()
+        .setGetLearningState(Empty.getDefaultInstance()), false).getLearningState());
+  }
+
+  @Override
+  public synchronized void restoreLearningState(io.spikeloop.device.LearningState state) {
+    if (state == null) {
+      throw new IllegalArgumentException("restoreLearningState needs a state");
+    }
+    call(Request.newBuilder().setSetLearningState(WireMapping.toProto(state)), false);
+  }
+
   @Override
   public synchronized void reset() {
     call(Request.newBuilder().setReset(Empty.getDefaultInstance()), false);

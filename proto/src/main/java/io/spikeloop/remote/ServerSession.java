@@ -238,6 +238,12 @@ final class ServerSession extends ChannelInboundHandlerAdapter {
           device.disableLearning();
           r.setOk(Empty.getDefaultInstance());
         }
+        case GET_LEARNING_STATE -> r.setLearningState(
+            WireMapping.toProto(device.learningState()));
+        case SET_LEARNING_STATE -> {
+          device.restoreLearningState(WireMapping.fromProto(req.getSetLearningState()));
+          r.setOk(Empty.getDefaultInstance());
+        }
         case CLOSE -> {
           server.release(ctx.channel());
           greeted = false;

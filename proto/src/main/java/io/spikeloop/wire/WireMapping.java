@@ -9,6 +9,7 @@ import io.spikeloop.device.DeviceState;
 import io.spikeloop.device.DeviceUnavailableException;
 import io.spikeloop.device.LayerConfig;
 import io.spikeloop.device.LearningConfig;
+import io.spikeloop.device.LearningState;
 import io.spikeloop.device.NetworkConfig;
 import io.spikeloop.device.OutputConfig;
 import io.spikeloop.device.ReadoutLevel;
@@ -126,6 +127,16 @@ public final class WireMapping {
       b.addSurrogateTable(v);
     }
     return b.build();
+  }
+
+  public static io.spikeloop.wire.v1.LearningStateImage toProto(LearningState s) {
+    return io.spikeloop.wire.v1.LearningStateImage.newBuilder()
+        .setImage(com.google.protobuf.ByteString.copyFrom(s.toBytes())).build();
+  }
+
+  /** Parses and checks the image (version, length, CRC, fields; see {@link LearningState}). */
+  public static LearningState fromProto(io.spikeloop.wire.v1.LearningStateImage s) {
+    return LearningState.fromBytes(s.getImage().toByteArray());
   }
 
   /** The learning configuration (validated by its record; unsigned fields read as such). */

@@ -7,6 +7,7 @@ import io.spikeloop.device.DesignRuleViolation;
 import io.spikeloop.device.FixedPoint;
 import io.spikeloop.device.LayerConfig;
 import io.spikeloop.device.LearningConfig;
+import io.spikeloop.device.LearningState;
 import io.spikeloop.device.NetworkConfig;
 import io.spikeloop.device.WeightTensor;
 import io.spikeloop.sim.core.Sl1Core;
@@ -442,5 +443,52 @@ public final class LearningEngine {
       b += l.state.stateBytes();
     }
     return b;
+  }
+
+  /**
+   * The engine's state as the portable {@link LearningState}: per learned tensor its quantized
+   * Adam state and master weights, with the configuration it belongs to.
+   */
+  public LearningState snapshot() {
+    List<LearningState.Tensor> tensors = new ArrayList<>(learned.size());
+    for (Learned l : learned) {
+      QuantizedAdamConfig c = l.adam.config();
+      QuantizedAdamState st = l.state;
+      tensors.add(new LearningState.Tensor(l.name, st.length(), c.stateBits(), c.blockSize(),
+          c.beta1Q20(), c.beta2Q20(), c.lrQ16(), c.epsExp(), c.weightBits(), c.masterFracBits(),
+          l.shift, st.step(), st.beta1Pow(), st.beta2Pow(), st.rngState(), l.master, st.mCodes(),
+          st.mScales(), st.rCodes(), st.rScales()));
+    }
+    return new LearningState(inputs, hidden, outputs, outputFracBits, surrogateShift,
+        surrogate.length, LearningState.surrogateCrc(surrogate), tensors);
+  }
+
+  /**
+   * Puts {@code s} into the engine: Adam states and masters of every learned tensor (the learned
+   * values follow from the masters). Core weights stay as they are. Checked completely first:
+   * a state of another network, configuration or tensor set is refused naming the field, and
+   * nothing changes.
+   */
+  public void restore(LearningState s) {
+    if (s == null) {
+      throw new IllegalArgumentException("restore needs a learning state");
+    }
+    s.requireSameConfiguration(snapshot());
+    List<QuantizedAdamState> states = new ArrayList<>(learned.size());
+    for (int k = 0; k < learned.size(); k++) {
+      LearningState.Tensor t = s.tensors().get(k);
+      states.add(new QuantizedAdamState(learned.get(k).adam.config(), t.length(), t.mCodes(),
+          t.mScales(), t.rCodes(), t.rScales(), t.step(), t.beta1Pow(), t.beta2Pow(), t.rng()));
+    }
+    for (int k = 0; k < learned.size(); k++) {
+      Learned l = learned.get(k);
+      int[] m = s.tensors().get(k).masters();
+      System.arraycopy(m, 0, l.master, 0, m.length);
+      QuantizedAdamConfig c = l.adam.config();
+      for (int i = 0; i < m.length; i++) {
+        l.weights[i] = c.coreWeight(m[i]);
+      }
+      l.state = states.get(k);
+    }
   }
 }

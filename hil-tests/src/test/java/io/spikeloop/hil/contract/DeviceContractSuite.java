@@ -18,6 +18,7 @@ import io.spikeloop.device.DeviceInfo;
 import io.spikeloop.device.DeviceState;
 import io.spikeloop.device.LayerConfig;
 import io.spikeloop.device.LearningConfig;
+import io.spikeloop.device.LearningState;
 import io.spikeloop.device.NetworkConfig;
 import io.spikeloop.device.OutputConfig;
 import io.spikeloop.device.ReadoutLevel;
@@ -648,6 +649,106 @@ public abstract class DeviceContractSuite {
         }
       }
     }
+  }
+
+  /** Configures the learning network with seed-4 weights and enables learning. */
+  private static void startLearning(Device d, NetworkConfig net, LearningConfig learning) {
+    d.configure(net);
+    for (WeightTensor t : net.tensors()) {
+      d.writeWeights(t.name(), weightsFor(t, 4));
+    }
+    d.enableLearning(learning);
+  }
+
+  /**
+   * The learning state read mid-training and restored (with the weights and the dynamic state)
+   * into a fresh device continues bit-identically: same outputs every step, same weights, same
+   * learning state (quantized Adam codes, scales, counters, RNG, masters) as the uninterrupted
+   * device and as the reference simulator, whose image it equals byte for byte.
+   */
+  @ParameterizedTest(name = "{0}-bit Adam state")
+  @ValueSource(ints = {8, 4})
+  void learningStateRestoresIntoAFreshDeviceBitExactly(int stateBits) {
+    assumeTrue(device.info().has(Capability.LEARNING_STATE),
+        "device " + device.info().name() + " has no learning-state readback");
+    NetworkConfig net = learningNetwork();
+    assumeFits(device, net, "the learning network");
+    LearningConfig learning = learningConfig(net, stateBits);
+    List<SpikeFrame> frames = labelled(testInputs(23, 2 * STEPS), 3);
+    List<SpikeFrame> head = frames.subList(0, STEPS);
+    List<SpikeFrame> tail = frames.subList(STEPS, frames.size());
+    assertThrows(IllegalStateException.class, device::learningState, "before enableLearning");
+    startLearning(device, net, learning);
+    runAll(device, head, ReadoutLevel.OUTPUTS);
+    LearningState saved = device.learningState();
+    assertEquals(saved, LearningState.fromBytes(saved.toBytes()), "the image round-trips");
+    assertTrue(saved.tensors().get(0).step() == STEPS, "Adam steps: " + saved.tensors().get(0));
+    DeviceState dynamic = device.state();
+    Map<String, int[]> weights = new LinkedHashMap<>();
+    for (WeightTensor t : net.tensors()) {
+      weights.put(t.name(), device.readWeights(t.name()));
+    }
+    List<StepResult> uninterrupted = runAll(device, tail, ReadoutLevel.OUTPUTS);
+
+    Device fresh = open();
+    fresh.configure(net);
+    weights.forEach(fresh::writeWeights);
+    fresh.enableLearning(learning);
+    fresh.restoreLearningState(saved);
+    fresh.restore(dynamic);
+    assertEquals(saved, fresh.learningState(), "restored as saved");
+    assertSameBehaviour(uninterrupted, runAll(fresh, tail, ReadoutLevel.OUTPUTS), "resumed");
+    for (WeightTensor t : net.tensors()) {
+      assertArrayEquals(device.readWeights(t.name()), fresh.readWeights(t.name()), t.name());
+    }
+    assertEquals(device.learningState(), fresh.learningState(), "learning state after the tail");
+    assertEquals(device.telemetry().learningUpdates(), fresh.telemetry().learningUpdates());
+
+    try (SimDevice reference = new SimDevice()) {
+      startLearning(reference, net, learning);
+      runAll(reference, frames, ReadoutLevel.OUTPUTS);
+      assertArrayEquals(reference.learningState().toBytes(), fresh.learningState().toBytes(),
+          "the reference simulator's image, byte for byte");
+    }
+  }
+
+  /**
+   * A learning state of another network, configuration or tensor set is refused naming the
+   * field, and the engine keeps its state.
+   */
+  @Test
+  void badLearningStateIsRefusedAndChangesNothing() {
+    assumeTrue(device.info().has(Capability.LEARNING_STATE),
+        "device " + device.info().name() + " has no learning-state readback");
+    NetworkConfig net = learningNetwork();
+    assumeFits(device, net, "the learning network");
+    startLearning(device, net, learningConfig(net, 8));
+    runAll(device, labelled(testInputs(5, 6), 3), ReadoutLevel.OUTPUTS);
+    LearningState good = device.learningState();
+    try (SimDevice other = new SimDevice()) {
+      LearningConfig slower = learningConfig(net, 8);
+      Map<String, Integer> rates = new LinkedHashMap<>(slower.learningRates());
+      rates.put(WeightTensor.OUT_W, 1 << 20);
+      startLearning(other, net, new LearningConfig(rates, 8, 4, 943718, 1047527, -27, 8, 77, 8, 1,
+          slower.surrogateTable()));
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> device.restoreLearningState(other.learningState()));
+      assertTrue(e.getMessage().contains("out.w") && e.getMessage().contains("lr"),
+          e.getMessage());
+
+      startLearning(other, net, learningConfig(net, 4));
+      e = assertThrows(IllegalArgumentException.class,
+          () -> device.restoreLearningState(other.learningState()));
+      assertTrue(e.getMessage().toLowerCase().contains("state"), e.getMessage());
+
+      NetworkConfig wider = new NetworkConfig(8, List.of(new LayerConfig(7, true, 8, 0, 16, 64,
+          3800, 8)), new OutputConfig(3, 8, 0, 16, 3900));
+      startLearning(other, wider, learningConfig(wider, 8));
+      e = assertThrows(IllegalArgumentException.class,
+          () -> device.restoreLearningState(other.learningState()));
+      assertTrue(e.getMessage().contains("hidden"), e.getMessage());
+    }
+    assertEquals(good, device.learningState(), "nothing changed");
   }
 
   /** The engine learns one hidden layer; a deeper network is refused by rule DR-LEARNING. */

@@ -5,6 +5,7 @@ import io.spikeloop.device.DeviceInfo;
 import io.spikeloop.device.DeviceState;
 import io.spikeloop.device.Devices;
 import io.spikeloop.device.LearningConfig;
+import io.spikeloop.device.LearningState;
 import io.spikeloop.device.NetworkConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
@@ -68,6 +69,16 @@ class RemoteBoardDeviceContractTest extends DeviceContractSuite {
     @Override
     public void disableLearning() {
       remote.disableLearning();
+    }
+
+    @Override
+    public LearningState learningState() {
+      return remote.learningState();
+    }
+
+    @Override
+    public void restoreLearningState(LearningState state) {
+      remote.restoreLearningState(state);
     }
 
     @Override

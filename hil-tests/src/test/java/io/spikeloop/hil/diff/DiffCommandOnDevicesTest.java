@@ -1,6 +1,7 @@
 package io.spikeloop.hil.diff;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,13 +22,17 @@ class DiffCommandOnDevicesTest {
       .resolve("nmnist-small");
 
   private static JsonNode diff(String... args) throws Exception {
+    return diffExpecting(0, args);
+  }
+
+  private static JsonNode diffExpecting(int expectedExit, String... args) throws Exception {
     var cl = SpikeloopCli.commandLine();
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cl.setOut(new PrintWriter(out));
     cl.setErr(new PrintWriter(err));
     int exit = cl.execute(args);
-    assertEquals(0, exit, out + "\n" + err);
+    assertEquals(expectedExit, exit, out + "\n" + err);
     List<String> lines = out.toString().strip().lines().toList();
     return new ObjectMapper().readTree(lines.get(lines.size() - 1));
   }
@@ -52,5 +57,26 @@ class DiffCommandOnDevicesTest {
       assertTrue(r.get("agreed").asBoolean(), r.toString());
       assertEquals(r.get("hashA").asText(), r.get("hashB").asText());
     }
+  }
+
+  @Test
+  void simAndBoardRefLearnInLockStep() throws Exception {
+    JsonNode r = diff("diff", "--a", "sim", "--b", "board:ref", "--learning", "--steps", "300",
+        "--hidden", "32", "--json");
+    assertTrue(r.get("agreed").asBoolean(), r.toString());
+    assertEquals("learning", r.get("mode").asText());
+    assertEquals(300, r.get("steps").asLong());
+    assertTrue(r.get("updates").asLong() > 0, r.toString());
+  }
+
+  @Test
+  void aDifferentSeedOnTheBoardIsLocatedInTheLearningState() throws Exception {
+    JsonNode r = diffExpecting(1, "diff", "--a", "sim", "--b", "board:ref", "--learning",
+        "--steps", "300", "--hidden", "32", "--b-learning-seed", "2", "--json");
+    assertFalse(r.get("agreed").asBoolean(), r.toString());
+    JsonNode d = r.get("divergence");
+    assertEquals(-1, d.get("step").asLong(), r.toString());
+    assertEquals("layer0.in", d.get("tensor").asText());
+    assertEquals("rng", d.get("variable").asText());
   }
 }

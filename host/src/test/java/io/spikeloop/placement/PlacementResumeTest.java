@@ -1,0 +1,224 @@
+package io.spikeloop.placement;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.spikeloop.checkpoint.Checkpoint;
+import io.spikeloop.checkpoint.CheckpointFile;
+import io.spikeloop.checkpoint.CheckpointFormatException;
+import io.spikeloop.checkpoint.StateMap;
+import io.spikeloop.data.DatasetSplit;
+import io.spikeloop.device.Device;
+import io.spikeloop.device.Devices;
+import io.spikeloop.device.LearningState;
+import io.spikeloop.model.ParameterTensor;
+import io.spikeloop.model.SnnConfig;
+import io.spikeloop.model.SnnParameters;
+import io.spikeloop.remote.DeviceServer;
+import io.spikeloop.remote.ServerOptions;
+import io.spikeloop.sim.SimDevice;
+import io.spikeloop.train.Readout;
+import io.spikeloop.train.TrainingLoop;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A device-placement run interrupted at a checkpoint and resumed from the file on a fresh device
+ * (what a new process sees) ends bit-identically to an uninterrupted run: device weights, the
+ * learner's masters and optimizer state (float Adam for hil, quantized Adam for near-chip, the
+ * core's learning engine for on-chip), telemetry-based costs and every epoch's metrics.
+ */
+class PlacementResumeTest {
+  @TempDir
+  Path dir;
+
+  private static final DatasetSplit DATA = new DatasetSplit(PlacementContractTest.task("train", 12,
+      1), PlacementContractTest.task("test", 4, 2));
+  /** 2 epochs of 4 batches of 3 samples. */
+  private static final TrainingLoop.Settings SETTINGS = new TrainingLoop.Settings(2, 3, 9,
+      Readout.LAST);
+  private static final double LR = 4e-3;
+
+  private final List<AutoCloseable> opened = new ArrayList<>();
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (int i = opened.size() - 1; i >= 0; i--) {
+      opened.get(i).close();
+    }
+  }
+
+  /** Thrown by the listener to stop a run the way a crash would. */
+  private static final class Crash extends RuntimeException {}
+
+  private static SnnParameters init() {
+    return SnnParameters.initialise(SnnConfig.of(PlacementContractTest.CHANNELS, List.of(12), true,
+        PlacementContractTest.CLASSES, 1, 20, 20), 3);
+  }
+
+  private static PlacementSettings settings(double lr) {
+    return new PlacementSettings(8, 8, 16, 8, lr, 0.9, 0.999, 1e-8, 16, 5);
+  }
+
+  /** A fresh device of the kind: sim, board:ref, or a simulator behind a loopback server. */
+  private Device freshDevice(String kind) {
+    Device d = switch (kind) {
+      case "sim" -> new SimDevice();
+      case "board:ref" -> Devices.open("board:ref");
+      case "remote" -> {
+        DeviceServer server = DeviceServer.start(new SimDevice(), ServerOptions.loopback(0));
+        opened.add(server);
+        yield Devices.open("remote://127.0.0.1:" + server.port());
+      }
+      default -> throw new IllegalArgumentException(kind);
+    };
+    opened.add(d);
+    return d;
+  }
+
+  private Supplier<Placement> fresh(String placement, String device, double lr) {
+    return () -> Placements.onDevice(placement, freshDevice(device), init(), settings(lr));
+  }
+
+  private Path crashAfter(Placement crashing, long batches) {
+    Path file = dir.resolve(crashing.name() + "-" + batches + ".slc");
+    assertThrows(Crash.class, () -> TrainingLoop.run(crashing, DATA, SETTINGS,
+        new TrainingLoop.Listener() {
+          @Override
+          public void positionReached(TrainingLoop.Position p) {
+            if (p.batchesDone() == batches) {
+              try {
+                CheckpointFile.write(file, new Checkpoint("test",
+                    crashing.saveState().putAll(p.save())));
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+              throw new Crash();
+            }
+          }
+        }));
+    return file;
+  }
+
+  @ParameterizedTest(name = "{0} on {1}, crash after {2} batches")
+  @CsvSource({"hil, sim, 5", "near-chip, sim, 5", "on-chip, sim, 5", "on-chip, sim, 4",
+      "on-chip, board:ref, 5", "on-chip, remote, 6", "near-chip, board:ref, 3"})
+  void resumesBitIdentically(String placement, String device, long crashAfter) throws Exception {
+    Supplier<Placement> factory = fresh(placement, device, LR);
+    Placement uninterrupted = factory.get();
+    TrainingLoop.Result full = TrainingLoop.run(uninterrupted, DATA, SETTINGS,
+        new TrainingLoop.Listener() {});
+
+    Path file = crashAfter(factory.get(), crashAfter);
+    StateMap saved = CheckpointFile.read(file).state();
+    Placement resumed = factory.get();
+    resumed.restoreState(saved);
+    TrainingLoop.Result rest = TrainingLoop.run(resumed, DATA, SETTINGS,
+        new TrainingLoop.Listener() {}, TrainingLoop.Position.load(saved));
+
+    List<ParameterTensor> a = uninterrupted.parameters().tensors();
+    List<ParameterTensor> b = resumed.parameters().tensors();
+    for (int i = 0; i < a.size(); i++) {
+      assertArrayEquals(a.get(i).values(), b.get(i).values(), a.get(i).name());
+    }
+    StateMap end = uninterrupted.saveState();
+    StateMap got = resumed.saveState();
+    for (String name : end.names()) {
+      assertEquals(subset(end, name), subset(got, name), "checkpoint entry " + name);
+    }
+    assertEquals(end, got, "device, learner and cost state");
+    assertNotEquals(saved, end, "training after the checkpoint must change the state");
+    assertEquals(full.epochs().size(), rest.epochs().size());
+    for (int e = 0; e < full.epochs().size(); e++) {
+      assertEquals(full.epochs().get(e).trainLoss(), rest.epochs().get(e).trainLoss(), "loss " + e);
+      assertEquals(full.epochs().get(e).testAccuracy(), rest.epochs().get(e).testAccuracy());
+      assertEquals(full.epochs().get(e).onlineTrainAccuracy(),
+          rest.epochs().get(e).onlineTrainAccuracy());
+      assertEquals(full.epochs().get(e).spikesPerSample(), rest.epochs().get(e).spikesPerSample());
+    }
+    assertEquals(uninterrupted.learningCost(), resumed.learningCost(), "device cost per sample");
+    if (!placement.equals("hil")) {
+      LearningState learned = LearningState.fromBytes(end.bytes("learning.image", -1));
+      assertEquals(2L * DATA.train().size() * PlacementContractTest.STEPS,
+          learned.tensors().get(0).step(), "Adam steps over both epochs");
+    }
+  }
+
+  @Test
+  void aCheckpointOfAnotherRunIsRefusedNamingTheFieldAndChangesNothing() throws Exception {
+    Path file = crashAfter(fresh("on-chip", "sim", LR).get(), 2);
+    StateMap saved = CheckpointFile.read(file).state();
+
+    Placement otherRate = fresh("on-chip", "sim", LR / 4).get();
+    StateMap before = otherRate.saveState();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> otherRate.restoreState(saved));
+    assertTrue(e.getMessage().contains("lrQ16"), e.getMessage());
+    assertEquals(before, otherRate.saveState(), "nothing changed");
+
+    Placement nearChip = fresh("near-chip", "sim", LR).get();
+    e = assertThrows(IllegalArgumentException.class, () -> nearChip.restoreState(saved));
+    assertTrue(e.getMessage().contains("placement on-chip"), e.getMessage());
+
+    // a learning-state image damaged inside a checkpoint whose own checksum is valid
+    byte[] image = saved.bytes("learning.image", -1);
+    image[image.length / 2] ^= 0x10;
+    StateMap damaged = new StateMap();
+    for (String name : saved.names()) {
+      if (!name.equals("learning.image")) {
+        damaged.putAll(subset(saved, name));
+      }
+    }
+    damaged.putBytes("learning.image", image);
+    Placement target = fresh("on-chip", "sim", LR).get();
+    StateMap untouched = target.saveState();
+    e = assertThrows(IllegalArgumentException.class, () -> target.restoreState(damaged));
+    assertTrue(e.getMessage().contains("CRC"), e.getMessage());
+    assertEquals(untouched, target.saveState(), "nothing changed");
+  }
+
+  @Test
+  void aTruncatedOrCorruptedCheckpointFileIsRefusedAndLeftAsItWas() throws Exception {
+    Path file = crashAfter(fresh("near-chip", "sim", LR).get(), 2);
+    byte[] good = Files.readAllBytes(file);
+    Path truncated = dir.resolve("truncated.slc");
+    Files.write(truncated, Arrays.copyOf(good, good.length - 100));
+    CheckpointFormatException e = assertThrows(CheckpointFormatException.class,
+        () -> CheckpointFile.read(truncated));
+    assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+    Path corrupted = dir.resolve("corrupted.slc");
+    byte[] flipped = good.clone();
+    flipped[good.length / 3] ^= 1;
+    Files.write(corrupted, flipped);
+    e = assertThrows(CheckpointFormatException.class, () -> CheckpointFile.read(corrupted));
+    assertTrue(e.getMessage().contains("CRC"), e.getMessage());
+    assertArrayEquals(good, Files.readAllBytes(file), "the good checkpoint is untouched");
+  }
+
+  private static StateMap subset(StateMap s, String name) {
+    StateMap one = new StateMap();
+    switch (s.type(name)) {
+      case BYTES -> one.putBytes(name, s.bytes(name, -1));
+      case INTS -> one.putInts(name, s.ints(name));
+      case LONGS -> one.putLongs(name, s.longs(name, -1));
+      case DOUBLES -> one.putDoubles(name, s.doubles(name));
+      case FLOATS -> one.putFloats(name, s.floats(name, -1));
+      case TEXT -> one.putText(name, s.text(name));
+    }
+    return one;
+  }
+}
