@@ -7,6 +7,7 @@ import io.spikeloop.data.Datasets;
 import io.spikeloop.data.SpikeDataset;
 import io.spikeloop.fault.Fault;
 import io.spikeloop.fault.Soak;
+import io.spikeloop.placement.PlacementSettings;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,11 +27,15 @@ import picocli.CommandLine.Model.CommandSpec;
         + "delayed, corrupted, garbage injected, stalls, cut connections) and kill and restart "
         + "the server now and then, while a client runs the steps, recovers from device "
         + "checkpoints and checks every step against an in-process reference. Reports steps, "
-        + "faults, recoveries and mismatches (which must be 0).", ""},
+        + "faults, recoveries and mismatches (which must be 0).",
+        "With --learning both devices learn on chip (labelled frames, the on-chip placement's "
+        + "learning configuration); checkpoints include the learning state and are compared "
+        + "with the reference's.", ""},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:no mismatch", "1:mismatches found", "2:bad input or the soak gave up"},
-    footer = {"", "Example (docs/hil.md):",
-        "  ./spikeloop soak --device board:ref --steps 20000 --fault-rate 0.01 --kill-every 155"})
+    footer = {"", "Examples (docs/hil.md):",
+        "  ./spikeloop soak --device board:ref --steps 20000 --fault-rate 0.01 --kill-every 155",
+        "  ./spikeloop soak --learning --device board:ref --steps 20000 --fault-rate 0.01"})
 public final class SoakCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -74,7 +79,8 @@ public final class SoakCommand implements Callable<Integer> {
   int checkpointEvery;
 
   @Option(names = "--timeout-ms", defaultValue = "250", description = "Client request timeout "
-      + "(default: ${DEFAULT-VALUE}).")
+      + "(default: ${DEFAULT-VALUE}; --learning on large networks: a learning chunk takes longer, "
+      + "give it 1000).")
   long timeoutMs;
 
   @Option(names = "--hidden", split = ",", description = "Hidden sizes of the random recurrent "
@@ -83,6 +89,20 @@ public final class SoakCommand implements Callable<Integer> {
 
   @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
   long seed;
+
+  @Option(names = "--learning", description = "Both devices learn on chip: labelled frames, "
+      + "the network and learning configuration of the on-chip placement, checkpoints with the "
+      + "learning state.")
+  boolean learning;
+
+  @Option(names = "--lr", defaultValue = "1e-3", description = "--learning: Adam learning rate "
+      + "(default: ${DEFAULT-VALUE}).")
+  double lr;
+
+  @Option(names = "--reference-learning-seed", paramLabel = "SEED", description = "--learning: "
+      + "another stochastic-rounding seed for the reference, to see the check fail (default: "
+      + "--seed).")
+  Long referenceLearningSeed;
 
   @Option(names = "--json", description = "Print the figures as one JSON object on the last line.")
   boolean json;
@@ -102,10 +122,17 @@ public final class SoakCommand implements Callable<Integer> {
     Soak.Settings settings = new Soak.Settings(device, reference, steps, chunk, faultRate, kinds,
         killEvery, seed, Duration.ofMillis(timeoutMs), hidden.isEmpty() ? List.of(64) : hidden,
         checkpoint, checkpointEvery);
+    if (learning) {
+      settings = settings.withLearning(PlacementSettings.defaults(lr, seed),
+          PlacementSettings.defaults(lr, referenceLearningSeed == null ? seed
+              : referenceLearningSeed));
+    } else if (referenceLearningSeed != null) {
+      throw new IllegalArgumentException("--reference-learning-seed needs --learning");
+    }
     if (!json) {
-      out.printf(Locale.ROOT, "soak: %s served on loopback behind a faulty link, reference %s, %d "
-          + "steps in chunks of %d, fault rate %.3f per frame, server killed every %d chunks%n",
-          device, reference, steps, chunk, faultRate, killEvery);
+      out.printf(Locale.ROOT, "soak%s: %s served on loopback behind a faulty link, reference %s, "
+          + "%d steps in chunks of %d, fault rate %.3f per frame, server killed every %d chunks%n",
+          learning ? " --learning" : "", device, reference, steps, chunk, faultRate, killEvery);
       out.flush();
     }
     Soak.Figures f;
@@ -129,7 +156,13 @@ public final class SoakCommand implements Callable<Integer> {
           .put("faultsInjected", f.injectedTotal()).put("serverKills", f.serverKills())
           .put("failedCalls", f.failures()).put("recoveries", f.recoveries())
           .put("checkpointsWritten", f.checkpointsWritten()).put("mismatches", f.mismatches())
-          .put("seconds", f.seconds());
+          .put("seconds", f.seconds()).put("learning", f.learning());
+      if (f.learning()) {
+        o.put("learningRefusals", f.learningRefusals()).put("stateChecks", f.stateChecks())
+            .put("stateMismatches", f.stateMismatches())
+            .put("learningUpdates", f.learningUpdates())
+            .put("weightsChanged", f.weightsChanged());
+      }
       ObjectNode kindsNode = o.putObject("faults");
       f.injected().forEach((k, v) -> kindsNode.put(k.name(), v));
       out.println(new ObjectMapper().writeValueAsString(o));
@@ -141,11 +174,17 @@ public final class SoakCommand implements Callable<Integer> {
           f.injected(), f.serverKills());
       out.printf(Locale.ROOT, "failed calls %d, recoveries %d, checkpoints written %d, "
           + "mismatches %d%n", f.failures(), f.recoveries(), f.checkpointsWritten(), f.mismatches());
+      if (f.learning()) {
+        out.printf(Locale.ROOT, "learning: %d parameter updates, %d weights moved; refused after "
+            + "a restart (learning state lost) %d; state checks %d, state mismatches %d%n",
+            f.learningUpdates(), f.weightsChanged(), f.learningRefusals(), f.stateChecks(),
+            f.stateMismatches());
+      }
       if (f.firstError() != null) {
         out.println("first error seen by the client: " + f.firstError());
       }
     }
     out.flush();
-    return f.mismatches() == 0 ? 0 : 1;
+    return f.clean() ? 0 : 1;
   }
 }

@@ -27,13 +27,16 @@ import io.spikeloop.placement.LearningCost;
 import io.spikeloop.placement.Placement;
 import io.spikeloop.placement.PlacementSettings;
 import io.spikeloop.placement.Placements;
+import io.spikeloop.train.Augmentation;
 import io.spikeloop.train.EpochMetrics;
 import io.spikeloop.train.FastTrainer;
+import io.spikeloop.train.LearningRateSchedule;
 import io.spikeloop.train.Readout;
 import io.spikeloop.train.ReferenceTrainer;
 import io.spikeloop.train.SnnTrainer;
 import io.spikeloop.train.TrainingLoop;
 import io.spikeloop.train.TrainingMode;
+import io.spikeloop.train.TrainingObjective;
 import io.spikeloop.train.TrainingPreset;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -67,6 +70,13 @@ import picocli.CommandLine.Model.CommandSpec;
         "  ./spikeloop train --placement on-chip --device sim --hidden 64 --weight-bits 8 \\",
         "      --adam-bits 8",
         "  ./spikeloop train --model ff --optimizer qadam --adam-bits 4 --block 64",
+        "",
+        "Speech defaults (every shd: dataset; explicit options override them):",
+        "tau-mem = tau-out = 200 ms, --readout sum, --channel-jitter 20, --lr-schedule",
+        "cosine; tbptt1 --lr 3e-5 --betas 0.995,0.9999; bptt --lr 2e-3 (docs/results.md,",
+        "R1). The objective options (--loss-skip, --loss-mask, --rate-penalty,",
+        "--weight-decay) apply to every mode alike and default to the plain per-step",
+        "cross-entropy.",
         "",
         "Run folder (--out): config.json (options, seed, versions, machine),",
         "metrics.csv (one row per epoch), model.slm (weights, see",
@@ -122,7 +132,8 @@ public final class TrainCommand implements Callable<Integer> {
   int block;
 
   @Option(names = "--lr", description = "Learning rate (default: adam 1e-4 for tbptt1, which "
-      + "updates at every step, 1e-3 for bptt and tbptt-k; shd: 1e-5 and 3e-4; sgd 0.05).")
+      + "updates at every step, 1e-3 for bptt and tbptt-k; shd: 3e-5 and 2e-3 at the peak of the cosine "
+      + "schedule; sgd 0.05).")
   Double lr;
 
   @Option(names = "--betas", split = ",", paramLabel = "B1,B2",
@@ -174,6 +185,47 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Augmentation: move each training sample by a random number of steps in "
           + "[-N, N] (spikes moved out are dropped) (default: ${DEFAULT-VALUE}).")
   int timeShift;
+
+  @Option(names = "--channel-jitter", paramLabel = "N",
+      description = "Augmentation: move all input channels of a training sample by one random "
+          + "offset in [-N, N] (channels moved out are dropped) (default: 0; shd: 20).")
+  Integer channelJitter;
+
+  @Option(names = "--input-dropout", defaultValue = "0", paramLabel = "P",
+      description = "Augmentation: drop each input spike of a training sample with probability "
+          + "P, no rescaling (default: ${DEFAULT-VALUE}).")
+  double inputDropout;
+
+  @Option(names = "--blend", defaultValue = "0", paramLabel = "P",
+      description = "Augmentation: with probability P mix a training sample with another of its "
+          + "class (time-aligned, each spike kept with probability 1/2; label unchanged) "
+          + "(default: ${DEFAULT-VALUE}).")
+  double blend;
+
+  @Option(names = "--lr-schedule", paramLabel = "constant|cosine",
+      description = "Learning rate over the epochs: constant, or cosine from --lr at the first "
+          + "epoch to near 0 at the last (per epoch; host-float float32 only) (default: "
+          + "constant; shd: cosine where it is implemented, else constant).")
+  String lrSchedule;
+
+  @Option(names = "--loss-skip", defaultValue = "0", paramLabel = "K",
+      description = "No loss at the first K steps of every sample (default: ${DEFAULT-VALUE}).")
+  int lossSkip;
+
+  @Option(names = "--loss-mask", defaultValue = "none", paramLabel = "none|silence",
+      description = "silence: no loss at the steps after a sample's last input spike "
+          + "(default: ${DEFAULT-VALUE}).")
+  String lossMask;
+
+  @Option(names = "--rate-penalty", defaultValue = "0", paramLabel = "C",
+      description = "Adds C x (fraction of a hidden layer's neurons spiking) per step and layer "
+          + "to the loss (default: ${DEFAULT-VALUE}).")
+  double ratePenalty;
+
+  @Option(names = "--weight-decay", defaultValue = "0", paramLabel = "L",
+      description = "Decoupled (AdamW-style) weight decay: every update multiplies the weight "
+          + "matrices (not biases) by 1 - lr L (default: ${DEFAULT-VALUE}).")
+  double weightDecay;
 
   @Option(names = "--precision", defaultValue = "float32", paramLabel = "float32|float64",
       description = "float32: the fast trainer; float64: the reference trainer (slow, exact).")
@@ -297,6 +349,19 @@ public final class TrainCommand implements Callable<Integer> {
           + ", got " + placement);
     }
     boolean onDevice = !placement.equals("host-float");
+    TrainingObjective objective = objective();
+    Augmentation augmentation = new Augmentation(timeShift, channelJitter, inputDropout, blend);
+    LearningRateSchedule schedule = LearningRateSchedule.parse(lrSchedule);
+    if (schedule != LearningRateSchedule.CONSTANT
+        && (onDevice || quantized || !precision.equals("float32"))) {
+      throw new IllegalArgumentException("--lr-schedule " + lrSchedule + " is implemented in the "
+          + "float32 host trainer only (placement host-float, --precision float32, adam or sgd)");
+    }
+    if (onDevice && !objective.equals(TrainingObjective.PLAIN)) {
+      throw new IllegalArgumentException("placement " + placement + " trains the plain per-step "
+          + "cross-entropy; --loss-skip, --loss-mask, --rate-penalty and --weight-decay are "
+          + "host-float only");
+    }
     Device device = null;
     Placement trainer;
     if (onDevice) {
@@ -316,8 +381,9 @@ public final class TrainCommand implements Callable<Integer> {
       }
     } else {
       trainer = new HostFloatPlacement(precision.equals("float32") && !quantized
-          ? new FastTrainer(init, trainingMode, optimizerSpec, batch)
-          : new ReferenceTrainer(init.copy(), config.surrogate(), trainingMode, optimizerSpec));
+          ? new FastTrainer(init, trainingMode, optimizerSpec, batch, objective)
+          : new ReferenceTrainer(init.copy(), config.surrogate(), trainingMode, optimizerSpec,
+              objective));
     }
     int[] tensorSizes = init.tensors().stream().mapToInt(t -> t.values().length).toArray();
     if (!json) {
@@ -388,7 +454,7 @@ public final class TrainCommand implements Callable<Integer> {
     TrainingLoop.Result result;
     try {
       result = TrainingLoop.run(looped, data,
-          new TrainingLoop.Settings(epochs, batch, seed, readoutKind, timeShift),
+          new TrainingLoop.Settings(epochs, batch, seed, readoutKind, augmentation, schedule),
           new TrainingLoop.Listener() {
             @Override
             public void batchDone(int epoch, int done, int total) {
@@ -601,7 +667,27 @@ public final class TrainCommand implements Callable<Integer> {
     if (betas == null) {
       betas = List.of(preset.adamBeta1(trainingMode), preset.adamBeta2(trainingMode));
     }
+    if (channelJitter == null) {
+      channelJitter = preset.channelJitter();
+    }
+    if (lrSchedule == null) {
+      // the preset's schedule where the trainer has one; an explicit --lr-schedule is checked
+      boolean scheduled = placement.equals("host-float") && precision.equals("float32")
+          && !optimizer.equals("qadam");
+      lrSchedule = (scheduled ? preset.schedule() : LearningRateSchedule.CONSTANT).name()
+          .toLowerCase(java.util.Locale.ROOT);
+    }
     return preset;
+  }
+
+  private TrainingObjective objective() {
+    boolean maskSilence = switch (lossMask) {
+      case "none" -> false;
+      case "silence" -> true;
+      default -> throw new IllegalArgumentException("--loss-mask must be none or silence, got "
+          + lossMask);
+    };
+    return new TrainingObjective(lossSkip, maskSilence, ratePenalty, weightDecay);
   }
 
   private OptimizerSpec optimizerSpec() {
@@ -644,6 +730,7 @@ public final class TrainCommand implements Callable<Integer> {
         .put("seed", seed)
         .put("bestTestAccuracy", r.bestTestAccuracy())
         .put("lastTestAccuracy", r.lastTestAccuracy())
+        .put("lastFiveTestAccuracy", r.lastFiveTestAccuracy())
         .put("onlineTrainAccuracy", r.onlineTrainAccuracy())
         .put("trainSamplesPerSecond", r.trainSamplesPerSecond())
         .put("spikesPerSample", last.spikesPerSample())
@@ -672,7 +759,10 @@ public final class TrainCommand implements Callable<Integer> {
         .put("optimizer", optimizer).put("lr", optimizerSpec().lr()).put("eps", eps)
         .put("momentum", momentum).put("epochs", epochs).put("batch", batch).put("seed", seed)
         .put("tauMem", tauMem).put("tauOut", tauOut).put("readout", readout)
-        .put("timeShift", timeShift)
+        .put("timeShift", timeShift).put("channelJitter", channelJitter)
+        .put("inputDropout", inputDropout).put("blend", blend).put("lossSkip", lossSkip)
+        .put("lossMask", lossMask).put("ratePenalty", ratePenalty)
+        .put("weightDecay", weightDecay).put("lrSchedule", lrSchedule)
         .put("precision", precision);
     if (optimizer.equals("qadam")) {
       options.put("adamBits", adamBits).put("block", block);

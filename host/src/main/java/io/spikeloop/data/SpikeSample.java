@@ -63,6 +63,115 @@ public record SpikeSample(int label, int[] offsets, int[] channels, int speaker)
     return new SpikeSample(label, newOffsets, newChannels, speaker);
   }
 
+  /**
+   * This sample with every channel index moved by {@code shift} (the channel-jitter augmentation
+   * of SHD training: neighbouring channels are neighbouring frequencies); spikes moved outside
+   * {@code [0, channelCount)} are dropped.
+   */
+  public SpikeSample channelShifted(int shift, int channelCount) {
+    if (channelCount < 1) {
+      throw new IllegalArgumentException("channel count must be >= 1, got " + channelCount);
+    }
+    if (shift == 0) {
+      return this;
+    }
+    int steps = steps();
+    int[] newOffsets = new int[steps + 1];
+    int[] newChannels = new int[channels.length];
+    int n = 0;
+    for (int t = 0; t < steps; t++) {
+      for (int i = offsets[t]; i < offsets[t + 1]; i++) {
+        int c = channels[i] + shift;
+        if (c >= 0 && c < channelCount) {
+          newChannels[n++] = c;
+        }
+      }
+      newOffsets[t + 1] = n;
+    }
+    return new SpikeSample(label, newOffsets, java.util.Arrays.copyOf(newChannels, n), speaker);
+  }
+
+  /** This sample with each spike dropped independently with probability {@code drop}. */
+  public SpikeSample thinned(double drop, java.util.SplittableRandom random) {
+    if (!(drop >= 0 && drop < 1)) {
+      throw new IllegalArgumentException("drop probability must lie in [0, 1), got " + drop);
+    }
+    if (drop == 0) {
+      return this;
+    }
+    int steps = steps();
+    int[] newOffsets = new int[steps + 1];
+    int[] newChannels = new int[channels.length];
+    int n = 0;
+    for (int t = 0; t < steps; t++) {
+      for (int i = offsets[t]; i < offsets[t + 1]; i++) {
+        if (random.nextDouble() >= drop) {
+          newChannels[n++] = channels[i];
+        }
+      }
+      newOffsets[t + 1] = n;
+    }
+    return new SpikeSample(label, newOffsets, java.util.Arrays.copyOf(newChannels, n), speaker);
+  }
+
+  /**
+   * A blend of this sample and {@code other} (the "blend" augmentation of SHD training, after
+   * Nowotny et al. 2022): {@code other} is first shifted in time so that the mean step of its
+   * spikes meets this sample's, then every spike of either is kept with probability 1/2 and the
+   * two halves are merged (a spike kept from both counts once). Keeps this sample's label and
+   * speaker; both must have the same number of steps.
+   */
+  public SpikeSample blended(SpikeSample other, java.util.SplittableRandom random) {
+    int steps = steps();
+    if (other.steps() != steps) {
+      throw new IllegalArgumentException("blending samples of " + steps + " and "
+          + other.steps() + " steps");
+    }
+    SpikeSample aligned = other.shifted((int) Math.round(meanStep() - other.meanStep()));
+    int[] newOffsets = new int[steps + 1];
+    int[] newChannels = new int[channels.length + aligned.channels.length];
+    int n = 0;
+    for (int t = 0; t < steps; t++) {
+      int i = offsets[t];
+      int j = aligned.offsets[t];
+      int iEnd = offsets[t + 1];
+      int jEnd = aligned.offsets[t + 1];
+      // merge two ascending lists, drawing one coin per spike of each, in a fixed order
+      while (i < iEnd || j < jEnd) {
+        int c;
+        boolean keep;
+        if (j >= jEnd || (i < iEnd && channels[i] < aligned.channels[j])) {
+          c = channels[i++];
+          keep = random.nextBoolean();
+        } else if (i >= iEnd || aligned.channels[j] < channels[i]) {
+          c = aligned.channels[j++];
+          keep = random.nextBoolean();
+        } else {
+          c = channels[i++];
+          j++;
+          keep = random.nextBoolean() | random.nextBoolean();
+        }
+        if (keep) {
+          newChannels[n++] = c;
+        }
+      }
+      newOffsets[t + 1] = n;
+    }
+    return new SpikeSample(label, newOffsets, java.util.Arrays.copyOf(newChannels, n), speaker);
+  }
+
+  /** The mean step of the spikes (0 when there are none). */
+  public double meanStep() {
+    if (channels.length == 0) {
+      return 0;
+    }
+    double sum = 0;
+    for (int t = 0; t < steps(); t++) {
+      sum += (double) t * (offsets[t + 1] - offsets[t]);
+    }
+    return sum / channels.length;
+  }
+
   /** Channels that spiked at step t (a copy). */
   public int[] spikesAt(int t) {
     return java.util.Arrays.copyOfRange(channels, offsets[t], offsets[t + 1]);

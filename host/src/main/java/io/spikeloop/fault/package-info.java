@@ -3,7 +3,8 @@
  * io.spikeloop.fault.FaultyLink}, a frame-aware TCP proxy that drops, delays, corrupts or
  * stalls {@code spikeloop.v1} frames or cuts the connection, and {@link io.spikeloop.fault.Soak},
  * the long run behind {@code ./spikeloop soak} that injects faults at random, kills and restarts
- * the device server, recovers from checkpoints of the device state, and checks every step
- * against an in-process reference.
+ * the device server, recovers from checkpoints of the device state (with {@code --learning} also
+ * of the on-chip learning engine's state, {@link io.spikeloop.fault.LearningCheckpoint}), and
+ * checks every step and checkpoint against an in-process reference.
  */
 package io.spikeloop.fault;

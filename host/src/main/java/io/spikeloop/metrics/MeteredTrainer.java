@@ -37,6 +37,11 @@ public final class MeteredTrainer implements SnnTrainer {
   }
 
   @Override
+  public void scaleLearningRate(double scale) {
+    trainer.scaleLearningRate(scale);
+  }
+
+  @Override
   public SnnParameters parameters() {
     return trainer.parameters();
   }

@@ -9,7 +9,10 @@ package io.spikeloop.optim;
  */
 public final class FusedUpdate {
   private final OptimizerSpec spec;
+  private final double weightDecay;
   private long steps;
+  /** Multiplies the learning rate (a schedule's factor), 1 unless set. */
+  private double lrScale = 1;
   // Coefficients of the current update.
   private float b1;
   private float b2;
@@ -20,13 +23,28 @@ public final class FusedUpdate {
   private float eps;
   private float lr;
   private float momentum;
+  /** {@code 1 - lr weightDecay}: what a decayed row is multiplied by before its step. */
+  private float keep;
 
   public FusedUpdate(OptimizerSpec spec) {
+    this(spec, 0);
+  }
+
+  /**
+   * With decoupled weight decay (AdamW-style): rows updated with {@code decayed = true} are first
+   * multiplied by {@code 1 - lr weightDecay}, rounded to float32 once per update.
+   */
+  public FusedUpdate(OptimizerSpec spec, double weightDecay) {
     if (spec instanceof OptimizerSpec.QuantizedAdam) {
       throw new IllegalArgumentException("quantized Adam runs on the reference trainer, not the "
           + "fused float32 path");
     }
+    if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+      throw new IllegalArgumentException("weight decay must be a finite value >= 0, got "
+          + weightDecay);
+    }
     this.spec = spec;
+    this.weightDecay = weightDecay;
   }
 
   public OptimizerSpec spec() {
@@ -46,19 +64,32 @@ public final class FusedUpdate {
     this.steps = steps;
   }
 
+  /**
+   * Multiplies the learning rate of the following updates by {@code scale} (a learning-rate
+   * schedule's factor; the weight decay, which is relative to the rate, scales with it).
+   */
+  public void scaleLearningRate(double scale) {
+    if (!(scale >= 0) || Double.isInfinite(scale)) {
+      throw new IllegalArgumentException("learning-rate scale must be a finite value >= 0, got "
+          + scale);
+    }
+    this.lrScale = scale;
+  }
+
   /** Starts update {@code t = steps + 1}: computes its coefficients in float64, then rounds. */
   public void begin() {
     steps++;
+    keep = (float) (1 - spec.lr() * lrScale * weightDecay);
     if (spec instanceof OptimizerSpec.Adam a) {
       b1 = (float) a.beta1();
       b2 = (float) a.beta2();
       oneMinusB1 = (float) (1 - a.beta1());
       oneMinusB2 = (float) (1 - a.beta2());
-      stepSize = (float) a.stepSize(steps);
+      stepSize = (float) (a.stepSize(steps) * lrScale);
       invBc2Sqrt = (float) (1 / a.biasCorrection2Sqrt(steps));
       eps = (float) a.eps();
     } else if (spec instanceof OptimizerSpec.Sgd s) {
-      lr = (float) s.lr();
+      lr = (float) (s.lr() * lrScale);
       momentum = (float) s.momentum();
     }
   }
@@ -69,23 +100,36 @@ public final class FusedUpdate {
    * which is what lets C2 vectorize the loop.
    */
   public void row(float[] w, float[] s1, float[] s2, float[] g) {
+    row(w, s1, s2, g, false);
+  }
+
+  /** {@link #row}, with the weight decay first when {@code decayed} (weight matrices, not biases). */
+  public void row(float[] w, float[] s1, float[] s2, float[] g, boolean decayed) {
+    float k = decayed ? keep : 1f;
     if (spec instanceof OptimizerSpec.Adam) {
-      adam(w, s1, s2, g);
+      adam(w, s1, s2, g, k);
     } else {
-      sgd(w, s1, g);
+      sgd(w, s1, g, k);
     }
   }
 
   /** Same as {@link #row} with a gradient of zero (the moments still decay and move w). */
   public void zeroRow(float[] w, float[] s1, float[] s2) {
+    zeroRow(w, s1, s2, false);
+  }
+
+  /** {@link #zeroRow}, with the weight decay first when {@code decayed}. */
+  public void zeroRow(float[] w, float[] s1, float[] s2, boolean decayed) {
+    float k = decayed ? keep : 1f;
     if (spec instanceof OptimizerSpec.Adam) {
-      adamZero(w, s1, s2);
-    } else if (momentum != 0) {
-      sgdZero(w, s1);
+      adamZero(w, s1, s2, k);
+    } else if (momentum != 0 || k != 1f) {
+      sgdZero(w, s1, k);
     }
   }
 
-  private void adam(float[] w, float[] m, float[] v, float[] g) {
+  // Multiplying by k = 1 is exact: without decay the results are bit-identical to a plain step.
+  private void adam(float[] w, float[] m, float[] v, float[] g, float k) {
     float b1 = this.b1;
     float b2 = this.b2;
     float c1 = oneMinusB1;
@@ -100,11 +144,11 @@ public final class FusedUpdate {
       float vi = b2 * v[i] + c2 * gi * gi;
       m[i] = mi;
       v[i] = vi;
-      w[i] -= step * mi / ((float) Math.sqrt(vi) * inv + e);
+      w[i] = w[i] * k - step * mi / ((float) Math.sqrt(vi) * inv + e);
     }
   }
 
-  private void adamZero(float[] w, float[] m, float[] v) {
+  private void adamZero(float[] w, float[] m, float[] v, float k) {
     float b1 = this.b1;
     float b2 = this.b2;
     float step = stepSize;
@@ -116,29 +160,29 @@ public final class FusedUpdate {
       float vi = b2 * v[i];
       m[i] = mi;
       v[i] = vi;
-      w[i] -= step * mi / ((float) Math.sqrt(vi) * inv + e);
+      w[i] = w[i] * k - step * mi / ((float) Math.sqrt(vi) * inv + e);
     }
   }
 
-  private void sgd(float[] w, float[] buf, float[] g) {
+  private void sgd(float[] w, float[] buf, float[] g, float k) {
     float mu = momentum;
     float rate = lr;
     int len = w.length;
     for (int i = 0; i < len; i++) {
       float b = mu * buf[i] + g[i];
       buf[i] = b;
-      w[i] -= rate * b;
+      w[i] = w[i] * k - rate * b;
     }
   }
 
-  private void sgdZero(float[] w, float[] buf) {
+  private void sgdZero(float[] w, float[] buf, float k) {
     float mu = momentum;
     float rate = lr;
     int len = w.length;
     for (int i = 0; i < len; i++) {
       float b = mu * buf[i];
       buf[i] = b;
-      w[i] -= rate * b;
+      w[i] = w[i] * k - rate * b;
     }
   }
 }

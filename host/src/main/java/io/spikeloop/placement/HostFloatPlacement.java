@@ -34,6 +34,11 @@ public final class HostFloatPlacement implements Placement {
   }
 
   @Override
+  public void scaleLearningRate(double scale) {
+    trainer.scaleLearningRate(scale);
+  }
+
+  @Override
   public SnnParameters parameters() {
     return trainer.parameters();
   }

@@ -30,14 +30,21 @@ public final class OnChipPlacement extends DevicePlacement {
   static final int ENTRIES_PER_THETA_LOG2 = 4;
 
   /** Checkpoint entry of the learning-state image (on-chip and near-chip). */
-  static final String LEARNING_ENTRY = "learning.image";
+  public static final String LEARNING_ENTRY = "learning.image";
 
   private final LearningConfig learning;
+  /**
+   * The engine's state right after enabling (null without {@link Capability#LEARNING_STATE}):
+   * what a restored state must fit. Read now, since a restarted remote device cannot be asked
+   * later (it refuses until the state is restored).
+   */
+  private final LearningState enabledLayout;
 
   public OnChipPlacement(Device device, DeviceNetwork net, PlacementSettings settings) {
     super(device, net, settings, Capability.ON_CHIP_LEARNING);
     learning = learningConfig(net, settings);
     device.enableLearning(learning);
+    enabledLayout = device.info().has(Capability.LEARNING_STATE) ? device.learningState() : null;
   }
 
   @Override
@@ -126,7 +133,7 @@ public final class OnChipPlacement extends DevicePlacement {
   @Override
   protected Runnable prepareLearner(StateMap s) {
     LearningState saved = LearningState.fromBytes(s.bytes(LEARNING_ENTRY, -1));
-    saved.requireSameConfiguration(device.learningState());
+    saved.requireSameConfiguration(enabledLayout);
     return () -> {
       device.enableLearning(learning);
       device.restoreLearningState(saved);

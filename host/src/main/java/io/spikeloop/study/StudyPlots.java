@@ -23,7 +23,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class StudyPlots {
   /** The plotted summary fields and the file-name prefix of each. */
   static final Map<String, String> METRICS = Map.of("bestTestAccuracy", "accuracy",
-      "onlineTrainAccuracy", "online-accuracy");
+      "lastFiveTestAccuracy", "last5-accuracy", "onlineTrainAccuracy", "online-accuracy");
 
   private StudyPlots() {}
 
@@ -32,7 +32,8 @@ public final class StudyPlots {
       throws IOException {
     List<Path> files = new ArrayList<>();
     for (Sweep sweep : sweeps) {
-      for (String metric : List.of("bestTestAccuracy", "onlineTrainAccuracy")) {
+      for (String metric : List.of("bestTestAccuracy", "lastFiveTestAccuracy",
+          "onlineTrainAccuracy")) {
         Path file = dir.resolve(METRICS.get(metric) + "-vs-" + sweep.option() + ".png");
         if (plot(sweep, metric, runs, file)) {
           files.add(file);
@@ -70,8 +71,11 @@ public final class StudyPlots {
       return false;
     }
     StudyResults.Stat baseline = StudyResults.stat(baselineRuns, metric);
-    String title = (metric.equals("bestTestAccuracy") ? "Best test accuracy" : "Online training "
-        + "accuracy") + " vs " + sweep.option();
+    String title = switch (metric) {
+      case "bestTestAccuracy" -> "Best test accuracy";
+      case "lastFiveTestAccuracy" -> "Test accuracy, mean of the last 5 epochs,";
+      default -> "Online training accuracy";
+    } + " vs " + sweep.option();
     String yTitle = metric + " (%), mean ± std over seeds";
     double[] numeric = numericValues(sweep);
     boolean categories = numeric == null;

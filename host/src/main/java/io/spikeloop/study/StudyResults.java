@@ -22,7 +22,7 @@ import java.util.Set;
  */
 public final class StudyResults {
   /** Summary fields shown in results.md, in this order, when present. */
-  static final List<String> MARKDOWN_FIELDS = List.of("bestTestAccuracy", "lastTestAccuracy",
+  static final List<String> MARKDOWN_FIELDS = List.of("bestTestAccuracy", "lastFiveTestAccuracy", "lastTestAccuracy",
       "onlineTrainAccuracy", "sopsPerSample", "trainCyclesPerSample", "trainJoulesPerSample",
       "optimizerStateBytesPerParameter");
 

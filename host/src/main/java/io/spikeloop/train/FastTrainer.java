@@ -35,6 +35,7 @@ import java.util.List;
 public final class FastTrainer implements SnnTrainer {
   private final SnnConfig config;
   private final TrainingMode mode;
+  private final TrainingObjective objective;
   private final FusedUpdate update;
   private final int maxBatch;
   private final int layers;
@@ -53,9 +54,12 @@ public final class FastTrainer implements SnnTrainer {
     final float[][] w;
     final float[][] s1;
     final float[][] s2;
+    /** Weight matrices take the weight decay, biases do not. */
+    final boolean decayed;
     float[][] grad;
 
     Slot(ParameterTensor t, boolean adam) {
+      decayed = !t.name().endsWith("bias");
       post = t.rows();
       pre = t.cols();
       w = new float[pre][post];
@@ -154,18 +158,28 @@ public final class FastTrainer implements SnnTrainer {
   private List<SpikeSample> samples;
   private int batch;
   private int chunkStart;
+  /** Per sample of the batch, the step of its last input spike (-1: none), for the loss mask. */
+  private final int[] lastInput;
 
   /**
    * A trainer starting from {@code init} (copied to float32) for batches of up to
    * {@code maxBatch} samples.
    */
   public FastTrainer(SnnParameters init, TrainingMode mode, OptimizerSpec optimizer, int maxBatch) {
+    this(init, mode, optimizer, maxBatch, TrainingObjective.PLAIN);
+  }
+
+  /** A trainer minimising {@code objective} (loss mask, rate penalty, weight decay). */
+  public FastTrainer(SnnParameters init, TrainingMode mode, OptimizerSpec optimizer, int maxBatch,
+                     TrainingObjective objective) {
     if (maxBatch < 1) {
       throw new IllegalArgumentException("batch must be >= 1, got " + maxBatch);
     }
     this.config = init.config();
     this.mode = mode;
-    this.update = new FusedUpdate(optimizer);
+    this.objective = objective;
+    this.update = new FusedUpdate(optimizer, objective.weightDecay());
+    this.lastInput = new int[maxBatch];
     this.maxBatch = maxBatch;
     this.layers = config.layers();
     this.outputs = config.outputs();
@@ -256,7 +270,7 @@ public final class FastTrainer implements SnnTrainer {
       chunkStart = t0;
       for (int s = 1; s <= len; s++) {
         forwardStep(history[s - 1], history[s], t0 + s - 1, null);
-        lossSum += loss(history[s].o);
+        lossSum += loss(history[s].o, t0 + s - 1);
         addOutputs(history[s].o);
       }
       if (len == 1) {
@@ -319,6 +333,11 @@ public final class FastTrainer implements SnnTrainer {
       }
     }
     return new Inference(last, summed, spikes, sops);
+  }
+
+  @Override
+  public void scaleLearningRate(double scale) {
+    update.scaleLearningRate(scale);
   }
 
   @Override
@@ -414,6 +433,9 @@ public final class FastTrainer implements SnnTrainer {
     }
     samples = batchSamples;
     batch = batchSamples.size();
+    for (int b = 0; b < batch; b++) {
+      lastInput[b] = TrainingObjective.lastInputStep(batchSamples.get(b));
+    }
     return steps;
   }
 
@@ -521,10 +543,16 @@ public final class FastTrainer implements SnnTrainer {
     }
   }
 
-  /** Mean over the batch of the cross-entropy of outputs {@code o} (float64 arithmetic). */
-  private double loss(float[][] o) {
+  /**
+   * Sum over the samples whose step {@code t} carries loss of the cross-entropy of outputs
+   * {@code o}, divided by the batch size (float64 arithmetic).
+   */
+  private double loss(float[][] o, int t) {
     double sum = 0;
     for (int b = 0; b < batch; b++) {
+      if (!objective.hasLoss(t, lastInput[b])) {
+        continue;
+      }
       double max = Double.NEGATIVE_INFINITY;
       for (int k = 0; k < outputs; k++) {
         max = Math.max(max, o[b][k]);
@@ -559,8 +587,15 @@ public final class FastTrainer implements SnnTrainer {
     StepState cur = history[s];
     boolean hasNext = s < len;
     float scale = (float) (1.0 / ((double) batch * len));
+    int t = chunkStart + s - 1;
     for (int b = 0; b < batch; b++) {
       float[] o = cur.o[b];
+      if (!objective.hasLoss(t, lastInput[b])) {
+        for (int k = 0; k < outputs; k++) {
+          go[b][k] = hasNext ? kappa * goNext[b][k] : 0f;
+        }
+        continue;
+      }
       double max = Double.NEGATIVE_INFINITY;
       for (int k = 0; k < outputs; k++) {
         max = Math.max(max, o[k]);
@@ -590,10 +625,17 @@ public final class FastTrainer implements SnnTrainer {
       if (hasNext && rec[l] != null) {
         addProduct(gz, guNext[l], recCanonical[l], n, n);
       }
+      // d(rate term)/dz of every neuron of this layer: ratePenalty / (B L n)
+      float rate = (float) (objective.ratePenalty() / ((double) batch * len * n));
       for (int b = 0; b < batch; b++) {
         float[] z = gz[b];
         float[] g = gu[l][b];
         float[] u = cur.u[l][b];
+        if (rate != 0) {
+          for (int i = 0; i < n; i++) {
+            z[i] += rate;
+          }
+        }
         if (hasNext) {
           float[] gNext = guNext[l][b];
           for (int i = 0; i < n; i++) {
@@ -704,7 +746,7 @@ public final class FastTrainer implements SnnTrainer {
     update.begin();
     for (Slot slot : slots) {
       for (int j = 0; j < slot.pre; j++) {
-        update.row(slot.w[j], slot.s1[j], slot.s2[j], slot.grad[j]);
+        update.row(slot.w[j], slot.s1[j], slot.s2[j], slot.grad[j], slot.decayed);
         Arrays.fill(slot.grad[j], 0f);
       }
     }
@@ -736,16 +778,16 @@ public final class FastTrainer implements SnnTrainer {
       int from = start[j];
       int to = start[j + 1];
       if (from == to) {
-        update.zeroRow(slot.w[j], slot.s1[j], slot.s2[j]);
+        update.zeroRow(slot.w[j], slot.s1[j], slot.s2[j], slot.decayed);
       } else if (to - from == 1) {
-        update.row(slot.w[j], slot.s1[j], slot.s2[j], delta[sample[from]]);
+        update.row(slot.w[j], slot.s1[j], slot.s2[j], delta[sample[from]], slot.decayed);
       } else {
         float[] g = rowScratch;
         System.arraycopy(delta[sample[from]], 0, g, 0, post);
         for (int p = from + 1; p < to; p++) {
           addRow(g, delta[sample[p]], post);
         }
-        update.row(slot.w[j], slot.s1[j], slot.s2[j], g);
+        update.row(slot.w[j], slot.s1[j], slot.s2[j], g, slot.decayed);
       }
     }
   }

@@ -26,17 +26,36 @@ import java.util.List;
  *   dW_out += go_s^T z_s,  db_out += go_s,  dW_in += gu_s^T in_s,  dW_rec += gu_s^T z_{s-1},  db += gu_s
  * </pre>
  * with {@code f'} the surrogate; terms from {@code s+1} are absent at the chunk's last step.
+ *
+ * <p>A {@link TrainingObjective} other than plain multiplies {@code e_s} of a sample by its loss
+ * mask (0 or 1), adds the rate penalty's {@code ratePenalty / (B L n_l)} to {@code gz_s} of every
+ * neuron of hidden layer {@code l}, and multiplies the weight matrices by {@code 1 - lr decay}
+ * before each optimizer step.
  */
 public final class ReferenceTrainer implements SnnTrainer {
   private final SnnParameters params;
   private final SnnConfig config;
   private final SpikeFunction spike;
   private final TrainingMode mode;
+  private final TrainingObjective objective;
+  private final OptimizerSpec optimizerSpec;
   private final Optimizer optimizer;
   private final double[][] paramArrays;
 
   public ReferenceTrainer(SnnParameters params, SpikeFunction spike, TrainingMode mode,
                           OptimizerSpec optimizer) {
+    this(params, spike, mode, optimizer, TrainingObjective.PLAIN);
+  }
+
+  /** A trainer minimising {@code objective} (loss mask, rate penalty, weight decay). */
+  public ReferenceTrainer(SnnParameters params, SpikeFunction spike, TrainingMode mode,
+                          OptimizerSpec optimizer, TrainingObjective objective) {
+    if (objective.weightDecay() > 0 && optimizer instanceof OptimizerSpec.QuantizedAdam) {
+      throw new IllegalArgumentException("weight decay is not implemented for quantized Adam "
+          + "(its weights live in the integer master copy)");
+    }
+    this.objective = objective;
+    this.optimizerSpec = optimizer;
     this.params = params;
     this.config = params.config();
     this.spike = spike;
@@ -86,14 +105,26 @@ public final class ReferenceTrainer implements SnnTrainer {
     double[] losses = new double[steps];
     double[][][] outputs = new double[steps][][];
     SnnParameters grad = null;
+    int[] lastInput = lastInputSteps(x, batch);
+    double keep = 1 - optimizerSpec.lr() * objective.weightDecay();
     for (int t0 = 0; t0 < steps; t0 += chunk) {
       int len = Math.min(chunk, steps - t0);
-      Chunk c = forward(state, x, t0, len, y);
+      Chunk c = forward(state, x, t0, len, y, lastInput);
       for (int s = 0; s < len; s++) {
         losses[t0 + s] = c.losses[s];
         outputs[t0 + s] = copy(c.o[s]);
       }
-      grad = backward(c, y);
+      grad = backward(c, y, lastInput);
+      if (keep != 1) {
+        for (var t : params.tensors()) {
+          if (!t.name().endsWith("bias")) {
+            double[] w = t.values();
+            for (int i = 0; i < w.length; i++) {
+              w[i] *= keep;
+            }
+          }
+        }
+      }
       optimizer.step(paramArrays, arrays(grad));
       state = c.end();
     }
@@ -109,17 +140,32 @@ public final class ReferenceTrainer implements SnnTrainer {
    * updating (for gradient checks).
    */
   public SnnParameters gradient(double[][][] x, int[] y) {
-    return backward(forward(new State(config, y.length), x, 0, x.length, y), y);
+    int[] lastInput = lastInputSteps(x, y.length);
+    return backward(forward(new State(config, y.length), x, 0, x.length, y, lastInput), y,
+        lastInput);
   }
 
-  /** Mean over steps and batch of the per-step cross-entropy from the zero state (no update). */
+  /**
+   * The objective over chunk {@code [0, x.length)} from the zero state (no update): the mean over
+   * steps and batch of the masked per-step cross-entropy plus the rate term (see {@link
+   * TrainingObjective}), what {@link #gradient} differentiates.
+   */
   public double loss(double[][][] x, int[] y) {
-    Chunk c = forward(new State(config, y.length), x, 0, x.length, y);
+    Chunk c = forward(new State(config, y.length), x, 0, x.length, y,
+        lastInputSteps(x, y.length));
     double sum = 0;
     for (double l : c.losses) {
       sum += l;
     }
-    return sum / c.losses.length;
+    double rate = 0;
+    for (double[][][] zs : c.z) {
+      for (int l = 0; l < config.layers(); l++) {
+        for (double[] zb : zs[l]) {
+          rate += count(zb) / zb.length;
+        }
+      }
+    }
+    return (sum + objective.ratePenalty() * rate / y.length) / c.losses.length;
   }
 
   /** The float64 parameters and the optimizer's state. */
@@ -154,7 +200,7 @@ public final class ReferenceTrainer implements SnnTrainer {
   public Inference infer(List<SpikeSample> batch) {
     double[][][] x = dense(batch);
     int n = batch.size();
-    Chunk c = forward(new State(config, n), x, 0, x.length, new int[n]);
+    Chunk c = forward(new State(config, n), x, 0, x.length, new int[n], new int[n]);
     double[][] last = copy(c.o[x.length - 1]);
     double[][] sum = new double[n][config.outputs()];
     long[] spikes = new long[n];
@@ -199,7 +245,7 @@ public final class ReferenceTrainer implements SnnTrainer {
   }
 
   /** A forward chunk: inputs and results per step {@code s}: {@code [s][l][b][n]}. */
-  private record Chunk(State start, double[][][] in, double[][][][] u, double[][][][] z,
+  private record Chunk(State start, int t0, double[][][] in, double[][][][] u, double[][][][] z,
                        double[][][] o, double[] losses) {
     double[][] zPrev(int s, int l) {
       return s == 0 ? start.z[l] : z[s - 1][l];
@@ -211,7 +257,25 @@ public final class ReferenceTrainer implements SnnTrainer {
     }
   }
 
-  private Chunk forward(State start, double[][][] x, int t0, int len, int[] y) {
+  /** Per sample, the step of its last input spike (-1: none). */
+  private static int[] lastInputSteps(double[][][] x, int batch) {
+    int[] last = new int[batch];
+    java.util.Arrays.fill(last, -1);
+    for (int t = 0; t < x.length; t++) {
+      for (int b = 0; b < batch; b++) {
+        for (double v : x[t][b]) {
+          if (v != 0) {
+            last[b] = t;
+            break;
+          }
+        }
+      }
+    }
+    return last;
+  }
+
+  /** Forward through a chunk; {@code losses[s]} sums the CE of the samples whose step has loss, over B. */
+  private Chunk forward(State start, double[][][] x, int t0, int len, int[] y, int[] lastInput) {
     int batch = y.length;
     int layers = config.layers();
     double alpha = config.alpha();
@@ -269,14 +333,16 @@ public final class ReferenceTrainer implements SnnTrainer {
           oNew[c] = acc;
         }
         o[s][b] = oNew;
-        loss += Softmax.crossEntropy(oNew, y[b]);
+        if (objective.hasLoss(t0 + s, lastInput[b])) {
+          loss += Softmax.crossEntropy(oNew, y[b]);
+        }
       }
       losses[s] = loss / batch;
     }
-    return new Chunk(start, in, u, z, o, losses);
+    return new Chunk(start, t0, in, u, z, o, losses);
   }
 
-  private SnnParameters backward(Chunk c, int[] y) {
+  private SnnParameters backward(Chunk c, int[] y, int[] lastInput) {
     SnnParameters grad = SnnParameters.zeros(config);
     int len = c.o.length;
     int batch = y.length;
@@ -285,6 +351,7 @@ public final class ReferenceTrainer implements SnnTrainer {
     double alpha = config.alpha();
     double theta = config.theta();
     double scale = 1.0 / ((double) batch * len);
+    int t0 = c.t0();
     double[][] goNext = new double[batch][k];
     double[][][] guNext = new double[layers][batch][];
     for (int s = len - 1; s >= 0; s--) {
@@ -292,8 +359,9 @@ public final class ReferenceTrainer implements SnnTrainer {
       double[][][] gu = new double[layers][batch][];
       for (int b = 0; b < batch; b++) {
         double[] p = Softmax.probabilities(c.o[s][b]);
+        double mask = objective.hasLoss(t0 + s, lastInput[b]) ? 1 : 0;
         for (int q = 0; q < k; q++) {
-          double e = (p[q] - (q == y[b] ? 1 : 0)) * scale;
+          double e = (p[q] - (q == y[b] ? 1 : 0)) * scale * mask;
           go[b][q] = e + (s + 1 < len ? config.kappa() * goNext[b][q] : 0);
         }
       }
@@ -301,12 +369,14 @@ public final class ReferenceTrainer implements SnnTrainer {
       addSum(grad.bOut(), go);
       for (int l = layers - 1; l >= 0; l--) {
         int n = config.hiddenSize(l);
+        double rate = objective.ratePenalty() * scale / n;
         for (int b = 0; b < batch; b++) {
           double[] gz = l == layers - 1
               ? vectorTimesMatrix(go[b], params.wOut(), n)
               : vectorTimesMatrix(gu[l + 1][b], params.wIn(l + 1), n);
           double[] g = new double[n];
           for (int i = 0; i < n; i++) {
+            gz[i] += rate;
             double fromNext = 0;
             if (s + 1 < len) {
               double next = guNext[l][b][i];

@@ -19,6 +19,18 @@ public interface SnnTrainer {
   /** Forward pass only, under the current weights. */
   Inference infer(List<SpikeSample> batch);
 
+  /**
+   * Multiplies the learning rate of the following updates by {@code scale} (a learning-rate
+   * schedule's factor, set by the training loop at each epoch). Trainers without a schedule
+   * accept only 1.
+   */
+  default void scaleLearningRate(double scale) {
+    if (scale != 1) {
+      throw new UnsupportedOperationException(getClass().getSimpleName()
+          + " has no learning-rate schedule");
+    }
+  }
+
   /** A float64 snapshot of the current parameters. */
   SnnParameters parameters();
 

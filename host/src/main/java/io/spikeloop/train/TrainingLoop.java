@@ -22,35 +22,36 @@ import java.util.SplittableRandom;
 public final class TrainingLoop {
 
   /**
-   * Epochs, batch size, shuffling seed, readout and the time-shift augmentation: each training
-   * sample is moved by a uniform random number of steps in {@code [-maxShift, maxShift]}
-   * ({@link SpikeSample#shifted}), drawn from (seed, epoch, position in the epoch) so that a
-   * resumed run shifts exactly as an uninterrupted one; 0 trains on the samples as they are.
+   * Epochs, batch size, shuffling seed, readout, the augmentation of the training samples
+   * ({@link Augmentation}, drawn from (seed, epoch, position in the epoch) so that a resumed run
+   * augments exactly as an uninterrupted one) and the learning-rate schedule, handed to the
+   * trainer at the start of every epoch.
    */
-  public record Settings(int epochs, int batch, long seed, Readout readout, int maxShift) {
+  public record Settings(int epochs, int batch, long seed, Readout readout,
+                         Augmentation augmentation, LearningRateSchedule schedule) {
     public Settings {
       if (epochs < 1 || batch < 1) {
         throw new IllegalArgumentException("epochs and batch must be >= 1, got epochs=" + epochs
             + " batch=" + batch);
       }
-      if (maxShift < 0) {
-        throw new IllegalArgumentException("the time shift must be >= 0 steps, got " + maxShift);
-      }
+      java.util.Objects.requireNonNull(augmentation, "augmentation");
+      java.util.Objects.requireNonNull(schedule, "schedule");
+    }
+
+    /** With a constant learning rate. */
+    public Settings(int epochs, int batch, long seed, Readout readout,
+                    Augmentation augmentation) {
+      this(epochs, batch, seed, readout, augmentation, LearningRateSchedule.CONSTANT);
     }
 
     /** Without augmentation. */
     public Settings(int epochs, int batch, long seed, Readout readout) {
-      this(epochs, batch, seed, readout, 0);
+      this(epochs, batch, seed, readout, Augmentation.NONE);
     }
 
-    /** The training sample at {@code position} of {@code epoch}, shifted as the settings say. */
-    SpikeSample augment(SpikeSample sample, int epoch, int position) {
-      if (maxShift == 0) {
-        return sample;
-      }
-      long key = seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + position;
-      int shift = new SplittableRandom(key).nextInt(-maxShift, maxShift + 1);
-      return sample.shifted(shift);
+    /** With the time shift of up to {@code maxShift} steps as the only augmentation. */
+    public Settings(int epochs, int batch, long seed, Readout readout, int maxShift) {
+      this(epochs, batch, seed, readout, Augmentation.timeShift(maxShift));
     }
   }
 
@@ -124,7 +125,16 @@ public final class TrainingLoop {
   /** All epochs; best and last test accuracy; online training accuracy of the last epoch. */
   public record Result(List<EpochMetrics> epochs, double bestTestAccuracy,
                        double lastTestAccuracy, double onlineTrainAccuracy,
-                       double trainSamplesPerSecond) {}
+                       double trainSamplesPerSecond) {
+    /**
+     * Mean test accuracy of the last five epochs (of all when fewer): unlike the best epoch, not
+     * picked on the test set itself, and steadier than the last one.
+     */
+    public double lastFiveTestAccuracy() {
+      return epochs.subList(Math.max(0, epochs.size() - 5), epochs.size()).stream()
+          .mapToDouble(EpochMetrics::testAccuracy).average().orElse(0);
+    }
+  }
 
   private TrainingLoop() {}
 
@@ -140,6 +150,7 @@ public final class TrainingLoop {
   public static Result run(SnnTrainer trainer, DatasetSplit data, Settings settings,
                            Listener listener, Position from) {
     int n = data.train().size();
+    Augmentation.Applied augment = settings.augmentation().over(data.train());
     SplittableRandom random = new SplittableRandom(settings.seed());
     int[] order = new int[n];
     for (int i = 0; i < n; i++) {
@@ -191,12 +202,15 @@ public final class TrainingLoop {
         correct = 0;
         batches = 0;
       }
+      if (settings.schedule() != LearningRateSchedule.CONSTANT) {
+        trainer.scaleLearningRate(settings.schedule().scale(epoch, settings.epochs()));
+      }
       long start = System.nanoTime();
       long epochNanosBefore = trainNanos;
       for (int from2 = startSample; from2 < n; from2 += settings.batch()) {
         List<SpikeSample> batch = new ArrayList<>();
         for (int i = from2; i < Math.min(n, from2 + settings.batch()); i++) {
-          batch.add(settings.augment(data.train().sample(order[i]), epoch, i));
+          batch.add(augment.sample(order[i], settings.seed(), epoch, i));
         }
         SnnTrainer.BatchResult r = trainer.train(batch);
         lossSum += r.meanLoss();

@@ -83,24 +83,36 @@ class TrainCommandTest {
     assertEquals(Math.exp(-10.0 / 200), tbptt1.at("/network/alpha").asDouble(), 1e-12);
     assertEquals(Math.exp(-10.0 / 200), tbptt1.at("/network/kappa").asDouble(), 1e-12);
     assertEquals("sum", tbptt1.at("/options/readout").asText());
-    assertEquals(1e-5, tbptt1.at("/options/lr").asDouble(), 1e-15);
+    assertEquals(3e-5, tbptt1.at("/options/lr").asDouble(), 1e-15);
+    assertEquals("cosine", tbptt1.at("/options/lrSchedule").asText());
+    assertEquals(20, tbptt1.at("/options/channelJitter").asInt());
     assertEquals(0.995, tbptt1.at("/options/betas/0").asDouble(), 1e-15);
     assertEquals(0.9999, tbptt1.at("/options/betas/1").asDouble(), 1e-15);
     JsonNode bptt = runConfig("shd-bptt", "--dataset", shd, "--mode", "bptt");
-    assertEquals(3e-4, bptt.at("/options/lr").asDouble(), 1e-15);
+    assertEquals(2e-3, bptt.at("/options/lr").asDouble(), 1e-15);
+    assertEquals("cosine", bptt.at("/options/lrSchedule").asText());
+    assertEquals(20, bptt.at("/options/channelJitter").asInt());
     assertEquals(0.9, bptt.at("/options/betas/0").asDouble(), 1e-15);
     assertEquals(0.999, bptt.at("/options/betas/1").asDouble(), 1e-15);
     JsonNode explicit = runConfig("shd-explicit", "--dataset", shd, "--tau-mem", "30",
-        "--readout", "last", "--betas", "0.8,0.99", "--lr", "2e-4");
+        "--readout", "last", "--betas", "0.8,0.99", "--lr", "2e-4", "--lr-schedule", "constant",
+        "--channel-jitter", "0");
     assertEquals(Math.exp(-10.0 / 30), explicit.at("/network/alpha").asDouble(), 1e-12);
     assertEquals("last", explicit.at("/options/readout").asText());
     assertEquals(0.8, explicit.at("/options/betas/0").asDouble(), 1e-15);
     assertEquals(2e-4, explicit.at("/options/lr").asDouble(), 1e-15);
+    assertEquals("constant", explicit.at("/options/lrSchedule").asText());
+    assertEquals(0, explicit.at("/options/channelJitter").asInt());
+    // the reference trainer has no schedule: the speech preset falls back to a constant rate
+    JsonNode reference = runConfig("shd-float64", "--dataset", shd, "--precision", "float64");
+    assertEquals("constant", reference.at("/options/lrSchedule").asText());
     JsonNode synthetic = runConfig("synthetic", "--steps", "10");
     assertEquals(Math.exp(-1.0 / 20), synthetic.at("/network/alpha").asDouble(), 1e-12);
     assertEquals("last", synthetic.at("/options/readout").asText());
     assertEquals(1e-4, synthetic.at("/options/lr").asDouble(), 1e-15);
     assertEquals(0.9, synthetic.at("/options/betas/0").asDouble(), 1e-15);
+    assertEquals("constant", synthetic.at("/options/lrSchedule").asText());
+    assertEquals(0, synthetic.at("/options/channelJitter").asInt());
   }
 
   /** Trains one tiny epoch with {@code options} and returns the run folder's config.json. */
@@ -276,5 +288,44 @@ class TrainCommandTest {
   private static JsonNode lastJson(CliRun r) throws Exception {
     List<String> lines = r.out().strip().lines().toList();
     return new ObjectMapper().readTree(lines.get(lines.size() - 1));
+  }
+
+  @Test
+  void regularisationAndAugmentationOptionsReachBothTrainersAndTheRunConfig() throws Exception {
+    String[] knobs = {"--loss-skip", "2", "--loss-mask", "silence", "--rate-penalty", "0.5",
+        "--weight-decay", "0.1", "--input-dropout", "0.1", "--channel-jitter", "3", "--blend",
+        "0.5", "--time-shift", "1"};
+    for (String precision : List.of("float32", "float64")) {
+      Path runDir = dir.resolve("knobs-" + precision);
+      List<String> args = new java.util.ArrayList<>(List.of("train", "--hidden", "6",
+          "--epochs", "1", "--steps", "10", "--batch", "20", "--train-samples", "40",
+          "--test-samples", "20", "--precision", precision, "--out", runDir.toString(), "--json"));
+      args.addAll(List.of(knobs));
+      CliRun r = CliRun.of(args.toArray(String[]::new));
+      assertEquals(0, r.exit(), r.err());
+      JsonNode options = new ObjectMapper().readTree(runDir.resolve("config.json").toFile())
+          .get("options");
+      assertEquals("silence", options.get("lossMask").asText());
+      assertEquals(2, options.get("lossSkip").asInt());
+      assertEquals(0.5, options.get("ratePenalty").asDouble());
+      assertEquals(0.1, options.get("weightDecay").asDouble());
+      assertEquals(3, options.get("channelJitter").asInt());
+      assertEquals(0.5, options.get("blend").asDouble());
+    }
+  }
+
+  @Test
+  void objectiveKnobsAreRefusedWhereTheyAreNotImplemented() {
+    CliRun device = CliRun.of("train", "--hidden", "6", "--epochs", "1", "--steps", "10",
+        "--placement", "near-chip", "--weight-decay", "0.1");
+    assertEquals(false, device.exit() == 0);
+    assertTrue(device.err().contains("host-float only"), device.err());
+    CliRun quantized = CliRun.of("train", "--hidden", "6", "--epochs", "1", "--steps", "10",
+        "--optimizer", "qadam", "--weight-decay", "0.1");
+    assertEquals(false, quantized.exit() == 0);
+    assertTrue(quantized.err().contains("weight decay is not implemented for quantized Adam"),
+        quantized.err());
+    CliRun mask = CliRun.of("train", "--epochs", "1", "--loss-mask", "trailing");
+    assertTrue(mask.err().contains("--loss-mask must be none or silence"), mask.err());
   }
 }

@@ -8,15 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.spikeloop.data.InMemoryDataset;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.device.Device;
-import io.spikeloop.device.DeviceInfo;
-import io.spikeloop.device.DeviceState;
+import io.spikeloop.device.ForwardingDevice;
 import io.spikeloop.device.LearningConfig;
-import io.spikeloop.device.LearningState;
-import io.spikeloop.device.NetworkConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
-import io.spikeloop.device.Telemetry;
 import io.spikeloop.device.WeightTensor;
 import io.spikeloop.sim.SimDevice;
 import java.util.ArrayList;
@@ -125,15 +121,14 @@ class LearningLockstepTest {
   }
 
   /** A device that, right after its n-th step, moves one weight by 1 (an upset in SRAM). */
-  private static final class CorruptAfter implements Device {
-    private final Device inner;
+  private static final class CorruptAfter extends ForwardingDevice {
     private final long afterSteps;
     private final String tensor;
     private final int index;
     private long steps;
 
     CorruptAfter(Device inner, long afterSteps, String tensor, int index) {
-      this.inner = inner;
+      super(inner);
       this.afterSteps = afterSteps;
       this.tensor = tensor;
       this.index = index;
@@ -141,73 +136,18 @@ class LearningLockstepTest {
 
     @Override
     public StepResult step(SpikeFrame input, ReadoutLevel readout) {
-      StepResult r = inner.step(input, readout);
+      StepResult r = delegate().step(input, readout);
       if (++steps == afterSteps) {
-        int[] w = inner.readWeights(tensor);
+        int[] w = delegate().readWeights(tensor);
         w[index] += w[index] < 127 ? 1 : -1;
-        inner.writeWeights(tensor, w);
+        delegate().writeWeights(tensor, w);
       }
       return r;
     }
 
     @Override
-    public DeviceInfo info() {
-      return inner.info();
-    }
-
-    @Override
-    public void configure(NetworkConfig config) {
-      inner.configure(config);
-    }
-
-    @Override
-    public NetworkConfig config() {
-      return inner.config();
-    }
-
-    @Override
-    public void writeWeights(String t, int[] values) {
-      inner.writeWeights(t, values);
-    }
-
-    @Override
-    public int[] readWeights(String t) {
-      return inner.readWeights(t);
-    }
-
-    @Override
-    public void reset() {
-      inner.reset();
-    }
-
-    @Override
-    public DeviceState state() {
-      return inner.state();
-    }
-
-    @Override
-    public void restore(DeviceState state) {
-      inner.restore(state);
-    }
-
-    @Override
-    public void enableLearning(LearningConfig learning) {
-      inner.enableLearning(learning);
-    }
-
-    @Override
-    public LearningState learningState() {
-      return inner.learningState();
-    }
-
-    @Override
-    public Telemetry telemetry() {
-      return inner.telemetry();
-    }
-
-    @Override
-    public void close() {
-      inner.close();
+    public List<StepResult> run(List<SpikeFrame> inputs, ReadoutLevel readout) {
+      return stepEach(inputs, readout);
     }
   }
 }

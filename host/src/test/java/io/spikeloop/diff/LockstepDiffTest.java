@@ -8,14 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.spikeloop.data.InMemoryDataset;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.device.Device;
-import io.spikeloop.device.DeviceInfo;
 import io.spikeloop.device.DeviceState;
+import io.spikeloop.device.ForwardingDevice;
 import io.spikeloop.device.Devices;
-import io.spikeloop.device.NetworkConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
-import io.spikeloop.device.Telemetry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -50,8 +48,7 @@ class LockstepDiffTest {
    * A device that misbehaves once: at its {@code atStep}-th step (counted over all calls) it adds
    * {@code delta} to one membrane, in the readout only or in its real state too.
    */
-  private static final class OneFlip implements Device {
-    private final Device inner;
+  private static final class OneFlip extends ForwardingDevice {
     private final long atStep;
     private final int layer;
     private final int neuron;
@@ -59,7 +56,7 @@ class LockstepDiffTest {
     private long stepsSeen;
 
     OneFlip(Device inner, long atStep, int layer, int neuron, boolean inState) {
-      this.inner = inner;
+      super(inner);
       this.atStep = atStep;
       this.layer = layer;
       this.neuron = neuron;
@@ -68,15 +65,15 @@ class LockstepDiffTest {
 
     @Override
     public StepResult step(SpikeFrame input, ReadoutLevel readout) {
-      StepResult r = inner.step(input, readout);
+      StepResult r = delegate().step(input, readout);
       if (stepsSeen++ != atStep) {
         return r;
       }
       if (inState) {
-        DeviceState s = inner.state();
+        DeviceState s = delegate().state();
         int[][] u = s.membranes();
         u[layer][neuron] += 1000;
-        inner.restore(new DeviceState(s.step(), u, s.lastSpikes(), s.outputs(), s.telemetry()));
+        delegate().restore(new DeviceState(s.step(), u, s.lastSpikes(), s.outputs(), s.telemetry()));
         return r;
       }
       int[][] u = r.membranes().clone();
@@ -87,53 +84,8 @@ class LockstepDiffTest {
     }
 
     @Override
-    public DeviceInfo info() {
-      return inner.info();
-    }
-
-    @Override
-    public void configure(NetworkConfig config) {
-      inner.configure(config);
-    }
-
-    @Override
-    public NetworkConfig config() {
-      return inner.config();
-    }
-
-    @Override
-    public void writeWeights(String tensor, int[] values) {
-      inner.writeWeights(tensor, values);
-    }
-
-    @Override
-    public int[] readWeights(String tensor) {
-      return inner.readWeights(tensor);
-    }
-
-    @Override
-    public void reset() {
-      inner.reset();
-    }
-
-    @Override
-    public DeviceState state() {
-      return inner.state();
-    }
-
-    @Override
-    public void restore(DeviceState state) {
-      inner.restore(state);
-    }
-
-    @Override
-    public Telemetry telemetry() {
-      return inner.telemetry();
-    }
-
-    @Override
-    public void close() {
-      inner.close();
+    public List<StepResult> run(List<SpikeFrame> inputs, ReadoutLevel readout) {
+      return stepEach(inputs, readout);
     }
   }
 

@@ -10,13 +10,12 @@ import io.spikeloop.data.SpikeSample;
 import io.spikeloop.device.Capability;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceInfo;
-import io.spikeloop.device.DeviceState;
+import io.spikeloop.device.ForwardingDevice;
+import io.spikeloop.device.LearningConfig;
 import io.spikeloop.device.Devices;
-import io.spikeloop.device.NetworkConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
-import io.spikeloop.device.Telemetry;
 import io.spikeloop.device.UnsupportedCapabilityException;
 import io.spikeloop.device.WeightTensor;
 import io.spikeloop.model.SnnConfig;
@@ -238,63 +237,23 @@ class PlacementContractTest {
   }
 
   /** A device that can run the forward pass and nothing else. */
-  private record ForwardOnly(SimDevice sim) implements Device {
+  private static final class ForwardOnly extends ForwardingDevice {
+    ForwardOnly(SimDevice sim) {
+      super(sim);
+    }
+
     @Override
     public DeviceInfo info() {
-      DeviceInfo i = sim.info();
+      DeviceInfo i = delegate().info();
       return new DeviceInfo("forward-only", i.kind(), i.protocolVersion(),
           EnumSet.of(Capability.FORWARD), i.limits(), i.version(), i.clockHz(),
           i.stepPeriodSeconds());
     }
 
     @Override
-    public void configure(NetworkConfig config) {
-      sim.configure(config);
-    }
-
-    @Override
-    public NetworkConfig config() {
-      return sim.config();
-    }
-
-    @Override
-    public void writeWeights(String tensor, int[] values) {
-      sim.writeWeights(tensor, values);
-    }
-
-    @Override
-    public int[] readWeights(String tensor) {
-      return sim.readWeights(tensor);
-    }
-
-    @Override
-    public StepResult step(SpikeFrame input, ReadoutLevel readout) {
-      return sim.step(input, readout);
-    }
-
-    @Override
-    public void reset() {
-      sim.reset();
-    }
-
-    @Override
-    public DeviceState state() {
-      return sim.state();
-    }
-
-    @Override
-    public void restore(DeviceState state) {
-      sim.restore(state);
-    }
-
-    @Override
-    public Telemetry telemetry() {
-      return sim.telemetry();
-    }
-
-    @Override
-    public void close() {
-      sim.close();
+    public void enableLearning(LearningConfig learning) {
+      throw new UnsupportedCapabilityException(info().name(), Capability.ON_CHIP_LEARNING,
+          "on-chip learning");
     }
   }
 }

@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * the spike is replaced by the smooth function {@code S(x) = integral of the surrogate}, whose
  * true derivative is exactly the double-Gaussian surrogate. Backpropagation through the model with
  * S must then equal finite differences of its loss: this exercises every path of the derivation
- * (output integrator, recurrence, reset term, leak, layer to layer) with the production surrogate.
+ * (output integrator, recurrence, reset term, leak, layer to layer) with the production surrogate,
+ * and, with a shaped {@link TrainingObjective}, the loss mask and the rate penalty.
  */
 class GradientCheckTest {
 
@@ -61,10 +62,12 @@ class GradientCheckTest {
     return x >= 0 ? 1 - erfc / 2 : erfc / 2;
   }
 
-  @ParameterizedTest(name = "hidden={0} recurrent={1} batch={2} steps={3}")
-  @CsvSource({"5, true, 2, 6", "5;4, true, 2, 5", "6;3, false, 3, 5", "4, false, 1, 1"})
+  @ParameterizedTest(name = "hidden={0} recurrent={1} batch={2} steps={3} shaped={4}")
+  @CsvSource({"5, true, 2, 6, false", "5;4, true, 2, 5, false", "6;3, false, 3, 5, false",
+      "4, false, 1, 1, false", "5, true, 2, 6, true", "5;4, true, 3, 5, true"})
   void backpropagationMatchesFiniteDifferencesForEveryParameter(String hidden, boolean recurrent,
-                                                                int batch, int steps) {
+                                                                int batch, int steps,
+                                                                boolean shaped) {
     List<Integer> sizes = java.util.Arrays.stream(hidden.split(";")).map(String::trim)
         .map(Integer::valueOf).toList();
     SnnConfig config = new SnnConfig(7, sizes, recurrent, 3, 0.9, 0.85, 1.0, Surrogate.DEFAULT);
@@ -86,8 +89,18 @@ class GradientCheckTest {
         }
       }
     }
+    // Shaped: the first step carries no loss, nor the trailing silence of sample 0 (its last two
+    // steps); every step adds the rate term of both layers.
+    TrainingObjective objective = shaped ? new TrainingObjective(1, true, 0.7, 0)
+        : TrainingObjective.PLAIN;
+    if (shaped) {
+      for (int t = steps - 2; t < steps; t++) {
+        java.util.Arrays.fill(x[t][0], 0);
+      }
+    }
     ReferenceTrainer trainer = new ReferenceTrainer(params,
-        new IntegratedSurrogate(Surrogate.DEFAULT), TrainingMode.BPTT, OptimizerSpec.Adam.PAPER);
+        new IntegratedSurrogate(Surrogate.DEFAULT), TrainingMode.BPTT, OptimizerSpec.Adam.PAPER,
+        objective);
     SnnParameters grad = trainer.gradient(x, y);
     double h = 1e-6;
     int checked = 0;

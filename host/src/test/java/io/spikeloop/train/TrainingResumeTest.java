@@ -150,6 +150,18 @@ class TrainingResumeTest {
   }
 
   @Test
+  void augmentedCosineScheduledRegularisedTrainingResumesBitIdentically() throws Exception {
+    var spec = new OptimizerSpec.Adam(1e-2, 0.9, 0.999, 1e-8);
+    var settings = new TrainingLoop.Settings(3, 5, 9, Readout.SUM,
+        new Augmentation(1, 2, 0.1, 0.5), LearningRateSchedule.COSINE);
+    TrainingObjective objective = new TrainingObjective(1, true, 0.5, 0.1);
+    java.util.function.Supplier<SnnTrainer> trainer = () -> new FastTrainer(
+        SnnParameters.initialise(NET, 3), TrainingMode.TBPTT1, spec, 5, objective);
+    assertResumesBitIdentically(trainer, 4, settings);
+    assertResumesBitIdentically(trainer, 5, settings);
+  }
+
+  @Test
   void fastTrainerWithSgdMomentumAndChunks() throws Exception {
     assertResumesBitIdentically(fast(new OptimizerSpec.Sgd(0.05, 0.9),
         TrainingMode.parse("tbptt-k", 3)), 7);

@@ -16,6 +16,9 @@ import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceInfo;
 import io.spikeloop.device.DeviceState;
 import io.spikeloop.device.DeviceUnavailableException;
+import io.spikeloop.device.LearningConfig;
+import io.spikeloop.device.LearningState;
+import io.spikeloop.device.LearningStateLostException;
 import io.spikeloop.device.NetworkConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
@@ -36,6 +39,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -58,7 +62,12 @@ import java.util.concurrent.TimeoutException;
  * continues where the device is. If the server restarted (the Hello carries a per-start
  * instance id), this client replays the last configuration and every tensor written since it,
  * so the weights the host holds are back; the dynamic state (membranes, counters) starts from
- * reset, and the host restores it with {@link #restore} if it kept a snapshot.
+ * reset, and the host restores it with {@link #restore} if it kept a snapshot. Learning is not
+ * replayed: if the engine was on, the state it learned died with the server, so steps, weight
+ * and learning-state reads and {@link #disableLearning} are refused with a
+ * {@link LearningStateLostException} until the host restores it ({@link #restoreLearningState},
+ * which switches the engine back on first) or starts over ({@link #enableLearning},
+ * {@link #configure}).
  */
 public final class RemoteDevice implements Device {
   private final RemoteOptions options;
@@ -73,6 +82,10 @@ public final class RemoteDevice implements Device {
   private NetworkConfig config;
   private io.spikeloop.wire.v1.NetworkConfig lastConfigure;
   private final Map<String, WeightBlocks> written = new LinkedHashMap<>();
+  /** The learning configuration last enabled; null while learning is off. */
+  private LearningConfig learning;
+  /** The server restarted while learning was on: its engine's state is gone. */
+  private boolean learningLost;
   private long nextId = 1;
   private boolean closed;
 
@@ -124,6 +137,8 @@ public final class RemoteDevice implements Device {
     config = c;
     lastConfigure = proto;
     written.clear();
+    learning = null; // configure switches learning off
+    learningLost = false;
   }
 
   @Override
@@ -179,6 +194,7 @@ public final class RemoteDevice implements Device {
       return results;
     }
     ensureConnected();
+    requireLearningIntact(Request.BodyCase.STEP);
     var level = WireMapping.toProto(readout);
     ArrayDeque<InFlight> queue = new ArrayDeque<>();
     int inFlightSteps = 0;
@@ -222,35 +238,50 @@ public final class RemoteDevice implements Device {
   }
 
   /**
-   * Switches the server device's learning engine on. Its optimizer state lives on the server: a
-   * reconnect to a restarted server replays configuration and weights, not learning.
+   * Switches the server device's learning engine on (afresh: after a server restart this is the
+   * deliberate new start that clears {@link LearningStateLostException}). Its optimizer state
+   * lives on the server: a reconnect to a restarted server replays configuration and weights,
+   * not learning.
    */
   @Override
-  public synchronized void enableLearning(io.spikeloop.device.LearningConfig learning) {
+  public synchronized void enableLearning(LearningConfig learning) {
     if (learning == null) {
       throw new IllegalArgumentException("enableLearning needs a learning configuration");
     }
     call(Request.newBuilder().setEnableLearning(WireMapping.toProto(learning)), false);
+    this.learning = learning;
+    learningLost = false;
   }
 
   @Override
   public synchronized void disableLearning() {
     call(Request.newBuilder().setDisableLearning(Empty.getDefaultInstance()), false);
+    learning = null;
   }
 
   /** The server device's learning state (one round trip carrying the versioned image). */
   @Override
-  public synchronized io.spikeloop.device.LearningState learningState() {
+  public synchronized LearningState learningState() {
     return WireMapping.fromProto(call(Request.newBuilder()
         .setGetLearningState(Empty.getDefaultInstance()), false).getLearningState());
   }
 
+  /**
+   * Puts {@code state} into the server's engine. After a server restart lost the engine's state,
+   * the engine is first switched on again with the configuration last enabled (the caller has
+   * written the weights back before, as {@link io.spikeloop.device.Device#restoreLearningState}
+   * asks), and the refusals end once the state is in.
+   */
   @Override
-  public synchronized void restoreLearningState(io.spikeloop.device.LearningState state) {
+  public synchronized void restoreLearningState(LearningState state) {
     if (state == null) {
       throw new IllegalArgumentException("restoreLearningState needs a state");
     }
+    if (learningLost) {
+      call(Request.newBuilder().setEnableLearning(WireMapping.toProto(learning)), false);
+    }
     call(Request.newBuilder().setSetLearningState(WireMapping.toProto(state)), false);
+    learningLost = false;
   }
 
   @Override
@@ -323,6 +354,7 @@ public final class RemoteDevice implements Device {
   private Response call(Request.Builder body, boolean step) {
     checkOpen();
     ensureConnected();
+    requireLearningIntact(body.getBodyCase());
     long id = nextId++;
     Request req = body.setId(id).build();
     checkFrameSize(req);
@@ -371,6 +403,24 @@ public final class RemoteDevice implements Device {
     if (size > serverMaxFrameBytes) {
       throw new IllegalArgumentException("request " + req.getBodyCase() + " of " + size
           + " bytes exceeds the server's frame limit of " + serverMaxFrameBytes + " bytes");
+    }
+  }
+
+  /**
+   * Refuses what would learn on, or read what was learned, on a server that lost the learning
+   * state: checked after connecting, since the connect is where a restart shows.
+   */
+  private void requireLearningIntact(Request.BodyCase call) {
+    if (!learningLost) {
+      return;
+    }
+    switch (call) {
+      case STEP, READ_WEIGHTS, GET_LEARNING_STATE, DISABLE_LEARNING -> throw
+          new LearningStateLostException(name + ": device server restarted: its learning state "
+              + "was lost (the weights it learned too); refusing "
+              + call.name().toLowerCase(Locale.ROOT) + ". Write the weights back and restore the learning state from a checkpoint "
+              + "(restoreLearningState), or start learning afresh (enableLearning)");
+      default -> { }
     }
   }
 
@@ -449,6 +499,9 @@ public final class RemoteDevice implements Device {
     info = new DeviceInfo(name, served.kind(), served.protocolVersion(), served.capabilities(),
         served.limits(), served.version(), served.clockHz(), served.stepPeriodSeconds());
     boolean restarted = serverInstance != 0 && serverInstance != hello.getServerInstance();
+    if (restarted && learning != null) {
+      learningLost = true;
+    }
     if (restarted && lastConfigure != null) {
       replay();
     } else {

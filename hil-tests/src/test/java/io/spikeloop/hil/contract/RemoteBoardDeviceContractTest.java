@@ -1,19 +1,10 @@
 package io.spikeloop.hil.contract;
 
 import io.spikeloop.device.Device;
-import io.spikeloop.device.DeviceInfo;
-import io.spikeloop.device.DeviceState;
+import io.spikeloop.device.ForwardingDevice;
 import io.spikeloop.device.Devices;
-import io.spikeloop.device.LearningConfig;
-import io.spikeloop.device.LearningState;
-import io.spikeloop.device.NetworkConfig;
-import io.spikeloop.device.ReadoutLevel;
-import io.spikeloop.device.SpikeFrame;
-import io.spikeloop.device.StepResult;
-import io.spikeloop.device.Telemetry;
 import io.spikeloop.remote.DeviceServer;
 import io.spikeloop.remote.ServerOptions;
-import java.util.List;
 
 /**
  * The device contract, unchanged, against the reference firmware served over TCP
@@ -35,86 +26,18 @@ class RemoteBoardDeviceContractTest extends DeviceContractSuite {
   }
 
   /** A remote device that stops its server when closed. */
-  private record ServedDevice(Device remote, DeviceServer server) implements Device {
-    @Override
-    public DeviceInfo info() {
-      return remote.info();
-    }
+  private static final class ServedDevice extends ForwardingDevice {
+    private final DeviceServer server;
 
-    @Override
-    public void configure(NetworkConfig config) {
-      remote.configure(config);
-    }
-
-    @Override
-    public NetworkConfig config() {
-      return remote.config();
-    }
-
-    @Override
-    public void writeWeights(String tensor, int[] values) {
-      remote.writeWeights(tensor, values);
-    }
-
-    @Override
-    public int[] readWeights(String tensor) {
-      return remote.readWeights(tensor);
-    }
-
-    @Override
-    public void enableLearning(LearningConfig learning) {
-      remote.enableLearning(learning);
-    }
-
-    @Override
-    public void disableLearning() {
-      remote.disableLearning();
-    }
-
-    @Override
-    public LearningState learningState() {
-      return remote.learningState();
-    }
-
-    @Override
-    public void restoreLearningState(LearningState state) {
-      remote.restoreLearningState(state);
-    }
-
-    @Override
-    public StepResult step(SpikeFrame input, ReadoutLevel readout) {
-      return remote.step(input, readout);
-    }
-
-    @Override
-    public List<StepResult> run(List<SpikeFrame> inputs, ReadoutLevel readout) {
-      return remote.run(inputs, readout);
-    }
-
-    @Override
-    public void reset() {
-      remote.reset();
-    }
-
-    @Override
-    public DeviceState state() {
-      return remote.state();
-    }
-
-    @Override
-    public void restore(DeviceState state) {
-      remote.restore(state);
-    }
-
-    @Override
-    public Telemetry telemetry() {
-      return remote.telemetry();
+    ServedDevice(Device remote, DeviceServer server) {
+      super(remote);
+      this.server = server;
     }
 
     @Override
     public void close() {
       try {
-        remote.close();
+        super.close();
       } finally {
         server.close();
       }

@@ -2,6 +2,7 @@ package io.spikeloop.hil.fault;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +11,9 @@ import io.spikeloop.checkpoint.Checkpoint;
 import io.spikeloop.checkpoint.CheckpointFile;
 import io.spikeloop.checkpoint.StateMap;
 import io.spikeloop.data.DatasetSplit;
+import io.spikeloop.device.DeviceException;
 import io.spikeloop.device.DeviceUnavailableException;
+import io.spikeloop.device.LearningStateLostException;
 import io.spikeloop.device.LearningState;
 import io.spikeloop.model.ParameterTensor;
 import io.spikeloop.model.SnnConfig;
@@ -62,35 +65,52 @@ class OnChipServerKillTest {
     assertTimeoutPreemptively(Duration.ofSeconds(20), this::killAndResume);
   }
 
-  private void killAndResume() throws Exception {
-    List<ParameterTensor> expected;
+  /** The weights of a run that was never disturbed. */
+  private static List<ParameterTensor> uninterrupted() {
     try (SimDevice local = new SimDevice()) {
       Placement p = Placements.onDevice("on-chip", local, INIT, PLACEMENT);
       TrainingLoop.run(p, DATA, SETTINGS, new TrainingLoop.Listener() {});
-      expected = p.parameters().tensors();
+      return p.parameters().tensors();
     }
+  }
 
+  /** Writes a checkpoint after every second batch; runs {@code kill} after batch 5. */
+  private static TrainingLoop.Listener checkpointEverySecondBatch(Path file, Placement p,
+                                                                  Runnable kill) {
+    return new TrainingLoop.Listener() {
+      @Override
+      public void positionReached(TrainingLoop.Position at) {
+        if (at.batchesDone() % 2 == 0) {
+          try {
+            CheckpointFile.write(file, new Checkpoint("test", p.saveState().putAll(at.save())));
+          } catch (IOException io) {
+            throw new UncheckedIOException(io);
+          }
+        } else if (at.batchesDone() == 5) {
+          kill.run(); // killed mid-training: batch 5's learning dies with it
+        }
+      }
+    };
+  }
+
+  private static void assertSameWeights(List<ParameterTensor> expected, Placement p) {
+    List<ParameterTensor> actual = p.parameters().tensors();
+    for (int i = 0; i < expected.size(); i++) {
+      assertArrayEquals(expected.get(i).values(), actual.get(i).values(),
+          expected.get(i).name() + " after resuming on a new server");
+    }
+  }
+
+  private void killAndResume() throws Exception {
+    List<ParameterTensor> expected = uninterrupted();
     Path file = dir.resolve("checkpoint.slc");
     DeviceServer first = DeviceServer.start(new SimDevice(), ServerOptions.loopback(0));
     int port = first.port();
     try (RemoteDevice remote = connect(first)) {
       Placement p = Placements.onDevice("on-chip", remote, INIT, PLACEMENT);
       DeviceUnavailableException e = assertThrows(DeviceUnavailableException.class,
-          () -> TrainingLoop.run(p, DATA, SETTINGS, new TrainingLoop.Listener() {
-            @Override
-            public void positionReached(TrainingLoop.Position at) {
-              if (at.batchesDone() % 2 == 0) {
-                try {
-                  CheckpointFile.write(file, new Checkpoint("test",
-                      p.saveState().putAll(at.save())));
-                } catch (IOException io) {
-                  throw new UncheckedIOException(io);
-                }
-              } else if (at.batchesDone() == 5) {
-                first.close(); // killed mid-training: batch 5's learning dies with it
-              }
-            }
-          }));
+          () -> TrainingLoop.run(p, DATA, SETTINGS, checkpointEverySecondBatch(file, p,
+              first::close)));
       assertTrue(e.getMessage().contains("remote://127.0.0.1:" + port), e.getMessage());
     } finally {
       first.close();
@@ -108,11 +128,48 @@ class OnChipServerKillTest {
       p.restoreState(saved);
       assertEquals(learned, remote.learningState(), "the new server's engine holds what was learned");
       TrainingLoop.run(p, DATA, SETTINGS, new TrainingLoop.Listener() {}, at);
-      List<ParameterTensor> actual = p.parameters().tensors();
-      for (int i = 0; i < expected.size(); i++) {
-        assertArrayEquals(expected.get(i).values(), actual.get(i).values(),
-            expected.get(i).name() + " after resuming on a new server");
+      assertSameWeights(expected, p);
+    }
+  }
+
+  /**
+   * The same client and placement carry on against a server restarted on the same address: the
+   * client reconnects by itself but refuses to train on without the learning state; restoring
+   * the placement's checkpoint ends that, and the run ends as the undisturbed one.
+   */
+  @Test
+  void theSameClientRefusesARestartedServerUntilThePlacementRestoresItsCheckpoint() {
+    assertTimeoutPreemptively(Duration.ofSeconds(20), this::restartUnderTheSameClient);
+  }
+
+  private void restartUnderTheSameClient() throws Exception {
+    List<ParameterTensor> expected = uninterrupted();
+    Path file = dir.resolve("checkpoint.slc");
+    DeviceServer[] server = {DeviceServer.start(new SimDevice(), ServerOptions.loopback(0))};
+    int port = server[0].port();
+    try (RemoteDevice remote = connect(server[0])) {
+      Placement p = Placements.onDevice("on-chip", remote, INIT, PLACEMENT);
+      DeviceException e = assertThrows(DeviceException.class,
+          () -> TrainingLoop.run(p, DATA, SETTINGS, checkpointEverySecondBatch(file, p, () -> {
+            server[0].close();
+            server[0] = DeviceServer.start(new SimDevice(), ServerOptions.loopback(port));
+          })));
+      if (e instanceof DeviceUnavailableException) {
+        // The old connection's end reached the client after batch 6 was sent (a race).
+        LearningReconnectTest.noticeTheRestart(remote::learningState);
+      } else {
+        assertInstanceOf(LearningStateLostException.class, e);
+        assertTrue(e.getMessage().contains("remote://127.0.0.1:" + port + ": device server "
+            + "restarted"), e.getMessage());
       }
+
+      StateMap saved = CheckpointFile.read(file).state();
+      TrainingLoop.Position at = TrainingLoop.Position.load(saved);
+      p.restoreState(saved);
+      TrainingLoop.run(p, DATA, SETTINGS, new TrainingLoop.Listener() {}, at);
+      assertSameWeights(expected, p);
+    } finally {
+      server[0].close();
     }
   }
 }
