@@ -6,19 +6,22 @@
 /* |m_hat / (sqrt(v_hat) + eps)| clamps to 2^24 in Q16; the eps term saturates at 2^40. */
 #define RATIO_LIMIT_Q16 ((int64_t)1 << 24)
 #define EPS_LIMIT ((int64_t)1 << 40)
+/* The per-element helpers are inlined into step_blocks, which is instantiated once per state
+ * width: the code parameters become constants and every branch on them folds away. */
+#define SLQ_INLINE static inline __attribute__((always_inline))
 
 /* ---- integer helpers (learning-engine.md section 1) ---- */
 
-static int32_t bit_length(int64_t x) { return x == 0 ? 0 : 64 - __builtin_clzll((uint64_t)x); }
+SLQ_INLINE int32_t bit_length(int64_t x) { return x == 0 ? 0 : 64 - __builtin_clzll((uint64_t)x); }
 
-static int64_t abs64(int64_t x) { return x < 0 ? -x : x; }
+SLQ_INLINE int64_t abs64(int64_t x) { return x < 0 ? -x : x; }
 
 /* x * 2^k without the undefined left shift of a negative value. The callers' frames keep k <= 62
  * for every nonzero x; for x = 0 the frame may ask for any k (an all-zero block or gradient),
  * and the product is 0, as Java's masked shift gives. */
-static int64_t mul_pow2(int64_t x, int32_t k) { return x == 0 ? 0 : x * ((int64_t)1 << k); }
+SLQ_INLINE int64_t mul_pow2(int64_t x, int32_t k) { return x == 0 ? 0 : x * ((int64_t)1 << k); }
 
-static int64_t shift_round(int64_t x, int32_t s) {
+SLQ_INLINE int64_t shift_round(int64_t x, int32_t s) {
   if (s <= 0) {
     return mul_pow2(x, -s);
   }
@@ -26,14 +29,14 @@ static int64_t shift_round(int64_t x, int32_t s) {
   return (x + ((int64_t)1 << (c - 1))) >> c;
 }
 
-static int64_t shift_floor(int64_t x, int32_t s) {
+SLQ_INLINE int64_t shift_floor(int64_t x, int32_t s) {
   if (s <= 0) {
     return mul_pow2(x, -s);
   }
   return x >> (s < 63 ? s : 63);
 }
 
-static int64_t shift_clamp(int64_t x, int32_t k, int64_t limit) {
+SLQ_INLINE int64_t shift_clamp(int64_t x, int32_t k, int64_t limit) {
   int64_t r;
   if (k <= 0) {
     r = shift_round(x, -k);
@@ -47,22 +50,69 @@ static int64_t shift_clamp(int64_t x, int32_t k, int64_t limit) {
   return r < -limit ? -limit : (r > limit ? limit : r);
 }
 
-/* round-to-nearest square root of 0 <= x < 2^62, digit by digit */
-static int64_t sqrt_round(int64_t x) {
-  int64_t rest = x;
-  int64_t root = 0;
-  int64_t bit = x == 0 ? 0 : (int64_t)1 << ((bit_length(x) - 1) & ~1);
-  while (bit != 0) {
-    if (rest >= root + bit) {
-      rest -= root + bit;
-      root = (root >> 1) + bit;
-    } else {
-      root >>= 1;
-    }
-    bit >>= 2;
+/* ceil(256 * sqrt(i + 1)) for i in [0, 512): an upper bound of sqrt from 9 leading bits */
+static const uint16_t SQRT_UPPER_Q8[512] = {
+    256, 363, 444, 512, 573, 628, 678, 725, 768, 810, 850, 887, 924, 958, 992, 1024,
+    1056, 1087, 1116, 1145, 1174, 1201, 1228, 1255, 1280, 1306, 1331, 1355, 1379, 1403, 1426, 1449,
+    1471, 1493, 1515, 1536, 1558, 1579, 1599, 1620, 1640, 1660, 1679, 1699, 1718, 1737, 1756, 1774,
+    1792, 1811, 1829, 1847, 1864, 1882, 1899, 1916, 1933, 1950, 1967, 1983, 2000, 2016, 2032, 2048,
+    2064, 2080, 2096, 2112, 2127, 2142, 2158, 2173, 2188, 2203, 2218, 2232, 2247, 2261, 2276, 2290,
+    2304, 2319, 2333, 2347, 2361, 2375, 2388, 2402, 2416, 2429, 2443, 2456, 2469, 2483, 2496, 2509,
+    2522, 2535, 2548, 2560, 2573, 2586, 2599, 2611, 2624, 2636, 2649, 2661, 2673, 2685, 2698, 2710,
+    2722, 2734, 2746, 2758, 2770, 2781, 2793, 2805, 2816, 2828, 2840, 2851, 2863, 2874, 2885, 2897,
+    2908, 2919, 2931, 2942, 2953, 2964, 2975, 2986, 2997, 3008, 3019, 3030, 3040, 3051, 3062, 3072,
+    3083, 3094, 3104, 3115, 3125, 3136, 3146, 3157, 3167, 3177, 3188, 3198, 3208, 3218, 3229, 3239,
+    3249, 3259, 3269, 3279, 3289, 3299, 3309, 3319, 3328, 3338, 3348, 3358, 3368, 3377, 3387, 3397,
+    3406, 3416, 3426, 3435, 3445, 3454, 3464, 3473, 3482, 3492, 3501, 3511, 3520, 3529, 3538, 3548,
+    3557, 3566, 3575, 3584, 3594, 3603, 3612, 3621, 3630, 3639, 3648, 3657, 3666, 3675, 3684, 3693,
+    3701, 3710, 3719, 3728, 3737, 3745, 3754, 3763, 3772, 3780, 3789, 3798, 3806, 3815, 3823, 3832,
+    3840, 3849, 3858, 3866, 3874, 3883, 3891, 3900, 3908, 3917, 3925, 3933, 3942, 3950, 3958, 3966,
+    3975, 3983, 3991, 3999, 4008, 4016, 4024, 4032, 4040, 4048, 4056, 4064, 4072, 4080, 4088, 4096,
+    4104, 4112, 4120, 4128, 4136, 4144, 4152, 4160, 4168, 4176, 4184, 4191, 4199, 4207, 4215, 4223,
+    4230, 4238, 4246, 4253, 4261, 4269, 4277, 4284, 4292, 4299, 4307, 4315, 4322, 4330, 4337, 4345,
+    4352, 4360, 4368, 4375, 4383, 4390, 4397, 4405, 4412, 4420, 4427, 4435, 4442, 4449, 4457, 4464,
+    4471, 4479, 4486, 4493, 4501, 4508, 4515, 4522, 4530, 4537, 4544, 4551, 4558, 4566, 4573, 4580,
+    4587, 4594, 4601, 4608, 4616, 4623, 4630, 4637, 4644, 4651, 4658, 4665, 4672, 4679, 4686, 4693,
+    4700, 4707, 4714, 4721, 4728, 4735, 4742, 4749, 4755, 4762, 4769, 4776, 4783, 4790, 4797, 4803,
+    4810, 4817, 4824, 4831, 4837, 4844, 4851, 4858, 4864, 4871, 4878, 4885, 4891, 4898, 4905, 4911,
+    4918, 4925, 4931, 4938, 4945, 4951, 4958, 4965, 4971, 4978, 4984, 4991, 4997, 5004, 5011, 5017,
+    5024, 5030, 5037, 5043, 5050, 5056, 5063, 5069, 5076, 5082, 5088, 5095, 5101, 5108, 5114, 5120,
+    5127, 5133, 5140, 5146, 5152, 5159, 5165, 5171, 5178, 5184, 5190, 5197, 5203, 5209, 5216, 5222,
+    5228, 5234, 5241, 5247, 5253, 5259, 5266, 5272, 5278, 5284, 5290, 5297, 5303, 5309, 5315, 5321,
+    5328, 5334, 5340, 5346, 5352, 5358, 5364, 5370, 5376, 5383, 5389, 5395, 5401, 5407, 5413, 5419,
+    5425, 5431, 5437, 5443, 5449, 5455, 5461, 5467, 5473, 5479, 5485, 5491, 5497, 5503, 5509, 5515,
+    5521, 5527, 5533, 5539, 5545, 5550, 5556, 5562, 5568, 5574, 5580, 5586, 5592, 5597, 5603, 5609,
+    5615, 5621, 5627, 5632, 5638, 5644, 5650, 5656, 5662, 5667, 5673, 5679, 5685, 5690, 5696, 5702,
+    5708, 5713, 5719, 5725, 5731, 5736, 5742, 5748, 5753, 5759, 5765, 5770, 5776, 5782, 5787, 5793
+};
+
+/*
+ * Round-to-nearest square root of 0 <= x < 2^62, integers only (learning-engine.md section 1:
+ * any method giving floor(sqrt(x)) exactly conforms). With x = top * 2^sh (sh even, top the 9
+ * leading bits), r0 = ceil(SQRT_UPPER_Q8[top] * 2^(sh/2) / 256) >= sqrt(x), at most 0.4 % above
+ * for top >= 128 (plus 1 from the ceiling). Newton's step r <- floor((r + floor(x / r)) / 2)
+ * never falls below floor(sqrt(x)) (AM-GM) and squares the relative error: 2^-8 -> 2^-17 ->
+ * 2^-35, so after two steps r is floor(sqrt(x)) or one above (r < 2^31), which the loop
+ * corrects; then r + 1 when x - r^2 > r.
+ */
+SLQ_INLINE int64_t sqrt_round(int64_t x) {
+  if (x == 0) {
+    return 0;
   }
-  return rest > root ? root + 1 : root;
+  uint64_t ux = (uint64_t)x;
+  int32_t n = bit_length(x);
+  int32_t sh = n <= 9 ? 0 : (n - 8) & ~1; /* even; top = x >> sh has 8 or 9 bits */
+  uint64_t top = ux >> sh;
+  uint64_t r = (((uint64_t)SQRT_UPPER_Q8[top] << (sh / 2)) + 255) >> 8;
+  r = (r + ux / r) >> 1;
+  r = (r + ux / r) >> 1;
+  while (r * r > ux) {
+    r--;
+  }
+  return (int64_t)(ux - r * r > r ? r + 1 : r);
 }
+
+int64_t slq_sqrt_round(int64_t x) { return sqrt_round(x); }
 
 /* ---- xorshift64* ---- */
 
@@ -74,14 +124,14 @@ uint64_t slq_seed(uint64_t seed) {
   return z == 0 ? 0x9E3779B97F4A7C15ull : z;
 }
 
-static uint64_t rng_advance(uint64_t x) {
+SLQ_INLINE uint64_t rng_advance(uint64_t x) {
   x ^= x >> 12;
   x ^= x << 25;
   x ^= x >> 27;
   return x;
 }
 
-static uint32_t rng_output(uint64_t x) { return (uint32_t)((x * 0x2545F4914F6CDD1Dull) >> 32); }
+SLQ_INLINE uint32_t rng_output(uint64_t x) { return (uint32_t)((x * 0x2545F4914F6CDD1Dull) >> 32); }
 
 /* ---- tiny float codes (learning-engine.md section 3) ---- */
 
@@ -96,18 +146,18 @@ static const tiny_code M4 = {3, 0, 1};
 static const tiny_code R8 = {4, 4, 0};
 static const tiny_code R4 = {3, 1, 0};
 
-static int32_t max_exp_field(const tiny_code *t) { return (1 << t->exp_bits) - 1; }
+SLQ_INLINE int32_t max_exp_field(const tiny_code *t) { return (1 << t->exp_bits) - 1; }
 
-static int32_t top_bits(const tiny_code *t) {
+SLQ_INLINE int32_t top_bits(const tiny_code *t) {
   return t->is_signed ? t->mant_bits + max_exp_field(t) - 1 : t->mant_bits + max_exp_field(t);
 }
 
-static int64_t max_magnitude(const tiny_code *t) {
+SLQ_INLINE int64_t max_magnitude(const tiny_code *t) {
   int64_t mant = ((int64_t)2 << t->mant_bits) - 1;
   return t->is_signed ? mant << (max_exp_field(t) - 1) : mant << max_exp_field(t);
 }
 
-static int64_t decode(const tiny_code *t, int32_t code) {
+SLQ_INLINE int64_t decode(const tiny_code *t, int32_t code) {
   int32_t f = code & ((1 << t->mant_bits) - 1);
   int32_t e = (code >> t->mant_bits) & max_exp_field(t);
   if (!t->is_signed) {
@@ -118,7 +168,7 @@ static int64_t decode(const tiny_code *t, int32_t code) {
   return negative ? -magnitude : magnitude;
 }
 
-static int32_t encode_exact(const tiny_code *t, int64_t value) {
+SLQ_INLINE int32_t encode_exact(const tiny_code *t, int64_t value) {
   int64_t magnitude = abs64(value);
   int64_t max = max_magnitude(t);
   if (magnitude > max) {
@@ -144,7 +194,7 @@ static int32_t encode_exact(const tiny_code *t, int64_t value) {
   return value < 0 && magnitude != 0 ? code | 1 << (t->exp_bits + t->mant_bits) : code;
 }
 
-static int32_t round_stochastic(const tiny_code *t, int64_t x, int32_t shift, uint32_t random32) {
+SLQ_INLINE int32_t round_stochastic(const tiny_code *t, int64_t x, int32_t shift, uint32_t random32) {
   int64_t a = abs64(x);
   if (shift < 0 && bit_length(a) - shift > 62) {
     return encode_exact(t, x < 0 ? -max_magnitude(t) : max_magnitude(t));
@@ -171,14 +221,14 @@ static int32_t round_stochastic(const tiny_code *t, int64_t x, int32_t shift, ui
 
 /* ---- packing ---- */
 
-static int32_t read_code(const uint8_t *codes, int32_t i, int32_t bits) {
+SLQ_INLINE int32_t read_code(const uint8_t *codes, int32_t i, int32_t bits) {
   if (bits == 8) {
     return codes[i];
   }
   return (codes[i >> 1] >> ((i & 1) << 2)) & 0xF;
 }
 
-static void write_code(uint8_t *codes, int32_t i, int32_t bits, int32_t code) {
+SLQ_INLINE void write_code(uint8_t *codes, int32_t i, int32_t bits, int32_t code) {
   if (bits == 8) {
     codes[i] = (uint8_t)code;
   } else {
@@ -244,29 +294,18 @@ static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
 
 static int32_t max32(int32_t a, int32_t b) { return a > b ? a : b; }
 
-const char *slq_step(const slq_config *c, slq_state *s, const int32_t *grad, int32_t grad_exp,
-                     int32_t *master, int32_t *weights, int64_t *scratch) {
+/* The step after the input checks, for one state width (mc, rc, bits constant per call site). */
+SLQ_INLINE void step_blocks(const slq_config *c, slq_state *s, const int32_t *grad,
+                            int32_t grad_exp, int32_t *master, int32_t *weights, int64_t *scratch,
+                            const tiny_code *mc, const tiny_code *rc, const int32_t bits) {
   const int32_t n = s->length;
   const int32_t master_min = slq_master_min(c);
   const int32_t master_max = slq_master_max(c);
-  if (s->step == INT32_MAX) return "Adam step counter is at its limit 2^31 - 1";
-  if (grad_exp < -SLQ_MAX_GRADIENT_EXP || grad_exp > SLQ_MAX_GRADIENT_EXP) {
-    return "gradient exponent outside [-1000, 1000]";
-  }
-  for (int32_t i = 0; i < n; i++) {
-    if (grad[i] < -SLQ_MAX_GRADIENT || grad[i] > SLQ_MAX_GRADIENT) {
-      return "gradient integer outside [-32767, 32767]";
-    }
-    if (master[i] < master_min || master[i] > master_max) return "master weight out of range";
-  }
-  const int32_t bits = c->state_bits;
   const int32_t block = c->block_size;
   const int64_t b1 = c->beta1_q20;
   const int64_t b2 = c->beta2_q20;
   const int64_t one = SLQ_ONE_Q20;
   const int64_t one_q30 = SLQ_ONE_Q30;
-  const tiny_code *mc = bits == 8 ? &M8 : &M4;
-  const tiny_code *rc = bits == 8 ? &R8 : &R4;
   const int32_t top_m = top_bits(mc);
   const int32_t top_r = top_bits(rc);
   int64_t *scratch_m = scratch;
@@ -354,5 +393,27 @@ const char *slq_step(const slq_config *c, slq_state *s, const int32_t *grad, int
   s->beta1_pow = beta1_pow;
   s->beta2_pow = beta2_pow;
   s->rng = rng;
+}
+
+const char *slq_step(const slq_config *c, slq_state *s, const int32_t *grad, int32_t grad_exp,
+                     int32_t *master, int32_t *weights, int64_t *scratch) {
+  const int32_t n = s->length;
+  const int32_t master_min = slq_master_min(c);
+  const int32_t master_max = slq_master_max(c);
+  if (s->step == INT32_MAX) return "Adam step counter is at its limit 2^31 - 1";
+  if (grad_exp < -SLQ_MAX_GRADIENT_EXP || grad_exp > SLQ_MAX_GRADIENT_EXP) {
+    return "gradient exponent outside [-1000, 1000]";
+  }
+  for (int32_t i = 0; i < n; i++) {
+    if (grad[i] < -SLQ_MAX_GRADIENT || grad[i] > SLQ_MAX_GRADIENT) {
+      return "gradient integer outside [-32767, 32767]";
+    }
+    if (master[i] < master_min || master[i] > master_max) return "master weight out of range";
+  }
+  if (c->state_bits == 8) {
+    step_blocks(c, s, grad, grad_exp, master, weights, scratch, &M8, &R8, 8);
+  } else {
+    step_blocks(c, s, grad, grad_exp, master, weights, scratch, &M4, &R4, 4);
+  }
   return NULL;
 }

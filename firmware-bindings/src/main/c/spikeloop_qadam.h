@@ -52,6 +52,8 @@ int32_t slq_master_min(const slq_config *c);
 int32_t slq_master_max(const slq_config *c);
 /* shiftRound(master, master_frac_bits): the core weight of a master value. */
 int32_t slq_core_weight(const slq_config *c, int32_t master);
+/* Round-to-nearest square root of 0 <= x < 2^62 (learning-engine.md section 1), integers only. */
+int64_t slq_sqrt_round(int64_t x);
 /* splitmix64(seed), 0 replaced by 0x9E3779B97F4A7C15 (Java Xorshift64Star.seed). */
 uint64_t slq_seed(uint64_t seed);
 /* Fresh state over caller buffers: codes 0, scales -128, t = 0, powers 2^30, rng seeded. */

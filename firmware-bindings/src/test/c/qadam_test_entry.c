@@ -16,6 +16,13 @@ static slq_config config_of(const int32_t *config) {
 
 uint64_t slq_test_seed(uint64_t seed) { return slq_seed(seed); }
 
+/* out[i] = slq_sqrt_round(x[i]) for each 0 <= x[i] < 2^62. */
+void slq_test_sqrt_round(const int64_t *x, int64_t *out, int32_t n) {
+  for (int32_t i = 0; i < n; i++) {
+    out[i] = slq_sqrt_round(x[i]);
+  }
+}
+
 /*
  * One step. counters: {step, beta1_pow, beta2_pow} in and out; rng in and out. Returns NULL or
  * the firmware's error text (config errors included).

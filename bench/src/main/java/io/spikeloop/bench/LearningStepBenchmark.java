@@ -9,22 +9,31 @@ import io.spikeloop.device.OutputConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.WeightTensor;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 
 /**
- * Learning steps per second with on-chip learning: the reference firmware ({@code board:ref},
- * C engine through JNA, 100 labelled steps per call) against the simulator's Java engine
- * ({@code sim}), on 700-H(rec)-20 networks (~3% input density, every step labelled, every tensor
- * learning), 8- and 4-bit Adam state. Each step is a forward step plus one tBPTT1 learning step.
+ * On-chip learning speed, as thread CPU time (the JNA call runs on the calling thread, so the
+ * C engine's time counts too; other load on a shared machine does not): the reference firmware
+ * ({@code board:ref}, C engine through JNA, 100 labelled steps per call) against the simulator's
+ * Java engine ({@code sim}). Networks: the L1 study's RSNN 700-32(rec)-20 and 700-450(rec)-20
+ * (~3 % input density), and N-MNIST's FF 2312-200-10 (sim only, on a larger simulated core:
+ * the reference firmware takes at most 1024 inputs), every step labelled, every tensor learning,
+ * 8- and 4-bit Adam state. Each step is a forward step plus one tBPTT1 learning step. Prints
+ * learning steps per CPU second, ns of CPU per parameter update, and training samples per CPU
+ * second at 100 steps per sample (105 for N-MNIST).
  *
  * <p>Run: {@code mvn -o -B -q -pl bench -am package -DskipTests} then
- * {@code java -cp "bench/target/spikeloop-bench.jar:bench/target/lib/*"
- * io.spikeloop.bench.LearningStepBenchmark [trials [seconds-per-trial]]}.
+ * {@code java -cp "bench/target/classes:bench/target/lib/*"
+ * io.spikeloop.bench.LearningStepBenchmark [trials [cpu-seconds-per-trial [8|4]]]} (one state
+ * width per JVM for clean figures).
  */
 public final class LearningStepBenchmark {
   private static final int BATCH = 100;
@@ -34,37 +43,75 @@ public final class LearningStepBenchmark {
   public static void main(String[] args) {
     int trials = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 0.5;
+    // One state width per JVM gives clean figures: after 8-bit runs the JIT's profile of the
+    // optimizer loop no longer fits 4-bit state, and its recompilation can run 2x slower.
+    int[] widths = args.length > 2 ? new int[] {Integer.parseInt(args[2])} : new int[] {8, 4};
     System.out.println("machine: " + MachineDescription.describe());
-    List<SpikeFrame> frames = new ArrayList<>();
-    int label = 0;
-    for (SpikeFrame f : NativeBoardBenchmark.frames(2000, 42)) {
-      frames.add(new SpikeFrame(f.axons(), (label++ / 25) % 20));
-    }
-    System.out.printf(Locale.ROOT, "%-10s %-14s %5s %16s %12s %14s%n", "device", "network",
-        "state", "steps/s median", "us/step", "params/step");
-    for (int hidden : new int[] {64, 450}) {
+    System.out.printf(Locale.ROOT, "%-10s %-16s %5s %12s %10s %12s %12s %10s%n", "device",
+        "network", "state", "steps/cpu-s", "us/step", "ns/update", "samples/cpu-s", "params");
+    for (int hidden : new int[] {32, 450}) {
       NetworkConfig net = new NetworkConfig(700, List.of(new LayerConfig(hidden, true, 8, 0, 24,
           1000, 3900, 700)), new OutputConfig(20, 8, -2, 24, 3900));
-      for (int bits : new int[] {8, 4}) {
+      List<SpikeFrame> frames = labelled(NativeBoardBenchmark.frames(2000, 42), 20);
+      for (int bits : widths) {
         for (String name : new String[] {"board:ref", "sim"}) {
-          try (Device d = Devices.open(name)) {
-            d.configure(net);
-            NativeBoardBenchmark.loadWeights(d, net, 7);
-            d.enableLearning(learning(net, bits));
-            measure(d, frames, 0.5); // warm-up
-            double[] rates = new double[trials];
-            for (int t = 0; t < trials; t++) {
-              rates[t] = measure(d, frames, seconds);
-            }
-            Arrays.sort(rates);
-            double median = rates[trials / 2];
-            long params = net.tensors().stream().mapToLong(WeightTensor::length).sum();
-            System.out.printf(Locale.ROOT, "%-10s %-14s %5s %16.0f %12.1f %14d%n", name,
-                "700-" + hidden + "(rec)-20", bits + "-bit", median, 1e6 / median, params);
-          }
+          report(name, "700-" + hidden + "(rec)-20", net, bits, frames, 100, trials, seconds);
         }
       }
     }
+    NetworkConfig nmnist = new NetworkConfig(2312, List.of(new LayerConfig(200, false, 8, 0, 24,
+        1000, 3900, 2312)), new OutputConfig(10, 8, -2, 24, 3900));
+    List<SpikeFrame> frames = labelled(sparseFrames(2312, 0.03, 1000, 43), 10);
+    for (int bits : widths) {
+      report("sim:inputs=4096,fan-in=4096", "2312-200-10", nmnist, bits, frames, 105, trials,
+          seconds);
+    }
+  }
+
+  private static void report(String name, String label, NetworkConfig net, int bits,
+      List<SpikeFrame> frames, int stepsPerSample, int trials, double seconds) {
+    try (Device d = Devices.open(name)) {
+      d.configure(net);
+      NativeBoardBenchmark.loadWeights(d, net, 7);
+      d.enableLearning(learning(net, bits));
+      measure(d, frames, 0.5); // warm-up
+      double[] rates = new double[trials];
+      for (int t = 0; t < trials; t++) {
+        rates[t] = measure(d, frames, seconds);
+      }
+      Arrays.sort(rates);
+      double median = rates[trials / 2];
+      long params = net.tensors().stream().mapToLong(WeightTensor::length).sum();
+      System.out.printf(Locale.ROOT, "%-10s %-16s %5s %12.1f %10.1f %12.1f %12.2f %10d%n",
+          name.startsWith("sim") ? "sim" : name, label, bits + "-bit", median, 1e6 / median,
+          1e9 / median / params, median / stepsPerSample, params);
+    }
+  }
+
+  /** Labels change every 25 steps, cycling through the classes. */
+  private static List<SpikeFrame> labelled(List<SpikeFrame> frames, int classes) {
+    List<SpikeFrame> out = new ArrayList<>();
+    int label = 0;
+    for (SpikeFrame f : frames) {
+      out.add(new SpikeFrame(f.axons(), (label++ / 25) % classes));
+    }
+    return out;
+  }
+
+  private static List<SpikeFrame> sparseFrames(int inputs, double density, int steps, long seed) {
+    Random rnd = new Random(seed);
+    List<SpikeFrame> out = new ArrayList<>(steps);
+    int[] ids = new int[inputs];
+    for (int t = 0; t < steps; t++) {
+      int n = 0;
+      for (int i = 0; i < inputs; i++) {
+        if (rnd.nextDouble() < density) {
+          ids[n++] = i;
+        }
+      }
+      out.add(new SpikeFrame(Arrays.copyOf(ids, n)));
+    }
+    return out;
   }
 
   private static LearningConfig learning(NetworkConfig net, int stateBits) {
@@ -80,11 +127,12 @@ public final class LearningStepBenchmark {
     return new LearningConfig(rates, stateBits, 64, 943718, 1047527, -27, 8, 1, 8, 5, table);
   }
 
-  /** Labelled steps per second over about {@code seconds}. */
+  /** Labelled steps per CPU second of this thread over about {@code seconds} of CPU. */
   private static double measure(Device d, List<SpikeFrame> frames, double seconds) {
+    ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
     long steps = 0;
     int at = 0;
-    long start = System.nanoTime();
+    long start = cpu.getCurrentThreadCpuTime();
     long end = start + (long) (seconds * 1e9);
     long now;
     do {
@@ -94,7 +142,7 @@ public final class LearningStepBenchmark {
       d.run(frames.subList(at, at + BATCH), ReadoutLevel.OUTPUTS);
       at += BATCH;
       steps += BATCH;
-      now = System.nanoTime();
+      now = cpu.getCurrentThreadCpuTime();
     } while (now < end);
     return steps / ((now - start) / 1e9);
   }

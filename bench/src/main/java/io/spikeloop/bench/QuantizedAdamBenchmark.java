@@ -14,40 +14,52 @@ import java.util.SplittableRandom;
  * CPU time so that other load on the machine does not count. Run after
  * {@code mvn -o -q -pl bench -am package -DskipTests}:
  * {@code java -cp "bench/target/classes:bench/target/lib/*"
- * io.spikeloop.bench.QuantizedAdamBenchmark}.
+ * io.spikeloop.bench.QuantizedAdamBenchmark [parameters [8|4]]} (one state width per JVM for
+ * clean figures).
  */
 public final class QuantizedAdamBenchmark {
   private QuantizedAdamBenchmark() {}
 
   public static void main(String[] args) {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 46164;
-    ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+    // one state width per JVM gives clean figures (see LearningStepBenchmark)
+    int[] widths = args.length > 1 ? new int[] {Integer.parseInt(args[1])} : new int[] {8, 4};
     System.out.println("quantized Adam step, " + n + " parameters, block 64, "
         + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + ", "
         + Runtime.getRuntime().availableProcessors() + " CPUs");
-    for (int bits : new int[] {8, 4}) {
-      QuantizedAdamConfig config = QuantizedAdamConfig.defaults(20).withStateBits(bits);
-      QuantizedAdam adam = new QuantizedAdam(config);
-      QuantizedAdamState state = QuantizedAdamState.initial(config, n, 1);
-      int[] grad = new int[n];
-      int[] master = new int[n];
-      int[] weights = new int[n];
-      SplittableRandom rnd = new SplittableRandom(1);
-      for (int i = 0; i < n; i++) {
-        // dense gradients spread over ten octaves
-        grad[i] = rnd.nextInt(-32767, 32768) >> rnd.nextInt(10);
+    for (int bits : widths) {
+      for (double density : new double[] {1.0, 0.03}) {
+        System.out.printf(Locale.ROOT, "%d-bit state, %3.0f%% nonzero gradients: %.1f ns CPU per "
+            + "parameter per step%n", bits, density * 100, nsPerParameter(n, bits, density));
       }
-      for (int t = 0; t < 300; t++) { // warm-up
-        state = adam.step(state, grad, -20, master, weights);
-      }
-      int steps = 500;
-      long start = cpu.getCurrentThreadCpuTime();
-      for (int t = 0; t < steps; t++) {
-        state = adam.step(state, grad, -20, master, weights);
-      }
-      double nsPerParameter = (cpu.getCurrentThreadCpuTime() - start) / (double) steps / n;
-      System.out.printf(Locale.ROOT, "%d-bit state: %.1f ns CPU per parameter per step%n", bits,
-          nsPerParameter);
     }
+  }
+
+  /**
+   * One tensor's step cost; {@code density} of the gradients are nonzero (dense: every element;
+   * 3 %: the share a spiking layer's input gradient has at ~3 % input activity).
+   */
+  static double nsPerParameter(int n, int bits, double density) {
+    ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+    QuantizedAdamConfig config = QuantizedAdamConfig.defaults(20).withStateBits(bits);
+    QuantizedAdam adam = new QuantizedAdam(config);
+    QuantizedAdamState state = QuantizedAdamState.initial(config, n, 1);
+    int[] grad = new int[n];
+    int[] master = new int[n];
+    int[] weights = new int[n];
+    SplittableRandom rnd = new SplittableRandom(1);
+    for (int i = 0; i < n; i++) {
+      // gradients spread over ten octaves
+      grad[i] = rnd.nextDouble() < density ? rnd.nextInt(-32767, 32768) >> rnd.nextInt(10) : 0;
+    }
+    for (int t = 0; t < 300; t++) { // warm-up
+      state = adam.step(state, grad, -20, master, weights);
+    }
+    int steps = 500;
+    long start = cpu.getCurrentThreadCpuTime();
+    for (int t = 0; t < steps; t++) {
+      state = adam.step(state, grad, -20, master, weights);
+    }
+    return (cpu.getCurrentThreadCpuTime() - start) / (double) steps / n;
   }
 }

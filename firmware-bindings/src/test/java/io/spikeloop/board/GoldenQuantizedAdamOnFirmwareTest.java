@@ -37,6 +37,8 @@ class GoldenQuantizedAdamOnFirmwareTest {
   interface QadamTestLibrary extends Library {
     long slq_test_seed(long seed);
 
+    void slq_test_sqrt_round(long[] x, long[] out, int n);
+
     String slq_test_step(int[] config, int length, byte[] mCodes, byte[] mScales, byte[] rCodes,
         byte[] rScales, int[] counters, long[] rng, int[] grad, int gradExp, int[] master,
         int[] weights);
@@ -63,6 +65,68 @@ class GoldenQuantizedAdamOnFirmwareTest {
     QadamTestLibrary lib = library();
     return files.stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(),
         () -> run(lib, file)));
+  }
+
+  /**
+   * The firmware's integer square root (table estimate, two Newton steps, correction) against
+   * the reference digit-by-digit method: every x below 2^18, then squares r^2 and rounding edges r^2 + r with their
+   * neighbours for r at every power of two, at the top of the range and at random, and random x.
+   */
+  @Test
+  void integerSquareRootEqualsTheReference() {
+    QadamTestLibrary lib = library();
+    java.util.List<Long> xs = new java.util.ArrayList<>();
+    for (long x = 0; x < (1 << 18); x++) {
+      xs.add(x);
+    }
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+    java.util.List<Long> roots = new java.util.ArrayList<>();
+    for (int p = 0; p <= 31; p++) {
+      for (long d = -3; d <= 3; d++) {
+        roots.add((1L << p) + d);
+      }
+    }
+    for (int i = 0; i < 20000; i++) {
+      roots.add(1 + rnd.nextLong((1L << 31) - 1));
+    }
+    for (long r = (1L << 31) - 64; r < (1L << 31); r++) {
+      roots.add(r);
+    }
+    for (long r : roots) {
+      for (long x : new long[] {r * r - 1, r * r, r * r + 1, r * r + r - 1, r * r + r,
+          r * r + r + 1}) {
+        if (r > 0 && x >= 0 && x < (1L << 62)) {
+          xs.add(x);
+        }
+      }
+    }
+    for (int i = 0; i < 50000; i++) {
+      xs.add(rnd.nextLong(1L << (1 + rnd.nextInt(62))));
+    }
+    xs.add((1L << 62) - 1);
+    long[] x = xs.stream().mapToLong(Long::longValue).toArray();
+    long[] out = new long[x.length];
+    lib.slq_test_sqrt_round(x, out, x.length);
+    for (int i = 0; i < x.length; i++) {
+      assertEquals(sqrtRoundDigitByDigit(x[i]), out[i], "sqrt of " + x[i]);
+    }
+  }
+
+  /** The reference method of docs/learning-engine.md: digit-by-digit restoring square root. */
+  private static long sqrtRoundDigitByDigit(long x) {
+    long rest = x;
+    long root = 0;
+    long bit = x == 0 ? 0 : 1L << ((63 - Long.numberOfLeadingZeros(x)) & ~1);
+    while (bit != 0) {
+      if (rest >= root + bit) {
+        rest -= root + bit;
+        root = (root >> 1) + bit;
+      } else {
+        root >>= 1;
+      }
+      bit >>= 2;
+    }
+    return rest > root ? root + 1 : root;
   }
 
   @Test

@@ -181,6 +181,43 @@ public final class Sl1Core {
     }
   }
 
+  /**
+   * Writes the elements of {@code values} (row-major {@code [post][pre]}) that differ from
+   * {@code written}, which must hold the tensor's current values, and records them there: the
+   * learning engine's write-back, where few of a tensor's weights change per step (a full
+   * {@link #writeWeights} transposes every element). Each element written is checked as
+   * {@link #writeWeights} checks it.
+   */
+  public void writeChangedWeights(String name, int[] values, int[] written) {
+    WeightTensor t = config.tensor(name);
+    if (values.length != t.length() || written.length != t.length()) {
+      throw new IllegalArgumentException("tensor " + name + " needs " + t.length()
+          + " values, got " + values.length + " (written copy " + written.length + ")");
+    }
+    long min = FixedPoint.minSigned(t.bits());
+    long max = FixedPoint.maxSigned(t.bits());
+    int cols = t.cols();
+    int[] bias = cols == 1 ? biasStorage(name) : null;
+    int[][] matrix = cols == 1 ? null : matrixStorage(name);
+    for (int i = 0; i < values.length; i++) {
+      int v = values[i];
+      if (v == written[i]) {
+        continue;
+      }
+      if (v < min || v > max) {
+        throw new IllegalArgumentException("tensor " + name + " value " + v + " at ["
+            + (i / cols) + "][" + (i % cols) + "] does not fit " + t.bits() + " signed bits ["
+            + min + ", " + max + "]");
+      }
+      if (bias != null) {
+        bias[i] = v;
+      } else {
+        matrix[i % cols][i / cols] = v;
+      }
+      written[i] = v;
+    }
+  }
+
   /** Reads one tensor back as row-major {@code [post][pre]}. */
   public int[] readWeights(String name) {
     WeightTensor t = config.tensor(name);

@@ -67,6 +67,11 @@ public final class LearningEngine {
     final int[] master;
     final int[] weights;      // shiftRound(master, F): the learned value
     final int[] coreValues;   // weights << shift, as written to the core
+    /**
+     * The values the core holds for this tensor (kept equal: set from what was read or written
+     * by the host, then by every write-back), so a step writes only the elements that changed.
+     */
+    final int[] inCore;
     final int[] grad;
 
     Learned(String name, Kind kind, int shift, QuantizedAdamConfig config, long seed, int length) {
@@ -78,11 +83,16 @@ public final class LearningEngine {
       this.master = new int[length];
       this.weights = new int[length];
       this.coreValues = shift == 0 ? weights : new int[length];
+      this.inCore = new int[length];
       this.grad = new int[length];
     }
 
-    /** Masters from core values: shiftRound(value, shift) clamped to the learned width, << F. */
+    /**
+     * Masters from the core values the tensor now holds: shiftRound(value, shift) clamped to the
+     * learned width, << F.
+     */
     void seed(int[] values) {
+      System.arraycopy(values, 0, inCore, 0, values.length);
       QuantizedAdamConfig c = adam.config();
       long min = FixedPoint.minSigned(c.weightBits());
       long max = FixedPoint.maxSigned(c.weightBits());
@@ -331,7 +341,7 @@ public final class LearningEngine {
           l.coreValues[i] = l.weights[i] << l.shift;
         }
       }
-      core.writeWeights(l.name, l.coreValues);
+      core.writeChangedWeights(l.name, l.coreValues, l.inCore);
       if (l.kind == Kind.OUT_W) {
         System.arraycopy(l.weights, 0, wOut, 0, wOut.length);
       }

@@ -53,26 +53,46 @@ public final class LearningFixedPoint {
   }
 
   /**
-   * Square root of {@code 0 <= x < 2^62} rounded to nearest: r = floor(sqrt(x)) by the
-   * digit-by-digit (restoring) method, then r + 1 when x - r^2 > r.
+   * Square root of {@code 0 <= x < 2^62} rounded to nearest: r = floor(sqrt(x)), then r + 1 when
+   * x - r^2 > r (no ties exist). The result is unique, so any exact method conforms; this one
+   * rounds the double square root and corrects it with integer arithmetic. Why one correction
+   * suffices: (double) x, Math.sqrt and the addition of 1/2 each round with a relative error of at
+   * most 2^-53, so {@code sqrt(x) + 1/2} (below 2^32) is known to within 2^-20; truncated, it is
+   * the nearest integer r, or off by one when sqrt(x) lies that close to a half-integer. The
+   * nearest integer r is the one with {@code r^2 - r < x <= r^2 + r} (r > 0; x = 0 gives 0).
    */
   public static long sqrtRound(long x) {
     if (x < 0 || x >= (1L << 62)) {
-      throw new IllegalArgumentException("sqrtRound needs 0 <= x < 2^62, got " + x);
+      throw sqrtOutOfRange(x);
     }
-    long rest = x;
-    long root = 0;
-    // start at the highest power of four not above x (0 when x = 0)
-    long bit = x == 0 ? 0 : 1L << ((63 - Long.numberOfLeadingZeros(x)) & ~1);
-    while (bit != 0) {
-      if (rest >= root + bit) {
-        rest -= root + bit;
-        root = (root >> 1) + bit;
-      } else {
-        root >>= 1;
-      }
-      bit >>= 2;
+    long r = (long) (Math.sqrt((double) x) + 0.5);
+    long r2 = r * r;
+    if (x > r2 + r) {
+      r++;
+    } else if (x <= r2 - r && r > 0) {
+      r--;
     }
-    return rest > root ? root + 1 : root;
+    return r;
+  }
+
+  private static IllegalArgumentException sqrtOutOfRange(long x) {
+    return new IllegalArgumentException("sqrtRound needs 0 <= x < 2^62, got " + x);
+  }
+
+  /**
+   * floor(a / b) for {@code 0 <= a < 2^52} and {@code 0 < b < 2^52}, i.e. {@code a / b}: the
+   * double quotient (both operands exact, one rounding, error at most 2^-53 * a/b < 1/2)
+   * truncated, then corrected by one with integer arithmetic when a/b lies that close to an
+   * integer. Cheaper than a 64-bit integer division, which is not pipelined.
+   */
+  public static long divideFloor(long a, long b) {
+    long q = (long) ((double) a / (double) b);
+    long rest = a - q * b;
+    if (rest < 0) {
+      q--;
+    } else if (rest >= b) {
+      q++;
+    }
+    return q;
   }
 }

@@ -1,9 +1,12 @@
 package io.spikeloop.sim.learning;
 
 import static io.spikeloop.sim.learning.LearningFixedPoint.bitLength;
+import static io.spikeloop.sim.learning.LearningFixedPoint.divideFloor;
 import static io.spikeloop.sim.learning.LearningFixedPoint.shiftClamp;
 import static io.spikeloop.sim.learning.LearningFixedPoint.shiftRound;
 import static io.spikeloop.sim.learning.LearningFixedPoint.sqrtRound;
+
+import java.util.Arrays;
 
 /**
  * One quantized Adam step on one tensor, integer arithmetic only, exactly as
@@ -25,20 +28,34 @@ public final class QuantizedAdam {
   private final QuantizedAdamConfig config;
   private final TinyFloatCode momentCode;
   private final TinyFloatCode rootCode;
+  private final TinyFloatRounder momentRounder;
+  private final TinyFloatRounder rootRounder;
   private final long[] scratchM;
   private final long[] scratchR;
   /** Decoded value of every code (a lookup instead of decoding in the loops). */
   private final long[] momentValue;
   private final long[] rootValue;
+  /**
+   * sqrt(v) after a step without gradient, per stored sqrt(v) code: a pure function of the code
+   * and the frame shift ev - 2 s_r, valid for the shift in {@link #decayedRootShift}
+   * (Integer.MIN_VALUE: not yet computed).
+   */
+  private final long[] decayedRoot;
+  private final int[] decayedRootShift;
 
   public QuantizedAdam(QuantizedAdamConfig config) {
     this.config = config;
     this.momentCode = config.momentCode();
     this.rootCode = config.rootCode();
+    this.momentRounder = new TinyFloatRounder(momentCode);
+    this.rootRounder = new TinyFloatRounder(rootCode);
     this.scratchM = new long[config.blockSize()];
     this.scratchR = new long[config.blockSize()];
     this.momentValue = new long[1 << momentCode.bits()];
     this.rootValue = new long[1 << rootCode.bits()];
+    this.decayedRoot = new long[rootValue.length];
+    this.decayedRootShift = new int[rootValue.length];
+    Arrays.fill(decayedRootShift, Integer.MIN_VALUE);
     for (int c = 0; c < momentValue.length; c++) {
       momentValue[c] = momentCode.decode(c);
     }
@@ -119,6 +136,7 @@ public final class QuantizedAdam {
       }
       int er = ev / 2;
       // Pass 2: the moment updates in the wide frames.
+      final int vShift = ev - 2 * sr;
       long maxM = 0;
       long maxR = 0;
       for (int i = lo; i < hi; i++) {
@@ -126,10 +144,23 @@ public final class QuantizedAdam {
         long mOld = shiftRound(scratchM[i - lo], em - sm);
         long gWide = shiftRound(g, em - gradExp);
         long m = shiftRound(b1 * mOld + (one - b1) * gWide, 20);
-        long dr = scratchR[i - lo];
-        long vOld = shiftRound(dr * dr, ev - 2 * sr);
-        long g2 = shiftRound(g * g, ev - 2 * gradExp);
-        long r = sqrtRound(shiftRound(b2 * vOld + (one - b2) * g2, 20));
+        long r;
+        if (g == 0) {
+          // v only decays: r is a function of the stored code and the frame shift, memoised
+          // (most of a spiking layer's gradient elements are 0 at any step).
+          int code = QuantizedAdamState.readCode(rCodes, i, bits);
+          if (decayedRootShift[code] != vShift) {
+            long dr = scratchR[i - lo];
+            decayedRoot[code] = sqrtRound(shiftRound(b2 * shiftRound(dr * dr, vShift), 20));
+            decayedRootShift[code] = vShift;
+          }
+          r = decayedRoot[code];
+        } else {
+          long dr = scratchR[i - lo];
+          long vOld = shiftRound(dr * dr, vShift);
+          long g2 = shiftRound(g * g, ev - 2 * gradExp);
+          r = sqrtRound(shiftRound(b2 * vOld + (one - b2) * g2, 20));
+        }
         scratchM[i - lo] = m;
         scratchR[i - lo] = r;
         maxM = Math.max(maxM, Math.abs(m));
@@ -145,14 +176,14 @@ public final class QuantizedAdam {
       // Pass 3: per element draw m, r, w in this order; store codes; update from stored codes.
       for (int i = lo; i < hi; i++) {
         rng = Xorshift64Star.advance(rng);
-        int cm = momentCode.roundStochastic(scratchM[i - lo], smNew - em, Xorshift64Star.output(rng));
+        int cm = momentRounder.roundStochastic(scratchM[i - lo], smNew - em, Xorshift64Star.output(rng));
         rng = Xorshift64Star.advance(rng);
-        int cr = rootCode.roundStochastic(scratchR[i - lo], srNew - er, Xorshift64Star.output(rng));
+        int cr = rootRounder.roundStochastic(scratchR[i - lo], srNew - er, Xorshift64Star.output(rng));
         QuantizedAdamState.writeCode(mCodes, i, bits, cm);
         QuantizedAdamState.writeCode(rCodes, i, bits, cr);
         long dm = momentValue[cm];
         long den = (rootValue[cr] << 8) + epsTerm;
-        long q = dm >= 0 ? (dm << 32) / den : -((-dm << 32) / den);
+        long q = dm >= 0 ? divideFloor(dm << 32, den) : -divideFloor(-dm << 32, den);
         long ratio = shiftClamp(q, smNew - srNew - 8, RATIO_LIMIT_Q16);
         rng = Xorshift64Star.advance(rng);
         long u = Integer.toUnsignedLong(Xorshift64Star.output(rng));
