@@ -35,14 +35,19 @@ public record Sweep(String option, List<String> values, String follows) {
 
   /** Parses {@code name=v1,v2} or {@code name=v1;v2}; the name may carry leading dashes. */
   public static Sweep parse(String text) {
+    return parse(text, null, "--sweep wants name=v1,v2,..., got '" + text + "'");
+  }
+
+  private static Sweep parse(String text, String follows, String malformed) {
     int eq = text.indexOf('=');
     if (eq <= 0 || eq == text.length() - 1) {
-      throw new IllegalArgumentException("--sweep wants name=v1,v2,..., got '" + text + "'");
+      throw new IllegalArgumentException(malformed);
     }
     String name = text.substring(0, eq).replaceFirst("^--?", "");
     String list = text.substring(eq + 1);
     String separator = list.contains(";") ? ";" : ",";
-    return new Sweep(name, Arrays.stream(list.split(separator, -1)).map(String::trim).toList());
+    return new Sweep(name, Arrays.stream(list.split(separator, -1)).map(String::trim).toList(),
+        follows);
   }
 
   /**
@@ -52,13 +57,13 @@ public record Sweep(String option, List<String> values, String follows) {
   public static Sweep parsePaired(String text) {
     int colon = text.indexOf(':');
     int eq = text.indexOf('=');
+    String malformed = "--pair wants leader:name=v1,v2,... (e.g. k:lr=4e-5,1e-4), got '"
+        + text + "'";
     if (colon <= 0 || eq < colon) {
-      throw new IllegalArgumentException("--pair wants leader:name=v1,v2,... (e.g. "
-          + "k:lr=4e-5,1e-4), got '" + text + "'");
+      throw new IllegalArgumentException(malformed);
     }
-    Sweep values = parse(text.substring(colon + 1));
-    return new Sweep(values.option(), values.values(),
-        text.substring(0, colon).replaceFirst("^--?", "").trim());
+    return parse(text.substring(colon + 1),
+        text.substring(0, colon).replaceFirst("^--?", "").trim(), malformed);
   }
 
   public boolean paired() {

@@ -85,6 +85,10 @@ class StudyPlanTest {
     assertEquals(List.of("k", "model"), p.gridSweeps().stream().map(Sweep::option).toList());
     assertEquals(java.util.Set.of("k", "lr"), p.movingWith("k"));
     assertEquals(java.util.Set.of("model"), p.movingWith("model"));
+    // two leader values may share a paired value; a grid sweep may not repeat one
+    assertEquals(List.of("0.9,0.999", "0.9,0.999"),
+        Sweep.parsePaired("k:betas=0.9,0.999;0.9,0.999").values());
+    assertThrows(IllegalArgumentException.class, () -> Sweep.parse("lr=1e-4,1e-4"));
   }
 
   @Test
