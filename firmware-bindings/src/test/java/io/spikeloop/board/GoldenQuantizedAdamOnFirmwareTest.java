@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import io.spikeloop.sim.learning.DigitByDigitSqrt;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,25 +109,8 @@ class GoldenQuantizedAdamOnFirmwareTest {
     long[] out = new long[x.length];
     lib.slq_test_sqrt_round(x, out, x.length);
     for (int i = 0; i < x.length; i++) {
-      assertEquals(sqrtRoundDigitByDigit(x[i]), out[i], "sqrt of " + x[i]);
+      assertEquals(DigitByDigitSqrt.sqrtRound(x[i]), out[i], "sqrt of " + x[i]);
     }
-  }
-
-  /** The reference method of docs/learning-engine.md: digit-by-digit restoring square root. */
-  private static long sqrtRoundDigitByDigit(long x) {
-    long rest = x;
-    long root = 0;
-    long bit = x == 0 ? 0 : 1L << ((63 - Long.numberOfLeadingZeros(x)) & ~1);
-    while (bit != 0) {
-      if (rest >= root + bit) {
-        rest -= root + bit;
-        root = (root >> 1) + bit;
-      } else {
-        root >>= 1;
-      }
-      bit >>= 2;
-    }
-    return rest > root ? root + 1 : root;
   }
 
   @Test

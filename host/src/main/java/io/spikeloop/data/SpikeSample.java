@@ -75,20 +75,7 @@ public record SpikeSample(int label, int[] offsets, int[] channels, int speaker)
     if (shift == 0) {
       return this;
     }
-    int steps = steps();
-    int[] newOffsets = new int[steps + 1];
-    int[] newChannels = new int[channels.length];
-    int n = 0;
-    for (int t = 0; t < steps; t++) {
-      for (int i = offsets[t]; i < offsets[t + 1]; i++) {
-        int c = channels[i] + shift;
-        if (c >= 0 && c < channelCount) {
-          newChannels[n++] = c;
-        }
-      }
-      newOffsets[t + 1] = n;
-    }
-    return new SpikeSample(label, newOffsets, java.util.Arrays.copyOf(newChannels, n), speaker);
+    return withChannels(c -> c + shift < 0 || c + shift >= channelCount ? -1 : c + shift);
   }
 
   /** This sample with each spike dropped independently with probability {@code drop}. */
@@ -99,14 +86,23 @@ public record SpikeSample(int label, int[] offsets, int[] channels, int speaker)
     if (drop == 0) {
       return this;
     }
+    return withChannels(c -> random.nextDouble() >= drop ? c : -1);
+  }
+
+  /**
+   * This sample with every spike's channel mapped by {@code map}, visited in time order; a
+   * negative result drops the spike.
+   */
+  private SpikeSample withChannels(java.util.function.IntUnaryOperator map) {
     int steps = steps();
     int[] newOffsets = new int[steps + 1];
     int[] newChannels = new int[channels.length];
     int n = 0;
     for (int t = 0; t < steps; t++) {
       for (int i = offsets[t]; i < offsets[t + 1]; i++) {
-        if (random.nextDouble() >= drop) {
-          newChannels[n++] = channels[i];
+        int c = map.applyAsInt(channels[i]);
+        if (c >= 0) {
+          newChannels[n++] = c;
         }
       }
       newOffsets[t + 1] = n;

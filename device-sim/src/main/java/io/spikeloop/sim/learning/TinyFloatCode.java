@@ -118,18 +118,24 @@ public record TinyFloatCode(int expBits, int mantBits, boolean signed) {
     }
     long t = LearningFixedPoint.shiftFloor(a, shift);
     int k = Math.max(0, LearningFixedPoint.bitLength(t) - (mantBits + 1));
-    int d = shift + k;
-    long steps;
-    if (d <= 0) {
-      steps = a << -d;
-    } else if (d > 62) {
-      steps = 0;
-    } else {
-      long u = Integer.toUnsignedLong(random32);
-      long offset = d <= 32 ? u >>> (32 - d) : u << (d - 32);
-      steps = (a + offset) >> d;
-    }
-    long magnitude = steps << k;
+    long magnitude = stochasticSteps(a, shift + k, random32) << k;
     return encodeExact(x < 0 ? -magnitude : magnitude);
+  }
+
+  /**
+   * floor((a + U) / 2^d), the number of grid steps of {@link #roundStochastic}: U is the top
+   * {@code d} bits of {@code random32} ({@code d <= 32}) or {@code random32 << (d - 32)}
+   * ({@code 32 < d <= 62}); {@code d > 62} gives 0 and {@code d <= 0} is exact ({@code a << -d}).
+   */
+  static long stochasticSteps(long a, int d, int random32) {
+    if (d <= 0) {
+      return a << -d;
+    }
+    if (d > 62) {
+      return 0;
+    }
+    long u = Integer.toUnsignedLong(random32);
+    long offset = d <= 32 ? u >>> (32 - d) : u << (d - 32);
+    return (a + offset) >> d;
   }
 }

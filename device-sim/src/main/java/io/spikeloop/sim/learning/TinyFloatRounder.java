@@ -48,17 +48,7 @@ final class TinyFloatRounder {
     }
     long t = LearningFixedPoint.shiftFloor(a, shift);
     int k = Math.max(0, LearningFixedPoint.bitLength(t) - (mantBits + 1));
-    int d = shift + k;
-    long steps;
-    if (d <= 0) {
-      steps = a << -d; // exact: = t >> k < 2^(M+1)
-    } else if (d > 62) {
-      steps = 0;
-    } else {
-      long u = Integer.toUnsignedLong(random32);
-      long offset = d <= 32 ? u >>> (32 - d) : u << (d - 32);
-      steps = (a + offset) >> d;
-    }
+    long steps = TinyFloatCode.stochasticSteps(a, shift + k, random32); // < 2^(M+1) + 1
     int c = codes[k * stepsPerK + (int) steps];
     return x < 0 && c != 0 ? c | signBit : c;
   }

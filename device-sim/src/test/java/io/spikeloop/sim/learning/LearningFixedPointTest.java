@@ -23,29 +23,12 @@ class LearningFixedPointTest {
     assertThrows(IllegalArgumentException.class, () -> LearningFixedPoint.sqrtRound(-1));
   }
 
-  /** The reference method of docs/learning-engine.md: digit-by-digit restoring square root. */
-  private static long sqrtRoundDigitByDigit(long x) {
-    long rest = x;
-    long root = 0;
-    long bit = x == 0 ? 0 : 1L << ((63 - Long.numberOfLeadingZeros(x)) & ~1);
-    while (bit != 0) {
-      if (rest >= root + bit) {
-        rest -= root + bit;
-        root = (root >> 1) + bit;
-      } else {
-        root >>= 1;
-      }
-      bit >>= 2;
-    }
-    return rest > root ? root + 1 : root;
-  }
-
   @Test
   void sqrtRoundEqualsTheDigitByDigitReference() {
     // every x below 2^20, then the edges where a double estimate can be off by one: around each
     // square r^2 and each rounding boundary r^2 + r, for r near powers of two and up to 2^31 - 1
     for (long x = 0; x < (1 << 20); x++) {
-      assertEquals(sqrtRoundDigitByDigit(x), LearningFixedPoint.sqrtRound(x), "sqrt of " + x);
+      assertEquals(DigitByDigitSqrt.sqrtRound(x), LearningFixedPoint.sqrtRound(x), "sqrt of " + x);
     }
     SplittableRandom rnd = new SplittableRandom(7);
     for (int i = 0; i < 200000; i++) {
@@ -59,18 +42,18 @@ class LearningFixedPointTest {
       for (long x : new long[] {r * r - 1, r * r, r * r + 1, r * r + r - 1, r * r + r,
           r * r + r + 1}) {
         if (x >= 0 && x < (1L << 62)) {
-          assertEquals(sqrtRoundDigitByDigit(x), LearningFixedPoint.sqrtRound(x), "sqrt of " + x);
+          assertEquals(DigitByDigitSqrt.sqrtRound(x), LearningFixedPoint.sqrtRound(x), "sqrt of " + x);
         }
       }
       long x = rnd.nextLong(1L << 62);
-      assertEquals(sqrtRoundDigitByDigit(x), LearningFixedPoint.sqrtRound(x), "sqrt of " + x);
+      assertEquals(DigitByDigitSqrt.sqrtRound(x), LearningFixedPoint.sqrtRound(x), "sqrt of " + x);
     }
     for (long r = (1L << 31) - 100; r < (1L << 31); r++) {
       for (long x = r * r - 1; x <= r * r + r + 1 && x < (1L << 62); x += r) {
-        assertEquals(sqrtRoundDigitByDigit(x), LearningFixedPoint.sqrtRound(x), "sqrt of " + x);
+        assertEquals(DigitByDigitSqrt.sqrtRound(x), LearningFixedPoint.sqrtRound(x), "sqrt of " + x);
       }
     }
-    assertEquals(sqrtRoundDigitByDigit((1L << 62) - 1), LearningFixedPoint.sqrtRound((1L << 62) - 1));
+    assertEquals(DigitByDigitSqrt.sqrtRound((1L << 62) - 1), LearningFixedPoint.sqrtRound((1L << 62) - 1));
     assertThrows(IllegalArgumentException.class, () -> LearningFixedPoint.sqrtRound(1L << 62));
   }
 
