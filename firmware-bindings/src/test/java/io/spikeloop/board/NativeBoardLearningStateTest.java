@@ -10,7 +10,6 @@ import io.spikeloop.device.Capability;
 import io.spikeloop.device.LearningState;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
-import io.spikeloop.device.WeightTensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -37,14 +36,7 @@ class NativeBoardLearningStateTest {
     driver = BoardDriver.open(BoardLibraries.load("ref"), "board:ref", "ref");
     board = new NativeBoardDevice("board:ref", driver);
     board.configure(NativeBoardLearningTest.NET);
-    SplittableRandom r = new SplittableRandom(5);
-    for (WeightTensor t : NativeBoardLearningTest.NET.tensors()) {
-      int[] v = new int[t.length()];
-      for (int i = 0; i < v.length; i++) {
-        v[i] = t.cols() == 1 ? r.nextInt(-200, 200) : r.nextInt(-40, 60);
-      }
-      board.writeWeights(t.name(), v);
-    }
+    NativeBoardLearningTest.writeStartWeights(board);
   }
 
   @AfterEach

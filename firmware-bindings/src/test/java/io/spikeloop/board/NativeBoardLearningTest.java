@@ -41,13 +41,18 @@ class NativeBoardLearningTest {
   void open() {
     board = Devices.open("board:ref");
     board.configure(NET);
+    writeStartWeights(board);
+  }
+
+  /** The seeded start weights of these tests (biases in [-200, 200), weights in [-40, 60)). */
+  static void writeStartWeights(Device device) {
     SplittableRandom r = new SplittableRandom(5);
     for (WeightTensor t : NET.tensors()) {
       int[] v = new int[t.length()];
       for (int i = 0; i < v.length; i++) {
         v[i] = t.cols() == 1 ? r.nextInt(-200, 200) : r.nextInt(-40, 60);
       }
-      board.writeWeights(t.name(), v);
+      device.writeWeights(t.name(), v);
     }
   }
 
