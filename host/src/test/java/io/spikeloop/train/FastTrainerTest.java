@@ -84,10 +84,7 @@ class FastTrainerTest {
     }
     SnnParameters want = reference.parameters();
     SnnParameters got = fast.parameters();
-    for (int i = 0; i < want.tensors().size(); i++) {
-      new GoldenTrainVectorsTest.Tolerance(1e-5, 1e-4).check(want.tensors().get(i).name(),
-          got.tensors().get(i).values(), want.tensors().get(i).values());
-    }
+    new GoldenTrainVectorsTest.Tolerance(1e-5, 1e-4).check("parameter", got, want);
     List<SpikeSample> test = randomBatch(random, 5, 8, 15, 4, 0.25);
     var ri = reference.infer(test);
     var fi = fast.infer(test);
