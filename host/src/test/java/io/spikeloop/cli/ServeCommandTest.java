@@ -41,6 +41,62 @@ class ServeCommandTest {
   }
 
   @Test
+  void aPortInUseIsOneLineNamingTheAddressAndPort() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+      String[] r = run("serve", "--device", "sim", "--port", "" + port);
+      assertEquals("2", r[0]);
+      assertEquals("spikeloop: error: cannot listen on 127.0.0.1:" + port
+          + ": Address already in use", r[1].strip());
+      String[] m = run("serve", "--device", "sim", "--port", "0", "--metrics-port", "" + port);
+      assertEquals("2", m[0]);
+      assertEquals("spikeloop: error: cannot serve metrics on 127.0.0.1:" + port
+          + ": Address already in use", m[1].strip());
+    }
+  }
+
+  @Test
+  void limitFlagsAreCheckedAndNamed() {
+    String[] r = run("serve", "--device", "sim", "--port", "0", "--idle-timeout-ms", "0");
+    assertEquals("2", r[0]);
+    assertTrue(r[1].contains("--idle-timeout-ms must be positive, got 0"), r[1]);
+    r = run("serve", "--device", "sim", "--port", "0", "--hello-frame-bytes", "4096",
+        "--max-waiting-bytes", "100");
+    assertEquals("2", r[0]);
+    assertTrue(r[1].contains("pending bytes (100) must hold at least one Hello frame"), r[1]);
+  }
+
+  @Test
+  void theStepLimitOfServeReachesTheClientAsAClearError() throws Exception {
+    CommandLine cl = SpikeloopCli.commandLine();
+    ServeCommand serve = cl.getSubcommands().get("serve").getCommand();
+    Thread t = new Thread(() -> cl.execute("serve", "--device", "sim", "--port", "0",
+        "--max-batch-steps", "8"));
+    t.start();
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (serve.running == null && System.nanoTime() < deadline && t.isAlive()) {
+      Thread.sleep(10);
+    }
+    DeviceServer server = serve.running;
+    assertTrue(server != null, "serve did not start");
+    try (Device remote = Devices.open("remote://127.0.0.1:" + server.port() + "?batch=16")) {
+      remote.configure(new io.spikeloop.device.NetworkConfig(4, java.util.List.of(
+          new io.spikeloop.device.LayerConfig(3, true, 8, 0, 16, 10, 4000, 4)),
+          new io.spikeloop.device.OutputConfig(2, 8, 0, 16, 4000)));
+      var frames = java.util.Collections.nCopies(16, new SpikeFrame(1, 3));
+      var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> remote.run(frames, ReadoutLevel.OUTPUTS));
+      assertTrue(e.getMessage().contains("16 packets exceeds the server's limit of 8"),
+          e.getMessage());
+      assertEquals(0, remote.telemetry().steps());
+    } finally {
+      server.close();
+      t.join(10_000);
+    }
+  }
+
+  @Test
   void servesTheSimulatorToRemoteNamesUntilClosed() throws Exception {
     CommandLine cl = SpikeloopCli.commandLine();
     ServeCommand serve = cl.getSubcommands().get("serve").getCommand();

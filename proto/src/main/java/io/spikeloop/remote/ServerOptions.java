@@ -44,10 +44,19 @@ public record ServerOptions(InetAddress bind, int port, int maxFrameBytes, Share
    */
   public record Limits(int helloFrameBytes, int maxUnauthenticated, long maxPendingBytes,
                        int maxStepsPerBatch, long maxReplyBytes, Duration idleTimeout) {
+    public static final int DEFAULT_HELLO_FRAME_BYTES = 64 << 10;
+    public static final int DEFAULT_MAX_UNAUTHENTICATED = 64;
+    public static final long DEFAULT_MAX_PENDING_BYTES = 1 << 20;
+    public static final int DEFAULT_MAX_STEPS_PER_BATCH = 4096;
+    /** The client's default largest reply frame. */
+    public static final long DEFAULT_MAX_REPLY_BYTES = DEFAULT_MAX_FRAME_BYTES;
+    public static final long DEFAULT_IDLE_TIMEOUT_MS = 5 * 60 * 1000;
+
     /** 64 KiB before Hello, 64 waiting connections sharing 1 MiB, 4096 steps and 64 MiB per
      * step reply, 5 minutes idle. */
-    public static final Limits DEFAULT = new Limits(64 << 10, 64, 1 << 20, 4096,
-        DEFAULT_MAX_FRAME_BYTES, Duration.ofMinutes(5));
+    public static final Limits DEFAULT = new Limits(DEFAULT_HELLO_FRAME_BYTES,
+        DEFAULT_MAX_UNAUTHENTICATED, DEFAULT_MAX_PENDING_BYTES, DEFAULT_MAX_STEPS_PER_BATCH,
+        DEFAULT_MAX_REPLY_BYTES, Duration.ofMillis(DEFAULT_IDLE_TIMEOUT_MS));
 
     public Limits {
       if (helloFrameBytes < 64) {
