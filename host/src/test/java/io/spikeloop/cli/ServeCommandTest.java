@@ -1,15 +1,23 @@
 package io.spikeloop.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spikeloop.device.Device;
 import io.spikeloop.device.Devices;
+import io.spikeloop.device.LayerConfig;
+import io.spikeloop.device.NetworkConfig;
+import io.spikeloop.device.OutputConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.remote.DeviceServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.Collections;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -42,8 +50,7 @@ class ServeCommandTest {
 
   @Test
   void aPortInUseIsOneLineNamingTheAddressAndPort() throws Exception {
-    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
-        java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       int port = taken.getLocalPort();
       String[] r = run("serve", "--device", "sim", "--port", "" + port);
       assertEquals("2", r[0]);
@@ -67,57 +74,61 @@ class ServeCommandTest {
     assertTrue(r[1].contains("pending bytes (100) must hold at least one Hello frame"), r[1]);
   }
 
+  /** {@code serve ARGS} on its own thread, once it listens; {@link #stop} ends it. */
+  private record Serving(DeviceServer server, Thread thread, int[] exitCode) {
+    static Serving start(String... args) throws InterruptedException {
+      CommandLine cl = SpikeloopCli.commandLine();
+      ServeCommand serve = cl.getSubcommands().get("serve").getCommand();
+      int[] code = {-1};
+      Thread t = new Thread(() -> code[0] = cl.execute(args));
+      t.start();
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (serve.running == null && System.nanoTime() < deadline && t.isAlive()) {
+        Thread.sleep(10);
+      }
+      assertTrue(serve.running != null, "serve did not start");
+      return new Serving(serve.running, t, code);
+    }
+
+    /** Closes the server; the exit code of serve. */
+    int stop() throws InterruptedException {
+      server.close();
+      thread.join(10_000);
+      return exitCode[0];
+    }
+  }
+
+  private static void configureSmall(Device d) {
+    d.configure(new NetworkConfig(4, List.of(new LayerConfig(3, true, 8, 0, 16, 10, 4000, 4)),
+        new OutputConfig(2, 8, 0, 16, 4000)));
+  }
+
   @Test
   void theStepLimitOfServeReachesTheClientAsAClearError() throws Exception {
-    CommandLine cl = SpikeloopCli.commandLine();
-    ServeCommand serve = cl.getSubcommands().get("serve").getCommand();
-    Thread t = new Thread(() -> cl.execute("serve", "--device", "sim", "--port", "0",
-        "--max-batch-steps", "8"));
-    t.start();
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (serve.running == null && System.nanoTime() < deadline && t.isAlive()) {
-      Thread.sleep(10);
-    }
-    DeviceServer server = serve.running;
-    assertTrue(server != null, "serve did not start");
-    try (Device remote = Devices.open("remote://127.0.0.1:" + server.port() + "?batch=16")) {
-      remote.configure(new io.spikeloop.device.NetworkConfig(4, java.util.List.of(
-          new io.spikeloop.device.LayerConfig(3, true, 8, 0, 16, 10, 4000, 4)),
-          new io.spikeloop.device.OutputConfig(2, 8, 0, 16, 4000)));
-      var frames = java.util.Collections.nCopies(16, new SpikeFrame(1, 3));
-      var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+    Serving serving = Serving.start("serve", "--device", "sim", "--port", "0",
+        "--max-batch-steps", "8");
+    try (Device remote = Devices.open("remote://127.0.0.1:" + serving.server().port()
+        + "?batch=16")) {
+      configureSmall(remote);
+      var frames = Collections.nCopies(16, new SpikeFrame(1, 3));
+      var e = assertThrows(IllegalArgumentException.class,
           () -> remote.run(frames, ReadoutLevel.OUTPUTS));
       assertTrue(e.getMessage().contains("16 packets exceeds the server's limit of 8"),
           e.getMessage());
       assertEquals(0, remote.telemetry().steps());
     } finally {
-      server.close();
-      t.join(10_000);
+      serving.stop();
     }
   }
 
   @Test
   void servesTheSimulatorToRemoteNamesUntilClosed() throws Exception {
-    CommandLine cl = SpikeloopCli.commandLine();
-    ServeCommand serve = cl.getSubcommands().get("serve").getCommand();
-    int[] code = {-1};
-    Thread t = new Thread(() -> code[0] = cl.execute("serve", "--device", "sim", "--port", "0"));
-    t.start();
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (serve.running == null && System.nanoTime() < deadline && t.isAlive()) {
-      Thread.sleep(10);
-    }
-    DeviceServer server = serve.running;
-    assertTrue(server != null, "serve did not start");
-    try (Device remote = Devices.open("remote://127.0.0.1:" + server.port())) {
+    Serving serving = Serving.start("serve", "--device", "sim", "--port", "0");
+    try (Device remote = Devices.open("remote://127.0.0.1:" + serving.server().port())) {
       assertEquals("sl1-sim", remote.info().kind());
-      remote.configure(new io.spikeloop.device.NetworkConfig(4, java.util.List.of(
-          new io.spikeloop.device.LayerConfig(3, true, 8, 0, 16, 10, 4000, 4)),
-          new io.spikeloop.device.OutputConfig(2, 8, 0, 16, 4000)));
+      configureSmall(remote);
       assertEquals(0, remote.step(new SpikeFrame(1, 3), ReadoutLevel.SPIKES).step());
     }
-    server.close();
-    t.join(10_000);
-    assertEquals(0, code[0]);
+    assertEquals(0, serving.stop());
   }
 }
