@@ -62,13 +62,13 @@ public final class ServeCommand implements Callable<Integer> {
   int helloFrameBytes;
 
   @Option(names = "--max-waiting-connections",
-      defaultValue = "" + ServerOptions.Limits.DEFAULT_MAX_UNAUTHENTICATED,
+      defaultValue = "" + ServerOptions.Limits.DEFAULT_MAX_WAITING_CONNECTIONS,
       description = "Connections that may wait for their Hello at once; more are refused."
           + " Default: ${DEFAULT-VALUE}.")
   int maxWaitingConnections;
 
   @Option(names = "--max-waiting-bytes",
-      defaultValue = "" + ServerOptions.Limits.DEFAULT_MAX_PENDING_BYTES,
+      defaultValue = "" + ServerOptions.Limits.DEFAULT_MAX_WAITING_BYTES,
       description = "Bytes of partly received frames that connections waiting for their Hello"
           + " may hold in total. Default: ${DEFAULT-VALUE}.")
   long maxWaitingBytes;

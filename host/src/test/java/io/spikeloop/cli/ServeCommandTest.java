@@ -71,7 +71,7 @@ class ServeCommandTest {
     r = run("serve", "--device", "sim", "--port", "0", "--hello-frame-bytes", "4096",
         "--max-waiting-bytes", "100");
     assertEquals("2", r[0]);
-    assertTrue(r[1].contains("pending bytes (100) must hold at least one Hello frame"), r[1]);
+    assertTrue(r[1].contains("waiting bytes (100) must hold at least one Hello frame"), r[1]);
   }
 
   /** {@code serve ARGS} on its own thread, once it listens; {@link #stop} ends it. */

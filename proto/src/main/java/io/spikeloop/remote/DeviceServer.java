@@ -59,8 +59,8 @@ public final class DeviceServer implements AutoCloseable {
     this.options = options;
     this.metrics = new WireMetrics(options.registry(), "server",
         "server#" + Integer.toHexString(System.identityHashCode(this)));
-    this.preHello = new PreHelloBudget(options.limits().maxUnauthenticated(),
-        options.limits().maxPendingBytes());
+    this.preHello = new PreHelloBudget(options.limits().maxWaitingConnections(),
+        options.limits().maxWaitingBytes());
     this.group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     try {
       ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)

@@ -11,13 +11,13 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class PreHelloBudget {
   private final int maxConnections;
-  private final long maxPendingBytes;
+  private final long maxWaitingBytes;
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicLong pendingBytes = new AtomicLong();
 
-  PreHelloBudget(int maxConnections, long maxPendingBytes) {
+  PreHelloBudget(int maxConnections, long maxWaitingBytes) {
     this.maxConnections = maxConnections;
-    this.maxPendingBytes = maxPendingBytes;
+    this.maxWaitingBytes = maxWaitingBytes;
   }
 
   /** Admits one more waiting connection, or returns false when the limit is reached. */
@@ -42,7 +42,7 @@ final class PreHelloBudget {
   boolean reserve(long bytes) {
     while (true) {
       long used = pendingBytes.get();
-      if (used + bytes > maxPendingBytes) {
+      if (used + bytes > maxWaitingBytes) {
         return false;
       }
       if (pendingBytes.compareAndSet(used, used + bytes)) {
@@ -59,8 +59,8 @@ final class PreHelloBudget {
     return maxConnections;
   }
 
-  long maxPendingBytes() {
-    return maxPendingBytes;
+  long maxWaitingBytes() {
+    return maxWaitingBytes;
   }
 
   /** Connections waiting for their Hello now. */

@@ -95,7 +95,7 @@ public final class ProtoFrameDecoder<T extends MessageLite> extends ByteToMessag
             discarding = true;
             metrics.fault(FrameFault.Kind.OVER_BUDGET);
             out.add(new FrameFault(FrameFault.Kind.OVER_BUDGET, "the server holds "
-                + budget.maxPendingBytes() + " bytes at most of frames from connections without"
+                + budget.maxWaitingBytes() + " bytes at most of frames from connections without"
                 + " an accepted Hello, and they are in use; frame of " + length
                 + " bytes refused, try again later"));
             continue;

@@ -29,24 +29,25 @@ public record ServerOptions(InetAddress bind, int port, int maxFrameBytes, Share
    * What one connection, or all that have not yet said Hello, may make the server hold or do.
    * Every number bounds memory a client could otherwise make the server allocate.
    *
-   * @param helloFrameBytes    largest frame accepted before Hello is accepted (a Hello is a few
-   *                           hundred bytes); larger ones are refused and the connection closed
-   * @param maxUnauthenticated connections that may wait for their Hello at once; more are refused
-   *                           with {@code UNAVAILABLE} and closed
-   * @param maxPendingBytes    bytes of partly received frames that connections without an accepted
-   *                           Hello may hold in total; a frame that would exceed it is refused
-   *                           and its connection closed
-   * @param maxStepsPerBatch   most packets in one step request
-   * @param maxReplyBytes      largest reply a step request may ask for (packets times the worst-case
-   *                           readout at the requested level); checked before any step runs
-   * @param idleTimeout        the owner of the device that sends no request for this long is told
-   *                           and disconnected, so another client can take the device
+   * @param helloFrameBytes       largest frame accepted before Hello is accepted (a Hello is a
+   *                              few hundred bytes); larger ones are refused, the connection closed
+   * @param maxWaitingConnections connections that may wait for their Hello at once; more are
+   *                              refused with {@code UNAVAILABLE} and closed
+   * @param maxWaitingBytes       bytes of partly received frames that connections waiting for
+   *                              their Hello may hold in total; a frame that would exceed it is
+   *                              refused and its connection closed
+   * @param maxStepsPerBatch      most packets in one step request
+   * @param maxReplyBytes         largest reply a step request may ask for (packets times the
+   *                              worst-case readout at the requested level); checked before any
+   *                              step runs
+   * @param idleTimeout           the owner of the device that sends no request for this long is
+   *                              told and disconnected, so another client can take the device
    */
-  public record Limits(int helloFrameBytes, int maxUnauthenticated, long maxPendingBytes,
+  public record Limits(int helloFrameBytes, int maxWaitingConnections, long maxWaitingBytes,
                        int maxStepsPerBatch, long maxReplyBytes, Duration idleTimeout) {
     public static final int DEFAULT_HELLO_FRAME_BYTES = 64 << 10;
-    public static final int DEFAULT_MAX_UNAUTHENTICATED = 64;
-    public static final long DEFAULT_MAX_PENDING_BYTES = 1 << 20;
+    public static final int DEFAULT_MAX_WAITING_CONNECTIONS = 64;
+    public static final long DEFAULT_MAX_WAITING_BYTES = 1 << 20;
     public static final int DEFAULT_MAX_STEPS_PER_BATCH = 4096;
     /** The client's default largest reply frame. */
     public static final long DEFAULT_MAX_REPLY_BYTES = DEFAULT_MAX_FRAME_BYTES;
@@ -55,7 +56,7 @@ public record ServerOptions(InetAddress bind, int port, int maxFrameBytes, Share
     /** 64 KiB before Hello, 64 waiting connections sharing 1 MiB, 4096 steps and 64 MiB per
      * step reply, 5 minutes idle. */
     public static final Limits DEFAULT = new Limits(DEFAULT_HELLO_FRAME_BYTES,
-        DEFAULT_MAX_UNAUTHENTICATED, DEFAULT_MAX_PENDING_BYTES, DEFAULT_MAX_STEPS_PER_BATCH,
+        DEFAULT_MAX_WAITING_CONNECTIONS, DEFAULT_MAX_WAITING_BYTES, DEFAULT_MAX_STEPS_PER_BATCH,
         DEFAULT_MAX_REPLY_BYTES, Duration.ofMillis(DEFAULT_IDLE_TIMEOUT_MS));
 
     public Limits {
@@ -63,12 +64,12 @@ public record ServerOptions(InetAddress bind, int port, int maxFrameBytes, Share
         throw new IllegalArgumentException("Hello frame bytes must be at least 64, got "
             + helloFrameBytes);
       }
-      if (maxUnauthenticated < 1) {
+      if (maxWaitingConnections < 1) {
         throw new IllegalArgumentException("connections waiting for Hello must be at least 1, got "
-            + maxUnauthenticated);
+            + maxWaitingConnections);
       }
-      if (maxPendingBytes < helloFrameBytes) {
-        throw new IllegalArgumentException("pending bytes (" + maxPendingBytes + ") must hold at"
+      if (maxWaitingBytes < helloFrameBytes) {
+        throw new IllegalArgumentException("waiting bytes (" + maxWaitingBytes + ") must hold at"
             + " least one Hello frame (" + helloFrameBytes + " bytes)");
       }
       if (maxStepsPerBatch < 1) {
@@ -84,22 +85,22 @@ public record ServerOptions(InetAddress bind, int port, int maxFrameBytes, Share
     }
 
     public Limits withHelloFrameBytes(int n) {
-      return new Limits(n, maxUnauthenticated, maxPendingBytes, maxStepsPerBatch, maxReplyBytes,
+      return new Limits(n, maxWaitingConnections, maxWaitingBytes, maxStepsPerBatch, maxReplyBytes,
           idleTimeout);
     }
 
-    public Limits withUnauthenticated(int connections, long pendingBytes) {
+    public Limits withWaiting(int connections, long pendingBytes) {
       return new Limits(helloFrameBytes, connections, pendingBytes, maxStepsPerBatch,
           maxReplyBytes, idleTimeout);
     }
 
     public Limits withSteps(int stepsPerBatch, long replyBytes) {
-      return new Limits(helloFrameBytes, maxUnauthenticated, maxPendingBytes, stepsPerBatch,
+      return new Limits(helloFrameBytes, maxWaitingConnections, maxWaitingBytes, stepsPerBatch,
           replyBytes, idleTimeout);
     }
 
     public Limits withIdleTimeout(Duration d) {
-      return new Limits(helloFrameBytes, maxUnauthenticated, maxPendingBytes, maxStepsPerBatch,
+      return new Limits(helloFrameBytes, maxWaitingConnections, maxWaitingBytes, maxStepsPerBatch,
           maxReplyBytes, d);
     }
   }

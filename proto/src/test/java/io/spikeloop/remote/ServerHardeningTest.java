@@ -160,9 +160,9 @@ class ServerHardeningTest {
       long grown = heldBytes() - before;
       assertTrue(grown < (40 << 20), "the server holds " + (grown >> 20) + " MiB more");
       assertTrue(server.preHello().pendingBytes()
-          <= ServerOptions.Limits.DEFAULT.maxPendingBytes());
+          <= ServerOptions.Limits.DEFAULT.maxWaitingBytes());
       assertTrue(server.preHello().connections()
-          <= ServerOptions.Limits.DEFAULT.maxUnauthenticated());
+          <= ServerOptions.Limits.DEFAULT.maxWaitingConnections());
       // The owner is served throughout.
       assertEquals(0, owner.step(new SpikeFrame(1, 2), ReadoutLevel.FULL).step());
       for (Socket s : open) {
@@ -187,7 +187,7 @@ class ServerHardeningTest {
     Request hello = hello("x".repeat(900));
     int size = hello.getSerializedSize();
     serve(ServerOptions.loopback(0).withLimits(ServerOptions.Limits.DEFAULT
-        .withHelloFrameBytes(1024).withUnauthenticated(3, 2 * size)));
+        .withHelloFrameBytes(1024).withWaiting(3, 2 * size)));
     byte[] frame = ByteBuffer.allocate(4 + size).putInt(size).put(hello.toByteArray()).array();
     try (var a = new TestNetworks.RawClient(server.port());
          var b = new TestNetworks.RawClient(server.port())) {
