@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = {"Serve a device over TCP (Netty); open it elsewhere as remote://HOST:PORT.",
-        "One client owns the device at a time; others are refused until it disconnects.",
+        "One client owns the device at a time; others are refused until it disconnects",
+        "or sends no request for --idle-timeout-ms. Limits: docs/remote.md, \"Limits\".",
         "Beyond loopback a shared token is required: --token-file FILE or the environment "
             + "variable SPIKELOOP_TOKEN (or SPIKELOOP_TOKEN_FILE)."})
 public final class ServeCommand implements Callable<Integer> {
