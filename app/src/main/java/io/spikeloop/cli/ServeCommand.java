@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = {"Serve a device over TCP (Netty); open it elsewhere as remote://HOST:PORT.",
-        "One client owns the device at a time; others are refused until it disconnects.",
+        "One client owns the device at a time; others are refused until it disconnects",
+        "or sends no request for --idle-timeout-ms. Limits: docs/remote.md, \"Limits\".",
         "Beyond loopback a shared token is required: --token-file FILE or the environment "
             + "variable SPIKELOOP_TOKEN (or SPIKELOOP_TOKEN_FILE)."})
 public final class ServeCommand implements Callable<Integer> {
@@ -55,8 +56,65 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Largest request frame accepted. Default: ${DEFAULT-VALUE}.")
   int maxFrameBytes;
 
+  @Option(names = "--hello-frame-bytes",
+      defaultValue = "" + ServerOptions.Limits.DEFAULT_HELLO_FRAME_BYTES,
+      description = "Largest frame accepted before a connection's Hello is accepted."
+          + " Default: ${DEFAULT-VALUE}.")
+  int helloFrameBytes;
+
+  @Option(names = "--max-waiting-connections",
+      defaultValue = "" + ServerOptions.Limits.DEFAULT_MAX_WAITING_CONNECTIONS,
+      description = "Connections that may wait for their Hello at once; more are refused."
+          + " Default: ${DEFAULT-VALUE}.")
+  int maxWaitingConnections;
+
+  @Option(names = "--max-waiting-bytes",
+      defaultValue = "" + ServerOptions.Limits.DEFAULT_MAX_WAITING_BYTES,
+      description = "Bytes of partly received frames that connections waiting for their Hello"
+          + " may hold in total. Default: ${DEFAULT-VALUE}.")
+  long maxWaitingBytes;
+
+  @Option(names = "--max-batch-steps",
+      defaultValue = "" + ServerOptions.Limits.DEFAULT_MAX_STEPS_PER_BATCH,
+      description = "Most steps in one step request. Default: ${DEFAULT-VALUE}.")
+  int maxBatchSteps;
+
+  @Option(names = "--max-reply-bytes",
+      defaultValue = "" + ServerOptions.Limits.DEFAULT_MAX_REPLY_BYTES,
+      description = "Largest reply a step request may ask for (worst case, checked before it"
+          + " runs). Default: ${DEFAULT-VALUE}.")
+  long maxReplyBytes;
+
+  @Option(names = "--idle-timeout-ms",
+      defaultValue = "" + ServerOptions.Limits.DEFAULT_IDLE_TIMEOUT_MS,
+      description = "The client owning the device is disconnected after this long without a"
+          + " request, freeing the device. Default: ${DEFAULT-VALUE}.")
+  long idleTimeoutMs;
+
   /** The running server, for tests that stop it. */
   volatile DeviceServer running;
+
+  /** The limits the flags give, each refused with the flag's name when out of range. */
+  private ServerOptions.Limits limits() {
+    requirePositive("--hello-frame-bytes", helloFrameBytes);
+    requirePositive("--max-waiting-connections", maxWaitingConnections);
+    requirePositive("--max-waiting-bytes", maxWaitingBytes);
+    requirePositive("--max-batch-steps", maxBatchSteps);
+    requirePositive("--max-reply-bytes", maxReplyBytes);
+    requirePositive("--idle-timeout-ms", idleTimeoutMs);
+    try {
+      return new ServerOptions.Limits(helloFrameBytes, maxWaitingConnections, maxWaitingBytes,
+          maxBatchSteps, maxReplyBytes, Duration.ofMillis(idleTimeoutMs));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("server limits: " + e.getMessage(), e);
+    }
+  }
+
+  private static void requirePositive(String option, long value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(option + " must be positive, got " + value);
+    }
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -79,7 +137,7 @@ public final class ServeCommand implements Callable<Integer> {
     }
     ServerOptions options = new ServerOptions(address, port, maxFrameBytes, token,
         tlsCert == null ? null : TlsContexts.server(tlsCert, tlsKey), Duration.ofSeconds(10),
-        registry);
+        registry, limits());
     MetricsEndpoint metrics = prometheus == null ? null
         : new MetricsEndpoint(prometheus, address, metricsPort);
     try (DeviceServer server = DeviceServer.start(device, options)) {

@@ -439,7 +439,8 @@ public final class TrainCommand implements Callable<Integer> {
     LiveMetrics live;
     try {
       live = metricsPort == null ? null
-          : new LiveMetrics(InetAddress.getLoopbackAddress(), metricsPort);
+          : new LiveMetrics(InetAddress.getLoopbackAddress(), metricsPort,
+              LiveMetrics.runLabel(out, java.time.Instant.now()));
     } catch (RuntimeException e) {
       if (device != null) {
         device.close();
@@ -447,7 +448,8 @@ public final class TrainCommand implements Callable<Integer> {
       throw e;
     }
     if (live != null) {
-      stdout.printf("metrics at http://127.0.0.1:%d/metrics%n", live.port());
+      stdout.printf("metrics at http://127.0.0.1:%d/metrics (label run=\"%s\")%n", live.port(),
+          live.run());
       stdout.flush();
     }
     SnnTrainer looped = live == null ? trainer : new MeteredTrainer(trainer, live.meters());

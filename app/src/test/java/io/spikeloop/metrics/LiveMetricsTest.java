@@ -51,7 +51,7 @@ class LiveMetricsTest {
     SnnConfig config = SnnConfig.of(700, List.of(8), true, 20, 1, 20, 20);
     SnnTrainer plain = new FastTrainer(SnnParameters.initialise(config, 3),
         TrainingMode.parse("tbptt1", 10), new OptimizerSpec.Adam(1e-3, 0.9, 0.999, 1e-8), 16);
-    try (LiveMetrics live = new LiveMetrics(InetAddress.getLoopbackAddress(), 0)) {
+    try (LiveMetrics live = new LiveMetrics(InetAddress.getLoopbackAddress(), 0, "run-a")) {
       SnnTrainer trainer = new MeteredTrainer(plain, live.meters());
       List<SpikeSample> batch = new ArrayList<>();
       for (int i = 0; i < 16; i++) {
@@ -66,6 +66,9 @@ class LiveMetricsTest {
       double lastLoss = value(body, "spikeloop_train_loss");
       assertTrue(lastLoss > 0 && lastLoss < 10 && loss > 0, "loss " + lastLoss);
       assertTrue(Double.isNaN(value(body, "spikeloop_test_accuracy")), "no epoch yet");
+      // A host-float run never reports a device cost: no device gauges (rather than NaN ones).
+      assertTrue(!body.contains("spikeloop_device_"), body);
+      assertTrue(body.contains("spikeloop_train_samples_total{run=\"run-a\"} 32"), body);
 
       live.meters().epoch(new EpochMetrics(1, 2.5, 0.25, 0.375, 40, 4000, 900, 1.5));
       body = scrape(live.port());
@@ -82,8 +85,33 @@ class LiveMetricsTest {
 
       // Meters recorded in the global registry (as the remote device client does) show too.
       io.micrometer.core.instrument.Metrics.counter("spikeloop.live.probe").increment(3);
-      assertEquals(3, value(scrape(live.port()), "spikeloop_live_probe_total"));
+      body = scrape(live.port());
+      assertEquals(3, value(body, "spikeloop_live_probe_total"));
+      assertTrue(body.contains("spikeloop_live_probe_total{run=\"run-a\"}"), "labelled too");
     }
+  }
+
+  @Test
+  void twoRunsOnOnePortAreToldApartByTheirRunLabel() throws Exception {
+    int port;
+    String first;
+    try (LiveMetrics a = new LiveMetrics(InetAddress.getLoopbackAddress(), 0, "mnist-1")) {
+      a.meters().batch(4, 1, 2.0, 1_000_000);
+      port = a.port();
+      first = scrape(port);
+    }
+    try (LiveMetrics b = new LiveMetrics(InetAddress.getLoopbackAddress(), port, "mnist-2")) {
+      b.meters().batch(4, 3, 1.0, 1_000_000);
+      String second = scrape(port);
+      assertTrue(first.contains("spikeloop_train_batch_accuracy{run=\"mnist-1\"} 0.25"), first);
+      assertTrue(second.contains("spikeloop_train_batch_accuracy{run=\"mnist-2\"} 0.75"), second);
+      assertTrue(!second.contains("mnist-1"), second);
+    }
+    assertEquals("mnist-1", LiveMetrics.runLabel(java.nio.file.Path.of("runs", "mnist-1"),
+        java.time.Instant.EPOCH));
+    assertEquals("train-19700101T000000Z", LiveMetrics.runLabel(null, java.time.Instant.EPOCH));
+    assertThrows(IllegalArgumentException.class,
+        () -> new LiveMetrics(InetAddress.getLoopbackAddress(), 0, " "));
   }
 
   @Test
@@ -95,7 +123,7 @@ class LiveMetricsTest {
     cl.setErr(new PrintWriter(err));
     assertEquals(0, cl.execute("train", "--hidden", "8", "--steps", "12", "--epochs", "1",
         "--batch", "100", "--metrics-port", "0", "--json"), err.toString());
-    Matcher m = Pattern.compile("metrics at http://127.0.0.1:(\\d+)/metrics")
+    Matcher m = Pattern.compile("metrics at http://127.0.0.1:(\\d+)/metrics \\(label run=\"train-")
         .matcher(out.toString());
     assertTrue(m.find(), out.toString());
     int port = Integer.parseInt(m.group(1));

@@ -23,9 +23,10 @@ import java.util.concurrent.atomic.DoubleAdder;
  *   <li>for device placements, per batch: core cycles, energy and learning-engine cycles per
  *   trained sample so far [{@code spikeloop_device_cycles_per_sample}, {@code
  *   spikeloop_device_joules_per_sample}, {@code spikeloop_device_learning_cycles_per_sample}]
- *   (device call latency comes from the remote client's own meters).</li>
+ *   (device call latency comes from the remote client's own meters). They are registered with
+ *   the first device cost, so a host-float run has none (rather than gauges stuck at NaN).</li>
  * </ul>
- * Accuracies are fractions in [0, 1]. Gauges read NaN until their first value.
+ * Accuracies are fractions in [0, 1]. The other gauges read NaN until their first value.
  */
 public final class TrainingMeters {
   private final Counter samples;
@@ -43,8 +44,11 @@ public final class TrainingMeters {
   private final DoubleHolder learningCycles = new DoubleHolder();
   private final AtomicLong epochSamples = new AtomicLong();
   private final DoubleAdder epochSeconds = new DoubleAdder();
+  private final MeterRegistry registry;
+  private boolean deviceGauges;
 
   public TrainingMeters(MeterRegistry registry) {
+    this.registry = registry;
     samples = Counter.builder("spikeloop.train.samples").description("training samples seen")
         .register(registry);
     batchTimer = Timer.builder("spikeloop.train.batch").description("time to train one batch")
@@ -62,12 +66,6 @@ public final class TrainingMeters {
     gauge(registry, "spikeloop.test.spikes.per.sample", "hidden spikes per test sample", spikes);
     gauge(registry, "spikeloop.test.sops.per.sample", "synaptic operations per test sample",
         sops);
-    gauge(registry, "spikeloop.device.cycles.per.sample",
-        "core cycles per trained sample so far (device placements)", deviceCycles);
-    gauge(registry, "spikeloop.device.joules.per.sample",
-        "core energy per trained sample so far (device placements)", deviceJoules);
-    gauge(registry, "spikeloop.device.learning.cycles.per.sample",
-        "learning engine's cycles per trained sample so far (on-chip)", learningCycles);
   }
 
   private static void gauge(MeterRegistry registry, String name, String help, DoubleHolder h) {
@@ -85,9 +83,21 @@ public final class TrainingMeters {
     samplesPerSecond.set(n / epochSeconds.sum());
   }
 
-  /** The device's training cost per sample so far, as a device placement accounts it. */
+  /**
+   * The device's training cost per sample so far, as a device placement accounts it. Called from
+   * the training thread (once per batch).
+   */
   public void deviceCost(double cyclesPerSample, double joulesPerSample,
                          double learningCyclesPerSample) {
+    if (!deviceGauges) {
+      deviceGauges = true;
+      gauge(registry, "spikeloop.device.cycles.per.sample",
+          "core cycles per trained sample so far (device placements)", deviceCycles);
+      gauge(registry, "spikeloop.device.joules.per.sample",
+          "core energy per trained sample so far (device placements)", deviceJoules);
+      gauge(registry, "spikeloop.device.learning.cycles.per.sample",
+          "learning engine's cycles per trained sample so far (on-chip)", learningCycles);
+    }
     deviceCycles.set(cyclesPerSample);
     deviceJoules.set(joulesPerSample);
     learningCycles.set(learningCyclesPerSample);

@@ -44,6 +44,7 @@ public final class DeviceServer implements AutoCloseable {
   private final ServerOptions options;
   private final long instance = new SecureRandom().nextLong();
   private final WireMetrics metrics;
+  private final PreHelloBudget preHello;
   private final EventLoopGroup group;
   private final ChannelGroup sessions = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final AtomicReference<Channel> owner = new AtomicReference<>();
@@ -58,6 +59,8 @@ public final class DeviceServer implements AutoCloseable {
     this.options = options;
     this.metrics = new WireMetrics(options.registry(), "server",
         "server#" + Integer.toHexString(System.identityHashCode(this)));
+    this.preHello = new PreHelloBudget(options.limits().maxWaitingConnections(),
+        options.limits().maxWaitingBytes());
     this.group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     try {
       ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
@@ -69,15 +72,19 @@ public final class DeviceServer implements AutoCloseable {
               if (options.tls() != null) {
                 p.addLast("tls", options.tls().newHandler(ch.alloc()));
               }
-              p.addLast("decoder", new ProtoFrameDecoder<>(Request.parser(),
-                  options.maxFrameBytes(), metrics));
+              ProtoFrameDecoder<Request> decoder = new ProtoFrameDecoder<>(Request.parser(),
+                  options.maxFrameBytes(), metrics);
+              decoder.limitBeforeHello(options.helloFrameLimit(), preHello);
+              p.addLast("decoder", decoder);
               p.addLast("encoder", new ProtoFrameEncoder(metrics));
               p.addLast("session", new ServerSession(DeviceServer.this));
             }
           });
       serverChannel = b.bind(new InetSocketAddress(options.bind(), options.port()))
           .syncUninterruptibly().channel();
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // Netty rethrows the bind's checked exceptions (BindException: "Address already in use")
+      // undeclared, so this catches Exception, not only RuntimeException.
       group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
       metrics.close();
       throw new IllegalArgumentException("cannot listen on " + options.bind().getHostAddress() + ":"
@@ -169,6 +176,10 @@ public final class DeviceServer implements AutoCloseable {
 
   boolean closing() {
     return closing;
+  }
+
+  PreHelloBudget preHello() {
+    return preHello;
   }
 
   void register(Channel ch) {

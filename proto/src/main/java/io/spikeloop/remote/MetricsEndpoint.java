@@ -51,7 +51,8 @@ public final class MetricsEndpoint implements AutoCloseable {
             }
           })
           .bind(new InetSocketAddress(bind, port)).syncUninterruptibly().channel();
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // Netty rethrows the bind's checked BindException undeclared: catch it too.
       group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
       throw new IllegalArgumentException("cannot serve metrics on " + bind.getHostAddress() + ":"
           + port + ": " + e.getMessage(), e);

@@ -14,15 +14,24 @@ import java.util.List;
  * {@link FrameFault} for a payload that does not parse, a length above {@code maxFrameBytes}
  * (after which the rest of the stream is discarded: there is no way to find the next frame), or
  * a connection that ends mid-frame. Never throws for bad input.
+ *
+ * <p>A server narrows the limit until a connection's Hello is accepted ({@link #limitBeforeHello})
+ * and makes its partly received frames draw on a {@link PreHelloBudget} shared by all such
+ * connections: a frame that does not fit is a {@link FrameFault.Kind#OVER_BUDGET} fault, after
+ * which the rest of the stream is discarded as well.
  */
 public final class ProtoFrameDecoder<T extends MessageLite> extends ByteToMessageDecoder {
   /** Bytes of the length prefix. */
   public static final int HEADER_BYTES = 4;
 
   private final Parser<T> parser;
-  private final int maxFrameBytes;
   private final WireMetrics metrics;
+  private int maxFrameBytes;
   private boolean discarding;
+  /** Before Hello: where partly received frames reserve their bytes; null once accepted. */
+  private PreHelloBudget budget;
+  /** Bytes of the frame being received that are reserved in {@link #budget}. */
+  private long reserved;
 
   public ProtoFrameDecoder(Parser<T> parser, int maxFrameBytes, WireMetrics metrics) {
     if (maxFrameBytes <= 0) {
@@ -31,6 +40,34 @@ public final class ProtoFrameDecoder<T extends MessageLite> extends ByteToMessag
     this.parser = parser;
     this.maxFrameBytes = maxFrameBytes;
     this.metrics = metrics;
+  }
+
+  /**
+   * Until {@link #helloAccepted} frames may be at most {@code helloFrameBytes} long, and a frame
+   * that arrives in pieces reserves its length in {@code budget} while it is incomplete.
+   */
+  void limitBeforeHello(int helloFrameBytes, PreHelloBudget budget) {
+    this.maxFrameBytes = Math.min(maxFrameBytes, helloFrameBytes);
+    this.budget = budget;
+  }
+
+  /** The session is authenticated: frames up to {@code maxFrameBytes}, no shared budget. */
+  void helloAccepted(int maxFrameBytes) {
+    releaseReservation();
+    this.budget = null;
+    this.maxFrameBytes = maxFrameBytes;
+  }
+
+  private void releaseReservation() {
+    if (reserved > 0) {
+      budget.release(reserved);
+      reserved = 0;
+    }
+  }
+
+  @Override
+  protected void handlerRemoved0(ChannelHandlerContext ctx) {
+    releaseReservation();
   }
 
   @Override
@@ -48,12 +85,26 @@ public final class ProtoFrameDecoder<T extends MessageLite> extends ByteToMessag
         discarding = true;
         metrics.fault(FrameFault.Kind.OVERSIZED);
         out.add(new FrameFault(FrameFault.Kind.OVERSIZED, "frame of " + length
-            + " bytes exceeds the limit of " + maxFrameBytes + " bytes"));
+            + " bytes exceeds the limit of " + maxFrameBytes + " bytes"
+            + (budget != null ? " before Hello" : "")));
         continue;
       }
       if (in.readableBytes() < HEADER_BYTES + length) {
+        if (budget != null && reserved == 0) {
+          if (!budget.reserve(length)) {
+            discarding = true;
+            metrics.fault(FrameFault.Kind.OVER_BUDGET);
+            out.add(new FrameFault(FrameFault.Kind.OVER_BUDGET, "the server holds "
+                + budget.maxWaitingBytes() + " bytes at most of frames from connections without"
+                + " an accepted Hello, and they are in use; frame of " + length
+                + " bytes refused, try again later"));
+            continue;
+          }
+          reserved = length;
+        }
         return;
       }
+      releaseReservation();
       in.skipBytes(HEADER_BYTES);
       int len = (int) length;
       metrics.frameIn(HEADER_BYTES + len);

@@ -30,6 +30,11 @@ import java.util.concurrent.TimeUnit;
  * One client connection: the Hello handshake (version, token, ownership of the device), then
  * requests executed on the device in order, each answered by a response with the same id. Device
  * exceptions become {@code Error} replies; the connection stays usable after them.
+ *
+ * <p>Until its Hello is accepted a connection counts against the server's {@link PreHelloBudget}
+ * (its frames are small and share one byte budget). Once it owns the device, it keeps it only
+ * while it sends requests: after {@link ServerOptions.Limits#idleTimeout()} without one the
+ * session is told and closed, and the device is free for the next client.
  */
 final class ServerSession extends ChannelInboundHandlerAdapter {
   private static final System.Logger LOG = System.getLogger(ServerSession.class.getName());
@@ -37,7 +42,12 @@ final class ServerSession extends ChannelInboundHandlerAdapter {
   private final DeviceServer server;
   private final WireMetrics metrics;
   private boolean greeted;
+  /** True while this connection holds a place among those waiting for their Hello. */
+  private boolean waitingForHello;
   private ScheduledFuture<?> handshakeTimer;
+  private ScheduledFuture<?> idleTimer;
+  /** When the owner's last request finished executing (System.nanoTime). */
+  private long lastActivityNanos;
 
   ServerSession(DeviceServer server) {
     this.server = server;
@@ -47,6 +57,20 @@ final class ServerSession extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     server.register(ctx.channel());
+    if (!server.preHello().admit()) {
+      metrics.error(WireMetrics.Error.REFUSED);
+      String why = "too many connections are waiting for their Hello (the server's limit is "
+          + server.preHello().maxConnections() + "); try again later";
+      LOG.log(System.Logger.Level.INFO, "refusing connection from {0}: {1}",
+          ctx.channel().remoteAddress(), why);
+      if (server.options().tls() != null) {
+        ctx.close(); // a reply would wait for a TLS handshake that holds the connection open
+      } else {
+        refuseAndClose(ctx, 0, Error.Code.UNAVAILABLE, why);
+      }
+      return;
+    }
+    waitingForHello = true;
     handshakeTimer = ctx.executor().schedule(() -> {
       if (!greeted) {
         metrics.error(WireMetrics.Error.REFUSED);
@@ -61,6 +85,10 @@ final class ServerSession extends ChannelInboundHandlerAdapter {
     if (handshakeTimer != null) {
       handshakeTimer.cancel(false);
     }
+    if (idleTimer != null) {
+      idleTimer.cancel(false);
+    }
+    leaveWaiting();
     server.release(ctx.channel());
     ctx.fireChannelInactive();
   }
@@ -71,9 +99,12 @@ final class ServerSession extends ChannelInboundHandlerAdapter {
       onFault(ctx, fault);
     } else if (msg instanceof Request req) {
       if (!greeted) {
-        handshake(ctx, req);
+        if (waitingForHello) {
+          handshake(ctx, req);
+        }
       } else {
         Response response = execute(ctx, req);
+        lastActivityNanos = System.nanoTime();
         if (response != null) {
           ctx.write(response);
         }
@@ -133,6 +164,10 @@ final class ServerSession extends ChannelInboundHandlerAdapter {
   private void onFault(ChannelHandlerContext ctx, FrameFault fault) {
     switch (fault.kind()) {
       case OVERSIZED -> refuseAndClose(ctx, 0, Error.Code.FRAME_TOO_LARGE, fault.detail());
+      case OVER_BUDGET -> {
+        metrics.error(WireMetrics.Error.REFUSED);
+        refuseAndClose(ctx, 0, Error.Code.UNAVAILABLE, fault.detail());
+      }
       case MALFORMED -> {
         if (greeted) {
           ctx.write(error(0, Error.Code.BAD_REQUEST, fault.detail()));
@@ -181,12 +216,50 @@ final class ServerSession extends ChannelInboundHandlerAdapter {
     }
     greeted = true;
     handshakeTimer.cancel(false);
+    leaveWaiting();
+    ((ProtoFrameDecoder<?>) ctx.pipeline().get("decoder")).helloAccepted(
+        server.options().maxFrameBytes());
+    lastActivityNanos = System.nanoTime();
+    scheduleIdleCheck(ctx, server.options().limits().idleTimeout().toNanos());
     LOG.log(System.Logger.Level.INFO, "client {0} ({1}) connected", ctx.channel().remoteAddress(),
         hello.getClient());
     ctx.write(Response.newBuilder().setId(req.getId()).setHello(HelloReply.newBuilder()
         .setProtocolVersion(DeviceInfo.PROTOCOL_VERSION).setDevice(WireMapping.toProto(server.info()))
         .setServerInstance(server.instance()).setMaxFrameBytes(server.options().maxFrameBytes()))
         .build());
+  }
+
+  private void leaveWaiting() {
+    if (waitingForHello) {
+      waitingForHello = false;
+      server.preHello().leave();
+    }
+  }
+
+  private void scheduleIdleCheck(ChannelHandlerContext ctx, long delayNanos) {
+    idleTimer = ctx.executor().schedule(() -> idleCheck(ctx), delayNanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Runs on the event loop, so never during a request: only the gaps between requests count. */
+  private void idleCheck(ChannelHandlerContext ctx) {
+    if (!greeted || !ctx.channel().isActive()) {
+      return;
+    }
+    long timeout = server.options().limits().idleTimeout().toNanos();
+    long idle = System.nanoTime() - lastActivityNanos;
+    if (idle < timeout) {
+      scheduleIdleCheck(ctx, timeout - idle);
+      return;
+    }
+    metrics.error(WireMetrics.Error.TIMEOUT);
+    greeted = false;
+    server.release(ctx.channel());
+    String why = "no request for " + server.options().limits().idleTimeout().toMillis()
+        + " ms (the server's idle timeout): session closed and device " + server.info().name()
+        + " released; reconnect to continue";
+    LOG.log(System.Logger.Level.INFO, "closing idle session of {0}: {1}",
+        ctx.channel().remoteAddress(), why);
+    refuseAndClose(ctx, 0, Error.Code.UNAVAILABLE, why);
   }
 
   private Response execute(ChannelHandlerContext ctx, Request req) {
@@ -197,15 +270,13 @@ final class ServerSession extends ChannelInboundHandlerAdapter {
     Response.Builder r = Response.newBuilder().setId(id);
     try {
       switch (req.getBodyCase()) {
-        case STEP -> r.setReadouts(step(device, req.getStep()));
+        case STEP -> r.setReadouts(step(device, req.getStep(), server.options().limits()));
         case CONFIGURE -> {
           device.configure(WireMapping.fromProto(req.getConfigure()));
           r.setOk(Empty.getDefaultInstance());
         }
         case WRITE_WEIGHTS -> {
-          for (WeightBlock b : req.getWriteWeights().getBlocksList()) {
-            device.writeWeights(b.getTensor(), WireMapping.wholeTensor(b));
-          }
+          writeWeights(device, req.getWriteWeights());
           r.setOk(Empty.getDefaultInstance());
         }
         case READ_WEIGHTS -> {
@@ -265,8 +336,50 @@ final class ServerSession extends ChannelInboundHandlerAdapter {
     return r.build();
   }
 
-  private static StepReadouts step(Device device, StepBatch batch) {
+  /**
+   * All or nothing: every block is checked against its tensor (name, shape, value widths) before
+   * any is written, so a bad block anywhere leaves every tensor as it was.
+   */
+  private static void writeWeights(Device device, WeightBlocks blocks) {
+    NetworkConfig config = device.config();
+    int n = blocks.getBlocksCount();
+    int[][] values = new int[n][];
+    for (int i = 0; i < n; i++) {
+      WeightBlock b = blocks.getBlocks(i);
+      try {
+        values[i] = WireMapping.wholeTensor(b, config.tensor(b.getTensor()));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException((n == 1 ? "" : "block " + i + " of " + n
+            + " (nothing was written): ") + e.getMessage(), e);
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      device.writeWeights(blocks.getBlocks(i).getTensor(), values[i]);
+    }
+  }
+
+  /** Bytes of a {@code Response} around its {@code StepReadouts}: id, field tags and lengths. */
+  private static final int REPLY_ENVELOPE_BYTES = 32;
+
+  private static StepReadouts step(Device device, StepBatch batch, ServerOptions.Limits limits) {
     ReadoutLevel level = WireMapping.fromProto(batch.getReadout());
+    int packets = batch.getPacketsCount();
+    if (packets > limits.maxStepsPerBatch()) {
+      throw new IllegalArgumentException("a step request of " + packets + " packets exceeds the"
+          + " server's limit of " + limits.maxStepsPerBatch() + " per request; no step ran (send"
+          + " fewer steps per request, e.g. remote://HOST:PORT?batch=N)");
+    }
+    if (packets > 0) {
+      long perStep = WireMapping.maxReadoutBytes(device.config(), level);
+      long reply = REPLY_ENVELOPE_BYTES + packets * perStep;
+      if (reply > limits.maxReplyBytes()) {
+        long fit = (limits.maxReplyBytes() - REPLY_ENVELOPE_BYTES) / perStep;
+        throw new IllegalArgumentException("the reply to " + packets + " steps at " + level
+            + " readout could take up to " + reply + " bytes, above the server's limit of "
+            + limits.maxReplyBytes() + " bytes; no step ran (at most " + fit
+            + " steps per request at this level)");
+      }
+    }
     StepReadouts.Builder out = StepReadouts.newBuilder();
     for (int i = 0; i < batch.getPacketsCount(); i++) {
       SpikePacket p = batch.getPackets(i);

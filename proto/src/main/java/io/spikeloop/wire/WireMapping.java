@@ -17,6 +17,7 @@ import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.Telemetry;
 import io.spikeloop.device.UnsupportedCapabilityException;
+import io.spikeloop.device.WeightTensor;
 import io.spikeloop.wire.v1.Error;
 import io.spikeloop.wire.v1.MembraneVector;
 import io.spikeloop.wire.v1.SpikePacket;
@@ -260,6 +261,29 @@ public final class WireMapping {
   }
 
   /**
+   * The most bytes one step's readout of network {@code c} at {@code level} can take inside a
+   * {@code StepReadouts} reply, whatever the device computes: every varint at its widest (uint64
+   * 10 bytes, sint32 5), spike sets at their bitmap size (the encoder never picks a larger one),
+   * every length prefix at 5 bytes. Lets a server refuse a step request whose reply could exceed
+   * its limit before any step runs.
+   */
+  public static long maxReadoutBytes(NetworkConfig c, ReadoutLevel level) {
+    final int tagAndLength = 1 + 5;
+    long body = 4 * (1 + 10) + (1 + 1);                 // step, sops, cycles, fifo; deadline_miss
+    body += tagAndLength + 5L * c.output().size();      // packed sint32 outputs
+    for (LayerConfig layer : c.layers()) {
+      int n = layer.size();
+      if (level != ReadoutLevel.OUTPUTS) {              // SpikeSet{Bitmap{count, bits}}
+        body += tagAndLength + tagAndLength + (1 + 5) + 1 + 5 + (n + 7L) / 8;
+      }
+      if (level == ReadoutLevel.FULL) {                 // MembraneVector{packed sint32 u}
+        body += tagAndLength + tagAndLength + 5L * n;
+      }
+    }
+    return tagAndLength + body;
+  }
+
+  /**
    * Spikes come back only at {@link ReadoutLevel#SPIKES} and above, membranes only at
    * {@link ReadoutLevel#FULL}; below those levels the result holds null, as the contract says.
    */
@@ -313,6 +337,21 @@ public final class WireMapping {
     for (int i = 0; i < v.length; i++) {
       v[i] = b.getValues(i);
     }
+    return v;
+  }
+
+  /**
+   * The values of a block written to {@code tensor}: the block must cover it whole with its
+   * shape (a 16x8 block for an 8x16 tensor is refused), and every value must fit its width.
+   */
+  public static int[] wholeTensor(WeightBlock b, WeightTensor tensor) {
+    if (b.getRows() != tensor.rows() || b.getCols() != tensor.cols()) {
+      throw new IllegalArgumentException("weight block for " + b.getTensor() + " is "
+          + b.getRows() + "x" + b.getCols() + " but tensor " + tensor.name() + " is "
+          + tensor.rows() + "x" + tensor.cols());
+    }
+    int[] v = wholeTensor(b);
+    tensor.check(v);
     return v;
   }
 
