@@ -105,8 +105,12 @@ public final class QuantizedAdam {
     byte[] mScales = state.mScales();
     byte[] rScales = state.rScales();
 
+    final boolean lazy = config.schedule() == AdamSchedule.LAZY;
     for (int b = 0, lo = 0; lo < state.length(); b++, lo += block) {
       int hi = Math.min(lo + block, state.length());
+      if (lazy && allZero(grad, lo, hi)) {
+        continue; // lazy: a block without gradient keeps codes, scales and masters, draws nothing
+      }
       int sm = mScales[b];
       int sr = rScales[b];
       // Pass 1: decode the stored block, find the magnitudes that fix the wide frames.
@@ -195,6 +199,15 @@ public final class QuantizedAdam {
     }
     return new QuantizedAdamState(config, state.length(), mCodes, mScales, rCodes, rScales,
         state.step() + 1, beta1Pow, beta2Pow, rng);
+  }
+
+  private static boolean allZero(int[] grad, int lo, int hi) {
+    for (int i = lo; i < hi; i++) {
+      if (grad[i] != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static int clampScale(int s) {
