@@ -364,6 +364,11 @@ public final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--lr-schedule " + lrSchedule + " is implemented in the "
           + "float32 host trainer only (placement host-float, --precision float32, adam or sgd)");
     }
+    if (onDevice && !adamSchedule.equals("dense")) {
+      throw new IllegalArgumentException("--adam " + adamSchedule + " sets the host-float "
+          + "trainer's schedule; placement " + placement + " learns with the device's engine (the "
+          + "simulator's event-driven engine: --device sim:...,learning=lazy)");
+    }
     if (onDevice && !objective.equals(TrainingObjective.PLAIN)) {
       throw new IllegalArgumentException("placement " + placement + " trains the plain per-step "
           + "cross-entropy; --loss-skip, --loss-mask, --rate-penalty and --weight-decay are "
