@@ -248,6 +248,7 @@ const char *slq_check_config(const slq_config *c) {
   if (c->eps_exp < -200 || c->eps_exp > 64) return "eps exponent outside [-200, 64]";
   if (c->weight_bits < 2 || c->weight_bits > 16) return "weight bits outside [2, 16]";
   if (c->master_frac_bits < 0 || c->master_frac_bits > 15) return "master fraction bits outside [0, 15]";
+  if (c->schedule != SLQ_DENSE && c->schedule != SLQ_LAZY) return "Adam schedule must be dense (0) or lazy (1)";
   return NULL;
 }
 
@@ -320,6 +321,12 @@ SLQ_INLINE void step_blocks(const slq_config *c, slq_state *s, const int32_t *gr
 
   for (int32_t b = 0, lo = 0; lo < n; b++, lo += block) {
     int32_t hi = lo + block < n ? lo + block : n;
+    if (c->schedule == SLQ_LAZY) {
+      /* lazy: a block without gradient keeps codes, scales and masters, and draws nothing */
+      int32_t touched = 0;
+      for (int32_t i = lo; i < hi && !touched; i++) touched = grad[i] != 0;
+      if (!touched) continue;
+    }
     int32_t sm = s->m_scales[b];
     int32_t sr = s->r_scales[b];
     /* Pass 1: decode the stored block, find the magnitudes that fix the wide frames. */

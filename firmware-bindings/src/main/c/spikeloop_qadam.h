@@ -28,7 +28,11 @@ typedef struct {
   int32_t eps_exp;          /* -200..64 */
   int32_t weight_bits;      /* 2..16 */
   int32_t master_frac_bits; /* 0..15 */
+  int32_t schedule;         /* SLQ_DENSE, or SLQ_LAZY: blocks with an all-zero gradient are skipped */
 } slq_config;
+
+#define SLQ_DENSE 0
+#define SLQ_LAZY 1
 
 /* One tensor's optimizer state (Java QuantizedAdamState); the buffers belong to the caller:
  * codes slq_code_bytes(length, bits) bytes each, scales slq_blocks(length, block) bytes each. */

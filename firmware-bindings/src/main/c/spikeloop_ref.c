@@ -908,7 +908,8 @@ int32_t spikeloop_enable_learning(spikeloop_board *board, const spikeloop_learni
                   "shift %d)", tensors[k], bits, named[k].bits, lt->shift);
     }
     lt->adam = (slq_config){c->state_bits, c->block_size, c->beta1_q20, c->beta2_q20,
-                            learning_rates[k], c->eps_exp, bits, c->master_frac_bits};
+                            learning_rates[k], c->eps_exp, bits, c->master_frac_bits,
+                            SLQ_DENSE};
     const char *bad = slq_check_config(&lt->adam);
     if (bad != NULL) {
       return fail(board, SPIKELOOP_ERR_ARGUMENT, "learning configuration: %s", bad);

@@ -26,7 +26,7 @@ static double cpu_seconds(void) {
 
 static double ns_per_parameter(int32_t bits, int32_t percent_nonzero) {
   /* Java QuantizedAdamConfig.defaults(20): betas 0.9 / 0.999, lr 20 master LSBs, eps 2^-27 */
-  slq_config c = {bits, BLOCK, 943718, 1047527, 20 << 16, -27, 8, 8};
+  slq_config c = {bits, BLOCK, 943718, 1047527, 20 << 16, -27, 8, 8, SLQ_DENSE};
   slq_state s = {N, m_codes, m_scales, r_codes, r_scales, 0, 0, 0, 0};
   slq_init(&c, &s, 1);
   srand(1);

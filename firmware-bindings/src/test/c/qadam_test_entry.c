@@ -7,10 +7,10 @@
 
 #include "spikeloop_qadam.h"
 
-/* config: the 8 slq_config fields in declaration order. */
+/* config: the 9 slq_config fields in declaration order. */
 static slq_config config_of(const int32_t *config) {
   slq_config c = {config[0], config[1], config[2], config[3],
-                  config[4], config[5], config[6], config[7]};
+                  config[4], config[5], config[6], config[7], config[8]};
   return c;
 }
 

@@ -121,6 +121,13 @@ public final class TrainCommand implements Callable<Integer> {
           + "reference trainer (default: ${DEFAULT-VALUE}).")
   String optimizer;
 
+  @Option(names = "--adam", defaultValue = "dense", paramLabel = "dense|lazy|catchup",
+      description = "Adam schedule (float adam): dense = every parameter steps at every update; "
+          + "lazy = only parameters with a nonzero gradient (SparseAdam); catchup = lazy with the "
+          + "skipped updates applied in closed form (docs/learning-engine.md section 10) "
+          + "(default: ${DEFAULT-VALUE}).")
+  String adamSchedule;
+
   @Option(names = "--adam-bits", defaultValue = "8", paramLabel = "8|4",
       description = "qadam, near-chip and on-chip: bits per m and sqrt(v) code (default: "
           + "${DEFAULT-VALUE}).")
@@ -356,6 +363,11 @@ public final class TrainCommand implements Callable<Integer> {
         && (onDevice || quantized || !precision.equals("float32"))) {
       throw new IllegalArgumentException("--lr-schedule " + lrSchedule + " is implemented in the "
           + "float32 host trainer only (placement host-float, --precision float32, adam or sgd)");
+    }
+    if (onDevice && !adamSchedule.equals("dense")) {
+      throw new IllegalArgumentException("--adam " + adamSchedule + " sets the host-float "
+          + "trainer's schedule; placement " + placement + " learns with the device's engine (the "
+          + "simulator's event-driven engine: --device sim:...,learning=lazy)");
     }
     if (onDevice && !objective.equals(TrainingObjective.PLAIN)) {
       throw new IllegalArgumentException("placement " + placement + " trains the plain per-step "
@@ -696,6 +708,10 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   private OptimizerSpec optimizerSpec() {
+    if (!optimizer.equals("adam") && !adamSchedule.equals("dense")) {
+      throw new IllegalArgumentException("--adam " + adamSchedule + " needs --optimizer adam, got "
+          + optimizer);
+    }
     TrainingMode trainingMode = TrainingMode.parse(mode, k);
     double adamLr = TrainingPreset.forDataset(dataset).adamLr(trainingMode);
     return switch (optimizer) {
@@ -703,7 +719,8 @@ public final class TrainCommand implements Callable<Integer> {
         if (betas.size() != 2) {
           throw new IllegalArgumentException("--betas needs two values B1,B2, got " + betas);
         }
-        yield new OptimizerSpec.Adam(lr == null ? adamLr : lr, betas.get(0), betas.get(1), eps);
+        yield new OptimizerSpec.Adam(lr == null ? adamLr : lr, betas.get(0), betas.get(1), eps,
+            io.spikeloop.sim.learning.AdamSchedule.parse(adamSchedule));
       }
       case "sgd" -> new OptimizerSpec.Sgd(lr == null ? 0.05 : lr, momentum);
       case "qadam" -> {

@@ -201,6 +201,23 @@ class TrainCommandTest {
   }
 
   @Test
+  void adamScheduleOptionTrainsLazilyAndRefusesWhatItCannotApply() throws Exception {
+    CliRun r = CliRun.of("train", "--model", "ff", "--hidden", "8", "--epochs", "1", "--steps", "10",
+        "--batch", "1", "--adam", "catchup", "--train-samples", "20", "--test-samples", "10",
+        "--json");
+    assertEquals(0, r.exit(), r.err());
+    CliRun unknown = CliRun.of("train", "--adam", "sparse");
+    assertEquals(2, unknown.exit());
+    assertTrue(unknown.err().contains("dense, lazy or catchup"), unknown.err());
+    CliRun sgd = CliRun.of("train", "--optimizer", "sgd", "--adam", "lazy");
+    assertEquals(2, sgd.exit());
+    assertTrue(sgd.err().contains("--optimizer adam"), sgd.err());
+    CliRun onChip = CliRun.of("train", "--placement", "on-chip", "--adam", "lazy");
+    assertEquals(2, onChip.exit());
+    assertTrue(onChip.err().contains("learning=lazy"), onChip.err());
+  }
+
+  @Test
   void helpShowsAnExample() {
     CliRun r = CliRun.of("train", "--help");
     assertEquals(0, r.exit());

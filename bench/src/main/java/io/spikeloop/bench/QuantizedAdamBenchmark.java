@@ -1,5 +1,6 @@
 package io.spikeloop.bench;
 
+import io.spikeloop.sim.learning.AdamSchedule;
 import io.spikeloop.sim.learning.QuantizedAdam;
 import io.spikeloop.sim.learning.QuantizedAdamConfig;
 import io.spikeloop.sim.learning.QuantizedAdamState;
@@ -30,27 +31,46 @@ public final class QuantizedAdamBenchmark {
     for (int bits : widths) {
       for (double density : new double[] {1.0, 0.03}) {
         System.out.printf(Locale.ROOT, "%d-bit state, %3.0f%% nonzero gradients: %.1f ns CPU per "
-            + "parameter per step%n", bits, density * 100, nsPerParameter(n, bits, density));
+            + "parameter per step%n", bits, density * 100,
+            nsPerParameter(n, bits, density, AdamSchedule.DENSE, false));
+      }
+      // rows of a presynaptic unit (whole blocks) touched at ~3 % activity: dense vs lazy
+      for (AdamSchedule schedule : new AdamSchedule[] {AdamSchedule.DENSE, AdamSchedule.LAZY}) {
+        System.out.printf(Locale.ROOT, "%d-bit state, 3%% of blocks with gradient, %s schedule: "
+            + "%.1f ns CPU per parameter per step%n", bits, schedule.cliName(),
+            nsPerParameter(n, bits, 0.03, schedule, true));
       }
     }
   }
 
   /**
    * One tensor's step cost; {@code density} of the gradients are nonzero (dense: every element;
-   * 3 %: the share a spiking layer's input gradient has at ~3 % input activity).
+   * 3 %: the share a spiking layer's input gradient has at ~3 % input activity); with
+   * {@code wholeBlocks} the nonzero gradients fill whole 64-element blocks (a presynaptic unit's
+   * row), as the lazy schedule skips the others.
    */
-  static double nsPerParameter(int n, int bits, double density) {
+  static double nsPerParameter(int n, int bits, double density, AdamSchedule schedule,
+                               boolean wholeBlocks) {
     ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
-    QuantizedAdamConfig config = QuantizedAdamConfig.defaults(20).withStateBits(bits);
+    QuantizedAdamConfig config = QuantizedAdamConfig.defaults(20).withStateBits(bits)
+        .withSchedule(schedule);
     QuantizedAdam adam = new QuantizedAdam(config);
     QuantizedAdamState state = QuantizedAdamState.initial(config, n, 1);
     int[] grad = new int[n];
     int[] master = new int[n];
     int[] weights = new int[n];
     SplittableRandom rnd = new SplittableRandom(1);
+    boolean blockOn = false;
     for (int i = 0; i < n; i++) {
-      // gradients spread over ten octaves
-      grad[i] = rnd.nextDouble() < density ? rnd.nextInt(-32767, 32768) >> rnd.nextInt(10) : 0;
+      if (!wholeBlocks) {
+        // gradients spread over ten octaves
+        grad[i] = rnd.nextDouble() < density ? rnd.nextInt(-32767, 32768) >> rnd.nextInt(10) : 0;
+        continue;
+      }
+      if (i % config.blockSize() == 0) {
+        blockOn = rnd.nextDouble() < density;
+      }
+      grad[i] = blockOn ? (rnd.nextInt(-32767, 32768) >> rnd.nextInt(10)) | 1 : 0; // never 0
     }
     for (int t = 0; t < 300; t++) { // warm-up
       state = adam.step(state, grad, -20, master, weights);

@@ -57,6 +57,7 @@ public final class SimDevice implements Device {
   private long fifoOverflows;
   private long deadlineMisses;
   private double energyJoules;
+  private final io.spikeloop.sim.learning.AdamSchedule learningSchedule;
   private long learningUpdates;
   private long learningCycles;
   private double learningJoules;
@@ -70,6 +71,7 @@ public final class SimDevice implements Device {
     SimOptions.requireExactAccumulators(limits);
     this.arch = options.arch();
     this.energy = options.energy();
+    this.learningSchedule = options.learning();
     this.cycleBudget = arch.cycleBudget();
     this.info = new DeviceInfo(name, KIND, DeviceInfo.PROTOCOL_VERSION,
         EnumSet.of(Capability.FORWARD, Capability.MEMBRANE_READOUT, Capability.SNAPSHOT,
@@ -77,7 +79,9 @@ public final class SimDevice implements Device {
             Capability.ON_CHIP_LEARNING, Capability.LEARNING_STATE),
         limits, VERSION + " (energy " + energy.name() + ", " + arch.synapseLanes()
             + " synapse lanes, " + arch.neuronLanes() + " neuron lanes, FIFO " + arch.fifoDepth()
-            + " " + arch.overflow().name().toLowerCase(java.util.Locale.ROOT) + ")",
+            + " " + arch.overflow().name().toLowerCase(java.util.Locale.ROOT)
+            + (learningSchedule == io.spikeloop.sim.learning.AdamSchedule.LAZY
+                ? ", lazy learning engine" : "") + ")",
         arch.clockHz(), arch.stepPeriodSeconds());
   }
 
@@ -127,7 +131,7 @@ public final class SimDevice implements Device {
       throw new IllegalArgumentException("enableLearning needs a learning configuration");
     }
     engine = new LearningEngine(c, learning, arch.synapseLanes(), arch.neuronLanes(),
-        energy.joulesPerSop(), energy.joulesPerNeuronUpdate());
+        energy.joulesPerSop(), energy.joulesPerNeuronUpdate(), learningSchedule);
   }
 
   @Override
@@ -215,10 +219,10 @@ public final class SimDevice implements Device {
     double learnJoules = 0;
     if (learn) {
       engine.learn(axons, axons.length, input.label());
-      stepCycles += engine.stepCycles();
-      learnJoules = engine.stepJoules();
-      learningUpdates += engine.parameters();
-      learningCycles += engine.stepCycles();
+      stepCycles += engine.lastStepCycles();
+      learnJoules = engine.lastStepJoules();
+      learningUpdates += engine.lastStepUpdates();
+      learningCycles += engine.lastStepCycles();
       learningJoules += learnJoules;
     }
     long overflows = arch.fifoOverflows(c);

@@ -1,6 +1,7 @@
 package io.spikeloop.sim;
 
 import io.spikeloop.device.CoreLimits;
+import io.spikeloop.sim.learning.AdamSchedule;
 import io.spikeloop.sim.timing.EnergyProfile;
 import io.spikeloop.sim.timing.MicroArchitecture;
 import io.spikeloop.sim.timing.OverflowPolicy;
@@ -9,18 +10,22 @@ import java.util.Locale;
 /**
  * How a simulated core is set up, parsed from a device name:
  * {@code sim[:PROFILE][,clock-mhz=F][,step-us=T][,fifo=D][,overflow=stall|drop]
- * [,synapse-lanes=S][,neuron-lanes=L][,inputs=N][,fan-in=N]}, e.g. {@code sim},
+ * [,synapse-lanes=S][,neuron-lanes=L][,inputs=N][,fan-in=N][,learning=dense|lazy]}, e.g. {@code sim},
  * {@code sim:loihi}, {@code sim:odin,clock-mhz=50,fifo=32,overflow=drop}, or a larger core for
  * N-MNIST's 2312 inputs: {@code sim:inputs=4096,fan-in=4096}.
  *
  * @param limits the core's resources; a larger core keeps the 32-bit accumulators exact only
  *               while {@code maxFanIn * 2^(maxWeightBits-1) <= 2^31} (fan-in at most 65536
  *               with the 16-bit maximum weight width), which the constructor checks
+ * @param learning the on-chip learning engine's Adam schedule: dense (the normative engine) or
+ *                 lazy (the event-driven variant, {@code docs/core-spec.md} 9.7)
  */
-public record SimOptions(EnergyProfile energy, MicroArchitecture arch, CoreLimits limits) {
+public record SimOptions(EnergyProfile energy, MicroArchitecture arch, CoreLimits limits,
+                         AdamSchedule learning) {
   public static final String SCHEME = "sim";
   public static final String USAGE = "sim[:PROFILE][,clock-mhz=F][,step-us=T][,fifo=D]"
-      + "[,overflow=stall|drop][,synapse-lanes=S][,neuron-lanes=L][,inputs=N][,fan-in=N] with "
+      + "[,overflow=stall|drop][,synapse-lanes=S][,neuron-lanes=L][,inputs=N][,fan-in=N]"
+      + "[,learning=dense|lazy] with "
       + "PROFILE one of " + EnergyProfile.NAMED.stream().map(EnergyProfile::name).toList();
 
   /** The reference SL-1 with the ReckOn energy profile. */
@@ -32,7 +37,16 @@ public record SimOptions(EnergyProfile energy, MicroArchitecture arch, CoreLimit
       throw new IllegalArgumentException(
           "sim options need an energy profile, a microarchitecture and core limits");
     }
+    if (learning == null || learning == AdamSchedule.CATCH_UP) {
+      throw new IllegalArgumentException("the simulated learning engine runs dense or lazy Adam, "
+          + "got " + learning);
+    }
     requireExactAccumulators(limits);
+  }
+
+  /** The normative (dense) learning engine. */
+  public SimOptions(EnergyProfile energy, MicroArchitecture arch, CoreLimits limits) {
+    this(energy, arch, limits, AdamSchedule.DENSE);
   }
 
   /** The reference core's limits with another energy profile or microarchitecture. */
@@ -80,6 +94,7 @@ public record SimOptions(EnergyProfile energy, MicroArchitecture arch, CoreLimit
     EnergyProfile energy = DEFAULT.energy;
     MicroArchitecture arch = DEFAULT.arch;
     CoreLimits limits = DEFAULT.limits;
+    AdamSchedule learning = DEFAULT.learning;
     String[] parts = name.substring(SCHEME.length() + 1).split(",", -1);
     for (int i = 0; i < parts.length; i++) {
       String part = parts[i].trim();
@@ -115,6 +130,14 @@ public record SimOptions(EnergyProfile energy, MicroArchitecture arch, CoreLimit
             limits = withFanIn(limits, Integer.parseInt(value));
             yield arch;
           }
+          case "learning" -> {
+            learning = AdamSchedule.parse(value);
+            if (learning == AdamSchedule.CATCH_UP) {
+              throw new IllegalArgumentException("the engine has no catch-up schedule; use dense "
+                  + "or lazy");
+            }
+            yield arch;
+          }
           default -> throw new IllegalArgumentException("unknown option '" + key + "'");
         };
       } catch (IllegalArgumentException e) {
@@ -122,6 +145,6 @@ public record SimOptions(EnergyProfile energy, MicroArchitecture arch, CoreLimit
             + e.getMessage() + "; use " + USAGE, e);
       }
     }
-    return new SimOptions(energy, arch, limits);
+    return new SimOptions(energy, arch, limits, learning);
   }
 }

@@ -116,7 +116,7 @@ class GoldenQuantizedAdamOnFirmwareTest {
   @Test
   void outOfRangeGradientIsRefusedWithoutChangingState() {
     QadamTestLibrary lib = library();
-    int[] config = {8, 4, 943718, 1047527, 65536, -27, 8, 8};
+    int[] config = {8, 4, 943718, 1047527, 65536, -27, 8, 8, 0};
     byte[] mCodes = new byte[2];
     byte[] scales = {-128};
     int[] counters = {0, 1 << 30, 1 << 30};
@@ -126,7 +126,7 @@ class GoldenQuantizedAdamOnFirmwareTest {
         counters, rng, new int[] {1, -32768}, 0, master, new int[2]);
     assertEquals("gradient integer outside [-32767, 32767]", error);
     assertArrayEquals(new int[] {0, 1 << 30, 1 << 30}, counters);
-    String badConfig = lib.slq_test_step(new int[] {6, 4, 0, 0, 0, 0, 8, 8}, 2, mCodes, scales,
+    String badConfig = lib.slq_test_step(new int[] {6, 4, 0, 0, 0, 0, 8, 8, 0}, 2, mCodes, scales,
         new byte[2], scales, counters, rng, new int[2], 0, master, new int[2]);
     assertTrue(badConfig.contains("state bits"), badConfig);
   }
@@ -138,7 +138,8 @@ class GoldenQuantizedAdamOnFirmwareTest {
     JsonNode c = v.get("config");
     int[] config = {c.get("stateBits").asInt(), c.get("blockSize").asInt(),
         c.get("beta1Q20").asInt(), c.get("beta2Q20").asInt(), c.get("lrQ16").asInt(),
-        c.get("epsExp").asInt(), c.get("weightBits").asInt(), c.get("masterFracBits").asInt()};
+        c.get("epsExp").asInt(), c.get("weightBits").asInt(), c.get("masterFracBits").asInt(),
+        c.path("schedule").asText("dense").equals("lazy") ? 1 : 0};
     int n = v.get("length").asInt();
     int codeBytes = config[0] == 8 ? n : (n + 1) / 2;
     int blocks = (n + config[1] - 1) / config[1];

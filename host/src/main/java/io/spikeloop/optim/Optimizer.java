@@ -7,6 +7,12 @@ public interface Optimizer {
   /** One update: {@code params[i]} moves by the rule applied to {@code grads[i]}. */
   void step(double[][] params, double[][] grads);
 
+  /**
+   * Brings every parameter up to date at the end of a training batch (schedules that defer work,
+   * such as catch-up Adam); nothing for the others.
+   */
+  default void flush(double[][] params) {}
+
   /** Updates done so far. */
   long steps();
 

@@ -1,5 +1,7 @@
 package io.spikeloop.optim;
 
+import io.spikeloop.sim.learning.AdamSchedule;
+
 /** Hyperparameters of an optimizer, validated; {@link #create(int[])} makes its float64 form. */
 public sealed interface OptimizerSpec
     permits OptimizerSpec.Adam, OptimizerSpec.Sgd, OptimizerSpec.QuantizedAdam {
@@ -12,9 +14,12 @@ public sealed interface OptimizerSpec
   /**
    * {@code torch.optim.Adam(lr, betas=(beta1, beta2), eps)}: per step {@code t = 1, 2, ...}
    * {@code m = beta1 m + (1-beta1) g}, {@code v = beta2 v + (1-beta2) g^2},
-   * {@code w -= (lr / (1-beta1^t)) * m / (sqrt(v) / sqrt(1-beta2^t) + eps)}.
+   * {@code w -= (lr / (1-beta1^t)) * m / (sqrt(v) / sqrt(1-beta2^t) + eps)}. The {@code schedule}
+   * says what elements with a zero gradient do (dense: the above; lazy: nothing; catch-up: lazy
+   * with the skipped updates applied later in closed form; {@code docs/learning-engine.md} 10).
    */
-  record Adam(double lr, double beta1, double beta2, double eps) implements OptimizerSpec {
+  record Adam(double lr, double beta1, double beta2, double eps, AdamSchedule schedule)
+      implements OptimizerSpec {
     public static final Adam PAPER = new Adam(1e-3, 0.9, 0.999, 1e-8);
 
     public Adam {
@@ -22,6 +27,29 @@ public sealed interface OptimizerSpec
         throw new IllegalArgumentException("Adam needs lr > 0, betas in [0, 1), eps >= 0; got lr="
             + lr + " betas=" + beta1 + "," + beta2 + " eps=" + eps);
       }
+      java.util.Objects.requireNonNull(schedule, "Adam schedule");
+    }
+
+    /** Dense Adam (every element steps at every update). */
+    public Adam(double lr, double beta1, double beta2, double eps) {
+      this(lr, beta1, beta2, eps, AdamSchedule.DENSE);
+    }
+
+    /** The same hyper-parameters under another schedule. */
+    public Adam withSchedule(AdamSchedule s) {
+      return new Adam(lr, beta1, beta2, eps, s);
+    }
+
+    /**
+     * {@code sum_{i=1..k} r^i} with {@code r = beta1 / sqrt(beta2)}: the momentum moves of
+     * {@code k} skipped updates in units of the first, for the catch-up schedule.
+     */
+    public double catchUpSum(long k) {
+      double r = beta1 / Math.sqrt(beta2);
+      if (r == 1) {
+        return k;
+      }
+      return r * (1 - Math.pow(r, k)) / (1 - r);
     }
 
     /** {@code lr / (1 - beta1^t)}, the step size of update {@code t} (1-based). */

@@ -8,6 +8,7 @@ import io.spikeloop.model.SnnParameters;
 import io.spikeloop.model.SurrogateTable;
 import io.spikeloop.optim.FusedUpdate;
 import io.spikeloop.optim.OptimizerSpec;
+import io.spikeloop.sim.learning.AdamSchedule;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -54,11 +55,13 @@ public final class FastTrainer implements SnnTrainer {
     final float[][] w;
     final float[][] s1;
     final float[][] s2;
+    /** Catch-up Adam only: per element the update at which it was last brought current. */
+    final int[][] last;
     /** Weight matrices take the weight decay, biases do not. */
     final boolean decayed;
     float[][] grad;
 
-    Slot(ParameterTensor t, boolean adam) {
+    Slot(ParameterTensor t, boolean adam, boolean catchUp) {
       decayed = !t.name().endsWith("bias");
       post = t.rows();
       pre = t.cols();
@@ -70,6 +73,7 @@ public final class FastTrainer implements SnnTrainer {
       }
       s1 = new float[pre][post];
       s2 = adam ? new float[pre][post] : new float[pre][];
+      last = catchUp ? new int[pre][post] : new int[pre][];
     }
 
     /** Writes the values back in canonical {@code [post][pre]} order. */
@@ -195,7 +199,7 @@ public final class FastTrainer implements SnnTrainer {
     this.surrogateTable = new SurrogateTable(config.surrogate());
     boolean adam = optimizer instanceof OptimizerSpec.Adam;
     for (ParameterTensor t : init.tensors()) {
-      slots.add(new Slot(t, adam));
+      slots.add(new Slot(t, adam, update.schedule() == AdamSchedule.CATCH_UP));
     }
     in = new Slot[layers];
     rec = new Slot[layers];
@@ -290,6 +294,7 @@ public final class FastTrainer implements SnnTrainer {
       history[len] = history[0];
       history[0] = last;
     }
+    flushDeferredUpdates();
     int[] predictions = new int[batch];
     int[] summedPredictions = new int[batch];
     for (int b = 0; b < batch; b++) {
@@ -365,6 +370,9 @@ public final class FastTrainer implements SnnTrainer {
       if (update.spec() instanceof OptimizerSpec.Adam) {
         out.putFloats("trainer." + i + ".s2", flatten(slot.s2, slot.post));
       }
+      if (update.schedule() == AdamSchedule.CATCH_UP) {
+        out.putInts("trainer." + i + ".last", flattenInts(slot.last, slot.post));
+      }
     }
     return out;
   }
@@ -378,9 +386,13 @@ public final class FastTrainer implements SnnTrainer {
     long updates = in.getLong("trainer.updates");
     // Read everything first: a state of the wrong shape must not leave this trainer half-restored.
     List<float[][]> values = new ArrayList<>();
+    List<int[]> lastValues = new ArrayList<>();
     for (int i = 0; i < slots.size(); i++) {
       Slot slot = slots.get(i);
       int n = slot.pre * slot.post;
+      if (update.schedule() == AdamSchedule.CATCH_UP) {
+        lastValues.add(in.ints("trainer." + i + ".last", n));
+      }
       values.add(new float[][] {in.floats("trainer." + i + ".w", n),
           in.floats("trainer." + i + ".s1", n),
           update.spec() instanceof OptimizerSpec.Adam ? in.floats("trainer." + i + ".s2", n) : null});
@@ -392,12 +404,26 @@ public final class FastTrainer implements SnnTrainer {
       if (values.get(i)[2] != null) {
         unflatten(values.get(i)[2], slot.s2);
       }
+      if (!lastValues.isEmpty()) {
+        int[] flat = lastValues.get(i);
+        for (int j = 0; j < slot.pre; j++) {
+          System.arraycopy(flat, j * slot.post, slot.last[j], 0, slot.post);
+        }
+      }
     }
     update.restoreSteps(updates);
   }
 
   private static float[] flatten(float[][] rows, int width) {
     float[] flat = new float[rows.length * width];
+    for (int j = 0; j < rows.length; j++) {
+      System.arraycopy(rows[j], 0, flat, j * width, width);
+    }
+    return flat;
+  }
+
+  private static int[] flattenInts(int[][] rows, int width) {
+    int[] flat = new int[rows.length * width];
     for (int j = 0; j < rows.length; j++) {
       System.arraycopy(rows[j], 0, flat, j * width, width);
     }
@@ -742,11 +768,23 @@ public final class FastTrainer implements SnnTrainer {
     }
   }
 
+  /** Catch-up Adam: every element brought to the last update, so callers read current weights. */
+  private void flushDeferredUpdates() {
+    if (update.schedule() != AdamSchedule.CATCH_UP) {
+      return;
+    }
+    for (Slot slot : slots) {
+      for (int j = 0; j < slot.pre; j++) {
+        update.flushRow(slot.w[j], slot.s1[j], slot.s2[j], slot.last[j]);
+      }
+    }
+  }
+
   private void applyAccumulated() {
     update.begin();
     for (Slot slot : slots) {
       for (int j = 0; j < slot.pre; j++) {
-        update.row(slot.w[j], slot.s1[j], slot.s2[j], slot.grad[j], slot.decayed);
+        update.row(slot.w[j], slot.s1[j], slot.s2[j], slot.last[j], slot.grad[j], slot.decayed);
         Arrays.fill(slot.grad[j], 0f);
       }
     }
@@ -780,14 +818,15 @@ public final class FastTrainer implements SnnTrainer {
       if (from == to) {
         update.zeroRow(slot.w[j], slot.s1[j], slot.s2[j], slot.decayed);
       } else if (to - from == 1) {
-        update.row(slot.w[j], slot.s1[j], slot.s2[j], delta[sample[from]], slot.decayed);
+        update.row(slot.w[j], slot.s1[j], slot.s2[j], slot.last[j], delta[sample[from]],
+            slot.decayed);
       } else {
         float[] g = rowScratch;
         System.arraycopy(delta[sample[from]], 0, g, 0, post);
         for (int p = from + 1; p < to; p++) {
           addRow(g, delta[sample[p]], post);
         }
-        update.row(slot.w[j], slot.s1[j], slot.s2[j], g, slot.decayed);
+        update.row(slot.w[j], slot.s1[j], slot.s2[j], slot.last[j], g, slot.decayed);
       }
     }
   }
@@ -799,7 +838,7 @@ public final class FastTrainer implements SnnTrainer {
     for (int b = 1; b < batch; b++) {
       addRow(g, delta[b], n);
     }
-    update.row(slot.w[0], slot.s1[0], slot.s2[0], g);
+    update.row(slot.w[0], slot.s1[0], slot.s2[0], slot.last[0], g, false);
   }
 
   private int argmax(float[] v) {

@@ -128,6 +128,7 @@ public final class ReferenceTrainer implements SnnTrainer {
       optimizer.step(paramArrays, arrays(grad));
       state = c.end();
     }
+    optimizer.flush(paramArrays);
     int[] predictions = new int[batch];
     for (int b = 0; b < batch; b++) {
       predictions[b] = Softmax.argmax(outputs[steps - 1][b]);

@@ -70,7 +70,8 @@ record GoldenTrainVector(String name, SnnConfig config, TrainingMode mode, Optim
     OptimizerSpec optimizer = switch (o.get("kind").asText()) {
       case "adam" -> new OptimizerSpec.Adam(o.get("lr").asDouble(),
           o.get("betas").get(0).asDouble(), o.get("betas").get(1).asDouble(),
-          o.get("eps").asDouble());
+          o.get("eps").asDouble(),
+          io.spikeloop.sim.learning.AdamSchedule.parse(o.path("schedule").asText("dense")));
       case "sgd" -> new OptimizerSpec.Sgd(o.get("lr").asDouble(), o.path("momentum").asDouble(0));
       default -> throw new IOException(file + ": unknown optimizer " + o.get("kind"));
     };

@@ -218,6 +218,32 @@ public final class Sl1Core {
     }
   }
 
+  /**
+   * Writes elements {@code [lo, hi)} of a weight matrix given presynaptic-unit-major ({@code
+   * [pre][post]}, element {@code pre * rows + post}): the lazy learning engine's write-back of the
+   * blocks it stepped, which costs what it writes. Each value is checked as {@link #writeWeights}
+   * checks it.
+   */
+  public void writeWeightsPreMajor(String name, int[] values, int lo, int hi) {
+    WeightTensor t = config.tensor(name);
+    if (t.cols() == 1 || values.length != t.length() || lo < 0 || hi > values.length) {
+      throw new IllegalArgumentException("tensor " + name + ": pre-major write of [" + lo + ", "
+          + hi + ") needs a weight matrix of " + t.length() + " values, got " + values.length);
+    }
+    long min = FixedPoint.minSigned(t.bits());
+    long max = FixedPoint.maxSigned(t.bits());
+    int rows = t.rows();
+    int[][] matrix = matrixStorage(name);
+    for (int i = lo; i < hi; i++) {
+      int v = values[i];
+      if (v < min || v > max) {
+        throw new IllegalArgumentException("tensor " + name + " value " + v + " at ["
+            + (i % rows) + "][" + (i / rows) + "] does not fit " + t.bits() + " signed bits");
+      }
+      matrix[i / rows][i % rows] = v;
+    }
+  }
+
   /** Reads one tensor back as row-major {@code [post][pre]}. */
   public int[] readWeights(String name) {
     WeightTensor t = config.tensor(name);

@@ -11,6 +11,7 @@ import io.spikeloop.device.LearningState;
 import io.spikeloop.device.NetworkConfig;
 import io.spikeloop.device.WeightTensor;
 import io.spikeloop.sim.core.Sl1Core;
+import io.spikeloop.sim.learning.AdamSchedule;
 import io.spikeloop.sim.learning.QuantizedAdam;
 import io.spikeloop.sim.learning.QuantizedAdamConfig;
 import io.spikeloop.sim.learning.QuantizedAdamState;
@@ -27,6 +28,13 @@ import java.util.List;
  *
  * <p>Single hidden layer networks only (the paper's), recurrent or not. Nothing is allocated per
  * step except the quantized Adam successor records.
+ *
+ * <p>With the {@link AdamSchedule#LAZY lazy} schedule (a simulator variant, {@code sim:...,
+ * learning=lazy}; {@code docs/core-spec.md} 9.7) the weight matrices keep their Adam state,
+ * masters and gradients presynaptic-unit-major ({@code [pre][post]}), so a silent input or hidden
+ * unit leaves whole blocks untouched: the step builds the gradient rows of the units that spiked,
+ * lists their blocks, runs {@link QuantizedAdam#stepListedBlocks} on them and writes back only
+ * those blocks. Its work and its cost model follow the spikes; biases stay dense.
  */
 public final class LearningEngine {
   /** The design rule a network breaks when the engine cannot learn it. */
@@ -73,11 +81,24 @@ public final class LearningEngine {
      */
     final int[] inCore;
     final int[] grad;
+    /** Lazy weight matrices: arrays are [pre][post] (element pre * post + q), not core order. */
+    final boolean preMajor;
+    final int rows;           // the core tensor's rows (post units)
+    final int cols;           // its columns (pre units)
+    /** Lazy: the blocks listed for this step (ascending) and how many. */
+    final int[] listedBlocks;
+    int listedCount;
 
-    Learned(String name, Kind kind, int shift, QuantizedAdamConfig config, long seed, int length) {
+    Learned(String name, Kind kind, int shift, QuantizedAdamConfig config, long seed, int length,
+            boolean preMajor, int rows, int cols) {
       this.name = name;
       this.kind = kind;
       this.shift = shift;
+      this.preMajor = preMajor;
+      this.rows = rows;
+      this.cols = cols;
+      // a row of `rows` elements overlaps at most rows / block + 2 blocks (before de-duplication)
+      this.listedBlocks = preMajor ? new int[cols * (rows / config.blockSize() + 2)] : null;
       this.adam = new QuantizedAdam(config);
       this.state = QuantizedAdamState.initial(config, length, seed);
       this.master = new int[length];
@@ -97,10 +118,68 @@ public final class LearningEngine {
       long min = FixedPoint.minSigned(c.weightBits());
       long max = FixedPoint.maxSigned(c.weightBits());
       for (int i = 0; i < values.length; i++) {
+        // core order [post][pre]; pre-major element (pre, post) = pre * rows + post
+        int at = preMajor ? (i % cols) * rows + i / cols : i;
         long v = Math.max(min, Math.min(max, shiftRound(values[i], shift)));
-        weights[i] = (int) v;
-        master[i] = (int) (v << c.masterFracBits());
+        weights[at] = (int) v;
+        master[at] = (int) (v << c.masterFracBits());
       }
+    }
+
+    /**
+     * Lists the blocks of rows {@code ids[0..count)} (pre units, any order; each row is {@code
+     * rows} elements from {@code id * rows}) ascending and distinct, and fills those rows of the
+     * gradient with {@code values[0..rows)}.
+     */
+    void listRows(int[] ids, int count, int[] values) {
+      int block = adam.config().blockSize();
+      listedCount = 0;
+      for (int s = 0; s < count; s++) {
+        int lo = ids[s] * rows;
+        System.arraycopy(values, 0, grad, lo, rows);
+        for (int b = lo / block; b <= (lo + rows - 1) / block; b++) {
+          listedBlocks[listedCount++] = b;
+        }
+      }
+      if (!ascendingDistinct(listedBlocks, listedCount)) {
+        Arrays.sort(listedBlocks, 0, listedCount);
+        int kept = 0;
+        for (int k = 0; k < listedCount; k++) {
+          if (kept == 0 || listedBlocks[k] != listedBlocks[kept - 1]) {
+            listedBlocks[kept++] = listedBlocks[k];
+          }
+        }
+        listedCount = kept;
+      }
+    }
+
+    /** Elements in the listed blocks (what the lazy step visits). */
+    long listedElements() {
+      int block = adam.config().blockSize();
+      long n = 0;
+      for (int k = 0; k < listedCount; k++) {
+        int lo = listedBlocks[k] * block;
+        n += Math.min(lo + block, grad.length) - lo;
+      }
+      return n;
+    }
+
+    /** Zeroes the gradient of the listed blocks (all the rows written lie in them). */
+    void clearListed() {
+      int block = adam.config().blockSize();
+      for (int k = 0; k < listedCount; k++) {
+        int lo = listedBlocks[k] * block;
+        Arrays.fill(grad, lo, Math.min(lo + block, grad.length), 0);
+      }
+    }
+
+    private static boolean ascendingDistinct(int[] a, int n) {
+      for (int k = 1; k < n; k++) {
+        if (a[k] <= a[k - 1]) {
+          return false;
+        }
+      }
+      return true;
     }
   }
 
@@ -118,6 +197,14 @@ public final class LearningEngine {
   private final long parameters;
   private final long stepCycles;
   private final double stepJoules;
+  private final AdamSchedule schedule;
+  /** Cost model inputs kept for the per-step (lazy) figures. */
+  private final long fixedCycles;
+  private final double fixedJoules;
+  private final double joulesPerSop;
+  private long lastStepUpdates;
+  private long lastStepCycles;
+  private double lastStepJoules;
 
   // Per-step scratch.
   private final int[] wOut;          // W_out row-major [K][N], the core's current values
@@ -140,6 +227,22 @@ public final class LearningEngine {
    */
   public LearningEngine(Sl1Core core, LearningConfig learning, int synapseLanes, int neuronLanes,
                         double joulesPerSop, double joulesPerNeuron) {
+    this(core, learning, synapseLanes, neuronLanes, joulesPerSop, joulesPerNeuron,
+        AdamSchedule.DENSE);
+  }
+
+  /**
+   * An engine under {@code schedule}: {@link AdamSchedule#DENSE} (the normative engine) or
+   * {@link AdamSchedule#LAZY} (the event-driven variant, see the class comment).
+   */
+  public LearningEngine(Sl1Core core, LearningConfig learning, int synapseLanes, int neuronLanes,
+                        double joulesPerSop, double joulesPerNeuron, AdamSchedule schedule) {
+    if (schedule == null || schedule == AdamSchedule.CATCH_UP) {
+      throw new IllegalArgumentException("the learning engine runs the dense or lazy Adam "
+          + "schedule, got " + schedule);
+    }
+    this.schedule = schedule;
+    this.joulesPerSop = joulesPerSop;
     NetworkConfig net = core.config();
     if (net.layers().size() != 1) {
       throw new DesignRuleViolation(RULE, "on-chip learning supports one hidden layer (tBPTT1 "
@@ -181,10 +284,13 @@ public final class LearningEngine {
         throw new DesignRuleViolation(RULE, "tensor " + t.name() + " would learn in " + bits
             + " bits (its width " + t.bits() + " minus the bias shift " + shift + ")");
       }
+      boolean preMajor = schedule == AdamSchedule.LAZY
+          && (kind == Kind.IN || kind == Kind.REC || kind == Kind.OUT_W);
       QuantizedAdamConfig c = new QuantizedAdamConfig(learning.stateBits(), learning.blockSize(),
           learning.beta1Q20(), learning.beta2Q20(), lr, learning.epsExp(), bits,
-          learning.masterFracBits());
-      Learned l = new Learned(t.name(), kind, shift, c, learning.seed() + i, t.length());
+          learning.masterFracBits(), preMajor ? AdamSchedule.LAZY : AdamSchedule.DENSE);
+      Learned l = new Learned(t.name(), kind, shift, c, learning.seed() + i, t.length(), preMajor,
+          t.rows(), t.cols());
       l.seed(core.readWeights(t.name()));
       learned.add(l);
       params += t.length();
@@ -198,11 +304,14 @@ public final class LearningEngine {
     zPrev = new int[hidden];
     z = new int[hidden];
     long backprop = (long) outputs * hidden;
-    stepCycles = STEP_OVERHEAD_CYCLES + (long) SOFTMAX_CYCLES_PER_OUTPUT * outputs
-        + ceilDiv(backprop, synapseLanes) + ceilDiv(hidden, neuronLanes)
-        + ceilDiv(parameters, ADAM_LANES);
-    stepJoules = backprop * joulesPerSop + hidden * joulesPerNeuron
-        + parameters * UPDATE_ENERGY_IN_SOPS * joulesPerSop;
+    fixedCycles = STEP_OVERHEAD_CYCLES + (long) SOFTMAX_CYCLES_PER_OUTPUT * outputs
+        + ceilDiv(backprop, synapseLanes) + ceilDiv(hidden, neuronLanes);
+    fixedJoules = backprop * joulesPerSop + hidden * joulesPerNeuron;
+    stepCycles = fixedCycles + ceilDiv(parameters, ADAM_LANES);
+    stepJoules = fixedJoules + parameters * UPDATE_ENERGY_IN_SOPS * joulesPerSop;
+    lastStepUpdates = parameters;
+    lastStepCycles = stepCycles;
+    lastStepJoules = stepJoules;
   }
 
   /**
@@ -262,14 +371,37 @@ public final class LearningEngine {
     return parameters;
   }
 
-  /** Cycles one learning step costs (the cost model of {@code docs/core-spec.md}). */
+  /**
+   * Cycles of a learning step that updates every parameter (the cost model of {@code
+   * docs/core-spec.md}): every dense step, and the bound of a lazy one.
+   */
   public long stepCycles() {
     return stepCycles;
   }
 
-  /** Dynamic energy of one learning step. */
+  /** Dynamic energy of a learning step that updates every parameter. */
   public double stepJoules() {
     return stepJoules;
+  }
+
+  /** The Adam schedule the engine runs. */
+  public AdamSchedule schedule() {
+    return schedule;
+  }
+
+  /** Parameters the last learning step visited (all of them when dense). */
+  public long lastStepUpdates() {
+    return lastStepUpdates;
+  }
+
+  /** Cycles of the last learning step: the fixed part plus its visited parameters / Adam lanes. */
+  public long lastStepCycles() {
+    return lastStepCycles;
+  }
+
+  /** Dynamic energy of the last learning step. */
+  public double lastStepJoules() {
+    return lastStepJoules;
   }
 
   /** Parameter updates since the engine was enabled. */
@@ -303,9 +435,14 @@ public final class LearningEngine {
     int hiddenGradExp = hiddenDelta();
     lastDeltaExp = hiddenGradExp;
     int zCount = core.copySpikes(0, z);
+    long visited = 0;
     for (Learned l : learned) {
       int[] g = l.grad;
       int gradExp;
+      if (l.preMajor) {
+        visited += learnLazy(l, axons, count, zCount, hiddenGradExp);
+        continue;
+      }
       switch (l.kind) {
         case OUT_W -> {
           Arrays.fill(g, 0);
@@ -345,8 +482,46 @@ public final class LearningEngine {
       if (l.kind == Kind.OUT_W) {
         System.arraycopy(l.weights, 0, wOut, 0, wOut.length);
       }
-      updates += g.length;
+      visited += g.length;
     }
+    updates += visited;
+    lastStepUpdates = visited;
+    lastStepCycles = fixedCycles + ceilDiv(visited, ADAM_LANES);
+    lastStepJoules = fixedJoules + visited * UPDATE_ENERGY_IN_SOPS * joulesPerSop;
+  }
+
+  /**
+   * The lazy step of a [pre][post] weight matrix: gradient rows of the units that spiked (inputs
+   * for W_in, last step's hidden spikes for W_rec, this step's for W_out), their blocks stepped
+   * and written back. Returns the elements visited.
+   */
+  private long learnLazy(Learned l, int[] axons, int count, int zCount, int hiddenGradExp) {
+    int gradExp = hiddenGradExp;
+    switch (l.kind) {
+      case IN -> l.listRows(axons, count, deltaQ);
+      case REC -> l.listRows(zPrev, zPrevCount, deltaQ);
+      case OUT_W -> {
+        l.listRows(z, zCount, e);
+        gradExp = -15;
+      }
+      default -> throw new IllegalStateException("tensor " + l.name + " is not lazy");
+    }
+    l.state = l.adam.stepListedBlocks(l.state, l.grad, gradExp, l.master, l.weights,
+        l.listedBlocks, l.listedCount);
+    int block = l.adam.config().blockSize();
+    for (int k = 0; k < l.listedCount; k++) {
+      int lo = l.listedBlocks[k] * block;
+      int hi = Math.min(lo + block, l.weights.length);
+      core.writeWeightsPreMajor(l.name, l.weights, lo, hi);
+      if (l.kind == Kind.OUT_W) {
+        for (int i = lo; i < hi; i++) {
+          wOut[(i % outputs) * hidden + i / outputs] = l.weights[i];
+        }
+      }
+    }
+    long visited = l.listedElements();
+    l.clearListed();
+    return visited;
   }
 
   /** g[j][i] = deltaQ[j] for the presynaptic ids given, 0 elsewhere ([N][cols] row-major). */

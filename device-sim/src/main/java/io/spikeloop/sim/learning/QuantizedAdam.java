@@ -81,6 +81,41 @@ public final class QuantizedAdam {
   public QuantizedAdamState step(QuantizedAdamState state, int[] grad, int gradExp, int[] master,
       int[] weights) {
     check(state, grad, gradExp, master, weights);
+    return stepBlocks(state, grad, gradExp, master, weights, null, 0);
+  }
+
+  /**
+   * The lazy step for a caller that knows which blocks may hold a nonzero gradient: identical to
+   * {@link #step} under the {@code lazy} schedule provided every block with a nonzero gradient is
+   * listed (listed blocks whose gradient is all 0 are skipped, as {@code step} skips them), but its
+   * cost follows the listed blocks only: unlisted blocks are not visited at all, and the arrays
+   * are checked only where listed. This is the event-driven entry the learning engine uses.
+   *
+   * @param blocks ascending, distinct block indices; {@code blocks[0..count)} are used
+   */
+  public QuantizedAdamState stepListedBlocks(QuantizedAdamState state, int[] grad, int gradExp,
+      int[] master, int[] weights, int[] blocks, int count) {
+    if (config.schedule() != AdamSchedule.LAZY) {
+      throw new IllegalStateException("listed blocks need the lazy schedule, this optimizer is "
+          + config.schedule().cliName());
+    }
+    checkState(state, grad, gradExp, master, weights);
+    int nBlocks = (state.length() + config.blockSize() - 1) / config.blockSize();
+    for (int k = 0; k < count; k++) {
+      int b = blocks[k];
+      if (b < 0 || b >= nBlocks || (k > 0 && b <= blocks[k - 1])) {
+        throw new IllegalArgumentException("listed blocks must be ascending, distinct and in [0, "
+            + nBlocks + "), got " + b + " at " + k);
+      }
+      int lo = b * config.blockSize();
+      checkElements(grad, master, lo, Math.min(lo + config.blockSize(), state.length()));
+    }
+    return stepBlocks(state, grad, gradExp, master, weights, blocks, count);
+  }
+
+  /** The step over every block ({@code blocks == null}) or the listed ones. */
+  private QuantizedAdamState stepBlocks(QuantizedAdamState state, int[] grad, int gradExp,
+      int[] master, int[] weights, int[] blocks, int count) {
     final int bits = config.stateBits();
     final int block = config.blockSize();
     final long b1 = config.beta1Q20();
@@ -105,8 +140,15 @@ public final class QuantizedAdam {
     byte[] mScales = state.mScales();
     byte[] rScales = state.rScales();
 
-    for (int b = 0, lo = 0; lo < state.length(); b++, lo += block) {
+    final boolean lazy = config.schedule() == AdamSchedule.LAZY;
+    int nBlocks = blocks == null ? (state.length() + block - 1) / block : count;
+    for (int k = 0; k < nBlocks; k++) {
+      int b = blocks == null ? k : blocks[k];
+      int lo = b * block;
       int hi = Math.min(lo + block, state.length());
+      if (lazy && allZero(grad, lo, hi)) {
+        continue; // lazy: a block without gradient keeps codes, scales and masters, draws nothing
+      }
       int sm = mScales[b];
       int sr = rScales[b];
       // Pass 1: decode the stored block, find the magnitudes that fix the wide frames.
@@ -197,11 +239,26 @@ public final class QuantizedAdam {
         state.step() + 1, beta1Pow, beta2Pow, rng);
   }
 
+  private static boolean allZero(int[] grad, int lo, int hi) {
+    for (int i = lo; i < hi; i++) {
+      if (grad[i] != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static int clampScale(int s) {
     return Math.max(Byte.MIN_VALUE, Math.min(Byte.MAX_VALUE, s));
   }
 
   private void check(QuantizedAdamState state, int[] grad, int gradExp, int[] master,
+      int[] weights) {
+    checkState(state, grad, gradExp, master, weights);
+    checkElements(grad, master, 0, state.length());
+  }
+
+  private void checkState(QuantizedAdamState state, int[] grad, int gradExp, int[] master,
       int[] weights) {
     if (!state.config().equals(config)) {
       throw new IllegalArgumentException("state was made for " + state.config()
@@ -218,7 +275,10 @@ public final class QuantizedAdam {
       throw new IllegalArgumentException("gradient exponent " + gradExp + " outside ["
           + -MAX_GRADIENT_EXP + ", " + MAX_GRADIENT_EXP + "]");
     }
-    for (int i = 0; i < n; i++) {
+  }
+
+  private void checkElements(int[] grad, int[] master, int lo, int hi) {
+    for (int i = lo; i < hi; i++) {
       if (grad[i] < -MAX_GRADIENT || grad[i] > MAX_GRADIENT) {
         throw new IllegalArgumentException("gradient integer " + grad[i] + " at " + i
             + " outside [-32767, 32767]");

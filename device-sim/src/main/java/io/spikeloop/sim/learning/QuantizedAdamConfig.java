@@ -17,13 +17,24 @@ package io.spikeloop.sim.learning;
  *                       0..15; the master is a (weightBits + masterFracBits)-bit integer
  */
 public record QuantizedAdamConfig(int stateBits, int blockSize, int beta1Q20, int beta2Q20,
-    int lrQ16, int epsExp, int weightBits, int masterFracBits) {
+    int lrQ16, int epsExp, int weightBits, int masterFracBits, AdamSchedule schedule) {
   public static final int ONE_Q20 = 1 << 20;
   public static final int MAX_BETA1_Q20 = 1038090;
   public static final int MAX_LR_Q16 = 1 << 24;
   public static final int DEFAULT_BLOCK = 64;
 
+  /** A dense configuration (every block steps at every step). */
+  public QuantizedAdamConfig(int stateBits, int blockSize, int beta1Q20, int beta2Q20, int lrQ16,
+      int epsExp, int weightBits, int masterFracBits) {
+    this(stateBits, blockSize, beta1Q20, beta2Q20, lrQ16, epsExp, weightBits, masterFracBits,
+        AdamSchedule.DENSE);
+  }
+
   public QuantizedAdamConfig {
+    if (schedule == null || schedule == AdamSchedule.CATCH_UP) {
+      throw new IllegalArgumentException("quantized Adam schedule must be dense or lazy, got "
+          + schedule + " (catch-up is implemented for float Adam only)");
+    }
     if (stateBits != 8 && stateBits != 4) {
       throw new IllegalArgumentException("Adam state bits must be 8 or 4, got " + stateBits);
     }
@@ -79,19 +90,25 @@ public record QuantizedAdamConfig(int stateBits, int blockSize, int beta1Q20, in
     return fromFloat(8, DEFAULT_BLOCK, lrMasterLsb, 0.9, 0.999, 1e-8, 8, 8);
   }
 
+  /** The same configuration under another schedule (dense or lazy). */
+  public QuantizedAdamConfig withSchedule(AdamSchedule s) {
+    return new QuantizedAdamConfig(stateBits, blockSize, beta1Q20, beta2Q20, lrQ16, epsExp,
+        weightBits, masterFracBits, s);
+  }
+
   public QuantizedAdamConfig withStateBits(int bits) {
     return new QuantizedAdamConfig(bits, blockSize, beta1Q20, beta2Q20, lrQ16, epsExp, weightBits,
-        masterFracBits);
+        masterFracBits, schedule);
   }
 
   public QuantizedAdamConfig withBlockSize(int size) {
     return new QuantizedAdamConfig(stateBits, size, beta1Q20, beta2Q20, lrQ16, epsExp, weightBits,
-        masterFracBits);
+        masterFracBits, schedule);
   }
 
   public QuantizedAdamConfig withLrQ16(int lr) {
     return new QuantizedAdamConfig(stateBits, blockSize, beta1Q20, beta2Q20, lr, epsExp,
-        weightBits, masterFracBits);
+        weightBits, masterFracBits, schedule);
   }
 
   /** The {@code m} code: E4M3 at 8 bits, E3M0 at 4. */

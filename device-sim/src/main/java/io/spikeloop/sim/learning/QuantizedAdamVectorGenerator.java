@@ -59,6 +59,12 @@ public final class QuantizedAdamVectorGenerator {
         + " lr 256 LSB so masters saturate, eps 2^-2 dominating small gradients, exponents from"
         + " -120 to +40, zero steps", QuantizedAdamConfig.fromFloat(8, 1, 256.0, 0.9, 0.999, 0.25,
             4, 6), 5, 16, GradientKind.EXTREME));
+    specs.add(new Spec("qadam8-block16-n300-lazy", "lazy schedule: blocks whose gradient is all 0 "
+        + "(whole silent regions, and by chance) keep their state and draw nothing",
+        base.withBlockSize(16).withSchedule(AdamSchedule.LAZY), 300, 16, GradientKind.SPARSE));
+    specs.add(new Spec("qadam4-block64-n200-lazy", "lazy schedule, 4-bit packed codes, a partial "
+        + "last block", base.withStateBits(4).withSchedule(AdamSchedule.LAZY), 200, 12,
+        GradientKind.SPARSE));
     return specs;
   }
 
@@ -96,8 +102,10 @@ public final class QuantizedAdamVectorGenerator {
         .append(" seed ").append(seed).append("\",\n");
     json.append(String.format(Locale.ROOT, "  \"config\": {\"stateBits\": %d, \"blockSize\": %d, "
             + "\"beta1Q20\": %d, \"beta2Q20\": %d, \"lrQ16\": %d, \"epsExp\": %d, "
-            + "\"weightBits\": %d, \"masterFracBits\": %d},%n", c.stateBits(), c.blockSize(),
-        c.beta1Q20(), c.beta2Q20(), c.lrQ16(), c.epsExp(), c.weightBits(), c.masterFracBits()));
+            + "\"weightBits\": %d, \"masterFracBits\": %d%s},%n", c.stateBits(), c.blockSize(),
+        c.beta1Q20(), c.beta2Q20(), c.lrQ16(), c.epsExp(), c.weightBits(), c.masterFracBits(),
+        c.schedule() == AdamSchedule.DENSE ? ""
+            : ", \"schedule\": \"" + c.schedule().cliName() + "\""));
     json.append("  \"length\": ").append(n).append(",\n");
     json.append("  \"seed\": ").append(seed).append(",\n");
     json.append("  \"rngInit\": \"").append(hex(state.rngState())).append("\",\n");

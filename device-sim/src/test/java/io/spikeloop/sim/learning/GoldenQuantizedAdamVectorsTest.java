@@ -50,7 +50,7 @@ class GoldenQuantizedAdamVectorsTest {
     QuantizedAdamConfig config = new QuantizedAdamConfig(c.get("stateBits").asInt(),
         c.get("blockSize").asInt(), c.get("beta1Q20").asInt(), c.get("beta2Q20").asInt(),
         c.get("lrQ16").asInt(), c.get("epsExp").asInt(), c.get("weightBits").asInt(),
-        c.get("masterFracBits").asInt());
+        c.get("masterFracBits").asInt(), AdamSchedule.parse(c.path("schedule").asText("dense")));
     int n = v.get("length").asInt();
     QuantizedAdamState state = QuantizedAdamState.initial(config, n, v.get("seed").asLong());
     assertEquals(v.get("rngInit").asText(), hex(state.rngState()), name + ": seeded RNG state");
