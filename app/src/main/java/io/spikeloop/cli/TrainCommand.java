@@ -286,7 +286,7 @@ public final class TrainCommand implements Callable<Integer> {
 
   /** Options of this command that say how to print, not what to train. */
   static final Set<String> PRESENTATION = Set.of("json", "no-progress", "no-report", "resume",
-      "help", "version");
+      "help", "version", "verbose");
 
   @Override
   public Integer call() throws IOException {
@@ -336,7 +336,8 @@ public final class TrainCommand implements Callable<Integer> {
     TrainOptions.Builder b = TrainOptions.builder();
     for (OptionSpec option : spec.options()) {
       String name = option.longestName().substring(2);
-      if (PRESENTATION.contains(name) || !parsed.hasMatchedOption(option)) {
+      boolean trainOption = !PRESENTATION.contains(name) && !option.inherited();
+      if (!trainOption || !parsed.hasMatchedOption(option)) {
         continue;
       }
       List<String> values = parsed.matchedOption(option.longestName()).stringValues();
@@ -390,6 +391,13 @@ public final class TrainCommand implements Callable<Integer> {
         stdout.println(line);
         stdout.flush();
       }
+    }
+
+    /** Printed with --json too: whoever scrapes needs the port. */
+    @Override
+    public void metricsServed(int port) {
+      stdout.printf("metrics at http://127.0.0.1:%d/metrics%n", port);
+      stdout.flush();
     }
 
     @Override

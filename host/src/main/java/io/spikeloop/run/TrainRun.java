@@ -73,6 +73,9 @@ public final class TrainRun {
     /** A line for a person: what is trained on what, where, resuming, metrics address. */
     default void message(String line) {}
 
+    /** Live metrics are served at http://127.0.0.1:PORT/metrics until the run ends. */
+    default void metricsServed(int port) {}
+
     default void batchDone(int epoch, int samplesDone, int samplesPerEpoch) {}
 
     default void epochDone(EpochMetrics metrics) {}
@@ -188,9 +191,10 @@ public final class TrainRun {
     Placement trainer;
     if (onDevice) {
       OptimizerSpec.Adam adam = (OptimizerSpec.Adam) optimizerSpec;
-      PlacementSettings settings = new PlacementSettings(o.weightBits(), o.adamBits(), o.block(),
-          o.masterBits(), adam.lr(), adam.beta1(), adam.beta2(), adam.eps(), o.weightHeadroom(),
-          o.seed());
+      PlacementSettings settings = PlacementSettings.builder().weightBits(o.weightBits())
+          .stateBits(o.adamBits()).blockSize(o.block()).masterFracBits(o.masterBits())
+          .lr(adam.lr()).betas(adam.beta1(), adam.beta2()).eps(adam.eps())
+          .weightHeadroom(o.weightHeadroom()).seed(o.seed()).build();
       device = Devices.open(o.device());
       try {
         trainer = Placements.onDevice(o.placement(), device, init, settings);
@@ -268,7 +272,7 @@ public final class TrainRun {
     LiveMetrics live = o.metricsPort() == null ? null
         : new LiveMetrics(InetAddress.getLoopbackAddress(), o.metricsPort());
     if (live != null) {
-      listener.message("metrics at http://127.0.0.1:" + live.port() + "/metrics");
+      listener.metricsServed(live.port());
     }
     SnnTrainer looped = live == null ? trainer : new MeteredTrainer(trainer, live.meters());
     SnnParameters[] trained = {null};

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spikeloop.checkpoint.Checkpoint;
+import io.spikeloop.checkpoint.CheckpointFile;
 import io.spikeloop.model.ModelFile;
 import io.spikeloop.train.EpochMetrics;
 import java.nio.file.Files;
@@ -99,5 +101,30 @@ class TrainRunTest {
         Files.readAllBytes(split.resolve(RunFolder.MODEL)));
     assertEquals(a.lastTestAccuracy(), c.lastTestAccuracy());
     assertEquals(2, c.epochs().size());
+  }
+
+  @Test
+  void aCheckpointOfTheFormerArgumentFormatIsResumedAndAnUnknownFormatRefused() throws Exception {
+    Path whole = dir.resolve("whole");
+    Path split = dir.resolve("split");
+    TrainRun.run(small().epochs(2).out(whole).build(), TrainRun.SILENT);
+    TrainRun.run(small().epochs(1).out(split).checkpointEvery(3).build(), TrainRun.SILENT);
+    Path file = split.resolve(RunFolder.CHECKPOINT);
+    Checkpoint saved = CheckpointFile.read(file);
+    // what train wrote before the Java API: its command-line arguments
+    String v1 = "{\"format\":\"spikeloop-train-checkpoint/1\",\"args\":[\"--hidden\",\"16\","
+        + "\"--steps\",\"20\",\"--epochs\",\"1\",\"--batch\",\"50\",\"--train-samples\",\"200\","
+        + "\"--test-samples\",\"100\",\"--checkpoint-every\",\"3\",\"--json\",\"--out\","
+        + "\"" + split + "\"]}";
+    CheckpointFile.write(file, new Checkpoint(v1, saved.state()));
+    TrainRun.resume(split, 2, TrainRun.SILENT);
+    assertArrayEquals(Files.readAllBytes(whole.resolve(RunFolder.MODEL)),
+        Files.readAllBytes(split.resolve(RunFolder.MODEL)));
+
+    CheckpointFile.write(file, new Checkpoint("{\"format\":\"spikeloop-train-checkpoint/9\"}",
+        saved.state()));
+    String refused = assertThrows(IllegalArgumentException.class,
+        () -> TrainRun.resume(split, null, TrainRun.SILENT)).getMessage();
+    assertTrue(refused.contains("format 'spikeloop-train-checkpoint/9'"), refused);
   }
 }
