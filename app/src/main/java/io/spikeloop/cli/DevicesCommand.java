@@ -60,11 +60,12 @@ public final class DevicesCommand implements Callable<Integer> {
     } else {
       for (var node : all) {
         if (node.path("available").asBoolean()) {
-          out.printf("%-24s %s %s, protocol %d, %.0f MHz; capabilities %s; limits %s%n",
+          double clockHz = node.get("clockHz").asDouble();
+          out.printf("%-24s %s %s, protocol %d%s; capabilities %s; limits %s%n",
               node.get("name").asText(), node.get("kind").asText(),
               node.get("version").asText(), node.get("protocolVersion").asInt(),
-              node.get("clockHz").asDouble() / 1e6, node.get("capabilities"),
-              node.get("limits"));
+              clockHz > 0 ? String.format(", %.0f MHz", clockHz / 1e6) : "",
+              node.get("capabilities"), node.get("limits"));
         } else {
           out.printf("%-24s unavailable: %s%n", node.get("name").asText(),
               node.get("error").asText());

@@ -75,10 +75,14 @@ public record MemoryEstimate(long parameters, long modelBytes, long stateBytes, 
     if (b == Long.MAX_VALUE) {
       return "more than 8 EiB";
     }
-    if (b >= 1L << 30) {
-      return String.format(Locale.ROOT, "%.1f GiB", b / (double) (1L << 30));
+    String[] units = {"MiB", "GiB", "TiB", "PiB", "EiB"};
+    double value = b / (double) (1L << 20);
+    int unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+      value /= 1024;
+      unit++;
     }
-    return String.format(Locale.ROOT, "%.1f MiB", b / (double) (1L << 20));
+    return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
   }
 
   private static long saturatingAdd(long a, long b) {

@@ -73,6 +73,8 @@ class TrainOptionsTest {
           () -> TrainRun.run(b.build(), TrainRun.SILENT)).getMessage();
       assertTrue(message.startsWith("this run needs at least ") && message.contains("-Xmx"),
           message);
+      assertTrue(message.matches("this run needs at least \\d{1,4}\\.\\d [MGTPE]iB .*"),
+          message);
     }
   }
 }
