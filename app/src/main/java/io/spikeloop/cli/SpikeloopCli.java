@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
         StudyCommand.class,
         ReproduceCommand.class,
         DemoCommand.class,
+        DevicesCommand.class,
     })
 public final class SpikeloopCli implements Runnable {
 

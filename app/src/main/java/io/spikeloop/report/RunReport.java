@@ -189,7 +189,9 @@ public final class RunReport {
     try {
       SnnParameters model = ModelFile.read(modelFile);
       DatasetSplit data = Datasets.open(dataset, new DatasetOptions(
-          options.hasNonNull("dt") ? options.get("dt").asDouble() : null,
+          // dtMs since run folder format 2, dt (also ms) before
+          options.hasNonNull("dtMs") ? options.get("dtMs").asDouble()
+              : options.hasNonNull("dt") ? options.get("dt").asDouble() : null,
           options.hasNonNull("steps") ? options.get("steps").asInt() : null,
           options.path("seed").asLong(1)));
       if (data.test().size() == 0) {

@@ -34,10 +34,19 @@ public final class Study {
 
   public Result run(Path out, TrainLauncher launcher, int parallel, boolean reports,
                     PrintWriter log) throws IOException, InterruptedException {
-    TrainOptions train = TrainOptions.current();
-    plan.validate(train);
-    List<StudyConfig> configs = plan.configurations(train);
-    Files.createDirectories(out.resolve("runs"));
+    plan.validate();
+    List<StudyConfig> configs = plan.configurations();
+    Path runsDir = out.resolve("runs");
+    if (Files.isDirectory(runsDir)) {
+      try (var existing = Files.list(runsDir)) {
+        if (existing.findAny().isPresent()) {
+          // one folder, one study: its runs would refuse their folders one by one anyway
+          throw new IllegalArgumentException(out + " already holds a study (" + runsDir
+              + " is not empty); choose a new --out");
+        }
+      }
+    }
+    Files.createDirectories(runsDir);
     int total = configs.size() * plan.seeds().size();
     log.printf(Locale.ROOT, "study: %d configurations x %d seeds = %d runs, %d in parallel, "
         + "into %s%n", configs.size(), plan.seeds().size(), total, parallel, out);

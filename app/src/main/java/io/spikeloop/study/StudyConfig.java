@@ -1,5 +1,7 @@
 package io.spikeloop.study;
 
+import io.spikeloop.run.TrainOptions;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -47,7 +49,12 @@ public record StudyConfig(int index, List<Setting> settings, boolean baseline,
         : safe.isEmpty() ? "" : "-" + safe);
   }
 
-  /** The train arguments for one seed (without --out and --json, which the runner adds). */
+  /** The options of one seed's run into {@code runDir}; bad values fail naming them. */
+  public TrainOptions trainOptions(String dataset, long seed, Path runDir) {
+    return TrainOptions.fromArgs(trainArgs(dataset, seed)).toBuilder().out(runDir).build();
+  }
+
+  /** The train arguments for one seed (without --out, which the runner adds). */
   public List<String> trainArgs(String dataset, long seed) {
     List<String> args = new ArrayList<>(List.of("--dataset", dataset, "--seed",
         Long.toString(seed)));

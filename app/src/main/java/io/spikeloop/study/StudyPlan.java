@@ -53,11 +53,11 @@ public record StudyPlan(String dataset, List<Sweep> sweeps, List<Long> seeds,
             + leader.values().size() + "; they must pair one to one");
       }
     }
-    for (String name : TrainOptions.named(extraArgs)) {
+    for (String name : SweepableOptions.named(extraArgs)) {
       if (names.contains(name)) {
         throw new IllegalArgumentException("--" + name + " is swept and also given after --");
       }
-      if (TrainOptions.RESERVED.contains(name) && !name.equals("help")) {
+      if (SweepableOptions.RESERVED.contains(name) && !name.equals("help")) {
         throw new IllegalArgumentException("--" + name + " after -- is set by the study itself"
             + (name.equals("seed") ? " (use --seeds)" : name.equals("dataset")
                 ? " (use the study's --dataset)" : ""));
@@ -99,14 +99,14 @@ public record StudyPlan(String dataset, List<Sweep> sweeps, List<Long> seeds,
   }
 
   /** Checks every swept option against train's; fails before anything runs. */
-  public void validate(TrainOptions train) {
+  public void validate() {
     for (Sweep s : sweeps) {
-      train.checkSweepable(s.option());
+      SweepableOptions.checkSweepable(s.option());
     }
   }
 
   /** The grid in order (the last sweep varies fastest), then the extra baseline if asked. */
-  public List<StudyConfig> configurations(TrainOptions train) {
+  public List<StudyConfig> configurations() {
     List<List<StudyConfig.Setting>> grid = new ArrayList<>();
     grid.add(List.of());
     for (Sweep s : gridSweeps()) {
@@ -138,11 +138,11 @@ public record StudyPlan(String dataset, List<Sweep> sweeps, List<Long> seeds,
     if (runBaseline) {
       List<String> floatTbptt1 = new ArrayList<>(List.of("--mode", "tbptt1"));
       Set<String> overridden = new HashSet<>(Set.of("mode"));
-      if (train.exists("placement")) {
+      if (SweepableOptions.exists("placement")) {
         floatTbptt1.addAll(List.of("--placement", "host-float"));
         overridden.add("placement");
       }
-      List<String> args = new ArrayList<>(train.without(extraArgs, overridden));
+      List<String> args = new ArrayList<>(SweepableOptions.without(extraArgs, overridden));
       args.addAll(floatTbptt1);
       configs.add(new StudyConfig(configs.size(), List.of(), true, args));
     }

@@ -1,6 +1,8 @@
 package io.spikeloop.study;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.spikeloop.report.RunReport;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,19 +75,26 @@ public final class StudyRunner {
   private RunOutcome runOne(String dataset, StudyConfig config, long seed, Path runsDir,
                             boolean reports) {
     Path runDir = runsDir.resolve(config.id() + "-seed" + seed);
-    List<String> args = new ArrayList<>(config.trainArgs(dataset, seed));
-    args.addAll(List.of("--out", runDir.toString()));
-    if (!reports) {
-      args.add("--no-report");
-    }
     long start = System.nanoTime();
     try {
-      JsonNode result = launcher.train(args);
+      JsonNode result = launcher.train(config.trainOptions(dataset, seed, runDir));
+      if (reports) {
+        writeReport(runDir);
+      }
       return new RunOutcome(config, seed, runDir, result, null, (System.nanoTime() - start) / 1e9);
     } catch (Exception | StackOverflowError e) {
       String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       return new RunOutcome(config, seed, runDir, null, message,
           (System.nanoTime() - start) / 1e9);
+    }
+  }
+
+  /** The report is a view of a finished run folder: one that cannot be drawn loses nothing. */
+  private static void writeReport(Path runDir) {
+    try {
+      RunReport.write(runDir);
+    } catch (IOException | RuntimeException e) {
+      // the run folder is complete; ./spikeloop report --run DIR draws it again
     }
   }
 }

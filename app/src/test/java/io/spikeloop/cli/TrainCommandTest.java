@@ -349,4 +349,50 @@ class TrainCommandTest {
     CliRun mask = CliRun.of("train", "--epochs", "1", "--loss-mask", "trailing");
     assertTrue(mask.err().contains("--loss-mask must be none or silence"), mask.err());
   }
+
+  @Test
+  void theCommandsTrainOptionsAreTheApisOptions() {
+    var train = SpikeloopCli.commandLine().getSubcommands().get("train").getCommandSpec();
+    java.util.Set<String> cli = new java.util.TreeSet<>();
+    train.options().stream().filter(o -> !o.inherited())
+        .forEach(o -> cli.add(o.longestName().substring(2)));
+    cli.removeAll(TrainCommand.PRESENTATION);
+    assertEquals(new java.util.TreeSet<>(io.spikeloop.run.TrainOptions.names()), cli);
+  }
+
+  @Test
+  void hugeAndNonFiniteOptionsAreRefusedWithOneLineBeforeAllocating() {
+    for (List<String> args : List.of(List.of("--hidden", "100000000"),
+        List.of("--batch", "100000000"), List.of("--steps", "2000000000"))) {
+      List<String> all = new java.util.ArrayList<>(List.of("train"));
+      all.addAll(args);
+      CliRun r = CliRun.of(all.toArray(String[]::new));
+      assertEquals(2, r.exit(), args + ": " + r.err());
+      assertTrue(r.err().startsWith("spikeloop: error: this run needs at least "), r.err());
+      assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+    for (String lr : List.of("Infinity", "NaN")) {
+      CliRun r = CliRun.of("train", "--lr", lr);
+      assertEquals(2, r.exit(), r.err());
+      assertEquals("spikeloop: error: --lr must be finite and > 0, got " + lr, r.err().strip());
+    }
+  }
+
+  @Test
+  void anExistingRunFolderIsRefusedUnlessForced() throws Exception {
+    Path runDir = dir.resolve("run");
+    String[] small = {"train", "--hidden", "8", "--epochs", "1", "--steps", "12", "--batch", "100",
+        "--train-samples", "100", "--test-samples", "50", "--no-report", "--out",
+        runDir.toString()};
+    assertEquals(0, CliRun.of(small).exit());
+    CliRun again = CliRun.of(small);
+    assertEquals(2, again.exit());
+    assertTrue(again.err().contains("already holds a run") && again.err().contains("--force"),
+        again.err());
+    List<String> forced = new java.util.ArrayList<>(List.of(small));
+    forced.add("--force");
+    CliRun r = CliRun.of(forced.toArray(String[]::new));
+    assertEquals(0, r.exit(), r.err());
+    assertEquals(2, Files.readAllLines(runDir.resolve("metrics.csv")).size(), "one run's rows");
+  }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spikeloop.study.TrainLauncher;
+import io.spikeloop.run.TrainOptions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -21,27 +22,19 @@ class ReproduceTest {
   @TempDir
   Path dir;
 
-  private static String arg(List<String> args, String option) {
-    int i = args.lastIndexOf(option);
-    return i < 0 ? null : args.get(i + 1);
-  }
-
   /** Stand-in for train: accuracy from model, mode and seed; records every argument list. */
   private static final class FakeTrain implements TrainLauncher {
-    final List<List<String>> calls = new CopyOnWriteArrayList<>();
+    final List<TrainOptions> calls = new CopyOnWriteArrayList<>();
 
     @Override
-    public com.fasterxml.jackson.databind.JsonNode train(List<String> args) {
-      calls.add(args);
-      double base = "rsnn".equals(arg(args, "--model")) ? 0.80 : 0.70;
-      if ("bptt".equals(arg(args, "--mode"))) {
+    public com.fasterxml.jackson.databind.JsonNode train(TrainOptions options) {
+      calls.add(options);
+      double base = "rsnn".equals(options.model()) ? 0.80 : 0.70;
+      if ("bptt".equals(options.mode())) {
         base += 0.05;
       }
-      String momentum = arg(args, "--momentum");
-      if (momentum != null) {
-        base -= 0.2 * Double.parseDouble(momentum);
-      }
-      long seed = Long.parseLong(arg(args, "--seed"));
+      base -= 0.2 * options.momentum();
+      long seed = options.seed();
       return new ObjectMapper().createObjectNode().put("bestTestAccuracy", base + 0.01 * seed)
           .put("sopsPerSample", 500.0 * (1 + seed));
     }
@@ -54,7 +47,8 @@ class ReproduceTest {
         ProtocolDataset.synthetic());
     Table1.run(sets, true, List.of(1L, 2L), dir, 2, fake, new PrintWriter(new StringWriter()));
     assertEquals(16, fake.calls.size(), "2 datasets x FF/RSNN x tBPTT1/BPTT x 2 seeds");
-    assertTrue(fake.calls.get(0).containsAll(List.of("shd:/data/hd.h5", "--dt", "10")));
+    assertEquals("shd:/data/hd.h5", fake.calls.get(0).dataset());
+    assertEquals(10.0, fake.calls.get(0).dtMs());
     String md = Files.readString(dir.resolve("table1.md"));
     assertTrue(md.contains("| Dataset | Network | tBPTT1 (spikeloop) | BPTT (spikeloop) | "
         + "tBPTT1 (paper) | BPTT (paper) |"), md);
@@ -71,11 +65,11 @@ class ReproduceTest {
     List<Figure1.Point> points = Figure1.run(ProtocolDataset.synthetic(), true, List.of(1L),
         0.01, dir, 1, fake, new PrintWriter(new StringWriter()));
     assertEquals(List.of(0.0, 0.9, 0.99), points.stream().map(Figure1.Point::momentum).toList());
-    for (List<String> call : fake.calls) {
-      assertEquals("sgd", arg(call, "--optimizer"));
-      assertEquals("tbptt1", arg(call, "--mode"));
-      assertEquals("rsnn", arg(call, "--model"));
-      assertEquals("0.01", arg(call, "--lr"));
+    for (TrainOptions call : fake.calls) {
+      assertEquals("sgd", call.optimizer());
+      assertEquals("tbptt1", call.mode());
+      assertEquals("rsnn", call.model());
+      assertEquals(0.01, call.lr());
     }
     assertEquals(0.81 - 0.2 * 0.9, points.get(1).bestTestAccuracy().mean(), 1e-12);
     assertNotNull(ImageIO.read(dir.resolve("figure1.png").toFile()));

@@ -10,7 +10,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class StudyPlanTest {
-  private final TrainOptions train = TrainOptions.current();
 
   private static StudyPlan plan(List<Sweep> sweeps, List<String> extra, boolean runBaseline,
                                 Map<String, String> selector) {
@@ -21,7 +20,7 @@ class StudyPlanTest {
   void theGridIsEveryCombinationLastSweepFastest() {
     StudyPlan p = plan(List.of(Sweep.parse("lr=1e-4,1e-3"), Sweep.parse("model=ff,rsnn,ff2")),
         List.of("--epochs", "1"), false, Map.of());
-    List<StudyConfig> configs = p.configurations(train);
+    List<StudyConfig> configs = p.configurations();
     assertEquals(6, configs.size());
     assertEquals("lr=1e-4 model=ff", configs.get(0).label());
     assertEquals("lr=1e-4 model=rsnn", configs.get(1).label());
@@ -36,7 +35,7 @@ class StudyPlanTest {
   void theBaselineIsRunOrSelected() {
     StudyPlan run = plan(List.of(Sweep.parse("lr=1e-4,1e-3")),
         List.of("--mode", "bptt", "--epochs", "1"), true, Map.of());
-    List<StudyConfig> configs = run.configurations(train);
+    List<StudyConfig> configs = run.configurations();
     StudyConfig baseline = configs.get(2);
     assertTrue(baseline.baseline());
     assertTrue(baseline.settings().isEmpty());
@@ -47,17 +46,17 @@ class StudyPlanTest {
 
     StudyPlan selected = plan(List.of(Sweep.parse("mode=tbptt1,bptt")), List.of(), false,
         StudyPlan.parseSelector("mode=tbptt1"));
-    List<StudyConfig> two = selected.configurations(train);
+    List<StudyConfig> two = selected.configurations();
     assertEquals(List.of(true, false), two.stream().map(StudyConfig::baseline).toList());
   }
 
   @Test
   void mistakesFailBeforeAnythingRuns() {
     var unknown = assertThrows(IllegalArgumentException.class, () -> plan(
-        List.of(Sweep.parse("wieght-bits=4,8")), List.of(), false, Map.of()).validate(train));
+        List.of(Sweep.parse("wieght-bits=4,8")), List.of(), false, Map.of()).validate());
     assertEquals("train has no option --wieght-bits to sweep", unknown.getMessage());
     var seed = assertThrows(IllegalArgumentException.class, () -> plan(
-        List.of(Sweep.parse("seed=1,2")), List.of(), false, Map.of()).validate(train));
+        List.of(Sweep.parse("seed=1,2")), List.of(), false, Map.of()).validate());
     assertTrue(seed.getMessage().contains("use --seeds"), seed.getMessage());
     var twice = assertThrows(IllegalArgumentException.class, () -> plan(
         List.of(Sweep.parse("lr=1,2")), List.of("--lr", "3"), false, Map.of()));
@@ -76,7 +75,7 @@ class StudyPlanTest {
   void aPairedOptionMovesWithItsLeaderAndAddsNoDimension() {
     StudyPlan p = plan(List.of(Sweep.parse("k=5,50"), Sweep.parse("model=ff,rsnn"),
         Sweep.parsePaired("k:lr=1e-4,1e-3")), List.of("--mode", "tbptt-k"), false, Map.of());
-    List<StudyConfig> configs = p.configurations(train);
+    List<StudyConfig> configs = p.configurations();
     assertEquals(4, configs.size());
     assertEquals("k=5 lr=1e-4 model=ff", configs.get(0).label());
     assertEquals("k=5 lr=1e-4 model=rsnn", configs.get(1).label());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spikeloop.cli.SpikeloopCli;
+import io.spikeloop.run.TrainOptions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -24,14 +25,8 @@ class StudyTest {
   @TempDir
   Path dir;
 
-  private static String arg(List<String> args, String option) {
-    int i = args.indexOf(option);
-    return i < 0 ? null : args.get(i + 1);
-  }
-
   /**
-   * A stand-in for train whose accuracy is a known function of lr and seed, that fails for
-   * lr=bad, and records how many runs were in flight at once.
+   * A stand-in for train whose accuracy is a known function of lr and seed, and records how many runs were in flight at once.
    */
   private static final class FakeTrain implements TrainLauncher {
     final AtomicInteger active = new AtomicInteger();
@@ -40,7 +35,7 @@ class StudyTest {
     final CountDownLatch firstTwoStarted = new CountDownLatch(2);
 
     @Override
-    public com.fasterxml.jackson.databind.JsonNode train(List<String> args) throws Exception {
+    public com.fasterxml.jackson.databind.JsonNode train(TrainOptions options) throws Exception {
       int now = active.incrementAndGet();
       maxActive.accumulateAndGet(now, Math::max);
       try {
@@ -50,12 +45,10 @@ class StudyTest {
         }
         // Runs stay in flight a while, so a third worker (if the pool had one) would be seen.
         Thread.sleep(150);
-        String lr = arg(args, "--lr");
-        if ("bad".equals(lr)) {
-          throw new IllegalStateException("--lr must be a number, got bad");
-        }
-        long seed = Long.parseLong(arg(args, "--seed"));
-        double lrValue = lr == null ? 0 : Double.parseDouble(lr);
+        // lr=bad never gets here: its options are refused when they are built
+        Double lr = options.lr();
+        long seed = options.seed();
+        double lrValue = lr == null ? 0 : lr;
         double accuracy = lr == null ? 0.40 : 0.5 + lrValue + 0.01 * seed;
         return new ObjectMapper().createObjectNode().put("bestTestAccuracy", accuracy)
             .put("onlineTrainAccuracy", accuracy - 0.1).put("sopsPerSample", 1000 * seed)
@@ -133,5 +126,17 @@ class StudyTest {
     assertEquals(2, cl.execute("study", "--sweep", "lrate=1,2", "--out", dir.toString()));
     assertTrue(err.toString().contains("train has no option --lrate"), err.toString());
     assertTrue(!Files.exists(dir.resolve("results.csv")));
+  }
+
+  @Test
+  void aFolderThatAlreadyHoldsAStudyIsRefused() throws Exception {
+    Files.createDirectories(dir.resolve("runs/c00-seed1"));
+    StudyPlan plan = new StudyPlan("synthetic", List.of(Sweep.parse("lr=0.1")), List.of(1L),
+        List.of(), false, Map.of());
+    String message = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> new Study(plan, "again").run(dir,
+            options -> { throw new AssertionError("nothing may run"); }, 1, false,
+            new PrintWriter(new StringWriter()))).getMessage();
+    assertTrue(message.contains("already holds a study"), message);
   }
 }

@@ -20,4 +20,10 @@ public final class SimDeviceProvider implements DeviceProvider {
   public String describe() {
     return SimOptions.USAGE + " (the SL-1 cycle-level simulator)";
   }
+
+  /** The simulator is always there. */
+  @Override
+  public java.util.List<String> discover() {
+    return java.util.List.of("sim");
+  }
 }

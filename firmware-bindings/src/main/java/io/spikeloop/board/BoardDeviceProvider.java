@@ -25,6 +25,18 @@ public final class BoardDeviceProvider implements DeviceProvider {
     return new NativeBoardDevice(name, BoardDriver.open(lib, name, board));
   }
 
+  /** board:ref (packaged) and every libspikeloop_NAME.so on the search path. */
+  @Override
+  public java.util.List<String> discover() {
+    java.util.List<String> names = new java.util.ArrayList<>(java.util.List.of(SCHEME + "ref"));
+    for (String board : BoardLibraries.onSearchPath()) {
+      if (!names.contains(SCHEME + board)) {
+        names.add(SCHEME + board);
+      }
+    }
+    return names;
+  }
+
   @Override
   public String describe() {
     return "board:NAME (native driver libspikeloop_NAME.so; board:ref = reference firmware; "

@@ -106,6 +106,37 @@ final class BoardLibraries {
     return dirs;
   }
 
+  /**
+   * The board names of the driver libraries in the folders of {@link #searchPath()} and of
+   * {@code jna.library.path} ({@code libspikeloop_NAME.so} -> NAME), sorted.
+   */
+  static List<String> onSearchPath() {
+    List<String> dirs = new ArrayList<>(searchPath());
+    String jna = System.getProperty("jna.library.path");
+    if (jna != null) {
+      dirs.addAll(List.of(jna.split(Pattern.quote(File.pathSeparator))));
+    }
+    String prefix = System.mapLibraryName("spikeloop_X");
+    String before = prefix.substring(0, prefix.indexOf("spikeloop_X") + "spikeloop_".length());
+    String after = prefix.substring(prefix.indexOf("spikeloop_X") + "spikeloop_X".length());
+    java.util.TreeSet<String> boards = new java.util.TreeSet<>();
+    for (String dir : dirs) {
+      File[] files = new File(dir).listFiles();
+      for (File f : files == null ? new File[0] : files) {
+        String n = f.getName();
+        boolean driver = n.startsWith(before) && n.endsWith(after)
+            && n.length() > before.length() + after.length();
+        if (driver) {
+          String board = n.substring(before.length(), n.length() - after.length());
+          if (BOARD_NAME.matcher(board).matches()) {
+            boards.add(board);
+          }
+        }
+      }
+    }
+    return List.copyOf(boards);
+  }
+
   private static String firstLine(String s) {
     if (s == null) {
       return "";

@@ -33,6 +33,78 @@ public record PlacementSettings(int weightBits, int stateBits, int blockSize, in
 
   /** 8-bit weights, 8-bit state in blocks of 64, int16 masters, 16x headroom. */
   public static PlacementSettings defaults(double lr, long seed) {
-    return new PlacementSettings(8, 8, 64, 8, lr, 0.9, 0.999, 1e-8, 16, seed);
+    return builder().lr(lr).seed(seed).build();
+  }
+
+  /** Named settings starting from {@link #defaults} with lr 1e-3 and seed 1. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Named settings; each starts at its default (see {@link #defaults}). */
+  public static final class Builder {
+    private int weightBits = 8;
+    private int stateBits = 8;
+    private int blockSize = 64;
+    private int masterFracBits = 8;
+    private double lr = 1e-3;
+    private double beta1 = 0.9;
+    private double beta2 = 0.999;
+    private double eps = 1e-8;
+    private double weightHeadroom = 16;
+    private long seed = 1;
+
+    private Builder() {}
+
+    public Builder weightBits(int v) {
+      weightBits = v;
+      return this;
+    }
+
+    public Builder stateBits(int v) {
+      stateBits = v;
+      return this;
+    }
+
+    public Builder blockSize(int v) {
+      blockSize = v;
+      return this;
+    }
+
+    public Builder masterFracBits(int v) {
+      masterFracBits = v;
+      return this;
+    }
+
+    public Builder lr(double v) {
+      lr = v;
+      return this;
+    }
+
+    public Builder betas(double b1, double b2) {
+      beta1 = b1;
+      beta2 = b2;
+      return this;
+    }
+
+    public Builder eps(double v) {
+      eps = v;
+      return this;
+    }
+
+    public Builder weightHeadroom(double v) {
+      weightHeadroom = v;
+      return this;
+    }
+
+    public Builder seed(long v) {
+      seed = v;
+      return this;
+    }
+
+    public PlacementSettings build() {
+      return new PlacementSettings(weightBits, stateBits, blockSize, masterFracBits, lr, beta1,
+          beta2, eps, weightHeadroom, seed);
+    }
   }
 }

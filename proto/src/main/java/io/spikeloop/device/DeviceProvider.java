@@ -14,4 +14,12 @@ public interface DeviceProvider {
 
   /** A one-line description of the names it accepts, for error messages and help. */
   String describe();
+
+  /**
+   * The device names this provider can find without being told an address ({@code sim}, the
+   * board libraries on the search path), for {@code ./spikeloop devices}; none by default.
+   */
+  default java.util.List<String> discover() {
+    return java.util.List.of();
+  }
 }

@@ -21,4 +21,13 @@ public final class Devices {
     }
     throw new IllegalArgumentException("unknown device '" + name + "'; known: " + known);
   }
+
+  /** The device names every registered provider can find ({@link DeviceProvider#discover}). */
+  public static List<String> discover() {
+    List<String> names = new ArrayList<>();
+    for (DeviceProvider p : ServiceLoader.load(DeviceProvider.class)) {
+      names.addAll(p.discover());
+    }
+    return names;
+  }
 }
