@@ -271,7 +271,8 @@ public final class TrainRun {
     }
     String checkpointMetadata = o.checkpointEvery() == null ? null : checkpointMetadata(o);
     LiveMetrics live = o.metricsPort() == null ? null
-        : new LiveMetrics(InetAddress.getLoopbackAddress(), o.metricsPort());
+        : new LiveMetrics(InetAddress.getLoopbackAddress(), o.metricsPort(),
+            LiveMetrics.runLabel(out, java.time.Instant.now()));
     if (live != null) {
       listener.metricsServed(live.port());
     }
