@@ -61,7 +61,8 @@ public final class EvalCommand implements Callable<Integer> {
       description = "Device: sim[:OPTIONS], remote://HOST:PORT, board:NAME (default: ${DEFAULT-VALUE}).")
   String deviceName;
 
-  @Option(names = "--weight-bits", defaultValue = "16", paramLabel = "N",
+  @Option(names = "--weight-bits", defaultValue = "" + QuantizationOptions.DEFAULT_WEIGHT_BITS,
+      paramLabel = "N",
       description = "Signed weight width, 2..16 (default: ${DEFAULT-VALUE}).")
   int weightBits;
 
@@ -139,7 +140,8 @@ public final class EvalCommand implements Callable<Integer> {
       if (!Files.isDirectory(run)) {
         throw new IllegalArgumentException("run folder " + run + " does not exist");
       }
-      params = ModelFile.read(modelFile);
+      params = ModelFile.read(modelFile,
+          w -> spec.commandLine().getErr().println("spikeloop: warning: " + w));
       mapped = Quantizer.map(params, q);
     }
 

@@ -4,10 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.spikeloop.mapping.QuantizationOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** Every command's errors are one line that names the problem (README's promise). */
 class CliErrorsTest {
@@ -65,5 +70,30 @@ class CliErrorsTest {
     assertEquals("x: no such file or folder",
         SpikeloopCli.describe(new java.io.UncheckedIOException(
             new java.nio.file.NoSuchFileException("x"))));
+  }
+
+  /** One default weight width and one time unit (ms) in every command that has the option. */
+  @Test
+  void everyCommandSharesTheWeightBitsDefaultAndMillisecondTimes() {
+    List<String> seen = new ArrayList<>();
+    visit(SpikeloopCli.commandLine(), seen);
+    assertTrue(seen.containsAll(List.of("train --weight-bits", "eval --weight-bits",
+        "export --weight-bits", "diff --weight-bits", "export --dt", "train --dt",
+        "eval --nir-dt")), seen.toString());
+  }
+
+  private static void visit(CommandLine cl, List<String> seen) {
+    for (OptionSpec o : cl.getCommandSpec().options()) {
+      String where = cl.getCommandName() + " " + o.longestName();
+      if (o.longestName().equals("--weight-bits")) {
+        assertEquals("" + QuantizationOptions.DEFAULT_WEIGHT_BITS, o.defaultValue(), where);
+        seen.add(where);
+      }
+      if (o.longestName().endsWith("-dt") || o.longestName().equals("--dt")) {
+        assertTrue(o.paramLabel().equals("MS") || o.description()[0].contains(" ms"), where);
+        seen.add(where);
+      }
+    }
+    cl.getSubcommands().values().forEach(sub -> visit(sub, seen));
   }
 }
