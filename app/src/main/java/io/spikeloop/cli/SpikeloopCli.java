@@ -28,6 +28,7 @@ import picocli.CommandLine.Option;
         SoakCommand.class,
         ConvertCommand.class,
         DataCommand.class,
+        ModelCommand.class,
         ReportCommand.class,
         StudyCommand.class,
         ReproduceCommand.class,
