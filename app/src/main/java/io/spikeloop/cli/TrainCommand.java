@@ -48,9 +48,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -435,7 +432,8 @@ public final class TrainCommand implements Callable<Integer> {
       Files.writeString(out.resolve("metrics.csv"), EpochMetrics.CSV_HEADER + "\n");
     }
     String checkpointMetadata = checkpointEvery == null ? null : checkpointMetadata();
-    Progress progress = new Progress(stdout, epochs);
+    TrainProgress progress = new TrainProgress(stdout, spec.commandLine().getErr(), epochs,
+        System.console() != null, noProgress, json);
     LiveMetrics live;
     try {
       live = metricsPort == null ? null
@@ -818,48 +816,5 @@ public final class TrainCommand implements Callable<Integer> {
       // unknown is an honest answer
     }
     return "unknown";
-  }
-
-  /** A progress bar with ETA on a terminal; one plain line per epoch otherwise. */
-  private final class Progress {
-    private final PrintWriter stdout;
-    private final int epochs;
-    private final boolean terminal = System.console() != null && !noProgress;
-    private ProgressBar bar;
-
-    Progress(PrintWriter stdout, int epochs) {
-      this.stdout = stdout;
-      this.epochs = epochs;
-    }
-
-    void batch(int epoch, int done, int total) {
-      if (!terminal) {
-        return;
-      }
-      if (bar == null) {
-        bar = new ProgressBarBuilder().setTaskName("epoch " + epoch + "/" + epochs)
-            .setInitialMax(total).setStyle(ProgressBarStyle.ASCII).setUnit(" samples", 1)
-            .showSpeed().build();
-      }
-      bar.stepTo(done);
-    }
-
-    void epoch(EpochMetrics m) {
-      close();
-      if (!json) {
-        stdout.printf("epoch %d/%d: loss %.4f, online train accuracy %.2f%%, test accuracy "
-                + "%.2f%%, %.0f spikes and %.0f SOPs per sample, %.1f samples/s%n", m.epoch(),
-            epochs, m.trainLoss(), 100 * m.onlineTrainAccuracy(), 100 * m.testAccuracy(),
-            m.spikesPerSample(), m.sopsPerSample(), m.trainSamplesPerSecond());
-        stdout.flush();
-      }
-    }
-
-    void close() {
-      if (bar != null) {
-        bar.close();
-        bar = null;
-      }
-    }
   }
 }
