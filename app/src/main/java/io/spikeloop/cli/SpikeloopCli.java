@@ -96,11 +96,6 @@ public final class SpikeloopCli implements Runnable {
           + fs.getOtherFile();
       return where + ": " + problem;
     }
-    if (ex instanceof OutOfMemoryError) {
-      return "out of memory (" + ex.getMessage() + ", Java heap limit "
-          + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB; give smaller sizes or raise it "
-          + "with SPIKELOOP_JAVA_OPTS=-Xmx...)";
-    }
     return ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
   }
 

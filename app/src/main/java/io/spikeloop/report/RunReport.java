@@ -306,6 +306,10 @@ public final class RunReport {
     return out;
   }
 
+  /** Field-name fragment (lower case) and the unit of its values, first match wins. */
+  private static final String[][] UNITS = {{"persecond", "samples/s"}, {"sops", "SOPs"},
+      {"cycles", "cycles"}, {"spikes", "spikes"}, {"bytes", "bytes"}, {"seconds", "s"}};
+
   static String withUnit(String key, String text) {
     double v;
     try {
@@ -320,23 +324,10 @@ public final class RunReport {
     if (k.contains("joules")) {
       return joules(v);
     }
-    if (k.contains("persecond")) {
-      return number(v) + " samples/s";
-    }
-    if (k.contains("sops")) {
-      return number(v) + " SOPs";
-    }
-    if (k.contains("cycles")) {
-      return number(v) + " cycles";
-    }
-    if (k.contains("spikes")) {
-      return number(v) + " spikes";
-    }
-    if (k.contains("bytes")) {
-      return number(v) + " bytes";
-    }
-    if (k.endsWith("seconds")) {
-      return number(v) + " s";
+    for (String[] unit : UNITS) {
+      if (k.contains(unit[0])) {
+        return number(v) + " " + unit[1];
+      }
     }
     return text;
   }

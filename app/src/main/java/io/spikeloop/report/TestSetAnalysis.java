@@ -4,6 +4,7 @@ import io.spikeloop.data.SpikeDataset;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.mapping.FloatReference;
 import io.spikeloop.model.SnnParameters;
+import io.spikeloop.train.Softmax;
 import java.util.Arrays;
 
 /**
@@ -55,20 +56,10 @@ public record TestSetAnalysis(int samples, int steps, int[] layerNeurons, long[]
         }
       }
       maxSteps = Math.max(maxSteps, s.steps());
-      int predicted = summed ? argmax(sum) : net.argmaxOutput();
+      int predicted = summed ? Softmax.argmax(sum) : net.argmaxOutput();
       confusion[s.label()][predicted]++;
     }
     return new TestSetAnalysis(n, maxSteps, neurons, spikes, confusion);
-  }
-
-  private static int argmax(double[] v) {
-    int best = 0;
-    for (int k = 1; k < v.length; k++) {
-      if (v[k] > v[best]) {
-        best = k;
-      }
-    }
-    return best;
   }
 
   /** Mean spikes per neuron per time step of hidden layer {@code l}. */
