@@ -11,6 +11,7 @@ import io.spikeloop.demo.ContinualResult;
 import io.spikeloop.demo.ContinualSettings;
 import io.spikeloop.demo.ContinualStream;
 import io.spikeloop.device.Devices;
+import io.spikeloop.mapping.QuantizationOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -92,8 +93,8 @@ public final class DemoCommand implements Runnable {
         + "engine (default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--weight-bits", defaultValue = "8", description = "Core weight width "
-        + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--weight-bits", defaultValue = "" + QuantizationOptions.DEFAULT_WEIGHT_BITS,
+        description = "Core weight width (default: ${DEFAULT-VALUE}).")
     int weightBits;
 
     @Option(names = "--adam-bits", defaultValue = "8", paramLabel = "8|4", description = "Adam "

@@ -7,8 +7,8 @@ import io.spikeloop.data.Datasets;
 import io.spikeloop.data.SpikeDataset;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.Devices;
-import io.spikeloop.device.NetworkConfig;
 import io.spikeloop.device.LearningConfig;
+import io.spikeloop.device.NetworkConfig;
 import io.spikeloop.diff.Divergence;
 import io.spikeloop.diff.LearningLockstep;
 import io.spikeloop.diff.LockstepDiff;
@@ -26,9 +26,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code spikeloop diff}: two devices in lock-step, the first disagreement or N agreeing steps. */
 @Command(name = "diff", mixinStandardHelpOptions = true,
@@ -70,7 +70,8 @@ public final class DiffCommand implements Callable<Integer> {
       + "(model.slm, mapped like eval); default: a seeded random network.")
   Path run;
 
-  @Option(names = "--weight-bits", defaultValue = "8", paramLabel = "N",
+  @Option(names = "--weight-bits", defaultValue = "" + QuantizationOptions.DEFAULT_WEIGHT_BITS,
+      paramLabel = "N",
       description = "With --run: weight width (default: ${DEFAULT-VALUE}).")
   int weightBits;
 

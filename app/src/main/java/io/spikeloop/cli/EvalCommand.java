@@ -61,7 +61,8 @@ public final class EvalCommand implements Callable<Integer> {
       description = "Device: sim[:OPTIONS], remote://HOST:PORT, board:NAME (default: ${DEFAULT-VALUE}).")
   String deviceName;
 
-  @Option(names = "--weight-bits", defaultValue = "16", paramLabel = "N",
+  @Option(names = "--weight-bits", defaultValue = "" + QuantizationOptions.DEFAULT_WEIGHT_BITS,
+      paramLabel = "N",
       description = "Signed weight width, 2..16 (default: ${DEFAULT-VALUE}).")
   int weightBits;
 
@@ -98,9 +99,9 @@ public final class EvalCommand implements Callable<Integer> {
       description = "Dataset seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--samples", defaultValue = "0", paramLabel = "N",
-      description = "Evaluate only the first N test samples (0 = all).")
-  int samples;
+  @Option(names = "--samples", paramLabel = "N",
+      description = "Evaluate only the first N test samples, N >= 1 (default: all).")
+  Integer samples;
 
   @Option(names = "--json", description = "Print the results as one JSON object on the last line.")
   boolean json;
@@ -110,6 +111,10 @@ public final class EvalCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     if ((run == null) == (nir == null)) {
       throw new IllegalArgumentException("give exactly one of --run DIR and --nir FILE");
+    }
+    if (samples != null && samples < 1) {
+      throw new IllegalArgumentException("--samples " + samples + ": give at least 1 (leave it "
+          + "out to evaluate the whole test split)");
     }
     Path modelFile;
     SnnParameters params;
@@ -135,14 +140,15 @@ public final class EvalCommand implements Callable<Integer> {
       if (!Files.isDirectory(run)) {
         throw new IllegalArgumentException("run folder " + run + " does not exist");
       }
-      params = ModelFile.read(modelFile);
+      params = ModelFile.read(modelFile,
+          w -> spec.commandLine().getErr().println("spikeloop: warning: " + w));
       mapped = Quantizer.map(params, q);
     }
 
     Evaluation.Result r;
     try (Device device = Devices.open(deviceName)) {
       SpikeDataset test = Datasets.open(dataset, new DatasetOptions(dtMillis, steps, seed)).test();
-      int total = samples > 0 ? Math.min(samples, test.size()) : test.size();
+      int total = samples != null ? Math.min(samples, test.size()) : test.size();
       boolean bar = System.console() != null && !json;
       ProgressBar progress = bar ? new ProgressBarBuilder().setTaskName("eval").setInitialMax(total)
           .build() : null;

@@ -28,8 +28,10 @@ import picocli.CommandLine.Spec;
     description = {"Write the trained network of a run folder as a NIR graph (HDF5), with the "
         + "SL-1 fixed-point mapping in the /spikeloop extension group when --fixed-point is given.",
         "",
-        "Example: ./spikeloop export --run runs/rsnn --nir rsnn.nir --dt 1e-3 --fixed-point "
-            + "--weight-bits 8"})
+        "The time step comes from the run (config.json, key dtMs); --dt gives it for runs that "
+            + "do not record it.",
+        "",
+        "Example: ./spikeloop export --run runs/rsnn --nir rsnn.nir --fixed-point --weight-bits 8"})
 public final class ExportCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -41,10 +43,11 @@ public final class ExportCommand implements Callable<Integer> {
   @Option(names = "--nir", required = true, paramLabel = "FILE", description = "NIR file to write.")
   Path nir;
 
-  @Option(names = "--dt", defaultValue = "1e-3", paramLabel = "SECONDS",
-      description = "Step of the trained model in seconds; NIR time constants are tau = "
-          + "-dt/ln(alpha) (exact) or dt/(1-alpha) (euler) (default: ${DEFAULT-VALUE}).")
-  double dt;
+  @Option(names = "--dt", paramLabel = "MS",
+      description = "Time step the model was trained at, in ms like train --dt; NIR time "
+          + "constants are tau = -dt/ln(alpha) (exact) or dt/(1-alpha) (euler) (default: the "
+          + "run's, config.json dtMs; required for runs that do not record it).")
+  Double dtMillis;
 
   @Option(names = "--discretisation", defaultValue = "exact", paramLabel = "RULE",
       description = "exact (alpha = exp(-dt/tau), spikeloop's) or euler (alpha = 1 - dt/tau, "
@@ -55,7 +58,8 @@ public final class ExportCommand implements Callable<Integer> {
       description = "Also store the SL-1 integer mapping (weights, exponents, thresholds, decays).")
   boolean fixedPoint;
 
-  @Option(names = "--weight-bits", defaultValue = "16", paramLabel = "N",
+  @Option(names = "--weight-bits", defaultValue = "" + QuantizationOptions.DEFAULT_WEIGHT_BITS,
+      paramLabel = "N",
       description = "With --fixed-point: signed weight width, 2..16 (default: ${DEFAULT-VALUE}).")
   int weightBits;
 
@@ -86,7 +90,9 @@ public final class ExportCommand implements Callable<Integer> {
     if (!Files.isDirectory(run)) {
       throw new IllegalArgumentException("run folder " + run + " does not exist");
     }
-    SnnParameters params = ModelFile.read(run.resolve(EvalCommand.MODEL_FILE));
+    SnnParameters params = ModelFile.read(run.resolve(EvalCommand.MODEL_FILE),
+        w -> spec.commandLine().getErr().println("spikeloop: warning: " + w));
+    double dt = RunTimeStep.resolve(run, dtMillis, "--dt") / 1000; // NIR's time unit: seconds
     Discretisation disc = Discretisation.parse(discretisation);
     SnnConfig c = params.config();
     NirGraph graph = NirExport.export(params, dt, disc);
@@ -111,7 +117,7 @@ public final class ExportCommand implements Callable<Integer> {
       ObjectNode o = new ObjectMapper().createObjectNode();
       o.put("command", "export").put("run", run.toString()).put("nir", nir.toString())
           .put("nodes", graph.nodes().size()).put("edges", graph.edges().size())
-          .put("dt", dt).put("discretisation", disc.label())
+          .put("dtMs", dt * 1000).put("discretisation", disc.label())
           .put("tauMem", disc.tau(c.alpha(), dt)).put("tauOut", disc.tau(c.kappa(), dt))
           .put("fixedPoint", fixedPoint);
       out.println(o);

@@ -9,10 +9,11 @@ import picocli.CommandLine.Option;
  * files spikeloop wrote say it themselves in their {@code /spikeloop} group, which wins.
  */
 public final class NirReadOptions {
-  @Option(names = "--nir-dt", defaultValue = "1e-4", paramLabel = "SECONDS",
-      description = "Step the NIR time constants are read at, for files from other tools "
-          + "(default: ${DEFAULT-VALUE}, snnTorch's export step; Norse uses 1e-3).")
-  double dt;
+  @Option(names = "--nir-dt", defaultValue = "0.1", paramLabel = "MS",
+      description = "Step in ms (like every time option) the NIR time constants are read at, "
+          + "for files from other tools (default: ${DEFAULT-VALUE}, snnTorch's export step; "
+          + "Norse uses 1).")
+  double dtMillis;
 
   @Option(names = "--nir-discretisation", defaultValue = "euler", paramLabel = "RULE",
       description = "tau -> per-step decay for files from other tools: euler (1 - dt/tau, "
@@ -20,6 +21,9 @@ public final class NirReadOptions {
   String discretisation;
 
   NirImport.Options options() {
-    return new NirImport.Options(dt, Discretisation.parse(discretisation));
+    if (!(dtMillis > 0) || Double.isInfinite(dtMillis)) {
+      throw new IllegalArgumentException("--nir-dt " + dtMillis + ": must be > 0 ms");
+    }
+    return new NirImport.Options(dtMillis / 1000, Discretisation.parse(discretisation)); // NIR: s
   }
 }

@@ -14,9 +14,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -384,9 +381,7 @@ public final class TrainCommand implements Callable<Integer> {
   /** Prints the run's lines; a progress bar with ETA on a terminal, one line per epoch. */
   private final class Progress implements TrainRun.Listener {
     private final PrintWriter stdout;
-    private final boolean terminal = System.console() != null && !noProgress;
-    private ProgressBar bar;
-    private int epochs;
+    private TrainProgress bars;
 
     Progress(PrintWriter stdout) {
       this.stdout = stdout;
@@ -409,38 +404,23 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public void started(TrainOptions options) {
-      epochs = options.epochs();
+      bars = new TrainProgress(stdout, spec.commandLine().getErr(), options.epochs(),
+          System.console() != null, noProgress, json);
     }
 
     @Override
     public void batchDone(int epoch, int done, int total) {
-      if (!terminal) {
-        return;
-      }
-      if (bar == null) {
-        bar = new ProgressBarBuilder().setTaskName("epoch " + epoch + "/" + epochs)
-            .setInitialMax(total).setStyle(ProgressBarStyle.ASCII).setUnit(" samples", 1)
-            .showSpeed().build();
-      }
-      bar.stepTo(done);
+      bars.batch(epoch, done, total);
     }
 
     @Override
     public void epochDone(EpochMetrics m) {
-      close();
-      if (!json) {
-        stdout.printf("epoch %d/%d: loss %.4f, online train accuracy %.2f%%, test accuracy "
-                + "%.2f%%, %.0f spikes and %.0f SOPs per sample, %.1f samples/s%n", m.epoch(),
-            epochs, m.trainLoss(), 100 * m.onlineTrainAccuracy(), 100 * m.testAccuracy(),
-            m.spikesPerSample(), m.sopsPerSample(), m.trainSamplesPerSecond());
-        stdout.flush();
-      }
+      bars.epoch(m);
     }
 
     void close() {
-      if (bar != null) {
-        bar.close();
-        bar = null;
+      if (bars != null) {
+        bars.close();
       }
     }
   }

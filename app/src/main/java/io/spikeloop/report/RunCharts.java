@@ -2,6 +2,8 @@ package io.spikeloop.report;
 
 import java.awt.Color;
 import java.util.List;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -39,6 +41,18 @@ public final class RunCharts {
     for (String name : names) {
       chart.addSeries(name, m.column("epoch"), m.column(name));
     }
+    return chart;
+  }
+
+  /** One bar per named value (a device run's cost per sample, say). */
+  public static CategoryChart bars(String title, String yTitle, List<String> names,
+                                   List<Double> values) {
+    CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+        .yAxisTitle(yTitle).build();
+    ChartImages.style(chart.getStyler());
+    chart.getStyler().setLegendVisible(false);
+    chart.getStyler().setYAxisDecimalPattern("#,##0.###");
+    chart.addSeries(yTitle, names, values);
     return chart;
   }
 

@@ -7,6 +7,7 @@ import io.spikeloop.data.DatasetSplit;
 import io.spikeloop.data.Datasets;
 import io.spikeloop.model.ModelFile;
 import io.spikeloop.model.SnnParameters;
+import io.spikeloop.sim.timing.EnergyProfile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -18,7 +19,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.knowm.xchart.XYChart;
+import org.knowm.xchart.internal.chartpart.Chart;
 
 /**
  * Writes {@code report.html} into a run folder from what the folder holds: {@code config.json}
@@ -77,7 +78,7 @@ public final class RunReport {
     if (result == null) {
       h.note("No result.json: the run did not finish; the curves below show the epochs done.");
     } else {
-      h.keyValues(scalars(result, ""));
+      h.keyValues(withUnits(scalars(result, "")));
     }
 
     h.section("curves", "Accuracy and loss");
@@ -100,6 +101,7 @@ public final class RunReport {
       h.chart(RunCharts.columns(m, "SOPs per test sample", "synaptic operations",
           List.of("sopsPerSample")), "Synaptic operations per test sample (one per presynaptic "
           + "spike and postsynaptic neuron).");
+      energyEstimate(result, config, m, h);
     } else {
       h.note("metrics.csv records no spikes or SOPs per sample.");
     }
@@ -111,7 +113,8 @@ public final class RunReport {
     List<String[]> deviceFields = result == null ? List.of() : matching(scalars(result, ""),
         "cycles", "joules", "energy", "latency", "device");
     if (!deviceFields.isEmpty()) {
-      h.keyValues(deviceFields);
+      h.keyValues(withUnits(deviceFields));
+      deviceCharts(result, h);
     }
     if (m.rows().isEmpty() || (cycles.isEmpty() && energy.isEmpty() && latency.isEmpty())) {
       if (deviceFields.isEmpty()) {
@@ -158,7 +161,7 @@ public final class RunReport {
       }
     }
 
-    h.section("raster", "Spikes of one test sample");
+    h.section("raster", "Spikes of one test sample; firing rates and confusion on the test set");
     raster(dir, config, h);
 
     h.section("epochs", "Metrics per epoch");
@@ -210,11 +213,148 @@ public final class RunReport {
         h.chart(RunCharts.raster(layer, raster.steps(), "Hidden spikes (" + layer.name() + ")"),
             "Spikes of the trained network's " + layer.name() + " layer (float64 forward pass).");
       }
+      boolean summed = "sum".equals(options.path("readout").asText(
+          dataset.startsWith("shd:") ? "sum" : "last"));
+      TestSetAnalysis a = TestSetAnalysis.run(model, data.test(), ANALYSED_SAMPLES, summed);
+      double dtMs = stepMs(config, dataset);
+      h.para(String.format(Locale.ROOT, "The first %d test samples (float64 forward pass, "
+              + "prediction from the %s output): accuracy %.2f %%.", a.samples(),
+          summed ? "summed" : "last step's", 100 * a.accuracy()));
+      List<String[]> rates = new ArrayList<>();
+      for (int l = 0; l < a.layerNeurons().length; l++) {
+        double perStep = a.spikesPerNeuronPerStep(l);
+        rates.add(new String[] {"hidden " + (l + 1) + " (" + a.layerNeurons()[l] + " neurons)",
+            String.format(Locale.ROOT, "%.1f spikes per sample; %.4f spikes per neuron per step"
+                + " = %.2f Hz per neuron at %s ms steps", a.layerSpikes()[l] / (double) a.samples(),
+                perStep, perStep * 1000 / dtMs, number(dtMs))});
+      }
+      h.keyValues(rates);
+      h.confusion(a.confusion());
     } catch (IOException | RuntimeException e) {
       String why = e instanceof NoSuchFileException ? "missing file " + e.getMessage()
           : e.getMessage();
       h.note("Cannot show the raster: " + why);
     }
+  }
+
+  /** Test samples the report runs for firing rates and the confusion matrix (a second or so). */
+  static final int ANALYSED_SAMPLES = 200;
+
+  /** The run's time step in ms: config.json's dtMs, its --dt, or its dataset's default. */
+  private static double stepMs(JsonNode config, String dataset) {
+    JsonNode dt = config.findValue("dtMs");
+    if (dt == null || !dt.isNumber()) {
+      dt = config.path("options").get("dt");
+    }
+    return dt != null && dt.isNumber() ? dt.asDouble() : Datasets.defaultStepMs(dataset);
+  }
+
+  /**
+   * For a run without a device: what the network would spend on SL-1 per test sample, SOPs times
+   * the reference profile's energy per SOP, stated as an estimate.
+   */
+  private static void energyEstimate(JsonNode result, JsonNode config, MetricsTable m, Html h) {
+    String placement = result != null && result.hasNonNull("placement")
+        ? result.get("placement").asText()
+        : config != null ? config.path("options").path("placement").asText("host-float")
+        : "host-float";
+    if (!placement.equals("host-float")) {
+      return;
+    }
+    double sops = result != null && result.hasNonNull("sopsPerSample")
+        ? result.get("sopsPerSample").asDouble() : m.column("sopsPerSample")[m.rows().size() - 1];
+    EnergyProfile sl1 = EnergyProfile.RECKON;
+    h.para(String.format(Locale.ROOT, "Energy estimate on SL-1: %s SOPs per test sample x %.1f "
+            + "pJ per SOP = <b>%s</b> per sample. An estimate for this host-float run, not a "
+            + "measurement: SL-1's reference energy profile (%s), synaptic operations only "
+            + "(neuron updates and static power not included).", number(sops),
+        sl1.joulesPerSop() * 1e12, joules(sops * sl1.joulesPerSop()),
+        Html.escape(sl1.source())));
+  }
+
+  /** Bar charts of a device run's cost per training sample (result.json). */
+  private static void deviceCharts(JsonNode result, Html h) {
+    String[][] cycles = {{"forward", "trainCyclesPerSample"}, {"learning",
+        "learningCyclesPerSample"}};
+    String[][] energy = {{"forward", "trainJoulesPerSample"}, {"learning",
+        "learningJoulesPerSample"}};
+    for (String[][] group : new String[][][] {cycles, energy}) {
+      List<String> names = new ArrayList<>();
+      List<Double> values = new ArrayList<>();
+      for (String[] kv : group) {
+        if (result.hasNonNull(kv[1]) && Double.isFinite(result.get(kv[1]).asDouble())) {
+          names.add(kv[0]);
+          values.add(result.get(kv[1]).asDouble() * (group == energy ? 1e6 : 1));
+        }
+      }
+      if (!names.isEmpty()) {
+        boolean isEnergy = group == energy;
+        h.chart(RunCharts.bars(isEnergy ? "Device energy per training sample"
+                : "Device cycles per training sample", isEnergy ? "energy (uJ)" : "cycles",
+                names, values),
+            isEnergy ? "Energy per training sample from the device's energy profile: forward "
+                + "steps and (on-chip placements) the learning engine."
+                : "Core cycles per training sample: forward steps and the learning engine.");
+      }
+    }
+  }
+
+  /** A summary field's value with its unit: accuracies in %, energies in J, rates per second. */
+  static List<String[]> withUnits(List<String[]> fields) {
+    List<String[]> out = new ArrayList<>();
+    for (String[] kv : fields) {
+      out.add(new String[] {kv[0], withUnit(kv[0], kv[1])});
+    }
+    return out;
+  }
+
+  /** Field-name fragment (lower case) and the unit of its values, first match wins. */
+  private static final String[][] UNITS = {{"persecond", "samples/s"}, {"sops", "SOPs"},
+      {"cycles", "cycles"}, {"spikes", "spikes"}, {"bytes", "bytes"}, {"seconds", "s"}};
+
+  static String withUnit(String key, String text) {
+    double v;
+    try {
+      v = Double.parseDouble(text);
+    } catch (NumberFormatException e) {
+      return text;
+    }
+    String k = key.toLowerCase(Locale.ROOT);
+    if (k.contains("accuracy") && v >= 0 && v <= 1) {
+      return String.format(Locale.ROOT, "%.2f %%", 100 * v);
+    }
+    if (k.contains("joules")) {
+      return joules(v);
+    }
+    for (String[] unit : UNITS) {
+      if (k.contains(unit[0])) {
+        return number(v) + " " + unit[1];
+      }
+    }
+    return text;
+  }
+
+  private static String number(double v) {
+    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+      return String.format(Locale.ROOT, "%,d", (long) v);
+    }
+    if (Math.abs(v) >= 100 || !Double.isFinite(v)) {
+      return String.format(Locale.ROOT, "%,.1f", v);
+    }
+    return new java.math.BigDecimal(v).round(new java.math.MathContext(4)).stripTrailingZeros()
+        .toPlainString(); // 4 significant digits, no trailing zeros: 2.1, 0.0123
+  }
+
+  /** Joules with an SI prefix: "1.23 uJ". */
+  static String joules(double j) {
+    String[] prefixes = {"J", "mJ", "uJ", "nJ", "pJ"};
+    double v = j;
+    int i = 0;
+    while (i < prefixes.length - 1 && Math.abs(v) < 1 && v != 0) {
+      v *= 1000;
+      i++;
+    }
+    return String.format(Locale.ROOT, "%.3g %s", v, prefixes[i]);
   }
 
   /** The fields whose name contains any of {@code fragments}, ignoring case. */
@@ -261,7 +401,8 @@ public final class RunReport {
       + ".note{color:#666;font-style:italic}table{border-collapse:collapse;font-size:.9em}"
       + "td,th{border:1px solid #ddd;padding:.2em .5em;text-align:left}"
       + "td.num{text-align:right;font-variant-numeric:tabular-nums}figure{margin:1em 0}"
-      + "img.chart{max-width:100%;border:1px solid #eee}figcaption{color:#555;font-size:.9em}";
+      + "img.chart{max-width:100%;border:1px solid #eee}figcaption{color:#555;font-size:.9em}"
+      + "td.diag{background:#e6f0ff;font-weight:bold}caption{text-align:left;color:#555}";
 
   /** A small HTML builder that escapes all text it is given. */
   private static final class Html {
@@ -289,7 +430,26 @@ public final class RunReport {
       b.append("<p>").append(markup).append("</p>\n");
     }
 
-    void chart(XYChart chart, String caption) {
+    /** The confusion matrix as a table: a row per true class, a column per prediction. */
+    void confusion(long[][] counts) {
+      b.append("<table class=\"confusion\"><caption>Confusion matrix (rows: true class, "
+          + "columns: predicted class; counts)</caption><tr><th></th>");
+      for (int k = 0; k < counts.length; k++) {
+        b.append("<th>").append(k).append("</th>");
+      }
+      b.append("</tr>\n");
+      for (int t = 0; t < counts.length; t++) {
+        b.append("<tr><th>").append(t).append("</th>");
+        for (int p = 0; p < counts.length; p++) {
+          b.append(t == p ? "<td class=\"num diag\">" : "<td class=\"num\">")
+              .append(counts[t][p] == 0 ? "" : String.valueOf(counts[t][p])).append("</td>");
+        }
+        b.append("</tr>\n");
+      }
+      b.append("</table>\n");
+    }
+
+    void chart(Chart<?, ?> chart, String caption) {
       b.append("<figure><img class=\"chart\" alt=\"").append(escape(chart.getTitle()))
           .append("\" width=\"").append(chart.getWidth()).append("\" height=\"")
           .append(chart.getHeight()).append("\" src=\"").append(ChartImages.pngDataUri(chart))

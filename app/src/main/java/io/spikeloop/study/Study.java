@@ -1,5 +1,6 @@
 package io.spikeloop.study;
 
+import io.spikeloop.metrics.Eta;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -53,14 +54,17 @@ public final class Study {
     log.flush();
     Path csv = out.resolve("results.csv");
     List<RunOutcome> done = new ArrayList<>();
+    long start = System.nanoTime();
     List<RunOutcome> runs = new StudyRunner(launcher, parallel).run(plan.dataset(), configs,
         plan.seeds(), out.resolve("runs"), reports, outcome -> {
           done.add(outcome);
-          log.printf(Locale.ROOT, "[%d/%d] %s, seed %d: %s (%.1f s)%n", done.size(), total,
-              outcome.config().label(), outcome.seed(), outcome.ok()
+          double elapsed = (System.nanoTime() - start) / 1e9;
+          log.printf(Locale.ROOT, "[%d/%d] %s, seed %d: %s (%.1f s); study %s elapsed, ETA %s%n",
+              done.size(), total, outcome.config().label(), outcome.seed(), outcome.ok()
                   ? String.format(Locale.ROOT, "best test accuracy %.2f%%",
                       100 * outcome.number("bestTestAccuracy"))
-                  : "FAILED: " + outcome.error(), outcome.seconds());
+                  : "FAILED: " + outcome.error(), outcome.seconds(), Eta.duration(elapsed),
+              Eta.duration(Eta.remainingSeconds(elapsed, done.size(), total)));
           log.flush();
           try {
             StudyResults.writeCsv(csv, plan.sweeps(), done);

@@ -19,15 +19,41 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * against the option's values, one series per combination of the other swept options (options
  * paired with the plotted one move along with it and split no series), and the
  * float tBPTT1 baseline (mean over its runs) as a dashed horizontal line when the study has one.
- * Numeric values get a numeric axis (logarithmic when they span 100x or more); others, such as
- * placements, sit at equally spaced positions labelled with their names.
+ * The x axis ({@link #axis}): options that name settings (placement, mode, bit widths, ...) sit
+ * at equally spaced positions labelled with their values, even when the values are numbers;
+ * rates and coefficients (lr, eps, weight decay, rate penalty) get a logarithmic axis; other
+ * numbers a linear one, logarithmic when they span 100x or more.
  */
 public final class StudyPlots {
   /** The plotted summary fields and the file-name prefix of each. */
   static final Map<String, String> METRICS = Map.of("bestTestAccuracy", "accuracy",
       "lastFiveTestAccuracy", "last5-accuracy", "onlineTrainAccuracy", "online-accuracy");
 
+  /** Options whose values are settings to compare side by side, not points on a scale. */
+  static final Set<String> CATEGORICAL = Set.of("adam-bits", "weight-bits", "master-bits",
+      "membrane-bits", "output-bits", "k", "seed", "precision", "placement", "mode", "model",
+      "optimizer", "readout", "lr-schedule", "loss-mask", "device", "dataset");
+  /** Options whose useful values are spread over decades. */
+  static final Set<String> LOGARITHMIC = Set.of("lr", "eps", "weight-decay", "rate-penalty");
+
+  /** How a sweep's values are laid out along the x axis. */
+  enum Axis { CATEGORIES, LINEAR, LOGARITHMIC }
+
   private StudyPlots() {}
+
+  /** The x axis of a sweep: see the class comment. */
+  static Axis axis(Sweep sweep) {
+    double[] numeric = numericValues(sweep);
+    if (numeric == null || CATEGORICAL.contains(sweep.option())) {
+      return Axis.CATEGORIES;
+    }
+    double min = java.util.Arrays.stream(numeric).min().orElseThrow();
+    double max = java.util.Arrays.stream(numeric).max().orElseThrow();
+    if (min > 0 && (LOGARITHMIC.contains(sweep.option()) && max > min || max / min >= 100)) {
+      return Axis.LOGARITHMIC;
+    }
+    return Axis.LINEAR;
+  }
 
   /** Writes the plots into {@code dir}; returns the files written. */
   public static List<Path> write(Path dir, StudyPlan plan, List<RunOutcome> runs)
@@ -81,10 +107,10 @@ public final class StudyPlots {
       default -> "Online training accuracy";
     } + " vs " + sweep.option();
     String yTitle = metric + " (%), mean ± std over seeds";
-    double[] numeric = numericValues(sweep);
-    boolean categories = numeric == null;
+    Axis axis = axis(sweep);
+    boolean categories = axis == Axis.CATEGORIES;
     // Categories (placements, modes...) sit at positions 0, 1, ... labelled with their names.
-    double[] position = categories ? new double[sweep.values().size()] : numeric;
+    double[] position = categories ? new double[sweep.values().size()] : numericValues(sweep);
     for (int i = 0; categories && i < position.length; i++) {
       position[i] = i;
     }
@@ -102,7 +128,7 @@ public final class StudyPlots {
             ? sweep.values().get((int) i) : "";
       });
     } else {
-      chart.getStyler().setXAxisLogarithmic(min > 0 && max / min >= 100);
+      chart.getStyler().setXAxisLogarithmic(axis == Axis.LOGARITHMIC);
       chart.getStyler().setXAxisDecimalPattern("0.######");
     }
     for (Map.Entry<String, List<Point>> e : series.entrySet()) {

@@ -39,7 +39,7 @@ class EvalCommandTest {
   void reportsFloatAndFixedPointResultsAsJson(@TempDir Path dir) throws Exception {
     Path run = runFolder(dir);
     CliRun o = eval("--run", run.toString(), "--device", "sim", "--steps", "20", "--samples", "30",
-        "--json");
+        "--weight-bits", "16", "--json");
     assertEquals(0, o.exit(), o.err());
     JsonNode j = o.json();
     assertEquals(30, j.get("samples").asInt());

@@ -8,6 +8,7 @@ import io.spikeloop.model.ModelFile;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.model.Surrogate;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,7 @@ class ExportCommandTest {
     }
     Path run = dir.resolve("run");
     ModelFile.write(run.resolve("model.slm"), p);
+    Files.writeString(run.resolve("config.json"), "{\"command\": \"train\", \"dtMs\": 1.0}");
     return run;
   }
 
@@ -93,12 +95,43 @@ class ExportCommandTest {
     ModelFile.write(small.resolve("model.slm"), SnnParameters.initialise(new SnnConfig(16,
         List.of(4), false, 3, 0.9, 0.9, 1.0, Surrogate.DEFAULT), 1));
     Path smallNir = dir.resolve("small.nir");
-    assertEquals(0, CliRun.of("export", "--run", small.toString(), "--nir", smallNir.toString()).exit());
+    assertEquals(0, CliRun.of("export", "--run", small.toString(), "--nir", smallNir.toString(),
+        "--dt", "1").exit());
     CliRun mismatch = CliRun.of("train", "--init-nir", smallNir.toString(), "--steps", "12",
         "--epochs", "1");
     assertEquals(2, mismatch.exit());
     assertTrue(mismatch.err().contains("the graph has 16 inputs but dataset synthetic has 700 "
         + "channels"), mismatch.err());
+  }
+
+  /** An N-MNIST-like run: 3 ms steps, tau_mem 20 ms, tau_out 30 ms; NIR must say 20 and 30 ms. */
+  @Test
+  void timeConstantsComeFromTheRunsRecordedStep(@TempDir Path dir) throws Exception {
+    SnnConfig c = SnnConfig.of(16, List.of(4), true, 3, 3, 20, 30);
+    Path run = dir.resolve("nmnist");
+    ModelFile.write(run.resolve("model.slm"), SnnParameters.initialise(c, 1));
+    Path nir = dir.resolve("n.nir");
+    CliRun refused = CliRun.of("export", "--run", run.toString(), "--nir", nir.toString());
+    assertEquals(2, refused.exit());
+    assertTrue(refused.err().contains("does not record its time step (config.json has no dtMs): "
+        + "give --dt MS"), refused.err());
+
+    Files.writeString(run.resolve("config.json"), "{\"dtMs\": 3.0}");
+    JsonNode j = json(CliRun.of("export", "--run", run.toString(), "--nir", nir.toString(),
+        "--json"));
+    assertEquals(0.020, j.get("tauMem").asDouble(), 1e-12);
+    assertEquals(0.030, j.get("tauOut").asDouble(), 1e-12);
+    assertEquals(3.0, j.get("dtMs").asDouble());
+    CliRun disagree = CliRun.of("export", "--run", run.toString(), "--nir", nir.toString(),
+        "--dt", "1");
+    assertEquals(2, disagree.exit());
+    assertTrue(disagree.err().contains("--dt 1.0 ms disagrees with the 3.0 ms run"), disagree.err());
+
+    // a run from before dtMs was recorded trained at its dataset's default step (nmnist: 3 ms)
+    Files.writeString(run.resolve("config.json"),
+        "{\"options\": {\"dataset\": \"nmnist:/data/nmnist\"}}");
+    j = json(CliRun.of("export", "--run", run.toString(), "--nir", nir.toString(), "--json"));
+    assertEquals(0.020, j.get("tauMem").asDouble(), 1e-12);
   }
 
   @Test

@@ -51,8 +51,20 @@ class RunReportTest {
       assertTrue(image.inked() > 0.01, image.alt() + " is blank: " + image.inked());
     }
     assertTrue(html.contains("No device metrics"), "a host-float run says it has no device");
-    assertTrue(html.contains("<th>optimizerStateBytesPerParameter</th><td>8.0</td>"),
+    assertTrue(html.contains("<th>optimizerStateBytesPerParameter</th><td>8 bytes</td>"),
         "float Adam's state: 8 bytes per parameter, from result.json");
+    assertTrue(html.matches("(?s).*<th>bestTestAccuracy</th><td>\\d+\\.\\d\\d %</td>.*"),
+        "accuracies in %");
+    assertTrue(html.matches("(?s).*<th>sopsPerSample</th><td>[\\d,.]+ SOPs</td>.*"), "SOPs");
+    assertTrue(html.contains("Energy estimate on SL-1: ") && html.contains("x 5.3 pJ per SOP"),
+        "a host-float run gets an energy estimate, stated as one");
+    assertTrue(html.contains("<th>hidden 1 (10 neurons)</th>")
+        && html.contains("spikes per neuron per step"), "firing rate per layer");
+    String confusion = html.substring(html.indexOf("Confusion matrix"));
+    confusion = confusion.substring(0, confusion.indexOf("</table>"));
+    long counted = java.util.regex.Pattern.compile("<td class=\"num[^\"]*\">(\\d+)</td>")
+        .matcher(confusion).results().mapToLong(r -> Long.parseLong(r.group(1))).sum();
+    assertEquals(RunReport.ANALYSED_SAMPLES, counted, "one count per analysed test sample");
     assertTrue(html.contains("<th>options.hidden</th><td>10</td>"), "configuration shown");
     assertTrue(html.contains("<th>versions.java</th>"), "provenance shown");
     assertFalse(html.contains("src=\"http"), "self-contained: nothing loaded from elsewhere");
@@ -80,8 +92,9 @@ class RunReportTest {
     List<String> alts = alts(ReportImages.decode(html));
     assertTrue(alts.containsAll(List.of("Core cycles", "Energy", "Optimizer-state memory")),
         alts.toString());
-    assertTrue(html.contains("<th>optimizerStateBytesPerParameter</th><td>2.1</td>"));
-    assertTrue(html.contains("<th>trainCyclesPerSample</th><td>12345</td>")
+    assertTrue(html.contains("<th>optimizerStateBytesPerParameter</th><td>2.1 bytes</td>"));
+    assertTrue(alts.contains("Device cycles per training sample"), alts.toString());
+    assertTrue(html.contains("<th>trainCyclesPerSample</th><td>12,345 cycles</td>")
         && html.contains("<th>device</th><td>sim</td>"), "device fields of result.json");
   }
 
@@ -101,6 +114,10 @@ class RunReportTest {
         && device.contains("<th>learningJoulesPerSample</th>"), device);
     String memory = html.substring(html.indexOf("id=\"optimizer\""), html.indexOf("id=\"raster\""));
     assertTrue(memory.contains("<th>memory</th>") && memory.contains("learning memory"), memory);
+    List<String> alts = alts(ReportImages.decode(html));
+    assertTrue(alts.containsAll(List.of("Device cycles per training sample",
+        "Device energy per training sample")), alts.toString());
+    assertFalse(html.contains("Energy estimate on SL-1"), "a device run has measured energy");
   }
 
   @Test

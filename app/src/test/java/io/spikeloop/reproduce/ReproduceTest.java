@@ -53,9 +53,18 @@ class ReproduceTest {
     assertTrue(md.contains("| Dataset | Network | tBPTT1 (spikeloop) | BPTT (spikeloop) | "
         + "tBPTT1 (paper) | BPTT (paper) |"), md);
     // rsnn tbptt1: 0.81, 0.82 -> 81.50 ± 0.71; bptt 86.50 ± 0.71; paper 84.29 / 83.23.
-    assertTrue(md.contains("| SHD | RSNN | 81.50 ± 0.71 | 86.50 ± 0.71 | 84.29 | 83.23 |"), md);
-    assertTrue(md.contains("| SHD | FF | 71.50 ± 0.71 | 76.50 ± 0.71 | — | — |"), md);
-    assertTrue(md.contains("| synthetic (stand-in) | RSNN | 81.50 ± 0.71 |"), md);
+    assertTrue(md.contains("| SHD | RSNN | 81.50 ± 0.71 | 86.50 ± 0.71 | 84.29 ± 0.98 | "
+        + "83.23 ± 1.00 |"), md);
+    assertTrue(md.contains("| SHD | FF | 71.50 ± 0.71 | 76.50 ± 0.71 | 68.19 ± 1.12 | "
+        + "75.85 ± 0.48 |"), md);
+    assertTrue(md.contains("| synthetic (stand-in) | RSNN | 81.50 ± 0.71 | 86.50 ± 0.71 | "
+        + "not a paper dataset | not a paper dataset |"), md);
+    assertTrue(!md.contains("—"), "every cell is filled: " + md);
+    // the comparison rows of the paper's Table 1 follow, e.g. TP on recurrent SHD
+    assertTrue(md.contains("| SHD | TP [16] | Recurrent | LIF | 450 | yes | 100 | 81.80 ± 0.51 |"),
+        md);
+    assertEquals(16, md.lines().filter(l -> l.matches("\\| (SHD|N-MNIST) \\| [^|]+ \\| "
+        + "(FF|Recurrent) \\|.*")).count(), md);
     assertTrue(Files.isRegularFile(dir.resolve("shd/results.csv")));
   }
 
@@ -78,10 +87,15 @@ class ReproduceTest {
   }
 
   @Test
-  void onlyTheNumbersTheIssuesQuoteAreCited() {
-    assertEquals(84.29, PaperNumbers.table1("SHD", "rsnn", "tbptt1"));
-    assertEquals(83.23, PaperNumbers.table1("SHD", "rsnn", "bptt"));
-    assertNull(PaperNumbers.table1("N-MNIST", "ff", "tbptt1"));
+  void thePapersNumbersAreItsTable1() {
+    assertEquals(84.29, PaperNumbers.table1("SHD", "rsnn", "tbptt1").accuracy());
+    assertEquals(83.23, PaperNumbers.table1("SHD", "rsnn", "bptt").accuracy());
+    assertEquals("97.43 ± 0.15", PaperNumbers.cell("N-MNIST", "ff", "tbptt1"));
+    assertEquals("98.45 ± 0.04", PaperNumbers.cell("N-MNIST", "ff", "bptt"));
+    assertNull(PaperNumbers.table1("N-MNIST", "rsnn", "tbptt1"));
+    assertEquals("not in the paper (no recurrent N-MNIST row)",
+        PaperNumbers.cell("N-MNIST", "rsnn", "bptt"));
+    assertEquals(16, PaperNumbers.TABLE1.size());
   }
 
   @Test

@@ -27,4 +27,15 @@ class SweepTest {
     assertTrue(assertThrows(IllegalArgumentException.class, () -> Sweep.parse("L R=1"))
         .getMessage().contains("train option name"));
   }
+
+  @Test
+  void plotAxesAreCategoricalForSettingsAndLogarithmicForRates() {
+    assertEquals(StudyPlots.Axis.LOGARITHMIC, StudyPlots.axis(Sweep.parse("lr=3e-5,1e-4,3e-4")));
+    assertEquals(StudyPlots.Axis.CATEGORIES, StudyPlots.axis(Sweep.parse("adam-bits=4,8")));
+    assertEquals(StudyPlots.Axis.CATEGORIES, StudyPlots.axis(Sweep.parse("weight-bits=4,8,16")));
+    assertEquals(StudyPlots.Axis.CATEGORIES,
+        StudyPlots.axis(Sweep.parse("placement=host-float,hil")));
+    assertEquals(StudyPlots.Axis.LINEAR, StudyPlots.axis(Sweep.parse("momentum=0,0.5,0.9")));
+    assertEquals(StudyPlots.Axis.LOGARITHMIC, StudyPlots.axis(Sweep.parse("hidden=8,64,1024")));
+  }
 }

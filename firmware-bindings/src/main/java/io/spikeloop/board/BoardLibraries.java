@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * in the folders of the system property {@value #PATH_PROPERTY}, then of the environment variable
  * {@value #PATH_ENV} (both lists separated by {@link File#pathSeparator}), then wherever JNA
  * looks by default ({@code jna.library.path}, the system library path, and the class path under
- * {@code linux-x86-64/}, which is where the reference firmware {@code board:ref} lives). Refuses
+ * JNA's platform folder, {@code Platform.RESOURCE_PREFIX}, e.g. {@code linux-x86-64/}, which is
+ * where the build puts the reference firmware {@code board:ref} for the machine it runs on). Refuses
  * a library whose driver ABI version is not {@link SpikeloopDriver#SPIKELOOP_DRIVER_ABI_VERSION}.
  */
 final class BoardLibraries {

@@ -115,6 +115,10 @@ public final class NmnistDataset {
       throw new IOException(file + ": no such N-MNIST recording");
     }
     byte[] bytes = Files.readAllBytes(file);
+    if (bytes.length == 0) {
+      throw new IOException(file + ": empty N-MNIST recording (0 bytes, no events; a recording "
+          + "holds 5-byte events)");
+    }
     if (bytes.length % 5 != 0) {
       throw new IOException(file + ": " + bytes.length
           + " bytes is not a whole number of 5-byte events");

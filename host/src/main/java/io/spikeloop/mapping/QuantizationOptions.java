@@ -15,6 +15,13 @@ package io.spikeloop.mapping;
  */
 public record QuantizationOptions(int weightBits, int membraneBits, int outputBits,
                                   int headroomBits, double clipPercentile) {
+  /**
+   * The weight width every command uses when {@code --weight-bits} is not given: the paper's
+   * 8-bit synapses, what the devices train with (one default, so that train, eval, export, diff
+   * and demo describe the same network).
+   */
+  public static final int DEFAULT_WEIGHT_BITS = 8;
+
   /** 16-bit weights, 32-bit state: the configuration that tracks the float model closest. */
   public static final QuantizationOptions WIDE = of(16, 32, 32);
 

@@ -24,7 +24,10 @@ import java.util.Set;
  * synaptic current does not outlast a step), optionally with an {@code Affine}/{@code Linear}
  * self-cycle ({@code lif -> w_rec -> lif}, flat or inside a {@code NIRGraph} subgraph as
  * snnTorch writes it), then an {@code Affine}/{@code Linear} node feeding an {@code LI}
- * readout, then one {@code Output}. Anything else is refused naming the node and its type.
+ * readout, then one {@code Output}. A spiking {@code LIF} (or {@code CubaLIF}) layer that feeds
+ * the {@code Output} directly, snnTorch's usual classifier, is read as an LI readout with its
+ * time constant (threshold and reset dropped; a note says so). Anything else is refused naming
+ * the node and its type.
  *
  * <p>Per neuron {@code i} with per-step decay {@code d_i = discretisation.decay(tau_i, dt)}:
  * incoming weights and bias are multiplied by the gain {@code r_i (1 - d_i)} (times
@@ -117,6 +120,21 @@ public final class NirImport {
       String neuronName = single(weightName, g.successors(weightName), g);
       NirNode neuron = g.nodes().get(neuronName);
       visited.add(neuronName);
+      boolean spikingReadout = (neuron.type().equals("LIF") || neuron.type().equals("CubaLIF"))
+          && g.successors(neuronName).equals(List.of(output)) && !layers.isEmpty();
+      if (spikingReadout) {
+        // snnTorch's usual classifier: the last Leaky layer spikes into the Output and the loss
+        // counts its spikes. Its membrane, without threshold and reset, is an LI readout with
+        // the same time constant, which is what spikeloop trains and evaluates (argmax of the
+        // summed or last membrane instead of the spike count).
+        requirePredecessors(g, neuronName, List.of(weightName));
+        notes.add("output layer '" + neuronName + "' is a spiking " + neuron.type() + " feeding '"
+            + output + "': read as an LI readout with its tau, r and v_leak (its v_threshold and "
+            + "reset are dropped; predictions come from the membrane, not from spike counts)");
+        readout = new Layer(neuronName, neuron, dense, null,
+            Neurons.of(neuronName, neuron, dense.rows, dt, disc));
+        continue;
+      }
       switch (neuron.type()) {
         case "LIF", "CubaLIF" -> {
           String rec = null;

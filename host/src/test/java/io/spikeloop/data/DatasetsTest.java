@@ -90,6 +90,12 @@ class DatasetsTest {
     Files.write(bad, new byte[] {40, 2, 0, 0, 1});
     assertTrue(assertThrows(IOException.class, () -> NmnistDataset.readSample(bad, 0, 1, 10))
         .getMessage().contains("x=40"));
+    Path empty = dir.resolve("empty.bin");
+    Files.write(empty, new byte[0]);
+    assertTrue(assertThrows(IOException.class, () -> NmnistDataset.readSample(empty, 0, 1, 10))
+        .getMessage().startsWith(empty + ": empty N-MNIST recording"));
+    assertTrue(assertThrows(IOException.class, () -> io.spikeloop.convert.images.NmnistEvents
+        .read(empty)).getMessage().startsWith(empty + ": empty N-MNIST recording"));
     assertTrue(assertThrows(IOException.class,
         () -> Datasets.open("nmnist:" + dir.resolve("nowhere"), DatasetOptions.defaults(1)))
         .getMessage().contains("nowhere"));

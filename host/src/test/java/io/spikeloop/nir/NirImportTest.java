@@ -88,20 +88,40 @@ class NirImportTest {
   }
 
   @Test
-  void refusesASpikingOutputLayerAndASlowSynapse() {
-    // snnTorch's usual classifier ends in a Leaky (LIF) layer; spikeloop reads out through LI
+  void readsASpikingOutputLayerAsAnLiReadoutAndRefusesASlowSynapse() {
+    // snnTorch's usual classifier ends in a Leaky (LIF) layer that spikes into the Output
     Map<String, NirNode> nodes = new LinkedHashMap<>();
     nodes.put("input", shape("Input", 2));
     nodes.put("fc1", NirNode.of("Linear", Map.of("weight", NirArray.matrix(new double[4], 2, 2))));
     nodes.put("lif1", lif(2));
-    nodes.put("fc2", NirNode.of("Linear", Map.of("weight", NirArray.matrix(new double[4], 2, 2))));
-    nodes.put("lif2", lif(2));
+    nodes.put("fc2", NirNode.of("Affine", fields("weight", NirArray.matrix(
+        new double[] {1, 2, 3, 4}, 2, 2), "bias", NirArray.vector(new double[] {0.5, -1}))));
+    nodes.put("lif2", NirNode.of("LIF", fields("tau", NirArray.filled(2, 5e-4), "r",
+        NirArray.filled(2, 5), "v_leak", NirArray.filled(2, 0), "v_threshold",
+        NirArray.filled(2, 1))));
     nodes.put("output", shape("Output", 2));
+    NirImport.Result r = NirImport.convert(new NirGraph(nodes, chain("input", "fc1", "lif1",
+        "fc2", "lif2", "output")), null, NirImport.Options.SNNTORCH);
+    SnnConfig c = r.params().config();
+    assertEquals(List.of(2), c.hidden());
+    assertEquals(2, c.outputs());
+    assertEquals(0.8, c.kappa(), 1e-12); // euler at dt 1e-4: 1 - 1e-4 / 5e-4
+    // snnTorch's r = tau/dt: the gain r (1 - kappa) is 1, weights arrive unchanged
+    assertArrayEquals(new double[] {1, 2, 3, 4}, r.params().wOut(), 1e-12);
+    assertArrayEquals(new double[] {0.5, -1}, r.params().bOut(), 1e-12);
+    assertTrue(r.notes().stream().anyMatch(n -> n.contains("output layer 'lif2' is a spiking LIF")
+        && n.contains("read as an LI readout")), r.notes().toString());
+
+    // a spiking layer right after the input is a network without hidden layer: still refused
+    Map<String, NirNode> bare = new LinkedHashMap<>();
+    bare.put("input", shape("Input", 2));
+    bare.put("fc", NirNode.of("Linear", Map.of("weight", NirArray.matrix(new double[4], 2, 2))));
+    bare.put("lif", lif(2));
+    bare.put("output", shape("Output", 2));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> NirImport.convert(new NirGraph(nodes, chain("input", "fc1", "lif1", "fc2", "lif2",
-            "output")), null, NirImport.Options.SNNTORCH));
-    assertTrue(e.getMessage().contains("'output'") && e.getMessage().contains("'lif2' (LIF)"),
-        e.getMessage());
+        () -> NirImport.convert(new NirGraph(bare, chain("input", "fc", "lif", "output")), null,
+            NirImport.Options.SNNTORCH));
+    assertTrue(e.getMessage().contains("'lif'"), e.getMessage());
 
     nodes.put("lif1", NirNode.of("CubaLIF", fields("tau_mem", NirArray.filled(2, 1e-3),
         "tau_syn", NirArray.filled(2, 5e-4), "r", NirArray.filled(2, 10), "v_leak",

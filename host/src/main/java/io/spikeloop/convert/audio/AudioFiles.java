@@ -57,10 +57,17 @@ public final class AudioFiles {
           if (info == null || info.getTotalSamples() <= 0) {
             throw new IOException("FLAC header gives no length");
           }
+          if (info.getSampleRate() <= 0) {
+            throw new IOException("FLAC header gives sample rate " + info.getSampleRate() + " Hz");
+          }
           return info.getTotalSamples() / (double) info.getSampleRate();
         }
       }
       var format = AudioSystem.getAudioFileFormat(file.toFile());
+      if (!(format.getFormat().getFrameRate() > 0) || format.getFrameLength() < 0) {
+        throw new IOException("WAV header gives " + format.getFrameLength() + " frames at "
+            + format.getFormat().getFrameRate() + " Hz");
+      }
       return format.getFrameLength() / (double) format.getFormat().getFrameRate();
     } catch (IOException | RuntimeException | UnsupportedAudioFileException e) {
       throw new IOException(file + ": cannot read the audio header (" + e.getMessage() + ")", e);
@@ -75,7 +82,16 @@ public final class AudioFiles {
           && f.getEncoding() != AudioFormat.Encoding.PCM_UNSIGNED) {
         throw new IOException("unsupported WAV encoding " + f.getEncoding());
       }
+      if (!(f.getSampleRate() > 0) || Float.isInfinite(f.getSampleRate())) {
+        throw new IOException("the WAV header gives sample rate " + f.getSampleRate() + " Hz");
+      }
       byte[] bytes = in.readAllBytes();
+      long announced = in.getFrameLength();
+      long frames = bytes.length / Math.max(1, f.getFrameSize());
+      if (announced != AudioSystem.NOT_SPECIFIED && frames < announced) {
+        throw new IOException("truncated WAV: " + frames + " of the " + announced
+            + " frames its header announces");
+      }
       return toAudio(bytes, bytes.length, f.getSampleSizeInBits(), f.getChannels(),
           Math.round(f.getSampleRate()), f.isBigEndian(),
           f.getEncoding() == AudioFormat.Encoding.PCM_SIGNED);
@@ -109,7 +125,16 @@ public final class AudioFiles {
       }
     }
     StreamInfo s = info[0];
+    if (s.getSampleRate() <= 0) {
+      throw new IOException("the FLAC header gives sample rate " + s.getSampleRate() + " Hz");
+    }
     byte[] bytes = pcm.toByteArray();
+    long frames = bytes.length / Math.max(1, (s.getBitsPerSample() + 7) / 8 * s.getChannels());
+    // the decoder stops quietly at the end of the data: a cut file decodes to a short sound
+    if (s.getTotalSamples() > 0 && frames < s.getTotalSamples()) {
+      throw new IOException("truncated FLAC: " + frames + " of the " + s.getTotalSamples()
+          + " samples its header announces");
+    }
     return toAudio(bytes, bytes.length, s.getBitsPerSample(), s.getChannels(), s.getSampleRate(),
         false, s.getBitsPerSample() > 8);
   }

@@ -58,6 +58,9 @@ public record NmnistEvents(byte[] x, byte[] y, boolean[] on, int[] timeMicros) {
       throw new IOException(file + ": no such file");
     }
     byte[] b = Files.readAllBytes(file);
+    if (b.length == 0) {
+      throw new IOException(file + ": empty N-MNIST recording (0 bytes, no events)");
+    }
     if (b.length % 5 != 0) {
       throw new IOException(file + ": " + b.length + " bytes is not a whole number of 5-byte "
           + "events (truncated?)");

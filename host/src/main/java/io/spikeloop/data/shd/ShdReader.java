@@ -45,6 +45,7 @@ public final class ShdReader {
     if (!isHdf5(file)) {
       throw new ShdFormatException(file, "not an HDF5 file (no HDF5 signature)");
     }
+    checkNotTruncated(file);
     try (HdfFile hdf = new HdfFile(file)) {
       if (channels <= 0) {
         channels = channelsAttribute(hdf, file);
@@ -109,6 +110,49 @@ public final class ShdReader {
       throw new ShdFormatException(file, "attribute channels = " + channels + " outside 1..32768");
     }
     return channels;
+  }
+
+  /**
+   * A cut HDF5 file opens, but its datasets then read as missing: compare the file's length with
+   * the end-of-file address its superblock records (HDF5 spec, "Superblock": versions 0 and 1
+   * keep it after the base and free-space addresses from byte 24 or 28, versions 2 and 3 after
+   * the base and extension addresses from byte 12; all are unsigned little-endian integers of
+   * the "size of offsets" bytes).
+   */
+  static void checkNotTruncated(Path file) throws IOException {
+    byte[] head;
+    try (var in = Files.newInputStream(file)) {
+      head = in.readNBytes(64);
+    }
+    if (head.length < 14) {
+      throw new ShdFormatException(file, "truncated HDF5 file (" + head.length + " bytes)");
+    }
+    int version = head[8] & 0xff;
+    int offsetSize = (version <= 1 ? head[13] : head[9]) & 0xff;
+    int base = version == 0 ? 24 : version == 1 ? 28 : 12;
+    if (version > 3 || (offsetSize != 4 && offsetSize != 8)) {
+      return; // a superblock this check does not know: let the HDF5 reader judge it
+    }
+    int eofAt = base + 2 * offsetSize;
+    if (head.length < eofAt + offsetSize) {
+      throw new ShdFormatException(file, "truncated HDF5 file (" + head.length + " bytes, the "
+          + "superblock alone needs " + (eofAt + offsetSize) + ")");
+    }
+    long baseAddress = littleEndian(head, base, offsetSize);
+    long end = baseAddress + littleEndian(head, eofAt, offsetSize);
+    long size = Files.size(file);
+    if (end > size) {
+      throw new ShdFormatException(file, "truncated HDF5 file: " + size + " bytes, its "
+          + "superblock says " + end + " (copy or download it again)");
+    }
+  }
+
+  private static long littleEndian(byte[] bytes, int from, int length) {
+    long v = 0;
+    for (int i = length - 1; i >= 0; i--) {
+      v = (v << 8) | (bytes[from + i] & 0xff);
+    }
+    return v;
   }
 
   static boolean isHdf5(Path file) throws IOException {

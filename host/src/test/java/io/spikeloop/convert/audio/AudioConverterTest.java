@@ -119,6 +119,30 @@ class AudioConverterTest {
     Files.write(cut, java.util.Arrays.copyOf(bytes, 40));
     IOException e = assertThrows(IOException.class, () -> AudioFiles.read(cut));
     assertTrue(e.getMessage().startsWith(cut.toString()), e.getMessage());
+    // cut in the middle of the audio frames: the decoder used to return the first half quietly
+    Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    e = assertThrows(IOException.class, () -> AudioFiles.read(cut));
+    assertTrue(e.getMessage().startsWith(cut.toString()) && e.getMessage().contains(
+        "truncated FLAC"), e.getMessage());
+  }
+
+  @Test
+  void wavWithSampleRateZeroOrCutShortIsNamed() throws IOException {
+    Path wav = dir.resolve("zero.wav");
+    writeWav(new double[] {0.1, -0.2, 0.3, 0.0}, 16_000, wav);
+    byte[] bytes = Files.readAllBytes(wav);
+    java.util.Arrays.fill(bytes, 24, 32, (byte) 0); // RIFF fmt chunk: sample rate, byte rate
+    Files.write(wav, bytes);
+    IOException e = assertThrows(IOException.class, () -> AudioFiles.read(wav));
+    assertTrue(e.getMessage().startsWith(wav.toString()) && e.getMessage().contains(
+        "sample rate 0.0 Hz"), e.getMessage());
+
+    Path cut = dir.resolve("cut.wav");
+    writeWav(new double[1000], 16_000, cut);
+    bytes = Files.readAllBytes(cut);
+    Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length - 600));
+    e = assertThrows(IOException.class, () -> AudioFiles.read(cut));
+    assertTrue(e.getMessage().contains("truncated WAV: 700 of the 1000 frames"), e.getMessage());
   }
 
   @Test

@@ -153,9 +153,11 @@ class ShdFilesTest {
     ShdWriter.write(small(700, 20, new int[] {0, 1, 2, 3}), file);
     byte[] bytes = Files.readAllBytes(file);
     Path cut = dir.resolve("cut.h5");
-    Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length / 3));
-    IOException e = assertThrows(IOException.class, () -> ShdReader.read(cut));
-    assertTrue(e.getMessage().startsWith(cut.toString()), e.getMessage());
+    for (int length : new int[] {bytes.length / 3, bytes.length - 1, 30}) {
+      Files.write(cut, java.util.Arrays.copyOf(bytes, length));
+      IOException e = assertThrows(IOException.class, () -> ShdReader.read(cut));
+      assertTrue(e.getMessage().startsWith(cut + ": truncated HDF5 file"), e.getMessage());
+    }
   }
 
   @Test
