@@ -47,7 +47,7 @@ public final class DemoCommand implements Runnable {
           "", "See docs/demo.md."})
   static final class ContinualCommand implements Callable<Integer> {
     /** The best method measured on the default stream (docs/demo.md). */
-    static final String DEFAULT_METHOD = "prototype-rehearsal-readout";
+    static final String DEFAULT_METHOD = "prototype";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Spec
@@ -199,9 +199,11 @@ public final class DemoCommand implements Runnable {
           .put("laterStagesAccuracy", ContinualResult.laterStagesAccuracy(r.lastLearning()))
           .put("frozenLaterStagesAccuracy", ContinualResult.laterStagesAccuracy(r.lastFrozen()))
           .put("forgetting", r.lastLearning().forgetting())
-          .put("bufferBytes", r.memory().bufferBytes())
-          .put("bufferBudgetBytes", r.memory().bufferBudget())
-          .put("methodBytes", r.memory().methodBytes())
+          .put("bufferBytes", r.memory().methodBytes())
+          .put("rehearsalBytes", r.memory().bufferBytes())
+          .put("rehearsalBudgetBytes", r.memory().bufferBudget())
+          .put("prototypeBytes", r.memory().prototypeBytes())
+          .put("anchorBytes", r.memory().anchorBytes())
           .put("weightBytes", r.memory().weightBytes())
           .put("joulesPerSample", r.meanLearningJoulesPerSample())
           .put("cyclesPerSample", r.meanLearningCyclesPerSample())

@@ -22,6 +22,10 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
 /**
@@ -68,6 +72,16 @@ public final class ContinualDemo {
     double[][] frozenMatrix = nanMatrix(stages);
     List<Checkpoint> learning = new ArrayList<>();
     List<Checkpoint> frozen = new ArrayList<>();
+    // the upper bound runs on its own device and thread, alongside the stream (the simulator
+    // uses one core per device)
+    ExecutorService jointThread = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "continual-joint");
+      t.setDaemon(true);
+      return t;
+    });
+    Future<double[]> jointRun = joint
+        ? jointThread.submit(() -> joint(stream, devices, init, ps, s.seed())) : null;
+    jointThread.shutdown();
     try (Device learnerDevice = requireLearning(devices.get());
          Placement learner = Placements.onDevice("on-chip", learnerDevice, init, ps)) {
       long weightBytes = (DesignRule.synapseMemoryBits(learnerDevice.config()) + 7) / 8;
@@ -161,7 +175,7 @@ public final class ContinualDemo {
           frozenDevice.close();
         }
       }
-      double[] jointAccuracy = joint ? joint(stream, devices, init, ps, s.seed()) : null;
+      double[] jointAccuracy = jointRun == null ? null : result(jointRun);
       Memory memory = new Memory(weightBytes, buffer == null ? 0 : buffer.budgetBytes(),
           buffer == null ? 0 : buffer.usedBytes(), buffer == null ? 0 : buffer.size(),
           prototypes == null ? 0 : prototypes.bytes(), anchoring == null ? 0 : anchoring.bytes());
@@ -262,6 +276,21 @@ public final class ContinualDemo {
          Placement model = Placements.onDevice("on-chip", device, init, ps)) {
       model.train(all);
       return evaluate(model, stream, stream.stages().size() - 1);
+    }
+  }
+
+  /** The joint run's accuracy, its failure rethrown as it was. */
+  private static double[] result(Future<double[]> run) {
+    try {
+      return run.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted waiting for the joint upper bound", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException("joint upper bound failed", e.getCause());
     }
   }
 

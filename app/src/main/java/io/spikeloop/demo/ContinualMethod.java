@@ -75,9 +75,4 @@ public record ContinualMethod(String name, Hidden hidden, boolean readoutLearns,
     }
     return m;
   }
-
-  /** Whether the engine stays on after stage 0. */
-  boolean learnsAfterFirstStage() {
-    return readoutLearns;
-  }
 }

@@ -2,8 +2,11 @@ package io.spikeloop.demo;
 
 import io.spikeloop.data.SpikeSample;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 
 /**
  * Rehearsal buffer of spike samples under a byte budget. Samples are kept as
@@ -61,7 +64,7 @@ final class RehearsalBuffer {
 
   /** A random sample of the largest class, or -1 when {@code label} is (one of) the largest. */
   private int balancedVictim(int label) {
-    java.util.Map<Integer, Integer> counts = new java.util.HashMap<>();
+    Map<Integer, Integer> counts = new HashMap<>();
     labels.forEach(l -> counts.merge(l, 1, Integer::sum));
     int own = counts.getOrDefault(label, 0);
     int largest = -1;
@@ -110,8 +113,8 @@ final class RehearsalBuffer {
   }
 
   /** Samples held per class label. */
-  java.util.Map<Integer, Integer> classCounts() {
-    java.util.Map<Integer, Integer> counts = new java.util.TreeMap<>();
+  Map<Integer, Integer> classCounts() {
+    Map<Integer, Integer> counts = new TreeMap<>();
     labels.forEach(l -> counts.merge(l, 1, Integer::sum));
     return counts;
   }
