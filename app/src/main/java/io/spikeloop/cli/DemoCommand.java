@@ -107,6 +107,11 @@ public final class DemoCommand implements Runnable {
         + "order and rounding (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--tau-out", paramLabel = "MS", defaultValue = "20", description = "Output "
+        + "time constant, in ms of the demo's time step (default: ${DEFAULT-VALUE}); longer lets "
+        + "the last-step readout see more of a sample.")
+    double tauOut;
+
     @Option(names = "--method", defaultValue = ContinualCommand.DEFAULT_METHOD, paramLabel = "NAME",
         description = "How the learner meets later stages: ${COMPLETION-CANDIDATES} (default: "
             + "${DEFAULT-VALUE}; see docs/demo.md).", completionCandidates = MethodNames.class)
@@ -146,7 +151,7 @@ public final class DemoCommand implements Runnable {
       };
       double stepMs = dataset.startsWith("nmnist") ? 3.0 : 1.0;
       ContinualSettings settings = new ContinualSettings(hidden, lr, weightBits, adamBits,
-          evalEvery, stepMs, seed);
+          evalEvery, stepMs, seed, tauOut);
       Map<String, String> shown = new LinkedHashMap<>();
       shown.put("device", device);
       shown.put("dataset", dataset + " (" + data.train().channels() + " channels, "
@@ -155,7 +160,8 @@ public final class DemoCommand implements Runnable {
           .map(st -> st.name() + " (" + st.train().size() + " train, " + st.test().size()
               + " eval)").toList()));
       shown.put("network", "ff " + data.train().channels() + "-" + hidden + "-"
-          + data.train().classes() + ", on-chip tBPTT1, Adam lr " + lr + ", " + weightBits
+          + data.train().classes() + ", tau_out " + tauOut + " ms, on-chip tBPTT1, Adam lr " + lr
+          + ", " + weightBits
           + "-bit weights, " + adamBits + "-bit Adam state");
       shown.put("method", method);
       shown.put("seed", String.valueOf(seed));

@@ -64,7 +64,7 @@ public final class ContinualDemo {
     long started = System.nanoTime();
     SnnParameters init = SnnParameters.initialise(SnnConfig.of(channels, List.of(s.hidden()),
         false, classes, s.stepMillis(), ContinualSettings.TAU_MEM_MS,
-        ContinualSettings.TAU_OUT_MS), s.seed());
+        s.tauOutMillis()), s.seed());
     PlacementSettings ps = new PlacementSettings(s.weightBits(), s.adamBits(), 64, 8, s.lr(),
         0.9, 0.999, 1e-8, 16, s.seed());
     int stages = stream.stages().size();
