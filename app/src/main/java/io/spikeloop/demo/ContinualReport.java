@@ -204,9 +204,11 @@ public final class ContinualReport {
         + "img{max-width:100%}</style></head><body>");
     h.append("<h1>Continual learning on ").append(escape(r.device())).append(", method ")
         .append(escape(r.method())).append("</h1>");
-    h.append("<p>The core learns on-chip from a stream whose ").append(escape(r.stream()))
-        .append(" arrive in ").append(r.stageNames().size()).append(" stages; the frozen model "
-            + "is the same network after stage 0, with learning switched off.</p>");
+    h.append("<p>The core learns from a stream whose ").append(escape(r.stream()))
+        .append(" arrive in ").append(r.stageNames().size()).append(" stages: stage 0 on-chip "
+            + "(every tensor), the later stages with method ").append(escape(r.method()))
+        .append(" (docs/demo.md); the frozen model is the same network after stage 0, with "
+            + "learning switched off.</p>");
     h.append("<table>");
     settings.forEach((k, v) -> h.append("<tr><th>").append(escape(k)).append("</th><td>")
         .append(escape(v)).append("</td></tr>"));
@@ -228,7 +230,7 @@ public final class ContinualReport {
             + "anchors %,d B", m.weightBytes(), m.methodBytes(),
         100.0 * m.methodBytes() / m.weightBytes(), m.bufferBytes(), m.bufferBudget(),
         m.bufferSamples(), m.prototypeBytes(), m.anchorBytes()));
-    row(h, "learning energy per sample", String.format(Locale.ROOT, "%.2f uJ, %.0f cycles",
+    row(h, "device energy per streamed sample (learning arm)", String.format(Locale.ROOT, "%.2f uJ, %.0f cycles",
         1e6 * r.meanLearningJoulesPerSample(), r.meanLearningCyclesPerSample()));
     h.append("</table>");
     charts.values().forEach(c -> h.append("<h2>").append(escape(c.getTitle())).append("</h2><img alt=\"")
