@@ -6,6 +6,7 @@ import io.spikeloop.data.DatasetOptions;
 import io.spikeloop.data.DatasetSplit;
 import io.spikeloop.data.Datasets;
 import io.spikeloop.demo.ContinualDemo;
+import io.spikeloop.demo.ContinualMethod;
 import io.spikeloop.demo.ContinualReport;
 import io.spikeloop.demo.ContinualResult;
 import io.spikeloop.demo.ContinualSettings;
@@ -46,6 +47,8 @@ public final class DemoCommand implements Runnable {
           "  ./spikeloop demo continual --dataset shd:data/hd.h5 --stream speakers --stages 3",
           "", "See docs/demo.md."})
   static final class ContinualCommand implements Callable<Integer> {
+    /** The best method measured on the default stream (docs/demo.md). */
+    static final String DEFAULT_METHOD = "prototype";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Spec
@@ -105,6 +108,24 @@ public final class DemoCommand implements Runnable {
         + "order and rounding (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--tau-out", paramLabel = "MS", defaultValue = "20", description = "Output "
+        + "time constant, in ms of the demo's time step (default: ${DEFAULT-VALUE}); longer lets "
+        + "the last-step readout see more of a sample.")
+    double tauOut;
+
+    @Option(names = "--method", defaultValue = ContinualCommand.DEFAULT_METHOD, paramLabel = "NAME",
+        description = "How the learner meets later stages: ${COMPLETION-CANDIDATES} (default: "
+            + "${DEFAULT-VALUE}; see docs/demo.md).", completionCandidates = MethodNames.class)
+    String method;
+
+    @Option(names = "--buffer-bytes", paramLabel = "N", description = "Rehearsal buffer budget "
+        + "in bytes of device memory (default: 10 % of the network's weight memory).")
+    Long bufferBytes;
+
+    @Option(names = "--no-joint", description = "Skip the upper bound (the network learning "
+        + "on-chip from all stages shuffled), which costs one more pass over the stream.")
+    boolean noJoint;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Write continual.csv, PNG charts "
         + "and continual.html here.")
     Path out;
@@ -119,6 +140,7 @@ public final class DemoCommand implements Runnable {
         throw new IllegalArgumentException("--stream must be one of " + ContinualStream.KINDS
             + ", got '" + stream + "'");
       }
+      ContinualMethod m = ContinualMethod.named(method);
       Integer t = steps != null ? steps : dataset.equals("synthetic") ? Integer.valueOf(50) : null;
       DatasetSplit data = Datasets.open(dataset, new DatasetOptions(null, t, seed));
       ContinualStream s = switch (stream) {
@@ -130,7 +152,7 @@ public final class DemoCommand implements Runnable {
       };
       double stepMs = dataset.startsWith("nmnist") ? 3.0 : 1.0;
       ContinualSettings settings = new ContinualSettings(hidden, lr, weightBits, adamBits,
-          evalEvery, stepMs, seed);
+          evalEvery, stepMs, seed, tauOut);
       Map<String, String> shown = new LinkedHashMap<>();
       shown.put("device", device);
       shown.put("dataset", dataset + " (" + data.train().channels() + " channels, "
@@ -139,16 +161,20 @@ public final class DemoCommand implements Runnable {
           .map(st -> st.name() + " (" + st.train().size() + " train, " + st.test().size()
               + " eval)").toList()));
       shown.put("network", "ff " + data.train().channels() + "-" + hidden + "-"
-          + data.train().classes() + ", on-chip tBPTT1, Adam lr " + lr + ", " + weightBits
+          + data.train().classes() + ", tau_out " + tauOut + " ms, on-chip tBPTT1, Adam lr " + lr
+          + ", " + weightBits
           + "-bit weights, " + adamBits + "-bit Adam state");
+      shown.put("method", method);
       shown.put("seed", String.valueOf(seed));
       if (!json) {
         shown.forEach((k, v) -> stdout.printf("%s: %s%n", k, v));
         stdout.flush();
       }
       ContinualResult r = ContinualDemo.run(s, data.train().channels(), data.train().classes(),
-          () -> Devices.open(device), settings);
+          () -> Devices.open(device), settings, m, bufferBytes == null ? -1 : bufferBytes,
+          !noJoint);
       stdout.print(ContinualReport.table(r));
+      stdout.print(ContinualReport.summary(r));
       stdout.printf(Locale.ROOT, "learning on-chip: %.1f %% on all seen, %.1f %% on stages 1.., "
               + "forgetting %.1f points; frozen: %.1f %% on all seen, %.1f %% on stages 1..%n",
           100 * r.lastLearning().seenAccuracy(),
@@ -174,14 +200,26 @@ public final class DemoCommand implements Runnable {
       ObjectNode node = JSON.createObjectNode().put("device", r.device())
           .put("dataset", dataset).put("stream", r.stream()).put("stages", r.stageNames().size())
           .put("samples", r.lastLearning().samples())
+          .put("method", r.method())
           .put("seenAccuracy", r.lastLearning().seenAccuracy())
           .put("frozenSeenAccuracy", r.lastFrozen().seenAccuracy())
           .put("laterStagesAccuracy", ContinualResult.laterStagesAccuracy(r.lastLearning()))
           .put("frozenLaterStagesAccuracy", ContinualResult.laterStagesAccuracy(r.lastFrozen()))
           .put("forgetting", r.lastLearning().forgetting())
+          .put("bufferBytes", r.memory().methodBytes())
+          .put("rehearsalBytes", r.memory().bufferBytes())
+          .put("rehearsalBudgetBytes", r.memory().bufferBudget())
+          .put("prototypeBytes", r.memory().prototypeBytes())
+          .put("anchorBytes", r.memory().anchorBytes())
+          .put("weightBytes", r.memory().weightBytes())
           .put("joulesPerSample", r.meanLearningJoulesPerSample())
           .put("cyclesPerSample", r.meanLearningCyclesPerSample())
           .put("seconds", r.seconds());
+      if (Double.isNaN(r.jointAccuracy())) {
+        node.putNull("jointAccuracy");
+      } else {
+        node.put("jointAccuracy", r.jointAccuracy());
+      }
       var matrix = node.putArray("accuracyMatrix");
       for (double[] row : r.learningMatrix()) {
         var a = matrix.addArray();
@@ -194,6 +232,13 @@ public final class DemoCommand implements Runnable {
         }
       }
       return node;
+    }
+  }
+
+  /** The method names, for --help. */
+  static final class MethodNames extends java.util.ArrayList<String> {
+    MethodNames() {
+      super(ContinualMethod.names());
     }
   }
 }

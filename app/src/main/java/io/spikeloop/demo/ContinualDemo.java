@@ -2,6 +2,8 @@ package io.spikeloop.demo;
 
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.device.Capability;
+import io.spikeloop.device.DesignRule;
+import io.spikeloop.device.LearningConfig;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.Telemetry;
 import io.spikeloop.device.UnsupportedCapabilityException;
@@ -9,6 +11,7 @@ import io.spikeloop.device.WeightTensor;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.placement.LearningCost;
+import io.spikeloop.placement.OnChipPlacement;
 import io.spikeloop.placement.Placement;
 import io.spikeloop.placement.PlacementSettings;
 import io.spikeloop.placement.Placements;
@@ -16,7 +19,13 @@ import io.spikeloop.train.Readout;
 import io.spikeloop.train.SnnTrainer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
 /**
@@ -32,17 +41,30 @@ import java.util.function.Supplier;
 public final class ContinualDemo {
   private ContinualDemo() {}
 
+  /** Plain on-chip learning, no joint bound: {@link #run(ContinualStream, int, int, Supplier,
+   * ContinualSettings, ContinualMethod, long, boolean)} with {@code plain}. */
+  public static ContinualResult run(ContinualStream stream, int channels, int classes,
+                                    Supplier<Device> devices, ContinualSettings s) {
+    return run(stream, channels, classes, devices, s, ContinualMethod.named("plain"), 0, false);
+  }
+
   /**
-   * Runs the demo; {@code devices} opens a device per arm (both are closed here).
+   * Runs the demo with {@code method}; {@code devices} opens a device per arm (all are closed
+   * here).
    *
+   * @param bufferBytes rehearsal buffer budget in bytes (ignored by methods without rehearsal);
+   *                    negative: {@value #DEFAULT_BUFFER_PERCENT} % of the network's weight memory
+   * @param joint       also train the upper bound: a third device learning on-chip from the
+   *                    shuffled union of all stages, as many samples as the stream
    * @throws UnsupportedCapabilityException naming the device when it cannot learn on-chip
    */
   public static ContinualResult run(ContinualStream stream, int channels, int classes,
-                                    Supplier<Device> devices, ContinualSettings s) {
+                                    Supplier<Device> devices, ContinualSettings s,
+                                    ContinualMethod method, long bufferBytes, boolean joint) {
     long started = System.nanoTime();
     SnnParameters init = SnnParameters.initialise(SnnConfig.of(channels, List.of(s.hidden()),
         false, classes, s.stepMillis(), ContinualSettings.TAU_MEM_MS,
-        ContinualSettings.TAU_OUT_MS), s.seed());
+        s.tauOutMillis()), s.seed());
     PlacementSettings ps = new PlacementSettings(s.weightBits(), s.adamBits(), 64, 8, s.lr(),
         0.9, 0.999, 1e-8, 16, s.seed());
     int stages = stream.stages().size();
@@ -50,8 +72,27 @@ public final class ContinualDemo {
     double[][] frozenMatrix = nanMatrix(stages);
     List<Checkpoint> learning = new ArrayList<>();
     List<Checkpoint> frozen = new ArrayList<>();
+    // the upper bound runs on its own device and thread, alongside the stream (the simulator
+    // uses one core per device)
+    ExecutorService jointThread = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "continual-joint");
+      t.setDaemon(true);
+      return t;
+    });
+    Future<double[]> jointRun = joint
+        ? jointThread.submit(() -> joint(stream, devices, init, ps, s.seed())) : null;
+    jointThread.shutdown();
     try (Device learnerDevice = requireLearning(devices.get());
          Placement learner = Placements.onDevice("on-chip", learnerDevice, init, ps)) {
+      long weightBytes = (DesignRule.synapseMemoryBits(learnerDevice.config()) + 7) / 8;
+      long budget = bufferBytes >= 0 ? bufferBytes : weightBytes * DEFAULT_BUFFER_PERCENT / 100;
+      RehearsalBuffer buffer = method.rehearsal() == null ? null
+          : new RehearsalBuffer(budget, method.rehearsal(), s.seed());
+      ClassPrototypes prototypes = method.prototypes()
+          ? new ClassPrototypes(classes, s.hidden()) : null;
+      Anchoring anchoring = method.anchoring() ? new Anchoring() : null;
+      LearningConfig firstStage = ((OnChipPlacement) learner).learning();
+      int steps = stream.stages().get(0).train().get(0).steps();
       Device frozenDevice = null;
       Placement frozenModel = null;
       double[] frozenAccuracy = null;
@@ -59,22 +100,42 @@ public final class ContinualDemo {
         long samples = 0;
         for (int i = 0; i < stages; i++) {
           List<SpikeSample> train = stream.stages().get(i).train();
+          if (i == 1) {
+            laterStages(learnerDevice, firstStage, method);
+          }
           for (int start = 0; start < train.size(); start += s.evalEvery()) {
             List<SpikeSample> chunk = train.subList(start,
                 Math.min(train.size(), start + s.evalEvery()));
-            LearningCost before = learner.learningCost();
-            learner.train(chunk);
-            LearningCost after = learner.learningCost();
-            samples += chunk.size();
             boolean end = start + chunk.size() == train.size();
+            Telemetry t0 = learnerDevice.telemetry();
+            double learningJoules0 = totalLearningJoules(learner);
+            if (i > 0 && prototypes != null && (start == 0 || !method.readoutLearns())) {
+              // the first samples of the stage's classes set their readout rows (every sample
+              // when the readout does not learn)
+              prototypes.observe(learnerDevice, chunk);
+              prototypes.writeReadout(learnerDevice, steps);
+            }
+            if (i == 0 || method.readoutLearns()) {
+              learner.train(withRehearsal(chunk, buffer));
+            }
+            if (i > 0 && anchoring != null) {
+              anchoring.pull(learnerDevice);
+            }
+            if (i == 0 && end && prototypes != null) {
+              // stage 0's classes: the samples of its last chunk, on the final hidden layer
+              prototypes.observe(learnerDevice, chunk);
+            }
+            Telemetry spent = learnerDevice.telemetry().minus(t0);
+            double learningJoules = totalLearningJoules(learner) - learningJoules0;
+            samples += chunk.size();
             double[] now = evaluate(learner, stream, i);
             if (end) {
               learnedMatrix[i] = now.clone();
             }
             Checkpoint learned = new Checkpoint("learning", samples, i, end,
                 seenAccuracy(stream, i, now), now, Forgetting.mean(learnedMatrix, i, now),
-                perSample(after, before, true, false), perSample(after, before, true, true),
-                perSample(after, before, false, false));
+                spent.energyJoules() / chunk.size(), learningJoules / chunk.size(),
+                (double) spent.cycles() / chunk.size());
             learning.add(learned);
             if (frozenModel == null) {
               // stage 0: the frozen model is this very model
@@ -83,16 +144,21 @@ public final class ContinualDemo {
                   learned.cyclesPerSample()));
               continue;
             }
-            Telemetry t0 = frozenDevice.telemetry();
+            Telemetry f0 = frozenDevice.telemetry();
             frozenModel.infer(chunk);
-            Telemetry spent = frozenDevice.telemetry().minus(t0);
+            Telemetry frozenSpent = frozenDevice.telemetry().minus(f0);
             if (end) {
               frozenMatrix[i] = frozenAccuracy.clone();
             }
             frozen.add(new Checkpoint("frozen", samples, i, end,
                 seenAccuracy(stream, i, masked(frozenAccuracy, i)), masked(frozenAccuracy, i),
                 Forgetting.mean(frozenMatrix, i, frozenAccuracy),
-                spent.energyJoules() / chunk.size(), 0, (double) spent.cycles() / chunk.size()));
+                frozenSpent.energyJoules() / chunk.size(), 0,
+                (double) frozenSpent.cycles() / chunk.size()));
+          }
+          if (anchoring != null) {
+            anchoring.anchor(learnerDevice, anchoredTensors(learnerDevice, firstStage, method),
+                s.weightBits());
           }
           if (i == 0) {
             frozenMatrix[0] = learnedMatrix[0].clone();
@@ -109,11 +175,128 @@ public final class ContinualDemo {
           frozenDevice.close();
         }
       }
+      double[] jointAccuracy = jointRun == null ? null : result(jointRun);
+      Memory memory = new Memory(weightBytes, buffer == null ? 0 : buffer.budgetBytes(),
+          buffer == null ? 0 : buffer.usedBytes(), buffer == null ? 0 : buffer.size(),
+          prototypes == null ? 0 : prototypes.bytes(), anchoring == null ? 0 : anchoring.bytes());
       return new ContinualResult(stream.kind(),
           stream.stages().stream().map(ContinualStream.Stage::name).toList(),
-          learnerDevice.info().name(), learning, frozen, learnedMatrix, frozenMatrix,
-          (System.nanoTime() - started) * 1e-9);
+          learnerDevice.info().name(), method.name(), learning, frozen, learnedMatrix,
+          frozenMatrix, jointAccuracy,
+          jointAccuracy == null ? Double.NaN : seenAccuracy(stream, stages - 1, jointAccuracy),
+          memory, (System.nanoTime() - started) * 1e-9);
     }
+  }
+
+  /** Rehearsal buffer budget when none is given: this share of the network's weight memory. */
+  public static final int DEFAULT_BUFFER_PERCENT = 10;
+
+  /**
+   * The device memory a method adds to the network's weights.
+   *
+   * @param weightBytes    the network's weight memory on the device (all tensors, their widths)
+   * @param bufferBudget   rehearsal buffer budget (0 without rehearsal)
+   * @param bufferBytes    bytes the buffer holds at the end
+   * @param bufferSamples  samples it holds at the end
+   * @param prototypeBytes stored class means
+   * @param anchorBytes    anchors and importances of the consolidation
+   */
+  public record Memory(long weightBytes, long bufferBudget, long bufferBytes, int bufferSamples,
+                       long prototypeBytes, long anchorBytes) {
+    public long methodBytes() {
+      return bufferBytes + prototypeBytes + anchorBytes;
+    }
+  }
+
+  /** Every streamed sample, each followed by one sample drawn from the buffer, which then sees it. */
+  private static List<SpikeSample> withRehearsal(List<SpikeSample> chunk, RehearsalBuffer buffer) {
+    if (buffer == null) {
+      return chunk;
+    }
+    List<SpikeSample> interleaved = new ArrayList<>(2 * chunk.size());
+    for (SpikeSample sample : chunk) {
+      interleaved.add(sample);
+      interleaved.addAll(buffer.draw(REPLAYS_PER_SAMPLE));
+      buffer.offer(sample);
+    }
+    return interleaved;
+  }
+
+  /** Buffered samples trained after each streamed one. */
+  static final int REPLAYS_PER_SAMPLE = 1;
+
+  /** Switches the engine to what {@code method} learns after stage 0. */
+  private static void laterStages(Device device, LearningConfig first, ContinualMethod method) {
+    if (!method.readoutLearns()) {
+      device.disableLearning();
+      return;
+    }
+    if (method.hidden() == ContinualMethod.Hidden.LEARNS) {
+      return; // the engine goes on as in stage 0 (optimizer state kept)
+    }
+    Map<String, Integer> rates = new LinkedHashMap<>();
+    first.learningRates().forEach((tensor, rate) -> {
+      boolean readout = tensor.equals(WeightTensor.OUT_W) || tensor.equals(WeightTensor.OUT_BIAS);
+      if (readout) {
+        rates.put(tensor, rate);
+      } else if (method.hidden() == ContinualMethod.Hidden.SLOW) {
+        rates.put(tensor, rate / ContinualMethod.SLOW_HIDDEN_DIVISOR);
+      }
+    });
+    device.enableLearning(new LearningConfig(rates, first.stateBits(), first.blockSize(),
+        first.beta1Q20(), first.beta2Q20(), first.epsExp(), first.masterFracBits(), first.seed(),
+        first.outputFracBits(), first.surrogateShift(), first.surrogateTable()));
+  }
+
+  /** The weight matrices (not biases) that still learn after stage 0. */
+  private static List<String> anchoredTensors(Device device, LearningConfig first,
+                                              ContinualMethod method) {
+    List<String> out = new ArrayList<>();
+    for (WeightTensor t : device.config().tensors()) {
+      boolean learns = first.learningRate(t.name()) >= 0;
+      boolean bias = t.name().equals(WeightTensor.OUT_BIAS) || t.name().endsWith(".bias");
+      boolean hidden = !t.name().startsWith("out.");
+      if (learns && !bias && !(hidden && method.hidden() == ContinualMethod.Hidden.FROZEN)) {
+        out.add(t.name());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The upper bound: the same network learning on-chip from the shuffled union of every stage's
+   * training samples (as many as the stream), evaluated on every stage.
+   */
+  private static double[] joint(ContinualStream stream, Supplier<Device> devices,
+                                SnnParameters init, PlacementSettings ps, long seed) {
+    List<SpikeSample> all = new ArrayList<>();
+    stream.stages().forEach(st -> all.addAll(st.train()));
+    java.util.Collections.shuffle(all, new java.util.Random(seed));
+    try (Device device = requireLearning(devices.get());
+         Placement model = Placements.onDevice("on-chip", device, init, ps)) {
+      model.train(all);
+      return evaluate(model, stream, stream.stages().size() - 1);
+    }
+  }
+
+  /** The joint run's accuracy, its failure rethrown as it was. */
+  private static double[] result(Future<double[]> run) {
+    try {
+      return run.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted waiting for the joint upper bound", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException("joint upper bound failed", e.getCause());
+    }
+  }
+
+  private static double totalLearningJoules(Placement p) {
+    LearningCost c = p.learningCost();
+    return c.learningJoulesPerSample() * c.samples();
   }
 
   /** The device, or a clear error naming it and the missing capability (closing it). */
@@ -180,16 +363,5 @@ public final class ContinualDemo {
       Arrays.fill(row, Double.NaN);
     }
     return m;
-  }
-
-  /** Energy (or cycles) per sample trained between two cumulative costs. */
-  private static double perSample(LearningCost after, LearningCost before, boolean joules,
-                                  boolean learningShare) {
-    double a = joules ? (learningShare ? after.learningJoulesPerSample() : after.joulesPerSample())
-        : after.cyclesPerSample();
-    double b = joules ? (learningShare ? before.learningJoulesPerSample()
-        : before.joulesPerSample()) : before.cyclesPerSample();
-    long n = after.samples() - before.samples();
-    return (a * after.samples() - b * before.samples()) / n;
   }
 }

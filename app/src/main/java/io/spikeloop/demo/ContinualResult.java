@@ -8,15 +8,22 @@ import java.util.List;
  * @param stream          {@code classes} or {@code speakers}
  * @param stageNames      the stages in arrival order
  * @param device          the device's name
+ * @param method          the continual-learning method of the learning arm
  * @param learning        the learning arm's checkpoints in stream order
  * @param frozen          the frozen arm's checkpoints (identical to learning in stage 0)
  * @param learningMatrix  accuracy on stage j (column) after stage l (row), learning arm
  * @param frozenMatrix    the same for the frozen arm
+ * @param jointStageAccuracy the upper bound's accuracy per stage (trained on-chip on the shuffled
+ *                        union of all stages), or null when not run
+ * @param jointAccuracy   the upper bound's accuracy on all stages together (NaN when not run)
+ * @param memory          device memory of the network's weights and of the method
  * @param seconds         wall time of the run
  */
 public record ContinualResult(String stream, List<String> stageNames, String device,
-                              List<Checkpoint> learning, List<Checkpoint> frozen,
-                              double[][] learningMatrix, double[][] frozenMatrix, double seconds) {
+                              String method, List<Checkpoint> learning, List<Checkpoint> frozen,
+                              double[][] learningMatrix, double[][] frozenMatrix,
+                              double[] jointStageAccuracy, double jointAccuracy,
+                              ContinualDemo.Memory memory, double seconds) {
   public ContinualResult {
     if (learning.size() != frozen.size() || learning.isEmpty()) {
       throw new IllegalArgumentException("both arms need the same non-empty checkpoints, got "

@@ -28,6 +28,14 @@ class DemoCommandTest {
     assertEquals(2, json.get("accuracyMatrix").size());
     assertTrue(json.get("accuracyMatrix").get(0).get(1).isNull(), "stage 1 unseen after stage 0");
     assertTrue(json.get("joulesPerSample").asDouble() > 0);
+    assertEquals("prototype", json.get("method").asText(), "the default");
+    double joint = json.get("jointAccuracy").asDouble();
+    assertTrue(joint >= 0 && joint <= 1, "upper bound measured: " + joint);
+    long buffer = json.get("bufferBytes").asLong();
+    assertTrue(buffer > 0 && buffer <= json.get("weightBytes").asLong() / 10,
+        "class means within 10 % of the weight memory: " + buffer);
+    assertEquals(json.get("prototypeBytes").asLong(), buffer, "no rehearsal samples, no anchors");
+    assertTrue(Files.exists(dir.resolve("accuracy-matrix.png")));
     assertTrue(Files.exists(dir.resolve("continual.html")) && Files.exists(dir.resolve(
         "continual.csv")) && Files.exists(dir.resolve("accuracy-seen.png")));
   }
@@ -40,5 +48,8 @@ class DemoCommandTest {
     CliRun speakers = CliRun.of("demo", "continual", "--stream", "speakers", "--steps", "10");
     assertEquals(2, speakers.exit());
     assertTrue(speakers.err().contains("speaker"), speakers.err());
+    CliRun method = CliRun.of("demo", "continual", "--method", "ewc", "--steps", "10");
+    assertEquals(2, method.exit());
+    assertTrue(method.err().contains("unknown continual-learning method 'ewc'"), method.err());
   }
 }

@@ -109,12 +109,15 @@ class ContinualDemoTest {
     List<String> csv = Files.readAllLines(dir.resolve(ContinualReport.CSV));
     assertEquals(1 + 2 * 4, csv.size());
     assertTrue(csv.get(0).startsWith("arm,samples,stage,endOfStage,seenAccuracy,forgetting"));
-    for (String png : ContinualReport.PNGS) {
+    List<String> pngs = new ArrayList<>(ContinualReport.PNGS);
+    pngs.add(ContinualReport.HEATMAP);
+    for (String png : pngs) {
       byte[] bytes = Files.readAllBytes(dir.resolve(png));
       assertTrue(bytes.length > 1000 && bytes[1] == 'P' && bytes[2] == 'N', png);
     }
     String html = Files.readString(dir.resolve(ContinualReport.HTML));
-    assertEquals(3, html.split("src=\"data:image/png;base64,", -1).length - 1);
+    assertEquals(4, html.split("src=\"data:image/png;base64,", -1).length - 1,
+        "three charts and the accuracy-matrix heat-map");
     assertFalse(html.contains("src=\"http"), "self-contained");
     assertTrue(ContinualReport.table(r).contains("classes 2-3"));
   }
