@@ -1,14 +1,14 @@
 package io.spikeloop.sim;
 
 import io.spikeloop.device.Capability;
-import io.spikeloop.device.CoreLimits;
-import io.spikeloop.device.DesignRule;
+import io.spikeloop.target.sl1.CoreLimits;
+import io.spikeloop.target.sl1.DesignRule;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceInfo;
-import io.spikeloop.device.DeviceState;
-import io.spikeloop.device.LearningConfig;
-import io.spikeloop.device.LearningState;
-import io.spikeloop.device.NetworkConfig;
+import io.spikeloop.target.sl1.DeviceState;
+import io.spikeloop.target.sl1.LearningConfig;
+import io.spikeloop.target.sl1.LearningState;
+import io.spikeloop.target.sl1.NetworkConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;

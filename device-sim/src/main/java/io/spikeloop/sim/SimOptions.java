@@ -1,6 +1,6 @@
 package io.spikeloop.sim;
 
-import io.spikeloop.device.CoreLimits;
+import io.spikeloop.target.sl1.CoreLimits;
 import io.spikeloop.sim.timing.EnergyProfile;
 import io.spikeloop.sim.timing.MicroArchitecture;
 import io.spikeloop.sim.timing.OverflowPolicy;

@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.spikeloop.device.DesignRule;
+import io.spikeloop.target.sl1.DesignRule;
 import io.spikeloop.device.DesignRuleViolation;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.Devices;
-import io.spikeloop.device.LayerConfig;
-import io.spikeloop.device.NetworkConfig;
-import io.spikeloop.device.OutputConfig;
+import io.spikeloop.target.sl1.LayerConfig;
+import io.spikeloop.target.sl1.NetworkConfig;
+import io.spikeloop.target.sl1.OutputConfig;
 import io.spikeloop.sim.timing.EnergyProfile;
 import io.spikeloop.sim.timing.MicroArchitecture;
 import io.spikeloop.sim.timing.OverflowPolicy;
@@ -84,7 +84,7 @@ class SimDeviceTest {
 
   @Test
   void limitsThatCouldOverflowTheAccumulatorsAreRefused() {
-    var limits = new io.spikeloop.device.CoreLimits(1 << 17, 4, 1024, 2048, 1 << 17, 16, 32, 32,
+    var limits = new io.spikeloop.target.sl1.CoreLimits(1 << 17, 4, 1024, 2048, 1 << 17, 16, 32, 32,
         1L << 40, 256);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new SimDevice("sim", SimOptions.DEFAULT, limits));

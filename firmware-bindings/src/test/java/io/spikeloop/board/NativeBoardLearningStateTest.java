@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spikeloop.device.Capability;
-import io.spikeloop.device.LearningState;
+import io.spikeloop.target.sl1.LearningState;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import java.nio.ByteBuffer;

@@ -1,8 +1,8 @@
 package io.spikeloop.checkpoint;
 
 import io.spikeloop.device.Device;
-import io.spikeloop.device.DeviceState;
-import io.spikeloop.device.NetworkConfig;
+import io.spikeloop.target.sl1.DeviceState;
+import io.spikeloop.target.sl1.NetworkConfig;
 import io.spikeloop.device.Telemetry;
 import io.spikeloop.device.WeightTensor;
 import java.util.LinkedHashMap;

@@ -7,7 +7,7 @@ import io.spikeloop.device.Device;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
-import io.spikeloop.device.NetworkConfig;
+import io.spikeloop.target.sl1.NetworkConfig;
 import io.spikeloop.device.WeightTensor;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.spikeloop.placement;
 
 import io.spikeloop.device.Device;
-import io.spikeloop.device.FixedPoint;
-import io.spikeloop.device.NetworkConfig;
+import io.spikeloop.target.sl1.FixedPoint;
+import io.spikeloop.target.sl1.NetworkConfig;
 import io.spikeloop.device.WeightTensor;
 import io.spikeloop.mapping.MappedNetwork;
 import io.spikeloop.mapping.QuantizationOptions;

@@ -2,7 +2,7 @@ package io.spikeloop.placement;
 
 import io.spikeloop.checkpoint.StateMap;
 import io.spikeloop.device.Device;
-import io.spikeloop.device.FixedPoint;
+import io.spikeloop.target.sl1.FixedPoint;
 import io.spikeloop.device.WeightTensor;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.sim.learning.LearningMemory;

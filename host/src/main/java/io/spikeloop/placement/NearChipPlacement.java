@@ -2,8 +2,8 @@ package io.spikeloop.placement;
 
 import io.spikeloop.checkpoint.StateMap;
 import io.spikeloop.device.Device;
-import io.spikeloop.device.LearningConfig;
-import io.spikeloop.device.LearningState;
+import io.spikeloop.target.sl1.LearningConfig;
+import io.spikeloop.target.sl1.LearningState;
 import io.spikeloop.device.WeightTensor;
 import io.spikeloop.sim.engine.LearningEngine;
 import io.spikeloop.sim.learning.GradientQuantizer;

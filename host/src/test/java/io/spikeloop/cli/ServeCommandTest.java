@@ -55,9 +55,9 @@ class ServeCommandTest {
     assertTrue(server != null, "serve did not start");
     try (Device remote = Devices.open("remote://127.0.0.1:" + server.port())) {
       assertEquals("sl1-sim", remote.info().kind());
-      remote.configure(new io.spikeloop.device.NetworkConfig(4, java.util.List.of(
-          new io.spikeloop.device.LayerConfig(3, true, 8, 0, 16, 10, 4000, 4)),
-          new io.spikeloop.device.OutputConfig(2, 8, 0, 16, 4000)));
+      remote.configure(new io.spikeloop.target.sl1.NetworkConfig(4, java.util.List.of(
+          new io.spikeloop.target.sl1.LayerConfig(3, true, 8, 0, 16, 10, 4000, 4)),
+          new io.spikeloop.target.sl1.OutputConfig(2, 8, 0, 16, 4000)));
       assertEquals(0, remote.step(new SpikeFrame(1, 3), ReadoutLevel.SPIKES).step());
     }
     server.close();

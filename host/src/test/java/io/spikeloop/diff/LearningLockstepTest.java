@@ -9,7 +9,7 @@ import io.spikeloop.data.InMemoryDataset;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.ForwardingDevice;
-import io.spikeloop.device.LearningConfig;
+import io.spikeloop.target.sl1.LearningConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.spikeloop.data.InMemoryDataset;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.device.Device;
-import io.spikeloop.device.DeviceState;
+import io.spikeloop.target.sl1.DeviceState;
 import io.spikeloop.device.ForwardingDevice;
 import io.spikeloop.device.Devices;
 import io.spikeloop.device.ReadoutLevel;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.spikeloop.device.FixedPoint;
-import io.spikeloop.device.LayerConfig;
+import io.spikeloop.target.sl1.FixedPoint;
+import io.spikeloop.target.sl1.LayerConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;

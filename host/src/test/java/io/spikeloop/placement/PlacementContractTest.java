@@ -11,7 +11,7 @@ import io.spikeloop.device.Capability;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceInfo;
 import io.spikeloop.device.ForwardingDevice;
-import io.spikeloop.device.LearningConfig;
+import io.spikeloop.target.sl1.LearningConfig;
 import io.spikeloop.device.Devices;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;

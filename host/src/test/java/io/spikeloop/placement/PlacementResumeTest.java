@@ -13,7 +13,7 @@ import io.spikeloop.checkpoint.StateMap;
 import io.spikeloop.data.DatasetSplit;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.Devices;
-import io.spikeloop.device.LearningState;
+import io.spikeloop.target.sl1.LearningState;
 import io.spikeloop.model.ParameterTensor;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;

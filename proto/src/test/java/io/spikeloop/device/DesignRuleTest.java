@@ -1,5 +1,10 @@
 package io.spikeloop.device;
 
+import io.spikeloop.target.sl1.CoreLimits;
+import io.spikeloop.target.sl1.DesignRule;
+import io.spikeloop.target.sl1.LayerConfig;
+import io.spikeloop.target.sl1.NetworkConfig;
+import io.spikeloop.target.sl1.OutputConfig;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,6 @@
 package io.spikeloop.device;
 
+import io.spikeloop.target.sl1.LearningState;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

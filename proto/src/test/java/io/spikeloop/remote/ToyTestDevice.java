@@ -1,13 +1,13 @@
 package io.spikeloop.remote;
 
 import io.spikeloop.device.Capability;
-import io.spikeloop.device.CoreLimits;
+import io.spikeloop.target.sl1.CoreLimits;
 import io.spikeloop.device.DesignRuleViolation;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceInfo;
-import io.spikeloop.device.DeviceState;
-import io.spikeloop.device.LayerConfig;
-import io.spikeloop.device.NetworkConfig;
+import io.spikeloop.target.sl1.DeviceState;
+import io.spikeloop.target.sl1.LayerConfig;
+import io.spikeloop.target.sl1.NetworkConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;

@@ -9,15 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.spikeloop.device.Capability;
-import io.spikeloop.device.CoreLimits;
+import io.spikeloop.target.sl1.CoreLimits;
 import io.spikeloop.device.DesignRuleViolation;
 import io.spikeloop.device.DeviceException;
 import io.spikeloop.device.DeviceInfo;
-import io.spikeloop.device.DeviceState;
+import io.spikeloop.target.sl1.DeviceState;
 import io.spikeloop.device.DeviceUnavailableException;
-import io.spikeloop.device.LayerConfig;
-import io.spikeloop.device.NetworkConfig;
-import io.spikeloop.device.OutputConfig;
+import io.spikeloop.target.sl1.LayerConfig;
+import io.spikeloop.target.sl1.NetworkConfig;
+import io.spikeloop.target.sl1.OutputConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
@@ -54,7 +54,7 @@ public class WireMappingTest {
       for (int i = 0; i < table.length; i++) {
         table[i] = rnd.nextInt(65536) - 32768;
       }
-      var c = new io.spikeloop.device.LearningConfig(rates, rnd.nextBoolean() ? 8 : 4,
+      var c = new io.spikeloop.target.sl1.LearningConfig(rates, rnd.nextBoolean() ? 8 : 4,
           1 + rnd.nextInt(4096), rnd.nextInt(1038091), rnd.nextInt(1 << 20),
           rnd.nextInt(265) - 200, rnd.nextInt(16), rnd.nextLong(), rnd.nextInt(32),
           rnd.nextInt(32), table);

@@ -4,11 +4,11 @@ import static io.spikeloop.sim.learning.LearningFixedPoint.bitLength;
 import static io.spikeloop.sim.learning.LearningFixedPoint.shiftRound;
 
 import io.spikeloop.device.DesignRuleViolation;
-import io.spikeloop.device.FixedPoint;
-import io.spikeloop.device.LayerConfig;
-import io.spikeloop.device.LearningConfig;
-import io.spikeloop.device.LearningState;
-import io.spikeloop.device.NetworkConfig;
+import io.spikeloop.target.sl1.FixedPoint;
+import io.spikeloop.target.sl1.LayerConfig;
+import io.spikeloop.target.sl1.LearningConfig;
+import io.spikeloop.target.sl1.LearningState;
+import io.spikeloop.target.sl1.NetworkConfig;
 import io.spikeloop.device.WeightTensor;
 import io.spikeloop.sim.core.Sl1Core;
 import io.spikeloop.sim.learning.QuantizedAdam;

@@ -14,7 +14,7 @@ import io.spikeloop.data.DatasetSplit;
 import io.spikeloop.device.DeviceException;
 import io.spikeloop.device.DeviceUnavailableException;
 import io.spikeloop.device.LearningStateLostException;
-import io.spikeloop.device.LearningState;
+import io.spikeloop.target.sl1.LearningState;
 import io.spikeloop.model.ParameterTensor;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
