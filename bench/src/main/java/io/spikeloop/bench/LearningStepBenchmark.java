@@ -1,5 +1,6 @@
 package io.spikeloop.bench;
 
+import io.spikeloop.target.sl1.Sl1Device;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.Devices;
 import io.spikeloop.target.sl1.LayerConfig;
@@ -73,7 +74,7 @@ public final class LearningStepBenchmark {
     try (Device d = Devices.open(name)) {
       d.configure(net);
       NativeBoardBenchmark.loadWeights(d, net, 7);
-      d.enableLearning(learning(net, bits));
+      Sl1Device.enableLearning(d, learning(net, bits));
       measure(d, frames, 0.5); // warm-up
       double[] rates = new double[trials];
       for (int t = 0; t < trials; t++) {

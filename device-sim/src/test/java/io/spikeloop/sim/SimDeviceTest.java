@@ -1,5 +1,7 @@
 package io.spikeloop.sim;
 
+import io.spikeloop.target.sl1.CoreLimits;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -101,8 +103,8 @@ class SimDeviceTest {
       assertEquals(DesignRule.INPUTS.id(), v.rule());
     }
     try (Device large = Devices.open("sim:inputs=4096,fan-in=4096")) {
-      assertEquals(4096, large.info().limits().maxInputs());
-      assertEquals(4096, large.info().limits().maxFanIn());
+      assertEquals(4096, CoreLimits.fromNames(large.info().limits()).maxInputs());
+      assertEquals(4096, CoreLimits.fromNames(large.info().limits()).maxFanIn());
       large.configure(nmnist);
       // the last axon is addressable
       assertEquals(10, large.step(new io.spikeloop.device.SpikeFrame(new int[] {0, 2311},

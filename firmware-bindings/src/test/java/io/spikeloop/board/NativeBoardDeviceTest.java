@@ -1,5 +1,10 @@
 package io.spikeloop.board;
 
+import io.spikeloop.target.sl1.CoreLimits;
+
+import io.spikeloop.target.sl1.Sl1Target;
+
+import io.spikeloop.target.sl1.Sl1Device;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -82,8 +87,8 @@ class NativeBoardDeviceTest {
     assertTrue(info.has(Capability.FORWARD) && info.has(Capability.SNAPSHOT)
         && info.has(Capability.MEMBRANE_READOUT) && info.has(Capability.WEIGHT_READBACK));
     assertTrue(info.has(Capability.ON_CHIP_LEARNING) && !info.has(Capability.CYCLE_MODEL));
-    assertEquals(1024, info.limits().maxInputs());
-    assertEquals(16L << 20, info.limits().synapseMemoryBits());
+    assertEquals(1024, CoreLimits.fromNames(info.limits()).maxInputs());
+    assertEquals(16L << 20, CoreLimits.fromNames(info.limits()).synapseMemoryBits());
     assertEquals(Telemetry.ZERO, board.telemetry());
   }
 
@@ -135,9 +140,9 @@ class NativeBoardDeviceTest {
       }
     }
     assertTrue(hiddenSpikes > steps, "the test network must actually spike: " + hiddenSpikes);
-    assertEquals(hiddenSpikes, afterBatch.hiddenSpikes());
+    assertEquals(hiddenSpikes, afterBatch.count(Sl1Target.HIDDEN_SPIKES));
     assertEquals(2L * steps, board.telemetry().steps(), "reset keeps telemetry");
-    assertEquals(steps * (30L + 20 + 5), afterBatch.neuronUpdates());
+    assertEquals(steps * (30L + 20 + 5), afterBatch.count(Sl1Target.NEURON_UPDATES));
   }
 
   @Test
@@ -146,7 +151,7 @@ class NativeBoardDeviceTest {
     board.configure(NET);
     loadRandomWeights(board, 13);
     board.run(frames.subList(0, 30), ReadoutLevel.OUTPUTS);
-    DeviceState snapshot = board.state();
+    DeviceState snapshot = Sl1Device.state(board);
     assertEquals(30, snapshot.step());
     List<StepResult> rest = board.run(frames.subList(30, 60), ReadoutLevel.FULL);
     try (Device other = Devices.open("board:ref")) {
@@ -170,7 +175,7 @@ class NativeBoardDeviceTest {
     board.configure(NET);
     loadRandomWeights(board, 17);
     board.run(randomFrames(5, 0.3, 1), ReadoutLevel.OUTPUTS);
-    DeviceState before = board.state();
+    DeviceState before = Sl1Device.state(board);
     int[] weightsBefore = board.readWeights("layer0.in");
 
     var outOfRange = assertThrows(IllegalArgumentException.class, () -> board.run(

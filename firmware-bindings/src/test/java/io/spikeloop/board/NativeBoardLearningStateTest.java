@@ -1,5 +1,6 @@
 package io.spikeloop.board;
 
+import io.spikeloop.target.sl1.Sl1Device;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -66,7 +67,7 @@ class NativeBoardLearningStateTest {
 
   private String refused(byte[] image, int length) {
     return assertThrows(IllegalArgumentException.class,
-        () -> driver.restoreLearningState(Arrays.copyOf(image, length))).getMessage();
+        () -> Sl1Device.restoreLearningState(driver, Arrays.copyOf(image, length))).getMessage();
   }
 
   @Test
@@ -74,9 +75,9 @@ class NativeBoardLearningStateTest {
     assertTrue(board.info().has(Capability.LEARNING_STATE));
     assertTrue(assertThrows(IllegalStateException.class, board::learningState).getMessage()
         .contains("not enabled"));
-    board.enableLearning(NativeBoardLearningTest.allTensors());
+    Sl1Device.enableLearning(board, NativeBoardLearningTest.allTensors());
     learn(20, 1);
-    LearningState saved = board.learningState();
+    LearningState saved = Sl1Device.learningState(board);
     byte[] image = saved.toBytes();
     assertEquals(image.length, driver.learningStateSize());
     assertTrue(assertThrows(IllegalArgumentException.class,
@@ -84,8 +85,8 @@ class NativeBoardLearningStateTest {
         .contains("needs " + image.length + " bytes"));
 
     learn(20, 2);
-    assertNotEquals(saved, board.learningState(), "learning moved the state");
-    LearningState later = board.learningState();
+    assertNotEquals(saved, Sl1Device.learningState(board), "learning moved the state");
+    LearningState later = Sl1Device.learningState(board);
 
     byte[] magic = image.clone();
     magic[0] = 'X';
@@ -114,9 +115,9 @@ class NativeBoardLearningStateTest {
     ByteBuffer.wrap(hidden).order(ByteOrder.LITTLE_ENDIAN).putInt(16, 17);
     String h = refused(resealed(hidden), hidden.length);
     assertTrue(h.contains("hidden is 17") && h.contains("has 16"), h);
-    assertEquals(later, board.learningState(), "every refusal left the engine as it was");
+    assertEquals(later, Sl1Device.learningState(board), "every refusal left the engine as it was");
 
-    board.restoreLearningState(saved);
-    assertArrayEquals(image, board.learningState().toBytes(), "restored byte for byte");
+    Sl1Device.restoreLearningState(board, saved);
+    assertArrayEquals(image, Sl1Device.learningState(board).toBytes(), "restored byte for byte");
   }
 }

@@ -1,5 +1,7 @@
 package io.spikeloop.checkpoint;
 
+import io.spikeloop.target.sl1.Sl1Target;
+
 import io.spikeloop.device.Device;
 import io.spikeloop.target.sl1.DeviceState;
 import io.spikeloop.target.sl1.NetworkConfig;
@@ -54,8 +56,8 @@ public record DeviceSnapshot(NetworkConfig config, Map<String, int[]> weights, D
     }
     s.putInts("device.o", state.outputs());
     Telemetry t = state.telemetry();
-    s.putLongs("device.telemetry", new long[] {t.steps(), t.sops(), t.cycles(), t.neuronUpdates(),
-        t.hiddenSpikes(), t.saturations(), t.fifoOverflows(), t.deadlineMisses(),
+    s.putLongs("device.telemetry", new long[] {t.steps(), t.sops(), t.cycles(), t.count(Sl1Target.NEURON_UPDATES),
+        t.count(Sl1Target.HIDDEN_SPIKES), t.count(Sl1Target.SATURATIONS), t.fifoOverflows(), t.deadlineMisses(),
         Double.doubleToRawLongBits(t.energyJoules()), t.learningUpdates()});
     return s;
   }

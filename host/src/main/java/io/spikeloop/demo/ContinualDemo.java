@@ -1,5 +1,6 @@
 package io.spikeloop.demo;
 
+import io.spikeloop.target.sl1.Sl1Device;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.device.Capability;
 import io.spikeloop.device.Device;
@@ -131,7 +132,7 @@ public final class ContinualDemo {
   private static Placement freeze(Device learner, Device target, SnnParameters init,
                                   PlacementSettings ps) {
     Placement copy = Placements.onDevice("on-chip", requireLearning(target), init, ps);
-    target.disableLearning();
+    Sl1Device.disableLearning(target);
     for (WeightTensor t : learner.config().tensors()) {
       target.writeWeights(t.name(), learner.readWeights(t.name()));
     }

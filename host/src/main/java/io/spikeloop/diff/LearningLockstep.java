@@ -1,5 +1,6 @@
 package io.spikeloop.diff;
 
+import io.spikeloop.target.sl1.Sl1Device;
 import io.spikeloop.data.SpikeDataset;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.device.Capability;
@@ -108,8 +109,8 @@ public final class LearningLockstep {
     }
     LockstepDiff.load(a, network, weights);
     LockstepDiff.load(b, network, weights);
-    a.enableLearning(learningA);
-    b.enableLearning(learningB);
+    Sl1Device.enableLearning(a, learningA);
+    Sl1Device.enableLearning(b, learningB);
     ReadoutLevel level = a.info().has(Capability.MEMBRANE_READOUT)
         && b.info().has(Capability.MEMBRANE_READOUT) ? ReadoutLevel.FULL : ReadoutLevel.SPIKES;
     String[] tensors = network.tensors().stream().map(WeightTensor::name).toArray(String[]::new);
@@ -172,8 +173,8 @@ public final class LearningLockstep {
     }
     long ha = StepHash.of(wa);
     long hb = StepHash.of(wb);
-    LearningState sa = a.learningState();
-    LearningState sb = b.learningState();
+    LearningState sa = Sl1Device.learningState(a);
+    LearningState sb = Sl1Device.learningState(b);
     long la = sa.hash();
     long lb = sb.hash();
     hash[0] = StepHash.chain(StepHash.chain(hash[0], ha), la);

@@ -1,5 +1,6 @@
 package io.spikeloop.fault;
 
+import io.spikeloop.target.sl1.Sl1Device;
 import io.spikeloop.checkpoint.DeviceSnapshot;
 import io.spikeloop.checkpoint.StateMap;
 import io.spikeloop.device.Device;
@@ -25,7 +26,7 @@ record LearningCheckpoint(DeviceSnapshot device, LearningState learning) {
   /** Reads weights, dynamic state and learning state (the engine must be on). */
   static LearningCheckpoint of(Device d) {
     DeviceSnapshot snapshot = DeviceSnapshot.of(d);
-    return new LearningCheckpoint(snapshot, d.learningState());
+    return new LearningCheckpoint(snapshot, Sl1Device.learningState(d));
   }
 
   /** One 64-bit hash over every weight tensor and the learning-state image. */
@@ -49,7 +50,7 @@ record LearningCheckpoint(DeviceSnapshot device, LearningState learning) {
     for (WeightTensor t : device.config().tensors()) {
       d.writeWeights(t.name(), device.weights().get(t.name()));
     }
-    d.restoreLearningState(learning);
+    Sl1Device.restoreLearningState(d, learning);
     d.restore(device.state());
   }
 

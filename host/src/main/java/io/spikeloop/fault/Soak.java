@@ -1,5 +1,6 @@
 package io.spikeloop.fault;
 
+import io.spikeloop.target.sl1.Sl1Device;
 import io.spikeloop.checkpoint.Checkpoint;
 import io.spikeloop.checkpoint.CheckpointFile;
 import io.spikeloop.checkpoint.StateMap;
@@ -257,13 +258,13 @@ public final class Soak {
     try (Rig rig = Rig.start(s); Device reference = Devices.open(s.reference())) {
       RemoteDevice remote = rig.remote;
       net.mapped().loadInto(reference);
-      reference.enableLearning(ofReference);
+      Sl1Device.enableLearning(reference, ofReference);
       Cursor at = new Cursor();
       // The first checkpoint is taken before faults are armed: there is none to fall back on.
       LearningCheckpoint[] referenceAt = new LearningCheckpoint[1];
       rig.untilItWorks(() -> {
         net.mapped().loadInto(remote);
-        remote.enableLearning(served);
+        Sl1Device.enableLearning(remote, served);
         referenceAt[0] = checkpoint(s, remote, reference, at, t);
       });
       rig.injectFaults();

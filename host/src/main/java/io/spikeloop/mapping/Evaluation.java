@@ -1,5 +1,7 @@
 package io.spikeloop.mapping;
 
+import io.spikeloop.target.sl1.Sl1Target;
+
 import io.spikeloop.data.SpikeDataset;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.device.Device;
@@ -105,6 +107,6 @@ public final class Evaluation {
     return new Result(n, floatCorrect / per, fixedCorrect / per, samePrediction / per,
         compared == 0 ? 1 : agreeing / (double) compared, either == 0 ? 1 : both / (double) either,
         floatSpikes / per, fixedSpikes / per, t.sops() / per, t.cycles() / per,
-        t.energyJoules() / per, t.deadlineMisses(), t.saturations(), t.fifoOverflows());
+        t.energyJoules() / per, t.deadlineMisses(), t.count(Sl1Target.SATURATIONS), t.fifoOverflows());
   }
 }

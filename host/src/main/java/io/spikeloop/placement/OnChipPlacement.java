@@ -1,5 +1,6 @@
 package io.spikeloop.placement;
 
+import io.spikeloop.target.sl1.Sl1Device;
 import io.spikeloop.checkpoint.StateMap;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.device.Capability;
@@ -43,8 +44,8 @@ public final class OnChipPlacement extends DevicePlacement {
   public OnChipPlacement(Device device, DeviceNetwork net, PlacementSettings settings) {
     super(device, net, settings, Capability.ON_CHIP_LEARNING);
     learning = learningConfig(net, settings);
-    device.enableLearning(learning);
-    enabledLayout = device.info().has(Capability.LEARNING_STATE) ? device.learningState() : null;
+    Sl1Device.enableLearning(device, learning);
+    enabledLayout = device.info().has(Capability.LEARNING_STATE) ? Sl1Device.learningState(device) : null;
   }
 
   @Override
@@ -123,7 +124,7 @@ public final class OnChipPlacement extends DevicePlacement {
   /** The engine's state, read from the device. */
   @Override
   protected void saveLearner(StateMap s) {
-    s.putBytes(LEARNING_ENTRY, device.learningState().toBytes());
+    s.putBytes(LEARNING_ENTRY, Sl1Device.learningState(device).toBytes());
   }
 
   /**
@@ -135,8 +136,8 @@ public final class OnChipPlacement extends DevicePlacement {
     LearningState saved = LearningState.fromBytes(s.bytes(LEARNING_ENTRY, -1));
     saved.requireSameConfiguration(enabledLayout);
     return () -> {
-      device.enableLearning(learning);
-      device.restoreLearningState(saved);
+      Sl1Device.enableLearning(device, learning);
+      Sl1Device.restoreLearningState(device, saved);
     };
   }
 

@@ -153,7 +153,7 @@ class ContinualDemoTest {
   /** The simulator presenting itself as a device without a learning engine. */
   static Device forwardOnly(SimDevice sim) {
     DeviceInfo real = sim.info();
-    EnumSet<Capability> caps = EnumSet.copyOf(real.capabilities());
+    Set<String> caps = EnumSet.copyOf(real.capabilities());
     caps.remove(Capability.ON_CHIP_LEARNING);
     DeviceInfo info = new DeviceInfo("forward-only", real.kind(), real.protocolVersion(), caps,
         real.limits(), real.version(), real.clockHz(), real.stepPeriodSeconds());

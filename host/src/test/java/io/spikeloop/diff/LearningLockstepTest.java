@@ -1,5 +1,6 @@
 package io.spikeloop.diff;
 
+import io.spikeloop.target.sl1.Sl1Device;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -76,7 +77,7 @@ class LearningLockstepTest {
       assertEquals(-1, d.step());
       assertEquals("layer0.in", d.tensor());
       assertEquals("rng", d.variable());
-      assertEquals(a.learningState().tensors().get(0).rng(), d.a());
+      assertEquals(Sl1Device.learningState(a).tensors().get(0).rng(), d.a());
       assertNotEquals(d.a(), d.b());
       assertTrue(d.describe().contains("before the first step"), d.describe());
     }

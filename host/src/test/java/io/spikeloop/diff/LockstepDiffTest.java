@@ -1,5 +1,6 @@
 package io.spikeloop.diff;
 
+import io.spikeloop.target.sl1.Sl1Device;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -70,7 +71,7 @@ class LockstepDiffTest {
         return r;
       }
       if (inState) {
-        DeviceState s = delegate().state();
+        DeviceState s = Sl1Device.state(delegate());
         int[][] u = s.membranes();
         u[layer][neuron] += 1000;
         delegate().restore(new DeviceState(s.step(), u, s.lastSpikes(), s.outputs(), s.telemetry()));

@@ -1,5 +1,7 @@
 package io.spikeloop.placement;
 
+import java.util.Set;
+import io.spikeloop.target.sl1.Sl1Device;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -144,7 +146,7 @@ class PlacementContractTest {
     DeviceNetwork net = DeviceNetwork.map(init, 16, 1);
     try (SimDevice device = new SimDevice()) {
       net.mapped().loadInto(device);
-      device.enableLearning(OnChipPlacement.learningConfig(net, s));
+      Sl1Device.enableLearning(device, OnChipPlacement.learningConfig(net, s));
       ReadoutGradient floatGradient = new ReadoutGradient(net);
       double[] wOut = new double[CLASSES * 16];
       int[] w = device.readWeights(WeightTensor.OUT_W);
@@ -222,7 +224,7 @@ class PlacementContractTest {
       int[][] viaWire = trainedWeights("on-chip", remote);
       assertTrue(java.util.Arrays.deepEquals(local, viaWire));
       assertTrue(remote.telemetry().learningUpdates() > 0);
-      remote.disableLearning();
+      Sl1Device.disableLearning(remote);
     }
   }
 
@@ -246,7 +248,7 @@ class PlacementContractTest {
     public DeviceInfo info() {
       DeviceInfo i = delegate().info();
       return new DeviceInfo("forward-only", i.kind(), i.protocolVersion(),
-          EnumSet.of(Capability.FORWARD), i.limits(), i.version(), i.clockHz(),
+          Set.of(Capability.FORWARD), i.limits(), i.version(), i.clockHz(),
           i.stepPeriodSeconds());
     }
 

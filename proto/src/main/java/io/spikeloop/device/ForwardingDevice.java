@@ -1,5 +1,6 @@
 package io.spikeloop.device;
 
+import io.spikeloop.target.Target;
 import io.spikeloop.target.TargetNetwork;
 import io.spikeloop.target.TargetState;
 import java.util.ArrayList;
@@ -31,6 +32,11 @@ public abstract class ForwardingDevice implements Device {
   @Override
   public DeviceInfo info() {
     return delegate.info();
+  }
+
+  @Override
+  public Target target() {
+    return delegate.target();
   }
 
   @Override

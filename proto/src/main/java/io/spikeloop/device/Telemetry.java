@@ -125,6 +125,31 @@ public record Telemetry(Map<String, Long> counters, Map<String, Double> measures
     return new Telemetry(m, q);
   }
 
+  /**
+   * Equal when every counter and measure reads the same ({@link #count}, {@link #measure}): a
+   * name one side does not report equals a zero on the other, and order does not matter.
+   */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Telemetry t && nonZero(counters).equals(nonZero(t.counters))
+        && nonZero(measures).equals(nonZero(t.measures));
+  }
+
+  @Override
+  public int hashCode() {
+    return nonZero(counters).hashCode() * 31 + nonZero(measures).hashCode();
+  }
+
+  private static <V extends Number> Map<String, V> nonZero(Map<String, V> m) {
+    Map<String, V> out = new java.util.HashMap<>();
+    m.forEach((k, v) -> {
+      if (v.doubleValue() != 0 || (v instanceof Double d && Double.doubleToRawLongBits(d) != 0)) {
+        out.put(k, v);
+      }
+    });
+    return out;
+  }
+
   /** A builder filling counters in order. */
   public static Builder builder() {
     return new Builder();

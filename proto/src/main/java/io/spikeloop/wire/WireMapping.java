@@ -50,9 +50,11 @@ public final class WireMapping {
 
   // ---- telemetry and state ---------------------------------------------------------------
 
+  /** Names sorted, so equal telemetry always encodes to the same bytes. */
   public static io.spikeloop.wire.v1.Telemetry toProto(Telemetry t) {
-    return io.spikeloop.wire.v1.Telemetry.newBuilder().putAllCounters(t.counters())
-        .putAllMeasures(t.measures()).build();
+    return io.spikeloop.wire.v1.Telemetry.newBuilder()
+        .putAllCounters(new java.util.TreeMap<>(t.counters()))
+        .putAllMeasures(new java.util.TreeMap<>(t.measures())).build();
   }
 
   /** Protobuf maps keep no order: counters and measures come back sorted by name. */

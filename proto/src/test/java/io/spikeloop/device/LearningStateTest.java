@@ -1,5 +1,6 @@
 package io.spikeloop.device;
 
+import io.spikeloop.target.sl1.Sl1Codecs;
 import io.spikeloop.target.sl1.LearningState;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,7 +41,8 @@ class LearningStateTest {
     assertEquals(LearningState.HEADER_BYTES + 4 + 2 * (LearningState.TENSOR_HEADER_BYTES + 20 + 12),
         image.length);
     assertEquals(s, LearningState.fromBytes(image));
-    assertEquals(s, WireMapping.fromProto(WireMapping.toProto(s)));
+    assertEquals(s, Sl1Codecs.decodeLearningState(
+        WireMapping.fromProto(WireMapping.toProto(Sl1Codecs.encode(s)))));
     assertEquals(s.hash(), LearningState.fromBytes(image).hash());
     assertNotEquals(s.hash(), state(43, -32768).hash());
   }

@@ -1,5 +1,6 @@
 package io.spikeloop.remote;
 
+import io.spikeloop.target.sl1.Sl1Device;
 import static io.spikeloop.wire.WireMappingTest.assertStepEquals;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.DesignRuleViolation;
-import io.spikeloop.target.sl1.DeviceState;
+import io.spikeloop.target.TargetState;
 import io.spikeloop.device.DeviceUnavailableException;
 import io.spikeloop.device.Devices;
 import io.spikeloop.target.sl1.LayerConfig;
@@ -76,7 +77,7 @@ class RemoteDeviceTest {
           assertStepEquals(a.get(t), b.get(t));
         }
       }
-      DeviceState s = remote.state();
+      TargetState s = remote.state();
       assertEquals(local.state(), s);
       assertEquals(local.telemetry(), remote.telemetry());
       remote.reset();

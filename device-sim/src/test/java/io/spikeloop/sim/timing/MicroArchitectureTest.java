@@ -1,5 +1,7 @@
 package io.spikeloop.sim.timing;
 
+import io.spikeloop.target.sl1.Sl1Target;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -107,7 +109,7 @@ class MicroArchitectureTest {
       assertEquals(60, r.sops());
       Telemetry t = d.telemetry();
       assertEquals(1, t.deadlineMisses());
-      assertEquals(23, t.neuronUpdates());
+      assertEquals(23, t.count(Sl1Target.NEURON_UPDATES));
       // 60 SOPs * 1 pJ + 23 updates * 10 pJ + 1 uW * 120 us (the step overran its period)
       assertEquals(60e-12 + 230e-12 + 120e-12, t.energyJoules(), 1e-18);
 

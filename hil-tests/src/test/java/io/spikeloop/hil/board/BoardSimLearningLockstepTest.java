@@ -1,5 +1,6 @@
 package io.spikeloop.hil.board;
 
+import io.spikeloop.target.sl1.Sl1Device;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -118,8 +119,8 @@ class BoardSimLearningLockstepTest {
       }
       BoardSimLockstepTest.writeSameRandomWeights(net, rnd, sim, board);
       Map<String, int[]> initial = weights(sim, net);
-      sim.enableLearning(learning);
-      board.enableLearning(learning);
+      Sl1Device.enableLearning(sim, learning);
+      Sl1Device.enableLearning(board, learning);
       long spikes = 0;
       long labelled = 0;
       for (int from = 0; from < frames.size(); from += BATCH) {

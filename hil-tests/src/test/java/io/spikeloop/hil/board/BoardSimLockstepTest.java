@@ -1,5 +1,7 @@
 package io.spikeloop.hil.board;
 
+import io.spikeloop.target.sl1.Sl1Target;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -145,9 +147,9 @@ class BoardSimLockstepTest {
       Telemetry tb = board.telemetry();
       assertEquals(ts.steps(), tb.steps(), "telemetry steps");
       assertEquals(ts.sops(), tb.sops(), "telemetry sops");
-      assertEquals(ts.neuronUpdates(), tb.neuronUpdates(), "telemetry neuron updates");
-      assertEquals(ts.hiddenSpikes(), tb.hiddenSpikes(), "telemetry hidden spikes");
-      assertEquals(ts.saturations(), tb.saturations(), "telemetry saturations");
+      assertEquals(ts.count(Sl1Target.NEURON_UPDATES), tb.count(Sl1Target.NEURON_UPDATES), "telemetry neuron updates");
+      assertEquals(ts.count(Sl1Target.HIDDEN_SPIKES), tb.count(Sl1Target.HIDDEN_SPIKES), "telemetry hidden spikes");
+      assertEquals(ts.count(Sl1Target.SATURATIONS), tb.count(Sl1Target.SATURATIONS), "telemetry saturations");
       assertEquals(sim.state().membranes().length, board.state().membranes().length);
       assertArrayEquals(sim.state().membranes(), board.state().membranes(), "final membranes");
       return spikes;

@@ -1,5 +1,8 @@
 package io.spikeloop.hil.contract;
 
+import io.spikeloop.target.sl1.Sl1Target;
+
+import io.spikeloop.target.sl1.Sl1Device;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -415,7 +418,7 @@ public abstract class DeviceContractSuite {
     List<SpikeFrame> in = testInputs(3, STEPS);
     ReadoutLevel level = richest(device);
     runAll(device, in.subList(0, 10), level);
-    DeviceState snapshot = device.state();
+    DeviceState snapshot = Sl1Device.state(device);
     assertEquals(10, snapshot.step());
     List<StepResult> tail = runAll(device, in.subList(10, STEPS), level);
 
@@ -436,7 +439,7 @@ public abstract class DeviceContractSuite {
     assumeTrue(device.info().has(Capability.SNAPSHOT), "device has no SNAPSHOT");
     load(device);
     runAll(device, testInputs(4, 5), ReadoutLevel.OUTPUTS);
-    DeviceState good = device.state();
+    DeviceState good = Sl1Device.state(device);
     DeviceState wrongLayers = new DeviceState(0, new int[][] {new int[6]}, new byte[][] {new byte[6]},
         new int[3], Telemetry.ZERO);
     assertThrows(IllegalArgumentException.class, () -> device.restore(wrongLayers));
@@ -501,8 +504,8 @@ public abstract class DeviceContractSuite {
     assertEquals(STEPS, t.steps());
     assertEquals(results.stream().mapToLong(StepResult::sops).sum(), t.sops());
     assertEquals(results.stream().mapToLong(r -> Arrays.stream(r.spikes())
-        .mapToLong(s -> s.length).sum()).sum(), t.hiddenSpikes());
-    assertEquals((long) STEPS * net.totalNeurons(), t.neuronUpdates());
+        .mapToLong(s -> s.length).sum()).sum(), t.count(Sl1Target.HIDDEN_SPIKES));
+    assertEquals((long) STEPS * net.totalNeurons(), t.count(Sl1Target.NEURON_UPDATES));
     assertEquals(results.stream().mapToLong(StepResult::fifoOverflows).sum(), t.fifoOverflows());
     assertEquals(results.stream().filter(StepResult::deadlineMiss).count(), t.deadlineMisses());
     if (device.info().has(Capability.CYCLE_MODEL)) {
@@ -542,12 +545,12 @@ public abstract class DeviceContractSuite {
     } finally {
       both[1].close();
     }
-    assertTrue(t[1].saturations() > 0, "the test network saturates: " + t[1]);
+    assertTrue(t[1].count(Sl1Target.SATURATIONS) > 0, "the test network saturates: " + t[1]);
     assertEquals(t[1].steps(), t[0].steps(), "steps");
     assertEquals(t[1].sops(), t[0].sops(), "sops");
-    assertEquals(t[1].neuronUpdates(), t[0].neuronUpdates(), "neuron updates");
-    assertEquals(t[1].hiddenSpikes(), t[0].hiddenSpikes(), "hidden spikes");
-    assertEquals(t[1].saturations(), t[0].saturations(), "saturations");
+    assertEquals(t[1].count(Sl1Target.NEURON_UPDATES), t[0].count(Sl1Target.NEURON_UPDATES), "neuron updates");
+    assertEquals(t[1].count(Sl1Target.HIDDEN_SPIKES), t[0].count(Sl1Target.HIDDEN_SPIKES), "hidden spikes");
+    assertEquals(t[1].count(Sl1Target.SATURATIONS), t[0].count(Sl1Target.SATURATIONS), "saturations");
   }
 
   // ------------------------------------------------------------------------------------------
@@ -622,7 +625,7 @@ public abstract class DeviceContractSuite {
         for (WeightTensor t : net.tensors()) {
           d.writeWeights(t.name(), weightsFor(t, 4));
         }
-        d.enableLearning(learningConfig(net, stateBits));
+        Sl1Device.enableLearning(d, learningConfig(net, stateBits));
         results.add(runAll(d, frames, ReadoutLevel.OUTPUTS));
       }
       for (int t = 0; t < frames.size(); t++) {
@@ -639,7 +642,7 @@ public abstract class DeviceContractSuite {
           moved |= !Arrays.equals(weightsFor(t, 4), w);
         }
         assertTrue(moved, "learning must move weights to be a test");
-        device.disableLearning();
+        Sl1Device.disableLearning(device);
         runAll(device, frames, ReadoutLevel.OUTPUTS);
         assertEquals(frames.size() * params, device.telemetry().learningUpdates(),
             "no updates once disabled");
@@ -657,7 +660,7 @@ public abstract class DeviceContractSuite {
     for (WeightTensor t : net.tensors()) {
       d.writeWeights(t.name(), weightsFor(t, 4));
     }
-    d.enableLearning(learning);
+    Sl1Device.enableLearning(d, learning);
   }
 
   /**
@@ -680,10 +683,10 @@ public abstract class DeviceContractSuite {
     assertThrows(IllegalStateException.class, device::learningState, "before enableLearning");
     startLearning(device, net, learning);
     runAll(device, head, ReadoutLevel.OUTPUTS);
-    LearningState saved = device.learningState();
+    LearningState saved = Sl1Device.learningState(device);
     assertEquals(saved, LearningState.fromBytes(saved.toBytes()), "the image round-trips");
     assertTrue(saved.tensors().get(0).step() == STEPS, "Adam steps: " + saved.tensors().get(0));
-    DeviceState dynamic = device.state();
+    DeviceState dynamic = Sl1Device.state(device);
     Map<String, int[]> weights = new LinkedHashMap<>();
     for (WeightTensor t : net.tensors()) {
       weights.put(t.name(), device.readWeights(t.name()));
@@ -693,21 +696,21 @@ public abstract class DeviceContractSuite {
     Device fresh = open();
     fresh.configure(net);
     weights.forEach(fresh::writeWeights);
-    fresh.enableLearning(learning);
-    fresh.restoreLearningState(saved);
+    Sl1Device.enableLearning(fresh, learning);
+    Sl1Device.restoreLearningState(fresh, saved);
     fresh.restore(dynamic);
-    assertEquals(saved, fresh.learningState(), "restored as saved");
+    assertEquals(saved, Sl1Device.learningState(fresh), "restored as saved");
     assertSameBehaviour(uninterrupted, runAll(fresh, tail, ReadoutLevel.OUTPUTS), "resumed");
     for (WeightTensor t : net.tensors()) {
       assertArrayEquals(device.readWeights(t.name()), fresh.readWeights(t.name()), t.name());
     }
-    assertEquals(device.learningState(), fresh.learningState(), "learning state after the tail");
+    assertEquals(Sl1Device.learningState(device), Sl1Device.learningState(fresh), "learning state after the tail");
     assertEquals(device.telemetry().learningUpdates(), fresh.telemetry().learningUpdates());
 
     try (SimDevice reference = new SimDevice()) {
       startLearning(reference, net, learning);
       runAll(reference, frames, ReadoutLevel.OUTPUTS);
-      assertArrayEquals(reference.learningState().toBytes(), fresh.learningState().toBytes(),
+      assertArrayEquals(Sl1Device.learningState(reference).toBytes(), Sl1Device.learningState(fresh).toBytes(),
           "the reference simulator's image, byte for byte");
     }
   }
@@ -724,7 +727,7 @@ public abstract class DeviceContractSuite {
     assumeFits(device, net, "the learning network");
     startLearning(device, net, learningConfig(net, 8));
     runAll(device, labelled(testInputs(5, 6), 3), ReadoutLevel.OUTPUTS);
-    LearningState good = device.learningState();
+    LearningState good = Sl1Device.learningState(device);
     try (SimDevice other = new SimDevice()) {
       LearningConfig slower = learningConfig(net, 8);
       Map<String, Integer> rates = new LinkedHashMap<>(slower.learningRates());
@@ -732,23 +735,23 @@ public abstract class DeviceContractSuite {
       startLearning(other, net, new LearningConfig(rates, 8, 4, 943718, 1047527, -27, 8, 77, 8, 1,
           slower.surrogateTable()));
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> device.restoreLearningState(other.learningState()));
+          () -> Sl1Device.restoreLearningState(device, Sl1Device.learningState(other)));
       assertTrue(e.getMessage().contains("out.w") && e.getMessage().contains("lr"),
           e.getMessage());
 
       startLearning(other, net, learningConfig(net, 4));
       e = assertThrows(IllegalArgumentException.class,
-          () -> device.restoreLearningState(other.learningState()));
+          () -> Sl1Device.restoreLearningState(device, Sl1Device.learningState(other)));
       assertTrue(e.getMessage().toLowerCase().contains("state"), e.getMessage());
 
       NetworkConfig wider = new NetworkConfig(8, List.of(new LayerConfig(7, true, 8, 0, 16, 64,
           3800, 8)), new OutputConfig(3, 8, 0, 16, 3900));
       startLearning(other, wider, learningConfig(wider, 8));
       e = assertThrows(IllegalArgumentException.class,
-          () -> device.restoreLearningState(other.learningState()));
+          () -> Sl1Device.restoreLearningState(device, Sl1Device.learningState(other)));
       assertTrue(e.getMessage().contains("hidden"), e.getMessage());
     }
-    assertEquals(good, device.learningState(), "nothing changed");
+    assertEquals(good, Sl1Device.learningState(device), "nothing changed");
   }
 
   /** The engine learns one hidden layer; a deeper network is refused by rule DR-LEARNING. */
@@ -758,7 +761,7 @@ public abstract class DeviceContractSuite {
         "device " + device.info().name() + " has no on-chip learning engine");
     NetworkConfig net = load(device);
     DesignRuleViolation v = assertThrows(DesignRuleViolation.class,
-        () -> device.enableLearning(learningConfig(net, 8)));
+        () -> Sl1Device.enableLearning(device, learningConfig(net, 8)));
     assertEquals("DR-LEARNING", v.rule(), v.getMessage());
   }
 

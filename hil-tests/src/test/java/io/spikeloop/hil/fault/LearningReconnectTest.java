@@ -1,5 +1,6 @@
 package io.spikeloop.hil.fault;
 
+import io.spikeloop.target.sl1.Sl1Device;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -61,7 +62,7 @@ class LearningReconnectTest {
   private static void load(Device d) {
     d.configure(TestInputs.NET.config());
     TestInputs.NET.weights().forEach(d::writeWeights);
-    d.enableLearning(LEARNING);
+    Sl1Device.enableLearning(d, LEARNING);
   }
 
   private static long[] steps(Device d, int from, int to) {
@@ -110,8 +111,8 @@ class LearningReconnectTest {
       assertArrayEquals(Arrays.copyOfRange(expected, 0, 30), steps(remote, 0, 30));
       // The checkpoint: weights, learning state, dynamic state after step 30.
       Map<String, int[]> weights = weights(remote);
-      LearningState learned = remote.learningState();
-      DeviceState state = remote.state();
+      LearningState learned = Sl1Device.learningState(remote);
+      DeviceState state = Sl1Device.state(remote);
       steps(remote, 30, 40); // learned, then lost with the server
 
       server.close();
@@ -130,12 +131,12 @@ class LearningReconnectTest {
       }
 
       weights.forEach(remote::writeWeights);
-      remote.restoreLearningState(learned);
+      Sl1Device.restoreLearningState(remote, learned);
       remote.restore(state);
-      assertEquals(learned, remote.learningState(), "the new server's engine holds the checkpoint");
+      assertEquals(learned, Sl1Device.learningState(remote), "the new server's engine holds the checkpoint");
       assertArrayEquals(Arrays.copyOfRange(expected, 30, 90), steps(remote, 30, 90),
           "after the restore the steps continue as if nothing happened");
-      assertEquals(reference.learningState(), remote.learningState());
+      assertEquals(Sl1Device.learningState(reference), Sl1Device.learningState(remote));
       Map<String, int[]> expectedWeights = weights(reference);
       weights(remote).forEach((name, w) -> assertArrayEquals(expectedWeights.get(name), w, name));
     } finally {
@@ -154,9 +155,9 @@ class LearningReconnectTest {
         server.close();
         server = DeviceServer.start(new SimDevice(), ServerOptions.loopback(port));
         noticeTheRestart(() -> steps(remote, 10, 11));
-        remote.enableLearning(LEARNING);
+        Sl1Device.enableLearning(remote, LEARNING);
         steps(remote, 10, 20);
-        assertEquals(10, remote.learningState().tensors().get(0).step(),
+        assertEquals(10, Sl1Device.learningState(remote).tensors().get(0).step(),
             "the engine started over on the new server");
       } finally {
         server.close();

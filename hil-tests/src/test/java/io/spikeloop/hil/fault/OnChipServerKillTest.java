@@ -1,5 +1,6 @@
 package io.spikeloop.hil.fault;
 
+import io.spikeloop.target.sl1.Sl1Device;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -126,7 +127,7 @@ class OnChipServerKillTest {
          RemoteDevice remote = connect(second)) {
       Placement p = Placements.onDevice("on-chip", remote, INIT, PLACEMENT);
       p.restoreState(saved);
-      assertEquals(learned, remote.learningState(), "the new server's engine holds what was learned");
+      assertEquals(learned, Sl1Device.learningState(remote), "the new server's engine holds what was learned");
       TrainingLoop.run(p, DATA, SETTINGS, new TrainingLoop.Listener() {}, at);
       assertSameWeights(expected, p);
     }
