@@ -157,8 +157,8 @@ class NativeBoardDeviceTest {
     try (Device other = Devices.open("board:ref")) {
       other.configure(NET);
       loadRandomWeights(other, 13);
-      other.restore(snapshot);
-      assertEquals(snapshot, other.state());
+      Sl1Device.restore(other, snapshot);
+      assertEquals(snapshot, Sl1Device.state(other));
       List<StepResult> again = other.run(frames.subList(30, 60), ReadoutLevel.FULL);
       for (int t = 0; t < 30; t++) {
         assertEquals(rest.get(t).step(), again.get(t).step());
@@ -201,12 +201,12 @@ class NativeBoardDeviceTest {
 
     int[][] u = Arrays.stream(before.membranes()).map(int[]::clone).toArray(int[][]::new);
     u[0][3] = 1 << 15; // does not fit 16 bits
-    var badState = assertThrows(IllegalArgumentException.class, () -> board.restore(
+    var badState = assertThrows(IllegalArgumentException.class, () -> Sl1Device.restore(board,
         new DeviceState(5, u, before.lastSpikes(), before.outputs(), before.telemetry())));
     assertTrue(badState.getMessage().contains("layer 0 membrane 3 = 32768 does not fit 16 bits"),
         badState.getMessage());
 
-    assertEquals(before, board.state());
+    assertEquals(before, Sl1Device.state(board));
     assertArrayEquals(weightsBefore, board.readWeights("layer0.in"));
   }
 

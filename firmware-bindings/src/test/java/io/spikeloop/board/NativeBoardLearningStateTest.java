@@ -34,7 +34,7 @@ class NativeBoardLearningStateTest {
 
   @BeforeEach
   void open() {
-    driver = BoardDriver.open(BoardLibraries.load("ref"), "board:ref", "ref");
+    driver = BoardDriver.open(BoardLibraries.load("ref").bind(SpikeloopDriver.class), "board:ref", "ref");
     board = new NativeBoardDevice("board:ref", driver);
     board.configure(NativeBoardLearningTest.NET);
     NativeBoardLearningTest.writeStartWeights(board);
@@ -67,13 +67,13 @@ class NativeBoardLearningStateTest {
 
   private String refused(byte[] image, int length) {
     return assertThrows(IllegalArgumentException.class,
-        () -> Sl1Device.restoreLearningState(driver, Arrays.copyOf(image, length))).getMessage();
+        () -> driver.restoreLearningState(Arrays.copyOf(image, length))).getMessage();
   }
 
   @Test
   void readRestoreAndRefuseDamagedImages() {
     assertTrue(board.info().has(Capability.LEARNING_STATE));
-    assertTrue(assertThrows(IllegalStateException.class, board::learningState).getMessage()
+    assertTrue(assertThrows(IllegalStateException.class, () -> Sl1Device.learningState(board)).getMessage()
         .contains("not enabled"));
     Sl1Device.enableLearning(board, NativeBoardLearningTest.allTensors());
     learn(20, 1);
