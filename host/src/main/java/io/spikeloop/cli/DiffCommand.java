@@ -2,8 +2,6 @@ package io.spikeloop.cli;
 
 import io.spikeloop.target.sl1.CoreLimits;
 
-import io.spikeloop.target.sl1.Sl1Target;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spikeloop.data.DatasetOptions;
@@ -161,7 +159,8 @@ public final class DiffCommand implements Callable<Integer> {
       kindB = db.info().kind();
       if (run == null) {
         // The random network takes as many inputs as both cores allow; wider data is folded.
-        int inputs = Math.min(data.channels(), Math.min(CoreLimits.fromNames(da.info().limits()).maxInputs(),
+        int inputs = Math.min(data.channels(),
+            Math.min(CoreLimits.fromNames(da.info().limits()).maxInputs(),
             CoreLimits.fromNames(db.info().limits()).maxInputs()));
         List<Integer> sizes = hidden.isEmpty() ? List.of(64) : hidden;
         RandomNetwork r = RandomNetwork.of(inputs, sizes, !feedForward, data.classes(), seed);
@@ -195,7 +194,7 @@ public final class DiffCommand implements Callable<Integer> {
           kindA, b, kindB, source, data.name(), report.level());
       if (report.agreed()) {
         out.printf(Locale.ROOT, "%d steps agreed (hash %016x, %d hidden spikes, %.2f s, %.0f "
-                + "steps/s)%n", report.steps(), report.hashA(), report.count(Sl1Target.HIDDEN_SPIKES),
+                + "steps/s)%n", report.steps(), report.hashA(), report.hiddenSpikes(),
             report.seconds(), report.steps() / report.seconds());
       } else {
         out.printf(Locale.ROOT, "DIVERGED at %s%n", report.divergence().describe());
@@ -208,7 +207,7 @@ public final class DiffCommand implements Callable<Integer> {
           .put("steps", report.steps()).put("agreed", report.agreed())
           .put("hashA", String.format("%016x", report.hashA()))
           .put("hashB", String.format("%016x", report.hashB()))
-          .put("hiddenSpikes", report.count(Sl1Target.HIDDEN_SPIKES)).put("seconds", report.seconds());
+          .put("hiddenSpikes", report.hiddenSpikes()).put("seconds", report.seconds());
       Divergence d = report.divergence();
       if (d != null) {
         o.putObject("divergence").put("step", d.step()).put("sample", d.sample())

@@ -1,7 +1,5 @@
 package io.spikeloop.cli;
 
-import io.spikeloop.target.sl1.Sl1Target;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -172,7 +170,7 @@ public final class EvalCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "per sample            %.0f SOPs, %.0f cycles, %.3g J%n",
         r.sopsPerSample(), r.cyclesPerSample(), r.joulesPerSample());
     out.printf(Locale.ROOT, "saturations %d, FIFO overflows %d, deadline misses %d%n",
-        r.count(Sl1Target.SATURATIONS), r.fifoOverflows(), r.deadlineMisses());
+        r.saturations(), r.fifoOverflows(), r.deadlineMisses());
     if (json) {
       out.println(toJson(r, mapped, q));
     }
@@ -211,7 +209,7 @@ public final class EvalCommand implements Callable<Integer> {
         .put("fixedSpikesPerSample", r.fixedSpikesPerSample())
         .put("sopsPerSample", r.sopsPerSample()).put("cyclesPerSample", r.cyclesPerSample())
         .put("energyJoulesPerSample", r.joulesPerSample())
-        .put("saturations", r.count(Sl1Target.SATURATIONS)).put("fifoOverflows", r.fifoOverflows())
+        .put("saturations", r.saturations()).put("fifoOverflows", r.fifoOverflows())
         .put("deadlineMisses", r.deadlineMisses()).put("clipped", m.clipped());
     ArrayNode tensors = o.putArray("tensors");
     for (TensorReport t : m.tensors()) {

@@ -96,7 +96,7 @@ public final class LearningLockstep {
       throw new IllegalArgumentException("dataset " + data.name() + " has no samples");
     }
     for (Device d : List.of(a, b)) {
-      for (Capability c : List.of(Capability.ON_CHIP_LEARNING, Capability.LEARNING_STATE,
+      for (String c : List.of(Capability.ON_CHIP_LEARNING, Capability.LEARNING_STATE,
           Capability.WEIGHT_READBACK)) {
         if (!d.info().has(c)) {
           throw new UnsupportedCapabilityException(d.info().name(), c, "diff --learning");

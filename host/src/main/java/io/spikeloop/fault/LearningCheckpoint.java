@@ -4,6 +4,7 @@ import io.spikeloop.target.sl1.Sl1Device;
 import io.spikeloop.checkpoint.DeviceSnapshot;
 import io.spikeloop.checkpoint.StateMap;
 import io.spikeloop.device.Device;
+import io.spikeloop.target.TargetNetwork;
 import io.spikeloop.target.sl1.LearningState;
 import io.spikeloop.target.sl1.NetworkConfig;
 import io.spikeloop.device.WeightTensor;
@@ -31,7 +32,7 @@ record LearningCheckpoint(DeviceSnapshot device, LearningState learning) {
 
   /** One 64-bit hash over every weight tensor and the learning-state image. */
   long hash() {
-    NetworkConfig c = device.config();
+    TargetNetwork c = device.config();
     int[][] w = new int[c.tensors().size()][];
     for (int t = 0; t < w.length; t++) {
       w[t] = device.weights().get(c.tensors().get(t).name());

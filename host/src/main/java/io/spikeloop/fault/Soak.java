@@ -9,7 +9,7 @@ import io.spikeloop.data.SpikeDataset;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceException;
-import io.spikeloop.target.sl1.DeviceState;
+import io.spikeloop.target.TargetState;
 import io.spikeloop.device.Devices;
 import io.spikeloop.target.sl1.LearningConfig;
 import io.spikeloop.device.LearningStateLostException;
@@ -368,7 +368,7 @@ public final class Soak {
   }
 
   /** Loads the network into the reference and returns its (reset) state. */
-  private static DeviceState fresh(Device reference, RandomNetwork net) {
+  private static TargetState fresh(Device reference, RandomNetwork net) {
     reference.configure(net.config());
     net.weights().forEach(reference::writeWeights);
     return reference.state();

@@ -116,8 +116,8 @@ public final class OnChipPlacement extends DevicePlacement {
   }
 
   @Override
-  protected Capability[] checkpointNeeds() {
-    return new Capability[] {Capability.WEIGHT_READBACK, Capability.SNAPSHOT,
+  protected String[] checkpointNeeds() {
+    return new String[] {Capability.WEIGHT_READBACK, Capability.SNAPSHOT,
         Capability.LEARNING_STATE};
   }
 

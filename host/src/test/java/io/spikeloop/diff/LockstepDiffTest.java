@@ -74,7 +74,8 @@ class LockstepDiffTest {
         DeviceState s = Sl1Device.state(delegate());
         int[][] u = s.membranes();
         u[layer][neuron] += 1000;
-        delegate().restore(new DeviceState(s.step(), u, s.lastSpikes(), s.outputs(), s.telemetry()));
+        Sl1Device.restore(delegate(),
+            new DeviceState(s.step(), u, s.lastSpikes(), s.outputs(), s.telemetry()));
         return r;
       }
       int[][] u = r.membranes().clone();

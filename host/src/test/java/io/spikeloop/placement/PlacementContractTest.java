@@ -247,15 +247,12 @@ class PlacementContractTest {
     @Override
     public DeviceInfo info() {
       DeviceInfo i = delegate().info();
-      return new DeviceInfo("forward-only", i.kind(), i.protocolVersion(),
-          Set.of(Capability.FORWARD), i.limits(), i.version(), i.clockHz(),
-          i.stepPeriodSeconds());
+      return i.withName("forward-only").withCapabilities(Set.of(Capability.FORWARD));
     }
 
     @Override
-    public void enableLearning(LearningConfig learning) {
-      throw new UnsupportedCapabilityException(info().name(), Capability.ON_CHIP_LEARNING,
-          "on-chip learning");
+    public <T> java.util.Optional<T> extension(Class<T> type) {
+      return java.util.Optional.empty();
     }
   }
 }
