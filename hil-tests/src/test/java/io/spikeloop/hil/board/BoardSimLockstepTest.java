@@ -1,5 +1,6 @@
 package io.spikeloop.hil.board;
 
+import io.spikeloop.target.sl1.Sl1Device;
 import io.spikeloop.target.sl1.Sl1Target;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -150,8 +151,8 @@ class BoardSimLockstepTest {
       assertEquals(ts.count(Sl1Target.NEURON_UPDATES), tb.count(Sl1Target.NEURON_UPDATES), "telemetry neuron updates");
       assertEquals(ts.count(Sl1Target.HIDDEN_SPIKES), tb.count(Sl1Target.HIDDEN_SPIKES), "telemetry hidden spikes");
       assertEquals(ts.count(Sl1Target.SATURATIONS), tb.count(Sl1Target.SATURATIONS), "telemetry saturations");
-      assertEquals(sim.state().membranes().length, board.state().membranes().length);
-      assertArrayEquals(sim.state().membranes(), board.state().membranes(), "final membranes");
+      assertEquals(Sl1Device.state(sim).membranes().length, Sl1Device.state(board).membranes().length);
+      assertArrayEquals(Sl1Device.state(sim).membranes(), Sl1Device.state(board).membranes(), "final membranes");
       return spikes;
     }
   }

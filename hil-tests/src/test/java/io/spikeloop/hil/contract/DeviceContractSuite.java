@@ -138,7 +138,7 @@ public abstract class DeviceContractSuite {
 
   private static void assumeFits(Device d, NetworkConfig net, String what) {
     try {
-      DesignRule.check(net, d.info().limits());
+      DesignRule.check(net, CoreLimits.fromNames(d.info().limits()));
     } catch (DesignRuleViolation v) {
       Assumptions.abort(what + " does not fit device " + d.info().name() + ": " + v.getMessage());
     }
@@ -239,7 +239,7 @@ public abstract class DeviceContractSuite {
 
   @TestFactory
   Stream<DynamicTest> designRulesRefuseNetworksThatDoNotFit() {
-    CoreLimits limits = device.info().limits();
+    CoreLimits limits = CoreLimits.fromNames(device.info().limits());
     return Arrays.stream(DesignRule.values()).map(rule -> DynamicTest.dynamicTest(rule.id(), () -> {
       Optional<NetworkConfig> bad = breaking(rule, limits);
       assumeTrue(bad.isPresent(), "no network within the contract's ranges breaks only "
@@ -422,13 +422,13 @@ public abstract class DeviceContractSuite {
     assertEquals(10, snapshot.step());
     List<StepResult> tail = runAll(device, in.subList(10, STEPS), level);
 
-    device.restore(snapshot);
-    assertEquals(snapshot, device.state(), "state after restore");
+    Sl1Device.restore(device, snapshot);
+    assertEquals(snapshot, Sl1Device.state(device), "state after restore");
     assertSameBehaviour(tail, runAll(device, in.subList(10, STEPS), level), "after restore");
 
     Device other = open();
     load(other);
-    other.restore(snapshot);
+    Sl1Device.restore(other, snapshot);
     List<StepResult> elsewhere = runAll(other, in.subList(10, STEPS), level);
     assertSameBehaviour(tail, elsewhere, "restored into a second device");
     assertEquals(10, elsewhere.get(0).step(), "the step counter is part of the state");
@@ -442,13 +442,13 @@ public abstract class DeviceContractSuite {
     DeviceState good = Sl1Device.state(device);
     DeviceState wrongLayers = new DeviceState(0, new int[][] {new int[6]}, new byte[][] {new byte[6]},
         new int[3], Telemetry.ZERO);
-    assertThrows(IllegalArgumentException.class, () -> device.restore(wrongLayers));
+    assertThrows(IllegalArgumentException.class, () -> Sl1Device.restore(device, wrongLayers));
     DeviceState wideMembrane = new DeviceState(0, new int[][] {{0, 0, 0, 0, 0, 1 << 20}, new int[4]},
         new byte[][] {new byte[6], new byte[4]}, new int[3], Telemetry.ZERO);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> device.restore(wideMembrane));
+        () -> Sl1Device.restore(device, wideMembrane));
     assertTrue(e.getMessage().contains(String.valueOf(1 << 20)), e.getMessage());
-    assertEquals(good, device.state());
+    assertEquals(good, Sl1Device.state(device));
   }
 
   @Test
@@ -680,7 +680,7 @@ public abstract class DeviceContractSuite {
     List<SpikeFrame> frames = labelled(testInputs(23, 2 * STEPS), 3);
     List<SpikeFrame> head = frames.subList(0, STEPS);
     List<SpikeFrame> tail = frames.subList(STEPS, frames.size());
-    assertThrows(IllegalStateException.class, device::learningState, "before enableLearning");
+    assertThrows(IllegalStateException.class, () -> Sl1Device.learningState(device), "before enableLearning");
     startLearning(device, net, learning);
     runAll(device, head, ReadoutLevel.OUTPUTS);
     LearningState saved = Sl1Device.learningState(device);
@@ -698,7 +698,7 @@ public abstract class DeviceContractSuite {
     weights.forEach(fresh::writeWeights);
     Sl1Device.enableLearning(fresh, learning);
     Sl1Device.restoreLearningState(fresh, saved);
-    fresh.restore(dynamic);
+    Sl1Device.restore(fresh, dynamic);
     assertEquals(saved, Sl1Device.learningState(fresh), "restored as saved");
     assertSameBehaviour(uninterrupted, runAll(fresh, tail, ReadoutLevel.OUTPUTS), "resumed");
     for (WeightTensor t : net.tensors()) {

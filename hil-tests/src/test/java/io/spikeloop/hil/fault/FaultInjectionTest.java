@@ -1,5 +1,6 @@
 package io.spikeloop.hil.fault;
 
+import io.spikeloop.target.sl1.Sl1Device;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -191,7 +192,7 @@ class FaultInjectionTest {
       resumed.restoreInto(remote);
       assertArrayEquals(learned, remote.readWeights("layer0.in"),
           "what was learned before the checkpoint is there");
-      assertEquals(60, remote.state().step());
+      assertEquals(60, Sl1Device.state(remote).step());
       assertSameSteps(expectedTail, remote.run(in.subList(60, 120), ReadoutLevel.FULL));
     } finally {
       server.close();

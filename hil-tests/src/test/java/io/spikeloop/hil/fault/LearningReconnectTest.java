@@ -121,18 +121,18 @@ class LearningReconnectTest {
       for (Executable call : List.<Executable>of(
           () -> remote.step(FRAMES.get(40), ReadoutLevel.FULL),
           () -> remote.run(FRAMES.subList(40, 42), ReadoutLevel.OUTPUTS),
-          () -> remote.readWeights("layer0.in"), remote::learningState,
-          remote::disableLearning)) {
+          () -> remote.readWeights("layer0.in"), () -> Sl1Device.learningState(remote),
+          () -> Sl1Device.disableLearning(remote))) {
         LearningStateLostException e = assertThrows(LearningStateLostException.class, call);
         assertTrue(e.getMessage().startsWith("remote://127.0.0.1:" + port + ": device server "
             + "restarted: its learning state was lost") && e.getMessage().contains(
-            "restore the learning state from a checkpoint (restoreLearningState)"),
+            "restore the learning state from a checkpoint (OnChipLearning.restore)"),
             e.getMessage());
       }
 
       weights.forEach(remote::writeWeights);
       Sl1Device.restoreLearningState(remote, learned);
-      remote.restore(state);
+      Sl1Device.restore(remote, state);
       assertEquals(learned, Sl1Device.learningState(remote), "the new server's engine holds the checkpoint");
       assertArrayEquals(Arrays.copyOfRange(expected, 30, 90), steps(remote, 30, 90),
           "after the restore the steps continue as if nothing happened");

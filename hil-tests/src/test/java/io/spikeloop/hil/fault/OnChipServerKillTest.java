@@ -157,7 +157,7 @@ class OnChipServerKillTest {
           })));
       if (e instanceof DeviceUnavailableException) {
         // The old connection's end reached the client after batch 6 was sent (a race).
-        LearningReconnectTest.noticeTheRestart(remote::learningState);
+        LearningReconnectTest.noticeTheRestart(() -> Sl1Device.learningState(remote));
       } else {
         assertInstanceOf(LearningStateLostException.class, e);
         assertTrue(e.getMessage().contains("remote://127.0.0.1:" + port + ": device server "
