@@ -1,15 +1,15 @@
 package io.spikeloop.bench;
 
-import io.spikeloop.target.sl1.Sl1Device;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.Devices;
+import io.spikeloop.device.ReadoutLevel;
+import io.spikeloop.device.SpikeFrame;
+import io.spikeloop.device.WeightTensor;
 import io.spikeloop.target.sl1.LayerConfig;
 import io.spikeloop.target.sl1.LearningConfig;
 import io.spikeloop.target.sl1.NetworkConfig;
 import io.spikeloop.target.sl1.OutputConfig;
-import io.spikeloop.device.ReadoutLevel;
-import io.spikeloop.device.SpikeFrame;
-import io.spikeloop.device.WeightTensor;
+import io.spikeloop.target.sl1.Sl1Device;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;

@@ -1,19 +1,9 @@
 package io.spikeloop.sim;
 
 import io.spikeloop.device.Capability;
-import io.spikeloop.target.sl1.CoreLimits;
-import io.spikeloop.target.sl1.DesignRule;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceInfo;
 import io.spikeloop.device.OnChipLearning;
-import io.spikeloop.target.TargetNetwork;
-import io.spikeloop.target.TargetState;
-import io.spikeloop.target.sl1.Sl1Codecs;
-import io.spikeloop.target.sl1.Sl1Target;
-import io.spikeloop.target.sl1.DeviceState;
-import io.spikeloop.target.sl1.LearningConfig;
-import io.spikeloop.target.sl1.LearningState;
-import io.spikeloop.target.sl1.NetworkConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
@@ -22,6 +12,16 @@ import io.spikeloop.sim.core.Sl1Core;
 import io.spikeloop.sim.engine.LearningEngine;
 import io.spikeloop.sim.timing.EnergyProfile;
 import io.spikeloop.sim.timing.MicroArchitecture;
+import io.spikeloop.target.TargetNetwork;
+import io.spikeloop.target.TargetState;
+import io.spikeloop.target.sl1.CoreLimits;
+import io.spikeloop.target.sl1.DesignRule;
+import io.spikeloop.target.sl1.DeviceState;
+import io.spikeloop.target.sl1.LearningConfig;
+import io.spikeloop.target.sl1.LearningState;
+import io.spikeloop.target.sl1.NetworkConfig;
+import io.spikeloop.target.sl1.Sl1Codecs;
+import io.spikeloop.target.sl1.Sl1Target;
 import java.util.Optional;
 import java.util.Set;
 

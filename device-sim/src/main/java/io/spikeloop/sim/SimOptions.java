@@ -1,9 +1,9 @@
 package io.spikeloop.sim;
 
-import io.spikeloop.target.sl1.CoreLimits;
 import io.spikeloop.sim.timing.EnergyProfile;
 import io.spikeloop.sim.timing.MicroArchitecture;
 import io.spikeloop.sim.timing.OverflowPolicy;
+import io.spikeloop.target.sl1.CoreLimits;
 import java.util.Locale;
 
 /**

@@ -1,23 +1,22 @@
 package io.spikeloop.sim;
 
-import io.spikeloop.target.sl1.CoreLimits;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.spikeloop.target.sl1.DesignRule;
 import io.spikeloop.device.DesignRuleViolation;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.Devices;
-import io.spikeloop.target.sl1.LayerConfig;
-import io.spikeloop.target.sl1.NetworkConfig;
-import io.spikeloop.target.sl1.OutputConfig;
 import io.spikeloop.sim.timing.EnergyProfile;
 import io.spikeloop.sim.timing.MicroArchitecture;
 import io.spikeloop.sim.timing.OverflowPolicy;
+import io.spikeloop.target.sl1.CoreLimits;
+import io.spikeloop.target.sl1.DesignRule;
+import io.spikeloop.target.sl1.LayerConfig;
+import io.spikeloop.target.sl1.NetworkConfig;
+import io.spikeloop.target.sl1.OutputConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,10 +1,5 @@
 package io.spikeloop.board;
 
-import io.spikeloop.target.sl1.CoreLimits;
-
-import io.spikeloop.target.sl1.Sl1Target;
-
-import io.spikeloop.target.sl1.Sl1Device;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -15,16 +10,19 @@ import io.spikeloop.device.Capability;
 import io.spikeloop.device.DesignRuleViolation;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceInfo;
-import io.spikeloop.target.sl1.DeviceState;
 import io.spikeloop.device.Devices;
-import io.spikeloop.target.sl1.LayerConfig;
-import io.spikeloop.target.sl1.NetworkConfig;
-import io.spikeloop.target.sl1.OutputConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.Telemetry;
 import io.spikeloop.device.WeightTensor;
+import io.spikeloop.target.sl1.CoreLimits;
+import io.spikeloop.target.sl1.DeviceState;
+import io.spikeloop.target.sl1.LayerConfig;
+import io.spikeloop.target.sl1.NetworkConfig;
+import io.spikeloop.target.sl1.OutputConfig;
+import io.spikeloop.target.sl1.Sl1Device;
+import io.spikeloop.target.sl1.Sl1Target;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

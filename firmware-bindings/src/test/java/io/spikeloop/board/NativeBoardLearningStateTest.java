@@ -1,6 +1,5 @@
 package io.spikeloop.board;
 
-import io.spikeloop.target.sl1.Sl1Device;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -8,9 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spikeloop.device.Capability;
-import io.spikeloop.target.sl1.LearningState;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
+import io.spikeloop.target.sl1.LearningState;
+import io.spikeloop.target.sl1.Sl1Device;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
 package io.spikeloop.board;
 
-import io.spikeloop.target.sl1.Sl1Device;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,13 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.spikeloop.device.DesignRuleViolation;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.Devices;
+import io.spikeloop.device.ReadoutLevel;
+import io.spikeloop.device.SpikeFrame;
+import io.spikeloop.device.WeightTensor;
 import io.spikeloop.target.sl1.LayerConfig;
 import io.spikeloop.target.sl1.LearningConfig;
 import io.spikeloop.target.sl1.NetworkConfig;
 import io.spikeloop.target.sl1.OutputConfig;
-import io.spikeloop.device.ReadoutLevel;
-import io.spikeloop.device.SpikeFrame;
-import io.spikeloop.device.WeightTensor;
+import io.spikeloop.target.sl1.Sl1Device;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,7 +1,5 @@
 package io.spikeloop.cli;
 
-import io.spikeloop.target.sl1.CoreLimits;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spikeloop.data.DatasetOptions;
@@ -9,8 +7,6 @@ import io.spikeloop.data.Datasets;
 import io.spikeloop.data.SpikeDataset;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.Devices;
-import io.spikeloop.target.sl1.NetworkConfig;
-import io.spikeloop.target.sl1.LearningConfig;
 import io.spikeloop.diff.Divergence;
 import io.spikeloop.diff.LearningLockstep;
 import io.spikeloop.diff.LockstepDiff;
@@ -19,6 +15,9 @@ import io.spikeloop.mapping.MappedNetwork;
 import io.spikeloop.mapping.QuantizationOptions;
 import io.spikeloop.mapping.Quantizer;
 import io.spikeloop.model.ModelFile;
+import io.spikeloop.target.sl1.CoreLimits;
+import io.spikeloop.target.sl1.LearningConfig;
+import io.spikeloop.target.sl1.NetworkConfig;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,9 +27,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code spikeloop diff}: two devices in lock-step, the first disagreement or N agreeing steps. */
 @Command(name = "diff", mixinStandardHelpOptions = true,

@@ -1,6 +1,5 @@
 package io.spikeloop.demo;
 
-import io.spikeloop.target.sl1.Sl1Device;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.device.Capability;
 import io.spikeloop.device.Device;
@@ -13,6 +12,7 @@ import io.spikeloop.placement.LearningCost;
 import io.spikeloop.placement.Placement;
 import io.spikeloop.placement.PlacementSettings;
 import io.spikeloop.placement.Placements;
+import io.spikeloop.target.sl1.Sl1Device;
 import io.spikeloop.train.Readout;
 import io.spikeloop.train.SnnTrainer;
 import java.util.ArrayList;

@@ -1,19 +1,19 @@
 package io.spikeloop.diff;
 
-import io.spikeloop.target.sl1.Sl1Device;
 import io.spikeloop.data.SpikeDataset;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.device.Capability;
 import io.spikeloop.device.Device;
-import io.spikeloop.target.sl1.LayerConfig;
-import io.spikeloop.target.sl1.LearningConfig;
-import io.spikeloop.target.sl1.LearningState;
-import io.spikeloop.target.sl1.NetworkConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.UnsupportedCapabilityException;
 import io.spikeloop.device.WeightTensor;
+import io.spikeloop.target.sl1.LayerConfig;
+import io.spikeloop.target.sl1.LearningConfig;
+import io.spikeloop.target.sl1.LearningState;
+import io.spikeloop.target.sl1.NetworkConfig;
+import io.spikeloop.target.sl1.Sl1Device;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,15 +1,15 @@
 package io.spikeloop.fault;
 
-import io.spikeloop.target.sl1.Sl1Device;
 import io.spikeloop.checkpoint.DeviceSnapshot;
 import io.spikeloop.checkpoint.StateMap;
 import io.spikeloop.device.Device;
-import io.spikeloop.target.TargetNetwork;
-import io.spikeloop.target.sl1.LearningState;
-import io.spikeloop.target.sl1.NetworkConfig;
 import io.spikeloop.device.WeightTensor;
 import io.spikeloop.diff.StepHash;
 import io.spikeloop.placement.OnChipPlacement;
+import io.spikeloop.target.TargetNetwork;
+import io.spikeloop.target.sl1.LearningState;
+import io.spikeloop.target.sl1.NetworkConfig;
+import io.spikeloop.target.sl1.Sl1Device;
 
 /**
  * What the learning soak keeps of a device that learns on chip: its weights and dynamic state

@@ -1,7 +1,5 @@
 package io.spikeloop.mapping;
 
-import io.spikeloop.target.sl1.Sl1Target;
-
 import io.spikeloop.data.SpikeDataset;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.device.Device;
@@ -10,6 +8,7 @@ import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.Telemetry;
 import io.spikeloop.model.SnnParameters;
+import io.spikeloop.target.sl1.Sl1Target;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;

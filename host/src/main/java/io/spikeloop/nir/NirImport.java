@@ -1,7 +1,5 @@
 package io.spikeloop.nir;
 
-import io.spikeloop.target.sl1.LayerConfig;
-import io.spikeloop.target.sl1.NetworkConfig;
 import io.spikeloop.device.WeightTensor;
 import io.spikeloop.mapping.MappedNetwork;
 import io.spikeloop.mapping.QuantizationOptions;
@@ -9,6 +7,8 @@ import io.spikeloop.mapping.TensorReport;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.model.Surrogate;
+import io.spikeloop.target.sl1.LayerConfig;
+import io.spikeloop.target.sl1.NetworkConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

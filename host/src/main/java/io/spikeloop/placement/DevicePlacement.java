@@ -9,11 +9,11 @@ import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.Telemetry;
-import io.spikeloop.target.CostModel;
-import io.spikeloop.wire.WireMapping;
 import io.spikeloop.device.UnsupportedCapabilityException;
 import io.spikeloop.device.WeightTensor;
 import io.spikeloop.model.SnnParameters;
+import io.spikeloop.target.CostModel;
+import io.spikeloop.wire.WireMapping;
 import java.util.ArrayList;
 import java.util.List;
 

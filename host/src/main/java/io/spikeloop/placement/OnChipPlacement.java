@@ -1,13 +1,9 @@
 package io.spikeloop.placement;
 
-import io.spikeloop.target.sl1.Sl1Device;
 import io.spikeloop.checkpoint.StateMap;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.device.Capability;
 import io.spikeloop.device.Device;
-import io.spikeloop.target.sl1.LearningConfig;
-import io.spikeloop.target.sl1.LearningState;
-import io.spikeloop.target.sl1.NetworkConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.WeightTensor;
@@ -15,6 +11,10 @@ import io.spikeloop.model.Surrogate;
 import io.spikeloop.sim.engine.LearningEngine;
 import io.spikeloop.sim.learning.LearningMemory;
 import io.spikeloop.sim.learning.QuantizedAdamConfig;
+import io.spikeloop.target.sl1.LearningConfig;
+import io.spikeloop.target.sl1.LearningState;
+import io.spikeloop.target.sl1.NetworkConfig;
+import io.spikeloop.target.sl1.Sl1Device;
 import io.spikeloop.train.Softmax;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -145,7 +145,7 @@ class ContinualDemoTest {
           opened.add(d);
           return d;
         }, SETTINGS));
-    assertTrue(e.getMessage().contains("forward-only") && e.getMessage().contains("ON_CHIP_LEARNING"),
+    assertTrue(e.getMessage().contains("forward-only") && e.getMessage().contains("on-chip-learning"),
         e.getMessage());
     assertThrows(RuntimeException.class, () -> opened.get(0).telemetry(), "device was closed");
   }

@@ -1,6 +1,5 @@
 package io.spikeloop.diff;
 
-import io.spikeloop.target.sl1.Sl1Device;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -10,12 +9,13 @@ import io.spikeloop.data.InMemoryDataset;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.ForwardingDevice;
-import io.spikeloop.target.sl1.LearningConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.WeightTensor;
 import io.spikeloop.sim.SimDevice;
+import io.spikeloop.target.sl1.LearningConfig;
+import io.spikeloop.target.sl1.Sl1Device;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,5 @@
 package io.spikeloop.diff;
 
-import io.spikeloop.target.sl1.Sl1Device;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -9,12 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.spikeloop.data.InMemoryDataset;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.device.Device;
-import io.spikeloop.target.sl1.DeviceState;
-import io.spikeloop.device.ForwardingDevice;
 import io.spikeloop.device.Devices;
+import io.spikeloop.device.ForwardingDevice;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
+import io.spikeloop.target.sl1.DeviceState;
+import io.spikeloop.target.sl1.Sl1Device;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

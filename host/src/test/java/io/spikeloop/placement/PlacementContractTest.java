@@ -1,7 +1,5 @@
 package io.spikeloop.placement;
 
-import java.util.Set;
-import io.spikeloop.target.sl1.Sl1Device;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,9 +10,8 @@ import io.spikeloop.data.SpikeSample;
 import io.spikeloop.device.Capability;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceInfo;
-import io.spikeloop.device.ForwardingDevice;
-import io.spikeloop.target.sl1.LearningConfig;
 import io.spikeloop.device.Devices;
+import io.spikeloop.device.ForwardingDevice;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
@@ -27,6 +24,8 @@ import io.spikeloop.remote.DeviceServer;
 import io.spikeloop.remote.ServerOptions;
 import io.spikeloop.sim.SimDevice;
 import io.spikeloop.sim.engine.LearningEngine;
+import io.spikeloop.target.sl1.LearningConfig;
+import io.spikeloop.target.sl1.Sl1Device;
 import io.spikeloop.train.FastTrainer;
 import io.spikeloop.train.Readout;
 import io.spikeloop.train.TrainingLoop;
@@ -34,10 +33,11 @@ import io.spikeloop.train.TrainingMode;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** One contract, run against every placement, on a small synthetic-style task (seconds). */
 class PlacementContractTest {
@@ -234,7 +234,7 @@ class PlacementContractTest {
       UnsupportedCapabilityException e = assertThrows(UnsupportedCapabilityException.class,
           () -> open("on-chip", device, init(false), 8));
       assertTrue(e.getMessage().contains("forward-only")
-          && e.getMessage().contains("ON_CHIP_LEARNING"), e.getMessage());
+          && e.getMessage().contains("on-chip-learning"), e.getMessage());
     }
   }
 

@@ -1,7 +1,5 @@
 package io.spikeloop.device;
 
-import io.spikeloop.target.sl1.Sl1Codecs;
-import io.spikeloop.target.sl1.LearningState;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -9,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.spikeloop.target.sl1.LearningState;
+import io.spikeloop.target.sl1.Sl1Codecs;
 import io.spikeloop.wire.WireMapping;
 import java.util.Arrays;
 import java.util.List;

@@ -1,11 +1,11 @@
 package io.spikeloop.remote;
 
-import io.spikeloop.device.DeviceInfo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.spikeloop.device.DeviceInfo;
 import io.spikeloop.device.DeviceUnavailableException;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;

@@ -1,25 +1,25 @@
 package io.spikeloop.remote;
 
-import io.spikeloop.target.TargetNetwork;
-import io.spikeloop.target.TargetState;
-import io.spikeloop.target.sl1.Sl1Codecs;
-import io.spikeloop.target.sl1.Sl1Target;
-import java.util.Set;
 import io.spikeloop.device.Capability;
-import io.spikeloop.target.sl1.CoreLimits;
 import io.spikeloop.device.DesignRuleViolation;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceInfo;
-import io.spikeloop.target.sl1.DeviceState;
-import io.spikeloop.target.sl1.LayerConfig;
-import io.spikeloop.target.sl1.NetworkConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.Telemetry;
 import io.spikeloop.device.WeightTensor;
+import io.spikeloop.target.TargetNetwork;
+import io.spikeloop.target.TargetState;
+import io.spikeloop.target.sl1.CoreLimits;
+import io.spikeloop.target.sl1.DeviceState;
+import io.spikeloop.target.sl1.LayerConfig;
+import io.spikeloop.target.sl1.NetworkConfig;
+import io.spikeloop.target.sl1.Sl1Codecs;
+import io.spikeloop.target.sl1.Sl1Target;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 

@@ -1,8 +1,5 @@
 package io.spikeloop.wire;
 
-import io.spikeloop.target.TargetState;
-import io.spikeloop.target.sl1.Sl1Codecs;
-import io.spikeloop.target.sl1.Sl1Target;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -12,20 +9,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.spikeloop.device.Capability;
-import io.spikeloop.target.sl1.CoreLimits;
 import io.spikeloop.device.DesignRuleViolation;
 import io.spikeloop.device.DeviceException;
 import io.spikeloop.device.DeviceInfo;
-import io.spikeloop.target.sl1.DeviceState;
 import io.spikeloop.device.DeviceUnavailableException;
-import io.spikeloop.target.sl1.LayerConfig;
-import io.spikeloop.target.sl1.NetworkConfig;
-import io.spikeloop.target.sl1.OutputConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.Telemetry;
 import io.spikeloop.device.UnsupportedCapabilityException;
+import io.spikeloop.target.TargetState;
+import io.spikeloop.target.sl1.CoreLimits;
+import io.spikeloop.target.sl1.DeviceState;
+import io.spikeloop.target.sl1.LayerConfig;
+import io.spikeloop.target.sl1.NetworkConfig;
+import io.spikeloop.target.sl1.OutputConfig;
+import io.spikeloop.target.sl1.Sl1Codecs;
+import io.spikeloop.target.sl1.Sl1Target;
 import io.spikeloop.wire.v1.Error;
 import io.spikeloop.wire.v1.Request;
 import io.spikeloop.wire.v1.Response;

@@ -1,8 +1,5 @@
 package io.spikeloop.sim.engine;
 
-import io.spikeloop.target.sl1.Sl1Target;
-
-import io.spikeloop.target.sl1.Sl1Device;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,15 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spikeloop.device.Capability;
 import io.spikeloop.device.DesignRuleViolation;
-import io.spikeloop.target.sl1.LayerConfig;
-import io.spikeloop.target.sl1.LearningConfig;
-import io.spikeloop.target.sl1.NetworkConfig;
-import io.spikeloop.target.sl1.OutputConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.WeightTensor;
 import io.spikeloop.sim.SimDevice;
+import io.spikeloop.target.sl1.LayerConfig;
+import io.spikeloop.target.sl1.LearningConfig;
+import io.spikeloop.target.sl1.NetworkConfig;
+import io.spikeloop.target.sl1.OutputConfig;
+import io.spikeloop.target.sl1.Sl1Device;
+import io.spikeloop.target.sl1.Sl1Target;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,20 +1,19 @@
 package io.spikeloop.sim.golden;
 
-import io.spikeloop.target.sl1.Sl1Target;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spikeloop.device.Capability;
 import io.spikeloop.device.Device;
-import io.spikeloop.target.sl1.FixedPoint;
-import io.spikeloop.target.sl1.LayerConfig;
-import io.spikeloop.target.sl1.NetworkConfig;
-import io.spikeloop.target.sl1.OutputConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.Telemetry;
 import io.spikeloop.device.WeightTensor;
+import io.spikeloop.target.sl1.FixedPoint;
+import io.spikeloop.target.sl1.LayerConfig;
+import io.spikeloop.target.sl1.NetworkConfig;
+import io.spikeloop.target.sl1.OutputConfig;
+import io.spikeloop.target.sl1.Sl1Target;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

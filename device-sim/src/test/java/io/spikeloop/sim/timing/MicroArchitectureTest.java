@@ -1,15 +1,10 @@
 package io.spikeloop.sim.timing;
 
-import io.spikeloop.target.sl1.Sl1Target;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.spikeloop.target.sl1.LayerConfig;
-import io.spikeloop.target.sl1.NetworkConfig;
-import io.spikeloop.target.sl1.OutputConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
@@ -17,6 +12,10 @@ import io.spikeloop.device.Telemetry;
 import io.spikeloop.sim.SimDevice;
 import io.spikeloop.sim.SimOptions;
 import io.spikeloop.sim.core.Sl1Core;
+import io.spikeloop.target.sl1.LayerConfig;
+import io.spikeloop.target.sl1.NetworkConfig;
+import io.spikeloop.target.sl1.OutputConfig;
+import io.spikeloop.target.sl1.Sl1Target;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 

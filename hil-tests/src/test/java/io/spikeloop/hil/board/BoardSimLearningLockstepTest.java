@@ -1,6 +1,5 @@
 package io.spikeloop.hil.board;
 
-import io.spikeloop.target.sl1.Sl1Device;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,15 +7,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.spikeloop.device.Device;
 import io.spikeloop.device.Devices;
-import io.spikeloop.target.sl1.LayerConfig;
-import io.spikeloop.target.sl1.LearningConfig;
-import io.spikeloop.target.sl1.NetworkConfig;
-import io.spikeloop.target.sl1.OutputConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.WeightTensor;
 import io.spikeloop.sim.SimDevice;
+import io.spikeloop.target.sl1.LayerConfig;
+import io.spikeloop.target.sl1.LearningConfig;
+import io.spikeloop.target.sl1.NetworkConfig;
+import io.spikeloop.target.sl1.OutputConfig;
+import io.spikeloop.target.sl1.Sl1Device;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,5 @@
 package io.spikeloop.hil.board;
 
-import io.spikeloop.target.sl1.Sl1Device;
-import io.spikeloop.target.sl1.Sl1Target;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,15 +7,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.spikeloop.device.Device;
 import io.spikeloop.device.Devices;
-import io.spikeloop.target.sl1.LayerConfig;
-import io.spikeloop.target.sl1.NetworkConfig;
-import io.spikeloop.target.sl1.OutputConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.Telemetry;
 import io.spikeloop.device.WeightTensor;
 import io.spikeloop.sim.SimDevice;
+import io.spikeloop.target.sl1.LayerConfig;
+import io.spikeloop.target.sl1.NetworkConfig;
+import io.spikeloop.target.sl1.OutputConfig;
+import io.spikeloop.target.sl1.Sl1Device;
+import io.spikeloop.target.sl1.Sl1Target;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,5 @@
 package io.spikeloop.hil.contract;
 
-import io.spikeloop.target.sl1.Sl1Target;
-
-import io.spikeloop.target.sl1.Sl1Device;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,26 +10,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.spikeloop.device.Capability;
-import io.spikeloop.target.sl1.CoreLimits;
-import io.spikeloop.target.sl1.DesignRule;
 import io.spikeloop.device.DesignRuleViolation;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceInfo;
-import io.spikeloop.target.sl1.DeviceState;
-import io.spikeloop.target.sl1.LayerConfig;
-import io.spikeloop.target.sl1.LearningConfig;
-import io.spikeloop.target.sl1.LearningState;
-import io.spikeloop.target.sl1.NetworkConfig;
-import io.spikeloop.target.sl1.OutputConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.Telemetry;
 import io.spikeloop.device.WeightTensor;
 import io.spikeloop.diff.LockstepDiff;
-import io.spikeloop.target.Equivalence;
 import io.spikeloop.sim.SimDevice;
 import io.spikeloop.sim.golden.CoreVector;
+import io.spikeloop.target.Equivalence;
+import io.spikeloop.target.sl1.CoreLimits;
+import io.spikeloop.target.sl1.DesignRule;
+import io.spikeloop.target.sl1.DeviceState;
+import io.spikeloop.target.sl1.LayerConfig;
+import io.spikeloop.target.sl1.LearningConfig;
+import io.spikeloop.target.sl1.LearningState;
+import io.spikeloop.target.sl1.NetworkConfig;
+import io.spikeloop.target.sl1.OutputConfig;
+import io.spikeloop.target.sl1.Sl1Device;
+import io.spikeloop.target.sl1.Sl1Target;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,6 +1,5 @@
 package io.spikeloop.hil.fault;
 
-import io.spikeloop.target.sl1.Sl1Device;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -24,6 +23,7 @@ import io.spikeloop.remote.DeviceServer;
 import io.spikeloop.remote.RemoteDevice;
 import io.spikeloop.remote.RemoteOptions;
 import io.spikeloop.remote.ServerOptions;
+import io.spikeloop.target.sl1.Sl1Device;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.file.Path;

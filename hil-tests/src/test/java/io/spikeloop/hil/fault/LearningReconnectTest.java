@@ -1,6 +1,5 @@
 package io.spikeloop.hil.fault;
 
-import io.spikeloop.target.sl1.Sl1Device;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -11,9 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceException;
 import io.spikeloop.device.DeviceUnavailableException;
-import io.spikeloop.target.sl1.DeviceState;
-import io.spikeloop.target.sl1.LearningConfig;
-import io.spikeloop.target.sl1.LearningState;
 import io.spikeloop.device.LearningStateLostException;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
@@ -25,6 +21,10 @@ import io.spikeloop.remote.RemoteDevice;
 import io.spikeloop.remote.RemoteOptions;
 import io.spikeloop.remote.ServerOptions;
 import io.spikeloop.sim.SimDevice;
+import io.spikeloop.target.sl1.DeviceState;
+import io.spikeloop.target.sl1.LearningConfig;
+import io.spikeloop.target.sl1.LearningState;
+import io.spikeloop.target.sl1.Sl1Device;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,6 +1,5 @@
 package io.spikeloop.hil.fault;
 
-import io.spikeloop.target.sl1.Sl1Device;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -15,7 +14,6 @@ import io.spikeloop.data.DatasetSplit;
 import io.spikeloop.device.DeviceException;
 import io.spikeloop.device.DeviceUnavailableException;
 import io.spikeloop.device.LearningStateLostException;
-import io.spikeloop.target.sl1.LearningState;
 import io.spikeloop.model.ParameterTensor;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
@@ -27,6 +25,8 @@ import io.spikeloop.remote.RemoteDevice;
 import io.spikeloop.remote.RemoteOptions;
 import io.spikeloop.remote.ServerOptions;
 import io.spikeloop.sim.SimDevice;
+import io.spikeloop.target.sl1.LearningState;
+import io.spikeloop.target.sl1.Sl1Device;
 import io.spikeloop.train.Readout;
 import io.spikeloop.train.TrainingLoop;
 import java.io.IOException;

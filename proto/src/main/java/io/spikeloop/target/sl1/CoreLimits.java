@@ -3,6 +3,7 @@ package io.spikeloop.target.sl1;
 import io.spikeloop.device.Checks;
 import java.util.LinkedHashMap;
 import java.util.Map;
+
 /**
  * The resources of one core; a network that exceeds any of them is refused by the design-rule
  * check before anything is loaded.

@@ -1,6 +1,7 @@
 package io.spikeloop.target.sl1;
 
 import io.spikeloop.device.Checks;
+
 /**
  * One hidden LIF layer of an SL-1 network.
  *

@@ -1,6 +1,7 @@
 package io.spikeloop.target.sl1;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Parser;
 import io.spikeloop.device.Telemetry;
 import io.spikeloop.target.TargetState;
 import io.spikeloop.wire.SpikeSets;
@@ -34,13 +35,8 @@ public final class Sl1Codecs {
   }
 
   public static NetworkConfig decodeNetwork(TargetState s) {
-    s.require(Sl1Target.ID, TargetState.KIND_NETWORK, NETWORK_FORMAT);
-    try {
-      return fromProto(io.spikeloop.wire.v1.NetworkConfig.parseFrom(s.bytes()));
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalArgumentException("sl1 network: not a NetworkConfig message: "
-          + e.getMessage(), e);
-    }
+    return fromProto(parse(s, TargetState.KIND_NETWORK, NETWORK_FORMAT,
+        io.spikeloop.wire.v1.NetworkConfig.parser(), "NetworkConfig"));
   }
 
   public static TargetState encode(DeviceState state) {
@@ -49,13 +45,8 @@ public final class Sl1Codecs {
   }
 
   public static DeviceState decodeState(TargetState s) {
-    s.require(Sl1Target.ID, TargetState.KIND_DEVICE_STATE, DEVICE_STATE_FORMAT);
-    try {
-      return fromProto(io.spikeloop.wire.v1.DeviceState.parseFrom(s.bytes()));
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalArgumentException("sl1 device state: not a DeviceState message: "
-          + e.getMessage(), e);
-    }
+    return fromProto(parse(s, TargetState.KIND_DEVICE_STATE, DEVICE_STATE_FORMAT,
+        io.spikeloop.wire.v1.DeviceState.parser(), "DeviceState"));
   }
 
   public static TargetState encode(LearningConfig config) {
@@ -64,13 +55,8 @@ public final class Sl1Codecs {
   }
 
   public static LearningConfig decodeLearningConfig(TargetState s) {
-    s.require(Sl1Target.ID, TargetState.KIND_LEARNING_CONFIG, LEARNING_CONFIG_FORMAT);
-    try {
-      return fromProto(io.spikeloop.wire.v1.LearningConfig.parseFrom(s.bytes()));
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalArgumentException("sl1 learning config: not a LearningConfig message: "
-          + e.getMessage(), e);
-    }
+    return fromProto(parse(s, TargetState.KIND_LEARNING_CONFIG, LEARNING_CONFIG_FORMAT,
+        io.spikeloop.wire.v1.LearningConfig.parser(), "LearningConfig"));
   }
 
   public static TargetState encode(LearningState state) {
@@ -81,6 +67,18 @@ public final class Sl1Codecs {
   public static LearningState decodeLearningState(TargetState s) {
     s.require(Sl1Target.ID, TargetState.KIND_LEARNING_STATE, LearningState.VERSION);
     return LearningState.fromBytes(s.bytes());
+  }
+
+  /** The payload's message, after checking target, kind and version. */
+  private static <M> M parse(TargetState s, String kind, int version, Parser<M> parser,
+                             String message) {
+    s.require(Sl1Target.ID, kind, version);
+    try {
+      return parser.parseFrom(s.bytes());
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalArgumentException("sl1 " + kind + ": not a " + message + " message: "
+          + e.getMessage(), e);
+    }
   }
 
   private static TargetState payload(String kind, int version, byte[] bytes) {
