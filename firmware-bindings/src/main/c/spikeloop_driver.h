@@ -31,6 +31,12 @@
  *   spikeloop_read_learning_state, spikeloop_restore_learning_state; the versioned image of
  *   docs/driver-abi.md "Learning-state image"), capability SPIKELOOP_CAP_LEARNING_STATE. A driver
  *   without it implements the three calls as SPIKELOOP_ERR_UNSUPPORTED and does not report the bit.
+ *
+ * Target
+ * - Every board library of every target (docs/targets.md) exports spikeloop_target(), returning
+ *   a static NUL-terminated target id; an SL-1 library returns "sl1". The host reads it first and
+ *   hands the library to that target's binding, which knows the target's own ABI (this header is
+ *   SL-1's). It is outside the versioning above: a library without it is taken as SL-1.
  */
 #ifndef SPIKELOOP_DRIVER_H
 #define SPIKELOOP_DRIVER_H
@@ -148,6 +154,9 @@ typedef struct spikeloop_learning_config {
 typedef struct spikeloop_board spikeloop_board; /* opaque handle */
 
 /* The ABI version the library implements. Never changes signature; call it first. */
+/* The target this library implements: "sl1" for every library of this ABI. */
+const char *spikeloop_target(void);
+
 int32_t spikeloop_driver_abi_version(void);
 
 /* Text of the last error on this handle; board NULL: the last failed spikeloop_open on any

@@ -220,6 +220,8 @@ static int32_t sat_counted(int64_t x, int32_t bits, int64_t *saturations) {
 
 /* ---------------------------------------------------------------- open / info ---- */
 
+const char *spikeloop_target(void) { return "sl1"; }
+
 int32_t spikeloop_driver_abi_version(void) { return SPIKELOOP_DRIVER_ABI_VERSION; }
 
 const char *spikeloop_last_error(const spikeloop_board *board) {

@@ -3,8 +3,6 @@ package io.spikeloop.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.spikeloop.device.Capability;
-import io.spikeloop.device.CoreLimits;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceInfo;
 import io.spikeloop.device.Devices;
@@ -61,8 +59,8 @@ public final class DevicesCommand implements Callable<Integer> {
       for (var node : all) {
         if (node.path("available").asBoolean()) {
           double clockHz = node.get("clockHz").asDouble();
-          out.printf("%-24s %s %s, protocol %d%s; capabilities %s; limits %s%n",
-              node.get("name").asText(), node.get("kind").asText(),
+          out.printf("%-24s target %s, %s %s, protocol %d%s; capabilities %s; limits %s%n",
+              node.get("name").asText(), node.get("target").asText(), node.get("kind").asText(),
               node.get("version").asText(), node.get("protocolVersion").asInt(),
               clockHz > 0 ? String.format(", %.0f MHz", clockHz / 1e6) : "",
               node.get("capabilities"), node.get("limits"));
@@ -71,24 +69,19 @@ public final class DevicesCommand implements Callable<Integer> {
               node.get("error").asText());
         }
       }
-      // DeviceInfo names no target yet: every device here computes SL-1 (issue 15, part 1).
-      out.println("target: every device above implements SL-1 (DeviceInfo does not name a target "
-          + "in this build)");
     }
     out.flush();
     return 0;
   }
 
   private static void describe(DeviceInfo info, ObjectNode node) {
-    node.put("available", true).put("kind", info.kind()).put("version", info.version())
+    node.put("available", true).put("target", info.target()).put("kind", info.kind())
+        .put("version", info.version())
         .put("protocolVersion", info.protocolVersion()).put("clockHz", info.clockHz())
         .put("stepPeriodSeconds", info.stepPeriodSeconds());
     ArrayNode caps = node.putArray("capabilities");
-    info.capabilities().stream().map(Capability::name).sorted().forEach(caps::add);
-    CoreLimits l = info.limits();
-    node.putObject("limits").put("maxInputs", l.maxInputs()).put("maxLayers", l.maxLayers())
-        .put("maxNeuronsPerLayer", l.maxNeuronsPerLayer()).put("maxNeurons", l.maxNeurons())
-        .put("maxFanIn", l.maxFanIn()).put("maxWeightBits", l.maxWeightBits())
-        .put("maxOutputs", l.maxOutputs());
+    info.capabilities().stream().sorted().forEach(caps::add);
+    ObjectNode limits = node.putObject("limits");
+    info.limits().forEach(limits::put);
   }
 }

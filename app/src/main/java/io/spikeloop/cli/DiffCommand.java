@@ -7,8 +7,6 @@ import io.spikeloop.data.Datasets;
 import io.spikeloop.data.SpikeDataset;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.Devices;
-import io.spikeloop.device.LearningConfig;
-import io.spikeloop.device.NetworkConfig;
 import io.spikeloop.diff.Divergence;
 import io.spikeloop.diff.LearningLockstep;
 import io.spikeloop.diff.LockstepDiff;
@@ -17,6 +15,9 @@ import io.spikeloop.mapping.MappedNetwork;
 import io.spikeloop.mapping.QuantizationOptions;
 import io.spikeloop.mapping.Quantizer;
 import io.spikeloop.model.ModelFile;
+import io.spikeloop.target.sl1.CoreLimits;
+import io.spikeloop.target.sl1.LearningConfig;
+import io.spikeloop.target.sl1.NetworkConfig;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -158,8 +159,9 @@ public final class DiffCommand implements Callable<Integer> {
       kindB = db.info().kind();
       if (run == null) {
         // The random network takes as many inputs as both cores allow; wider data is folded.
-        int inputs = Math.min(data.channels(), Math.min(da.info().limits().maxInputs(),
-            db.info().limits().maxInputs()));
+        int inputs = Math.min(data.channels(),
+            Math.min(CoreLimits.fromNames(da.info().limits()).maxInputs(),
+            CoreLimits.fromNames(db.info().limits()).maxInputs()));
         List<Integer> sizes = hidden.isEmpty() ? List.of(64) : hidden;
         RandomNetwork r = RandomNetwork.of(inputs, sizes, !feedForward, data.classes(), seed);
         network = r.config();

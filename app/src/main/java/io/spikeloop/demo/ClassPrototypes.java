@@ -1,9 +1,10 @@
 package io.spikeloop.demo;
 
+import io.spikeloop.target.sl1.Sl1Device;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.device.Device;
-import io.spikeloop.device.FixedPoint;
-import io.spikeloop.device.OutputConfig;
+import io.spikeloop.target.sl1.FixedPoint;
+import io.spikeloop.target.sl1.OutputConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
@@ -47,7 +48,7 @@ final class ClassPrototypes {
 
   /** Runs each sample forward (no label: the engine does not learn) and adds its trace. */
   void observe(Device device, List<SpikeSample> samples) {
-    int kappa = device.config().output().kappa();
+    int kappa = Sl1Device.network(device).output().kappa();
     int[] trace = new int[hidden];
     for (SpikeSample s : samples) {
       device.reset();
@@ -99,7 +100,7 @@ final class ClassPrototypes {
    * keep their values.
    */
   void writeReadout(Device device, int steps) {
-    OutputConfig out = device.config().output();
+    OutputConfig out = Sl1Device.network(device).output();
     int[] w = device.readWeights(WeightTensor.OUT_W);
     int[] b = device.readWeights(WeightTensor.OUT_BIAS);
     int wMax = (1 << (out.wBits() - 1)) - 1;

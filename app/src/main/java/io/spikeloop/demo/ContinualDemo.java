@@ -1,9 +1,10 @@
 package io.spikeloop.demo;
 
+import io.spikeloop.target.sl1.Sl1Device;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.device.Capability;
-import io.spikeloop.device.DesignRule;
-import io.spikeloop.device.LearningConfig;
+import io.spikeloop.target.sl1.DesignRule;
+import io.spikeloop.target.sl1.LearningConfig;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.Telemetry;
 import io.spikeloop.device.UnsupportedCapabilityException;
@@ -84,7 +85,7 @@ public final class ContinualDemo {
     jointThread.shutdown();
     try (Device learnerDevice = requireLearning(devices.get());
          Placement learner = Placements.onDevice("on-chip", learnerDevice, init, ps)) {
-      long weightBytes = (DesignRule.synapseMemoryBits(learnerDevice.config()) + 7) / 8;
+      long weightBytes = (DesignRule.synapseMemoryBits(Sl1Device.network(learnerDevice)) + 7) / 8;
       long budget = bufferBytes >= 0 ? bufferBytes : weightBytes * DEFAULT_BUFFER_PERCENT / 100;
       RehearsalBuffer buffer = method.rehearsal() == null ? null
           : new RehearsalBuffer(budget, method.rehearsal(), s.seed());
@@ -228,7 +229,7 @@ public final class ContinualDemo {
   /** Switches the engine to what {@code method} learns after stage 0. */
   private static void laterStages(Device device, LearningConfig first, ContinualMethod method) {
     if (!method.readoutLearns()) {
-      device.disableLearning();
+      Sl1Device.disableLearning(device);
       return;
     }
     if (method.hidden() == ContinualMethod.Hidden.LEARNS) {
@@ -243,7 +244,7 @@ public final class ContinualDemo {
         rates.put(tensor, rate / ContinualMethod.SLOW_HIDDEN_DIVISOR);
       }
     });
-    device.enableLearning(new LearningConfig(rates, first.stateBits(), first.blockSize(),
+    Sl1Device.enableLearning(device, new LearningConfig(rates, first.stateBits(), first.blockSize(),
         first.beta1Q20(), first.beta2Q20(), first.epsExp(), first.masterFracBits(), first.seed(),
         first.outputFracBits(), first.surrogateShift(), first.surrogateTable()));
   }
@@ -314,7 +315,7 @@ public final class ContinualDemo {
   private static Placement freeze(Device learner, Device target, SnnParameters init,
                                   PlacementSettings ps) {
     Placement copy = Placements.onDevice("on-chip", requireLearning(target), init, ps);
-    target.disableLearning();
+    Sl1Device.disableLearning(target);
     for (WeightTensor t : learner.config().tensors()) {
       target.writeWeights(t.name(), learner.readWeights(t.name()));
     }

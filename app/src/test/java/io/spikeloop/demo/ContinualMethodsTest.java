@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spikeloop.device.Device;
-import io.spikeloop.device.LearningConfig;
+import io.spikeloop.target.sl1.LearningConfig;
 import io.spikeloop.device.WeightTensor;
 import io.spikeloop.sim.SimDevice;
 import java.lang.reflect.InvocationTargetException;

@@ -2,13 +2,14 @@ package io.spikeloop.bench;
 
 import io.spikeloop.device.Device;
 import io.spikeloop.device.Devices;
-import io.spikeloop.device.LayerConfig;
-import io.spikeloop.device.LearningConfig;
-import io.spikeloop.device.NetworkConfig;
-import io.spikeloop.device.OutputConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.WeightTensor;
+import io.spikeloop.target.sl1.LayerConfig;
+import io.spikeloop.target.sl1.LearningConfig;
+import io.spikeloop.target.sl1.NetworkConfig;
+import io.spikeloop.target.sl1.OutputConfig;
+import io.spikeloop.target.sl1.Sl1Device;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
@@ -78,7 +79,7 @@ public final class LearningStepBenchmark {
     try (Device d = Devices.open(name)) {
       d.configure(net);
       NativeBoardBenchmark.loadWeights(d, net, 7);
-      d.enableLearning(learning(net, bits));
+      Sl1Device.enableLearning(d, learning(net, bits));
       measure(d, frames, 0.5); // warm-up
       double[] rates = new double[trials];
       for (int t = 0; t < trials; t++) {

@@ -1,14 +1,14 @@
 package io.spikeloop.bench;
 
-import io.spikeloop.device.FixedPoint;
-import io.spikeloop.device.LayerConfig;
-import io.spikeloop.device.NetworkConfig;
-import io.spikeloop.device.OutputConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.Telemetry;
 import io.spikeloop.sim.SimDevice;
 import io.spikeloop.sim.core.Sl1Core;
+import io.spikeloop.target.sl1.FixedPoint;
+import io.spikeloop.target.sl1.LayerConfig;
+import io.spikeloop.target.sl1.NetworkConfig;
+import io.spikeloop.target.sl1.OutputConfig;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;

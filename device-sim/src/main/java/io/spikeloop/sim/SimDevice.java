@@ -1,14 +1,9 @@
 package io.spikeloop.sim;
 
 import io.spikeloop.device.Capability;
-import io.spikeloop.device.CoreLimits;
-import io.spikeloop.device.DesignRule;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceInfo;
-import io.spikeloop.device.DeviceState;
-import io.spikeloop.device.LearningConfig;
-import io.spikeloop.device.LearningState;
-import io.spikeloop.device.NetworkConfig;
+import io.spikeloop.device.OnChipLearning;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
@@ -17,7 +12,18 @@ import io.spikeloop.sim.core.Sl1Core;
 import io.spikeloop.sim.engine.LearningEngine;
 import io.spikeloop.sim.timing.EnergyProfile;
 import io.spikeloop.sim.timing.MicroArchitecture;
-import java.util.EnumSet;
+import io.spikeloop.target.TargetNetwork;
+import io.spikeloop.target.TargetState;
+import io.spikeloop.target.sl1.CoreLimits;
+import io.spikeloop.target.sl1.DesignRule;
+import io.spikeloop.target.sl1.DeviceState;
+import io.spikeloop.target.sl1.LearningConfig;
+import io.spikeloop.target.sl1.LearningState;
+import io.spikeloop.target.sl1.NetworkConfig;
+import io.spikeloop.target.sl1.Sl1Codecs;
+import io.spikeloop.target.sl1.Sl1Target;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The SL-1 core simulated in process: the bit-exact {@link Sl1Core} behind the {@link Device}
@@ -37,6 +43,8 @@ public final class SimDevice implements Device {
       new CoreLimits(1024, 4, 1024, 2048, 1536, 16, 32, 32, 16L << 20, 256);
 
   private final DeviceInfo info;
+  private final CoreLimits limits;
+  private final OnChipLearning onChipLearning = new EngineControl();
   private final MicroArchitecture arch;
   private final EnergyProfile energy;
   private final long cycleBudget;
@@ -73,11 +81,12 @@ public final class SimDevice implements Device {
     this.energy = options.energy();
     this.learningSchedule = options.learning();
     this.cycleBudget = arch.cycleBudget();
-    this.info = new DeviceInfo(name, KIND, DeviceInfo.PROTOCOL_VERSION,
-        EnumSet.of(Capability.FORWARD, Capability.MEMBRANE_READOUT, Capability.SNAPSHOT,
+    this.limits = limits;
+    this.info = new DeviceInfo(name, Sl1Target.ID, KIND, DeviceInfo.PROTOCOL_VERSION,
+        Set.of(Capability.FORWARD, Capability.MEMBRANE_READOUT, Capability.SNAPSHOT,
             Capability.CYCLE_MODEL, Capability.ENERGY_MODEL, Capability.WEIGHT_READBACK,
             Capability.ON_CHIP_LEARNING, Capability.LEARNING_STATE),
-        limits, VERSION + " (energy " + energy.name() + ", " + arch.synapseLanes()
+        limits.toNames(), VERSION + " (energy " + energy.name() + ", " + arch.synapseLanes()
             + " synapse lanes, " + arch.neuronLanes() + " neuron lanes, FIFO " + arch.fifoDepth()
             + " " + arch.overflow().name().toLowerCase(java.util.Locale.ROOT)
             + (learningSchedule == io.spikeloop.sim.learning.AdamSchedule.LAZY
@@ -99,12 +108,13 @@ public final class SimDevice implements Device {
   }
 
   @Override
-  public void configure(NetworkConfig config) {
+  public void configure(TargetNetwork network) {
     ensureOpen();
-    if (config == null) {
+    if (network == null) {
       throw new IllegalArgumentException("configure needs a network configuration");
     }
-    DesignRule.check(config, info.limits());
+    NetworkConfig config = Sl1Target.network(network);
+    DesignRule.check(config, limits);
     core = new Sl1Core(config, arch.coreEventLimit());
     engine = null;
     step = 0;
@@ -124,30 +134,44 @@ public final class SimDevice implements Device {
     }
   }
 
+  /** On-chip learning ({@link OnChipLearning}); no other extensions. */
   @Override
-  public void enableLearning(LearningConfig learning) {
-    Sl1Core c = configured();
-    if (learning == null) {
-      throw new IllegalArgumentException("enableLearning needs a learning configuration");
+  public <T> Optional<T> extension(Class<T> type) {
+    return type == OnChipLearning.class ? Optional.of(type.cast(onChipLearning)) : Optional.empty();
+  }
+
+  /** The learning engine's controls, with SL-1's payloads decoded here. */
+  private final class EngineControl implements OnChipLearning {
+    @Override
+    public void enable(TargetState config) {
+      Sl1Core c = configured();
+      if (config == null) {
+        throw new IllegalArgumentException("enableLearning needs a learning configuration");
+      }
+      LearningConfig learning = Sl1Codecs.decodeLearningConfig(config);
+      engine = new LearningEngine(c, learning, arch.synapseLanes(), arch.neuronLanes(),
+          energy.joulesPerSop(), energy.joulesPerNeuronUpdate(), learningSchedule);
     }
-    engine = new LearningEngine(c, learning, arch.synapseLanes(), arch.neuronLanes(),
-        energy.joulesPerSop(), energy.joulesPerNeuronUpdate(), learningSchedule);
-  }
 
-  @Override
-  public void disableLearning() {
-    configured();
-    engine = null;
-  }
+    @Override
+    public void disable() {
+      configured();
+      engine = null;
+    }
 
-  @Override
-  public LearningState learningState() {
-    return enabledEngine().snapshot();
-  }
+    @Override
+    public TargetState state() {
+      return Sl1Codecs.encode(enabledEngine().snapshot());
+    }
 
-  @Override
-  public void restoreLearningState(LearningState state) {
-    enabledEngine().restore(state);
+    @Override
+    public void restore(TargetState state) {
+      if (state == null) {
+        throw new IllegalArgumentException("restoreLearningState needs a state");
+      }
+      LearningState image = Sl1Codecs.decodeLearningState(state);
+      enabledEngine().restore(image);
+    }
   }
 
   private LearningEngine enabledEngine() {
@@ -162,31 +186,6 @@ public final class SimDevice implements Device {
   /** The learning engine while learning is enabled, else null (for checks and reports). */
   public LearningEngine learningEngine() {
     return engine;
-  }
-
-  /** Cycles the learning engine spent since configure (part of telemetry's cycles). */
-  public long learningCycles() {
-    return learningCycles;
-  }
-
-  /**
-   * Sets the learning engine's cost counters ({@link #learningCycles}, {@link #learningJoules}),
-   * which {@link #restore} leaves alone because they are not part of {@link Telemetry}: a
-   * checkpoint that saved them puts them back so per-sample costs continue bit-identically.
-   */
-  public void restoreLearningCost(long cycles, double joules) {
-    ensureOpen();
-    if (cycles < 0 || !(joules >= 0)) {
-      throw new IllegalArgumentException("learning cost counters must not be negative, got "
-          + cycles + " cycles, " + joules + " J");
-    }
-    learningCycles = cycles;
-    learningJoules = joules;
-  }
-
-  /** Energy the learning engine spent since configure (part of telemetry's energy). */
-  public double learningJoules() {
-    return learningJoules;
   }
 
   @Override
@@ -265,7 +264,12 @@ public final class SimDevice implements Device {
   }
 
   @Override
-  public DeviceState state() {
+  public TargetState state() {
+    return Sl1Codecs.encode(snapshot());
+  }
+
+  /** The dynamic state as SL-1's record (what {@link #state} encodes). */
+  public DeviceState snapshot() {
     Sl1Core c = configured();
     int n = c.layerCount();
     int[][] membranes = new int[n][];
@@ -279,11 +283,12 @@ public final class SimDevice implements Device {
 
   /** Restores membranes, last spikes, outputs, the step counter and the telemetry counters. */
   @Override
-  public void restore(DeviceState state) {
+  public void restore(TargetState encoded) {
     Sl1Core c = configured();
-    if (state == null) {
+    if (encoded == null) {
       throw new IllegalArgumentException("restore needs a state");
     }
+    DeviceState state = Sl1Codecs.decodeState(encoded);
     if (state.step() < 0) {
       throw new IllegalArgumentException("state step must be >= 0, got " + state.step());
     }
@@ -293,26 +298,35 @@ public final class SimDevice implements Device {
     steps = t.steps();
     sops = t.sops();
     cycles = t.cycles();
-    neuronUpdates = t.neuronUpdates();
-    hiddenSpikes = t.hiddenSpikes();
-    membraneSaturations = t.saturations();
+    neuronUpdates = t.count(Sl1Target.NEURON_UPDATES);
+    hiddenSpikes = t.count(Sl1Target.HIDDEN_SPIKES);
+    membraneSaturations = t.count(Sl1Target.SATURATIONS);
     outputSaturations = 0;
     fifoOverflows = t.fifoOverflows();
     deadlineMisses = t.deadlineMisses();
     energyJoules = t.energyJoules();
     learningUpdates = t.learningUpdates();
+    learningCycles = t.count(Sl1Target.LEARNING_CYCLES);
+    learningJoules = t.measure(Sl1Target.LEARNING_ENERGY_JOULES);
   }
 
   @Override
   public Telemetry telemetry() {
     ensureOpen();
-    return new Telemetry(steps, sops, cycles, neuronUpdates, hiddenSpikes,
-        membraneSaturations + outputSaturations, fifoOverflows, deadlineMisses, energyJoules,
-        learningUpdates);
+    return Telemetry.builder().put(Telemetry.STEPS, steps).put(Telemetry.SOPS, sops)
+        .put(Telemetry.CYCLES, cycles).put(Sl1Target.NEURON_UPDATES, neuronUpdates)
+        .put(Sl1Target.HIDDEN_SPIKES, hiddenSpikes)
+        .put(Sl1Target.SATURATIONS, membraneSaturations + outputSaturations)
+        .put(Telemetry.FIFO_OVERFLOWS, fifoOverflows)
+        .put(Telemetry.DEADLINE_MISSES, deadlineMisses)
+        .put(Telemetry.LEARNING_UPDATES, learningUpdates)
+        .put(Sl1Target.LEARNING_CYCLES, learningCycles)
+        .measure(Telemetry.ENERGY_JOULES, energyJoules)
+        .measure(Sl1Target.LEARNING_ENERGY_JOULES, learningJoules).build();
   }
 
   /**
-   * Membrane values clamped to uBits since configure (a part of {@link Telemetry#saturations()},
+   * Membrane values clamped to uBits since configure (a part of the {@code saturations} counter,
    * which also counts outputs); after a restore, everything restored counts here.
    */
   public long membraneSaturations() {
@@ -351,7 +365,7 @@ public final class SimDevice implements Device {
     ensureOpen();
     if (core == null) {
       throw new IllegalStateException("device " + info.name()
-          + " is not configured: call configure(NetworkConfig) first");
+          + " is not configured: call configure first");
     }
     return core;
   }

@@ -1,10 +1,10 @@
 package io.spikeloop.sim;
 
-import io.spikeloop.device.CoreLimits;
 import io.spikeloop.sim.learning.AdamSchedule;
 import io.spikeloop.sim.timing.EnergyProfile;
 import io.spikeloop.sim.timing.MicroArchitecture;
 import io.spikeloop.sim.timing.OverflowPolicy;
+import io.spikeloop.target.sl1.CoreLimits;
 import java.util.Locale;
 
 /**

@@ -6,16 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.spikeloop.device.DesignRule;
 import io.spikeloop.device.DesignRuleViolation;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.Devices;
-import io.spikeloop.device.LayerConfig;
-import io.spikeloop.device.NetworkConfig;
-import io.spikeloop.device.OutputConfig;
 import io.spikeloop.sim.timing.EnergyProfile;
 import io.spikeloop.sim.timing.MicroArchitecture;
 import io.spikeloop.sim.timing.OverflowPolicy;
+import io.spikeloop.target.sl1.CoreLimits;
+import io.spikeloop.target.sl1.DesignRule;
+import io.spikeloop.target.sl1.LayerConfig;
+import io.spikeloop.target.sl1.NetworkConfig;
+import io.spikeloop.target.sl1.OutputConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -84,7 +85,7 @@ class SimDeviceTest {
 
   @Test
   void limitsThatCouldOverflowTheAccumulatorsAreRefused() {
-    var limits = new io.spikeloop.device.CoreLimits(1 << 17, 4, 1024, 2048, 1 << 17, 16, 32, 32,
+    var limits = new io.spikeloop.target.sl1.CoreLimits(1 << 17, 4, 1024, 2048, 1 << 17, 16, 32, 32,
         1L << 40, 256);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new SimDevice("sim", SimOptions.DEFAULT, limits));
@@ -101,8 +102,8 @@ class SimDeviceTest {
       assertEquals(DesignRule.INPUTS.id(), v.rule());
     }
     try (Device large = Devices.open("sim:inputs=4096,fan-in=4096")) {
-      assertEquals(4096, large.info().limits().maxInputs());
-      assertEquals(4096, large.info().limits().maxFanIn());
+      assertEquals(4096, CoreLimits.fromNames(large.info().limits()).maxInputs());
+      assertEquals(4096, CoreLimits.fromNames(large.info().limits()).maxFanIn());
       large.configure(nmnist);
       // the last axon is addressable
       assertEquals(10, large.step(new io.spikeloop.device.SpikeFrame(new int[] {0, 2311},

@@ -2,10 +2,15 @@ package io.spikeloop.board;
 
 import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceProvider;
+import io.spikeloop.device.DeviceUnavailableException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
 
 /**
  * Opens {@code board:NAME} devices: {@code board:ref} is the reference firmware on the class
- * path, any other NAME a vendor's {@code libspikeloop_NAME.so} (search path: {@link BoardLibraries}).
+ * path, any other NAME a vendor's {@code libspikeloop_NAME.so} (search path: {@link BoardLibraries}),
+ * driven by the {@link BoardBinding} of the target the library declares.
  */
 public final class BoardDeviceProvider implements DeviceProvider {
   private static final String SCHEME = "board:";
@@ -21,8 +26,22 @@ public final class BoardDeviceProvider implements DeviceProvider {
       throw new IllegalArgumentException("not a board device name: '" + name + "'");
     }
     String board = name.substring(SCHEME.length());
-    SpikeloopDriver lib = BoardLibraries.load(board);
-    return new NativeBoardDevice(name, BoardDriver.open(lib, name, board));
+    BoardLibrary library = BoardLibraries.load(board);
+    return binding(name, library).open(name, library);
+  }
+
+  /** The binding of the library's target, or an error naming the bindings there are. */
+  private static BoardBinding binding(String name, BoardLibrary library) {
+    List<String> known = new ArrayList<>();
+    for (BoardBinding b : ServiceLoader.load(BoardBinding.class)) {
+      if (b.targetId().equals(library.target())) {
+        return b;
+      }
+      known.add(b.targetId());
+    }
+    throw new DeviceUnavailableException(name + ": " + library.file() + " implements target '"
+        + library.target() + "', for which no board binding is on the class path (bindings: "
+        + known + ")");
   }
 
   /** board:ref (packaged) and every libspikeloop_NAME.so on the search path. */

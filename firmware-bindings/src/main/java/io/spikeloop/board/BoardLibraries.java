@@ -1,10 +1,12 @@
 package io.spikeloop.board;
 
+import com.sun.jna.Function;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
 import io.spikeloop.device.DeviceUnavailableException;
+import io.spikeloop.target.sl1.Sl1Target;
 import java.io.File;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
@@ -21,14 +23,16 @@ import java.util.regex.Pattern;
  * {@value #PATH_ENV} (both lists separated by {@link File#pathSeparator}), then wherever JNA
  * looks by default ({@code jna.library.path}, the system library path, and the class path under
  * JNA's platform folder, {@code Platform.RESOURCE_PREFIX}, e.g. {@code linux-x86-64/}, which is
- * where the build puts the reference firmware {@code board:ref} for the machine it runs on). Refuses
- * a library whose driver ABI version is not {@link SpikeloopDriver#SPIKELOOP_DRIVER_ABI_VERSION}.
+ * where the build puts the reference firmware {@code board:ref} for the machine it runs on), and
+ * reads the target it declares ({@code spikeloop_target()}); the target's {@link BoardBinding}
+ * checks the library's own ABI version.
  */
 final class BoardLibraries {
   static final String PATH_PROPERTY = "spikeloop.board.path";
   static final String PATH_ENV = "SPIKELOOP_BOARD_PATH";
   private static final Pattern BOARD_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
-  private static final Map<String, SpikeloopDriver> LOADED = new ConcurrentHashMap<>();
+  private static final Map<String, BoardLibrary> LOADED = new ConcurrentHashMap<>();
+  static final String TARGET_SYMBOL = "spikeloop_target";
 
   private BoardLibraries() {}
 
@@ -42,15 +46,18 @@ final class BoardLibraries {
   }
 
   /**
-   * The ABI-checked library of {@code board}, loaded once per process: a second copy of a
+   * The library of {@code board} and its target, loaded once per process: a second copy of a
    * library extracted from a jar would have its own firmware state.
    */
-  static SpikeloopDriver load(String board) {
+  static BoardLibrary load(String board) {
     return LOADED.computeIfAbsent(board, BoardLibraries::loadLibrary);
   }
 
-  /** Finds, loads and ABI-checks a library, naming where it looked on failure. */
-  private static SpikeloopDriver loadLibrary(String board) {
+  /** The one symbol every board library of every target exports (besides its own ABI). */
+  interface TargetProbe extends Library {}
+
+  /** Finds and loads a library and reads its target, naming where it looked on failure. */
+  private static BoardLibrary loadLibrary(String board) {
     String device = "board:" + board;
     String jnaName = libraryName(board);
     String fileName = System.mapLibraryName(jnaName);
@@ -63,9 +70,12 @@ final class BoardLibraries {
         found = candidate.toAbsolutePath().toString();
       }
     }
-    SpikeloopDriver lib;
+    String loadName = found != null ? found : jnaName;
+    Map<String, Object> options = Map.of(Library.OPTION_CLASSLOADER,
+        BoardLibraries.class.getClassLoader());
+    TargetProbe probe;
     try {
-      lib = Native.load(found != null ? found : jnaName, SpikeloopDriver.class);
+      probe = Native.load(loadName, TargetProbe.class, options);
     } catch (UnsatisfiedLinkError e) {
       throw new DeviceUnavailableException(device + ": no driver library " + fileName
           + (found != null ? " could be loaded from " + found
@@ -74,21 +84,28 @@ final class BoardLibraries {
                   + "under " + Platform.RESOURCE_PREFIX + "/)")
           + ": " + firstLine(e.getMessage()), e);
     }
-    NativeLibrary library = ((Library.Handler) Proxy.getInvocationHandler(lib)).getNativeLibrary();
+    NativeLibrary library = ((Library.Handler) Proxy.getInvocationHandler(probe)).getNativeLibrary();
     String file = library.getFile() == null ? library.getName() : library.getFile().getPath();
-    int version;
+    return new BoardLibrary(board, file, target(library), loadName, options);
+  }
+
+  /**
+   * The library's {@code spikeloop_target()}; a library without it is an SL-1 driver from before
+   * targets existed (its SL-1 ABI version is checked by the SL-1 binding).
+   */
+  private static String target(NativeLibrary library) {
+    Function f;
     try {
-      version = lib.spikeloop_driver_abi_version();
-    } catch (UnsatisfiedLinkError e) {
-      throw new DeviceUnavailableException(device + ": " + file
-          + " is not a spikeloop driver (it has no spikeloop_driver_abi_version)", e);
+      f = library.getFunction(TARGET_SYMBOL);
+    } catch (UnsatisfiedLinkError absent) {
+      return Sl1Target.ID;
     }
-    if (version != SpikeloopDriver.SPIKELOOP_DRIVER_ABI_VERSION) {
-      throw new DeviceUnavailableException(device + ": " + file + " implements driver ABI version "
-          + version + ", this build of spikeloop needs version "
-          + SpikeloopDriver.SPIKELOOP_DRIVER_ABI_VERSION);
+    String id = f.invokeString(new Object[0], false);
+    if (id == null || !BOARD_NAME.matcher(id).matches()) {
+      throw new DeviceUnavailableException(library.getName() + ": " + TARGET_SYMBOL
+          + "() returned '" + id + "', not a target id");
     }
-    return lib;
+    return id;
   }
 
   /** The folders of {@value #PATH_PROPERTY}, then those of {@value #PATH_ENV}. */

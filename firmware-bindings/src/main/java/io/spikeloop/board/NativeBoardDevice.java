@@ -3,23 +3,29 @@ package io.spikeloop.board;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import io.spikeloop.device.Capability;
-import io.spikeloop.device.CoreLimits;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceInfo;
-import io.spikeloop.device.DeviceState;
-import io.spikeloop.device.LayerConfig;
-import io.spikeloop.device.LearningConfig;
-import io.spikeloop.device.LearningState;
-import io.spikeloop.device.NetworkConfig;
-import io.spikeloop.device.OutputConfig;
+import io.spikeloop.device.OnChipLearning;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.Telemetry;
+import io.spikeloop.target.TargetNetwork;
+import io.spikeloop.target.TargetState;
+import io.spikeloop.target.sl1.CoreLimits;
+import io.spikeloop.target.sl1.DeviceState;
+import io.spikeloop.target.sl1.LayerConfig;
+import io.spikeloop.target.sl1.LearningConfig;
+import io.spikeloop.target.sl1.LearningState;
+import io.spikeloop.target.sl1.NetworkConfig;
+import io.spikeloop.target.sl1.OutputConfig;
+import io.spikeloop.target.sl1.Sl1Codecs;
+import io.spikeloop.target.sl1.Sl1Target;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -58,6 +64,7 @@ public final class NativeBoardDevice implements Device {
   private Memory labelsBuf;
   private int[] labelsStage = new int[0];
   private boolean learning;
+  private final OnChipLearning onChipLearning = new FirmwareLearning();
 
   NativeBoardDevice(String name, BoardDriver driver) {
     this.name = name;
@@ -70,14 +77,14 @@ public final class NativeBoardDevice implements Device {
     CoreLimits limits = new CoreLimits(l.max_inputs, l.max_layers, l.max_neurons_per_layer,
         l.max_neurons, l.max_fan_in, l.max_weight_bits, l.max_membrane_bits, l.max_output_bits,
         l.synapse_memory_bits, l.max_outputs);
-    Set<Capability> caps = EnumSet.noneOf(Capability.class);
+    Set<String> caps = new HashSet<>();
     int[] bits = {SpikeloopDriver.SPIKELOOP_CAP_FORWARD,
         SpikeloopDriver.SPIKELOOP_CAP_MEMBRANE_READOUT, SpikeloopDriver.SPIKELOOP_CAP_SNAPSHOT,
         SpikeloopDriver.SPIKELOOP_CAP_CYCLE_MODEL, SpikeloopDriver.SPIKELOOP_CAP_ENERGY_MODEL,
         SpikeloopDriver.SPIKELOOP_CAP_ON_CHIP_LEARNING,
         SpikeloopDriver.SPIKELOOP_CAP_WEIGHT_READBACK,
         SpikeloopDriver.SPIKELOOP_CAP_LEARNING_STATE};
-    Capability[] named = {Capability.FORWARD, Capability.MEMBRANE_READOUT, Capability.SNAPSHOT,
+    String[] named = {Capability.FORWARD, Capability.MEMBRANE_READOUT, Capability.SNAPSHOT,
         Capability.CYCLE_MODEL, Capability.ENERGY_MODEL, Capability.ON_CHIP_LEARNING,
         Capability.WEIGHT_READBACK, Capability.LEARNING_STATE};
     for (int i = 0; i < bits.length; i++) {
@@ -85,8 +92,8 @@ public final class NativeBoardDevice implements Device {
         caps.add(named[i]);
       }
     }
-    return new DeviceInfo(name, Native.toString(d.kind), DeviceInfo.PROTOCOL_VERSION, caps, limits,
-        Native.toString(d.version), d.clock_hz, d.step_period_s);
+    return new DeviceInfo(name, Sl1Target.ID, Native.toString(d.kind), DeviceInfo.PROTOCOL_VERSION,
+        caps, limits.toNames(), Native.toString(d.version), d.clock_hz, d.step_period_s);
   }
 
   @Override
@@ -96,8 +103,9 @@ public final class NativeBoardDevice implements Device {
   }
 
   @Override
-  public synchronized void configure(NetworkConfig network) {
+  public synchronized void configure(TargetNetwork target) {
     open();
+    NetworkConfig network = Sl1Target.network(target);
     List<LayerConfig> layers = network.layers();
     var structs = (SpikeloopDriver.spikeloop_layer_config[])
         new SpikeloopDriver.spikeloop_layer_config().toArray(layers.size());
@@ -131,12 +139,44 @@ public final class NativeBoardDevice implements Device {
     learning = false; // configure disables the engine
   }
 
+  /** On-chip learning when the firmware reports the capability; no other extensions. */
   @Override
-  public synchronized void enableLearning(LearningConfig learning) {
-    configured();
-    if (learning == null) {
-      throw new IllegalArgumentException(name + ": enableLearning needs a learning configuration");
+  public <T> Optional<T> extension(Class<T> type) {
+    return type == OnChipLearning.class && info.has(Capability.ON_CHIP_LEARNING)
+        ? Optional.of(type.cast(onChipLearning)) : Optional.empty();
+  }
+
+  /** The firmware's learning engine (driver ABI 2 and 3 calls), SL-1 payloads decoded here. */
+  private final class FirmwareLearning implements OnChipLearning {
+    @Override
+    public void enable(TargetState config) {
+      if (config == null) {
+        throw new IllegalArgumentException(name + ": enableLearning needs a learning configuration");
+      }
+      enableLearning(Sl1Codecs.decodeLearningConfig(config));
     }
+
+    @Override
+    public void disable() {
+      disableLearning();
+    }
+
+    @Override
+    public TargetState state() {
+      return Sl1Codecs.encode(learningState());
+    }
+
+    @Override
+    public void restore(TargetState state) {
+      if (state == null) {
+        throw new IllegalArgumentException(name + ": restoreLearningState needs a state");
+      }
+      restoreLearningState(Sl1Codecs.decodeLearningState(state));
+    }
+  }
+
+  private synchronized void enableLearning(LearningConfig learning) {
+    configured();
     var c = new SpikeloopDriver.spikeloop_learning_config();
     c.state_bits = learning.stateBits();
     c.block_size = learning.blockSize();
@@ -156,8 +196,7 @@ public final class NativeBoardDevice implements Device {
     this.learning = true;
   }
 
-  @Override
-  public synchronized void disableLearning() {
+  private synchronized void disableLearning() {
     configured();
     driver.disableLearning();
     learning = false;
@@ -301,7 +340,11 @@ public final class NativeBoardDevice implements Device {
   }
 
   @Override
-  public synchronized DeviceState state() {
+  public synchronized TargetState state() {
+    return Sl1Codecs.encode(snapshot());
+  }
+
+  private DeviceState snapshot() {
     NetworkConfig c = configured();
     int[] u = new int[hidden];
     byte[] z = new byte[hidden];
@@ -319,37 +362,33 @@ public final class NativeBoardDevice implements Device {
   }
 
   @Override
-  public synchronized void restore(DeviceState state) {
+  public synchronized void restore(TargetState encoded) {
     NetworkConfig c = configured();
-    int layers = c.layers().size();
-    if (state.membranes().length != layers) {
-      throw new IllegalArgumentException(name + ": state has " + state.membranes().length
-          + " hidden layers, the network has " + layers);
+    if (encoded == null) {
+      throw new IllegalArgumentException(name + ": restore needs a state");
     }
+    DeviceState state = Sl1Codecs.decodeState(encoded);
+    try {
+      c.checkState(state);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+    }
+    int layers = c.layers().size();
     int[] u = new int[hidden];
     byte[] z = new byte[hidden];
     for (int l = 0; l < layers; l++) {
       int size = c.layers().get(l).size();
-      if (state.membranes()[l].length != size || state.lastSpikes()[l].length != size) {
-        throw new IllegalArgumentException(name + ": state layer " + l + " has "
-            + state.membranes()[l].length + " membranes and " + state.lastSpikes()[l].length
-            + " spikes, the layer has " + size + " neurons");
-      }
       System.arraycopy(state.membranes()[l], 0, u, layerBase[l], size);
       System.arraycopy(state.lastSpikes()[l], 0, z, layerBase[l], size);
-    }
-    if (state.outputs().length != c.output().size()) {
-      throw new IllegalArgumentException(name + ": state has " + state.outputs().length
-          + " outputs, the network has " + c.output().size());
     }
     Telemetry tm = state.telemetry();
     var t = new SpikeloopDriver.spikeloop_telemetry();
     t.steps = tm.steps();
     t.sops = tm.sops();
     t.cycles = tm.cycles();
-    t.neuron_updates = tm.neuronUpdates();
-    t.hidden_spikes = tm.hiddenSpikes();
-    t.saturations = tm.saturations();
+    t.neuron_updates = tm.count(Sl1Target.NEURON_UPDATES);
+    t.hidden_spikes = tm.count(Sl1Target.HIDDEN_SPIKES);
+    t.saturations = tm.count(Sl1Target.SATURATIONS);
     t.fifo_overflows = tm.fifoOverflows();
     t.deadline_misses = tm.deadlineMisses();
     t.learning_updates = tm.learningUpdates();
@@ -358,8 +397,7 @@ public final class NativeBoardDevice implements Device {
   }
 
   /** Reads the firmware's learning-state image and checks it (version, length, CRC, fields). */
-  @Override
-  public synchronized LearningState learningState() {
+  private synchronized LearningState learningState() {
     configured();
     byte[] image = new byte[driver.learningStateSize()];
     int written = driver.readLearningState(image);
@@ -371,12 +409,8 @@ public final class NativeBoardDevice implements Device {
   }
 
   /** The firmware checks the image against its engine; a refusal changes nothing. */
-  @Override
-  public synchronized void restoreLearningState(LearningState state) {
+  private synchronized void restoreLearningState(LearningState state) {
     configured();
-    if (state == null) {
-      throw new IllegalArgumentException(name + ": restoreLearningState needs a state");
-    }
     driver.restoreLearningState(state.toBytes());
   }
 
@@ -387,8 +421,13 @@ public final class NativeBoardDevice implements Device {
   }
 
   private static Telemetry toTelemetry(SpikeloopDriver.spikeloop_telemetry t) {
-    return new Telemetry(t.steps, t.sops, t.cycles, t.neuron_updates, t.hidden_spikes,
-        t.saturations, t.fifo_overflows, t.deadline_misses, t.energy_joules, t.learning_updates);
+    return Telemetry.builder().put(Telemetry.STEPS, t.steps).put(Telemetry.SOPS, t.sops)
+        .put(Telemetry.CYCLES, t.cycles).put(Sl1Target.NEURON_UPDATES, t.neuron_updates)
+        .put(Sl1Target.HIDDEN_SPIKES, t.hidden_spikes).put(Sl1Target.SATURATIONS, t.saturations)
+        .put(Telemetry.FIFO_OVERFLOWS, t.fifo_overflows)
+        .put(Telemetry.DEADLINE_MISSES, t.deadline_misses)
+        .put(Telemetry.LEARNING_UPDATES, t.learning_updates)
+        .measure(Telemetry.ENERGY_JOULES, t.energy_joules).build();
   }
 
   /** Closes the handle once; later calls fail (the firmware may reuse the handle's slot). */

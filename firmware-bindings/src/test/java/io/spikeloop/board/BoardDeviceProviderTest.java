@@ -40,6 +40,22 @@ class BoardDeviceProviderTest {
   }
 
   @Test
+  void theReferenceFirmwareDeclaresTheSl1Target() {
+    assertEquals("sl1", BoardLibraries.load("ref").target());
+    try (Device d = Devices.open("board:ref")) {
+      assertEquals("sl1", d.info().target());
+    }
+  }
+
+  @Test
+  void aLibraryOfATargetWithoutABindingIsRefusedNamingTheTarget() {
+    var e = assertThrows(DeviceUnavailableException.class, () -> Devices.open("board:othertarget"));
+    assertTrue(e.getMessage().matches("board:othertarget: .*/libspikeloop_othertarget\\.so "
+        + "implements target 'nosuch-target', for which no board binding is on the class path "
+        + "\\(bindings: \\[sl1\\]\\)"), e.getMessage());
+  }
+
+  @Test
   void aLibraryThatIsNoDriverIsRefused() {
     var e = assertThrows(DeviceUnavailableException.class, () -> Devices.open("board:noabi"));
     assertTrue(e.getMessage().matches("board:noabi: .*/libspikeloop_noabi\\.so is not a spikeloop "
@@ -50,7 +66,7 @@ class BoardDeviceProviderTest {
   void aBoardTheDriverDoesNotHaveIsAFailedOpenWithTheFirmwaresText() {
     // the reference firmware under another name: found, right ABI, but it has no such board
     var e = assertThrows(DeviceUnavailableException.class,
-        () -> BoardDriver.open(BoardLibraries.load("ref"), "board:ref", "other"));
+        () -> BoardDriver.open(BoardLibraries.load("ref").bind(SpikeloopDriver.class), "board:ref", "other"));
     assertEquals("board:ref: spikeloop_open failed with SPIKELOOP_ERR_NO_DEVICE: no board "
         + "'other': the reference firmware provides only 'ref'", e.getMessage());
   }

@@ -10,16 +10,19 @@ import io.spikeloop.device.Capability;
 import io.spikeloop.device.DesignRuleViolation;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceInfo;
-import io.spikeloop.device.DeviceState;
 import io.spikeloop.device.Devices;
-import io.spikeloop.device.LayerConfig;
-import io.spikeloop.device.NetworkConfig;
-import io.spikeloop.device.OutputConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.Telemetry;
 import io.spikeloop.device.WeightTensor;
+import io.spikeloop.target.sl1.CoreLimits;
+import io.spikeloop.target.sl1.DeviceState;
+import io.spikeloop.target.sl1.LayerConfig;
+import io.spikeloop.target.sl1.NetworkConfig;
+import io.spikeloop.target.sl1.OutputConfig;
+import io.spikeloop.target.sl1.Sl1Device;
+import io.spikeloop.target.sl1.Sl1Target;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -82,8 +85,8 @@ class NativeBoardDeviceTest {
     assertTrue(info.has(Capability.FORWARD) && info.has(Capability.SNAPSHOT)
         && info.has(Capability.MEMBRANE_READOUT) && info.has(Capability.WEIGHT_READBACK));
     assertTrue(info.has(Capability.ON_CHIP_LEARNING) && !info.has(Capability.CYCLE_MODEL));
-    assertEquals(1024, info.limits().maxInputs());
-    assertEquals(16L << 20, info.limits().synapseMemoryBits());
+    assertEquals(1024, CoreLimits.fromNames(info.limits()).maxInputs());
+    assertEquals(16L << 20, CoreLimits.fromNames(info.limits()).synapseMemoryBits());
     assertEquals(Telemetry.ZERO, board.telemetry());
   }
 
@@ -135,9 +138,9 @@ class NativeBoardDeviceTest {
       }
     }
     assertTrue(hiddenSpikes > steps, "the test network must actually spike: " + hiddenSpikes);
-    assertEquals(hiddenSpikes, afterBatch.hiddenSpikes());
+    assertEquals(hiddenSpikes, afterBatch.count(Sl1Target.HIDDEN_SPIKES));
     assertEquals(2L * steps, board.telemetry().steps(), "reset keeps telemetry");
-    assertEquals(steps * (30L + 20 + 5), afterBatch.neuronUpdates());
+    assertEquals(steps * (30L + 20 + 5), afterBatch.count(Sl1Target.NEURON_UPDATES));
   }
 
   @Test
@@ -146,14 +149,14 @@ class NativeBoardDeviceTest {
     board.configure(NET);
     loadRandomWeights(board, 13);
     board.run(frames.subList(0, 30), ReadoutLevel.OUTPUTS);
-    DeviceState snapshot = board.state();
+    DeviceState snapshot = Sl1Device.state(board);
     assertEquals(30, snapshot.step());
     List<StepResult> rest = board.run(frames.subList(30, 60), ReadoutLevel.FULL);
     try (Device other = Devices.open("board:ref")) {
       other.configure(NET);
       loadRandomWeights(other, 13);
-      other.restore(snapshot);
-      assertEquals(snapshot, other.state());
+      Sl1Device.restore(other, snapshot);
+      assertEquals(snapshot, Sl1Device.state(other));
       List<StepResult> again = other.run(frames.subList(30, 60), ReadoutLevel.FULL);
       for (int t = 0; t < 30; t++) {
         assertEquals(rest.get(t).step(), again.get(t).step());
@@ -170,7 +173,7 @@ class NativeBoardDeviceTest {
     board.configure(NET);
     loadRandomWeights(board, 17);
     board.run(randomFrames(5, 0.3, 1), ReadoutLevel.OUTPUTS);
-    DeviceState before = board.state();
+    DeviceState before = Sl1Device.state(board);
     int[] weightsBefore = board.readWeights("layer0.in");
 
     var outOfRange = assertThrows(IllegalArgumentException.class, () -> board.run(
@@ -196,12 +199,12 @@ class NativeBoardDeviceTest {
 
     int[][] u = Arrays.stream(before.membranes()).map(int[]::clone).toArray(int[][]::new);
     u[0][3] = 1 << 15; // does not fit 16 bits
-    var badState = assertThrows(IllegalArgumentException.class, () -> board.restore(
+    var badState = assertThrows(IllegalArgumentException.class, () -> Sl1Device.restore(board,
         new DeviceState(5, u, before.lastSpikes(), before.outputs(), before.telemetry())));
     assertTrue(badState.getMessage().contains("layer 0 membrane 3 = 32768 does not fit 16 bits"),
         badState.getMessage());
 
-    assertEquals(before, board.state());
+    assertEquals(before, Sl1Device.state(board));
     assertArrayEquals(weightsBefore, board.readWeights("layer0.in"));
   }
 

@@ -7,9 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spikeloop.device.Capability;
-import io.spikeloop.device.LearningState;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
+import io.spikeloop.target.sl1.LearningState;
+import io.spikeloop.target.sl1.Sl1Device;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -33,7 +34,7 @@ class NativeBoardLearningStateTest {
 
   @BeforeEach
   void open() {
-    driver = BoardDriver.open(BoardLibraries.load("ref"), "board:ref", "ref");
+    driver = BoardDriver.open(BoardLibraries.load("ref").bind(SpikeloopDriver.class), "board:ref", "ref");
     board = new NativeBoardDevice("board:ref", driver);
     board.configure(NativeBoardLearningTest.NET);
     NativeBoardLearningTest.writeStartWeights(board);
@@ -72,11 +73,11 @@ class NativeBoardLearningStateTest {
   @Test
   void readRestoreAndRefuseDamagedImages() {
     assertTrue(board.info().has(Capability.LEARNING_STATE));
-    assertTrue(assertThrows(IllegalStateException.class, board::learningState).getMessage()
+    assertTrue(assertThrows(IllegalStateException.class, () -> Sl1Device.learningState(board)).getMessage()
         .contains("not enabled"));
-    board.enableLearning(NativeBoardLearningTest.allTensors());
+    Sl1Device.enableLearning(board, NativeBoardLearningTest.allTensors());
     learn(20, 1);
-    LearningState saved = board.learningState();
+    LearningState saved = Sl1Device.learningState(board);
     byte[] image = saved.toBytes();
     assertEquals(image.length, driver.learningStateSize());
     assertTrue(assertThrows(IllegalArgumentException.class,
@@ -84,8 +85,8 @@ class NativeBoardLearningStateTest {
         .contains("needs " + image.length + " bytes"));
 
     learn(20, 2);
-    assertNotEquals(saved, board.learningState(), "learning moved the state");
-    LearningState later = board.learningState();
+    assertNotEquals(saved, Sl1Device.learningState(board), "learning moved the state");
+    LearningState later = Sl1Device.learningState(board);
 
     byte[] magic = image.clone();
     magic[0] = 'X';
@@ -114,9 +115,9 @@ class NativeBoardLearningStateTest {
     ByteBuffer.wrap(hidden).order(ByteOrder.LITTLE_ENDIAN).putInt(16, 17);
     String h = refused(resealed(hidden), hidden.length);
     assertTrue(h.contains("hidden is 17") && h.contains("has 16"), h);
-    assertEquals(later, board.learningState(), "every refusal left the engine as it was");
+    assertEquals(later, Sl1Device.learningState(board), "every refusal left the engine as it was");
 
-    board.restoreLearningState(saved);
-    assertArrayEquals(image, board.learningState().toBytes(), "restored byte for byte");
+    Sl1Device.restoreLearningState(board, saved);
+    assertArrayEquals(image, Sl1Device.learningState(board).toBytes(), "restored byte for byte");
   }
 }

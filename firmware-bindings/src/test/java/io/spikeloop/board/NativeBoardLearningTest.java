@@ -9,13 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.spikeloop.device.DesignRuleViolation;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.Devices;
-import io.spikeloop.device.LayerConfig;
-import io.spikeloop.device.LearningConfig;
-import io.spikeloop.device.NetworkConfig;
-import io.spikeloop.device.OutputConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.WeightTensor;
+import io.spikeloop.target.sl1.LayerConfig;
+import io.spikeloop.target.sl1.LearningConfig;
+import io.spikeloop.target.sl1.NetworkConfig;
+import io.spikeloop.target.sl1.OutputConfig;
+import io.spikeloop.target.sl1.Sl1Device;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,7 +100,7 @@ class NativeBoardLearningTest {
   @Test
   void labelledStepsLearnAndCountUpdates() {
     Map<String, int[]> before = weights();
-    board.enableLearning(allTensors());
+    Sl1Device.enableLearning(board, allTensors());
     board.run(frames(40, false), ReadoutLevel.OUTPUTS);
     assertEquals(0, board.telemetry().learningUpdates(), "unlabelled steps do not learn");
     board.run(frames(40, true), ReadoutLevel.OUTPUTS);
@@ -109,7 +110,7 @@ class NativeBoardLearningTest {
     for (String name : List.of("layer0.in", "out.w", "out.bias")) {
       assertFalse(java.util.Arrays.equals(before.get(name), after.get(name)), name + " learned");
     }
-    board.disableLearning();
+    Sl1Device.disableLearning(board);
     board.run(frames(40, true), ReadoutLevel.OUTPUTS);
     assertEquals(40 * params, board.telemetry().learningUpdates(), "disabled: labels ignored");
     after.forEach((name, w) -> assertArrayEquals(w, board.readWeights(name), name + " unchanged"));
@@ -118,7 +119,7 @@ class NativeBoardLearningTest {
   @Test
   void onlyTheListedTensorsLearn() {
     Map<String, int[]> before = weights();
-    board.enableLearning(learning(Map.of("out.w", 1 << 22)));
+    Sl1Device.enableLearning(board, learning(Map.of("out.w", 1 << 22)));
     board.run(frames(30, true), ReadoutLevel.OUTPUTS);
     assertEquals(30L * NET.output().size() * 16, board.telemetry().learningUpdates());
     Map<String, int[]> after = weights();
@@ -131,9 +132,9 @@ class NativeBoardLearningTest {
   @Test
   void refusalsNameTheProblem() {
     var e = assertThrows(IllegalArgumentException.class,
-        () -> board.enableLearning(learning(Map.of("layer3.in", 10))));
+        () -> Sl1Device.enableLearning(board, learning(Map.of("layer3.in", 10))));
     assertTrue(e.getMessage().contains("layer3.in"), e.getMessage());
-    board.enableLearning(allTensors());
+    Sl1Device.enableLearning(board, allTensors());
     var label = assertThrows(IllegalArgumentException.class,
         () -> board.step(new SpikeFrame(new int[] {1}, 4), ReadoutLevel.OUTPUTS));
     assertTrue(label.getMessage().contains("label 4 out of range: the network has 4 outputs"),
@@ -144,7 +145,7 @@ class NativeBoardLearningTest {
         24), new LayerConfig(8, false, 8, 4, 20, 2048, 3900, 16)), new OutputConfig(4, 8, 4, 24,
         3900)));
     var rule = assertThrows(DesignRuleViolation.class,
-        () -> board.enableLearning(learning(Map.of("out.w", 100))));
+        () -> Sl1Device.enableLearning(board, learning(Map.of("out.w", 100))));
     assertEquals("DR-LEARNING", rule.rule());
     assertTrue(rule.getMessage().contains("one hidden layer"), rule.getMessage());
   }

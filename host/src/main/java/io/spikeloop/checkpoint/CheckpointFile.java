@@ -15,10 +15,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 /**
- * The checkpoint file format, version 1 (all integers big-endian):
+ * The checkpoint file format, version 2 (all integers big-endian):
  * <pre>
  *   magic      8 bytes  "SLCKPT\r\n"
- *   version    int32    1
+ *   version    int32    2
  *   length     int64    bytes of the body
  *   body       metadata (int32 length + UTF-8), entry count (int32), then per entry:
  *              name (int32 length + UTF-8), type tag (int8, {@link StateMap.Type}),
@@ -30,9 +30,11 @@ import java.util.zip.CRC32C;
  * temporary file in the same folder, are forced to disk, and the file is renamed over the target
  * atomically (the folder is forced too); until the rename the previous checkpoint is intact.
  * {@link #read} checks the magic, version, length and checksum before it parses anything.
+ * Version 2 (targets, {@code docs/targets.md}) keeps device states and learning-state images as
+ * target payloads; a version 1 file is refused with "format version 1; this build reads version 2".
  */
 public final class CheckpointFile {
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
   private static final byte[] MAGIC = "SLCKPT\r\n".getBytes(StandardCharsets.US_ASCII);
   /** Magic, version and body length. */
   private static final int HEADER_BYTES = MAGIC.length + 4 + 8;

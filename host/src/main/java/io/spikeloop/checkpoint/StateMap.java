@@ -152,6 +152,10 @@ public final class StateMap {
     return doubles(name, -1);
   }
 
+  public byte[] bytes(String name) {
+    return bytes(name, -1);
+  }
+
   public long getLong(String name) {
     return longs(name, 1)[0];
   }

@@ -4,15 +4,16 @@ import io.spikeloop.data.SpikeDataset;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.device.Capability;
 import io.spikeloop.device.Device;
-import io.spikeloop.device.LayerConfig;
-import io.spikeloop.device.LearningConfig;
-import io.spikeloop.device.LearningState;
-import io.spikeloop.device.NetworkConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.UnsupportedCapabilityException;
 import io.spikeloop.device.WeightTensor;
+import io.spikeloop.target.sl1.LayerConfig;
+import io.spikeloop.target.sl1.LearningConfig;
+import io.spikeloop.target.sl1.LearningState;
+import io.spikeloop.target.sl1.NetworkConfig;
+import io.spikeloop.target.sl1.Sl1Device;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -95,7 +96,7 @@ public final class LearningLockstep {
       throw new IllegalArgumentException("dataset " + data.name() + " has no samples");
     }
     for (Device d : List.of(a, b)) {
-      for (Capability c : List.of(Capability.ON_CHIP_LEARNING, Capability.LEARNING_STATE,
+      for (String c : List.of(Capability.ON_CHIP_LEARNING, Capability.LEARNING_STATE,
           Capability.WEIGHT_READBACK)) {
         if (!d.info().has(c)) {
           throw new UnsupportedCapabilityException(d.info().name(), c, "diff --learning");
@@ -108,8 +109,8 @@ public final class LearningLockstep {
     }
     LockstepDiff.load(a, network, weights);
     LockstepDiff.load(b, network, weights);
-    a.enableLearning(learningA);
-    b.enableLearning(learningB);
+    Sl1Device.enableLearning(a, learningA);
+    Sl1Device.enableLearning(b, learningB);
     ReadoutLevel level = a.info().has(Capability.MEMBRANE_READOUT)
         && b.info().has(Capability.MEMBRANE_READOUT) ? ReadoutLevel.FULL : ReadoutLevel.SPIKES;
     String[] tensors = network.tensors().stream().map(WeightTensor::name).toArray(String[]::new);
@@ -172,8 +173,8 @@ public final class LearningLockstep {
     }
     long ha = StepHash.of(wa);
     long hb = StepHash.of(wb);
-    LearningState sa = a.learningState();
-    LearningState sb = b.learningState();
+    LearningState sa = Sl1Device.learningState(a);
+    LearningState sb = Sl1Device.learningState(b);
     long la = sa.hash();
     long lb = sb.hash();
     hash[0] = StepHash.chain(StepHash.chain(hash[0], ha), la);

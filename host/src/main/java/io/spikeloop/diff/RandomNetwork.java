@@ -1,9 +1,9 @@
 package io.spikeloop.diff;
 
-import io.spikeloop.device.LayerConfig;
-import io.spikeloop.device.NetworkConfig;
-import io.spikeloop.device.OutputConfig;
 import io.spikeloop.device.WeightTensor;
+import io.spikeloop.target.sl1.LayerConfig;
+import io.spikeloop.target.sl1.NetworkConfig;
+import io.spikeloop.target.sl1.OutputConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

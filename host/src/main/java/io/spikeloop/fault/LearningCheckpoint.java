@@ -3,11 +3,13 @@ package io.spikeloop.fault;
 import io.spikeloop.checkpoint.DeviceSnapshot;
 import io.spikeloop.checkpoint.StateMap;
 import io.spikeloop.device.Device;
-import io.spikeloop.device.LearningState;
-import io.spikeloop.device.NetworkConfig;
 import io.spikeloop.device.WeightTensor;
 import io.spikeloop.diff.StepHash;
 import io.spikeloop.placement.OnChipPlacement;
+import io.spikeloop.target.TargetNetwork;
+import io.spikeloop.target.sl1.LearningState;
+import io.spikeloop.target.sl1.NetworkConfig;
+import io.spikeloop.target.sl1.Sl1Device;
 
 /**
  * What the learning soak keeps of a device that learns on chip: its weights and dynamic state
@@ -25,12 +27,12 @@ record LearningCheckpoint(DeviceSnapshot device, LearningState learning) {
   /** Reads weights, dynamic state and learning state (the engine must be on). */
   static LearningCheckpoint of(Device d) {
     DeviceSnapshot snapshot = DeviceSnapshot.of(d);
-    return new LearningCheckpoint(snapshot, d.learningState());
+    return new LearningCheckpoint(snapshot, Sl1Device.learningState(d));
   }
 
   /** One 64-bit hash over every weight tensor and the learning-state image. */
   long hash() {
-    NetworkConfig c = device.config();
+    TargetNetwork c = device.config();
     int[][] w = new int[c.tensors().size()][];
     for (int t = 0; t < w.length; t++) {
       w[t] = device.weights().get(c.tensors().get(t).name());
@@ -49,7 +51,7 @@ record LearningCheckpoint(DeviceSnapshot device, LearningState learning) {
     for (WeightTensor t : device.config().tensors()) {
       d.writeWeights(t.name(), device.weights().get(t.name()));
     }
-    d.restoreLearningState(learning);
+    Sl1Device.restoreLearningState(d, learning);
     d.restore(device.state());
   }
 

@@ -2,15 +2,13 @@ package io.spikeloop.fault;
 
 import io.spikeloop.checkpoint.Checkpoint;
 import io.spikeloop.checkpoint.CheckpointFile;
-import io.spikeloop.checkpoint.StateMap;
 import io.spikeloop.checkpoint.DeviceSnapshot;
+import io.spikeloop.checkpoint.StateMap;
 import io.spikeloop.data.SpikeDataset;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceException;
-import io.spikeloop.device.DeviceState;
 import io.spikeloop.device.Devices;
-import io.spikeloop.device.LearningConfig;
 import io.spikeloop.device.LearningStateLostException;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
@@ -22,11 +20,14 @@ import io.spikeloop.model.SnnParameters;
 import io.spikeloop.placement.DeviceNetwork;
 import io.spikeloop.placement.OnChipPlacement;
 import io.spikeloop.placement.PlacementSettings;
-import io.spikeloop.train.TrainingPreset;
 import io.spikeloop.remote.DeviceServer;
 import io.spikeloop.remote.RemoteDevice;
 import io.spikeloop.remote.RemoteOptions;
 import io.spikeloop.remote.ServerOptions;
+import io.spikeloop.target.TargetState;
+import io.spikeloop.target.sl1.LearningConfig;
+import io.spikeloop.target.sl1.Sl1Device;
+import io.spikeloop.train.TrainingPreset;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -257,13 +258,13 @@ public final class Soak {
     try (Rig rig = Rig.start(s); Device reference = Devices.open(s.reference())) {
       RemoteDevice remote = rig.remote;
       net.mapped().loadInto(reference);
-      reference.enableLearning(ofReference);
+      Sl1Device.enableLearning(reference, ofReference);
       Cursor at = new Cursor();
       // The first checkpoint is taken before faults are armed: there is none to fall back on.
       LearningCheckpoint[] referenceAt = new LearningCheckpoint[1];
       rig.untilItWorks(() -> {
         net.mapped().loadInto(remote);
-        remote.enableLearning(served);
+        Sl1Device.enableLearning(remote, served);
         referenceAt[0] = checkpoint(s, remote, reference, at, t);
       });
       rig.injectFaults();
@@ -367,7 +368,7 @@ public final class Soak {
   }
 
   /** Loads the network into the reference and returns its (reset) state. */
-  private static DeviceState fresh(Device reference, RandomNetwork net) {
+  private static TargetState fresh(Device reference, RandomNetwork net) {
     reference.configure(net.config());
     net.weights().forEach(reference::writeWeights);
     return reference.state();

@@ -8,6 +8,7 @@ import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.Telemetry;
 import io.spikeloop.model.SnnParameters;
+import io.spikeloop.target.sl1.Sl1Target;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
@@ -105,6 +106,6 @@ public final class Evaluation {
     return new Result(n, floatCorrect / per, fixedCorrect / per, samePrediction / per,
         compared == 0 ? 1 : agreeing / (double) compared, either == 0 ? 1 : both / (double) either,
         floatSpikes / per, fixedSpikes / per, t.sops() / per, t.cycles() / per,
-        t.energyJoules() / per, t.deadlineMisses(), t.saturations(), t.fifoOverflows());
+        t.energyJoules() / per, t.deadlineMisses(), t.count(Sl1Target.SATURATIONS), t.fifoOverflows());
   }
 }

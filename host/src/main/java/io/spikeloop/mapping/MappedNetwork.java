@@ -1,7 +1,7 @@
 package io.spikeloop.mapping;
 
 import io.spikeloop.device.Device;
-import io.spikeloop.device.NetworkConfig;
+import io.spikeloop.target.sl1.NetworkConfig;
 import java.util.List;
 import java.util.Map;
 

@@ -1,7 +1,5 @@
 package io.spikeloop.nir;
 
-import io.spikeloop.device.LayerConfig;
-import io.spikeloop.device.NetworkConfig;
 import io.spikeloop.device.WeightTensor;
 import io.spikeloop.mapping.MappedNetwork;
 import io.spikeloop.mapping.QuantizationOptions;
@@ -9,6 +7,8 @@ import io.spikeloop.mapping.TensorReport;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.model.Surrogate;
+import io.spikeloop.target.sl1.LayerConfig;
+import io.spikeloop.target.sl1.NetworkConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -321,8 +321,8 @@ public final class NirImport {
       }
       double[] values = p.tensor(t.name()).values();
       int[] ints = m.weights().get(t.name());
-      long max = io.spikeloop.device.FixedPoint.maxSigned(t.bits());
-      long min = io.spikeloop.device.FixedPoint.minSigned(t.bits());
+      long max = io.spikeloop.target.sl1.FixedPoint.maxSigned(t.bits());
+      long min = io.spikeloop.target.sl1.FixedPoint.minSigned(t.bits());
       int clipped = 0;
       double maxAbs = 0;
       double maxErr = 0;

@@ -1,8 +1,6 @@
 package io.spikeloop.placement;
 
 import io.spikeloop.device.Device;
-import io.spikeloop.device.FixedPoint;
-import io.spikeloop.device.NetworkConfig;
 import io.spikeloop.device.WeightTensor;
 import io.spikeloop.mapping.MappedNetwork;
 import io.spikeloop.mapping.QuantizationOptions;
@@ -11,6 +9,8 @@ import io.spikeloop.mapping.TensorReport;
 import io.spikeloop.model.ParameterTensor;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
+import io.spikeloop.target.sl1.FixedPoint;
+import io.spikeloop.target.sl1.NetworkConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

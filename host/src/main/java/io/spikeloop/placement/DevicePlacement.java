@@ -12,7 +12,8 @@ import io.spikeloop.device.Telemetry;
 import io.spikeloop.device.UnsupportedCapabilityException;
 import io.spikeloop.device.WeightTensor;
 import io.spikeloop.model.SnnParameters;
-import io.spikeloop.sim.SimDevice;
+import io.spikeloop.target.CostModel;
+import io.spikeloop.wire.WireMapping;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,14 +26,13 @@ abstract class DevicePlacement implements Placement {
   protected final Device device;
   protected final DeviceNetwork net;
   protected final PlacementSettings settings;
+  /** Telemetry spent training, summed over samples (cost comes from the target's cost model). */
   private Telemetry trainTelemetry = Telemetry.ZERO;
-  private long trainLearningCycles;
-  private double trainLearningJoules;
   private long trainedSamples;
 
   DevicePlacement(Device device, DeviceNetwork net, PlacementSettings settings,
-                  Capability... needs) {
-    for (Capability c : needs) {
+                  String... needs) {
+    for (String c : needs) {
       if (!device.info().has(c)) {
         throw new UnsupportedCapabilityException(device.info().name(), c, name() + " placement");
       }
@@ -77,34 +77,14 @@ abstract class DevicePlacement implements Placement {
     for (int b = 0; b < batch.size(); b++) {
       device.reset();
       Telemetry before = device.telemetry();
-      long cyclesBefore = learningCycles();
-      double joulesBefore = learningJoules();
       loss += trainSample(batch.get(b), prediction);
       predictions[b] = prediction[0];
       summedPredictions[b] = prediction[1];
       Telemetry spent = device.telemetry().minus(before);
-      trainTelemetry = add(trainTelemetry, spent);
-      trainLearningCycles += learningCycles() - cyclesBefore;
-      trainLearningJoules += learningJoules() - joulesBefore;
+      trainTelemetry = trainTelemetry.plus(spent);
       trainedSamples++;
     }
     return new BatchResult(loss / batch.size(), predictions, summedPredictions);
-  }
-
-  private long learningCycles() {
-    return device instanceof SimDevice sim ? sim.learningCycles() : 0;
-  }
-
-  private double learningJoules() {
-    return device instanceof SimDevice sim ? sim.learningJoules() : 0;
-  }
-
-  private static Telemetry add(Telemetry a, Telemetry b) {
-    return new Telemetry(a.steps() + b.steps(), a.sops() + b.sops(), a.cycles() + b.cycles(),
-        a.neuronUpdates() + b.neuronUpdates(), a.hiddenSpikes() + b.hiddenSpikes(),
-        a.saturations() + b.saturations(), a.fifoOverflows() + b.fifoOverflows(),
-        a.deadlineMisses() + b.deadlineMisses(), a.energyJoules() + b.energyJoules(),
-        a.learningUpdates() + b.learningUpdates());
   }
 
   @Override
@@ -113,9 +93,10 @@ abstract class DevicePlacement implements Placement {
       return LearningCost.NONE;
     }
     double n = trainedSamples;
-    return new LearningCost(trainedSamples, trainTelemetry.cycles() / n,
-        trainTelemetry.energyJoules() / n, trainLearningCycles / n, trainLearningJoules / n,
-        trainTelemetry.learningUpdates() / n);
+    CostModel cost = device.target().costModel();
+    return new LearningCost(trainedSamples, cost.cycles(trainTelemetry) / n,
+        cost.energyJoules(trainTelemetry) / n, cost.learningCycles(trainTelemetry) / n,
+        cost.learningJoules(trainTelemetry) / n, trainTelemetry.learningUpdates() / n);
   }
 
   /** Frames of a sample, each carrying {@code label} (NO_LABEL for inference). */
@@ -173,11 +154,10 @@ abstract class DevicePlacement implements Placement {
 
   /** Checkpoint entry naming the placement that wrote it. */
   static final String PLACEMENT_ENTRY = "placement";
-  /**
-   * Checkpoint entry of the training-cost accumulators and the simulator's learning-cost
-   * counters (15 longs, doubles as raw bits).
-   */
-  static final String COST_ENTRY = "placement.cost";
+  /** Checkpoint entry of the training telemetry (a {@code spikeloop.v1.Telemetry} message). */
+  static final String COST_ENTRY = "placement.cost.telemetry";
+  /** Checkpoint entry of the number of samples trained. */
+  static final String SAMPLES_ENTRY = "placement.cost.samples";
 
   /**
    * The run's state for a checkpoint: the device's weights, dynamic state and telemetry
@@ -189,12 +169,8 @@ abstract class DevicePlacement implements Placement {
     requireCheckpoints();
     StateMap s = new StateMap().putText(PLACEMENT_ENTRY, name());
     s.putAll(DeviceSnapshot.of(device).save());
-    Telemetry t = trainTelemetry;
-    s.putLongs(COST_ENTRY, new long[] {t.steps(), t.sops(), t.cycles(), t.neuronUpdates(),
-        t.hiddenSpikes(), t.saturations(), t.fifoOverflows(), t.deadlineMisses(),
-        Double.doubleToRawLongBits(t.energyJoules()), t.learningUpdates(), trainLearningCycles,
-        Double.doubleToRawLongBits(trainLearningJoules), trainedSamples, learningCycles(),
-        Double.doubleToRawLongBits(learningJoules())});
+    s.putBytes(COST_ENTRY, WireMapping.toProto(trainTelemetry).toByteArray());
+    s.putLong(SAMPLES_ENTRY, trainedSamples);
     saveLearner(s);
     return s;
   }
@@ -214,7 +190,8 @@ abstract class DevicePlacement implements Placement {
           + "; this run uses " + name());
     }
     DeviceSnapshot snapshot = DeviceSnapshot.load(s, net.config());
-    long[] c = s.longs(COST_ENTRY, 15);
+    Telemetry trained = readTelemetry(s);
+    long samples = s.getLong(SAMPLES_ENTRY);
     Runnable learner = prepareLearner(s);
     device.configure(net.config());
     for (WeightTensor t : net.config().tensors()) {
@@ -222,23 +199,27 @@ abstract class DevicePlacement implements Placement {
     }
     learner.run();
     device.restore(snapshot.state());
-    trainTelemetry = new Telemetry(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
-        Double.longBitsToDouble(c[8]), c[9]);
-    trainLearningCycles = c[10];
-    trainLearningJoules = Double.longBitsToDouble(c[11]);
-    trainedSamples = c[12];
-    if (device instanceof SimDevice sim) {
-      sim.restoreLearningCost(c[13], Double.longBitsToDouble(c[14]));
+    trainTelemetry = trained;
+    trainedSamples = samples;
+  }
+
+  private static Telemetry readTelemetry(StateMap s) {
+    try {
+      return WireMapping.fromProto(
+          io.spikeloop.wire.v1.Telemetry.parseFrom(s.bytes(COST_ENTRY)));
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new IllegalArgumentException(COST_ENTRY + " is not a telemetry message: "
+          + e.getMessage(), e);
     }
   }
 
   /** Capabilities a checkpoint of this placement needs from the device. */
-  protected Capability[] checkpointNeeds() {
-    return new Capability[] {Capability.WEIGHT_READBACK, Capability.SNAPSHOT};
+  protected String[] checkpointNeeds() {
+    return new String[] {Capability.WEIGHT_READBACK, Capability.SNAPSHOT};
   }
 
   private void requireCheckpoints() {
-    for (Capability c : checkpointNeeds()) {
+    for (String c : checkpointNeeds()) {
       if (!device.info().has(c)) {
         throw new UnsupportedCapabilityException(device.info().name(), c, name()
             + " placement checkpoints");

@@ -2,10 +2,10 @@ package io.spikeloop.placement;
 
 import io.spikeloop.checkpoint.StateMap;
 import io.spikeloop.device.Device;
-import io.spikeloop.device.FixedPoint;
 import io.spikeloop.device.WeightTensor;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.sim.learning.LearningMemory;
+import io.spikeloop.target.sl1.FixedPoint;
 import java.util.Arrays;
 import java.util.Locale;
 

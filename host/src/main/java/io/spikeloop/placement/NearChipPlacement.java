@@ -2,8 +2,6 @@ package io.spikeloop.placement;
 
 import io.spikeloop.checkpoint.StateMap;
 import io.spikeloop.device.Device;
-import io.spikeloop.device.LearningConfig;
-import io.spikeloop.device.LearningState;
 import io.spikeloop.device.WeightTensor;
 import io.spikeloop.sim.engine.LearningEngine;
 import io.spikeloop.sim.learning.GradientQuantizer;
@@ -11,6 +9,8 @@ import io.spikeloop.sim.learning.LearningFixedPoint;
 import io.spikeloop.sim.learning.QuantizedAdam;
 import io.spikeloop.sim.learning.QuantizedAdamConfig;
 import io.spikeloop.sim.learning.QuantizedAdamState;
+import io.spikeloop.target.sl1.LearningConfig;
+import io.spikeloop.target.sl1.LearningState;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -4,9 +4,6 @@ import io.spikeloop.checkpoint.StateMap;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.device.Capability;
 import io.spikeloop.device.Device;
-import io.spikeloop.device.LearningConfig;
-import io.spikeloop.device.LearningState;
-import io.spikeloop.device.NetworkConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.WeightTensor;
@@ -14,6 +11,10 @@ import io.spikeloop.model.Surrogate;
 import io.spikeloop.sim.engine.LearningEngine;
 import io.spikeloop.sim.learning.LearningMemory;
 import io.spikeloop.sim.learning.QuantizedAdamConfig;
+import io.spikeloop.target.sl1.LearningConfig;
+import io.spikeloop.target.sl1.LearningState;
+import io.spikeloop.target.sl1.NetworkConfig;
+import io.spikeloop.target.sl1.Sl1Device;
 import io.spikeloop.train.Softmax;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,8 +44,8 @@ public final class OnChipPlacement extends DevicePlacement {
   public OnChipPlacement(Device device, DeviceNetwork net, PlacementSettings settings) {
     super(device, net, settings, Capability.ON_CHIP_LEARNING);
     learning = learningConfig(net, settings);
-    device.enableLearning(learning);
-    enabledLayout = device.info().has(Capability.LEARNING_STATE) ? device.learningState() : null;
+    Sl1Device.enableLearning(device, learning);
+    enabledLayout = device.info().has(Capability.LEARNING_STATE) ? Sl1Device.learningState(device) : null;
   }
 
   @Override
@@ -115,15 +116,15 @@ public final class OnChipPlacement extends DevicePlacement {
   }
 
   @Override
-  protected Capability[] checkpointNeeds() {
-    return new Capability[] {Capability.WEIGHT_READBACK, Capability.SNAPSHOT,
+  protected String[] checkpointNeeds() {
+    return new String[] {Capability.WEIGHT_READBACK, Capability.SNAPSHOT,
         Capability.LEARNING_STATE};
   }
 
   /** The engine's state, read from the device. */
   @Override
   protected void saveLearner(StateMap s) {
-    s.putBytes(LEARNING_ENTRY, device.learningState().toBytes());
+    s.putBytes(LEARNING_ENTRY, Sl1Device.learningState(device).toBytes());
   }
 
   /**
@@ -135,8 +136,8 @@ public final class OnChipPlacement extends DevicePlacement {
     LearningState saved = LearningState.fromBytes(s.bytes(LEARNING_ENTRY, -1));
     saved.requireSameConfiguration(enabledLayout);
     return () -> {
-      device.enableLearning(learning);
-      device.restoreLearningState(saved);
+      Sl1Device.enableLearning(device, learning);
+      Sl1Device.restoreLearningState(device, saved);
     };
   }
 

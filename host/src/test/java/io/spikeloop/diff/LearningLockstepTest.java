@@ -9,12 +9,13 @@ import io.spikeloop.data.InMemoryDataset;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.ForwardingDevice;
-import io.spikeloop.device.LearningConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.WeightTensor;
 import io.spikeloop.sim.SimDevice;
+import io.spikeloop.target.sl1.LearningConfig;
+import io.spikeloop.target.sl1.Sl1Device;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,7 +77,7 @@ class LearningLockstepTest {
       assertEquals(-1, d.step());
       assertEquals("layer0.in", d.tensor());
       assertEquals("rng", d.variable());
-      assertEquals(a.learningState().tensors().get(0).rng(), d.a());
+      assertEquals(Sl1Device.learningState(a).tensors().get(0).rng(), d.a());
       assertNotEquals(d.a(), d.b());
       assertTrue(d.describe().contains("before the first step"), d.describe());
     }

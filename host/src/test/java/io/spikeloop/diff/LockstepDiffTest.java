@@ -8,12 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.spikeloop.data.InMemoryDataset;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.device.Device;
-import io.spikeloop.device.DeviceState;
-import io.spikeloop.device.ForwardingDevice;
 import io.spikeloop.device.Devices;
+import io.spikeloop.device.ForwardingDevice;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
+import io.spikeloop.target.sl1.DeviceState;
+import io.spikeloop.target.sl1.Sl1Device;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -70,10 +71,11 @@ class LockstepDiffTest {
         return r;
       }
       if (inState) {
-        DeviceState s = delegate().state();
+        DeviceState s = Sl1Device.state(delegate());
         int[][] u = s.membranes();
         u[layer][neuron] += 1000;
-        delegate().restore(new DeviceState(s.step(), u, s.lastSpikes(), s.outputs(), s.telemetry()));
+        Sl1Device.restore(delegate(),
+            new DeviceState(s.step(), u, s.lastSpikes(), s.outputs(), s.telemetry()));
         return r;
       }
       int[][] u = r.membranes().clone();

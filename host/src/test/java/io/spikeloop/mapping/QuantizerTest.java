@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.spikeloop.device.FixedPoint;
-import io.spikeloop.device.LayerConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
@@ -13,6 +11,8 @@ import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.model.Surrogate;
 import io.spikeloop.sim.SimDevice;
+import io.spikeloop.target.sl1.FixedPoint;
+import io.spikeloop.target.sl1.LayerConfig;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;

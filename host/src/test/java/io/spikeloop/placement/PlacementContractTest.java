@@ -10,9 +10,8 @@ import io.spikeloop.data.SpikeSample;
 import io.spikeloop.device.Capability;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceInfo;
-import io.spikeloop.device.ForwardingDevice;
-import io.spikeloop.device.LearningConfig;
 import io.spikeloop.device.Devices;
+import io.spikeloop.device.ForwardingDevice;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
@@ -25,6 +24,8 @@ import io.spikeloop.remote.DeviceServer;
 import io.spikeloop.remote.ServerOptions;
 import io.spikeloop.sim.SimDevice;
 import io.spikeloop.sim.engine.LearningEngine;
+import io.spikeloop.target.sl1.LearningConfig;
+import io.spikeloop.target.sl1.Sl1Device;
 import io.spikeloop.train.FastTrainer;
 import io.spikeloop.train.Readout;
 import io.spikeloop.train.TrainingLoop;
@@ -32,10 +33,11 @@ import io.spikeloop.train.TrainingMode;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** One contract, run against every placement, on a small synthetic-style task (seconds). */
 class PlacementContractTest {
@@ -144,7 +146,7 @@ class PlacementContractTest {
     DeviceNetwork net = DeviceNetwork.map(init, 16, 1);
     try (SimDevice device = new SimDevice()) {
       net.mapped().loadInto(device);
-      device.enableLearning(OnChipPlacement.learningConfig(net, s));
+      Sl1Device.enableLearning(device, OnChipPlacement.learningConfig(net, s));
       ReadoutGradient floatGradient = new ReadoutGradient(net);
       double[] wOut = new double[CLASSES * 16];
       int[] w = device.readWeights(WeightTensor.OUT_W);
@@ -222,7 +224,7 @@ class PlacementContractTest {
       int[][] viaWire = trainedWeights("on-chip", remote);
       assertTrue(java.util.Arrays.deepEquals(local, viaWire));
       assertTrue(remote.telemetry().learningUpdates() > 0);
-      remote.disableLearning();
+      Sl1Device.disableLearning(remote);
     }
   }
 
@@ -232,7 +234,7 @@ class PlacementContractTest {
       UnsupportedCapabilityException e = assertThrows(UnsupportedCapabilityException.class,
           () -> open("on-chip", device, init(false), 8));
       assertTrue(e.getMessage().contains("forward-only")
-          && e.getMessage().contains("ON_CHIP_LEARNING"), e.getMessage());
+          && e.getMessage().contains("on-chip-learning"), e.getMessage());
     }
   }
 
@@ -245,15 +247,12 @@ class PlacementContractTest {
     @Override
     public DeviceInfo info() {
       DeviceInfo i = delegate().info();
-      return new DeviceInfo("forward-only", i.kind(), i.protocolVersion(),
-          EnumSet.of(Capability.FORWARD), i.limits(), i.version(), i.clockHz(),
-          i.stepPeriodSeconds());
+      return i.withName("forward-only").withCapabilities(Set.of(Capability.FORWARD));
     }
 
     @Override
-    public void enableLearning(LearningConfig learning) {
-      throw new UnsupportedCapabilityException(info().name(), Capability.ON_CHIP_LEARNING,
-          "on-chip learning");
+    public <T> java.util.Optional<T> extension(Class<T> type) {
+      return java.util.Optional.empty();
     }
   }
 }

@@ -1,13 +1,20 @@
 package io.spikeloop.device;
 
+import io.spikeloop.target.Target;
+import io.spikeloop.target.TargetNetwork;
+import io.spikeloop.target.TargetState;
+import io.spikeloop.target.Targets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * An SL-1 core, wherever it runs. Life cycle: {@link #configure} (design-rule checked, clears
- * weights and state), weight writes, then steps; {@link #reset} clears the dynamic state and
- * keeps the weights. Every implementation must give the same results bit for bit for the same
- * configuration, weights and inputs (the contract suite in {@code hil-tests} checks it).
+ * One core of a target ({@link DeviceInfo#target()}, {@code docs/targets.md}), wherever it runs.
+ * Life cycle: {@link #configure} (design-rule checked, clears weights and state), weight writes,
+ * then steps; {@link #reset} clears the dynamic state and keeps the weights. Every implementation
+ * of a target must agree with every other one within the target's
+ * {@link io.spikeloop.target.Equivalence} (bit for bit for SL-1) for the same network, weights
+ * and inputs (the contract suite in {@code hil-tests} checks it).
  *
  * <p>Bad input (ids out of range, wrong shapes, values that do not fit their width, a step before
  * configure) throws {@link IllegalArgumentException} or {@link IllegalStateException} naming the
@@ -17,16 +24,22 @@ public interface Device extends AutoCloseable {
 
   DeviceInfo info();
 
+  /** The target this device implements, found by {@link DeviceInfo#target()}. */
+  default Target target() {
+    return Targets.byId(info().target());
+  }
+
   /**
-   * Checks the network against the core's design rules, then loads it with all weights zero and
-   * the state and telemetry cleared.
+   * Checks the network against the target's design rules, then loads it with all weights zero
+   * and the state and telemetry cleared.
    *
    * @throws DesignRuleViolation naming the rule and the numbers when it does not fit
+   * @throws IllegalArgumentException when the network is of another target
    */
-  void configure(NetworkConfig config);
+  void configure(TargetNetwork network);
 
-  /** The configuration loaded, or an {@link IllegalStateException} before configure. */
-  NetworkConfig config();
+  /** The network loaded, or an {@link IllegalStateException} before configure. */
+  TargetNetwork config();
 
   /** Writes one whole tensor (shape and widths checked against the configuration). */
   void writeWeights(String tensor, int[] values);
@@ -52,58 +65,24 @@ public interface Device extends AutoCloseable {
   /** Clears membranes, spikes and outputs (not weights, not telemetry); the step counter restarts. */
   void reset();
 
-  /** The dynamic state, for checkpoints and differential runs. */
-  DeviceState state();
-
-  /** Restores a state taken from this or another device of the same configuration. */
-  void restore(DeviceState state);
+  /**
+   * The dynamic state (not the weights) as the target's typed bytes
+   * ({@link TargetState#KIND_DEVICE_STATE}), for checkpoints and differential runs.
+   */
+  TargetState state();
 
   /**
-   * Switches the on-chip learning engine on: from now on every step whose frame carries a label
-   * runs one tBPTT1 learning step after the forward pass ({@code docs/core-spec.md}, "Learning
-   * engine"). Master weights start from the weights loaded now; a later weight write re-seeds the
-   * written tensor's master. {@link #configure} switches learning off.
-   *
-   * @throws UnsupportedCapabilityException when the device lacks {@link Capability#ON_CHIP_LEARNING}
-   * @throws DesignRuleViolation when the network's shape cannot learn on the core
+   * Restores a state taken from this or another device of the same target and network; another
+   * target, format version or shape is refused naming the field, and nothing changes.
    */
-  default void enableLearning(LearningConfig learning) {
-    throw new UnsupportedCapabilityException(info().name(), Capability.ON_CHIP_LEARNING,
-        "on-chip learning");
-  }
-
-  /** Switches the learning engine off (its optimizer state is dropped; weights stay). */
-  default void disableLearning() {
-    throw new UnsupportedCapabilityException(info().name(), Capability.ON_CHIP_LEARNING,
-        "on-chip learning");
-  }
+  void restore(TargetState state);
 
   /**
-   * The learning engine's state now (quantized Adam state and master weights of every learned
-   * tensor), for checkpoints and differential runs.
-   *
-   * @throws UnsupportedCapabilityException without {@link Capability#LEARNING_STATE}
-   * @throws IllegalStateException when learning is not enabled
+   * An optional part of the device's interface, looked up rather than cast to: on-chip learning
+   * ({@link OnChipLearning}) or a target's own extensions. Decorators forward the lookup.
    */
-  default LearningState learningState() {
-    throw new UnsupportedCapabilityException(info().name(), Capability.LEARNING_STATE,
-        "learning-state readback");
-  }
-
-  /**
-   * Puts a state taken with {@link #learningState} (from this or another device) into the
-   * engine. The engine must be enabled with the same network and {@link LearningConfig}: a
-   * state of another shape, configuration or version is refused with an
-   * {@link IllegalArgumentException} naming the field, and nothing changes. Core weights are not
-   * touched (restore them first, then enable learning, then restore this); a device restored so
-   * continues learning bit-identically.
-   *
-   * @throws UnsupportedCapabilityException without {@link Capability#LEARNING_STATE}
-   * @throws IllegalStateException when learning is not enabled
-   */
-  default void restoreLearningState(LearningState state) {
-    throw new UnsupportedCapabilityException(info().name(), Capability.LEARNING_STATE,
-        "learning-state restore");
+  default <T> Optional<T> extension(Class<T> type) {
+    return Optional.empty();
   }
 
   /** Counters since configure. */

@@ -1,7 +1,11 @@
 package io.spikeloop.device;
 
+import io.spikeloop.target.Target;
+import io.spikeloop.target.TargetNetwork;
+import io.spikeloop.target.TargetState;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A device that passes every call to another one: the base of decorators (a device that stops
@@ -31,12 +35,17 @@ public abstract class ForwardingDevice implements Device {
   }
 
   @Override
-  public void configure(NetworkConfig config) {
+  public Target target() {
+    return delegate.target();
+  }
+
+  @Override
+  public void configure(TargetNetwork config) {
     delegate.configure(config);
   }
 
   @Override
-  public NetworkConfig config() {
+  public TargetNetwork config() {
     return delegate.config();
   }
 
@@ -75,33 +84,22 @@ public abstract class ForwardingDevice implements Device {
   }
 
   @Override
-  public DeviceState state() {
+  public TargetState state() {
     return delegate.state();
   }
 
   @Override
-  public void restore(DeviceState state) {
+  public void restore(TargetState state) {
     delegate.restore(state);
   }
 
+  /**
+   * The delegate's extensions. A decorator that changes what an extension does (fault
+   * injection into learning, hiding it) overrides this.
+   */
   @Override
-  public void enableLearning(LearningConfig learning) {
-    delegate.enableLearning(learning);
-  }
-
-  @Override
-  public void disableLearning() {
-    delegate.disableLearning();
-  }
-
-  @Override
-  public LearningState learningState() {
-    return delegate.learningState();
-  }
-
-  @Override
-  public void restoreLearningState(LearningState state) {
-    delegate.restoreLearningState(state);
+  public <T> Optional<T> extension(Class<T> type) {
+    return delegate.extension(type);
   }
 
   @Override

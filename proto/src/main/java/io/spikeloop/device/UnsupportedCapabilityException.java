@@ -4,7 +4,7 @@ package io.spikeloop.device;
 public class UnsupportedCapabilityException extends DeviceException {
   private static final long serialVersionUID = 1L;
 
-  public UnsupportedCapabilityException(String device, Capability missing, String forWhat) {
+  public UnsupportedCapabilityException(String device, String missing, String forWhat) {
     super("device " + device + " lacks capability " + missing + ", needed for " + forWhat);
   }
 

@@ -41,8 +41,8 @@ public record WeightTensor(String name, int rows, int cols, int bits) {
       throw new IllegalArgumentException("tensor " + name + " needs " + rows + "x" + cols + " = "
           + length() + " values, got " + (values == null ? "none" : values.length));
     }
-    long min = FixedPoint.minSigned(bits);
-    long max = FixedPoint.maxSigned(bits);
+    long min = -(1L << (bits - 1));
+    long max = (1L << (bits - 1)) - 1;
     for (int i = 0; i < values.length; i++) {
       if (values[i] < min || values[i] > max) {
         throw new IllegalArgumentException("tensor " + name + " value " + values[i] + " at ["

@@ -12,19 +12,20 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.spikeloop.device.Capability;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceInfo;
-import io.spikeloop.device.DeviceState;
 import io.spikeloop.device.DeviceUnavailableException;
-import io.spikeloop.device.LearningConfig;
-import io.spikeloop.device.LearningState;
 import io.spikeloop.device.LearningStateLostException;
-import io.spikeloop.device.NetworkConfig;
+import io.spikeloop.device.OnChipLearning;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.Telemetry;
 import io.spikeloop.device.WeightTensor;
+import io.spikeloop.target.TargetNetwork;
+import io.spikeloop.target.TargetState;
+import io.spikeloop.target.Targets;
 import io.spikeloop.wire.WireMapping;
 import io.spikeloop.wire.v1.Empty;
 import io.spikeloop.wire.v1.Hello;
@@ -34,6 +35,7 @@ import io.spikeloop.wire.v1.Request;
 import io.spikeloop.wire.v1.Response;
 import io.spikeloop.wire.v1.StepBatch;
 import io.spikeloop.wire.v1.StepReadouts;
+import io.spikeloop.wire.v1.TargetPayload;
 import io.spikeloop.wire.v1.WeightBlocks;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -41,6 +43,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -64,9 +67,9 @@ import java.util.concurrent.TimeoutException;
  * so the weights the host holds are back; the dynamic state (membranes, counters) starts from
  * reset, and the host restores it with {@link #restore} if it kept a snapshot. Learning is not
  * replayed: if the engine was on, the state it learned died with the server, so steps, weight
- * and learning-state reads and {@link #disableLearning} are refused with a
- * {@link LearningStateLostException} until the host restores it ({@link #restoreLearningState},
- * which switches the engine back on first) or starts over ({@link #enableLearning},
+ * and learning-state reads and disabling learning are refused with a
+ * {@link LearningStateLostException} until the host restores it ({@link OnChipLearning#restore},
+ * which switches the engine back on first) or starts over ({@link OnChipLearning#enable},
  * {@link #configure}).
  */
 public final class RemoteDevice implements Device {
@@ -79,13 +82,14 @@ public final class RemoteDevice implements Device {
   private long serverInstance;
   private int serverMaxFrameBytes;
   private DeviceInfo info;
-  private NetworkConfig config;
-  private io.spikeloop.wire.v1.NetworkConfig lastConfigure;
+  private TargetNetwork config;
+  private TargetPayload lastConfigure;
   private final Map<String, WeightBlocks> written = new LinkedHashMap<>();
   /** The learning configuration last enabled; null while learning is off. */
-  private LearningConfig learning;
+  private TargetPayload learning;
   /** The server restarted while learning was on: its engine's state is gone. */
   private boolean learningLost;
+  private final RemoteLearning onChipLearning = new RemoteLearning();
   private long nextId = 1;
   private boolean closed;
 
@@ -131,9 +135,12 @@ public final class RemoteDevice implements Device {
   }
 
   @Override
-  public synchronized void configure(NetworkConfig c) {
-    var proto = WireMapping.toProto(c);
-    call(Request.newBuilder().setConfigure(proto), false);
+  public synchronized void configure(TargetNetwork c) {
+    if (c == null) {
+      throw new IllegalArgumentException("configure needs a network");
+    }
+    var proto = WireMapping.toProto(c.encode());
+    call(Request.newBuilder().setConfigureNetwork(proto), false);
     config = c;
     lastConfigure = proto;
     written.clear();
@@ -142,7 +149,7 @@ public final class RemoteDevice implements Device {
   }
 
   @Override
-  public synchronized NetworkConfig config() {
+  public synchronized TargetNetwork config() {
     checkOpen();
     if (config == null) {
       throw new IllegalStateException("device " + name + " is not configured");
@@ -237,51 +244,71 @@ public final class RemoteDevice implements Device {
     return results;
   }
 
-  /**
-   * Switches the server device's learning engine on (afresh: after a server restart this is the
-   * deliberate new start that clears {@link LearningStateLostException}). Its optimizer state
-   * lives on the server: a reconnect to a restarted server replays configuration and weights,
-   * not learning.
-   */
+  /** The server device's on-chip learning, when the served device has it. */
   @Override
-  public synchronized void enableLearning(LearningConfig learning) {
-    if (learning == null) {
-      throw new IllegalArgumentException("enableLearning needs a learning configuration");
+  public <T> Optional<T> extension(Class<T> type) {
+    if (type == OnChipLearning.class && info().has(Capability.ON_CHIP_LEARNING)) {
+      return Optional.of(type.cast(onChipLearning));
     }
-    call(Request.newBuilder().setEnableLearning(WireMapping.toProto(learning)), false);
-    this.learning = learning;
-    learningLost = false;
+    return Optional.empty();
   }
 
-  @Override
-  public synchronized void disableLearning() {
-    call(Request.newBuilder().setDisableLearning(Empty.getDefaultInstance()), false);
-    learning = null;
-  }
-
-  /** The server device's learning state (one round trip carrying the versioned image). */
-  @Override
-  public synchronized LearningState learningState() {
-    return WireMapping.fromProto(call(Request.newBuilder()
-        .setGetLearningState(Empty.getDefaultInstance()), false).getLearningState());
-  }
-
-  /**
-   * Puts {@code state} into the server's engine. After a server restart lost the engine's state,
-   * the engine is first switched on again with the configuration last enabled (the caller has
-   * written the weights back before, as {@link io.spikeloop.device.Device#restoreLearningState}
-   * asks), and the refusals end once the state is in.
-   */
-  @Override
-  public synchronized void restoreLearningState(LearningState state) {
-    if (state == null) {
-      throw new IllegalArgumentException("restoreLearningState needs a state");
+  /** The server device's learning engine; its optimizer state lives on the server. */
+  private final class RemoteLearning implements OnChipLearning {
+    /**
+     * Switches the engine on (afresh: after a server restart this is the deliberate new start
+     * that clears {@link LearningStateLostException}). A reconnect to a restarted server replays
+     * configuration and weights, not learning.
+     */
+    @Override
+    public void enable(TargetState config) {
+      if (config == null) {
+        throw new IllegalArgumentException("enableLearning needs a learning configuration");
+      }
+      synchronized (RemoteDevice.this) {
+        var proto = WireMapping.toProto(config);
+        call(Request.newBuilder().setEnableTargetLearning(proto), false);
+        learning = proto;
+        learningLost = false;
+      }
     }
-    if (learningLost) {
-      call(Request.newBuilder().setEnableLearning(WireMapping.toProto(learning)), false);
+
+    @Override
+    public void disable() {
+      synchronized (RemoteDevice.this) {
+        call(Request.newBuilder().setDisableLearning(Empty.getDefaultInstance()), false);
+        learning = null;
+      }
     }
-    call(Request.newBuilder().setSetLearningState(WireMapping.toProto(state)), false);
-    learningLost = false;
+
+    /** The server engine's state (one round trip carrying the target's image). */
+    @Override
+    public TargetState state() {
+      synchronized (RemoteDevice.this) {
+        return WireMapping.fromProto(call(Request.newBuilder()
+            .setGetLearningState(Empty.getDefaultInstance()), false).getPayload());
+      }
+    }
+
+    /**
+     * Puts {@code state} into the server's engine. After a server restart lost the engine's
+     * state, the engine is first switched on again with the configuration last enabled (the
+     * caller has written the weights back before, as {@link OnChipLearning#restore} asks), and
+     * the refusals end once the state is in.
+     */
+    @Override
+    public void restore(TargetState state) {
+      if (state == null) {
+        throw new IllegalArgumentException("restoreLearningState needs a state");
+      }
+      synchronized (RemoteDevice.this) {
+        if (learningLost) {
+          call(Request.newBuilder().setEnableTargetLearning(learning), false);
+        }
+        call(Request.newBuilder().setRestoreLearningState(WireMapping.toProto(state)), false);
+        learningLost = false;
+      }
+    }
   }
 
   @Override
@@ -290,14 +317,17 @@ public final class RemoteDevice implements Device {
   }
 
   @Override
-  public synchronized DeviceState state() {
+  public synchronized TargetState state() {
     return WireMapping.fromProto(
-        call(Request.newBuilder().setGetState(Empty.getDefaultInstance()), false).getState());
+        call(Request.newBuilder().setGetState(Empty.getDefaultInstance()), false).getPayload());
   }
 
   @Override
-  public synchronized void restore(DeviceState state) {
-    call(Request.newBuilder().setSetState(WireMapping.toProto(state)), false);
+  public synchronized void restore(TargetState state) {
+    if (state == null) {
+      throw new IllegalArgumentException("restore needs a state");
+    }
+    call(Request.newBuilder().setRestoreState(WireMapping.toProto(state)), false);
   }
 
   @Override
@@ -419,7 +449,7 @@ public final class RemoteDevice implements Device {
           new LearningStateLostException(name + ": device server restarted: its learning state "
               + "was lost (the weights it learned too); refusing "
               + call.name().toLowerCase(Locale.ROOT) + ". Write the weights back and restore the learning state from a checkpoint "
-              + "(restoreLearningState), or start learning afresh (enableLearning)");
+              + "(OnChipLearning.restore), or start learning afresh (OnChipLearning.enable)");
       default -> { }
     }
   }
@@ -496,8 +526,7 @@ public final class RemoteDevice implements Device {
     }
     serverMaxFrameBytes = hello.getMaxFrameBytes();
     DeviceInfo served = WireMapping.fromProto(hello.getDevice());
-    info = new DeviceInfo(name, served.kind(), served.protocolVersion(), served.capabilities(),
-        served.limits(), served.version(), served.clockHz(), served.stepPeriodSeconds());
+    info = served.withName(name);
     boolean restarted = serverInstance != 0 && serverInstance != hello.getServerInstance();
     if (restarted && learning != null) {
       learningLost = true;
@@ -529,8 +558,8 @@ public final class RemoteDevice implements Device {
 
   /** After a server restart: the configuration and the tensors written since, in order. */
   private void replay() {
-    call(Request.newBuilder().setConfigure(lastConfigure), false);
-    config = WireMapping.fromProto(lastConfigure);
+    call(Request.newBuilder().setConfigureNetwork(lastConfigure), false);
+    config = network(lastConfigure);
     for (WeightBlocks w : written.values()) {
       call(Request.newBuilder().setWriteWeights(w), false);
     }
@@ -538,11 +567,17 @@ public final class RemoteDevice implements Device {
 
   private void refreshConfig() {
     try {
-      config = WireMapping.fromProto(
-          call(Request.newBuilder().setGetConfig(Empty.getDefaultInstance()), false).getConfig());
+      config = network(
+          call(Request.newBuilder().setGetConfig(Empty.getDefaultInstance()), false).getPayload());
     } catch (IllegalStateException notConfigured) {
       config = null;
     }
+  }
+
+  /** A network payload read by its target's codec. */
+  private static TargetNetwork network(TargetPayload p) {
+    TargetState s = WireMapping.fromProto(p);
+    return Targets.byId(s.targetId()).decodeNetwork(s);
   }
 
   private void dropConnection() {

@@ -6,11 +6,16 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.spikeloop.device.Capability;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceInfo;
-import io.spikeloop.device.NetworkConfig;
+import io.spikeloop.device.OnChipLearning;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.StepResult;
+import io.spikeloop.device.UnsupportedCapabilityException;
+import io.spikeloop.target.TargetNetwork;
+import io.spikeloop.target.TargetState;
+import io.spikeloop.target.Targets;
 import io.spikeloop.wire.WireMapping;
 import io.spikeloop.wire.v1.Empty;
 import io.spikeloop.wire.v1.Error;
@@ -21,6 +26,7 @@ import io.spikeloop.wire.v1.Response;
 import io.spikeloop.wire.v1.SpikePacket;
 import io.spikeloop.wire.v1.StepBatch;
 import io.spikeloop.wire.v1.StepReadouts;
+import io.spikeloop.wire.v1.TargetPayload;
 import io.spikeloop.wire.v1.WeightBlock;
 import io.spikeloop.wire.v1.WeightBlocks;
 import java.io.IOException;
@@ -271,8 +277,8 @@ final class ServerSession extends ChannelInboundHandlerAdapter {
     try {
       switch (req.getBodyCase()) {
         case STEP -> r.setReadouts(step(device, req.getStep(), server.options().limits()));
-        case CONFIGURE -> {
-          device.configure(WireMapping.fromProto(req.getConfigure()));
+        case CONFIGURE_NETWORK -> {
+          device.configure(network(req.getConfigureNetwork()));
           r.setOk(Empty.getDefaultInstance());
         }
         case WRITE_WEIGHTS -> {
@@ -290,29 +296,25 @@ final class ServerSession extends ChannelInboundHandlerAdapter {
           device.reset();
           r.setOk(Empty.getDefaultInstance());
         }
-        case GET_STATE -> r.setState(WireMapping.toProto(device.state()));
-        case SET_STATE -> {
-          device.restore(WireMapping.fromProto(req.getSetState()));
+        case GET_STATE -> r.setPayload(WireMapping.toProto(device.state()));
+        case RESTORE_STATE -> {
+          device.restore(WireMapping.fromProto(req.getRestoreState()));
           r.setOk(Empty.getDefaultInstance());
         }
         case GET_TELEMETRY -> r.setTelemetry(WireMapping.toProto(device.telemetry()));
         case GET_INFO -> r.setInfo(WireMapping.toProto(server.info()));
-        case GET_CONFIG -> {
-          NetworkConfig c = device.config();
-          r.setConfig(WireMapping.toProto(c));
-        }
-        case ENABLE_LEARNING -> {
-          device.enableLearning(WireMapping.fromProto(req.getEnableLearning()));
+        case GET_CONFIG -> r.setPayload(WireMapping.toProto(device.config().encode()));
+        case ENABLE_TARGET_LEARNING -> {
+          learning(device).enable(WireMapping.fromProto(req.getEnableTargetLearning()));
           r.setOk(Empty.getDefaultInstance());
         }
         case DISABLE_LEARNING -> {
-          device.disableLearning();
+          learning(device).disable();
           r.setOk(Empty.getDefaultInstance());
         }
-        case GET_LEARNING_STATE -> r.setLearningState(
-            WireMapping.toProto(device.learningState()));
-        case SET_LEARNING_STATE -> {
-          device.restoreLearningState(WireMapping.fromProto(req.getSetLearningState()));
+        case GET_LEARNING_STATE -> r.setPayload(WireMapping.toProto(learning(device).state()));
+        case RESTORE_LEARNING_STATE -> {
+          learning(device).restore(WireMapping.fromProto(req.getRestoreLearningState()));
           r.setOk(Empty.getDefaultInstance());
         }
         case CLOSE -> {
@@ -341,7 +343,7 @@ final class ServerSession extends ChannelInboundHandlerAdapter {
    * any is written, so a bad block anywhere leaves every tensor as it was.
    */
   private static void writeWeights(Device device, WeightBlocks blocks) {
-    NetworkConfig config = device.config();
+    TargetNetwork config = device.config();
     int n = blocks.getBlocksCount();
     int[][] values = new int[n][];
     for (int i = 0; i < n; i++) {
@@ -360,6 +362,18 @@ final class ServerSession extends ChannelInboundHandlerAdapter {
 
   /** Bytes of a {@code Response} around its {@code StepReadouts}: id, field tags and lengths. */
   private static final int REPLY_ENVELOPE_BYTES = 32;
+
+  /** A network payload read by the served device's target (another target is refused there). */
+  private static TargetNetwork network(TargetPayload p) {
+    TargetState s = WireMapping.fromProto(p);
+    return Targets.byId(s.targetId()).decodeNetwork(s);
+  }
+
+  private static OnChipLearning learning(Device device) {
+    return device.extension(OnChipLearning.class).orElseThrow(() ->
+        new UnsupportedCapabilityException(device.info().name(), Capability.ON_CHIP_LEARNING,
+            "on-chip learning"));
+  }
 
   private static StepReadouts step(Device device, StepBatch batch, ServerOptions.Limits limits) {
     ReadoutLevel level = WireMapping.fromProto(batch.getReadout());

@@ -1,35 +1,28 @@
 package io.spikeloop.wire;
 
-import io.spikeloop.device.Capability;
-import io.spikeloop.device.CoreLimits;
 import io.spikeloop.device.DesignRuleViolation;
 import io.spikeloop.device.DeviceException;
 import io.spikeloop.device.DeviceInfo;
-import io.spikeloop.device.DeviceState;
 import io.spikeloop.device.DeviceUnavailableException;
-import io.spikeloop.device.LayerConfig;
-import io.spikeloop.device.LearningConfig;
-import io.spikeloop.device.LearningState;
-import io.spikeloop.device.NetworkConfig;
-import io.spikeloop.device.OutputConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.Telemetry;
 import io.spikeloop.device.UnsupportedCapabilityException;
 import io.spikeloop.device.WeightTensor;
+import io.spikeloop.target.TargetNetwork;
+import io.spikeloop.target.TargetState;
 import io.spikeloop.wire.v1.Error;
 import io.spikeloop.wire.v1.MembraneVector;
 import io.spikeloop.wire.v1.SpikePacket;
 import io.spikeloop.wire.v1.StepReadout;
 import io.spikeloop.wire.v1.WeightBlock;
-import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.List;
 import java.util.Set;
 
 /**
- * Converts the contract records to {@code spikeloop.v1} messages and back. Integers travel
+ * Converts the generic contract records to {@code spikeloop.v1} messages and back (a target's own
+ * payloads travel as {@code TargetPayload} bytes its codec reads; SL-1's are in
+ * {@code io.spikeloop.target.sl1.Sl1Codecs}). Integers travel
  * unchanged (the wire types are as wide as the records' fields); decoding goes through the
  * records' constructors, so a message that breaks a record's rule is refused with that rule's
  * message as an {@link IllegalArgumentException}.
@@ -37,177 +30,53 @@ import java.util.Set;
 public final class WireMapping {
   private WireMapping() {}
 
-  // ---- network configuration -------------------------------------------------------------
-
-  public static io.spikeloop.wire.v1.NetworkConfig toProto(NetworkConfig c) {
-    var b = io.spikeloop.wire.v1.NetworkConfig.newBuilder().setInputs(c.inputs());
-    for (LayerConfig l : c.layers()) {
-      b.addLayers(io.spikeloop.wire.v1.LayerConfig.newBuilder().setSize(l.size())
-          .setRecurrent(l.recurrent()).setWBits(l.wBits()).setWExp(l.wExp()).setUBits(l.uBits())
-          .setTheta(l.theta()).setAlpha(l.alpha()).setInputs(l.inputs()));
-    }
-    OutputConfig o = c.output();
-    b.setOutput(io.spikeloop.wire.v1.OutputConfig.newBuilder().setSize(o.size())
-        .setWBits(o.wBits()).setWExp(o.wExp()).setOBits(o.oBits()).setKappa(o.kappa()));
-    return b.build();
-  }
-
-  public static NetworkConfig fromProto(io.spikeloop.wire.v1.NetworkConfig c) {
-    if (!c.hasOutput()) {
-      throw new IllegalArgumentException("network config has no output layer");
-    }
-    List<LayerConfig> layers = new ArrayList<>(c.getLayersCount());
-    for (var l : c.getLayersList()) {
-      layers.add(new LayerConfig(l.getSize(), l.getRecurrent(), l.getWBits(), l.getWExp(),
-          l.getUBits(), l.getTheta(), l.getAlpha(), l.getInputs()));
-    }
-    var o = c.getOutput();
-    return new NetworkConfig(c.getInputs(), layers,
-        new OutputConfig(o.getSize(), o.getWBits(), o.getWExp(), o.getOBits(), o.getKappa()));
-  }
-
   // ---- device description ----------------------------------------------------------------
 
-  public static io.spikeloop.wire.v1.Capability toProto(Capability c) {
-    return io.spikeloop.wire.v1.Capability.valueOf("CAPABILITY_" + c.name());
-  }
-
-  public static io.spikeloop.wire.v1.CoreLimits toProto(CoreLimits l) {
-    return io.spikeloop.wire.v1.CoreLimits.newBuilder().setMaxInputs(l.maxInputs())
-        .setMaxLayers(l.maxLayers()).setMaxNeuronsPerLayer(l.maxNeuronsPerLayer())
-        .setMaxNeurons(l.maxNeurons()).setMaxFanIn(l.maxFanIn())
-        .setMaxWeightBits(l.maxWeightBits()).setMaxMembraneBits(l.maxMembraneBits())
-        .setMaxOutputBits(l.maxOutputBits()).setSynapseMemoryBits(l.synapseMemoryBits())
-        .setMaxOutputs(l.maxOutputs()).build();
-  }
-
-  public static CoreLimits fromProto(io.spikeloop.wire.v1.CoreLimits l) {
-    return new CoreLimits(l.getMaxInputs(), l.getMaxLayers(), l.getMaxNeuronsPerLayer(),
-        l.getMaxNeurons(), l.getMaxFanIn(), l.getMaxWeightBits(), l.getMaxMembraneBits(),
-        l.getMaxOutputBits(), l.getSynapseMemoryBits(), l.getMaxOutputs());
-  }
-
   public static io.spikeloop.wire.v1.DeviceInfo toProto(DeviceInfo i) {
-    var b = io.spikeloop.wire.v1.DeviceInfo.newBuilder().setName(i.name()).setKind(i.kind())
-        .setProtocolVersion(i.protocolVersion()).setLimits(toProto(i.limits()))
+    var b = io.spikeloop.wire.v1.DeviceInfo.newBuilder().setName(i.name()).setTarget(i.target())
+        .setKind(i.kind()).setProtocolVersion(i.protocolVersion()).putAllLimitsByName(i.limits())
         .setVersion(i.version()).setClockHz(i.clockHz()).setStepPeriodS(i.stepPeriodSeconds());
     // A fixed order keeps the encoding deterministic.
-    for (Capability c : Capability.values()) {
-      if (i.has(c)) {
-        b.addCapabilities(toProto(c));
-      }
-    }
+    i.capabilities().stream().sorted().forEach(b::addCapabilityNames);
     return b.build();
   }
 
-  /** Capabilities this build does not know (from a newer peer) are left out. */
   public static DeviceInfo fromProto(io.spikeloop.wire.v1.DeviceInfo i) {
-    if (!i.hasLimits()) {
-      throw new IllegalArgumentException("device info has no core limits");
+    if (i.getTarget().isEmpty()) {
+      throw new IllegalArgumentException("device info names no target (a protocol 1 peer?)");
     }
-    Set<Capability> caps = EnumSet.noneOf(Capability.class);
-    for (var c : i.getCapabilitiesList()) {
-      if (c != io.spikeloop.wire.v1.Capability.CAPABILITY_UNSPECIFIED
-          && c != io.spikeloop.wire.v1.Capability.UNRECOGNIZED) {
-        caps.add(Capability.valueOf(c.name().substring("CAPABILITY_".length())));
-      }
-    }
-    return new DeviceInfo(i.getName(), i.getKind(), i.getProtocolVersion(), caps,
-        fromProto(i.getLimits()), i.getVersion(), i.getClockHz(), i.getStepPeriodS());
+    return new DeviceInfo(i.getName(), i.getTarget(), i.getKind(), i.getProtocolVersion(),
+        Set.copyOf(i.getCapabilityNamesList()), i.getLimitsByNameMap(), i.getVersion(),
+        i.getClockHz(), i.getStepPeriodS());
   }
 
   // ---- telemetry and state ---------------------------------------------------------------
 
-  public static io.spikeloop.wire.v1.LearningConfig toProto(LearningConfig c) {
-    var b = io.spikeloop.wire.v1.LearningConfig.newBuilder()
-        .putAllLearningRates(c.learningRates()).setStateBits(c.stateBits())
-        .setBlockSize(c.blockSize()).setBeta1Q20(c.beta1Q20()).setBeta2Q20(c.beta2Q20())
-        .setEpsExp(c.epsExp()).setMasterFracBits(c.masterFracBits()).setSeed(c.seed())
-        .setOutputFracBits(c.outputFracBits()).setSurrogateShift(c.surrogateShift());
-    for (int v : c.surrogateTable()) {
-      b.addSurrogateTable(v);
-    }
-    return b.build();
-  }
-
-  public static io.spikeloop.wire.v1.LearningStateImage toProto(LearningState s) {
-    return io.spikeloop.wire.v1.LearningStateImage.newBuilder()
-        .setImage(com.google.protobuf.ByteString.copyFrom(s.toBytes())).build();
-  }
-
-  /** Parses and checks the image (version, length, CRC, fields; see {@link LearningState}). */
-  public static LearningState fromProto(io.spikeloop.wire.v1.LearningStateImage s) {
-    return LearningState.fromBytes(s.getImage().toByteArray());
-  }
-
-  /** The learning configuration (validated by its record; unsigned fields read as such). */
-  public static LearningConfig fromProto(io.spikeloop.wire.v1.LearningConfig c) {
-    var rates = new java.util.LinkedHashMap<String, Integer>();
-    c.getLearningRatesMap().forEach((name, lr) -> rates.put(name, unsignedInt("learning rate of "
-        + name, lr)));
-    return new LearningConfig(rates, unsignedInt("state_bits", c.getStateBits()),
-        unsignedInt("block_size", c.getBlockSize()), unsignedInt("beta1_q20", c.getBeta1Q20()),
-        unsignedInt("beta2_q20", c.getBeta2Q20()), c.getEpsExp(),
-        unsignedInt("master_frac_bits", c.getMasterFracBits()), c.getSeed(),
-        unsignedInt("output_frac_bits", c.getOutputFracBits()),
-        unsignedInt("surrogate_shift", c.getSurrogateShift()),
-        c.getSurrogateTableList().stream().mapToInt(Integer::intValue).toArray());
-  }
-
-  private static int unsignedInt(String field, int value) {
-    if (value < 0) {
-      throw new IllegalArgumentException(field + " = " + Integer.toUnsignedString(value)
-          + " is out of range");
-    }
-    return value;
-  }
-
+  /** Names sorted, so equal telemetry always encodes to the same bytes. */
   public static io.spikeloop.wire.v1.Telemetry toProto(Telemetry t) {
-    return io.spikeloop.wire.v1.Telemetry.newBuilder().setSteps(t.steps()).setSops(t.sops())
-        .setCycles(t.cycles()).setNeuronUpdates(t.neuronUpdates())
-        .setHiddenSpikes(t.hiddenSpikes()).setSaturations(t.saturations())
-        .setFifoOverflows(t.fifoOverflows()).setDeadlineMisses(t.deadlineMisses())
-        .setEnergyJoules(t.energyJoules()).setLearningUpdates(t.learningUpdates()).build();
+    return io.spikeloop.wire.v1.Telemetry.newBuilder()
+        .putAllCounters(new java.util.TreeMap<>(t.counters()))
+        .putAllMeasures(new java.util.TreeMap<>(t.measures())).build();
   }
 
+  /** Protobuf maps keep no order: counters and measures come back sorted by name. */
   public static Telemetry fromProto(io.spikeloop.wire.v1.Telemetry t) {
-    return new Telemetry(t.getSteps(), t.getSops(), t.getCycles(), t.getNeuronUpdates(),
-        t.getHiddenSpikes(), t.getSaturations(), t.getFifoOverflows(), t.getDeadlineMisses(),
-        t.getEnergyJoules(), t.getLearningUpdates());
+    return new Telemetry(new java.util.TreeMap<>(t.getCountersMap()),
+        new java.util.TreeMap<>(t.getMeasuresMap()));
   }
 
-  public static io.spikeloop.wire.v1.DeviceState toProto(DeviceState s) {
-    var b = io.spikeloop.wire.v1.DeviceState.newBuilder().setStep(s.step())
-        .setTelemetry(toProto(s.telemetry()));
-    for (int l = 0; l < s.membranes().length; l++) {
-      b.addMembranes(membranes(s.membranes()[l]));
-      b.addLastSpikes(SpikeSets.encodeFlags(s.lastSpikes()[l]));
-    }
-    for (int o : s.outputs()) {
-      b.addOutputs(o);
-    }
-    return b.build();
+  // ---- target payloads -------------------------------------------------------------------
+
+  public static io.spikeloop.wire.v1.TargetPayload toProto(TargetState s) {
+    return io.spikeloop.wire.v1.TargetPayload.newBuilder().setTarget(s.targetId())
+        .setKind(s.kind()).setFormatVersion(s.formatVersion())
+        .setBytes(com.google.protobuf.ByteString.copyFrom(s.bytes())).build();
   }
 
-  /** Each layer's spike flags get the length of that layer's membrane vector. */
-  public static DeviceState fromProto(io.spikeloop.wire.v1.DeviceState s) {
-    int layers = s.getMembranesCount();
-    if (s.getLastSpikesCount() != layers) {
-      throw new IllegalArgumentException("device state has membranes for " + layers
-          + " layers but last spikes for " + s.getLastSpikesCount());
-    }
-    int[][] u = new int[layers][];
-    byte[][] z = new byte[layers][];
-    for (int l = 0; l < layers; l++) {
-      u[l] = ints(s.getMembranes(l));
-      z[l] = SpikeSets.decodeFlags(s.getLastSpikes(l), u[l].length, "state.last_spikes[" + l + "]");
-    }
-    int[] o = new int[s.getOutputsCount()];
-    for (int k = 0; k < o.length; k++) {
-      o[k] = s.getOutputs(k);
-    }
-    return new DeviceState(s.getStep(), u, z, o,
-        s.hasTelemetry() ? fromProto(s.getTelemetry()) : Telemetry.ZERO);
+  /** The payload as the target's typed bytes (the target's codec checks the bytes). */
+  public static TargetState fromProto(io.spikeloop.wire.v1.TargetPayload p) {
+    return new TargetState(p.getTarget(), p.getKind(), p.getFormatVersion(),
+        p.getBytes().toByteArray());
   }
 
   // ---- steps -----------------------------------------------------------------------------
@@ -267,12 +136,11 @@ public final class WireMapping {
    * every length prefix at 5 bytes. Lets a server refuse a step request whose reply could exceed
    * its limit before any step runs.
    */
-  public static long maxReadoutBytes(NetworkConfig c, ReadoutLevel level) {
+  public static long maxReadoutBytes(TargetNetwork c, ReadoutLevel level) {
     final int tagAndLength = 1 + 5;
     long body = 4 * (1 + 10) + (1 + 1);                 // step, sops, cycles, fifo; deadline_miss
-    body += tagAndLength + 5L * c.output().size();      // packed sint32 outputs
-    for (LayerConfig layer : c.layers()) {
-      int n = layer.size();
+    body += tagAndLength + 5L * c.outputs();            // packed sint32 outputs
+    for (int n : c.hiddenLayerSizes()) {
       if (level != ReadoutLevel.OUTPUTS) {              // SpikeSet{Bitmap{count, bits}}
         body += tagAndLength + tagAndLength + (1 + 5) + 1 + 5 + (n + 7L) / 8;
       }
@@ -400,7 +268,8 @@ public final class WireMapping {
     return s.startsWith(prefix) ? s.substring(prefix.length()) : s;
   }
 
-  private static MembraneVector membranes(int[] u) {
+  /** One layer of membranes (or any int vector). */
+  public static MembraneVector membranes(int[] u) {
     var b = MembraneVector.newBuilder();
     for (int v : u) {
       b.addU(v);
@@ -408,7 +277,7 @@ public final class WireMapping {
     return b.build();
   }
 
-  private static int[] ints(MembraneVector m) {
+  public static int[] ints(MembraneVector m) {
     int[] u = new int[m.getUCount()];
     for (int i = 0; i < u.length; i++) {
       u[i] = m.getU(i);

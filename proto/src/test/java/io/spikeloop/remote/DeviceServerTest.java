@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.spikeloop.device.DeviceInfo;
 import io.spikeloop.device.DeviceUnavailableException;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
@@ -46,10 +47,10 @@ class DeviceServerTest {
   void anotherProtocolVersionIsRefusedWithAClearMessage() throws Exception {
     serve(ServerOptions.loopback(0));
     try (var raw = new TestNetworks.RawClient(server.port())) {
-      raw.send(hello(2, ""));
+      raw.send(hello(3, ""));
       Response r = raw.read();
       assertEquals(Error.Code.VERSION_MISMATCH, r.getError().getCode());
-      assertTrue(r.getError().getMessage().contains("protocol version 1, the client 2"),
+      assertTrue(r.getError().getMessage().contains("protocol version 2, the client 3"),
           r.getError().getMessage());
       assertTrue(raw.closedByServer());
     }
@@ -61,7 +62,7 @@ class DeviceServerTest {
     serve(ServerOptions.loopback(0).withToken(SharedToken.of("s3cret")));
     for (String token : new String[] {"", "guess"}) {
       try (var raw = new TestNetworks.RawClient(server.port())) {
-        raw.send(hello(1, token));
+        raw.send(hello(DeviceInfo.PROTOCOL_VERSION, token));
         Response r = raw.read();
         assertEquals(Error.Code.UNAUTHENTICATED, r.getError().getCode());
         assertTrue(!r.hasHello() && !r.getError().getMessage().contains("s3cret"));
@@ -145,7 +146,7 @@ class DeviceServerTest {
   void aMalformedFrameInsideASessionGetsAnErrorAndTheSessionGoesOn() throws Exception {
     serve(ServerOptions.loopback(0));
     try (var raw = new TestNetworks.RawClient(server.port())) {
-      raw.send(hello(1, ""));
+      raw.send(hello(DeviceInfo.PROTOCOL_VERSION, ""));
       assertTrue(raw.read().hasHello());
       raw.sendRaw(ByteBuffer.allocate(6).putInt(2).put((byte) 0x0a).put((byte) 0x05).array());
       Response r = raw.read();

@@ -8,18 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.spikeloop.device.Device;
 import io.spikeloop.device.DesignRuleViolation;
-import io.spikeloop.device.DeviceState;
+import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceUnavailableException;
 import io.spikeloop.device.Devices;
-import io.spikeloop.device.LayerConfig;
-import io.spikeloop.device.NetworkConfig;
-import io.spikeloop.device.OutputConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.WeightTensor;
+import io.spikeloop.target.TargetState;
+import io.spikeloop.target.sl1.LayerConfig;
+import io.spikeloop.target.sl1.NetworkConfig;
+import io.spikeloop.target.sl1.OutputConfig;
+import io.spikeloop.target.sl1.Sl1Device;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -76,7 +77,7 @@ class RemoteDeviceTest {
           assertStepEquals(a.get(t), b.get(t));
         }
       }
-      DeviceState s = remote.state();
+      TargetState s = remote.state();
       assertEquals(local.state(), s);
       assertEquals(local.telemetry(), remote.telemetry());
       remote.reset();

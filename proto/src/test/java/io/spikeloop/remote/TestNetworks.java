@@ -1,11 +1,11 @@
 package io.spikeloop.remote;
 
 import io.spikeloop.device.Device;
-import io.spikeloop.device.LayerConfig;
-import io.spikeloop.device.NetworkConfig;
-import io.spikeloop.device.OutputConfig;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.WeightTensor;
+import io.spikeloop.target.sl1.LayerConfig;
+import io.spikeloop.target.sl1.NetworkConfig;
+import io.spikeloop.target.sl1.OutputConfig;
 import io.spikeloop.wire.v1.Request;
 import io.spikeloop.wire.v1.Response;
 import java.io.DataInputStream;

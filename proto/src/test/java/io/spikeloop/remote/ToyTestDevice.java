@@ -1,21 +1,25 @@
 package io.spikeloop.remote;
 
 import io.spikeloop.device.Capability;
-import io.spikeloop.device.CoreLimits;
 import io.spikeloop.device.DesignRuleViolation;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceInfo;
-import io.spikeloop.device.DeviceState;
-import io.spikeloop.device.LayerConfig;
-import io.spikeloop.device.NetworkConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.Telemetry;
 import io.spikeloop.device.WeightTensor;
-import java.util.EnumSet;
+import io.spikeloop.target.TargetNetwork;
+import io.spikeloop.target.TargetState;
+import io.spikeloop.target.sl1.CoreLimits;
+import io.spikeloop.target.sl1.DeviceState;
+import io.spikeloop.target.sl1.LayerConfig;
+import io.spikeloop.target.sl1.NetworkConfig;
+import io.spikeloop.target.sl1.Sl1Codecs;
+import io.spikeloop.target.sl1.Sl1Target;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -45,14 +49,15 @@ final class ToyTestDevice implements Device {
 
   @Override
   public DeviceInfo info() {
-    return new DeviceInfo(name, "toy-test-double", DeviceInfo.PROTOCOL_VERSION,
-        EnumSet.of(Capability.FORWARD, Capability.MEMBRANE_READOUT, Capability.SNAPSHOT,
-            Capability.WEIGHT_READBACK), LIMITS, "test", 0, 0);
+    return new DeviceInfo(name, Sl1Target.ID, "toy-test-double", DeviceInfo.PROTOCOL_VERSION,
+        Set.of(Capability.FORWARD, Capability.MEMBRANE_READOUT, Capability.SNAPSHOT,
+            Capability.WEIGHT_READBACK), LIMITS.toNames(), "test", 0, 0);
   }
 
   @Override
-  public void configure(NetworkConfig c) {
+  public void configure(TargetNetwork network) {
     open();
+    NetworkConfig c = Sl1Target.network(network);
     if (c.inputs() > LIMITS.maxInputs()) {
       throw new DesignRuleViolation("DR-INPUTS", c.inputs() + " inputs exceed " + LIMITS.maxInputs());
     }
@@ -135,8 +140,10 @@ final class ToyTestDevice implements Device {
       }
       o[k] = (int) acc;
     }
-    telemetry = new Telemetry(telemetry.steps() + 1, telemetry.sops() + sops, 0,
-        telemetry.neuronUpdates() + config.totalNeurons(), telemetry.hiddenSpikes(), 0, 0, 0, 0, 0);
+    telemetry = Telemetry.builder().put(Telemetry.STEPS, telemetry.steps() + 1)
+        .put(Telemetry.SOPS, telemetry.sops() + sops)
+        .put(Sl1Target.NEURON_UPDATES,
+            telemetry.count(Sl1Target.NEURON_UPDATES) + config.totalNeurons()).build();
     int[][] membranes = null;
     if (readout == ReadoutLevel.FULL) {
       membranes = java.util.Arrays.stream(u).map(int[]::clone).toArray(int[][]::new);
@@ -159,14 +166,15 @@ final class ToyTestDevice implements Device {
   }
 
   @Override
-  public DeviceState state() {
+  public TargetState state() {
     configured();
-    return new DeviceState(step, u, z, o, telemetry);
+    return Sl1Codecs.encode(new DeviceState(step, u, z, o, telemetry));
   }
 
   @Override
-  public void restore(DeviceState s) {
+  public void restore(TargetState encoded) {
     configured();
+    DeviceState s = Sl1Codecs.decodeState(encoded);
     if (s.membranes().length != u.length || s.outputs().length != o.length) {
       throw new IllegalArgumentException("state does not match the configuration");
     }

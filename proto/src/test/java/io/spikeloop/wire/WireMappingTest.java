@@ -9,25 +9,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.spikeloop.device.Capability;
-import io.spikeloop.device.CoreLimits;
 import io.spikeloop.device.DesignRuleViolation;
 import io.spikeloop.device.DeviceException;
 import io.spikeloop.device.DeviceInfo;
-import io.spikeloop.device.DeviceState;
 import io.spikeloop.device.DeviceUnavailableException;
-import io.spikeloop.device.LayerConfig;
-import io.spikeloop.device.NetworkConfig;
-import io.spikeloop.device.OutputConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.Telemetry;
 import io.spikeloop.device.UnsupportedCapabilityException;
+import io.spikeloop.target.TargetState;
+import io.spikeloop.target.sl1.CoreLimits;
+import io.spikeloop.target.sl1.DeviceState;
+import io.spikeloop.target.sl1.LayerConfig;
+import io.spikeloop.target.sl1.NetworkConfig;
+import io.spikeloop.target.sl1.OutputConfig;
+import io.spikeloop.target.sl1.Sl1Codecs;
+import io.spikeloop.target.sl1.Sl1Target;
 import io.spikeloop.wire.v1.Error;
 import io.spikeloop.wire.v1.Request;
 import io.spikeloop.wire.v1.Response;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -54,18 +56,21 @@ public class WireMappingTest {
       for (int i = 0; i < table.length; i++) {
         table[i] = rnd.nextInt(65536) - 32768;
       }
-      var c = new io.spikeloop.device.LearningConfig(rates, rnd.nextBoolean() ? 8 : 4,
+      var c = new io.spikeloop.target.sl1.LearningConfig(rates, rnd.nextBoolean() ? 8 : 4,
           1 + rnd.nextInt(4096), rnd.nextInt(1038091), rnd.nextInt(1 << 20),
           rnd.nextInt(265) - 200, rnd.nextInt(16), rnd.nextLong(), rnd.nextInt(32),
           rnd.nextInt(32), table);
-      var bytes = Request.newBuilder().setEnableLearning(WireMapping.toProto(c)).build()
-          .toByteArray();
-      assertEquals(c, WireMapping.fromProto(Request.parseFrom(bytes).getEnableLearning()));
+      var bytes = Request.newBuilder()
+          .setEnableTargetLearning(WireMapping.toProto(Sl1Codecs.encode(c))).build().toByteArray();
+      assertEquals(c, Sl1Codecs.decodeLearningConfig(
+          WireMapping.fromProto(Request.parseFrom(bytes).getEnableTargetLearning())));
     }
     var bad = io.spikeloop.wire.v1.LearningConfig.newBuilder().putLearningRates("out.w", -1)
         .setStateBits(8).setBlockSize(64).addSurrogateTable(1).build();
+    var payload = new TargetState(Sl1Target.ID, TargetState.KIND_LEARNING_CONFIG,
+        Sl1Codecs.LEARNING_CONFIG_FORMAT, bad.toByteArray());
     var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> WireMapping.fromProto(bad));
+        () -> Sl1Codecs.decodeLearningConfig(payload));
     org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("out.w"), e.getMessage());
   }
 
@@ -73,23 +78,27 @@ public class WireMappingTest {
   void networkConfigs() throws InvalidProtocolBufferException {
     for (int t = 0; t < TRIALS; t++) {
       NetworkConfig c = randomConfig();
-      var bytes = Request.newBuilder().setConfigure(WireMapping.toProto(c)).build().toByteArray();
-      assertEquals(c, WireMapping.fromProto(Request.parseFrom(bytes).getConfigure()));
+      var bytes = Request.newBuilder().setConfigureNetwork(WireMapping.toProto(c.encode())).build()
+          .toByteArray();
+      assertEquals(c, Sl1Codecs.decodeNetwork(
+          WireMapping.fromProto(Request.parseFrom(bytes).getConfigureNetwork())));
     }
   }
 
   @Test
   void deviceInfos() throws InvalidProtocolBufferException {
     for (int t = 0; t < TRIALS; t++) {
-      Set<Capability> caps = EnumSet.noneOf(Capability.class);
-      for (Capability c : Capability.values()) {
+      Set<String> caps = new java.util.HashSet<>();
+      for (String c : List.of(Capability.FORWARD, Capability.SNAPSHOT, Capability.ON_CHIP_LEARNING,
+          Capability.LEARNING_STATE, "vendor-" + rnd.nextInt(1000))) {
         if (rnd.nextBoolean()) {
           caps.add(c);
         }
       }
-      DeviceInfo i = new DeviceInfo("dev" + rnd.nextInt(), "kind" + rnd.nextInt(), 1 + rnd.nextInt(3),
-          caps, new CoreLimits(pos(), pos(), pos(), pos(), pos(), 2 + rnd.nextInt(15),
-              2 + rnd.nextInt(31), 2 + rnd.nextInt(31), 1 + (rnd.nextLong() >>> 1), pos()),
+      DeviceInfo i = new DeviceInfo("dev" + rnd.nextInt(), "t" + rnd.nextInt(9), "kind" + rnd.nextInt(),
+          1 + rnd.nextInt(3), caps, new CoreLimits(pos(), pos(), pos(), pos(), pos(),
+              2 + rnd.nextInt(15), 2 + rnd.nextInt(31), 2 + rnd.nextInt(31),
+              1 + (rnd.nextLong() >>> 1), pos()).toNames(),
           "v" + rnd.nextInt(), rnd.nextDouble() * 1e9, rnd.nextDouble());
       var bytes = Response.newBuilder().setInfo(WireMapping.toProto(i)).build().toByteArray();
       assertEquals(i, WireMapping.fromProto(Response.parseFrom(bytes).getInfo()));
@@ -116,8 +125,10 @@ public class WireMappingTest {
       }
       DeviceState s = new DeviceState(rnd.nextLong() >>> 1, u, z, rnd.ints(rnd.nextInt(20)).toArray(),
           tel);
-      var sb = Request.newBuilder().setSetState(WireMapping.toProto(s)).build().toByteArray();
-      assertEquals(s, WireMapping.fromProto(Request.parseFrom(sb).getSetState()));
+      var sb = Request.newBuilder().setRestoreState(WireMapping.toProto(Sl1Codecs.encode(s))).build()
+          .toByteArray();
+      assertEquals(s, Sl1Codecs.decodeState(
+          WireMapping.fromProto(Request.parseFrom(sb).getRestoreState())));
     }
   }
 
@@ -208,12 +219,24 @@ public class WireMappingTest {
 
   @Test
   void messagesThatBreakARecordRuleAreRefused() {
-    var noOutput = WireMapping.toProto(randomConfig()).toBuilder().clearOutput().build();
-    assertThrows(IllegalArgumentException.class, () -> WireMapping.fromProto(noOutput));
-    var badTheta = WireMapping.toProto(randomConfig()).toBuilder()
-        .setLayers(0, io.spikeloop.wire.v1.LayerConfig.newBuilder().setSize(4).setInputs(4)
-            .setWBits(8).setUBits(16).setTheta(0)).build();
-    assertThrows(IllegalArgumentException.class, () -> WireMapping.fromProto(badTheta));
+    var net = io.spikeloop.wire.v1.NetworkConfig.newBuilder().setInputs(4)
+        .addLayers(io.spikeloop.wire.v1.LayerConfig.newBuilder().setSize(4).setInputs(4)
+            .setWBits(8).setUBits(16).setTheta(0));
+    var noOutput = new TargetState(Sl1Target.ID, TargetState.KIND_NETWORK,
+        Sl1Codecs.NETWORK_FORMAT, net.build().toByteArray());
+    assertThrows(IllegalArgumentException.class, () -> Sl1Codecs.decodeNetwork(noOutput));
+    var badTheta = new TargetState(Sl1Target.ID, TargetState.KIND_NETWORK,
+        Sl1Codecs.NETWORK_FORMAT, net.setOutput(io.spikeloop.wire.v1.OutputConfig.newBuilder()
+            .setSize(2).setWBits(8).setOBits(16)).build().toByteArray());
+    var e = assertThrows(IllegalArgumentException.class, () -> Sl1Codecs.decodeNetwork(badTheta));
+    assertTrue(e.getMessage().contains("theta"), e.getMessage());
+    var otherTarget = new TargetState("reckon", TargetState.KIND_NETWORK, 1, new byte[0]);
+    e = assertThrows(IllegalArgumentException.class, () -> Sl1Codecs.decodeNetwork(otherTarget));
+    assertTrue(e.getMessage().contains("expected a sl1 network, got a reckon network"),
+        e.getMessage());
+    var newer = new TargetState(Sl1Target.ID, TargetState.KIND_NETWORK, 2, new byte[0]);
+    e = assertThrows(IllegalArgumentException.class, () -> Sl1Codecs.decodeNetwork(newer));
+    assertTrue(e.getMessage().contains("format v2"), e.getMessage());
     assertThrows(IllegalArgumentException.class,
         () -> WireMapping.fromProto(io.spikeloop.wire.v1.ReadoutLevel.READOUT_LEVEL_UNSPECIFIED));
   }
@@ -248,9 +271,13 @@ public class WireMappingTest {
   }
 
   private Telemetry randomTelemetry() {
-    return new Telemetry(rnd.nextLong() >>> 1, rnd.nextLong() >>> 1, rnd.nextLong() >>> 1,
-        rnd.nextLong() >>> 1, rnd.nextLong() >>> 1, rnd.nextLong() >>> 1, rnd.nextLong() >>> 1,
-        rnd.nextLong() >>> 1, rnd.nextDouble(), rnd.nextLong() >>> 1);
+    var b = Telemetry.builder();
+    for (String name : Sl1Target.COUNTERS) {
+      if (rnd.nextInt(4) > 0) {
+        b.put(name, rnd.nextLong() >>> 1);
+      }
+    }
+    return b.measure(Telemetry.ENERGY_JOULES, rnd.nextDouble()).build();
   }
 
   private NetworkConfig randomConfig() {

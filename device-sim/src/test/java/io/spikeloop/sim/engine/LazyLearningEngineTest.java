@@ -12,6 +12,7 @@ import io.spikeloop.device.WeightTensor;
 import io.spikeloop.sim.SimDevice;
 import io.spikeloop.sim.SimOptions;
 import io.spikeloop.sim.learning.AdamSchedule;
+import io.spikeloop.target.sl1.Sl1Device;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -55,7 +56,7 @@ class LazyLearningEngineTest {
   @Test
   void onlyTheBlocksOfSpikingUnitsStepAndTheCoreFollowsTheMasters() {
     SimDevice d = lazyDevice(3);
-    d.enableLearning(LearningEngineTest.learning(7, 8, 40 << 16));
+    Sl1Device.enableLearning(d, LearningEngineTest.learning(7, 8, 40 << 16));
     LearningEngine engine = d.learningEngine();
     assertEquals(AdamSchedule.LAZY, engine.schedule());
     String in = WeightTensor.layerIn(0);
@@ -65,7 +66,7 @@ class LazyLearningEngineTest {
     for (int s = 0; s < 3; s++) {
       for (SpikeFrame f : LearningEngineTest.sample(s % 3, r)) {
         int[] before = d.readWeights(in);
-        long cyclesBefore = d.learningCycles();
+        long cyclesBefore = d.telemetry().count(io.spikeloop.target.sl1.Sl1Target.LEARNING_CYCLES);
         d.step(f, ReadoutLevel.OUTPUTS);
         int[] after = d.readWeights(in);
         boolean[] listed = new boolean[(INPUTS * HIDDEN + BLOCK - 1) / BLOCK];
@@ -94,20 +95,20 @@ class LazyLearningEngineTest {
         long visited = engine.lastStepUpdates();
         totalVisited += visited;
         assertEquals(engine.stepCycles() - (engine.parameters() + 3) / 4 + (visited + 3) / 4,
-            d.learningCycles() - cyclesBefore);
+            d.telemetry().count(io.spikeloop.target.sl1.Sl1Target.LEARNING_CYCLES) - cyclesBefore);
         assertTrue(visited < engine.parameters(), "lazy steps visit fewer than all parameters");
       }
     }
     assertTrue(movedSteps > 30, "weights learn: " + movedSteps);
-    assertEquals(totalVisited, d.telemetry().learningUpdates());
+    assertEquals(totalVisited, d.telemetry().count(io.spikeloop.device.Telemetry.LEARNING_UPDATES));
   }
 
   @Test
   void checkpointedLazyLearningResumesBitIdentically() {
     SimDevice a = lazyDevice(5);
-    a.enableLearning(LearningEngineTest.learning(2, 4, 30 << 16));
+    Sl1Device.enableLearning(a, LearningEngineTest.learning(2, 4, 30 << 16));
     SimDevice b = lazyDevice(5);
-    b.enableLearning(LearningEngineTest.learning(2, 4, 30 << 16));
+    Sl1Device.enableLearning(b, LearningEngineTest.learning(2, 4, 30 << 16));
     SplittableRandom ra = new SplittableRandom(9);
     SplittableRandom rb = new SplittableRandom(9);
     for (SpikeFrame f : LearningEngineTest.sample(1, ra)) {
@@ -116,9 +117,9 @@ class LazyLearningEngineTest {
     for (SpikeFrame f : LearningEngineTest.sample(1, rb)) {
       b.step(f, ReadoutLevel.OUTPUTS);
     }
-    var saved = b.learningState();
-    b.enableLearning(LearningEngineTest.learning(2, 4, 30 << 16));
-    b.restoreLearningState(saved);
+    var saved = Sl1Device.learningState(b);
+    Sl1Device.enableLearning(b, LearningEngineTest.learning(2, 4, 30 << 16));
+    Sl1Device.restoreLearningState(b, saved);
     for (SpikeFrame f : LearningEngineTest.sample(2, ra)) {
       a.step(f, ReadoutLevel.OUTPUTS);
     }
@@ -128,6 +129,6 @@ class LazyLearningEngineTest {
     for (WeightTensor t : a.config().tensors()) {
       assertArrayEquals(a.readWeights(t.name()), b.readWeights(t.name()), t.name());
     }
-    assertFalse(a.learningState().tensors().isEmpty());
+    assertFalse(Sl1Device.learningState(a).tensors().isEmpty());
   }
 }

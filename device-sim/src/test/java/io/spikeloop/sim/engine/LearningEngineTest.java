@@ -8,15 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spikeloop.device.Capability;
 import io.spikeloop.device.DesignRuleViolation;
-import io.spikeloop.device.LayerConfig;
-import io.spikeloop.device.LearningConfig;
-import io.spikeloop.device.NetworkConfig;
-import io.spikeloop.device.OutputConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.WeightTensor;
 import io.spikeloop.sim.SimDevice;
+import io.spikeloop.target.sl1.LayerConfig;
+import io.spikeloop.target.sl1.LearningConfig;
+import io.spikeloop.target.sl1.NetworkConfig;
+import io.spikeloop.target.sl1.OutputConfig;
+import io.spikeloop.target.sl1.Sl1Device;
+import io.spikeloop.target.sl1.Sl1Target;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -93,7 +95,7 @@ class LearningEngineTest {
     d.configure(new NetworkConfig(4, List.of(new LayerConfig(5, false, 8, 0, 16, 100, 4000, 4),
         new LayerConfig(3, false, 8, 0, 16, 100, 4000, 5)), new OutputConfig(2, 8, 0, 16, 4000)));
     DesignRuleViolation e = assertThrows(DesignRuleViolation.class,
-        () -> d.enableLearning(learning(1, 8, 1 << 16)));
+        () -> Sl1Device.enableLearning(d, learning(1, 8, 1 << 16)));
     assertEquals(LearningEngine.RULE, e.rule());
     assertTrue(e.getMessage().contains("one hidden layer") && e.getMessage().contains("2"),
         e.getMessage());
@@ -106,9 +108,9 @@ class LearningEngineTest {
     LearningConfig l = learning(1, 8, 100);
     LearningConfig bad = new LearningConfig(rates, 8, 16, l.beta1Q20(), l.beta2Q20(), -27, 8, 1,
         OUT_FRAC, 7, l.surrogateTable());
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> d.enableLearning(bad))
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Sl1Device.enableLearning(d, bad))
         .getMessage().contains("layer3.in"));
-    d.enableLearning(l);
+    Sl1Device.enableLearning(d, l);
     int[] before = d.readWeights(WeightTensor.OUT_W);
     assertThrows(IllegalArgumentException.class, () -> d.step(new SpikeFrame(new int[] {1}, 3),
         ReadoutLevel.OUTPUTS));
@@ -118,7 +120,7 @@ class LearningEngineTest {
   @Test
   void outputErrorIsSoftmaxMinusOneHotInQ15() {
     SimDevice d = loaded(2);
-    d.enableLearning(learning(1, 8, 0));
+    Sl1Device.enableLearning(d, learning(1, 8, 0));
     SplittableRandom r = new SplittableRandom(5);
     for (SpikeFrame f : sample(1, r)) {
       StepResult res = d.step(f, ReadoutLevel.OUTPUTS);
@@ -137,7 +139,7 @@ class LearningEngineTest {
   @Test
   void labelledStepsLearnAndCountUnlabelledDoNot() {
     SimDevice d = loaded(3);
-    d.enableLearning(learning(7, 8, 40 << 16));
+    Sl1Device.enableLearning(d, learning(7, 8, 40 << 16));
     int[] before = d.readWeights(WeightTensor.layerIn(0));
     d.step(new SpikeFrame(1, 2, 3), ReadoutLevel.OUTPUTS);
     assertArrayEquals(before, d.readWeights(WeightTensor.layerIn(0)), "no label, no learning");
@@ -150,10 +152,10 @@ class LearningEngineTest {
     long params = net(true).tensors().stream().mapToLong(WeightTensor::length).sum();
     assertEquals(params, engine.parameters());
     assertEquals(20 * params, d.telemetry().learningUpdates());
-    assertEquals(20 * engine.stepCycles(), d.learningCycles());
-    assertTrue(d.telemetry().cycles() - forward >= d.learningCycles());
+    assertEquals(20 * engine.stepCycles(), d.telemetry().count(Sl1Target.LEARNING_CYCLES));
+    assertTrue(d.telemetry().cycles() - forward >= d.telemetry().count(Sl1Target.LEARNING_CYCLES));
     assertFalse(Arrays.equals(before, d.readWeights(WeightTensor.layerIn(0))), "weights moved");
-    d.disableLearning();
+    Sl1Device.disableLearning(d);
     assertEquals(null, d.learningEngine());
   }
 
@@ -168,7 +170,7 @@ class LearningEngineTest {
 
   private static int[][] train(long seed, int stateBits) {
     SimDevice d = loaded(4);
-    d.enableLearning(learning(seed, stateBits, 20 << 16));
+    Sl1Device.enableLearning(d, learning(seed, stateBits, 20 << 16));
     SplittableRandom r = new SplittableRandom(9);
     for (int s = 0; s < 5; s++) {
       d.reset();
@@ -181,13 +183,13 @@ class LearningEngineTest {
   void learnsToTellThreePatternsApartWithEightAndFourBitState() {
     for (int bits : new int[] {8, 4}) {
       SimDevice d = loaded(6);
-      d.enableLearning(learning(3, bits, 24 << 16));
+      Sl1Device.enableLearning(d, learning(3, bits, 24 << 16));
       SplittableRandom r = new SplittableRandom(2);
       for (int s = 0; s < 150; s++) {
         d.reset();
         d.run(sample(s % OUTPUTS, r), ReadoutLevel.OUTPUTS);
       }
-      d.disableLearning();
+      Sl1Device.disableLearning(d);
       int correct = 0;
       for (int s = 0; s < 60; s++) {
         d.reset();
@@ -203,7 +205,7 @@ class LearningEngineTest {
   @Test
   void hostWritesReseedTheMasters() {
     SimDevice d = loaded(8);
-    d.enableLearning(learning(1, 8, 1 << 16));
+    Sl1Device.enableLearning(d, learning(1, 8, 1 << 16));
     int[] w = new int[HIDDEN * OUTPUTS];
     Arrays.fill(w, 5);
     d.writeWeights(WeightTensor.OUT_W, w);

@@ -4,15 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spikeloop.device.Capability;
 import io.spikeloop.device.Device;
-import io.spikeloop.device.FixedPoint;
-import io.spikeloop.device.LayerConfig;
-import io.spikeloop.device.NetworkConfig;
-import io.spikeloop.device.OutputConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.Telemetry;
 import io.spikeloop.device.WeightTensor;
+import io.spikeloop.target.sl1.FixedPoint;
+import io.spikeloop.target.sl1.LayerConfig;
+import io.spikeloop.target.sl1.NetworkConfig;
+import io.spikeloop.target.sl1.OutputConfig;
+import io.spikeloop.target.sl1.Sl1Target;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -204,19 +205,19 @@ public record CoreVector(String name, NetworkConfig config, Map<String, int[]> w
     if (run.sops() != totalSops) {
       return Optional.of(new Mismatch(name, -1, "sops (telemetry)", -1, -1, totalSops, run.sops()));
     }
-    if (hiddenSpikes.isPresent() && run.hiddenSpikes() != hiddenSpikes.getAsLong()) {
+    if (hiddenSpikes.isPresent() && run.count(Sl1Target.HIDDEN_SPIKES) != hiddenSpikes.getAsLong()) {
       return Optional.of(new Mismatch(name, -1, "hiddenSpikes (telemetry)", -1, -1,
-          hiddenSpikes.getAsLong(), run.hiddenSpikes()));
+          hiddenSpikes.getAsLong(), run.count(Sl1Target.HIDDEN_SPIKES)));
     }
     if (saturatedU.isPresent()) {
       // Telemetry counts membrane and output clamps together. An output can only have been
       // clamped if it sits at a bound of oBits at some step; when none does, the count is exact.
       long expected = saturatedU.getAsLong();
       boolean exact = !outputsTouchBounds();
-      if (exact ? run.saturations() != expected : run.saturations() < expected) {
+      if (exact ? run.count(Sl1Target.SATURATIONS) != expected : run.count(Sl1Target.SATURATIONS) < expected) {
         return Optional.of(new Mismatch(name, -1, exact ? "saturations (telemetry; no output "
             + "at a bound, so all are membrane clamps)" : "saturations (telemetry, at least "
-            + "saturatedU)", -1, -1, expected, run.saturations()));
+            + "saturatedU)", -1, -1, expected, run.count(Sl1Target.SATURATIONS)));
       }
     }
     return Optional.empty();

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.spikeloop.device.LayerConfig;
-import io.spikeloop.device.NetworkConfig;
-import io.spikeloop.device.OutputConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
@@ -15,6 +12,10 @@ import io.spikeloop.device.Telemetry;
 import io.spikeloop.sim.SimDevice;
 import io.spikeloop.sim.SimOptions;
 import io.spikeloop.sim.core.Sl1Core;
+import io.spikeloop.target.sl1.LayerConfig;
+import io.spikeloop.target.sl1.NetworkConfig;
+import io.spikeloop.target.sl1.OutputConfig;
+import io.spikeloop.target.sl1.Sl1Target;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -107,7 +108,7 @@ class MicroArchitectureTest {
       assertEquals(60, r.sops());
       Telemetry t = d.telemetry();
       assertEquals(1, t.deadlineMisses());
-      assertEquals(23, t.neuronUpdates());
+      assertEquals(23, t.count(Sl1Target.NEURON_UPDATES));
       // 60 SOPs * 1 pJ + 23 updates * 10 pJ + 1 uW * 120 us (the step overran its period)
       assertEquals(60e-12 + 230e-12 + 120e-12, t.energyJoules(), 1e-18);
 

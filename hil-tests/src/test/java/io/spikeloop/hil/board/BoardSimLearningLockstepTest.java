@@ -7,15 +7,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.spikeloop.device.Device;
 import io.spikeloop.device.Devices;
-import io.spikeloop.device.LayerConfig;
-import io.spikeloop.device.LearningConfig;
-import io.spikeloop.device.NetworkConfig;
-import io.spikeloop.device.OutputConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.WeightTensor;
 import io.spikeloop.sim.SimDevice;
+import io.spikeloop.target.sl1.LayerConfig;
+import io.spikeloop.target.sl1.LearningConfig;
+import io.spikeloop.target.sl1.NetworkConfig;
+import io.spikeloop.target.sl1.OutputConfig;
+import io.spikeloop.target.sl1.Sl1Device;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -118,8 +119,8 @@ class BoardSimLearningLockstepTest {
       }
       BoardSimLockstepTest.writeSameRandomWeights(net, rnd, sim, board);
       Map<String, int[]> initial = weights(sim, net);
-      sim.enableLearning(learning);
-      board.enableLearning(learning);
+      Sl1Device.enableLearning(sim, learning);
+      Sl1Device.enableLearning(board, learning);
       long spikes = 0;
       long labelled = 0;
       for (int from = 0; from < frames.size(); from += BATCH) {

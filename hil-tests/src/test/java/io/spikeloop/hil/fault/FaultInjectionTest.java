@@ -23,6 +23,7 @@ import io.spikeloop.remote.DeviceServer;
 import io.spikeloop.remote.RemoteDevice;
 import io.spikeloop.remote.RemoteOptions;
 import io.spikeloop.remote.ServerOptions;
+import io.spikeloop.target.sl1.Sl1Device;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.file.Path;
@@ -191,7 +192,7 @@ class FaultInjectionTest {
       resumed.restoreInto(remote);
       assertArrayEquals(learned, remote.readWeights("layer0.in"),
           "what was learned before the checkpoint is there");
-      assertEquals(60, remote.state().step());
+      assertEquals(60, Sl1Device.state(remote).step());
       assertSameSteps(expectedTail, remote.run(in.subList(60, 120), ReadoutLevel.FULL));
     } finally {
       server.close();

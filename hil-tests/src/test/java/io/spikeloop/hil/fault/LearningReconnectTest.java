@@ -10,9 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceException;
 import io.spikeloop.device.DeviceUnavailableException;
-import io.spikeloop.device.DeviceState;
-import io.spikeloop.device.LearningConfig;
-import io.spikeloop.device.LearningState;
 import io.spikeloop.device.LearningStateLostException;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
@@ -24,6 +21,10 @@ import io.spikeloop.remote.RemoteDevice;
 import io.spikeloop.remote.RemoteOptions;
 import io.spikeloop.remote.ServerOptions;
 import io.spikeloop.sim.SimDevice;
+import io.spikeloop.target.sl1.DeviceState;
+import io.spikeloop.target.sl1.LearningConfig;
+import io.spikeloop.target.sl1.LearningState;
+import io.spikeloop.target.sl1.Sl1Device;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,7 +62,7 @@ class LearningReconnectTest {
   private static void load(Device d) {
     d.configure(TestInputs.NET.config());
     TestInputs.NET.weights().forEach(d::writeWeights);
-    d.enableLearning(LEARNING);
+    Sl1Device.enableLearning(d, LEARNING);
   }
 
   private static long[] steps(Device d, int from, int to) {
@@ -110,8 +111,8 @@ class LearningReconnectTest {
       assertArrayEquals(Arrays.copyOfRange(expected, 0, 30), steps(remote, 0, 30));
       // The checkpoint: weights, learning state, dynamic state after step 30.
       Map<String, int[]> weights = weights(remote);
-      LearningState learned = remote.learningState();
-      DeviceState state = remote.state();
+      LearningState learned = Sl1Device.learningState(remote);
+      DeviceState state = Sl1Device.state(remote);
       steps(remote, 30, 40); // learned, then lost with the server
 
       server.close();
@@ -120,22 +121,22 @@ class LearningReconnectTest {
       for (Executable call : List.<Executable>of(
           () -> remote.step(FRAMES.get(40), ReadoutLevel.FULL),
           () -> remote.run(FRAMES.subList(40, 42), ReadoutLevel.OUTPUTS),
-          () -> remote.readWeights("layer0.in"), remote::learningState,
-          remote::disableLearning)) {
+          () -> remote.readWeights("layer0.in"), () -> Sl1Device.learningState(remote),
+          () -> Sl1Device.disableLearning(remote))) {
         LearningStateLostException e = assertThrows(LearningStateLostException.class, call);
         assertTrue(e.getMessage().startsWith("remote://127.0.0.1:" + port + ": device server "
             + "restarted: its learning state was lost") && e.getMessage().contains(
-            "restore the learning state from a checkpoint (restoreLearningState)"),
+            "restore the learning state from a checkpoint (OnChipLearning.restore)"),
             e.getMessage());
       }
 
       weights.forEach(remote::writeWeights);
-      remote.restoreLearningState(learned);
-      remote.restore(state);
-      assertEquals(learned, remote.learningState(), "the new server's engine holds the checkpoint");
+      Sl1Device.restoreLearningState(remote, learned);
+      Sl1Device.restore(remote, state);
+      assertEquals(learned, Sl1Device.learningState(remote), "the new server's engine holds the checkpoint");
       assertArrayEquals(Arrays.copyOfRange(expected, 30, 90), steps(remote, 30, 90),
           "after the restore the steps continue as if nothing happened");
-      assertEquals(reference.learningState(), remote.learningState());
+      assertEquals(Sl1Device.learningState(reference), Sl1Device.learningState(remote));
       Map<String, int[]> expectedWeights = weights(reference);
       weights(remote).forEach((name, w) -> assertArrayEquals(expectedWeights.get(name), w, name));
     } finally {
@@ -154,9 +155,9 @@ class LearningReconnectTest {
         server.close();
         server = DeviceServer.start(new SimDevice(), ServerOptions.loopback(port));
         noticeTheRestart(() -> steps(remote, 10, 11));
-        remote.enableLearning(LEARNING);
+        Sl1Device.enableLearning(remote, LEARNING);
         steps(remote, 10, 20);
-        assertEquals(10, remote.learningState().tensors().get(0).step(),
+        assertEquals(10, Sl1Device.learningState(remote).tensors().get(0).step(),
             "the engine started over on the new server");
       } finally {
         server.close();

@@ -14,7 +14,6 @@ import io.spikeloop.data.DatasetSplit;
 import io.spikeloop.device.DeviceException;
 import io.spikeloop.device.DeviceUnavailableException;
 import io.spikeloop.device.LearningStateLostException;
-import io.spikeloop.device.LearningState;
 import io.spikeloop.model.ParameterTensor;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
@@ -26,6 +25,8 @@ import io.spikeloop.remote.RemoteDevice;
 import io.spikeloop.remote.RemoteOptions;
 import io.spikeloop.remote.ServerOptions;
 import io.spikeloop.sim.SimDevice;
+import io.spikeloop.target.sl1.LearningState;
+import io.spikeloop.target.sl1.Sl1Device;
 import io.spikeloop.train.Readout;
 import io.spikeloop.train.TrainingLoop;
 import java.io.IOException;
@@ -126,7 +127,7 @@ class OnChipServerKillTest {
          RemoteDevice remote = connect(second)) {
       Placement p = Placements.onDevice("on-chip", remote, INIT, PLACEMENT);
       p.restoreState(saved);
-      assertEquals(learned, remote.learningState(), "the new server's engine holds what was learned");
+      assertEquals(learned, Sl1Device.learningState(remote), "the new server's engine holds what was learned");
       TrainingLoop.run(p, DATA, SETTINGS, new TrainingLoop.Listener() {}, at);
       assertSameWeights(expected, p);
     }
@@ -156,7 +157,7 @@ class OnChipServerKillTest {
           })));
       if (e instanceof DeviceUnavailableException) {
         // The old connection's end reached the client after batch 6 was sent (a race).
-        LearningReconnectTest.noticeTheRestart(remote::learningState);
+        LearningReconnectTest.noticeTheRestart(() -> Sl1Device.learningState(remote));
       } else {
         assertInstanceOf(LearningStateLostException.class, e);
         assertTrue(e.getMessage().contains("remote://127.0.0.1:" + port + ": device server "

@@ -1,5 +1,6 @@
-package io.spikeloop.device;
+package io.spikeloop.target.sl1;
 
+import io.spikeloop.device.Checks;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,5 +1,6 @@
-package io.spikeloop.device;
+package io.spikeloop.target.sl1;
 
+import io.spikeloop.device.Checks;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

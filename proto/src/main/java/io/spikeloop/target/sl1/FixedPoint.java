@@ -1,4 +1,4 @@
-package io.spikeloop.device;
+package io.spikeloop.target.sl1;
 
 /**
  * The SL-1 integer helpers of {@code docs/core-spec.md}, on 64-bit signed integers. Every device

@@ -1,5 +1,7 @@
-package io.spikeloop.device;
+package io.spikeloop.target.sl1;
 
+import io.spikeloop.device.DesignRuleViolation;
+import io.spikeloop.device.WeightTensor;
 import java.util.List;
 
 /**

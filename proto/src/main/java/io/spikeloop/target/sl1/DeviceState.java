@@ -1,5 +1,6 @@
-package io.spikeloop.device;
+package io.spikeloop.target.sl1;
 
+import io.spikeloop.device.Telemetry;
 import java.util.Arrays;
 
 /**

@@ -1,4 +1,6 @@
-package io.spikeloop.device;
+package io.spikeloop.target.sl1;
+
+import io.spikeloop.device.Checks;
 
 /**
  * The leaky-integrator output layer of an SL-1 network.

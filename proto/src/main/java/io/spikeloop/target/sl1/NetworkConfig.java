@@ -1,13 +1,18 @@
-package io.spikeloop.device;
+package io.spikeloop.target.sl1;
 
+import io.spikeloop.device.Checks;
+import io.spikeloop.device.WeightTensor;
+import io.spikeloop.target.TargetNetwork;
+import io.spikeloop.target.TargetState;
 import java.util.List;
 
 /**
- * A whole network on one SL-1 core: input axons, hidden LIF layers in order, an output layer.
+ * A whole network on one SL-1 core (the {@code sl1} target's network description): input axons, hidden LIF layers in order, an output layer.
  * The constructor checks that the layers chain (each layer's fan-in is the previous size);
  * whether the network fits a particular core is the device's design-rule check.
  */
-public record NetworkConfig(int inputs, List<LayerConfig> layers, OutputConfig output) {
+public record NetworkConfig(int inputs, List<LayerConfig> layers, OutputConfig output)
+    implements TargetNetwork {
   public NetworkConfig {
     Checks.positive("inputs", inputs);
     layers = List.copyOf(layers);
@@ -24,6 +29,49 @@ public record NetworkConfig(int inputs, List<LayerConfig> layers, OutputConfig o
     }
     if (output == null) {
       throw new IllegalArgumentException("a network needs an output layer");
+    }
+  }
+
+  @Override
+  public String targetId() {
+    return Sl1Target.ID;
+  }
+
+  @Override
+  public int outputs() {
+    return output.size();
+  }
+
+  @Override
+  public int[] hiddenLayerSizes() {
+    return layers.stream().mapToInt(LayerConfig::size).toArray();
+  }
+
+  @Override
+  public TargetState encode() {
+    return Sl1Codecs.encode(this);
+  }
+
+  /**
+   * Checks that a dynamic state has this network's shape (layer count, neurons per layer,
+   * outputs); a device checks the values against their widths when it loads them.
+   */
+  public void checkState(DeviceState state) {
+    if (state.membranes().length != layers.size()) {
+      throw new IllegalArgumentException("state has " + state.membranes().length
+          + " hidden layers, the network has " + layers.size());
+    }
+    for (int l = 0; l < layers.size(); l++) {
+      int size = layers.get(l).size();
+      if (state.membranes()[l].length != size || state.lastSpikes()[l].length != size) {
+        throw new IllegalArgumentException("state layer " + l + " has "
+            + state.membranes()[l].length + " membranes and " + state.lastSpikes()[l].length
+            + " spikes, the layer has " + size + " neurons");
+      }
+    }
+    if (state.outputs().length != output.size()) {
+      throw new IllegalArgumentException("state has " + state.outputs().length
+          + " outputs, the network has " + output.size());
     }
   }
 
@@ -46,17 +94,6 @@ public record NetworkConfig(int inputs, List<LayerConfig> layers, OutputConfig o
     out.add(new WeightTensor(WeightTensor.OUT_W, output.size(), lastHiddenSize(), output.wBits()));
     out.add(new WeightTensor(WeightTensor.OUT_BIAS, output.size(), 1, output.oBits()));
     return List.copyOf(out);
-  }
-
-  /** The tensor with this name, or an exception naming the tensors that exist. */
-  public WeightTensor tensor(String name) {
-    for (WeightTensor t : tensors()) {
-      if (t.name().equals(name)) {
-        return t;
-      }
-    }
-    throw new IllegalArgumentException("no weight tensor '" + name + "' in this network; it has "
-        + tensors().stream().map(WeightTensor::name).toList());
   }
 
   /** Hidden plus output neurons. */
