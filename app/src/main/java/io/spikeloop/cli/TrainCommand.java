@@ -212,9 +212,9 @@ public final class TrainCommand implements Callable<Integer> {
       + "--hidden, --tau-mem, --tau-out and the random initialisation.")
   Path initNir;
 
-  @Option(names = "--nir-dt", paramLabel = "SECONDS",
-      description = "Step the NIR time constants of --init-nir are read at, for files from other "
-          + "tools (default: ${DEFAULT-VALUE}, snnTorch's export step; Norse uses 1e-3).")
+  @Option(names = "--nir-dt", paramLabel = "MS",
+      description = "Step in ms the NIR time constants of --init-nir are read at, for files from "
+          + "other tools (default: ${DEFAULT-VALUE}, snnTorch's export step; Norse uses 1).")
   Double nirDt;
 
   @Option(names = "--nir-discretisation", paramLabel = "RULE",
@@ -397,8 +397,8 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** Printed with --json too: whoever scrapes needs the port. */
     @Override
-    public void metricsServed(int port) {
-      stdout.printf("metrics at http://127.0.0.1:%d/metrics%n", port);
+    public void metricsServed(int port, String runLabel) {
+      stdout.printf("metrics at http://127.0.0.1:%d/metrics (label run=\"%s\")%n", port, runLabel);
       stdout.flush();
     }
 

@@ -30,7 +30,7 @@ import java.util.function.Function;
  * <p>{@link Builder#build()} checks every value and fails with one line naming the option and the
  * value ({@code --lr must be finite and > 0, got Infinity}), so Java users and the CLI get the
  * same errors. Times are in milliseconds ({@code dtMs}, {@code tauMemMs}, {@code tauOutMs}),
- * except {@code nirDtS}, the step of a foreign NIR file, in seconds as NIR writes it.
+ * including {@code nirDtMs}, the step a foreign NIR file's time constants are read at.
  */
 public record TrainOptions(
     String dataset, String model, List<Integer> hidden, String mode, int k, String optimizer,
@@ -38,7 +38,7 @@ public record TrainOptions(
     int epochs, int batch, long seed, Double dtMs, Integer steps, Double tauMemMs,
     Double tauOutMs, String readout, int timeShift, Integer channelJitter, double inputDropout,
     double blend, String lrSchedule, int lossSkip, String lossMask, double ratePenalty,
-    double weightDecay, String precision, Path initNir, double nirDtS, String nirDiscretisation,
+    double weightDecay, String precision, Path initNir, double nirDtMs, String nirDiscretisation,
     String placement, String device, int weightBits, int masterBits, double weightHeadroom,
     Integer trainSamples, Integer testSamples, Path out, boolean force, Integer checkpointEvery,
     Integer metricsPort) {
@@ -284,7 +284,7 @@ public record TrainOptions(
         (b, v) -> b.weightDecay(number("weight-decay", v)));
     def("precision", "precision", TrainOptions::precision, Builder::precision);
     def("init-nir", "initNir", TrainOptions::initNir, (b, v) -> b.initNir(Path.of(v)));
-    def("nir-dt", "nirDtS", TrainOptions::nirDtS, (b, v) -> b.nirDtS(number("nir-dt", v)));
+    def("nir-dt", "nirDtMs", TrainOptions::nirDtMs, (b, v) -> b.nirDtMs(number("nir-dt", v)));
     def("nir-discretisation", "nirDiscretisation", TrainOptions::nirDiscretisation,
         Builder::nirDiscretisation);
     def("placement", "placement", TrainOptions::placement, Builder::placement);
@@ -353,7 +353,7 @@ public record TrainOptions(
    * Named options with defaults: dataset synthetic, model rsnn, hidden 450, mode tbptt1 (k 10 for
    * tbptt-k), optimizer adam (adam-bits 8, block 64 for qadam), momentum 0, epochs 6, batch 32,
    * seed 1, time-shift 0, input-dropout 0, blend 0, loss-skip 0, loss-mask none, rate-penalty 0,
-   * weight-decay 0, precision float32, nir-dt 1e-4 s, nir-discretisation euler, placement
+   * weight-decay 0, precision float32, nir-dt 0.1 ms, nir-discretisation euler, placement
    * host-float, device sim, weight-bits 8, master-bits 8, weight-headroom 16; all samples, no run
    * folder, no checkpoints, no metrics endpoint. The dataset-dependent ones: see {@link
    * TrainOptions}.
@@ -391,7 +391,7 @@ public record TrainOptions(
     private double weightDecay;
     private String precision = "float32";
     private Path initNir;
-    private double nirDtS = 1e-4;
+    private double nirDtMs = 1e-4;
     private String nirDiscretisation = "euler";
     private String placement = "host-float";
     private String device = "sim";
@@ -464,7 +464,7 @@ public record TrainOptions(
     public Builder precision(String v) { precision = v; return this; }
     public Builder initNir(Path v) { initNir = v; return this; }
     /** The step, in seconds, at which a foreign NIR file's time constants are read. */
-    public Builder nirDtS(double v) { nirDtS = v; return this; }
+    public Builder nirDtMs(double v) { nirDtMs = v; return this; }
     /** euler or exact. */
     public Builder nirDiscretisation(String v) { nirDiscretisation = v; return this; }
     /** host-float, hil, near-chip or on-chip. */
@@ -489,7 +489,7 @@ public record TrainOptions(
           adamBits,
           block, lr, betas, eps, momentum, epochs, batch, seed, dtMs, steps, tauMemMs, tauOutMs,
           readout, timeShift, channelJitter, inputDropout, blend, lrSchedule, lossSkip, lossMask,
-          ratePenalty, weightDecay, precision, initNir, nirDtS, nirDiscretisation, placement,
+          ratePenalty, weightDecay, precision, initNir, nirDtMs, nirDiscretisation, placement,
           device, weightBits, masterBits, weightHeadroom, trainSamples, testSamples, out, force,
           checkpointEvery, metricsPort);
       o.validate();
@@ -510,7 +510,10 @@ public record TrainOptions(
     atLeast("k", k, 1);
     TrainingMode.parse(mode, k);
     oneOf("optimizer", optimizer, "adam", "sgd", "qadam");
-    oneOf("adam", adamSchedule, "dense", "lazy", "catchup");
+    if (!List.of("dense", "lazy", "catchup").contains(adamSchedule)) {
+      throw new IllegalArgumentException("--adam must be dense, lazy or catchup, got "
+          + adamSchedule);
+    }
     if (!adamSchedule.equals("dense") && !optimizer.equals("adam")) {
       throw new IllegalArgumentException("--adam " + adamSchedule + " needs --optimizer adam, got "
           + optimizer);
@@ -566,7 +569,7 @@ public record TrainOptions(
     nonNegative("rate-penalty", ratePenalty);
     nonNegative("weight-decay", weightDecay);
     oneOf("precision", precision, "float32", "float64");
-    positive("nir-dt", nirDtS);
+    positive("nir-dt", nirDtMs);
     Discretisation.parse(nirDiscretisation);
     if (!Placements.NAMES.contains(placement)) {
       throw new IllegalArgumentException("--placement must be one of " + Placements.NAMES

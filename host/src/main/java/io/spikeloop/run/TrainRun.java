@@ -75,7 +75,7 @@ public final class TrainRun {
     default void message(String line) {}
 
     /** Live metrics are served at http://127.0.0.1:PORT/metrics until the run ends. */
-    default void metricsServed(int port) {}
+    default void metricsServed(int port, String runLabel) {}
 
     default void batchDone(int epoch, int samplesDone, int samplesPerEpoch) {}
 
@@ -274,7 +274,7 @@ public final class TrainRun {
         : new LiveMetrics(InetAddress.getLoopbackAddress(), o.metricsPort(),
             LiveMetrics.runLabel(out, java.time.Instant.now()));
     if (live != null) {
-      listener.metricsServed(live.port());
+      listener.metricsServed(live.port(), live.run());
     }
     SnnTrainer looped = live == null ? trainer : new MeteredTrainer(trainer, live.meters());
     SnnParameters[] trained = {null};
@@ -439,7 +439,7 @@ public final class TrainRun {
   /** The starting network read from the NIR file, checked against the dataset's shape. */
   private static SnnParameters fromNir(TrainOptions o, DatasetSplit data, Listener listener)
       throws IOException {
-    NirImport.Result r = NirImport.read(o.initNir(), new NirImport.Options(o.nirDtS(),
+    NirImport.Result r = NirImport.read(o.initNir(), new NirImport.Options(o.nirDtMs() / 1000,
         Discretisation.parse(o.nirDiscretisation())));
     SnnConfig c = r.params().config();
     if (c.inputs() != data.train().channels()) {
