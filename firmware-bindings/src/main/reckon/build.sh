@@ -70,4 +70,4 @@ else
   echo "board:reckon: built $lib_out"
 fi
 # the library is object form of the RTL: its licence travels with it
-cp "$upstream/LICENSE" "$(dirname "$lib_out")/RECKON-LICENSE.txt"
+install -m 644 "$upstream/LICENSE" "$(dirname "$lib_out")/RECKON-LICENSE.txt"

@@ -133,13 +133,25 @@ void write_register_pins(reckon_board *b, int address, uint32_t value) {
     b->registers[address] = value;
 }
 
-// SRAM access over SPI needs SPI_EN_CONF = 1; between samples the driver turns it on itself.
-int enter_sram_access(reckon_board *b) {
+// SRAM access over SPI needs SPI_EN_CONF = 1. Between samples and parked in CONFIG the driver
+// opens it itself. Inside a sample, unparked, reads are allowed while the core waits for its
+// next tick (PROP with no event left: without a tick the FSM cannot move and does not touch
+// the SRAMs); SPI_EN_CONF is closed again afterwards, or the next tick would park the core.
+// Writes inside a sample need the core parked.
+int enter_sram_access(reckon_board *b, bool write) {
     if (b->timing_error) return fail(b, RECKON_ERR_TIMING, "timing error latched; reset the board");
-    if (b->in_sample && !b->parked)
-        return fail(b, RECKON_ERR_STATE, "SRAM and register access needs the core parked (RECKON_STEP_PARK) or no sample running");
+    if (b->in_sample && !b->parked) {
+        if (write)
+            return fail(b, RECKON_ERR_STATE, "SRAM writes inside a sample need the core parked (RECKON_STEP_PARK)");
+        if (b->unverified_tick || !(b->chip->TIMING_ERROR_RDY & 1))
+            return fail(b, RECKON_ERR_STATE, "the core is busy with a tick: no readback now");
+    }
     if (b->registers[RECKON_REG_SPI_EN_CONF] != 1) write_register_pins(b, RECKON_REG_SPI_EN_CONF, 1);
     return RECKON_OK;
+}
+
+void leave_sram_access(reckon_board *b) {
+    if (b->in_sample && !b->parked) write_register_pins(b, RECKON_REG_SPI_EN_CONF, 0);
 }
 
 int aer_send(reckon_board *b, int address, bool target) {
@@ -374,7 +386,7 @@ int reckon_read_register_shadow(const reckon_board *b, int address, uint32_t *va
 int reckon_write_weights(reckon_board *b, int tensor, int pre_first, int pre_count, int post_count,
                          const int8_t *weights) {
     int rc = check_weight_block(b, tensor, pre_first, pre_count, post_count, weights);
-    if (rc == RECKON_OK) rc = enter_sram_access(b);
+    if (rc == RECKON_OK) rc = enter_sram_access(b, true);
     if (rc != RECKON_OK) return rc;
     int chunks = (post_count + 3) / 4;
     uint32_t row[64];
@@ -397,7 +409,7 @@ int reckon_write_weights(reckon_board *b, int tensor, int pre_first, int pre_cou
 
 int reckon_read_weights(reckon_board *b, int tensor, int pre_first, int pre_count, int post_count, int8_t *weights) {
     int rc = check_weight_block(b, tensor, pre_first, pre_count, post_count, weights);
-    if (rc == RECKON_OK) rc = enter_sram_access(b);
+    if (rc == RECKON_OK) rc = enter_sram_access(b, false);
     if (rc != RECKON_OK) return rc;
     int chunks = (post_count + 3) / 4;
     uint32_t row[64];
@@ -406,13 +418,14 @@ int reckon_read_weights(reckon_board *b, int tensor, int pre_first, int pre_coun
         int8_t *dst = weights + (size_t)p * post_count;
         for (int post = 0; post < post_count; post++) dst[post] = (int8_t)(uint8_t)(row[post / 4] >> (8 * (post % 4)));
     }
+    leave_sram_access(b);
     return RECKON_OK;
 }
 
 int reckon_write_neuron_chunks(reckon_board *b, int first, int count, const uint32_t *chunks) {
     if (chunks == nullptr || first < 0 || count < 0 || first + count > NEURON_CHUNKS)
         return fail(b, RECKON_ERR_ARGUMENT, "neuron chunks %d..%d outside 0..%d", first, first + count - 1, NEURON_CHUNKS - 1);
-    int rc = enter_sram_access(b);
+    int rc = enter_sram_access(b, true);
     if (rc != RECKON_OK) return rc;
     for (int done = 0; done < count; done += MAX_BURST) {
         int n = count - done < MAX_BURST ? count - done : MAX_BURST;
@@ -424,19 +437,20 @@ int reckon_write_neuron_chunks(reckon_board *b, int first, int count, const uint
 int reckon_read_neuron_chunks(reckon_board *b, int first, int count, uint32_t *chunks) {
     if (chunks == nullptr || first < 0 || count < 0 || first + count > NEURON_CHUNKS)
         return fail(b, RECKON_ERR_ARGUMENT, "neuron chunks %d..%d outside 0..%d", first, first + count - 1, NEURON_CHUNKS - 1);
-    int rc = enter_sram_access(b);
+    int rc = enter_sram_access(b, false);
     if (rc != RECKON_OK) return rc;
     for (int done = 0; done < count; done += MAX_BURST) {
         int n = count - done < MAX_BURST ? count - done : MAX_BURST;
         spi_read_burst(b, RECKON_SPI_NEURON, first + done, n, chunks + done);
     }
+    leave_sram_access(b);
     return RECKON_OK;
 }
 
 int reckon_write_output_membranes(reckon_board *b, int count, const int16_t *membranes) {
     if (membranes == nullptr || count < 0 || count > OUTPUT_NEURONS)
         return fail(b, RECKON_ERR_ARGUMENT, "output membrane count %d outside 0..%d", count, OUTPUT_NEURONS);
-    int rc = enter_sram_access(b);
+    int rc = enter_sram_access(b, true);
     if (rc != RECKON_OK) return rc;
     uint32_t words[OUTPUT_NEURONS];
     for (int i = 0; i < count; i++) words[i] = (uint16_t)membranes[i];
@@ -447,11 +461,12 @@ int reckon_write_output_membranes(reckon_board *b, int count, const int16_t *mem
 int reckon_read_output_membranes(reckon_board *b, int count, int16_t *membranes) {
     if (membranes == nullptr || count < 0 || count > OUTPUT_NEURONS)
         return fail(b, RECKON_ERR_ARGUMENT, "output membrane count %d outside 0..%d", count, OUTPUT_NEURONS);
-    int rc = enter_sram_access(b);
+    int rc = enter_sram_access(b, false);
     if (rc != RECKON_OK) return rc;
     uint32_t words[OUTPUT_NEURONS];
     if (count > 0) spi_read_burst(b, RECKON_SPI_OUTPUT_MEMBRANE, 0, count, words);
     for (int i = 0; i < count; i++) membranes[i] = (int16_t)(uint16_t)words[i];
+    leave_sram_access(b);
     return RECKON_OK;
 }
 
@@ -482,13 +497,14 @@ int reckon_step(reckon_board *b, const uint8_t *events, int event_count, int lab
                     "a label before the first tick of a sample is cleared by the chip (its FSM would then wait in GET_TAR)");
     int rc = verify_previous_tick(b);
     if (rc != RECKON_OK) return rc;
+    // the label first: a core left waiting in GET_TAR by an earlier MISSING_LABEL needs it to go on
+    if (label >= 0) {
+        rc = aer_send(b, label, true);
+        if (rc != RECKON_OK) return rc;
+    }
     // NO_WAIT ticks as a free-running host clock would: on time or not
     if (!(flags & RECKON_STEP_NO_WAIT) && !(b->chip->TIMING_ERROR_RDY & 1)) {
         rc = wait_ready(b, false, out, out_capacity, out_count);
-        if (rc != RECKON_OK) return rc;
-    }
-    if (label >= 0) {
-        rc = aer_send(b, label, true);
         if (rc != RECKON_OK) return rc;
     }
     b->chip->TARGET_VALID = (flags & RECKON_STEP_TARGET_VALID) ? 1 : 0;
