@@ -4,7 +4,8 @@
 # 1. verilates upstream/src/{reckon,srnn,spi_slave,lfsr/*}.v into WORK_DIR/verilated (the flags of
 #    /work/shared/boards/reckon/README.md, plus -fPIC for a shared library): ~1 min on 2 cores;
 # 2. compiles spikeloop_reckon.cpp against it into LIB_OUT (libspikeloop_reckon.so) and the
-#    cue-accumulation port into WORK_DIR/reckon_cue_accumulation.
+#    cue-accumulation port into WORK_DIR/reckon_cue_accumulation, the benchmark into
+#    WORK_DIR/reckon_bench.
 # Each stage is skipped when a checksum of its inputs (sources, flags, verilator version) matches
 # the one recorded by its last build. Without verilator or the RTL it builds nothing, says why,
 # and exits 0: the tests that need the board then skip, naming the package.
@@ -55,7 +56,7 @@ fi
 
 vl_include=$(verilator --getenv VERILATOR_ROOT)/include
 cxx_flags=(-O2 -std=c++17 -fPIC -Wall -Wextra -Werror -I"$here" -isystem "$verilated" -isystem "$vl_include" -isystem "$vl_include/vltstd")
-driver_key=$( (stamp "$here/spikeloop_reckon.cpp" "$here/spikeloop_reckon.h" "$here/reckon_cue_accumulation.cpp" "$0"; echo "$rtl_key ${cxx_flags[*]}") | sha256sum | cut -d' ' -f1)
+driver_key=$( (stamp "$here/spikeloop_reckon.cpp" "$here/spikeloop_reckon.h" "$here/reckon_cue_accumulation.cpp" "$here/reckon_bench.cpp" "$0"; echo "$rtl_key ${cxx_flags[*]}") | sha256sum | cut -d' ' -f1)
 tool=$work/reckon_cue_accumulation
 if [[ -f "$lib_out" && -f "$tool" && "$(cat "$work/.driver-key" 2>/dev/null)" == "$driver_key" ]]; then
   echo "board:reckon: libspikeloop_reckon.so up to date"
@@ -65,6 +66,8 @@ else
     "$verilated/Vreckon__ALL.a" \
     "$verilated/verilated.o" "$verilated/verilated_threads.o" -Wl,--exclude-libs,ALL -lpthread
   g++ "${cxx_flags[@]}" -o "$tool" "$here/reckon_cue_accumulation.cpp" -L"$(dirname "$lib_out")" \
+    -lspikeloop_reckon -Wl,-rpath,"$(dirname "$lib_out")"
+  g++ "${cxx_flags[@]}" -o "$work/reckon_bench" "$here/reckon_bench.cpp" -L"$(dirname "$lib_out")" \
     -lspikeloop_reckon -Wl,-rpath,"$(dirname "$lib_out")"
   echo "$driver_key" > "$work/.driver-key"
   echo "board:reckon: built $lib_out"

@@ -373,6 +373,8 @@ int reckon_write_register(reckon_board *b, int address, uint32_t value) {
         return fail(b, RECKON_ERR_ARGUMENT, "SPI_TIMING_MODE stays 0: the driver uses TIMING_ERROR_RDY as its ready pin");
     if (b->in_sample && !b->parked)
         return fail(b, RECKON_ERR_STATE, "registers live in the SCK domain unsynchronised: write them between samples or parked");
+    // seeds reach the LFSRs only through SPI_EN_CONF-gated synchronisers: configure in config mode
+    if (b->registers[RECKON_REG_SPI_EN_CONF] != 1) write_register_pins(b, RECKON_REG_SPI_EN_CONF, 1);
     write_register_pins(b, address, value);
     return RECKON_OK;
 }
