@@ -8,6 +8,7 @@ import io.spikeloop.target.reckon.ReckonState;
 import io.spikeloop.target.reckon.ReckonStep;
 import io.spikeloop.target.reckon.ReckonStepResult;
 import io.spikeloop.target.reckon.ReckonTensor;
+import java.util.Arrays;
 
 /**
  * {@code board:reckon} as a {@link ReckonChip}: the verilated RTL behind {@link ReckonBoard},
@@ -32,7 +33,7 @@ public final class BoardReckonChip implements ReckonChip {
   private boolean inSample;
   private boolean gotLabel;
   private int ticksInSample;
-  private boolean neuronWordsWritten; // the chip's dirty bits, per sample (see readState)
+  private boolean[] wordWritten = new boolean[0]; // the chip's dirty bits per word (see readState)
   private final byte[] events = new byte[256];
   private final byte[] bus = new byte[MAX_BUS_BYTES];
 
@@ -71,6 +72,7 @@ public final class BoardReckonChip implements ReckonChip {
     board.writeNeuronChunks(0, chunks);
     board.writeOutputMembranes(new short[network.outputs()]);
     this.net = network;
+    this.wordWritten = new boolean[network.pairs()];
     this.epropEnables = network.eprop().enables();
   }
 
@@ -121,7 +123,7 @@ public final class BoardReckonChip implements ReckonChip {
         board.beginSample();
         inSample = true;
         gotLabel = false;
-        neuronWordsWritten = false;
+        Arrays.fill(wordWritten, false);
       }
       if (in.endOfSample()) {
         inSample = false;
@@ -142,7 +144,7 @@ public final class BoardReckonChip implements ReckonChip {
         // the first tick only starts the sample; later ticks run STEP, which writes every word
         learned = !firstTick && in.targetValid() && epropEnables != 0;
         ticksInSample++;
-        neuronWordsWritten |= !firstTick || count > 0;
+        markWrittenWords(firstTick, count);
       }
     } catch (ReckonBoardException e) {
       if (e.code() == ReckonDriver.RECKON_ERR_MISSING_LABEL
@@ -157,6 +159,25 @@ public final class BoardReckonChip implements ReckonChip {
     }
     long ops = (long) distinctEvents(in) * net.recurrent();
     return new ReckonStepResult(sent, learned, board.cycles() - cycles0, ops);
+  }
+
+  // STEP (every tick after the first) writes every word; the first tick's integration writes
+  // the words of the recurrent neurons (each event's pass over its postsynaptic neurons) and the
+  // word holding each event's input trace.
+  private void markWrittenWords(boolean firstTick, int eventCount) {
+    if (!firstTick) {
+      Arrays.fill(wordWritten, true);
+      return;
+    }
+    if (eventCount == 0) {
+      return;
+    }
+    for (int p = 0; p < net.recurrent() / 2; p++) {
+      wordWritten[p] = true;
+    }
+    for (int e = 0; e < eventCount; e++) {
+      wordWritten[(events[e] & 0xFF) / 2] = true;
+    }
   }
 
   private static int distinctEvents(ReckonStep in) {
@@ -209,8 +230,9 @@ public final class BoardReckonChip implements ReckonChip {
    * The state between two ticks, read over SPI while the core waits for its next tick (in PROP
    * with nothing left to do, it cannot move or touch its SRAMs without a tick). Effective values:
    * the chip's dirty bits (not readable) make a word it has not written in this sample read as
-   * zero state; the host shadows them: no word is written before the first tick's integration,
-   * and if that tick had no input event, none until the second tick, whose STEP writes them all.
+   * zero state; the host shadows them per word: the first tick's integration writes the words of
+   * the recurrent neurons (if it had an input event) and those of the events' input traces; the
+   * second tick's STEP writes them all.
    */
   @Override
   public ReckonState readState() {
@@ -222,10 +244,13 @@ public final class BoardReckonChip implements ReckonChip {
     int[] traceRec = new int[nRec];
     int[] traceOut = new int[nRec];
     short[] o = new short[net.outputs()];
-    if (inSample && neuronWordsWritten) {
+    if (inSample && anyWritten()) {
       int words = net.pairs();
       int[] c = board.readNeuronChunks(0, words * NEURON_WORD_CHUNKS);
       for (int p = 0; p < words; p++) {
+        if (!wordWritten[p]) {
+          continue; // zero state: the chip has not written this word in this sample
+        }
         for (int lane = 0; lane < 2; lane++) {
           int neuron = 2 * p + lane;
           long fields = bits(c, p, 50 * lane, 50); // u 15:0, tIn 27:16, tRec 39:28, tOut 49:40
@@ -244,6 +269,15 @@ public final class BoardReckonChip implements ReckonChip {
       o = board.readOutputMembranes(net.outputs());
     }
     return new ReckonState(u, o, traceIn, traceRec, traceOut);
+  }
+
+  private boolean anyWritten() {
+    for (boolean w : wordWritten) {
+      if (w) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** {@code width} bits of neuron word {@code p} from bit {@code from} (width <= 63). */

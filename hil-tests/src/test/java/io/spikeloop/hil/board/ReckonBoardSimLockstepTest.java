@@ -3,6 +3,7 @@ package io.spikeloop.hil.board;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.spikeloop.board.BoardReckonChip;
@@ -26,7 +27,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * where the board library could not be built (no verilator).
  */
 class ReckonBoardSimLockstepTest {
-  private static final int TICKS_PER_SAMPLE = 40;
+  private static final int TICKS_PER_SAMPLE = 30;
   private static final int SAMPLES = 2;
 
   @ParameterizedTest(name = "seed {0}, learning {1}")
@@ -41,8 +42,12 @@ class ReckonBoardSimLockstepTest {
       for (ReckonChip chip : new ReckonChip[] {sim, board}) {
         chip.configure(net);
       }
+      byte[][] initial = new byte[ReckonTensor.values().length][];
+      int learnedSteps = 0;
+      int nonZeroBusBytes = 0;
       for (ReckonTensor t : ReckonTensor.values()) {
         byte[] w = new byte[t.rows(net) * t.columns(net)];
+        initial[t.ordinal()] = w;
         for (int i = 0; i < w.length; i++) {
           w[i] = (byte) (random.nextInt(81) - 40);
         }
@@ -62,6 +67,10 @@ class ReckonBoardSimLockstepTest {
           String where = "seed " + seed + ", sample " + sample + ", tick " + tick + ", " + step;
           assertArrayEquals(a.bus(), b.bus(), where + ": output bus");
           assertEquals(a.learned(), b.learned(), where + ": e-prop ran");
+          learnedSteps += a.learned() ? 1 : 0;
+          for (int v : a.bus()) {
+            nonZeroBusBytes += v != 0 ? 1 : 0;
+          }
           if (!end) {
             assertNull(sim.readState().firstDifference(board.readState()), where + ": state");
           }
@@ -73,6 +82,19 @@ class ReckonBoardSimLockstepTest {
           assertEquals(-1, i, () -> "seed " + seed + ", after sample: " + t + "[" + i / t.columns(net)
               + "][" + i % t.columns(net) + "] sim " + ws[i] + " board " + wb[i]);
         }
+      }
+      // the comparison saw activity: outputs moved, and with learning on, weights moved
+      assertTrue(nonZeroBusBytes > 0, "no output ever left zero: the comparison saw nothing");
+      if (learning) {
+        assertTrue(learnedSteps > 0, "e-prop never ran");
+        int moved = 0;
+        for (ReckonTensor t : ReckonTensor.values()) {
+          byte[] now = sim.readWeights(t);
+          for (int i = 0; i < now.length; i++) {
+            moved += now[i] != initial[t.ordinal()][i] ? 1 : 0;
+          }
+        }
+        assertTrue(moved > 0, "e-prop moved no weight: the learning comparison saw nothing");
       }
     }
   }
