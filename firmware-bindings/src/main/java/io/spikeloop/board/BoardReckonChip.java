@@ -2,6 +2,7 @@ package io.spikeloop.board;
 
 import io.spikeloop.target.reckon.ReckonChip;
 import io.spikeloop.target.reckon.ReckonNetwork;
+import io.spikeloop.target.reckon.ReckonProtocol;
 import io.spikeloop.target.reckon.ReckonProtocolException;
 import io.spikeloop.target.reckon.ReckonRegister;
 import io.spikeloop.target.reckon.ReckonState;
@@ -112,7 +113,8 @@ public final class BoardReckonChip implements ReckonChip {
   @Override
   public ReckonStepResult step(ReckonStep in) {
     requireNetwork();
-    check(in);
+    // the same refusals as sim:reckon, before any pin moves
+    ReckonProtocol.checkStep(net, in, inSample, gotLabel, epropEnables);
     long cycles0 = board.cycles();
     int n;
     boolean learned = false;
@@ -172,33 +174,6 @@ public final class BoardReckonChip implements ReckonChip {
     return distinct;
   }
 
-  // The same refusals as sim:reckon, before any pin moves.
-  private void check(ReckonStep in) {
-    for (int e = 0; e < in.eventCount(); e++) {
-      int id = in.event(e);
-      if (id < 0 || id >= net.inputs()) {
-        throw new ReckonProtocolException("input event " + id + " outside 0.." + (net.inputs() - 1)
-            + " (the network has " + net.inputs() + " inputs)");
-      }
-    }
-    if (in.label() >= net.outputs()) {
-      throw new ReckonProtocolException("label " + in.label() + " outside 0.."
-          + (net.outputs() - 1) + " (the network has " + net.outputs() + " outputs)");
-    }
-    if (!inSample && in.label() >= 0) {
-      throw new ReckonProtocolException("a label sent before the first tick of a sample is "
-          + "cleared by the chip; send it with a later step");
-    }
-    if (!inSample && in.endOfSample()) {
-      throw new ReckonProtocolException("end of sample without a sample: the first step of a "
-          + "sample cannot end it");
-    }
-    if (inSample && !in.endOfSample() && in.targetValid() && epropEnables != 0 && !gotLabel
-        && in.label() < 0) {
-      throw new ReckonProtocolException("TARGET_VALID with learning on and no label in this "
-          + "sample: the chip would wait for a target forever; send the label with this step");
-    }
-  }
 
   @Override
   public boolean inSample() {

@@ -3,6 +3,7 @@ package io.spikeloop.sim.reckon;
 import io.spikeloop.target.reckon.ReckonChip;
 import io.spikeloop.target.reckon.ReckonCostModel;
 import io.spikeloop.target.reckon.ReckonNetwork;
+import io.spikeloop.target.reckon.ReckonProtocol;
 import io.spikeloop.target.reckon.ReckonProtocolException;
 import io.spikeloop.target.reckon.ReckonState;
 import io.spikeloop.target.reckon.ReckonStep;
@@ -168,7 +169,7 @@ public final class ReckonModel implements ReckonChip {
   @Override
   public ReckonStepResult step(ReckonStep in) {
     requireNetwork();
-    check(in);
+    ReckonProtocol.checkStep(net, in, inSample, gotLabel, enables);
     boolean first = !inSample;
     // AER before the tick: events latch into inp_events_next, a label into class_label. A label
     // sent while the chip is IDLE is forgotten (got_label is held clear in IDLE).
@@ -220,33 +221,6 @@ public final class ReckonModel implements ReckonChip {
   }
 
   private static final int[] NO_BUS = new int[0];
-
-  private void check(ReckonStep in) {
-    for (int e = 0; e < in.eventCount(); e++) {
-      int id = in.event(e);
-      if (id < 0 || id > numInp) {
-        throw new ReckonProtocolException("input event " + id + " outside 0.." + numInp
-            + " (the network has " + net.inputs() + " inputs)");
-      }
-    }
-    if (in.label() > numOut) {
-      throw new ReckonProtocolException("label " + in.label() + " outside 0.." + numOut
-          + " (the network has " + net.outputs() + " outputs)");
-    }
-    if (!inSample && in.label() >= 0) {
-      throw new ReckonProtocolException("a label sent before the first tick of a sample is "
-          + "cleared by the chip; send it with a later step");
-    }
-    if (!inSample && in.endOfSample()) {
-      throw new ReckonProtocolException("end of sample without a sample: the first step of a "
-          + "sample cannot end it");
-    }
-    if (inSample && !in.endOfSample() && in.targetValid() && enables != 0 && !gotLabel
-        && in.label() < 0) {
-      throw new ReckonProtocolException("TARGET_VALID with learning on and no label in this "
-          + "sample: the chip would wait for a target forever; send the label with this step");
-    }
-  }
 
   // ------------------------------------------------------------------ STEP
   /** srnn.v, state STEP: every pair of neurons, then the output neurons. */
