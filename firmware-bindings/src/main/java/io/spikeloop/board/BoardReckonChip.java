@@ -116,7 +116,7 @@ public final class BoardReckonChip implements ReckonChip {
   public ReckonStepResult step(ReckonStep in) {
     requireNetwork();
     // the same refusals as sim:reckon, before any pin moves
-    ReckonProtocol.check(net, in, inSample, gotLabel, epropEnables);
+    ReckonProtocol.checkStep(net, in, inSample, gotLabel, epropEnables);
     long cycles0 = board.cycles();
     int n;
     boolean learned = false;

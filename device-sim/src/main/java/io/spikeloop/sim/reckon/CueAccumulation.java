@@ -110,15 +110,20 @@ public final class CueAccumulation {
     chip.writeWeights(ReckonTensor.OUTPUT, readWeights(dataDir.resolve("init_rand_weights_out_cueAcc.dat"), 100 * 2));
   }
 
+  /** Step {@code s} (0..2,249) of {@code sample} as the testbench drives it. */
+  public static ReckonStep step(Sample sample, int s, boolean train) {
+    boolean supervised = s >= TARGET_TICK;
+    boolean last = s == TICKS - 1;
+    return new ReckonStep(last ? null : sample.eventsPerStep()[s],
+        train && s == TARGET_TICK ? sample.label() : -1, train && supervised, supervised, last);
+  }
+
   /** Runs one sample; returns the label the chip sent. Adds the sample's cycles to {@code cost}. */
   public static int runSample(ReckonChip chip, Sample sample, boolean train, long[] cost) {
     int inference = -1;
     for (int s = 0; s < TICKS; s++) {
-      boolean supervised = s >= TARGET_TICK;
       boolean last = s == TICKS - 1;
-      ReckonStep step = new ReckonStep(last ? null : sample.eventsPerStep()[s],
-          train && s == TARGET_TICK ? sample.label() : -1, train && supervised, supervised, last);
-      ReckonStepResult r = chip.step(step);
+      ReckonStepResult r = chip.step(step(sample, s, train));
       cost[0] += r.cycles();
       cost[1] += r.synapticOps();
       if (last) {

@@ -3,6 +3,7 @@ package io.spikeloop.sim.reckon;
 import io.spikeloop.target.reckon.ReckonChip;
 import io.spikeloop.target.reckon.ReckonCostModel;
 import io.spikeloop.target.reckon.ReckonNetwork;
+import io.spikeloop.target.reckon.ReckonProtocol;
 import io.spikeloop.target.reckon.ReckonProtocolException;
 import io.spikeloop.target.reckon.ReckonState;
 import io.spikeloop.target.reckon.ReckonStep;
@@ -34,6 +35,7 @@ public final class ReckonModel implements ReckonChip {
   private final int[] alpha = new int[N / 2];
   private final int[] threshold = new int[N / 2];
   private int enables;
+  private int[] hThresholds = new int[4], hLevels = new int[5];
 
   // ---- SRAMs: weights [pre][post] in 256-wide rows, also kept shifted for integration
   private final byte[] wIn = new byte[N * N];
@@ -107,6 +109,8 @@ public final class ReckonModel implements ReckonChip {
       threshold[p] = network.thresholdOfPair(p);
     }
     enables = network.eprop().enables();
+    hThresholds = network.eprop().pseudoDerivativeThresholds();
+    hLevels = network.eprop().pseudoDerivativeLevels();
     seedLfsrs(network.seeds());
     reshift();
     clearState();
@@ -165,7 +169,7 @@ public final class ReckonModel implements ReckonChip {
   @Override
   public ReckonStepResult step(ReckonStep in) {
     requireNetwork();
-    check(in);
+    ReckonProtocol.checkStep(net, in, inSample, gotLabel, enables);
     boolean first = !inSample;
     // AER before the tick: events latch into inp_events_next, a label into class_label. A label
     // sent while the chip is IDLE is forgotten (got_label is held clear in IDLE).
@@ -217,33 +221,6 @@ public final class ReckonModel implements ReckonChip {
   }
 
   private static final int[] NO_BUS = new int[0];
-
-  private void check(ReckonStep in) {
-    for (int e = 0; e < in.eventCount(); e++) {
-      int id = in.event(e);
-      if (id < 0 || id > numInp) {
-        throw new ReckonProtocolException("input event " + id + " outside 0.." + numInp
-            + " (the network has " + net.inputs() + " inputs)");
-      }
-    }
-    if (in.label() > numOut) {
-      throw new ReckonProtocolException("label " + in.label() + " outside 0.." + numOut
-          + " (the network has " + net.outputs() + " outputs)");
-    }
-    if (!inSample && in.label() >= 0) {
-      throw new ReckonProtocolException("a label sent before the first tick of a sample is "
-          + "cleared by the chip; send it with a later step");
-    }
-    if (!inSample && in.endOfSample()) {
-      throw new ReckonProtocolException("end of sample without a sample: the first step of a "
-          + "sample cannot end it");
-    }
-    if (inSample && !in.endOfSample() && in.targetValid() && enables != 0 && !gotLabel
-        && in.label() < 0) {
-      throw new ReckonProtocolException("TARGET_VALID with learning on and no label in this "
-          + "sample: the chip would wait for a target forever; send the label with this step");
-    }
-  }
 
   // ------------------------------------------------------------------ STEP
   /** srnn.v, state STEP: every pair of neurons, then the output neurons. */
@@ -483,8 +460,8 @@ public final class ReckonModel implements ReckonChip {
       ReckonNetwork.Regularization reg) {
     // words beyond SPI_NUM_NEUR are not read: the SRAM output still holds the last pair read
     int src = post <= numNeur ? post : 2 * (numNeur >> 1) + (post & 1);
-    int[] thr = ep.pseudoDerivativeThresholds();
-    int[] levels = ep.pseudoDerivativeLevels();
+    int[] thr = hThresholds;
+    int[] levels = hLevels;
     int up = u[src];
     pseudoDerivative[lane] = up < thr[0] ? levels[0] : up < thr[1] ? levels[1]
         : up < thr[2] ? levels[2] : up < thr[3] ? levels[3] : levels[4];
@@ -564,7 +541,6 @@ public final class ReckonModel implements ReckonChip {
   private void updateRow(ReckonTensor tensor, byte[] sram, int pre, int g, int trace, int lrRight,
       int lrLeft, ReckonNetwork.Regularization reg, boolean regularized, int kLeft, int kRight,
       UnfoldedLfsr lfsr) {
-    lfsr.lanes(draws);
     boolean additive = reg.additive() && regularized;
     boolean multiplicative = reg.multiplicative() && (reg.inputs() || reg.recurrent());
     boolean regUpdate = reg.any() && regularized; // do_update_wregi / wregr
@@ -573,6 +549,9 @@ public final class ReckonModel implements ReckonChip {
       int h = pseudoDerivative[lane];
       boolean enabled = h != 0; // winp_en: do_update & |neur_h
       int probE = enabled ? learningSignal[lane] * trace * h : 0;
+      if (probE == 0 && !regUpdate) {
+        continue; // stoch_update sees prob 0 or en low: the lane keeps its weight
+      }
       int treg = regularizationTrace[lane];
       int regAdd = additive ? (treg << kLeft) >>> kRight : 0;
       int regMulTrace = multiplicative ? treg >>> reg.kMultiplicative() : 0;
@@ -581,7 +560,7 @@ public final class ReckonModel implements ReckonChip {
       int s = (int) (k >> 4) - regAdd; // prob_*_s
       int prob = (s >= 0 && ((k >>> 31) & 1) != 0) ? Integer.MIN_VALUE : s;
       int r = StochasticUpdate.apply(prob, sram[base + lane], enabled || regUpdate, lrRight,
-          lrLeft, 32, draws[lane]);
+          lrLeft, 32, lfsr.lane(lane));
       if ((r & StochasticUpdate.WRITTEN) != 0) {
         int post = 16 * g + lane;
         byte value = tensor == ReckonTensor.RECURRENT && post == pre ? 0 : (byte) r;
@@ -627,6 +606,11 @@ public final class ReckonModel implements ReckonChip {
   /** Hidden spikes of the last tick's spike test (not visible at the chip's pins): a copy. */
   public boolean[] lastSpikes() {
     return Arrays.copyOf(lastTickSpikes, net.recurrent());
+  }
+
+  /** Hidden spikes of the last tick's spike test. */
+  public int lastSpikeCount() {
+    return spikeCount;
   }
 
   /** Total ticks, cycles, synaptic operations and ticks with e-prop since construction. */

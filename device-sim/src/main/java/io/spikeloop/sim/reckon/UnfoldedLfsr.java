@@ -13,7 +13,30 @@ final class UnfoldedLfsr {
   private final int[] nextTable;
   /** [byte index][byte value][lane] -> output contribution. */
   private final int[] outTable;
+  /** For single-lane LFSRs of at most 15 state bits: state -> next state and state -> output. */
+  private final int[] directNext, directOut;
   private int state;
+
+  private static final UnfoldedLfsr NEURON_ROUNDING = new UnfoldedLfsr(
+      ReckonLfsrTables.NEURON_ROUNDING_NEXT, ReckonLfsrTables.NEURON_ROUNDING_OUT, 15);
+  private static final UnfoldedLfsr OUTPUT_ROUNDING = new UnfoldedLfsr(
+      ReckonLfsrTables.OUTPUT_ROUNDING_NEXT, ReckonLfsrTables.OUTPUT_ROUNDING_OUT, 7);
+  private static final UnfoldedLfsr NOISE =
+      new UnfoldedLfsr(ReckonLfsrTables.NOISE_NEXT, ReckonLfsrTables.NOISE_OUT, 16);
+  private static final UnfoldedLfsr WEIGHTS_IN_REC = new UnfoldedLfsr(
+      ReckonLfsrTables.WEIGHTS_IN_REC_NEXT, ReckonLfsrTables.WEIGHTS_IN_REC_OUT, 32);
+  private static final UnfoldedLfsr WEIGHTS_OUT = new UnfoldedLfsr(
+      ReckonLfsrTables.WEIGHTS_OUT_NEXT, ReckonLfsrTables.WEIGHTS_OUT_OUT, 28);
+
+  /** A new generator sharing {@code kind}'s (immutable) tables. */
+  private UnfoldedLfsr(UnfoldedLfsr kind) {
+    stateBytes = kind.stateBytes;
+    lanes = kind.lanes;
+    nextTable = kind.nextTable;
+    outTable = kind.outTable;
+    directNext = kind.directNext;
+    directOut = kind.directOut;
+  }
 
   /**
    * @param nextMasks mask of state bits feeding each next-state bit
@@ -47,26 +70,44 @@ final class UnfoldedLfsr {
         }
       }
     }
+    if (lanes == 1 && stateBits <= 15) {
+      directNext = new int[1 << stateBits];
+      directOut = new int[1 << stateBits];
+      for (int st = 0; st < directNext.length; st++) {
+        state = st;
+        directOut[st] = laneFromTables(0);
+        directNext[st] = nextFromTables();
+      }
+      state = 0;
+    } else {
+      directNext = null;
+      directOut = null;
+    }
   }
 
+  /** lfsr_neur_stochround: 15-bit state, one 15-bit lane. */
   static UnfoldedLfsr neuronRounding() {
-    return new UnfoldedLfsr(ReckonLfsrTables.NEURON_ROUNDING_NEXT, ReckonLfsrTables.NEURON_ROUNDING_OUT, 15);
+    return new UnfoldedLfsr(NEURON_ROUNDING);
   }
 
+  /** lfsr_oneur_stochround: 15-bit state, one 7-bit lane. */
   static UnfoldedLfsr outputRounding() {
-    return new UnfoldedLfsr(ReckonLfsrTables.OUTPUT_ROUNDING_NEXT, ReckonLfsrTables.OUTPUT_ROUNDING_OUT, 7);
+    return new UnfoldedLfsr(OUTPUT_ROUNDING);
   }
 
+  /** lfsr_noise_neur: 17-bit state, two 16-bit lanes. */
   static UnfoldedLfsr noise() {
-    return new UnfoldedLfsr(ReckonLfsrTables.NOISE_NEXT, ReckonLfsrTables.NOISE_OUT, 16);
+    return new UnfoldedLfsr(NOISE);
   }
 
+  /** lfsr_winp_wrec: 25-bit state, sixteen 32-bit lanes. */
   static UnfoldedLfsr weightsInRec() {
-    return new UnfoldedLfsr(ReckonLfsrTables.WEIGHTS_IN_REC_NEXT, ReckonLfsrTables.WEIGHTS_IN_REC_OUT, 32);
+    return new UnfoldedLfsr(WEIGHTS_IN_REC);
   }
 
+  /** lfsr_wout: 22-bit state, sixteen 28-bit lanes. */
   static UnfoldedLfsr weightsOut() {
-    return new UnfoldedLfsr(ReckonLfsrTables.WEIGHTS_OUT_NEXT, ReckonLfsrTables.WEIGHTS_OUT_OUT, 28);
+    return new UnfoldedLfsr(WEIGHTS_OUT);
   }
 
   void seed(int value) {
@@ -79,6 +120,10 @@ final class UnfoldedLfsr {
 
   /** Output lane {@code l} for the current state (unsigned, {@code laneBits} wide). */
   int lane(int l) {
+    return directOut != null ? directOut[state] : laneFromTables(l);
+  }
+
+  private int laneFromTables(int l) {
     int s = state;
     int out = 0;
     for (int b = 0; b < stateBytes; b++) {
@@ -103,12 +148,16 @@ final class UnfoldedLfsr {
 
   /** One enabled clock edge. */
   void advance() {
+    state = directNext != null ? directNext[state] : nextFromTables();
+  }
+
+  private int nextFromTables() {
     int s = state;
     int next = 0;
     for (int b = 0; b < stateBytes; b++) {
       next ^= nextTable[(b << 8) | ((s >>> (8 * b)) & 0xFF)];
     }
-    state = next;
+    return next;
   }
 
   private static int parity(int x) {

@@ -1,25 +1,22 @@
 package io.spikeloop.target.reckon;
 
 /**
- * The protocol rules every {@link ReckonChip} enforces before a step touches the chip, in one
- * place so that {@code sim:reckon} and {@code board:reckon} refuse the same steps with the same
- * words.
+ * The refusals every {@link ReckonChip} makes before a step touches anything, so that the model
+ * and the board refuse the same misuse with the same words (and the board never hangs on it).
  */
 public final class ReckonProtocol {
   private ReckonProtocol() {}
 
   /**
-   * Refuses {@code in} with a {@link ReckonProtocolException} naming the problem: an input id or
-   * label outside the network, a label before the sample's first tick (the chip clears it), an
-   * end of sample without a sample, or TARGET_VALID with learning on and no label in the sample
-   * (the chip would wait for a target forever).
+   * Checks {@code in} against the chip's protocol.
    *
-   * @param inSample whether a sample is running (its first step has been taken)
-   * @param gotLabel whether the running sample has had a label
-   * @param epropEnables the SPI_DO_EPROP bits in force
+   * @param inSample whether a sample is running (the step is not its first)
+   * @param gotLabel whether a label was sent in this sample after its first tick
+   * @param enables the SPI_DO_EPROP bits in force
+   * @throws ReckonProtocolException naming the problem
    */
-  public static void check(ReckonNetwork net, ReckonStep in, boolean inSample, boolean gotLabel,
-      int epropEnables) {
+  public static void checkStep(ReckonNetwork net, ReckonStep in, boolean inSample,
+      boolean gotLabel, int enables) {
     for (int e = 0; e < in.eventCount(); e++) {
       int id = in.event(e);
       if (id < 0 || id >= net.inputs()) {
@@ -39,7 +36,7 @@ public final class ReckonProtocol {
       throw new ReckonProtocolException("end of sample without a sample: the first step of a "
           + "sample cannot end it");
     }
-    if (inSample && !in.endOfSample() && in.targetValid() && epropEnables != 0 && !gotLabel
+    if (inSample && !in.endOfSample() && in.targetValid() && enables != 0 && !gotLabel
         && in.label() < 0) {
       throw new ReckonProtocolException("TARGET_VALID with learning on and no label in this "
           + "sample: the chip would wait for a target forever; send the label with this step");
