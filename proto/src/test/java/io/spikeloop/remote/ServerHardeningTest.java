@@ -66,7 +66,8 @@ class ServerHardeningTest {
   }
 
   private static Request hello(String client) {
-    return Request.newBuilder().setId(1).setHello(Hello.newBuilder().setProtocolVersion(1)
+    return Request.newBuilder().setId(1).setHello(Hello.newBuilder()
+        .setProtocolVersion(io.spikeloop.device.DeviceInfo.PROTOCOL_VERSION)
         .setClient(client)).build();
   }
 
