@@ -84,20 +84,22 @@ public final class EvalCommand implements Callable<Integer> {
           + "outliers for resolution (default: ${DEFAULT-VALUE}).")
   double clipPercentile;
 
-  @Option(names = "--dataset", defaultValue = "synthetic", paramLabel = "NAME",
-      description = "Dataset whose test split is evaluated (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--dataset", paramLabel = "NAME",
+      description = "Dataset whose test split is evaluated (default: with --run the run's "
+          + "dataset, as its config.json records it; with --nir synthetic).")
   String dataset;
 
   @Option(names = "--steps", paramLabel = "T",
-      description = "Time steps per sample (dataset default).")
+      description = "Time steps per sample (default: the run's, else the dataset's).")
   Integer steps;
 
-  @Option(names = "--dt", paramLabel = "MS", description = "Time bin in ms (dataset default).")
+  @Option(names = "--dt", paramLabel = "MS",
+      description = "Time bin in ms (default: the run's, else the dataset's).")
   Double dtMillis;
 
-  @Option(names = "--seed", defaultValue = "1", paramLabel = "S",
-      description = "Dataset seed (default: ${DEFAULT-VALUE}).")
-  long seed;
+  @Option(names = "--seed", paramLabel = "S",
+      description = "Dataset seed (default: the run's, else 1; synthetic data depends on it).")
+  Long seed;
 
   @Option(names = "--samples", paramLabel = "N",
       description = "Evaluate only the first N test samples, N >= 1 (default: all).")
@@ -147,7 +149,11 @@ public final class EvalCommand implements Callable<Integer> {
 
     Evaluation.Result r;
     try (Device device = Devices.open(deviceName)) {
-      SpikeDataset test = Datasets.open(dataset, new DatasetOptions(dtMillis, steps, seed)).test();
+      RunDataset data = RunDataset.of(run, dataset, dtMillis, steps, seed);
+      dataset = data.dataset();
+      seed = data.seed();
+      SpikeDataset test = Datasets.open(data.dataset(),
+          new DatasetOptions(data.dtMs(), data.steps(), data.seed())).test();
       int total = samples != null ? Math.min(samples, test.size()) : test.size();
       boolean bar = System.console() != null && !json;
       ProgressBar progress = bar ? new ProgressBarBuilder().setTaskName("eval").setInitialMax(total)
@@ -205,7 +211,7 @@ public final class EvalCommand implements Callable<Integer> {
     ObjectNode o = new ObjectMapper().createObjectNode();
     o.put("command", "eval").put("run", run == null ? null : run.toString())
         .put("nir", nir == null ? null : nir.toString()).put("device", deviceName)
-        .put("dataset", dataset).put("samples", r.samples())
+        .put("dataset", dataset).put("seed", seed).put("samples", r.samples())
         .put("weightBits", q.weightBits()).put("membraneBits", q.membraneBits())
         .put("outputBits", q.outputBits())
         .put("floatAccuracy", r.floatAccuracy()).put("fixedAccuracy", r.fixedAccuracy())

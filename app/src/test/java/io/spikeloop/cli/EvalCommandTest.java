@@ -8,6 +8,7 @@ import io.spikeloop.model.ModelFile;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.model.Surrogate;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -62,6 +63,25 @@ class EvalCommandTest {
     double narrow = eval("--run", run.toString(), "--steps", "20", "--samples", "30", "--json",
         "--weight-bits", "3").json().get("spikeOverlap").asDouble();
     assertTrue(narrow < j.get("spikeOverlap").asDouble(), "3-bit weights agree less: " + narrow);
+  }
+
+  @Test
+  void aRunIsEvaluatedOnTheDataItRecords(@TempDir Path dir) throws Exception {
+    Path run = runFolder(dir);
+    Files.writeString(run.resolve("config.json"), "{\"format\":\"spikeloop-run/2\",\"options\":"
+        + "{\"dataset\":\"synthetic\",\"dtMs\":1.0,\"steps\":12,\"seed\":3}}");
+    JsonNode j = eval("--run", run.toString(), "--samples", "5", "--json").json();
+    assertEquals("synthetic", j.get("dataset").asText());
+    assertEquals(3, j.get("seed").asInt(), "the run's seed: synthetic data depends on it");
+    // a run recorded on other data is evaluated on it, not on synthetic (here: not present)
+    Files.writeString(run.resolve("config.json"), "{\"options\":{\"dataset\":\"nmnist:"
+        + dir.resolve("gone") + "\"}}");
+    CliRun other = eval("--run", run.toString(), "--samples", "5");
+    assertEquals(2, other.exit(), other.out());
+    assertTrue(other.err().contains("gone"), other.err());
+    // what the user gives wins
+    assertEquals("synthetic", eval("--run", run.toString(), "--dataset", "synthetic", "--steps",
+        "12", "--samples", "5", "--json").json().get("dataset").asText());
   }
 
   @Test
