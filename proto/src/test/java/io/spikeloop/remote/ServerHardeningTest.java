@@ -320,9 +320,7 @@ class ServerHardeningTest {
         assertEquals(10 + i, busy.read().getId());
       }
     }
-    try (var silent = new TestNetworks.RawClient(server.port())) {
-      silent.send(hello("silent"));
-      assertTrue(silent.read().hasHello());
+    try (var silent = ownerWhenFree("silent")) {
       // Sends nothing more: told why, then closed.
       Response r = silent.read();
       assertEquals(Error.Code.UNAVAILABLE, r.getError().getCode());
@@ -334,6 +332,25 @@ class ServerHardeningTest {
       }
     }
     assertTrue(server.metrics().errors(WireMetrics.Error.TIMEOUT) >= 1);
+  }
+
+  /**
+   * A raw client whose Hello was accepted. The previous owner's close reaches the server a moment
+   * after the client's socket closes; until then a Hello is answered BUSY, so retry (bounded).
+   */
+  private TestNetworks.RawClient ownerWhenFree(String client) throws Exception {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      var raw = new TestNetworks.RawClient(server.port());
+      raw.send(hello(client));
+      Response r = raw.read();
+      if (r.hasHello()) {
+        return raw;
+      }
+      raw.close();
+      assertEquals(Error.Code.BUSY, r.getError().getCode(), r.toString());
+      Thread.sleep(50);
+    }
+    throw new AssertionError("the device stayed busy for 2.5 s after its owner closed");
   }
 
   // ---- weight writes ---------------------------------------------------------------------
