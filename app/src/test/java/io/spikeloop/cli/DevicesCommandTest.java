@@ -17,7 +17,8 @@ class DevicesCommandTest {
     r.json().forEach(d -> byName.put(d.get("name").asText(), d));
     JsonNode sim = byName.get("sim");
     assertTrue(sim.get("available").asBoolean(), sim.toString());
-    assertTrue(sim.get("capabilities").toString().contains("ON_CHIP_LEARNING"), sim.toString());
+    assertTrue(sim.get("capabilities").toString().contains("on-chip-learning"), sim.toString());
+    assertEquals("sl1", sim.get("target").asText(), sim.toString());
     assertTrue(byName.get("board:ref").get("available").asBoolean(), byName.toString());
     JsonNode remote = byName.get("remote://127.0.0.1:1");
     assertEquals(false, remote.get("available").asBoolean(), remote.toString());
@@ -25,5 +26,6 @@ class DevicesCommandTest {
 
     CliRun text = CliRun.of("devices");
     assertTrue(text.out().contains("sim") && text.out().contains("board:ref"), text.out());
+    assertTrue(text.out().contains("target sl1"), text.out());
   }
 }

@@ -10,6 +10,10 @@ import io.spikeloop.device.WeightTensor;
 import io.spikeloop.sim.SimDevice;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.util.Optional;
+import io.spikeloop.device.OnChipLearning;
+import io.spikeloop.target.TargetState;
+import io.spikeloop.target.sl1.Sl1Codecs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +39,12 @@ class ContinualMethodsTest {
       return (Device) Proxy.newProxyInstance(Device.class.getClassLoader(),
           new Class<?>[] {Device.class}, (proxy, method, args) -> {
             switch (method.getName()) {
-              case "enableLearning" -> mine.add(args[0]);
-              case "disableLearning" -> mine.add("disable");
+              case "extension" -> {
+                if (args[0] == OnChipLearning.class) {
+                  return Optional.of(recording(sim.extension(OnChipLearning.class).orElseThrow(),
+                      mine));
+                }
+              }
               case "writeWeights" -> mine.add("write " + args[0]);
               default -> { }
             }
@@ -46,6 +54,33 @@ class ContinualMethodsTest {
               throw ex.getCause();
             }
           });
+    }
+
+    /** The engine's controls, recording each configuration enabled and each disable. */
+    private static OnChipLearning recording(OnChipLearning engine, List<Object> mine) {
+      return new OnChipLearning() {
+        @Override
+        public void enable(TargetState config) {
+          mine.add(Sl1Codecs.decodeLearningConfig(config));
+          engine.enable(config);
+        }
+
+        @Override
+        public void disable() {
+          mine.add("disable");
+          engine.disable();
+        }
+
+        @Override
+        public TargetState state() {
+          return engine.state();
+        }
+
+        @Override
+        public void restore(TargetState state) {
+          engine.restore(state);
+        }
+      };
     }
 
     List<LearningConfig> enabled(int device) {
