@@ -13,6 +13,7 @@ import io.spikeloop.sim.core.Sl1Core;
 import io.spikeloop.sim.engine.LearningEngine;
 import io.spikeloop.sim.timing.EnergyProfile;
 import io.spikeloop.sim.timing.MicroArchitecture;
+import io.spikeloop.target.Equivalence;
 import io.spikeloop.target.TargetNetwork;
 import io.spikeloop.target.TargetState;
 import io.spikeloop.target.sl1.CoreLimits;
@@ -103,6 +104,19 @@ public final class SimDevice implements Device {
   public DeviceInfo info() {
     return info;
   }
+
+  /**
+   * Bit-exact for a perfect chip. An imperfect instance only reproduces itself: against the
+   * specification or another instance it bounds nothing per step, so it declares
+   * {@link #IMPERFECT_CHIP} and {@code diff} reports divergence statistics over the run.
+   */
+  @Override
+  public Equivalence equivalence() {
+    return chip.perfect() ? target().equivalence() : IMPERFECT_CHIP;
+  }
+
+  /** No per-step bound on outputs or spikes (statistics only). */
+  public static final Equivalence IMPERFECT_CHIP = Equivalence.tolerance(Long.MAX_VALUE, 1.0);
 
   public MicroArchitecture microArchitecture() {
     return arch;

@@ -30,6 +30,15 @@ public interface Device extends AutoCloseable {
   }
 
   /**
+   * What this device promises against another device of its target: the target's equivalence,
+   * unless the device is an imperfect chip instance (mismatch, noise, lost events), which
+   * declares a tolerance instead. {@code diff} compares with the weaker of the two devices'.
+   */
+  default io.spikeloop.target.Equivalence equivalence() {
+    return target().equivalence();
+  }
+
+  /**
    * Checks the network against the target's design rules, then loads it with all weights zero
    * and the state and telemetry cleared.
    *
