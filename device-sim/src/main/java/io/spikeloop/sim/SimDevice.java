@@ -13,7 +13,6 @@ import io.spikeloop.sim.core.Sl1Core;
 import io.spikeloop.sim.engine.LearningEngine;
 import io.spikeloop.sim.timing.EnergyProfile;
 import io.spikeloop.sim.timing.MicroArchitecture;
-import io.spikeloop.target.Equivalence;
 import io.spikeloop.target.TargetNetwork;
 import io.spikeloop.target.TargetState;
 import io.spikeloop.target.sl1.CoreLimits;
@@ -87,9 +86,7 @@ public final class SimDevice implements Device {
     this.cycleBudget = arch.cycleBudget();
     this.limits = limits;
     this.info = new DeviceInfo(name, Sl1Target.ID, KIND, DeviceInfo.PROTOCOL_VERSION,
-        Set.of(Capability.FORWARD, Capability.MEMBRANE_READOUT, Capability.SNAPSHOT,
-            Capability.CYCLE_MODEL, Capability.ENERGY_MODEL, Capability.WEIGHT_READBACK,
-            Capability.ON_CHIP_LEARNING, Capability.LEARNING_STATE),
+        capabilities(options.chip()),
         limits.toNames(), VERSION + " (energy " + energy.name() + ", " + arch.synapseLanes()
             + " synapse lanes, " + arch.neuronLanes() + " neuron lanes, FIFO " + arch.fifoDepth()
             + " " + arch.overflow().name().toLowerCase(java.util.Locale.ROOT)
@@ -100,23 +97,22 @@ public final class SimDevice implements Device {
         arch.clockHz(), arch.stepPeriodSeconds());
   }
 
+  /** The reference capabilities, plus {@link Capability#IMPERFECT_CHIP} for an imperfect chip. */
+  private static Set<String> capabilities(ChipInstance chip) {
+    Set<String> c = new java.util.TreeSet<>(Set.of(Capability.FORWARD,
+        Capability.MEMBRANE_READOUT, Capability.SNAPSHOT, Capability.CYCLE_MODEL,
+        Capability.ENERGY_MODEL, Capability.WEIGHT_READBACK, Capability.ON_CHIP_LEARNING,
+        Capability.LEARNING_STATE));
+    if (!chip.perfect()) {
+      c.add(Capability.IMPERFECT_CHIP);
+    }
+    return Set.copyOf(c);
+  }
+
   @Override
   public DeviceInfo info() {
     return info;
   }
-
-  /**
-   * Bit-exact for a perfect chip. An imperfect instance only reproduces itself: against the
-   * specification or another instance it bounds nothing per step, so it declares
-   * {@link #IMPERFECT_CHIP} and {@code diff} reports divergence statistics over the run.
-   */
-  @Override
-  public Equivalence equivalence() {
-    return chip.perfect() ? target().equivalence() : IMPERFECT_CHIP;
-  }
-
-  /** No per-step bound on outputs or spikes (statistics only). */
-  public static final Equivalence IMPERFECT_CHIP = Equivalence.tolerance(Long.MAX_VALUE, 1.0);
 
   public MicroArchitecture microArchitecture() {
     return arch;

@@ -31,11 +31,14 @@ public interface Device extends AutoCloseable {
 
   /**
    * What this device promises against another device of its target: the target's equivalence,
-   * unless the device is an imperfect chip instance (mismatch, noise, lost events), which
-   * declares a tolerance instead. {@code diff} compares with the weaker of the two devices'.
+   * unless it declares {@link Capability#IMPERFECT_CHIP} (mismatch, noise, lost events; the
+   * capability travels over the wire), which compares with
+   * {@link io.spikeloop.target.Equivalence#STATISTICS_ONLY}. {@code diff} compares with the
+   * weaker of the two devices'.
    */
   default io.spikeloop.target.Equivalence equivalence() {
-    return target().equivalence();
+    return info().has(Capability.IMPERFECT_CHIP) ? io.spikeloop.target.Equivalence.STATISTICS_ONLY
+        : target().equivalence();
   }
 
   /**
