@@ -91,8 +91,8 @@ public final class Sl1Core {
   private final int[][] thetaOf;     // per neuron, in [1, 2^(uBits-1)-1]
   private final int[][] alphaOf;     // per neuron, Q0.12 in [0, 4096]
   private final long[][] gainOf;     // per neuron, on the synaptic sum (W_in and W_rec rows)
-  private final long[] outGainOf;
-  private final long[] outOffsetOf;  // per output, added every step like b_out
+  private final long[] outGainOf;    // per output; 65536 on a perfect chip
+  private final long[] outOffsetOf;  // per output, added every step like b_out; 0 on a perfect chip
   private final long noiseQ8;
   private final long dropQ32;
   private final long noiseStream;
@@ -182,12 +182,14 @@ public final class Sl1Core {
     noiseStream = chip.streamKey(ChipInstance.NOISE);
     dropStream = chip.streamKey(ChipInstance.DROP);
     keptAxons = new int[perfect ? 0 : config.inputs()];
+    outGainOf = new long[outSize];
+    outOffsetOf = new long[outSize];
     if (perfect) {
+      // Gain 1 and offset 0 leave the output update of section 2 exact.
+      Arrays.fill(outGainOf, 65536);
       thetaOf = null;
       alphaOf = null;
       gainOf = null;
-      outGainOf = null;
-      outOffsetOf = null;
       return;
     }
     long spreadQ24 = chip.spreadQ24();
@@ -214,8 +216,6 @@ public final class Sl1Core {
     }
     long outGainKey = chip.streamKey(ChipInstance.OUTPUT_GAIN);
     long offsetKey = chip.streamKey(ChipInstance.OUTPUT_OFFSET);
-    outGainOf = new long[outSize];
-    outOffsetOf = new long[outSize];
     for (int k = 0; k < outSize; k++) {
       long e = ChipInstance.element(0, k);
       outGainOf[k] = ChipInstance.factorQ16(ChipInstance.mix64(outGainKey + e), spreadQ24);
@@ -446,11 +446,7 @@ public final class Sl1Core {
     recurrentEvents[layerCount] = 0;
     fanOut(outT, outSize, events, ff, accOut);
     stepSops += (long) ff * outSize;
-    if (perfect) {
-      updateOutputs();
-    } else {
-      updateOutputsOnChip();
-    }
+    updateOutputs();
   }
 
   /**
@@ -557,36 +553,19 @@ public final class Sl1Core {
     stepMembraneSaturations += saturated;
   }
 
-  /** {@link #updateOutputs} with the outputs' gains and offsets. */
-  private void updateOutputsOnChip() {
+  /**
+   * Leaky integration of every output; clears its accumulator. The sum passes the output's gain
+   * ({@code sat(rshift_round(acc * gain, 16), 32)}) and the output's offset is added; on a perfect
+   * chip gain 2^16 and offset 0 leave {@code o = sat(decay(o, kappa) + scale(acc, wExp) + b, oBits)}
+   * exact (acc is 32-bit, so the gain's rounding and saturation do nothing).
+   */
+  private void updateOutputs() {
     long ka = kappa;
     int saturated = 0;
     for (int k = 0; k < outSize; k++) {
       long sum = Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE,
           FixedPoint.rshiftRound(accOut[k] * outGainOf[k], 16)));
       long input = FixedPoint.scale(sum, outExp) + outBias[k] + outOffsetOf[k];
-      long x = ((o[k] * ka + 2048) >> 12) + input;
-      if (x > oMax) {
-        x = oMax;
-        saturated++;
-      } else if (x < oMin) {
-        x = oMin;
-        saturated++;
-      }
-      o[k] = (int) x;
-      accOut[k] = 0;
-    }
-    stepOutputSaturations = saturated;
-  }
-
-  private void updateOutputs() {
-    int up = outExp >= 0 ? outExp : 0;
-    int down = outExp < 0 ? -outExp : 0;
-    long half = down > 0 ? 1L << (down - 1) : 0;
-    long ka = kappa;
-    int saturated = 0;
-    for (int k = 0; k < outSize; k++) {
-      long input = ((((long) accOut[k]) << up) + half >> down) + outBias[k];
       long x = ((o[k] * ka + 2048) >> 12) + input;
       if (x > oMax) {
         x = oMax;
