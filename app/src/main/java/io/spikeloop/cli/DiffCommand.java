@@ -198,7 +198,11 @@ public final class DiffCommand implements Callable<Integer> {
             report.steps(), report.maxOutputDifference(), report.spikeDisagreements(),
             report.neuronSteps(), report.spikeDisagreementRate());
       }
-      if (report.agreed()) {
+      if (report.agreed() && !report.equivalence().bitExact()) {
+        out.printf(Locale.ROOT, "%d steps within the tolerance (hashes %016x and %016x, %d hidden "
+                + "spikes of a, %.2f s)%n", report.steps(), report.hashA(), report.hashB(),
+            report.hiddenSpikes(), report.seconds());
+      } else if (report.agreed()) {
         out.printf(Locale.ROOT, "%d steps agreed (hash %016x, %d hidden spikes, %.2f s, %.0f "
                 + "steps/s)%n", report.steps(), report.hashA(), report.hiddenSpikes(),
             report.seconds(), report.steps() / report.seconds());
