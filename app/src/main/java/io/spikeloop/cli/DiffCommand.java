@@ -192,7 +192,17 @@ public final class DiffCommand implements Callable<Integer> {
     if (!json) {
       out.printf(Locale.ROOT, "diff %s (%s) vs %s (%s): network %s, inputs %s, readout %s%n", a,
           kindA, b, kindB, source, data.name(), report.level());
-      if (report.agreed()) {
+      if (!report.equivalence().bitExact()) {
+        out.printf(Locale.ROOT, "compared within %s: %d steps, largest output difference %d, "
+                + "spike disagreement %d of %d neuron-steps (%.4f)%n", report.equivalence(),
+            report.steps(), report.maxOutputDifference(), report.spikeDisagreements(),
+            report.neuronSteps(), report.spikeDisagreementRate());
+      }
+      if (report.agreed() && !report.equivalence().bitExact()) {
+        out.printf(Locale.ROOT, "%d steps within the tolerance (hashes %016x and %016x, %d hidden "
+                + "spikes of a, %.2f s)%n", report.steps(), report.hashA(), report.hashB(),
+            report.hiddenSpikes(), report.seconds());
+      } else if (report.agreed()) {
         out.printf(Locale.ROOT, "%d steps agreed (hash %016x, %d hidden spikes, %.2f s, %.0f "
                 + "steps/s)%n", report.steps(), report.hashA(), report.hiddenSpikes(),
             report.seconds(), report.steps() / report.seconds());
@@ -207,7 +217,11 @@ public final class DiffCommand implements Callable<Integer> {
           .put("steps", report.steps()).put("agreed", report.agreed())
           .put("hashA", String.format("%016x", report.hashA()))
           .put("hashB", String.format("%016x", report.hashB()))
-          .put("hiddenSpikes", report.hiddenSpikes()).put("seconds", report.seconds());
+          .put("hiddenSpikes", report.hiddenSpikes()).put("seconds", report.seconds())
+          .put("equivalence", report.equivalence().toString())
+          .put("maxOutputDifference", report.maxOutputDifference())
+          .put("spikeDisagreements", report.spikeDisagreements())
+          .put("neuronSteps", report.neuronSteps());
       Divergence d = report.divergence();
       if (d != null) {
         o.putObject("divergence").put("step", d.step()).put("sample", d.sample())

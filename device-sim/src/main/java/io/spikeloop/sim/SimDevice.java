@@ -8,6 +8,7 @@ import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.Telemetry;
+import io.spikeloop.sim.core.ChipInstance;
 import io.spikeloop.sim.core.Sl1Core;
 import io.spikeloop.sim.engine.LearningEngine;
 import io.spikeloop.sim.timing.EnergyProfile;
@@ -66,6 +67,7 @@ public final class SimDevice implements Device {
   private long deadlineMisses;
   private double energyJoules;
   private final io.spikeloop.sim.learning.AdamSchedule learningSchedule;
+  private final ChipInstance chip;
   private long learningUpdates;
   private long learningCycles;
   private double learningJoules;
@@ -80,18 +82,31 @@ public final class SimDevice implements Device {
     this.arch = options.arch();
     this.energy = options.energy();
     this.learningSchedule = options.learning();
+    this.chip = options.chip();
     this.cycleBudget = arch.cycleBudget();
     this.limits = limits;
     this.info = new DeviceInfo(name, Sl1Target.ID, KIND, DeviceInfo.PROTOCOL_VERSION,
-        Set.of(Capability.FORWARD, Capability.MEMBRANE_READOUT, Capability.SNAPSHOT,
-            Capability.CYCLE_MODEL, Capability.ENERGY_MODEL, Capability.WEIGHT_READBACK,
-            Capability.ON_CHIP_LEARNING, Capability.LEARNING_STATE),
+        capabilities(options.chip()),
         limits.toNames(), VERSION + " (energy " + energy.name() + ", " + arch.synapseLanes()
             + " synapse lanes, " + arch.neuronLanes() + " neuron lanes, FIFO " + arch.fifoDepth()
             + " " + arch.overflow().name().toLowerCase(java.util.Locale.ROOT)
             + (learningSchedule == io.spikeloop.sim.learning.AdamSchedule.LAZY
-                ? ", lazy learning engine" : "") + ")",
+                ? ", lazy learning engine" : "")
+            + (chip.perfect() ? "" : ", chip instance " + chip.instance() + ": mismatch "
+                + chip.spread() + ", noise " + chip.noise() + " LSB, drop " + chip.drop()) + ")",
         arch.clockHz(), arch.stepPeriodSeconds());
+  }
+
+  /** The reference capabilities, plus {@link Capability#IMPERFECT_CHIP} for an imperfect chip. */
+  private static Set<String> capabilities(ChipInstance chip) {
+    Set<String> c = new java.util.TreeSet<>(Set.of(Capability.FORWARD,
+        Capability.MEMBRANE_READOUT, Capability.SNAPSHOT, Capability.CYCLE_MODEL,
+        Capability.ENERGY_MODEL, Capability.WEIGHT_READBACK, Capability.ON_CHIP_LEARNING,
+        Capability.LEARNING_STATE));
+    if (!chip.perfect()) {
+      c.add(Capability.IMPERFECT_CHIP);
+    }
+    return Set.copyOf(c);
   }
 
   @Override
@@ -115,7 +130,7 @@ public final class SimDevice implements Device {
     }
     NetworkConfig config = Sl1Target.network(network);
     DesignRule.check(config, limits);
-    core = new Sl1Core(config, arch.coreEventLimit());
+    core = new Sl1Core(config, arch.coreEventLimit(), chip);
     engine = null;
     step = 0;
     clearTelemetry();
@@ -213,7 +228,7 @@ public final class SimDevice implements Device {
     if (learn) {
       engine.beforeStep();
     }
-    c.step(axons, axons.length);
+    c.step(axons, axons.length, steps);
     long stepCycles = arch.stepCycles(c);
     double learnJoules = 0;
     if (learn) {

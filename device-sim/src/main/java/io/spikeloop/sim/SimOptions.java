@@ -1,5 +1,6 @@
 package io.spikeloop.sim;
 
+import io.spikeloop.sim.core.ChipInstance;
 import io.spikeloop.sim.learning.AdamSchedule;
 import io.spikeloop.sim.timing.EnergyProfile;
 import io.spikeloop.sim.timing.MicroArchitecture;
@@ -10,7 +11,8 @@ import java.util.Locale;
 /**
  * How a simulated core is set up, parsed from a device name:
  * {@code sim[:PROFILE][,clock-mhz=F][,step-us=T][,fifo=D][,overflow=stall|drop]
- * [,synapse-lanes=S][,neuron-lanes=L][,inputs=N][,fan-in=N][,learning=dense|lazy]}, e.g. {@code sim},
+ * [,synapse-lanes=S][,neuron-lanes=L][,inputs=N][,fan-in=N][,learning=dense|lazy]
+ * [,mismatch=S][,instance=K][,noise=N][,drop=P]}, e.g. {@code sim},
  * {@code sim:loihi}, {@code sim:odin,clock-mhz=50,fifo=32,overflow=drop}, or a larger core for
  * N-MNIST's 2312 inputs: {@code sim:inputs=4096,fan-in=4096}.
  *
@@ -19,13 +21,16 @@ import java.util.Locale;
  *               with the 16-bit maximum weight width), which the constructor checks
  * @param learning the on-chip learning engine's Adam schedule: dense (the normative engine) or
  *                 lazy (the event-driven variant, {@code docs/core-spec.md} 9.7)
+ * @param chip     the chip instance: mismatch spread, instance number, membrane noise, input
+ *                 event loss ({@code docs/core-spec.md} section 10); {@link ChipInstance#PERFECT}
+ *                 for the bit-exact core
  */
 public record SimOptions(EnergyProfile energy, MicroArchitecture arch, CoreLimits limits,
-                         AdamSchedule learning) {
+                         AdamSchedule learning, ChipInstance chip) {
   public static final String SCHEME = "sim";
   public static final String USAGE = "sim[:PROFILE][,clock-mhz=F][,step-us=T][,fifo=D]"
       + "[,overflow=stall|drop][,synapse-lanes=S][,neuron-lanes=L][,inputs=N][,fan-in=N]"
-      + "[,learning=dense|lazy] with "
+      + "[,learning=dense|lazy][,mismatch=S][,instance=K][,noise=N][,drop=P] with "
       + "PROFILE one of " + EnergyProfile.NAMED.stream().map(EnergyProfile::name).toList();
 
   /** The reference SL-1 with the ReckOn energy profile. */
@@ -41,7 +46,17 @@ public record SimOptions(EnergyProfile energy, MicroArchitecture arch, CoreLimit
       throw new IllegalArgumentException("the simulated learning engine runs dense or lazy Adam, "
           + "got " + learning);
     }
+    if (chip == null) {
+      throw new IllegalArgumentException("sim options need a chip instance (ChipInstance.PERFECT "
+          + "for the bit-exact core)");
+    }
     requireExactAccumulators(limits);
+  }
+
+  /** A perfect chip (the bit-exact core). */
+  public SimOptions(EnergyProfile energy, MicroArchitecture arch, CoreLimits limits,
+                    AdamSchedule learning) {
+    this(energy, arch, limits, learning, ChipInstance.PERFECT);
   }
 
   /** The normative (dense) learning engine. */
@@ -95,6 +110,10 @@ public record SimOptions(EnergyProfile energy, MicroArchitecture arch, CoreLimit
     MicroArchitecture arch = DEFAULT.arch;
     CoreLimits limits = DEFAULT.limits;
     AdamSchedule learning = DEFAULT.learning;
+    double spread = 0;
+    long instance = 0;
+    double noise = 0;
+    double drop = 0;
     String[] parts = name.substring(SCHEME.length() + 1).split(",", -1);
     for (int i = 0; i < parts.length; i++) {
       String part = parts[i].trim();
@@ -138,6 +157,22 @@ public record SimOptions(EnergyProfile energy, MicroArchitecture arch, CoreLimit
             }
             yield arch;
           }
+          case "mismatch" -> {
+            spread = Double.parseDouble(value);
+            yield arch;
+          }
+          case "instance" -> {
+            instance = Long.parseLong(value);
+            yield arch;
+          }
+          case "noise" -> {
+            noise = Double.parseDouble(value);
+            yield arch;
+          }
+          case "drop" -> {
+            drop = Double.parseDouble(value);
+            yield arch;
+          }
           default -> throw new IllegalArgumentException("unknown option '" + key + "'");
         };
       } catch (IllegalArgumentException e) {
@@ -145,6 +180,13 @@ public record SimOptions(EnergyProfile energy, MicroArchitecture arch, CoreLimit
             + e.getMessage() + "; use " + USAGE, e);
       }
     }
-    return new SimOptions(energy, arch, limits, learning);
+    ChipInstance chip;
+    try {
+      chip = new ChipInstance(spread, instance, noise, drop);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("device '" + name + "': " + e.getMessage() + "; use "
+          + USAGE, e);
+    }
+    return new SimOptions(energy, arch, limits, learning, chip);
   }
 }

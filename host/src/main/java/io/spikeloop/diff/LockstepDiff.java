@@ -39,12 +39,37 @@ public final class LockstepDiff {
    * @param hashB        the same for device b (equal to hashA when they agreed)
    * @param hiddenSpikes spikes device a emitted (a run without activity proves little)
    * @param seconds      wall-clock time of the run
+   * @param equivalence  what was compared against: the weaker of the two devices' equivalences
+   * @param maxOutputDifference largest |o_a - o_b| over every output and step compared
+   * @param spikeDisagreements  hidden neuron-steps whose spike differed, over the steps compared
+   * @param neuronSteps  hidden neuron-steps compared (steps times hidden neurons)
    */
   public record Report(long steps, ReadoutLevel level, Divergence divergence, long hashA,
-                       long hashB, long hiddenSpikes, double seconds) {
+                       long hashB, long hiddenSpikes, double seconds, Equivalence equivalence,
+                       long maxOutputDifference, long spikeDisagreements, long neuronSteps) {
     public boolean agreed() {
       return divergence == null;
     }
+
+    /** Share of hidden neuron-steps whose spike differed (0 when none were compared). */
+    public double spikeDisagreementRate() {
+      return neuronSteps == 0 ? 0 : (double) spikeDisagreements / neuronSteps;
+    }
+  }
+
+  /**
+   * The weaker promise of two devices: bit-exact only when both are; otherwise the larger
+   * tolerances of the two.
+   */
+  static Equivalence weaker(Equivalence a, Equivalence b) {
+    if (a.bitExact()) {
+      return b;
+    }
+    if (b.bitExact()) {
+      return a;
+    }
+    return Equivalence.tolerance(Math.max(a.maxAbsOutputDifference(), b.maxAbsOutputDifference()),
+        Math.max(a.maxSpikeDisagreementRate(), b.maxSpikeDisagreementRate()));
   }
 
   /**
@@ -64,10 +89,11 @@ public final class LockstepDiff {
           + a.info().name() + " is " + a.info().target() + ", " + b.info().name() + " is "
           + b.info().target());
     }
-    Equivalence equivalence = a.target().equivalence();
+    Equivalence equivalence = weaker(a.equivalence(), b.equivalence());
     int inputs = network.inputs();
     long neuronsPerStep = Arrays.stream(network.hiddenLayerSizes()).asLongStream().sum();
     long spikeDisagreements = 0;
+    long maxOutputDifference = 0;
     load(a, network, weights);
     load(b, network, weights);
     ReadoutLevel level = a.info().has(Capability.MEMBRANE_READOUT)
@@ -105,16 +131,20 @@ public final class LockstepDiff {
           spikes += layer.length;
         }
         if (ha != hb) {
+          maxOutputDifference = Math.max(maxOutputDifference,
+              maxOutputDifference(ra.get(i), rb.get(i)));
           // Bit-exact targets stop at the first difference; a stated tolerance bounds each
           // output and the spike disagreement rate over the run.
           Divergence d = equivalence.bitExact()
               ? locate(ra.get(i), rb.get(i), done + i, sample, sampleStep + i)
               : beyondTolerance(ra.get(i), rb.get(i), equivalence, done + i, sample,
                   sampleStep + i);
-          if (d != null) {
-            return new Report(done + i + 1, level, d, hashA, hashB, spikes, seconds(start));
-          }
           spikeDisagreements += spikeDisagreements(ra.get(i), rb.get(i));
+          if (d != null) {
+            long compared = done + i + 1;
+            return new Report(compared, level, d, hashA, hashB, spikes, seconds(start),
+                equivalence, maxOutputDifference, spikeDisagreements, compared * neuronsPerStep);
+          }
         }
       }
       done += n;
@@ -127,7 +157,20 @@ public final class LockstepDiff {
     Divergence rate = equivalence.spikesAgree(spikeDisagreements, done * neuronsPerStep) ? null
         : new Divergence(done - 1, sample, sampleStep, "z", -1, -1, spikeDisagreements,
             done * neuronsPerStep);
-    return new Report(done, level, rate, hashA, hashB, spikes, seconds(start));
+    return new Report(done, level, rate, hashA, hashB, spikes, seconds(start), equivalence,
+        maxOutputDifference, spikeDisagreements, done * neuronsPerStep);
+  }
+
+  /** Largest |o_a - o_b| of one step (an output only one side has counts as its value). */
+  static long maxOutputDifference(StepResult a, StepResult b) {
+    int[] x = a.outputs();
+    int[] y = b.outputs();
+    long max = 0;
+    for (int k = 0; k < Math.max(x.length, y.length); k++) {
+      long d = Math.abs((long) (k < x.length ? x[k] : 0) - (k < y.length ? y[k] : 0));
+      max = Math.max(max, d);
+    }
+    return max;
   }
 
   /** The first output differing by more than the tolerance, or null. */

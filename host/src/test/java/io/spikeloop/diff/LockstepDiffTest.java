@@ -105,6 +105,37 @@ class LockstepDiffTest {
   }
 
   @Test
+  void twoChipInstancesRunToTheEndAndReportDivergenceStatistics() {
+    String one = "sim:mismatch=0.1,instance=1,noise=20";
+    try (Device a = Devices.open(one); Device b = Devices.open("sim:mismatch=0.1,instance=2,noise=20")) {
+      LockstepDiff.Report r = LockstepDiff.run(a, b, NET.config(), NET.weights(), data(), 280);
+      assertTrue(r.agreed(), () -> r.divergence().describe());
+      assertEquals(280, r.steps(), "an imperfect chip does not stop at the first difference");
+      assertTrue(!r.equivalence().bitExact());
+      assertNotEquals(r.hashA(), r.hashB());
+      assertEquals(280L * 30, r.neuronSteps());
+      assertTrue(r.spikeDisagreements() > 0 && r.spikeDisagreementRate() < 1,
+          "disagreements " + r.spikeDisagreements());
+      assertTrue(r.maxOutputDifference() > 0);
+    }
+    try (Device a = Devices.open(one); Device b = Devices.open(one)) {
+      LockstepDiff.Report r = LockstepDiff.run(a, b, NET.config(), NET.weights(), data(), 280);
+      assertEquals(r.hashA(), r.hashB(), "one instance reproduces itself bit for bit");
+      assertEquals(0, r.spikeDisagreements());
+      assertEquals(0, r.maxOutputDifference());
+    }
+  }
+
+  @Test
+  void anExactSimulatorAgainstAnInstanceComparesWithinTheInstancesTolerance() {
+    try (Device a = Devices.open("sim"); Device b = Devices.open("sim:mismatch=0.05,instance=4")) {
+      LockstepDiff.Report r = LockstepDiff.run(a, b, NET.config(), NET.weights(), data(), 100);
+      assertEquals(100, r.steps());
+      assertTrue(r.spikeDisagreements() > 0, "mismatch 0.05 changes some spikes");
+    }
+  }
+
+  @Test
   void aFlippedMembraneIsFoundAtItsStepLayerAndNeuronWithBothValues() {
     long k = 137; // sample 2, step 37
     try (Device a = Devices.open("sim");

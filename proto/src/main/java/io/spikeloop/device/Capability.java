@@ -23,6 +23,11 @@ public final class Capability {
   public static final String WEIGHT_READBACK = "weight-readback";
   /** The learning engine's state can be read and restored ({@link OnChipLearning#state()}). */
   public static final String LEARNING_STATE = "learning-state";
+  /**
+   * An imperfect chip instance (mismatch, noise, lost events): reproducible with itself only, so
+   * it compares with {@link io.spikeloop.target.Equivalence#STATISTICS_ONLY}.
+   */
+  public static final String IMPERFECT_CHIP = "imperfect-chip";
 
   /** Checks a capability name: lower-case letters, digits and '-', 1..64 characters. */
   public static String check(String name) {

@@ -30,6 +30,18 @@ public interface Device extends AutoCloseable {
   }
 
   /**
+   * What this device promises against another device of its target: the target's equivalence,
+   * unless it declares {@link Capability#IMPERFECT_CHIP} (mismatch, noise, lost events; the
+   * capability travels over the wire), which compares with
+   * {@link io.spikeloop.target.Equivalence#STATISTICS_ONLY}. {@code diff} compares with the
+   * weaker of the two devices'.
+   */
+  default io.spikeloop.target.Equivalence equivalence() {
+    return info().has(Capability.IMPERFECT_CHIP) ? io.spikeloop.target.Equivalence.STATISTICS_ONLY
+        : target().equivalence();
+  }
+
+  /**
    * Checks the network against the target's design rules, then loads it with all weights zero
    * and the state and telemetry cleared.
    *

@@ -93,6 +93,11 @@ public abstract class ForwardingDevice implements Device {
     delegate.restore(state);
   }
 
+  @Override
+  public io.spikeloop.target.Equivalence equivalence() {
+    return delegate.equivalence();
+  }
+
   /**
    * The delegate's extensions. A decorator that changes what an extension does (fault
    * injection into learning, hiding it) overrides this.

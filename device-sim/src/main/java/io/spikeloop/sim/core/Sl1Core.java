@@ -27,6 +27,11 @@ import java.util.Arrays;
  * dropped. This is the FIFO drop mode of {@code docs/core-spec.md}; it changes results and is off
  * ({@link #UNLIMITED}) for the bit-exact core. Recurrent events never pass a FIFO.
  *
+ * <p>Optional chip instance ({@link #Sl1Core(NetworkConfig, int, ChipInstance)}): per-neuron
+ * thresholds, leaks and input gains, per-output gains and offsets drawn once from the instance,
+ * membrane noise and input event loss drawn per step ({@code docs/core-spec.md} section 10). A
+ * {@link ChipInstance#perfect() perfect} instance runs the bit-exact loops unchanged.
+ *
  * <p>Not thread-safe; one core is driven by one thread.
  */
 public final class Sl1Core {
@@ -80,6 +85,21 @@ public final class Sl1Core {
   private int stepOutputSaturations;
   private int stepHiddenSpikes;
 
+  // Chip instance (null arrays for a perfect chip). Gains are Q16 (65536 = 1), >= 0.
+  private final ChipInstance chip;
+  private final boolean perfect;
+  private final int[][] thetaOf;     // per neuron, in [1, 2^(uBits-1)-1]
+  private final int[][] alphaOf;     // per neuron, Q0.12 in [0, 4096]
+  private final long[][] gainOf;     // per neuron, on the synaptic sum (W_in and W_rec rows)
+  private final long[] outGainOf;    // per output; 65536 on a perfect chip
+  private final long[] outOffsetOf;  // per output, added every step like b_out; 0 on a perfect chip
+  private final long noiseQ8;
+  private final long dropQ32;
+  private final long noiseStream;
+  private final long dropStream;
+  private final int[] keptAxons;     // input events not lost this step
+  private int stepLostInputs;
+
   /** A bit-exact core for this network with all weights and state zero. */
   public Sl1Core(NetworkConfig config) {
     this(config, UNLIMITED);
@@ -89,6 +109,14 @@ public final class Sl1Core {
    * A core whose feed-forward event streams deliver at most {@code eventLimit} events per step.
    */
   public Sl1Core(NetworkConfig config, int eventLimit) {
+    this(config, eventLimit, ChipInstance.PERFECT);
+  }
+
+  /** A core with an event limit on an imperfect chip (its fixed pattern is drawn here). */
+  public Sl1Core(NetworkConfig config, int eventLimit, ChipInstance chip) {
+    if (chip == null) {
+      throw new IllegalArgumentException("a core needs a chip instance (ChipInstance.PERFECT for none)");
+    }
     if (eventLimit <= 0) {
       throw new IllegalArgumentException("event limit must be positive, got " + eventLimit);
     }
@@ -146,6 +174,76 @@ public final class Sl1Core {
     arrived = new int[layerCount + 1];
     delivered = new int[layerCount + 1];
     recurrentEvents = new int[layerCount + 1];
+
+    this.chip = chip;
+    perfect = chip.perfect();
+    noiseQ8 = chip.noiseQ8();
+    dropQ32 = chip.dropQ32();
+    noiseStream = chip.streamKey(ChipInstance.NOISE);
+    dropStream = chip.streamKey(ChipInstance.DROP);
+    keptAxons = new int[perfect ? 0 : config.inputs()];
+    outGainOf = new long[outSize];
+    outOffsetOf = new long[outSize];
+    if (perfect) {
+      // Gain 1 and offset 0 leave the output update of section 2 exact.
+      Arrays.fill(outGainOf, 65536);
+      thetaOf = null;
+      alphaOf = null;
+      gainOf = null;
+      return;
+    }
+    long spreadQ24 = chip.spreadQ24();
+    long thetaKey = chip.streamKey(ChipInstance.THRESHOLD);
+    long leakKey = chip.streamKey(ChipInstance.LEAK);
+    long gainKey = chip.streamKey(ChipInstance.HIDDEN_GAIN);
+    thetaOf = new int[layerCount][];
+    alphaOf = new int[layerCount][];
+    gainOf = new long[layerCount][];
+    for (int l = 0; l < layerCount; l++) {
+      int n = size[l];
+      thetaOf[l] = new int[n];
+      alphaOf[l] = new int[n];
+      gainOf[l] = new long[n];
+      for (int j = 0; j < n; j++) {
+        long e = ChipInstance.element(l, j);
+        long ft = ChipInstance.factorQ16(ChipInstance.mix64(thetaKey + e), spreadQ24);
+        long fa = ChipInstance.factorQ16(ChipInstance.mix64(leakKey + e), spreadQ24);
+        thetaOf[l][j] = (int) Math.max(1, Math.min(uMax[l],
+            FixedPoint.rshiftRound(theta[l] * ft, 16)));
+        alphaOf[l][j] = (int) Math.min(4096, FixedPoint.rshiftRound(alpha[l] * fa, 16));
+        gainOf[l][j] = ChipInstance.factorQ16(ChipInstance.mix64(gainKey + e), spreadQ24);
+      }
+    }
+    long outGainKey = chip.streamKey(ChipInstance.OUTPUT_GAIN);
+    long offsetKey = chip.streamKey(ChipInstance.OUTPUT_OFFSET);
+    for (int k = 0; k < outSize; k++) {
+      long e = ChipInstance.element(0, k);
+      outGainOf[k] = ChipInstance.factorQ16(ChipInstance.mix64(outGainKey + e), spreadQ24);
+      // Offset: relative deviation (Q16) of one full-scale output weight 2^(wBits-1) * 2^wExp.
+      long devQ16 = FixedPoint.rshiftRound(
+          ChipInstance.centredSum4(ChipInstance.mix64(offsetKey + e)) * spreadQ24, 24);
+      outOffsetOf[k] = FixedPoint.scale(devQ16 << (out.wBits() - 1), outExp - 16);
+    }
+  }
+
+  /** The chip instance this core models. */
+  public ChipInstance chip() {
+    return chip;
+  }
+
+  /** Threshold of neuron j of layer l on this chip (the configured one on a perfect chip). */
+  public int threshold(int l, int j) {
+    return perfect ? theta[l] : thetaOf[l][j];
+  }
+
+  /** Leak (Q0.12) of neuron j of layer l on this chip. */
+  public int leak(int l, int j) {
+    return perfect ? alpha[l] : alphaOf[l][j];
+  }
+
+  /** Input events lost in the last step (drop=P; 0 on a chip that loses none). */
+  public int stepLostInputs() {
+    return stepLostInputs;
   }
 
   private static void requireExactAccumulator(String where, int fanIn, int wBits) {
@@ -298,12 +396,27 @@ public final class Sl1Core {
    * each in [0, inputs) — the caller checks; the core does not, so that it stays branch-free.
    */
   public void step(int[] axons, int count) {
+    step(axons, count, 0);
+  }
+
+  /**
+   * Runs one time step with index {@code stepIndex} (steps since configure, as telemetry counts
+   * them), which keys this step's noise and event-loss draws on an imperfect chip.
+   */
+  public void step(int[] axons, int count, long stepIndex) {
     stepSops = 0;
+    stepLostInputs = 0;
     stepMembraneSaturations = 0;
     stepOutputSaturations = 0;
     stepHiddenSpikes = 0;
     int[] events = axons;
     int eventCount = count;
+    if (dropQ32 != 0) {
+      eventCount = keepInputs(axons, count, stepIndex);
+      events = keptAxons;
+      stepLostInputs = count - eventCount;
+    }
+    long noiseKey = noiseQ8 != 0 ? ChipInstance.mix64(noiseStream + stepIndex) : 0;
     for (int l = 0; l < layerCount; l++) {
       int n = size[l];
       int[] a = acc[l];
@@ -318,7 +431,11 @@ public final class Sl1Core {
       }
       recurrentEvents[l] = rec;
       stepSops += (long) (ff + rec) * n;
-      updateLayer(l);
+      if (perfect) {
+        updateLayer(l);
+      } else {
+        updateLayerOnChip(l, noiseKey);
+      }
       events = spikeIds[l];
       eventCount = spikeCount[l];
       stepHiddenSpikes += eventCount;
@@ -330,6 +447,22 @@ public final class Sl1Core {
     fanOut(outT, outSize, events, ff, accOut);
     stepSops += (long) ff * outSize;
     updateOutputs();
+  }
+
+  /**
+   * Copies into {@link #keptAxons} the input events not lost: event {@code a} is lost when the
+   * top 32 bits of {@code mix64(mix64(dropStream + step) + a)} are below {@code dropQ32}.
+   */
+  private int keepInputs(int[] axons, int count, long stepIndex) {
+    long key = ChipInstance.mix64(dropStream + stepIndex);
+    long threshold = dropQ32;
+    int kept = 0;
+    for (int e = 0; e < count; e++) {
+      int a = axons[e];
+      keptAxons[kept] = a;
+      kept += (ChipInstance.mix64(key + a) >>> 32) < threshold ? 0 : 1;
+    }
+    return kept;
   }
 
   /** For each event id, adds its stored row {@code rows[id][0..n)} into {@code a}. */
@@ -378,14 +511,61 @@ public final class Sl1Core {
     stepMembraneSaturations += saturated;
   }
 
+  /**
+   * {@link #updateLayer} on an imperfect chip: the synaptic sum times the neuron's gain
+   * ({@code sat(rshift_round(acc * gain, 16), 32)}), its own threshold and leak, plus this step's
+   * noise ({@code noiseLsb(mix64(noiseKey + element(l, j)))}) before saturation.
+   */
+  private void updateLayerOnChip(int l, long noiseKey) {
+    int n = size[l];
+    int[] a = acc[l];
+    int[] uu = u[l];
+    byte[] z = fired[l];
+    int[] b = bias[l];
+    int[] ids = spikeIds[l];
+    int[] th = thetaOf[l];
+    int[] al = alphaOf[l];
+    long[] g = gainOf[l];
+    int e = wExp[l];
+    long max = uMax[l];
+    long min = uMin[l];
+    long nq = noiseQ8;
+    long layerKey = noiseKey + ChipInstance.element(l, 0);
+    int spikes = 0;
+    int saturated = 0;
+    for (int j = 0; j < n; j++) {
+      long sum = Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE,
+          FixedPoint.rshiftRound(a[j] * g[j], 16)));
+      long input = FixedPoint.scale(sum, e) + b[j];
+      long v = uu[j] - (long) th[j] * z[j];
+      long noise = nq == 0 ? 0 : ChipInstance.noiseLsb(ChipInstance.mix64(layerKey + j), nq);
+      long x = ((v * al[j] + 2048) >> 12) + input + noise;
+      long clamped = Math.max(min, Math.min(max, x));
+      saturated += clamped != x ? 1 : 0;
+      uu[j] = (int) clamped;
+      a[j] = 0;
+      int fire = clamped >= th[j] ? 1 : 0;
+      z[j] = (byte) fire;
+      ids[spikes] = j;
+      spikes += fire;
+    }
+    spikeCount[l] = spikes;
+    stepMembraneSaturations += saturated;
+  }
+
+  /**
+   * Leaky integration of every output; clears its accumulator. The sum passes the output's gain
+   * ({@code sat(rshift_round(acc * gain, 16), 32)}) and the output's offset is added; on a perfect
+   * chip gain 2^16 and offset 0 leave {@code o = sat(decay(o, kappa) + scale(acc, wExp) + b, oBits)}
+   * exact (acc is 32-bit, so the gain's rounding and saturation do nothing).
+   */
   private void updateOutputs() {
-    int up = outExp >= 0 ? outExp : 0;
-    int down = outExp < 0 ? -outExp : 0;
-    long half = down > 0 ? 1L << (down - 1) : 0;
     long ka = kappa;
     int saturated = 0;
     for (int k = 0; k < outSize; k++) {
-      long input = ((((long) accOut[k]) << up) + half >> down) + outBias[k];
+      long sum = Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE,
+          FixedPoint.rshiftRound(accOut[k] * outGainOf[k], 16)));
+      long input = FixedPoint.scale(sum, outExp) + outBias[k] + outOffsetOf[k];
       long x = ((o[k] * ka + 2048) >> 12) + input;
       if (x > oMax) {
         x = oMax;
