@@ -244,9 +244,7 @@ public final class ContinualDemo {
         rates.put(tensor, rate / ContinualMethod.SLOW_HIDDEN_DIVISOR);
       }
     });
-    Sl1Device.enableLearning(device, new LearningConfig(rates, first.stateBits(), first.blockSize(),
-        first.beta1Q20(), first.beta2Q20(), first.epsExp(), first.masterFracBits(), first.seed(),
-        first.outputFracBits(), first.surrogateShift(), first.surrogateTable()));
+    Sl1Device.enableLearning(device, first.toBuilder().learningRates(rates).build());
   }
 
   /** The weight matrices (not biases) that still learn after stage 0. */

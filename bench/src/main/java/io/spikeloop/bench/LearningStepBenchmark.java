@@ -54,8 +54,9 @@ public final class LearningStepBenchmark {
         "network", "state", "steps/cpu-s", "us/step", "ns/update", "samples/cpu-s", "params");
     boolean nmnistOnly = args.length > 3 && args[3].equals("nmnist");
     for (int hidden : nmnistOnly ? new int[0] : new int[] {32, 450}) {
-      NetworkConfig net = new NetworkConfig(700, List.of(new LayerConfig(hidden, true, 8, 0, 24,
-          1000, 3900, 700)), new OutputConfig(20, 8, -2, 24, 3900));
+      NetworkConfig net = new NetworkConfig(700, List.of(LayerConfig.builder(hidden, 700, 1000)
+              .recurrent(true).membraneBits(24).alpha(3900).build()),
+          OutputConfig.builder(20).weightExponent(-2).outputBits(24).kappa(3900).build());
       List<SpikeFrame> frames = labelled(NativeBoardBenchmark.frames(2000, 42), 20);
       for (int bits : widths) {
         for (String name : new String[] {"board:ref", "sim"}) {
@@ -63,8 +64,9 @@ public final class LearningStepBenchmark {
         }
       }
     }
-    NetworkConfig nmnist = new NetworkConfig(2312, List.of(new LayerConfig(200, false, 8, 0, 24,
-        1000, 3900, 2312)), new OutputConfig(10, 8, -2, 24, 3900));
+    NetworkConfig nmnist = new NetworkConfig(2312, List.of(LayerConfig.builder(200, 2312, 1000)
+            .membraneBits(24).alpha(3900).build()),
+        OutputConfig.builder(10).weightExponent(-2).outputBits(24).kappa(3900).build());
     List<SpikeFrame> frames = labelled(sparseFrames(2312, 0.03, 1000, 43), 10);
     for (int bits : widths) {
       report("sim:inputs=4096,fan-in=4096", "2312-200-10", nmnist, bits, frames, 105, trials,
@@ -131,7 +133,7 @@ public final class LearningStepBenchmark {
       double x = i / 20.0;
       table[i] = (int) Math.rint(16384 * 0.8 * Math.exp(-x * x));
     }
-    return new LearningConfig(rates, stateBits, 64, 943718, 1047527, -27, 8, 1, 8, 5, table);
+    return LearningConfig.builder(rates, 5, table).stateBits(stateBits).build();
   }
 
   /** Labelled steps per CPU second of this thread over about {@code seconds} of CPU. */

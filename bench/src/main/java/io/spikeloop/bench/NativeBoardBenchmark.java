@@ -100,8 +100,8 @@ public final class NativeBoardBenchmark {
    * the call itself (on the board: the JNA crossing and the result records).
    */
   private static void crossingCost(int trials, double seconds) {
-    NetworkConfig tiny = new NetworkConfig(1, List.of(new LayerConfig(1, false, 8, 0, 16, 1, 4096,
-        1)), new OutputConfig(1, 8, 0, 16, 4096));
+    NetworkConfig tiny = new NetworkConfig(1, List.of(LayerConfig.builder(1, 1, 1).build()),
+        OutputConfig.builder(1).build());
     List<SpikeFrame> silent = new ArrayList<>();
     for (int t = 0; t < 1000; t++) {
       silent.add(SpikeFrame.silent());
@@ -185,8 +185,9 @@ public final class NativeBoardBenchmark {
 
   /** SHD-size: 700 inputs, 450 recurrent LIF (8-bit weights), 20 leaky outputs. */
   static NetworkConfig shdNetwork(int theta) {
-    return new NetworkConfig(INPUTS, List.of(new LayerConfig(HIDDEN, true, 8, 0, 24, theta, 3900,
-        INPUTS)), new OutputConfig(OUTPUTS, 8, 0, 24, 3900));
+    return new NetworkConfig(INPUTS, List.of(LayerConfig.builder(HIDDEN, INPUTS, theta)
+            .recurrent(true).membraneBits(24).alpha(3900).build()),
+        OutputConfig.builder(OUTPUTS).outputBits(24).kappa(3900).build());
   }
 
   /** Bisects theta until the hidden layer fires at about {@link #TARGET_HIDDEN_RATE}. */

@@ -272,8 +272,9 @@ public final class RemoteDeviceBenchmark {
   }
 
   static NetworkConfig network(int theta) {
-    return new NetworkConfig(INPUTS, List.of(new LayerConfig(HIDDEN, true, 8, 0, 16, theta, 3900,
-        INPUTS)), new OutputConfig(OUTPUTS, 8, 0, 20, 3900));
+    return new NetworkConfig(INPUTS,
+        List.of(LayerConfig.builder(HIDDEN, INPUTS, theta).recurrent(true).alpha(3900).build()),
+        OutputConfig.builder(OUTPUTS).outputBits(20).kappa(3900).build());
   }
 
   private static int[][] weights(NetworkConfig net, Random rnd) {

@@ -121,9 +121,9 @@ public final class Sl1CoreBenchmark {
   }
 
   static NetworkConfig network(int theta) {
-    return new NetworkConfig(INPUTS, java.util.List.of(
-        new LayerConfig(HIDDEN, true, 8, 0, 24, theta, 3900, INPUTS)),
-        new OutputConfig(OUTPUTS, 8, 0, 24, 3900));
+    return new NetworkConfig(INPUTS, java.util.List.of(LayerConfig.builder(HIDDEN, INPUTS, theta)
+            .recurrent(true).membraneBits(24).alpha(3900).build()),
+        OutputConfig.builder(OUTPUTS).outputBits(24).kappa(3900).build());
   }
 
   static Sl1Core load(Sl1Core core, int[] win, int[] wrec, int[] wout) {

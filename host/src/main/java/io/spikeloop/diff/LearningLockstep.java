@@ -222,7 +222,7 @@ public final class LearningLockstep {
       double x = i * Math.scalb(1.0, shift) / theta;
       table[i] = (int) Math.rint((1 << 14) * Math.exp(-2 * x * x));
     }
-    return new LearningConfig(rates, stateBits, blockSize, 943718, 1047527, -27, 8, seed,
-        outputFracBits, shift, table);
+    return LearningConfig.builder(rates, shift, table).stateBits(stateBits).blockSize(blockSize)
+        .seed(seed).outputFracBits(outputFracBits).build();
   }
 }

@@ -28,11 +28,12 @@ public record RandomNetwork(NetworkConfig config, Map<String, int[]> weights) {
     List<LayerConfig> layers = new ArrayList<>();
     int fanIn = inputs;
     for (int size : hidden) {
-      layers.add(new LayerConfig(size, recurrent, 8, 0, 16, THETA, 3900, fanIn));
+      layers.add(LayerConfig.builder(size, fanIn, THETA).recurrent(recurrent).alpha(3900)
+          .build());
       fanIn = size;
     }
-    NetworkConfig config = new NetworkConfig(inputs, layers, new OutputConfig(outputs, 8, 0, 16,
-        3900));
+    NetworkConfig config = new NetworkConfig(inputs, layers,
+        OutputConfig.builder(outputs).kappa(3900).build());
     SplittableRandom random = new SplittableRandom(seed);
     Map<String, int[]> weights = new LinkedHashMap<>();
     for (WeightTensor t : config.tensors()) {

@@ -58,8 +58,9 @@ public final class Quantizer {
         put(weights, reports, WeightTensor.layerRec(l), wrec, step, wExp, q.weightBits());
       }
       put(weights, reports, WeightTensor.layerBias(l), params.bias(l), 1 / s, 0, q.membraneBits());
-      layers.add(new LayerConfig(c.hiddenSize(l), c.recurrent(), q.weightBits(), wExp,
-          q.membraneBits(), theta, alpha, c.layerInputs(l)));
+      layers.add(LayerConfig.builder(c.hiddenSize(l), c.layerInputs(l), theta)
+          .recurrent(c.recurrent()).weightBits(q.weightBits()).weightExponent(wExp)
+          .membraneBits(q.membraneBits()).alpha(alpha).build());
     }
 
     double[] wout = params.wOut();
@@ -82,7 +83,8 @@ public final class Quantizer {
         q.weightBits());
     put(weights, reports, WeightTensor.OUT_BIAS, bout, 1 / so, 0, q.outputBits());
     NetworkConfig config = new NetworkConfig(c.inputs(), layers,
-        new OutputConfig(c.outputs(), q.weightBits(), outExp, q.outputBits(), kappa));
+        OutputConfig.builder(c.outputs()).weightBits(q.weightBits()).weightExponent(outExp)
+            .outputBits(q.outputBits()).kappa(kappa).build());
     return new MappedNetwork(config, weights, reports, membraneScale, so);
   }
 

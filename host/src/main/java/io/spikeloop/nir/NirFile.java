@@ -376,18 +376,22 @@ public final class NirFile {
     for (int l = 0; l < layerCount; l++) {
       String lp = fp + "/layer" + l;
       Group lg = group(file, fg, "layer" + l, fp);
-      layers.add(new LayerConfig(integer(file, lg, "size", lp),
-          integer(file, lg, "recurrent", lp) != 0, integer(file, lg, "w_bits", lp),
-          integer(file, lg, "w_exp", lp), integer(file, lg, "u_bits", lp),
-          integer(file, lg, "theta", lp), integer(file, lg, "alpha", lp),
-          integer(file, lg, "inputs", lp)));
+      layers.add(LayerConfig.builder(integer(file, lg, "size", lp),
+              integer(file, lg, "inputs", lp), integer(file, lg, "theta", lp))
+          .recurrent(integer(file, lg, "recurrent", lp) != 0)
+          .weightBits(integer(file, lg, "w_bits", lp))
+          .weightExponent(integer(file, lg, "w_exp", lp))
+          .membraneBits(integer(file, lg, "u_bits", lp))
+          .alpha(integer(file, lg, "alpha", lp)).build());
       membraneScale[l] = scalar(file, lg, "membrane_scale", lp);
     }
     String op = fp + "/output";
     Group og = group(file, fg, "output", fp);
-    OutputConfig output = new OutputConfig(integer(file, og, "size", op),
-        integer(file, og, "w_bits", op), integer(file, og, "w_exp", op),
-        integer(file, og, "o_bits", op), integer(file, og, "kappa", op));
+    OutputConfig output = OutputConfig.builder(integer(file, og, "size", op))
+        .weightBits(integer(file, og, "w_bits", op))
+        .weightExponent(integer(file, og, "w_exp", op))
+        .outputBits(integer(file, og, "o_bits", op))
+        .kappa(integer(file, og, "kappa", op)).build();
     double outputScale = scalar(file, og, "output_scale", op);
     NetworkConfig config = new NetworkConfig(inputs, layers, output);
     Group tg = group(file, fg, "tensors", fp);

@@ -117,8 +117,86 @@ public sealed interface OptimizerSpec
 
     /** Paper hyper-parameters with the given state width and block size (int8 weights, Q8). */
     public static QuantizedAdam of(double lr, int stateBits, int blockSize, long seed) {
-      return new QuantizedAdam(lr, 0.9, 0.999, 1e-8, stateBits, blockSize, 8, 8,
-          DEFAULT_HEADROOM, seed);
+      return builder(lr).stateBits(stateBits).blockSize(blockSize).seed(seed).build();
+    }
+
+    /**
+     * Starts from the learning rate. Defaults: the paper's beta1 0.9, beta2 0.999, eps 1e-8;
+     * 8-bit state in blocks of 64; int8 core weights with 8 master fraction bits; headroom
+     * {@value #DEFAULT_HEADROOM}; seed 1.
+     */
+    public static Builder builder(double lr) {
+      return new Builder(lr);
+    }
+
+    /** Named setters for {@link QuantizedAdam}; {@link Builder#build} runs the record's checks. */
+    public static final class Builder {
+      private final double lr;
+      private double beta1 = 0.9;
+      private double beta2 = 0.999;
+      private double eps = 1e-8;
+      private int stateBits = 8;
+      private int blockSize = 64;
+      private int weightBits = 8;
+      private int masterFracBits = 8;
+      private double headroom = DEFAULT_HEADROOM;
+      private long seed = 1;
+
+      private Builder(double lr) {
+        this.lr = lr;
+      }
+
+      public Builder betas(double beta1, double beta2) {
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        return this;
+      }
+
+      public Builder eps(double eps) {
+        this.eps = eps;
+        return this;
+      }
+
+      /** Bits per m and sqrt(v) code: 8 or 4 (default 8). */
+      public Builder stateBits(int stateBits) {
+        this.stateBits = stateBits;
+        return this;
+      }
+
+      /** Elements per block scale (default 64). */
+      public Builder blockSize(int blockSize) {
+        this.blockSize = blockSize;
+        return this;
+      }
+
+      /** Core weight width (default 8). */
+      public Builder weightBits(int weightBits) {
+        this.weightBits = weightBits;
+        return this;
+      }
+
+      /** Master-weight bits below the core weight LSB (default 8). */
+      public Builder masterFracBits(int masterFracBits) {
+        this.masterFracBits = masterFracBits;
+        return this;
+      }
+
+      /** Weight range as a multiple of the initial largest magnitude, >= 1 (default 16). */
+      public Builder headroom(double headroom) {
+        this.headroom = headroom;
+        return this;
+      }
+
+      /** Seeds the stochastic rounding (default 1). */
+      public Builder seed(long seed) {
+        this.seed = seed;
+        return this;
+      }
+
+      public QuantizedAdam build() {
+        return new QuantizedAdam(lr, beta1, beta2, eps, stateBits, blockSize, weightBits,
+            masterFracBits, headroom, seed);
+      }
     }
 
     @Override

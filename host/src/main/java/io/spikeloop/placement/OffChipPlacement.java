@@ -9,6 +9,7 @@ import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.WeightTensor;
+import io.spikeloop.target.sl1.LearnedTensor;
 
 /**
  * hil and near-chip: the device runs each step in fixed point at {@link ReadoutLevel#FULL}; a
@@ -100,13 +101,12 @@ abstract class OffChipPlacement extends DevicePlacement {
 
   /** The gradient buffer of a tensor. */
   protected final double[] gradientOf(String tensor) {
-    return switch (tensor) {
-      case WeightTensor.OUT_W -> gradient.gOut;
-      case WeightTensor.OUT_BIAS -> gradient.gOutBias;
-      case "layer0.in" -> gradient.gIn;
-      case "layer0.rec" -> gradient.gRec;
-      case "layer0.bias" -> gradient.gBias;
-      default -> throw new IllegalArgumentException("no tensor " + tensor);
+    return switch (LearnedTensor.named(tensor)) {
+      case OUT_W -> gradient.gOut;
+      case OUT_BIAS -> gradient.gOutBias;
+      case IN -> gradient.gIn;
+      case REC -> gradient.gRec;
+      case BIAS -> gradient.gBias;
     };
   }
 }

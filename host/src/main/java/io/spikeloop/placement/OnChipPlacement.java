@@ -76,8 +76,10 @@ public final class OnChipPlacement extends DevicePlacement {
     int[] table = surrogateTable(net.model().surrogate(), shift, net.membraneScale());
     QuantizedAdamConfig q = QuantizedAdamConfig.fromFloat(s.stateBits(), s.blockSize(), 1,
         s.beta1(), s.beta2(), s.eps(), 8, s.masterFracBits());
-    return new LearningConfig(rates, s.stateBits(), s.blockSize(), q.beta1Q20(), q.beta2Q20(),
-        q.epsExp(), s.masterFracBits(), s.seed(), outputFrac, shift, table);
+    return LearningConfig.builder(rates, shift, table).stateBits(s.stateBits())
+        .blockSize(s.blockSize()).beta1Q20(q.beta1Q20()).beta2Q20(q.beta2Q20())
+        .epsExp(q.epsExp()).masterFracBits(s.masterFracBits()).seed(s.seed())
+        .outputFracBits(outputFrac).build();
   }
 
   /** round(lr / lsb * 2^F * 2^16), capped at 2^24. */

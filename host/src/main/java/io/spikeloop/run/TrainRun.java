@@ -396,9 +396,9 @@ public final class TrainRun {
       case "adam" -> new OptimizerSpec.Adam(o.lr(), betas.get(0), betas.get(1), o.eps(),
           AdamSchedule.parse(o.adamSchedule()));
       case "sgd" -> new OptimizerSpec.Sgd(o.lr(), o.momentum());
-      case "qadam" -> new OptimizerSpec.QuantizedAdam(o.lr(), betas.get(0), betas.get(1),
-          o.eps(), o.adamBits(), o.block(), 8, 8, OptimizerSpec.QuantizedAdam.DEFAULT_HEADROOM,
-          o.seed());
+      case "qadam" -> OptimizerSpec.QuantizedAdam.builder(o.lr())
+          .betas(betas.get(0), betas.get(1)).eps(o.eps()).stateBits(o.adamBits())
+          .blockSize(o.block()).seed(o.seed()).build();
       default -> throw new IllegalArgumentException("--optimizer must be adam, sgd or qadam, got "
           + o.optimizer());
     };

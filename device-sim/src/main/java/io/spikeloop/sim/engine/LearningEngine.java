@@ -12,6 +12,7 @@ import io.spikeloop.sim.learning.QuantizedAdamConfig;
 import io.spikeloop.sim.learning.QuantizedAdamState;
 import io.spikeloop.target.sl1.FixedPoint;
 import io.spikeloop.target.sl1.LayerConfig;
+import io.spikeloop.target.sl1.LearnedTensor;
 import io.spikeloop.target.sl1.LearningConfig;
 import io.spikeloop.target.sl1.LearningState;
 import io.spikeloop.target.sl1.NetworkConfig;
@@ -63,12 +64,11 @@ public final class LearningEngine {
     }
   }
 
-  private enum Kind { IN, REC, BIAS, OUT_W, OUT_BIAS }
 
   /** One learned tensor: its Adam state, integer masters, core weights and gradient buffer. */
   private static final class Learned {
     final String name;
-    final Kind kind;
+    final LearnedTensor kind;
     final int shift;          // core value = weight << shift (biases); 0 for weights
     final QuantizedAdam adam;
     QuantizedAdamState state;
@@ -89,8 +89,8 @@ public final class LearningEngine {
     final int[] listedBlocks;
     int listedCount;
 
-    Learned(String name, Kind kind, int shift, QuantizedAdamConfig config, long seed, int length,
-            boolean preMajor, int rows, int cols) {
+    Learned(String name, LearnedTensor kind, int shift, QuantizedAdamConfig config, long seed,
+            int length, boolean preMajor, int rows, int cols) {
       this.name = name;
       this.kind = kind;
       this.shift = shift;
@@ -270,13 +270,13 @@ public final class LearningEngine {
       if (lr < 0) {
         continue;
       }
-      Kind kind = kindOf(t.name());
+      LearnedTensor kind = LearnedTensor.named(t.name());
       int shift = 0;
       int bits = t.bits();
-      if (kind == Kind.BIAS) {
+      if (kind == LearnedTensor.BIAS) {
         shift = hiddenBiasShift(theta);
         bits = learnedBiasBits(layer.uBits(), shift);
-      } else if (kind == Kind.OUT_BIAS) {
+      } else if (kind == LearnedTensor.OUT_BIAS) {
         shift = outputBiasShift(outputFracBits);
         bits = learnedBiasBits(net.output().oBits(), shift);
       }
@@ -285,7 +285,7 @@ public final class LearningEngine {
             + " bits (its width " + t.bits() + " minus the bias shift " + shift + ")");
       }
       boolean preMajor = schedule == AdamSchedule.LAZY
-          && (kind == Kind.IN || kind == Kind.REC || kind == Kind.OUT_W);
+          && kind != LearnedTensor.BIAS && kind != LearnedTensor.OUT_BIAS;
       QuantizedAdamConfig c = new QuantizedAdamConfig(learning.stateBits(), learning.blockSize(),
           learning.beta1Q20(), learning.beta2Q20(), lr, learning.epsExp(), bits,
           learning.masterFracBits(), preMajor ? AdamSchedule.LAZY : AdamSchedule.DENSE);
@@ -349,17 +349,6 @@ public final class LearningEngine {
 
   private static long ceilDiv(long a, long b) {
     return (a + b - 1) / b;
-  }
-
-  private static Kind kindOf(String name) {
-    return switch (name) {
-      case WeightTensor.OUT_W -> Kind.OUT_W;
-      case WeightTensor.OUT_BIAS -> Kind.OUT_BIAS;
-      case "layer0.in" -> Kind.IN;
-      case "layer0.rec" -> Kind.REC;
-      case "layer0.bias" -> Kind.BIAS;
-      default -> throw new IllegalArgumentException("no learnable tensor '" + name + "'");
-    };
   }
 
   public LearningConfig config() {
@@ -479,7 +468,7 @@ public final class LearningEngine {
         }
       }
       core.writeChangedWeights(l.name, l.coreValues, l.inCore);
-      if (l.kind == Kind.OUT_W) {
+      if (l.kind == LearnedTensor.OUT_W) {
         System.arraycopy(l.weights, 0, wOut, 0, wOut.length);
       }
       visited += g.length;
@@ -513,7 +502,7 @@ public final class LearningEngine {
       int lo = l.listedBlocks[k] * block;
       int hi = Math.min(lo + block, l.weights.length);
       core.writeWeightsPreMajor(l.name, l.weights, lo, hi);
-      if (l.kind == Kind.OUT_W) {
+      if (l.kind == LearnedTensor.OUT_W) {
         for (int i = lo; i < hi; i++) {
           wOut[(i % outputs) * hidden + i / outputs] = l.weights[i];
         }

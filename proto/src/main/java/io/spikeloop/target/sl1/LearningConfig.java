@@ -72,6 +72,109 @@ public record LearningConfig(Map<String, Integer> learningRates, int stateBits, 
     return surrogateTable.clone();
   }
 
+  /** beta1 = 0.9 in unsigned Q0.20 (round(0.9 * 2^20)). */
+  public static final int BETA1_0_9_Q20 = 943718;
+  /** beta2 = 0.999 in unsigned Q0.20 (round(0.999 * 2^20)). */
+  public static final int BETA2_0_999_Q20 = 1047527;
+
+  /**
+   * Starts a configuration from what has no default: the per-tensor learning rates (Q16.16 master
+   * LSBs) and the surrogate table with its index shift. Defaults: 8-bit Adam state, blocks of 64,
+   * beta1 0.9, beta2 0.999 (Q0.20), eps 2^-27, 8 master fraction bits, seed 1, 8 output fraction
+   * bits.
+   */
+  public static Builder builder(Map<String, Integer> learningRates, int surrogateShift,
+                                int[] surrogateTable) {
+    return new Builder(learningRates, surrogateShift, surrogateTable);
+  }
+
+  /** A builder holding every field of this configuration, to change a few of them. */
+  public Builder toBuilder() {
+    return new Builder(learningRates, surrogateShift, surrogateTable).stateBits(stateBits)
+        .blockSize(blockSize).beta1Q20(beta1Q20).beta2Q20(beta2Q20).epsExp(epsExp)
+        .masterFracBits(masterFracBits).seed(seed).outputFracBits(outputFracBits);
+  }
+
+  /** Named setters for {@link LearningConfig}; {@link #build} runs the record's checks. */
+  public static final class Builder {
+    private Map<String, Integer> learningRates;
+    private final int surrogateShift;
+    private final int[] surrogateTable;
+    private int stateBits = 8;
+    private int blockSize = 64;
+    private int beta1Q20 = BETA1_0_9_Q20;
+    private int beta2Q20 = BETA2_0_999_Q20;
+    private int epsExp = -27;
+    private int masterFracBits = 8;
+    private long seed = 1;
+    private int outputFracBits = 8;
+
+    private Builder(Map<String, Integer> learningRates, int surrogateShift, int[] surrogateTable) {
+      this.learningRates = learningRates;
+      this.surrogateShift = surrogateShift;
+      this.surrogateTable = surrogateTable;
+    }
+
+    /** Replaces the per-tensor learning rates, Q16.16 master LSBs. */
+    public Builder learningRates(Map<String, Integer> learningRates) {
+      this.learningRates = learningRates;
+      return this;
+    }
+
+    /** Width of the Adam m and sqrt(v) codes: 8 or 4 (default 8). */
+    public Builder stateBits(int stateBits) {
+      this.stateBits = stateBits;
+      return this;
+    }
+
+    /** Elements sharing one pair of block scales, 1..4096 (default 64). */
+    public Builder blockSize(int blockSize) {
+      this.blockSize = blockSize;
+      return this;
+    }
+
+    /** beta1, unsigned Q0.20 (default 0.9). */
+    public Builder beta1Q20(int beta1Q20) {
+      this.beta1Q20 = beta1Q20;
+      return this;
+    }
+
+    /** beta2, unsigned Q0.20 (default 0.999). */
+    public Builder beta2Q20(int beta2Q20) {
+      this.beta2Q20 = beta2Q20;
+      return this;
+    }
+
+    /** eps = 2^epsExp in gradient units (default -27). */
+    public Builder epsExp(int epsExp) {
+      this.epsExp = epsExp;
+      return this;
+    }
+
+    /** Master-weight fraction bits below the core weight LSB, 0..15 (default 8). */
+    public Builder masterFracBits(int masterFracBits) {
+      this.masterFracBits = masterFracBits;
+      return this;
+    }
+
+    /** Seed of the per-tensor xorshift64* generators (default 1). */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /** The output's float value is o * 2^-outputFracBits, 0..31 (default 8). */
+    public Builder outputFracBits(int outputFracBits) {
+      this.outputFracBits = outputFracBits;
+      return this;
+    }
+
+    public LearningConfig build() {
+      return new LearningConfig(learningRates, stateBits, blockSize, beta1Q20, beta2Q20, epsExp,
+          masterFracBits, seed, outputFracBits, surrogateShift, surrogateTable);
+    }
+  }
+
   /** Learning rate of {@code tensor} in Q16.16 master LSBs, or -1 when it does not learn. */
   public int learningRate(String tensor) {
     Integer lr = learningRates.get(tensor);

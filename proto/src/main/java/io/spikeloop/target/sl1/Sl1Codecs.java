@@ -104,12 +104,14 @@ public final class Sl1Codecs {
     }
     List<LayerConfig> layers = new ArrayList<>(c.getLayersCount());
     for (var l : c.getLayersList()) {
-      layers.add(new LayerConfig(l.getSize(), l.getRecurrent(), l.getWBits(), l.getWExp(),
-          l.getUBits(), l.getTheta(), l.getAlpha(), l.getInputs()));
+      layers.add(LayerConfig.builder(l.getSize(), l.getInputs(), l.getTheta())
+          .recurrent(l.getRecurrent()).weightBits(l.getWBits()).weightExponent(l.getWExp())
+          .membraneBits(l.getUBits()).alpha(l.getAlpha()).build());
     }
     var o = c.getOutput();
-    return new NetworkConfig(c.getInputs(), layers,
-        new OutputConfig(o.getSize(), o.getWBits(), o.getWExp(), o.getOBits(), o.getKappa()));
+    return new NetworkConfig(c.getInputs(), layers, OutputConfig.builder(o.getSize())
+        .weightBits(o.getWBits()).weightExponent(o.getWExp()).outputBits(o.getOBits())
+        .kappa(o.getKappa()).build());
   }
 
   static io.spikeloop.wire.v1.LearningConfig toProto(LearningConfig c) {
@@ -128,13 +130,14 @@ public final class Sl1Codecs {
     var rates = new java.util.LinkedHashMap<String, Integer>();
     c.getLearningRatesMap().forEach((name, lr) -> rates.put(name, unsignedInt("learning rate of "
         + name, lr)));
-    return new LearningConfig(rates, unsignedInt("state_bits", c.getStateBits()),
-        unsignedInt("block_size", c.getBlockSize()), unsignedInt("beta1_q20", c.getBeta1Q20()),
-        unsignedInt("beta2_q20", c.getBeta2Q20()), c.getEpsExp(),
-        unsignedInt("master_frac_bits", c.getMasterFracBits()), c.getSeed(),
-        unsignedInt("output_frac_bits", c.getOutputFracBits()),
-        unsignedInt("surrogate_shift", c.getSurrogateShift()),
-        c.getSurrogateTableList().stream().mapToInt(Integer::intValue).toArray());
+    return LearningConfig.builder(rates, unsignedInt("surrogate_shift", c.getSurrogateShift()),
+            c.getSurrogateTableList().stream().mapToInt(Integer::intValue).toArray())
+        .stateBits(unsignedInt("state_bits", c.getStateBits()))
+        .blockSize(unsignedInt("block_size", c.getBlockSize()))
+        .beta1Q20(unsignedInt("beta1_q20", c.getBeta1Q20()))
+        .beta2Q20(unsignedInt("beta2_q20", c.getBeta2Q20())).epsExp(c.getEpsExp())
+        .masterFracBits(unsignedInt("master_frac_bits", c.getMasterFracBits())).seed(c.getSeed())
+        .outputFracBits(unsignedInt("output_frac_bits", c.getOutputFracBits())).build();
   }
 
   private static int unsignedInt(String field, int value) {
