@@ -51,6 +51,22 @@ public final class ReckonRandomNetworks {
     return w;
   }
 
+  /**
+   * Random weights (-40..40) for every tensor, by generic name and in the generic {@code
+   * [post][pre]} order that {@link io.spikeloop.device.Device#writeWeights} takes.
+   */
+  public static java.util.Map<String, int[]> genericWeights(Random random, ReckonNetwork net) {
+    java.util.Map<String, int[]> all = new java.util.LinkedHashMap<>();
+    for (ReckonTensor t : ReckonTensor.values()) {
+      int[] w = new int[t.rows(net) * t.columns(net)];
+      for (int i = 0; i < w.length; i++) {
+        w[i] = random.nextInt(81) - 40;
+      }
+      all.put(t.tensorName(), w);
+    }
+    return all;
+  }
+
   /** 0..3 input events, repeats allowed (the chip latches one bit per input). */
   public static int[] events(Random random, int inputs) {
     int n = random.nextInt(4);
