@@ -249,12 +249,11 @@ public final class ReckonChipDevice implements Device {
 
   @Override
   public <T> Optional<T> extension(Class<T> type) {
-    return type == OnChipLearning.class ? Optional.of(type.cast(learning)) : Optional.empty();
-  }
-
-  /** The chip the device drives (for lock-step tools that compare chip state). */
-  public ReckonChip chip() {
-    return chip;
+    if (type == OnChipLearning.class) {
+      return Optional.of(type.cast(learning));
+    }
+    // The tick-level chip (samples, TARGET_VALID/INFER_ACC per tick) for ReckOn's own tasks.
+    return type == ReckonChip.class ? Optional.of(type.cast(chip)) : Optional.empty();
   }
 
   @Override
