@@ -74,8 +74,10 @@ public final class ReckonChipDevice implements Device {
   public ReckonChipDevice(String name, String kind, String version, ReckonChip chip) {
     this.chip = chip;
     this.hiddenSpikes = chip instanceof HiddenSpikes h ? h : null;
+    // Cycles are counted (telemetry, cost model) but no clock frequency is known for the chip,
+    // so no CYCLE_MODEL (which promises a clock for timing).
     Set<String> caps = new HashSet<>(Set.of(Capability.FORWARD, Capability.MEMBRANE_READOUT,
-        Capability.CYCLE_MODEL, Capability.ENERGY_MODEL, Capability.ON_CHIP_LEARNING,
+        Capability.ENERGY_MODEL, Capability.ON_CHIP_LEARNING,
         Capability.WEIGHT_READBACK, Capability.LEARNING_STATE));
     if (hiddenSpikes != null) {
       caps.add(SPIKE_READOUT);
