@@ -7,17 +7,18 @@ import java.util.List;
 
 /**
  * Opens {@code sim:reckon}: the bit-accurate ReckOn model ({@link ReckonModel}) behind the
- * generic device contract ({@link ReckonChipDevice}). Plain {@code sim} stays SL-1. The scheme
- * takes no options yet; {@code sim:reckon,anything} is refused naming the name.
+ * generic device contract ({@link ReckonChipDevice}). Plain {@code sim} stays SL-1. Only the
+ * exact name is claimed: {@code sim:reckon,OPTIONS} stays the SL-1 simulator with its
+ * {@code reckon} energy profile, as before this target existed.
  */
 public final class ReckonSimDeviceProvider implements DeviceProvider {
   public static final String NAME = "sim:reckon";
   /** Implementation kind in {@link io.spikeloop.device.DeviceInfo#kind()}. */
   public static final String KIND = "reckon-model";
 
-  /** Whether {@code name} is in this scheme ({@code sim:reckon} or {@code sim:reckon,...}). */
+  /** Whether {@code name} is this device's ({@code sim:reckon} exactly). */
   public static boolean claims(String name) {
-    return name.equals(NAME) || name.startsWith(NAME + ",");
+    return name.equals(NAME);
   }
 
   @Override
@@ -27,10 +28,6 @@ public final class ReckonSimDeviceProvider implements DeviceProvider {
 
   @Override
   public Device open(String name) {
-    if (!name.equals(NAME)) {
-      throw new IllegalArgumentException("'" + name + "': sim:reckon takes no options; use "
-          + NAME);
-    }
     return new ReckonChipDevice(name, KIND, "1", new ReckonModel());
   }
 

@@ -45,9 +45,9 @@ class ReckonSimDeviceTest {
       assertFalse(d.info().has(Capability.SNAPSHOT));
       assertTrue(d.target() instanceof ReckonTarget);
     }
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Devices.open("sim:reckon,fast"));
-    assertTrue(e.getMessage().contains("takes no options"), e.getMessage());
+    try (Device sl1Profile = Devices.open("sim:reckon,inputs=64")) {
+      assertEquals("sl1", sl1Profile.info().target(), "SL-1's reckon energy profile with options");
+    }
   }
 
   @Test
