@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
 /** {@code spikeloop demo continual}: demonstrations of what the hardware loop can do. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Demonstrations on a device.",
-    subcommands = {DemoCommand.ContinualCommand.class})
+    subcommands = {DemoCommand.ContinualCommand.class, CueAccumulationCommand.class})
 public final class DemoCommand implements Runnable {
   @Spec
   CommandSpec spec;

@@ -17,7 +17,11 @@ import io.spikeloop.mapping.Quantizer;
 import io.spikeloop.model.ModelFile;
 import io.spikeloop.target.sl1.CoreLimits;
 import io.spikeloop.target.sl1.LearningConfig;
-import io.spikeloop.target.sl1.NetworkConfig;
+import io.spikeloop.target.TargetNetwork;
+import io.spikeloop.target.reckon.ReckonNetwork;
+import io.spikeloop.target.reckon.ReckonRandomNetworks;
+import io.spikeloop.target.reckon.ReckonTarget;
+import io.spikeloop.target.sl1.Sl1Target;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,7 +136,7 @@ public final class DiffCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
     }
     SpikeDataset data = Datasets.open(dataset, DatasetOptions.defaults(seed)).test();
-    NetworkConfig network;
+    TargetNetwork network;
     Map<String, int[]> weights;
     String source;
     if (run != null) {
@@ -157,7 +161,21 @@ public final class DiffCommand implements Callable<Integer> {
     try (Device da = Devices.open(a); Device db = Devices.open(b)) {
       kindA = da.info().kind();
       kindB = db.info().kind();
-      if (run == null) {
+      if (ReckonTarget.ID.equals(da.info().target())) {
+        if (run != null || learning) {
+          throw new IllegalArgumentException("diff on target reckon compares seeded random "
+              + "networks without learning; " + (run != null ? "--run maps SL-1 models (no "
+              + "ReckOn mapper yet)" : "--learning is not wired for reckon yet (its e-prop "
+              + "lock-step is ReckonLockStep, docs/reckon.md)"));
+        }
+        java.util.Random random = new java.util.Random(seed);
+        ReckonNetwork r = ReckonRandomNetworks.network(random, false);
+        network = r;
+        weights = ReckonRandomNetworks.genericWeights(random, r);
+        source = "random reckon " + r.inputs() + "-" + r.recurrent() + "-" + r.outputs()
+            + ", seed " + seed + (r.inputs() < data.channels() ? " (" + data.channels()
+            + " channels folded onto " + r.inputs() + " inputs)" : "");
+      } else if (run == null) {
         // The random network takes as many inputs as both cores allow; wider data is folded.
         int inputs = Math.min(data.channels(),
             Math.min(CoreLimits.fromNames(da.info().limits()).maxInputs(),
@@ -175,12 +193,12 @@ public final class DiffCommand implements Callable<Integer> {
             + " inputs, dataset " + dataset + " " + data.channels() + " channels");
       }
       if (learning) {
-        LearningConfig la = LearningLockstep.defaultLearning(network, adamBits, block, lrQ16,
+        LearningConfig la = LearningLockstep.defaultLearning(Sl1Target.network(network), adamBits, block, lrQ16,
             outputFracBits, learningSeed);
-        LearningConfig lb = LearningLockstep.defaultLearning(network, adamBits, block,
+        LearningConfig lb = LearningLockstep.defaultLearning(Sl1Target.network(network), adamBits, block,
             bLrQ16 == null ? lrQ16 : bLrQ16, outputFracBits,
             bLearningSeed == null ? learningSeed : bLearningSeed);
-        learned = LearningLockstep.run(da, db, network, weights, la, lb, data, steps);
+        learned = LearningLockstep.run(da, db, Sl1Target.network(network), weights, la, lb, data, steps);
       } else {
         report = LockstepDiff.run(da, db, network, weights, data, steps);
       }

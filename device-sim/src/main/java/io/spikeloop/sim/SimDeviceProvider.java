@@ -1,5 +1,6 @@
 package io.spikeloop.sim;
 
+import io.spikeloop.sim.reckon.ReckonSimDeviceProvider;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceProvider;
 
@@ -7,7 +8,8 @@ import io.spikeloop.device.DeviceProvider;
 public final class SimDeviceProvider implements DeviceProvider {
   @Override
   public boolean accepts(String name) {
-    return SimOptions.accepts(name);
+    // sim:reckon is the ReckOn model, not an SL-1 profile named "reckon".
+    return SimOptions.accepts(name) && !ReckonSimDeviceProvider.claims(name);
   }
 
   @Override

@@ -40,7 +40,12 @@ public final class BoardReckonChip implements ReckonChip {
 
   /** A fresh chip of {@code board:reckon}. */
   public BoardReckonChip() {
-    this.board = ReckonBoard.open();
+    this(ReckonBoard.open());
+  }
+
+  /** A chip on a board already opened (owned: closed with this chip). */
+  BoardReckonChip(ReckonBoard board) {
+    this.board = board;
   }
 
   /** The underlying board, for pin-level access (parking, registers, raw SRAM words). */

@@ -45,6 +45,30 @@ public final class ReckonBoard implements AutoCloseable {
     return new ReckonBoard(lib, p);
   }
 
+  /**
+   * A fresh, reset chip on a library {@code board:NAME} already loaded and found to be of target
+   * {@code reckon} ({@link ReckonBoardBinding}); its ABI version is checked here.
+   */
+  static ReckonBoard open(String deviceName, BoardLibrary library) {
+    ReckonDriver lib = library.bind(ReckonDriver.class);
+    int version;
+    try {
+      version = lib.spikeloop_reckon_abi_version();
+    } catch (UnsatisfiedLinkError e) {
+      throw new DeviceUnavailableException(deviceName + ": " + library.file()
+          + " declares target 'reckon' but has no spikeloop_reckon_abi_version", e);
+    }
+    if (version != ReckonDriver.SPIKELOOP_RECKON_ABI_VERSION) {
+      throw new DeviceUnavailableException(deviceName + ": " + library.file() + " is reckon ABI "
+          + version + ", this build needs ABI " + ReckonDriver.SPIKELOOP_RECKON_ABI_VERSION);
+    }
+    Pointer p = lib.reckon_open();
+    if (p == null) {
+      throw new OutOfMemoryError(deviceName + ": reckon_open could not allocate a chip");
+    }
+    return new ReckonBoard(lib, p);
+  }
+
   /** Why the library cannot be loaded, or null when it can (for tests that skip without it). */
   public static String unavailableReason() {
     try {

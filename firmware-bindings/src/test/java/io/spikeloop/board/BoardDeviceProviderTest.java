@@ -52,7 +52,7 @@ class BoardDeviceProviderTest {
     var e = assertThrows(DeviceUnavailableException.class, () -> Devices.open("board:othertarget"));
     assertTrue(e.getMessage().matches("board:othertarget: .*/libspikeloop_othertarget\\.so "
         + "implements target 'nosuch-target', for which no board binding is on the class path "
-        + "\\(bindings: \\[sl1\\]\\)"), e.getMessage());
+        + "\\(bindings: \\[sl1, reckon\\]\\)"), e.getMessage());
   }
 
   @Test

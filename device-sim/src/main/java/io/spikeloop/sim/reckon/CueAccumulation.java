@@ -147,8 +147,23 @@ public final class CueAccumulation {
 
   /** The testbench's training loop for {@code epochs} epochs. */
   public static List<Epoch> run(ReckonChip chip, Path dataDir, int epochs, boolean verbose) {
-    List<Sample> train = readDataset(dataDir.resolve("dataset_cueAcc_train.dat"));
-    List<Sample> test = readDataset(dataDir.resolve("dataset_cueAcc_test.dat"));
+    return run(chip, dataDir, epochs, verbose, Integer.MAX_VALUE, Integer.MAX_VALUE);
+  }
+
+  /**
+   * The training loop on the first {@code trainSamples} and {@code testSamples} samples of each
+   * set (a subset for quick checks; the testbench uses all).
+   */
+  public static List<Epoch> run(ReckonChip chip, Path dataDir, int epochs, boolean verbose,
+                                int trainSamples, int testSamples) {
+    if (epochs < 1 || trainSamples < 1 || testSamples < 1) {
+      throw new IllegalArgumentException("epochs, train and test samples must be >= 1, got "
+          + epochs + ", " + trainSamples + ", " + testSamples);
+    }
+    List<Sample> allTrain = readDataset(dataDir.resolve("dataset_cueAcc_train.dat"));
+    List<Sample> allTest = readDataset(dataDir.resolve("dataset_cueAcc_test.dat"));
+    List<Sample> train = allTrain.subList(0, Math.min(trainSamples, allTrain.size()));
+    List<Sample> test = allTest.subList(0, Math.min(testSamples, allTest.size()));
     load(chip, dataDir);
     List<Epoch> result = new ArrayList<>();
     for (int e = 1; e <= epochs; e++) {

@@ -1,6 +1,7 @@
 package io.spikeloop.sim.reckon;
 
 import io.spikeloop.target.reckon.ReckonChip;
+import io.spikeloop.target.reckon.ReckonChipDevice;
 import io.spikeloop.target.reckon.ReckonCostModel;
 import io.spikeloop.target.reckon.ReckonNetwork;
 import io.spikeloop.target.reckon.ReckonProtocol;
@@ -24,7 +25,7 @@ import java.util.Arrays;
  *
  * <p>Hot loops work on primitive arrays allocated once; a step allocates only its result.
  */
-public final class ReckonModel implements ReckonChip {
+public final class ReckonModel implements ReckonChip, ReckonChipDevice.HiddenSpikes {
   private static final int N = 256;
   private static final int OUTS = 16;
 
@@ -606,6 +607,22 @@ public final class ReckonModel implements ReckonChip {
   /** Hidden spikes of the last tick's spike test (not visible at the chip's pins): a copy. */
   public boolean[] lastSpikes() {
     return Arrays.copyOf(lastTickSpikes, net.recurrent());
+  }
+
+  /** Ids of the hidden spikes of the last tick's spike test, ascending (what sim:reckon reports). */
+  @Override
+  public int[] lastHiddenSpikeIds() {
+    int count = 0;
+    for (int j = 0; j < net.recurrent(); j++) {
+      count += lastTickSpikes[j] ? 1 : 0;
+    }
+    int[] ids = new int[count];
+    for (int j = 0, n = 0; n < count; j++) {
+      if (lastTickSpikes[j]) {
+        ids[n++] = j;
+      }
+    }
+    return ids;
   }
 
   /** Hidden spikes of the last tick's spike test. */

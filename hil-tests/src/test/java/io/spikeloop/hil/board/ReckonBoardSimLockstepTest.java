@@ -11,6 +11,7 @@ import io.spikeloop.board.ReckonBoard;
 import io.spikeloop.sim.reckon.ReckonModel;
 import io.spikeloop.target.reckon.ReckonChip;
 import io.spikeloop.target.reckon.ReckonNetwork;
+import io.spikeloop.target.reckon.ReckonRandomNetworks;
 import io.spikeloop.target.reckon.ReckonStep;
 import io.spikeloop.target.reckon.ReckonStepResult;
 import io.spikeloop.target.reckon.ReckonTensor;
@@ -100,39 +101,10 @@ class ReckonBoardSimLockstepTest {
   }
 
   private static int[] randomEvents(Random random, int inputs) {
-    int n = random.nextInt(4);
-    int[] events = new int[n];
-    for (int i = 0; i < n; i++) {
-      events[i] = random.nextInt(inputs);
-    }
-    return events;
+    return ReckonRandomNetworks.events(random, inputs);
   }
 
   private static ReckonNetwork randomNetwork(Random random, boolean learning) {
-    int inputs = 2 * (1 + random.nextInt(6));
-    int recurrent = 2 * (2 + random.nextInt(6));
-    int outputs = 1 + random.nextInt(3);
-    int pairs = Math.max(inputs, recurrent) / 2;
-    int[] alpha = new int[pairs];
-    int[] threshold = new int[pairs];
-    for (int p = 0; p < pairs; p++) {
-      alpha[p] = 0x7000 + random.nextInt(0x2000);
-      threshold[p] = 200 + random.nextInt(1500);
-    }
-    ReckonNetwork.Regularization reg =
-        new ReckonNetwork.Regularization(false, true, true, true, 160, 0, 10, 0, 10, 0);
-    ReckonNetwork.Eprop eprop = new ReckonNetwork.Eprop(learning ? 7 : 0, false, 3, 4, 6, 5,
-        new int[] {-400, 0, 205, 600}, new int[] {0, 1, 2, 3, 1}, 0, 8, 0, 8, 0, 14, reg);
-    return ReckonNetwork.builder(inputs, recurrent, outputs)
-        .weightShifts(3 + random.nextInt(3), 2 + random.nextInt(3), random.nextInt(4))
-        .pairAlpha(alpha)
-        .pairThreshold(threshold)
-        .kappa(0x70 + random.nextInt(0x11))
-        .resetToZero(random.nextBoolean())
-        .stochasticRounding(random.nextBoolean())
-        .noiseShift(random.nextBoolean() ? -1 : 8 + random.nextInt(8))
-        .eprop(eprop)
-        .readout(ReckonNetwork.Readout.MEMBRANES_PER_STEP)
-        .build();
+    return ReckonRandomNetworks.network(random, learning);
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spikeloop.board.ReckonBoard;
 import io.spikeloop.cli.SpikeloopCli;
 import io.spikeloop.remote.DeviceServer;
 import io.spikeloop.remote.ServerOptions;
@@ -78,5 +79,36 @@ class DiffCommandOnDevicesTest {
     assertEquals(-1, d.get("step").asLong(), r.toString());
     assertEquals("layer0.in", d.get("tensor").asText());
     assertEquals("rng", d.get("variable").asText());
+  }
+
+  @Test
+  void simReckonAndBoardReckonAgreeOnRandomNetworks() throws Exception {
+    String reason = ReckonBoard.unavailableReason();
+    org.junit.jupiter.api.Assumptions.assumeTrue(reason == null, () -> "board:reckon not built "
+        + "(needs the '" + ReckonBoard.VERILATOR_PACKAGE + "' package): " + reason);
+    for (String seed : new String[] {"1", "4"}) {
+      JsonNode r = diff("diff", "--a", "sim:reckon", "--b", "board:reckon", "--steps", "150",
+          "--seed", seed, "--json");
+      assertTrue(r.get("agreed").asBoolean(), r.toString());
+      assertEquals(150, r.get("steps").asLong());
+      assertEquals("reckon-verilated-rtl", r.get("kindB").asText());
+      assertEquals("FULL", r.get("readout").asText(), "membranes compared on every step");
+    }
+  }
+
+  @Test
+  void reckonDiffRefusesWhatItCannotCompareByName() throws Exception {
+    var cl = SpikeloopCli.commandLine();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(new StringWriter()));
+    cl.setErr(new PrintWriter(err));
+    int exit = cl.execute("diff", "--a", "sim:reckon", "--b", "sim:reckon", "--learning",
+        "--steps", "10");
+    assertTrue(exit != 0, err.toString());
+    assertTrue(err.toString().contains("--learning is not wired for reckon"), err.toString());
+    JsonNode same = diff("diff", "--a", "sim:reckon", "--b", "sim:reckon", "--steps", "300",
+        "--json");
+    assertTrue(same.get("agreed").asBoolean(), same.toString());
+    assertTrue(same.get("hiddenSpikes").asLong() > 0, "two models compare hidden spikes: " + same);
   }
 }

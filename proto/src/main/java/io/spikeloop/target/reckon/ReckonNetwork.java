@@ -1,6 +1,9 @@
 package io.spikeloop.target.reckon;
 
 import io.spikeloop.device.DesignRuleViolation;
+import io.spikeloop.device.WeightTensor;
+import io.spikeloop.target.TargetNetwork;
+import io.spikeloop.target.TargetState;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -48,7 +51,7 @@ public record ReckonNetwork(
     int noiseShift,
     Eprop eprop,
     Readout readout,
-    Seeds seeds) {
+    Seeds seeds) implements TargetNetwork {
 
   /** Largest sizes of the chip. */
   public static final int MAX_INPUTS = 256, MAX_RECURRENT = 256, MAX_OUTPUTS = 16;
@@ -95,6 +98,32 @@ public record ReckonNetwork(
     if (eprop == null || readout == null || seeds == null) {
       throw new IllegalArgumentException("eprop, readout and seeds are required");
     }
+  }
+
+  @Override
+  public String targetId() {
+    return ReckonTarget.ID;
+  }
+
+  /** One hidden layer: the N_rec recurrent neurons. */
+  @Override
+  public int[] hiddenLayerSizes() {
+    return new int[] {recurrent};
+  }
+
+  /** W_in, W_rec, W_out as the generic contract names them ({@link ReckonTensor#tensorName()}). */
+  @Override
+  public List<WeightTensor> tensors() {
+    List<WeightTensor> t = new ArrayList<>(3);
+    for (ReckonTensor r : ReckonTensor.values()) {
+      t.add(r.weightTensor(this));
+    }
+    return t;
+  }
+
+  @Override
+  public TargetState encode() {
+    return ReckonCodecs.encodeNetwork(this);
   }
 
   /** Neuron pairs (neuron SRAM words) in use: {@code max(inputs, recurrent) / 2}. */
