@@ -48,6 +48,12 @@ public final class BoardDeviceProvider implements DeviceProvider {
   @Override
   public java.util.List<String> discover() {
     java.util.List<String> names = new java.util.ArrayList<>(java.util.List.of(SCHEME + "ref"));
+    // board:reckon ships inside the jar only where the build found verilator (docs/reckon-board.md)
+    String reckon = com.sun.jna.Platform.RESOURCE_PREFIX + "/"
+        + System.mapLibraryName("spikeloop_reckon");
+    if (BoardDeviceProvider.class.getClassLoader().getResource(reckon) != null) {
+      names.add(SCHEME + "reckon");
+    }
     for (String board : BoardLibraries.onSearchPath()) {
       if (!names.contains(SCHEME + board)) {
         names.add(SCHEME + board);
