@@ -2,7 +2,7 @@
 # Builds board:reckon from the ReckOn RTL beside the project (never copied in):
 #   build.sh UPSTREAM_DIR WORK_DIR LIB_OUT
 # 1. verilates upstream/src/{reckon,srnn,spi_slave,lfsr/*}.v into WORK_DIR/verilated (the flags of
-#    /work/shared/boards/reckon/README.md, plus -fPIC for a shared library): ~1 min on 2 cores;
+#    ../shared/boards/reckon/README.md, plus -fPIC for a shared library): ~1 min on 2 cores;
 # 2. compiles spikeloop_reckon.cpp against it into LIB_OUT (libspikeloop_reckon.so) and the
 #    cue-accumulation port into WORK_DIR/reckon_cue_accumulation, the benchmark into
 #    WORK_DIR/reckon_bench.

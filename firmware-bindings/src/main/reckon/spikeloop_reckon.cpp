@@ -18,7 +18,7 @@ namespace {
 
 // SCK half period in CLK cycles: SCK = CLK/8. MISO's first bit of a read comes from a readback
 // register that needs 4 CLK edges after the header; at CLK/4 or CLK/6 a read returns the previous
-// read's value (measured, see /work/shared/boards/reckon/README.md).
+// read's value (measured, see ../shared/boards/reckon/README.md).
 constexpr int SCK_HALF_PERIOD_CYCLES = 4;
 // TIME_TICK, SAMPLE, TARGET_VALID, INFER_ACC and AERIN_REQ pass a two-flop synchroniser; holding
 // a level this many cycles lets the core see it.
