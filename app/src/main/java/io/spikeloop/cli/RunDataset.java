@@ -1,9 +1,7 @@
 package io.spikeloop.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -38,15 +36,8 @@ record RunDataset(String dataset, Double dtMs, Integer steps, long seed) {
   }
 
   private static JsonNode recordedOptions(Path run) throws IOException {
-    Path config = run.resolve("config.json");
-    if (!Files.isRegularFile(config)) {
-      return null;
-    }
-    try {
-      JsonNode options = new ObjectMapper().readTree(config.toFile()).path("options");
-      return options.isObject() ? options : null;
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IOException(config + ": not valid JSON: " + e.getOriginalMessage());
-    }
+    JsonNode root = RunTimeStep.config(run);
+    JsonNode options = root == null ? null : root.path("options");
+    return options != null && options.isObject() ? options : null;
   }
 }

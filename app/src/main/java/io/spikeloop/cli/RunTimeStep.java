@@ -43,17 +43,25 @@ final class RunTimeStep {
     return recorded;
   }
 
-  private static Double recorded(Path run) throws IOException {
+  /** The run's config.json, or null when it has none; malformed JSON is named. */
+  static JsonNode config(Path run) throws IOException {
     Path config = run.resolve("config.json");
     if (!Files.isRegularFile(config)) {
       return null;
     }
-    JsonNode root;
     try {
-      root = new ObjectMapper().readTree(config.toFile());
+      return new ObjectMapper().readTree(config.toFile());
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IOException(config + ": not valid JSON: " + e.getOriginalMessage());
     }
+  }
+
+  private static Double recorded(Path run) throws IOException {
+    JsonNode root = config(run);
+    if (root == null) {
+      return null;
+    }
+    Path config = run.resolve("config.json");
     JsonNode dt = root.findValue("dtMs");
     if (dt == null || dt.isNull()) {
       dt = root.path("options").get("dt");
