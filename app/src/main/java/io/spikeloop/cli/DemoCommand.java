@@ -133,6 +133,11 @@ public final class DemoCommand implements Runnable {
     @Option(names = "--json", description = "End with one JSON line of the summary.")
     boolean json;
 
+    @Option(names = "--one-device", description = "Run the arms (learner, frozen copy, upper "
+        + "bound) one after another, one device open at a time (automatic for remote://, whose "
+        + "server admits one client; use it for a lab's single board). Same results, longer.")
+    boolean oneDevice;
+
     @Override
     public Integer call() throws Exception {
       PrintWriter stdout = spec.commandLine().getOut();
@@ -172,7 +177,8 @@ public final class DemoCommand implements Runnable {
       }
       ContinualResult r = ContinualDemo.run(s, data.train().channels(), data.train().classes(),
           () -> Devices.open(device), settings, m, bufferBytes == null ? -1 : bufferBytes,
-          !noJoint);
+          !noJoint, oneDevice ? ContinualDemo.Arms.ONE_AT_A_TIME
+              : ContinualDemo.Arms.forDevice(device));
       stdout.print(ContinualReport.table(r));
       stdout.print(ContinualReport.summary(r));
       stdout.printf(Locale.ROOT, "learning on-chip: %.1f %% on all seen, %.1f %% on stages 1.., "
@@ -181,9 +187,15 @@ public final class DemoCommand implements Runnable {
           100 * ContinualResult.laterStagesAccuracy(r.lastLearning()),
           100 * r.lastLearning().forgetting(), 100 * r.lastFrozen().seenAccuracy(),
           100 * ContinualResult.laterStagesAccuracy(r.lastFrozen()));
-      stdout.printf(Locale.ROOT, "device cost per learned sample: %.2f uJ, %.0f cycles "
-              + "(%.1f s wall)%n", 1e6 * r.meanLearningJoulesPerSample(),
-          r.meanLearningCyclesPerSample(), r.seconds());
+      if (r.meanLearningJoulesPerSample() == 0 && r.meanLearningCyclesPerSample() == 0) {
+        // a board without cycle or energy model (board:ref) reports neither: say so, not "0 uJ"
+        stdout.printf(Locale.ROOT, "device cost per learned sample: not modelled by %s "
+            + "(%.1f s wall)%n", r.device(), r.seconds());
+      } else {
+        stdout.printf(Locale.ROOT, "device cost per learned sample: %.2f uJ, %.0f cycles "
+                + "(%.1f s wall)%n", 1e6 * r.meanLearningJoulesPerSample(),
+            r.meanLearningCyclesPerSample(), r.seconds());
+      }
       if (out != null) {
         ContinualReport.write(r, shown, out);
         stdout.println("wrote " + out.resolve(ContinualReport.HTML) + ", "

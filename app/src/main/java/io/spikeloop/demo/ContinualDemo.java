@@ -62,7 +62,43 @@ public final class ContinualDemo {
   public static ContinualResult run(ContinualStream stream, int channels, int classes,
                                     Supplier<Device> devices, ContinualSettings s,
                                     ContinualMethod method, long bufferBytes, boolean joint) {
+    return run(stream, channels, classes, devices, s, method, bufferBytes, joint, Arms.CONCURRENT);
+  }
+
+  /** How the arms (learner, frozen copy, upper bound) share devices. */
+  public enum Arms {
+    /**
+     * Each arm on a device of its own, the upper bound alongside the stream: local simulators
+     * and board libraries that open as many instances as asked.
+     */
+    CONCURRENT,
+    /**
+     * One device open at a time, for a device that has one owner (a served {@code remote://}
+     * device, a lab's one chip). The frozen arm's accuracy is measured on the learner itself when
+     * stage 0 ends (it is that model then); its inference energy by replaying the streamed chunks
+     * on the device once the learner has closed, with the weights read back at that moment; the
+     * upper bound runs last. Same results as {@link #CONCURRENT} on a bit-exact target
+     * (accuracies and cycles bit for bit, energies to the rounding of the device's cumulative
+     * energy counter); only the wall time grows.
+     */
+    ONE_AT_A_TIME;
+
+    /** {@link #ONE_AT_A_TIME} for a served device (its server admits one client), else concurrent. */
+    public static Arms forDevice(String deviceName) {
+      return deviceName.startsWith("remote://") ? ONE_AT_A_TIME : CONCURRENT;
+    }
+  }
+
+  /**
+   * {@link #run(ContinualStream, int, int, Supplier, ContinualSettings, ContinualMethod, long,
+   * boolean)} with the arms sharing devices as {@code arms} says.
+   */
+  public static ContinualResult run(ContinualStream stream, int channels, int classes,
+                                    Supplier<Device> devices, ContinualSettings s,
+                                    ContinualMethod method, long bufferBytes, boolean joint,
+                                    Arms arms) {
     long started = System.nanoTime();
+    boolean oneAtATime = arms == Arms.ONE_AT_A_TIME;
     SnnParameters init = SnnParameters.initialise(SnnConfig.of(channels, List.of(s.hidden()),
         false, classes, s.stepMillis(), ContinualSettings.TAU_MEM_MS,
         s.tauOutMillis()), s.seed());
@@ -80,9 +116,15 @@ public final class ContinualDemo {
       t.setDaemon(true);
       return t;
     });
-    Future<double[]> jointRun = joint
+    Future<double[]> jointRun = joint && !oneAtATime
         ? jointThread.submit(() -> joint(stream, devices, init, ps, s.seed())) : null;
     jointThread.shutdown();
+    Map<String, int[]> frozenWeights = null;
+    // one device at a time: the chunks whose frozen inference cost is measured afterwards
+    List<List<SpikeSample>> frozenChunks = new ArrayList<>();
+    List<Integer> frozenPoints = new ArrayList<>();
+    String deviceName;
+    Memory memory;
     try (Device learnerDevice = requireLearning(devices.get());
          Placement learner = Placements.onDevice("on-chip", learnerDevice, init, ps)) {
       long weightBytes = (DesignRule.synapseMemoryBits(Sl1Device.network(learnerDevice)) + 7) / 8;
@@ -138,24 +180,25 @@ public final class ContinualDemo {
                 spent.energyJoules() / chunk.size(), learningJoules / chunk.size(),
                 (double) spent.cycles() / chunk.size());
             learning.add(learned);
-            if (frozenModel == null) {
+            if (i == 0) {
               // stage 0: the frozen model is this very model
               frozen.add(new Checkpoint("frozen", samples, i, end, learned.seenAccuracy(), now,
                   0, learned.joulesPerSample(), learned.learningJoulesPerSample(),
                   learned.cyclesPerSample()));
               continue;
             }
-            Telemetry f0 = frozenDevice.telemetry();
-            frozenModel.infer(chunk);
-            Telemetry frozenSpent = frozenDevice.telemetry().minus(f0);
             if (end) {
               frozenMatrix[i] = frozenAccuracy.clone();
             }
-            frozen.add(new Checkpoint("frozen", samples, i, end,
-                seenAccuracy(stream, i, masked(frozenAccuracy, i)), masked(frozenAccuracy, i),
-                Forgetting.mean(frozenMatrix, i, frozenAccuracy),
-                frozenSpent.energyJoules() / chunk.size(), 0,
-                (double) frozenSpent.cycles() / chunk.size()));
+            Telemetry frozenSpent = Telemetry.ZERO;
+            if (oneAtATime) {
+              frozenChunks.add(chunk);
+              frozenPoints.add(frozen.size());
+            } else {
+              frozenSpent = inferenceCost(frozenModel, frozenDevice, chunk);
+            }
+            frozen.add(frozenPoint(samples, i, end, stream, frozenAccuracy, frozenMatrix,
+                frozenSpent, chunk.size()));
           }
           if (anchoring != null) {
             anchoring.anchor(learnerDevice, anchoredTensors(learnerDevice, firstStage, method),
@@ -163,9 +206,14 @@ public final class ContinualDemo {
           }
           if (i == 0) {
             frozenMatrix[0] = learnedMatrix[0].clone();
-            frozenDevice = devices.get();
-            frozenModel = freeze(learnerDevice, frozenDevice, init, ps);
-            frozenAccuracy = evaluate(frozenModel, stream, stages - 1);
+            frozenWeights = weights(learnerDevice);
+            if (oneAtATime) {
+              frozenAccuracy = evaluate(learner, stream, stages - 1);
+            } else {
+              frozenDevice = devices.get();
+              frozenModel = freeze(frozenWeights, frozenDevice, init, ps);
+              frozenAccuracy = evaluate(frozenModel, stream, stages - 1);
+            }
           }
         }
       } finally {
@@ -176,17 +224,30 @@ public final class ContinualDemo {
           frozenDevice.close();
         }
       }
-      double[] jointAccuracy = jointRun == null ? null : result(jointRun);
-      Memory memory = new Memory(weightBytes, buffer == null ? 0 : buffer.budgetBytes(),
+      deviceName = learnerDevice.info().name();
+      memory = new Memory(weightBytes, buffer == null ? 0 : buffer.budgetBytes(),
           buffer == null ? 0 : buffer.usedBytes(), buffer == null ? 0 : buffer.size(),
           prototypes == null ? 0 : prototypes.bytes(), anchoring == null ? 0 : anchoring.bytes());
-      return new ContinualResult(stream.kind(),
-          stream.stages().stream().map(ContinualStream.Stage::name).toList(),
-          learnerDevice.info().name(), method.name(), learning, frozen, learnedMatrix,
-          frozenMatrix, jointAccuracy,
-          jointAccuracy == null ? Double.NaN : seenAccuracy(stream, stages - 1, jointAccuracy),
-          memory, (System.nanoTime() - started) * 1e-9);
     }
+    if (oneAtATime && !frozenChunks.isEmpty()) {
+      // the learner has closed: the frozen model's inference cost on the device it freed
+      try (Device device = devices.get();
+           Placement model = freeze(frozenWeights, device, init, ps)) {
+        for (int k = 0; k < frozenChunks.size(); k++) {
+          List<SpikeSample> chunk = frozenChunks.get(k);
+          int point = frozenPoints.get(k);
+          frozen.set(point, withCost(frozen.get(point), inferenceCost(model, device, chunk),
+              chunk.size()));
+        }
+      }
+    }
+    double[] jointAccuracy = jointRun != null ? result(jointRun)
+        : joint ? joint(stream, devices, init, ps, s.seed()) : null;
+    return new ContinualResult(stream.kind(),
+        stream.stages().stream().map(ContinualStream.Stage::name).toList(),
+        deviceName, method.name(), learning, frozen, learnedMatrix, frozenMatrix, jointAccuracy,
+        jointAccuracy == null ? Double.NaN : seenAccuracy(stream, stages - 1, jointAccuracy),
+        memory, (System.nanoTime() - started) * 1e-9);
   }
 
   /** Rehearsal buffer budget when none is given: this share of the network's weight memory. */
@@ -309,15 +370,44 @@ public final class ContinualDemo {
     return device;
   }
 
-  /** A second on-chip model with the learner's weights and its learning engine switched off. */
-  private static Placement freeze(Device learner, Device target, SnnParameters init,
+  /** Every weight tensor of the device, read back. */
+  private static Map<String, int[]> weights(Device device) {
+    Map<String, int[]> out = new LinkedHashMap<>();
+    for (WeightTensor t : device.config().tensors()) {
+      out.put(t.name(), device.readWeights(t.name()));
+    }
+    return out;
+  }
+
+  /** An on-chip model with {@code weights} and its learning engine switched off. */
+  private static Placement freeze(Map<String, int[]> weights, Device target, SnnParameters init,
                                   PlacementSettings ps) {
     Placement copy = Placements.onDevice("on-chip", requireLearning(target), init, ps);
     Sl1Device.disableLearning(target);
-    for (WeightTensor t : learner.config().tensors()) {
-      target.writeWeights(t.name(), learner.readWeights(t.name()));
-    }
+    weights.forEach(target::writeWeights);
     return copy;
+  }
+
+  /** What the frozen model spends running {@code chunk} forward. */
+  private static Telemetry inferenceCost(Placement model, Device device, List<SpikeSample> chunk) {
+    Telemetry before = device.telemetry();
+    model.infer(chunk);
+    return device.telemetry().minus(before);
+  }
+
+  private static Checkpoint frozenPoint(long samples, int stage, boolean end,
+                                        ContinualStream stream, double[] accuracy,
+                                        double[][] matrix, Telemetry spent, int chunkSize) {
+    return new Checkpoint("frozen", samples, stage, end,
+        seenAccuracy(stream, stage, masked(accuracy, stage)), masked(accuracy, stage),
+        Forgetting.mean(matrix, stage, accuracy), spent.energyJoules() / chunkSize, 0,
+        (double) spent.cycles() / chunkSize);
+  }
+
+  private static Checkpoint withCost(Checkpoint c, Telemetry spent, int chunkSize) {
+    return new Checkpoint(c.arm(), c.samples(), c.stage(), c.endOfStage(), c.seenAccuracy(),
+        c.stageAccuracy(), c.forgetting(), spent.energyJoules() / chunkSize, 0,
+        (double) spent.cycles() / chunkSize);
   }
 
   /** Accuracy on the evaluation sets of stages 0..{@code upTo}; NaN for later stages. */
