@@ -1,0 +1,145 @@
+package io.spikeloop.study.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spikeloop.cli.SpikeloopCli;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code study --master local[2]} against the default runner ({@code --parallel 2}): same runs,
+ * same failures, per-run results identical byte for byte, and the DataFrame copy of the results.
+ */
+class SparkStudyTest {
+  /** Small real trainings: 2 models x 2 seeds, and a value every run refuses. */
+  private static final List<String> STUDY = List.of("study", "--sweep", "model=ff,rsnn",
+      "--pair", "model:readout=last,sum", "--seeds", "1,2", "--", "--hidden", "8", "--steps",
+      "12", "--epochs", "2", "--batch", "50", "--train-samples", "100", "--test-samples", "40");
+
+  @TempDir
+  Path dir;
+
+  private static String[] cli(Path out, String... extra) {
+    List<String> args = new ArrayList<>(STUDY.subList(0, STUDY.indexOf("--")));
+    args.addAll(List.of(extra));
+    args.addAll(List.of("--out", out.toString(), "--json"));
+    args.addAll(STUDY.subList(STUDY.indexOf("--"), STUDY.size()));
+    return args.toArray(String[]::new);
+  }
+
+  private static String execute(String... args) {
+    CommandLine cl = SpikeloopCli.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    int exit = cl.execute(args);
+    assertEquals(0, exit, err.toString() + out);
+    return out.toString();
+  }
+
+  @Test
+  void sparkRunsGiveTheSameResultsAsTheLocalRunnerBitForBit() throws Exception {
+    Path local = dir.resolve("local");
+    Path spark = dir.resolve("spark");
+    execute(cli(local, "--parallel", "2"));
+    String out = execute(cli(spark, "--master", "local[2]"));
+
+    assertTrue(out.contains("one Spark task per run on local[2]"), out);
+    assertTrue(out.contains("[4/4]"), out);
+    String localRuns = RunFingerprint.ofAll(local.resolve("runs"));
+    assertEquals(4, localRuns.split("model.slm sha256").length - 1, localRuns);
+    assertEquals(localRuns, RunFingerprint.ofAll(spark.resolve("runs")));
+    assertFalse(Files.exists(spark.resolve("runs").resolve(RunFolders.ATTEMPTS)),
+        "staging folders are gone");
+    // result.json names the run's final folder, not its staging folder
+    var result = new ObjectMapper().readTree(
+        spark.resolve("runs/c00-model_ff-readout_last-seed1/result.json").toFile());
+    assertEquals(spark.resolve("runs/c00-model_ff-readout_last-seed1").toAbsolutePath()
+        .toString(), result.get("runDir").asText());
+
+    // The tables agree but for wall-clock columns.
+    assertEquals(stripTimes(Files.readAllLines(local.resolve("results.csv"))),
+        stripTimes(Files.readAllLines(spark.resolve("results.csv"))));
+    assertTrue(Files.isRegularFile(spark.resolve("results.md")));
+    assertTrue(Files.isRegularFile(spark.resolve("accuracy-vs-model.png")));
+
+    // The DataFrame copy: one row per run, readable by Spark.
+    try (SparkSession session = SparkSession.builder().master("local[1]")
+        .config("spark.ui.enabled", "false").getOrCreate()) {
+      List<Row> rows = session.read().parquet(spark.resolve("dataframe/results.parquet")
+          .toString()).orderBy("config", "seed").collectAsList();
+      assertEquals(4, rows.size());
+      Row first = rows.get(0);
+      assertEquals("c00-model_ff-readout_last", first.getAs("config"));
+      assertEquals("ff", first.getAs("model"));
+      assertEquals(1L, (long) first.getAs("seed"));
+      assertEquals("ok", first.getAs("status"));
+      assertEquals(0, (int) first.getAs("attempt"));
+      assertTrue((double) first.getAs("bestTestAccuracy") > 0);
+      assertEquals(4, session.read().option("header", "true")
+          .csv(spark.resolve("dataframe/results-csv").toString()).count());
+    }
+  }
+
+  @Test
+  void aRunThatFailsIsARowWithItsErrorAndTheOthersGoOn() throws Exception {
+    CommandLine cl = SpikeloopCli.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    int exit = cl.execute("study", "--master", "local[2]", "--sweep", "readout=last,bogus",
+        "--seeds", "1", "--out", dir.toString(), "--", "--hidden", "8", "--steps", "12",
+        "--epochs", "1", "--batch", "100", "--train-samples", "100", "--test-samples", "20");
+    assertEquals(0, exit, err.toString() + out);
+    String md = Files.readString(dir.resolve("results.md"));
+    assertTrue(md.contains("| last | 1/1 |"), md);
+    assertTrue(md.contains("readout=bogus, seed 1: --readout must be last or sum, got bogus"),
+        md);
+    assertTrue(out.toString().contains("FAILED: --readout must be last or sum"), out.toString());
+  }
+
+  @Test
+  void masterOptionsAreCheckedBeforeAnythingRuns() {
+    CommandLine cl = SpikeloopCli.commandLine();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(new StringWriter()));
+    cl.setErr(new PrintWriter(err));
+    assertEquals(2, cl.execute("study", "--master", "local[2]", "--parallel", "2", "--sweep",
+        "lr=1e-3", "--out", dir.toString()));
+    assertTrue(err.toString().contains("--parallel counts threads of this JVM"), err.toString());
+    assertEquals(2, cl.execute("study", "--boards", "--sweep", "lr=1e-3", "--out",
+        dir.toString()));
+    assertTrue(err.toString().contains("add --master"), err.toString());
+  }
+
+  /** CSV lines without the seconds column and the throughput column. */
+  private static List<String> stripTimes(List<String> lines) {
+    List<String> header = List.of(lines.get(0).split(",", -1));
+    List<String> stripped = new ArrayList<>();
+    for (String line : lines) {
+      String[] cells = line.split(",", -1);
+      StringBuilder b = new StringBuilder();
+      for (int i = 0; i < cells.length; i++) {
+        if (!header.get(i).equals("seconds") && !header.get(i).equals("trainSamplesPerSecond")) {
+          b.append(cells[i]).append(',');
+        }
+      }
+      stripped.add(b.toString());
+    }
+    return stripped;
+  }
+}
