@@ -63,9 +63,18 @@ public final class SparkStudyScheduler implements StudyScheduler {
         // would only compete with them (set them back with --conf).
         .set("spark.ui.showConsoleProgress", "false")
         .set("spark.ui.enabled", "false");
-    if (options.master().startsWith("local")) {
-      // Everything is in this JVM: keep Spark's driver sockets on the loopback interface.
+    if (options.boards() && options.master().startsWith("local")) {
+      throw new IllegalArgumentException("--boards needs a cluster: Spark's local mode does not "
+          + "schedule custom resources such as boards; start one on this machine (the "
+          + "study-spark/spark-cluster script) and use --master spark://127.0.0.1:PORT");
+    }
+    if (options.master().startsWith("local") || onLoopback(options.master())) {
+      // Driver, master and workers all on this machine: keep every socket on loopback, and let
+      // executors load classes from this JVM's class path (no Spark distribution is installed).
       conf.set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1");
+      if (!options.master().startsWith("local")) {
+        conf.set("spark.executor.extraClassPath", System.getProperty("java.class.path"));
+      }
     }
     if (options.boards()) {
       conf.set("spark.executor.resource." + BoardResource.NAME + ".amount", "1");
@@ -201,6 +210,11 @@ public final class SparkStudyScheduler implements StudyScheduler {
     } catch (IOException e) {
       // only leftovers of lost attempts; the runs themselves are in place
     }
+  }
+
+  /** Whether {@code master} is a spark:// URL on this machine's loopback interface. */
+  static boolean onLoopback(String master) {
+    return master.startsWith("spark://127.") || master.startsWith("spark://localhost:");
   }
 
   /** Whether the run trains on a device (hil, near-chip, on-chip): it then takes a board. */

@@ -14,8 +14,9 @@ import java.util.stream.Collectors;
 /**
  * What must be identical between two runs of the same configuration and seed, wherever they ran:
  * the trained weights byte for byte ({@code model.slm}), every per-epoch figure of {@code
- * metrics.csv} but the wall-clock columns, and {@code result.json} but its wall-clock throughput
- * and the folder it names.
+ * metrics.csv} but the wall-clock columns, and {@code result.json} but its wall-clock throughput,
+ * the folder it names and the name of the device it trained on (a served board or the simulator
+ * in process: bit-exact implementations of one core).
  */
 final class RunFingerprint {
   private RunFingerprint() {}
@@ -38,7 +39,7 @@ final class RunFingerprint {
     }
     ObjectNode result = (ObjectNode) new ObjectMapper().readTree(
         runDir.resolve("result.json").toFile());
-    result.remove(List.of("runDir", "trainSamplesPerSecond"));
+    result.remove(List.of("runDir", "trainSamplesPerSecond", "device"));
     b.append(result);
     return b.toString();
   }
