@@ -95,9 +95,8 @@ public final class SparkStudyScheduler implements StudyScheduler {
 
   @Override
   public String describe() {
-    return "one Spark task per run on " + options.master() + " ("
-        + context.sc().defaultParallelism() + " cores" + (options.boards() ? ", boards as the "
-        + "resource 'board'" : "") + (options.copyBack() ? ", folders copied back" : "") + ")";
+    return "one Spark task per run on " + options.master() + (options.boards() ? ", boards as "
+        + "the resource 'board'" : "") + (options.copyBack() ? ", folders copied back" : "");
   }
 
   @Override

@@ -26,7 +26,7 @@ public final class TrainTask implements Function<RunTask, RunRow> {
   public RunRow call(RunTask task) throws Exception {
     TaskContext context = TaskContext.get();
     String executor = SparkEnv.get() == null ? "driver" : SparkEnv.get().executorId();
-    String host = InetAddress.getLocalHost().getHostName();
+    String host = hostName();
     int attempt = context == null ? 0 : context.attemptNumber();
     long attemptId = context == null ? 0 : context.taskAttemptId();
     long startMillis = System.currentTimeMillis();
@@ -60,5 +60,14 @@ public final class TrainTask implements Function<RunTask, RunRow> {
     }
     return new RunRow(task.index(), summary, error, seconds, executor, host, attempt, board,
         startMillis, System.currentTimeMillis(), zip);
+  }
+
+  /** For the results table only: a host without a resolvable name still runs its tasks. */
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "unknown";
+    }
   }
 }

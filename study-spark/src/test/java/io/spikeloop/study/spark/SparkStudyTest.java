@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * {@code study --master local[2]} against the default runner ({@code --parallel 2}): same runs,
+ * {@code study --master local[2] --copy-back} against the default runner ({@code --parallel 2}):
+ * same runs,
  * the same failures recorded without stopping the study, per-run results identical byte for
  * byte, and the DataFrame copy of the results.
  */
@@ -56,7 +57,8 @@ class SparkStudyTest {
     Path local = dir.resolve("local");
     Path spark = dir.resolve("spark");
     execute(cli(local, "--parallel", "2"));
-    String out = execute(cli(spark, "--master", "local[2]"));
+    // Folders sent back to the driver as zips here; written in place in the reproduce test.
+    String out = execute(cli(spark, "--master", "local[2]", "--copy-back"));
 
     assertTrue(out.contains("one Spark task per run on local[2]"), out);
     assertTrue(out.contains("[8/8]"), out);
@@ -114,20 +116,39 @@ class SparkStudyTest {
     assertTrue(err.toString().contains("add --master"), err.toString());
   }
 
+  @Test
+  void reproduceRunsItsGridOnSparkToo() throws Exception {
+    String out = execute("reproduce", "figure1", "--quick", "--seeds", "1", "--master",
+        "local[2]", "--out", dir.toString());
+    assertTrue(out.contains("one Spark task per run on local[2]"), out);
+    assertTrue(Files.readString(dir.resolve("figure1.md")).contains("| 0.9 |"), out);
+    assertTrue(Files.isDirectory(dir.resolve("figure1/dataframe/results.parquet")));
+    try (var runs = Files.list(dir.resolve("figure1/runs"))) {
+      assertEquals(3, runs.filter(r -> Files.isRegularFile(r.resolve("model.slm"))).count());
+    }
+    assertFalse(Files.exists(dir.resolve("figure1/runs").resolve(RunFolders.ATTEMPTS)),
+        "staging folders are gone");
+  }
+
   /** CSV lines without the seconds column and the throughput column. */
   private static List<String> stripTimes(List<String> lines) {
-    List<String> header = List.of(lines.get(0).split(",", -1));
+    List<String> header = cells(lines.get(0));
     List<String> stripped = new ArrayList<>();
     for (String line : lines) {
-      String[] cells = line.split(",", -1);
+      List<String> cells = cells(line);
       StringBuilder b = new StringBuilder();
-      for (int i = 0; i < cells.length; i++) {
+      for (int i = 0; i < cells.size(); i++) {
         if (!header.get(i).equals("seconds") && !header.get(i).equals("trainSamplesPerSecond")) {
-          b.append(cells[i]).append(',');
+          b.append(cells.get(i)).append(',');
         }
       }
       stripped.add(b.toString());
     }
     return stripped;
+  }
+
+  /** The cells of a CSV line (quoted cells may hold commas). */
+  private static List<String> cells(String line) {
+    return List.of(line.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)", -1));
   }
 }
