@@ -109,11 +109,16 @@ public final class StudyFrame {
                     List<Long> seeds, List<RunRow> rows, List<RunOutcome> outcomes,
                     PrintWriter log) {
     Path folder = grid.runsDir().toAbsolutePath().getParent().resolve(FOLDER);
+    long start = System.nanoTime();
     try {
       Dataset<Row> frame = frame(spark, configs, seeds, rows, outcomes).coalesce(1);
       frame.write().mode(SaveMode.Overwrite).parquet(folder.resolve("results.parquet").toString());
       frame.write().mode(SaveMode.Overwrite).option("header", "true")
           .csv(folder.resolve("results-csv").toString());
+      log.printf(java.util.Locale.ROOT, "study: wrote the runs as a DataFrame into %s "
+          + "(results.parquet, results-csv) in %.1f s%n", folder,
+          (System.nanoTime() - start) / 1e9);
+      log.flush();
     } catch (RuntimeException e) {
       // results.csv, results.md and the run folders are already written by the study
       log.println("study: the DataFrame copy of the results could not be written to " + folder
