@@ -132,8 +132,10 @@ public final class LoopbackCluster implements AutoCloseable {
   /** Workers the master counts as alive. */
   public int aliveWorkers() throws IOException, InterruptedException {
     try {
-      JsonNode state = JSON.readTree(masterUi().resolve("json/").toURL());
-      return state.path("aliveworkers").asInt(0);
+      try (var in = masterUi().resolve("json/").toURL().openStream()) {
+        JsonNode state = JSON.readTree(in);
+        return state.path("aliveworkers").asInt(0);
+      }
     } catch (IOException e) {
       if (!master.isAlive()) {
         throw new IOException("the Spark master exited (" + master.exitValue() + "); see "

@@ -6,7 +6,6 @@ import io.spikeloop.study.StudyGrid;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -64,10 +63,8 @@ public final class StudyFrame {
     Set<String> numeric = new LinkedHashSet<>();
     for (RunOutcome o : outcomes) {
       if (o.ok()) {
-        Iterator<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> it =
-            o.result().fields();
-        while (it.hasNext()) {
-          var f = it.next();
+        for (Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> f
+            : o.result().properties()) {
           if (f.getValue().isNumber() && !f.getKey().equals("seed")) {
             numeric.add(f.getKey());
           }
