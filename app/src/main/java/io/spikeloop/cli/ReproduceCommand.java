@@ -3,12 +3,16 @@ package io.spikeloop.cli;
 import io.spikeloop.reproduce.Figure1;
 import io.spikeloop.reproduce.ProtocolDataset;
 import io.spikeloop.reproduce.Table1;
+import io.spikeloop.study.DistributedStudies;
 import io.spikeloop.study.StudyRunner;
+import io.spikeloop.study.StudyScheduler;
 import io.spikeloop.study.TrainLauncher;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -63,9 +67,34 @@ public final class ReproduceCommand implements Runnable {
       return seeds != null ? seeds : quick ? List.of(1L, 2L) : List.of(1L, 2L, 3L);
     }
 
+    @Option(names = "--master", paramLabel = "URL", description = "Run the grid on Apache "
+        + "Spark (local[*], local[N], spark://HOST:PORT), one task per run, as study --master "
+        + "(docs/studies.md).")
+    String master;
+
+    @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "With --master: a Spark "
+        + "setting (repeatable).")
+    Map<String, String> conf = new LinkedHashMap<>();
+
     int parallel() {
       return StudyRunner.boundedByCores(parallel == null
           ? Runtime.getRuntime().availableProcessors() : parallel);
+    }
+
+    /** The Spark scheduler of --master (null without it); the caller closes it. */
+    StudyScheduler spark(PrintWriter log) {
+      if (master == null) {
+        if (!conf.isEmpty()) {
+          throw new IllegalArgumentException("--conf is for runs on Spark; add --master");
+        }
+        return null;
+      }
+      if (parallel != null) {
+        throw new IllegalArgumentException("--parallel counts threads of this JVM; with "
+            + "--master the Spark executors' cores decide");
+      }
+      return DistributedStudies.open(new DistributedStudies.Options(master, false, false, conf),
+          log);
     }
   }
 
@@ -89,8 +118,12 @@ public final class ReproduceCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       List<ProtocolDataset> datasets = ProtocolDataset.available(common.shd, common.nmnist,
           synthetic);
-      List<Table1.Cell> cells = Table1.run(datasets, common.quick, common.seeds(), common.out,
-          common.parallel(), TrainLauncher.inProcess(), out);
+      List<Table1.Cell> cells;
+      try (StudyScheduler spark = common.spark(out)) {
+        cells = spark == null ? Table1.run(datasets, common.quick, common.seeds(), common.out,
+            common.parallel(), TrainLauncher.inProcess(), out)
+            : Table1.run(datasets, common.quick, common.seeds(), common.out, spark, out);
+      }
       out.println();
       out.print(Files.readString(common.out.resolve("table1.md")));
       out.flush();
@@ -137,8 +170,14 @@ public final class ReproduceCommand implements Runnable {
         default -> throw new IllegalArgumentException("--dataset must be shd, nmnist or "
             + "synthetic, got " + which);
       };
-      Figure1.run(d, common.quick, common.seeds(), lr, common.out, common.parallel(),
-          TrainLauncher.inProcess(), out);
+      try (StudyScheduler spark = common.spark(out)) {
+        if (spark == null) {
+          Figure1.run(d, common.quick, common.seeds(), lr, common.out, common.parallel(),
+              TrainLauncher.inProcess(), out);
+        } else {
+          Figure1.run(d, common.quick, common.seeds(), lr, common.out, spark, out);
+        }
+      }
       out.println();
       out.print(Files.readString(common.out.resolve("figure1.md")));
       out.flush();

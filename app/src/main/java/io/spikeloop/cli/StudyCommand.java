@@ -2,17 +2,22 @@ package io.spikeloop.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.spikeloop.study.DistributedStudies;
 import io.spikeloop.study.Study;
+import io.spikeloop.study.StudyMetrics;
 import io.spikeloop.study.StudyPlan;
 import io.spikeloop.study.StudyRunner;
+import io.spikeloop.study.StudyScheduler;
 import io.spikeloop.study.Sweep;
 import io.spikeloop.study.TrainLauncher;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,7 +40,10 @@ import picocli.CommandLine.Model.CommandSpec;
         "      --out studies/betas",
         "  ./spikeloop study --sweep mode=bptt,tbptt-k --baseline --out studies/vs-tbptt1",
         "  ./spikeloop study --sweep k=5,50 --pair k:lr=1e-4,1e-3 --out studies/k \\",
-        "      -- --mode tbptt-k"})
+        "      -- --mode tbptt-k",
+        "  ./spikeloop study --master spark://10.0.0.5:7077 --boards \\",
+        "      --sweep placement=hil,near-chip --seeds 1,2,3 --out /shared/studies/hw",
+        "", "Studies on Spark, boards as resources, a cluster on one machine: docs/studies.md"})
 public final class StudyCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -72,6 +80,32 @@ public final class StudyCommand implements Callable<Integer> {
           + "Without --baseline, a placement sweep's host-float configurations are.")
   String baseline;
 
+  @Option(names = "--master", paramLabel = "URL", description = "Run the grid on Apache Spark: "
+      + "local[*] (threads of this JVM), local[N], or spark://HOST:PORT (a cluster); each run is "
+      + "one Spark task. Needs the study-spark module (docs/studies.md). Without it: threads of "
+      + "this JVM (--parallel).")
+  String master;
+
+  @Option(names = "--boards", description = "With --master: every hil, near-chip or on-chip run "
+      + "takes one board the workers advertise as the Spark resource 'board' and trains on its "
+      + "address; no board serves two runs at once.")
+  boolean boards;
+
+  @Option(names = "--copy-back", description = "With --master: executors write run folders in "
+      + "their own temporary space and send them back into --out/runs (no shared file system). "
+      + "Without it they write into --out/runs directly, which must be the same path on every "
+      + "executor.")
+  boolean copyBack;
+
+  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "With --master: a Spark "
+      + "setting (repeatable), e.g. --conf spark.executor.memory=1g.")
+  Map<String, String> conf = new LinkedHashMap<>();
+
+  @Option(names = "--metrics-port", paramLabel = "PORT", description = "While the study runs, "
+      + "serve its progress (runs done, failed, running; ETA) as Prometheus text at "
+      + "http://127.0.0.1:PORT/metrics (0: a free port, printed).")
+  Integer metricsPort;
+
   @Option(names = "--reports", description = "Write report.html into every run folder.")
   boolean reports;
 
@@ -90,10 +124,12 @@ public final class StudyCommand implements Callable<Integer> {
     Map<String, String> selector = baseline == null || baseline.isEmpty() ? Map.of()
         : StudyPlan.parseSelector(baseline);
     StudyPlan plan = new StudyPlan(dataset, parsed, seeds, trainArgs, runBaseline, selector);
-    int threads = StudyRunner.boundedByCores(parallel == null
-        ? Runtime.getRuntime().availableProcessors() : parallel);
-    Study.Result result = new Study(plan, "Study on " + dataset).run(out,
-        TrainLauncher.inProcess(), threads, reports, stdout);
+    Study.Result result;
+    try (StudyScheduler scheduler = scheduler(stdout);
+         StudyMetrics metrics = StudyMetrics.open(metricsPort, stdout)) {
+      result = new Study(plan, "Study on " + dataset).run(out, scheduler, reports, stdout,
+          metrics.registry());
+    }
     stdout.printf("wrote %s, %s and %d plots; %d of %d runs failed%n", result.csv(),
         result.markdown(), result.plots().size(), result.failures(), result.runs().size());
     if (json) {
@@ -106,5 +142,22 @@ public final class StudyCommand implements Callable<Integer> {
     }
     stdout.flush();
     return result.failures() == result.runs().size() ? 1 : 0;
+  }
+
+  private StudyScheduler scheduler(PrintWriter log) {
+    if (master == null) {
+      if (boards || copyBack || !conf.isEmpty()) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--boards, --copy-back and "
+            + "--conf are for studies on Spark; add --master local[*] or spark://HOST:PORT");
+      }
+      return new StudyRunner(TrainLauncher.inProcess(), StudyRunner.boundedByCores(
+          parallel == null ? Runtime.getRuntime().availableProcessors() : parallel));
+    }
+    if (parallel != null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--parallel counts threads "
+          + "of this JVM; with --master the Spark executors' cores decide (local[N]: N at once)");
+    }
+    return DistributedStudies.open(new DistributedStudies.Options(master, boards, copyBack,
+        conf), log);
   }
 }

@@ -7,6 +7,8 @@ import io.spikeloop.study.StudyConfig;
 import io.spikeloop.study.StudyPlan;
 import io.spikeloop.study.StudyResults;
 import io.spikeloop.study.Sweep;
+import io.spikeloop.study.StudyRunner;
+import io.spikeloop.study.StudyScheduler;
 import io.spikeloop.study.TrainLauncher;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -40,6 +42,13 @@ public final class Figure1 {
   public static List<Point> run(ProtocolDataset dataset, boolean quick, List<Long> seeds,
                                 Double lr, Path out, int parallel, TrainLauncher launcher,
                                 PrintWriter log) throws IOException, InterruptedException {
+    return run(dataset, quick, seeds, lr, out, new StudyRunner(launcher, parallel), log);
+  }
+
+  /** The same on any scheduler (threads of this JVM, or Spark: {@code reproduce --master}). */
+  public static List<Point> run(ProtocolDataset dataset, boolean quick, List<Long> seeds,
+                                Double lr, Path out, StudyScheduler scheduler, PrintWriter log)
+      throws IOException, InterruptedException {
     Files.createDirectories(out);
     List<String> extra = new ArrayList<>(dataset.args(quick));
     extra.addAll(List.of("--model", "rsnn", "--mode", "tbptt1", "--optimizer", "sgd"));
@@ -52,7 +61,7 @@ public final class Figure1 {
     StudyPlan plan = new StudyPlan(dataset.spec(), List.of(new Sweep("momentum", momenta)),
         seeds, extra, false, Map.of());
     Study.Result r = new Study(plan, "Figure 1 runs on " + dataset.title())
-        .run(out.resolve("figure1"), launcher, parallel, false, log);
+        .run(out.resolve("figure1"), scheduler, false, log, null);
     List<Point> points = new ArrayList<>();
     for (Map.Entry<StudyConfig, List<RunOutcome>> e : StudyResults.byConfig(r.runs())
         .entrySet()) {

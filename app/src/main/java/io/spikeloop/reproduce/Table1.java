@@ -6,6 +6,8 @@ import io.spikeloop.study.StudyConfig;
 import io.spikeloop.study.StudyPlan;
 import io.spikeloop.study.StudyResults;
 import io.spikeloop.study.Sweep;
+import io.spikeloop.study.StudyRunner;
+import io.spikeloop.study.StudyScheduler;
 import io.spikeloop.study.TrainLauncher;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -35,6 +37,20 @@ public final class Table1 {
   public static List<Cell> run(List<ProtocolDataset> datasets, boolean quick, List<Long> seeds,
                                Path out, int parallel, TrainLauncher launcher, PrintWriter log)
       throws IOException, InterruptedException {
+    return run(datasets, quick, seeds, out, new StudyRunner(launcher, parallel),
+        parallel + " runs in parallel", log);
+  }
+
+  /** The same on any scheduler (threads of this JVM, or Spark: {@code reproduce --master}). */
+  public static List<Cell> run(List<ProtocolDataset> datasets, boolean quick, List<Long> seeds,
+                               Path out, StudyScheduler scheduler, PrintWriter log)
+      throws IOException, InterruptedException {
+    return run(datasets, quick, seeds, out, scheduler, scheduler.describe(), log);
+  }
+
+  private static List<Cell> run(List<ProtocolDataset> datasets, boolean quick, List<Long> seeds,
+                                Path out, StudyScheduler scheduler, String where,
+                                PrintWriter log) throws IOException, InterruptedException {
     Files.createDirectories(out);
     List<Cell> cells = new ArrayList<>();
     long start = System.nanoTime();
@@ -44,7 +60,7 @@ public final class Table1 {
       StudyPlan plan = new StudyPlan(d.spec(), List.of(new Sweep("model", MODELS),
           new Sweep("mode", MODES)), seeds, d.args(quick), false, Map.of());
       Study.Result r = new Study(plan, "Table 1 runs on " + d.title()).run(out.resolve(d.key()),
-          launcher, parallel, false, log);
+          scheduler, false, log, null);
       for (Map.Entry<StudyConfig, List<RunOutcome>> e : StudyResults.byConfig(r.runs())
           .entrySet()) {
         StudyConfig c = e.getKey();
@@ -54,21 +70,21 @@ public final class Table1 {
       }
     }
     double minutes = (System.nanoTime() - start) / 60e9;
-    Files.writeString(out.resolve("table1.md"), markdown(datasets, cells, quick, seeds, parallel,
+    Files.writeString(out.resolve("table1.md"), markdown(datasets, cells, quick, seeds, where,
         minutes));
     return cells;
   }
 
   static String markdown(List<ProtocolDataset> datasets, List<Cell> cells, boolean quick,
-                         List<Long> seeds, int parallel, double minutes) {
+                         List<Long> seeds, String where, double minutes) {
     StringBuilder b = new StringBuilder("# Table 1: best test accuracy (%), mean ± std over ")
         .append(seeds.size()).append(" seeds\n\n");
-    b.append(String.format(Locale.ROOT, "Protocol: %s; seeds %s; %d runs in parallel on %d "
+    b.append(String.format(Locale.ROOT, "Protocol: %s; seeds %s; %s on %d "
             + "cores; %.1f minutes. Paper columns: the paper's Table 1 (average best test "
             + "accuracy over 5 runs; its BPTT numbers are quoted from [16]), every row of which "
             + "follows below. The paper used the full SHD and N-MNIST sets; rows here use the "
             + "data named below.%n%n", quick ? "--quick" : "full", seeds,
-        parallel, Runtime.getRuntime().availableProcessors(), minutes));
+        where, Runtime.getRuntime().availableProcessors(), minutes));
     b.append("| Dataset | Network | tBPTT1 (spikeloop) | BPTT (spikeloop) | tBPTT1 (paper) "
         + "| BPTT (paper) |\n|---|---|---|---|---|---|\n");
     for (ProtocolDataset d : datasets) {

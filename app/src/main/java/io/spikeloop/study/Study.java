@@ -1,5 +1,6 @@
 package io.spikeloop.study;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.spikeloop.metrics.Eta;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -9,6 +10,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A study from plan to files: validates the plan against train's options, runs the grid, and
@@ -17,6 +22,9 @@ import java.util.Locale;
  * {@code results.md} and the plots.
  */
 public final class Study {
+  /** A line on the console at least this often while no run finishes. */
+  private static final long HEARTBEAT_NANOS = TimeUnit.SECONDS.toNanos(30);
+
   private final StudyPlan plan;
   private final String title;
 
@@ -33,8 +41,18 @@ public final class Study {
     }
   }
 
+  /** Runs the grid in {@code parallel} threads of this JVM ({@link StudyRunner}). */
   public Result run(Path out, TrainLauncher launcher, int parallel, boolean reports,
                     PrintWriter log) throws IOException, InterruptedException {
+    return run(out, new StudyRunner(launcher, parallel), reports, log, null);
+  }
+
+  /**
+   * Runs the grid on {@code scheduler}; with a {@code registry}, the study's progress is
+   * published there as gauges ({@link StudyProgress#bind}) while it runs.
+   */
+  public Result run(Path out, StudyScheduler scheduler, boolean reports, PrintWriter log,
+                    MeterRegistry registry) throws IOException, InterruptedException {
     plan.validate();
     List<StudyConfig> configs = plan.configurations();
     Path runsDir = out.resolve("runs");
@@ -48,30 +66,76 @@ public final class Study {
       }
     }
     Files.createDirectories(runsDir);
-    int total = configs.size() * plan.seeds().size();
-    log.printf(Locale.ROOT, "study: %d configurations x %d seeds = %d runs, %d in parallel, "
-        + "into %s%n", configs.size(), plan.seeds().size(), total, parallel, out);
+    StudyGrid grid = new StudyGrid(plan.dataset(), configs, plan.seeds(), runsDir, reports);
+    int total = grid.size();
+    log.printf(Locale.ROOT, "study: %d configurations x %d seeds = %d runs, %s, into %s%n",
+        configs.size(), plan.seeds().size(), total, scheduler.describe(), out);
     log.flush();
     Path csv = out.resolve("results.csv");
     List<RunOutcome> done = new ArrayList<>();
-    long start = System.nanoTime();
-    List<RunOutcome> runs = new StudyRunner(launcher, parallel).run(plan.dataset(), configs,
-        plan.seeds(), out.resolve("runs"), reports, outcome -> {
-          done.add(outcome);
-          double elapsed = (System.nanoTime() - start) / 1e9;
-          log.printf(Locale.ROOT, "[%d/%d] %s, seed %d: %s (%.1f s); study %s elapsed, ETA %s%n",
-              done.size(), total, outcome.config().label(), outcome.seed(), outcome.ok()
-                  ? String.format(Locale.ROOT, "best test accuracy %.2f%%",
-                      100 * outcome.number("bestTestAccuracy"))
-                  : "FAILED: " + outcome.error(), outcome.seconds(), Eta.duration(elapsed),
-              Eta.duration(Eta.remainingSeconds(elapsed, done.size(), total)));
+    StudyProgress progress = new StudyProgress(total);
+    if (registry != null) {
+      progress.bind(registry, out.toAbsolutePath().normalize().getFileName().toString());
+    }
+    AtomicLong lastLine = new AtomicLong(System.nanoTime());
+    ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "spikeloop-study-progress");
+      t.setDaemon(true);
+      return t;
+    });
+    // A long run prints nothing for minutes: say where the study stands when it has been quiet.
+    heartbeat.scheduleAtFixedRate(() -> {
+      if (System.nanoTime() - lastLine.get() >= HEARTBEAT_NANOS) {
+        synchronized (log) {
+          log.println("study: " + progress.line());
           log.flush();
+        }
+        lastLine.set(System.nanoTime());
+      }
+    }, HEARTBEAT_NANOS, HEARTBEAT_NANOS / 6, TimeUnit.NANOSECONDS);
+    List<RunOutcome> runs;
+    try {
+      runs = scheduler.run(grid, new StudyEvents() {
+        @Override
+        public void started(StudyConfig config, long seed, String where) {
+          progress.started();
+        }
+
+        @Override
+        public void lost(StudyConfig config, long seed, String reason) {
+          progress.lost();
+          synchronized (log) {
+            log.printf(Locale.ROOT, "%s, seed %d: attempt lost (%s); it runs again%n",
+                config.label(), seed, reason);
+            log.flush();
+          }
+        }
+
+        @Override
+        public void finished(RunOutcome outcome) {
+          progress.finished(outcome.ok());
+          done.add(outcome);
+          synchronized (log) {
+            log.printf(Locale.ROOT, "[%d/%d] %s, seed %d: %s (%.1f s); study %s elapsed, "
+                    + "ETA %s%s%n", done.size(), total, outcome.config().label(), outcome.seed(),
+                outcome.ok() ? String.format(Locale.ROOT, "best test accuracy %.2f%%",
+                    100 * outcome.number("bestTestAccuracy")) : "FAILED: " + outcome.error(),
+                outcome.seconds(), Eta.duration(progress.elapsedSeconds()),
+                Eta.duration(progress.etaSeconds()), progress.running() > 0
+                    ? ", " + progress.running() + " running" : "");
+            log.flush();
+          }
+          lastLine.set(System.nanoTime());
           try {
             StudyResults.writeCsv(csv, plan.sweeps(), done);
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }
-        });
+        }
+      });
+    } finally {
+      heartbeat.shutdownNow();
+    }
     StudyResults.writeCsv(csv, plan.sweeps(), runs);
     Path md = out.resolve("results.md");
     StudyResults.writeMarkdown(md, title, plan.sweeps(), runs, plan.extraArgs());

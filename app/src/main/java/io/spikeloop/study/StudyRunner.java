@@ -10,15 +10,16 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
  * Runs every configuration of a study once per seed on a pool of {@code parallel} threads (one
  * training per thread; trainers are single-threaded). Each run writes its own folder {@code
  * runsDir/<config id>-seed<S>}. A run that throws is recorded with its error and the others go
- * on; {@code onDone} hears about each run as it finishes (in completion order, one at a time).
+ * on; {@code events} hear about each run as it starts and finishes (one call at a time).
  */
-public final class StudyRunner {
+public final class StudyRunner implements StudyScheduler {
   private final TrainLauncher launcher;
   private final int parallel;
 
@@ -35,23 +36,38 @@ public final class StudyRunner {
     return Math.max(1, Math.min(requested, Runtime.getRuntime().availableProcessors()));
   }
 
+  @Override
+  public String describe() {
+    return parallel + " in parallel in this JVM";
+  }
+
   /** All runs, in plan order (configuration, then seed). */
   public List<RunOutcome> run(String dataset, List<StudyConfig> configs, List<Long> seeds,
                               Path runsDir, boolean reports, Consumer<RunOutcome> onDone)
       throws InterruptedException {
+    return run(new StudyGrid(dataset, configs, seeds, runsDir, reports), onDone::accept);
+  }
+
+  @Override
+  public List<RunOutcome> run(StudyGrid grid, StudyEvents events) throws InterruptedException {
+    AtomicInteger threads = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(parallel, r -> {
-      Thread t = new Thread(r, "spikeloop-study");
+      Thread t = new Thread(r, "spikeloop-study-" + threads.incrementAndGet());
       t.setDaemon(true);
       return t;
     });
     try {
       List<Future<RunOutcome>> futures = new ArrayList<>();
-      for (StudyConfig config : configs) {
-        for (long seed : seeds) {
+      for (StudyConfig config : grid.configs()) {
+        for (long seed : grid.seeds()) {
           futures.add(pool.submit(() -> {
-            RunOutcome outcome = runOne(dataset, config, seed, runsDir, reports);
-            synchronized (onDone) {
-              onDone.accept(outcome);
+            synchronized (events) {
+              events.started(config, seed, Thread.currentThread().getName());
+            }
+            RunOutcome outcome = runOne(grid.dataset(), config, seed, grid.runDir(config, seed),
+                grid.reports());
+            synchronized (events) {
+              events.finished(outcome);
             }
             return outcome;
           }));
@@ -72,9 +88,8 @@ public final class StudyRunner {
     }
   }
 
-  private RunOutcome runOne(String dataset, StudyConfig config, long seed, Path runsDir,
+  private RunOutcome runOne(String dataset, StudyConfig config, long seed, Path runDir,
                             boolean reports) {
-    Path runDir = runsDir.resolve(config.id() + "-seed" + seed);
     long start = System.nanoTime();
     try {
       JsonNode result = launcher.train(config.trainOptions(dataset, seed, runDir));
@@ -90,7 +105,7 @@ public final class StudyRunner {
   }
 
   /** The report is a view of a finished run folder: one that cannot be drawn loses nothing. */
-  private static void writeReport(Path runDir) {
+  public static void writeReport(Path runDir) {
     try {
       RunReport.write(runDir);
     } catch (IOException | RuntimeException e) {
