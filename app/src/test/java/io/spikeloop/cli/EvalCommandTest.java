@@ -116,7 +116,7 @@ class EvalCommandTest {
   void aModelReckonCannotHoldIsRefusedNamingWhy(@TempDir Path dir) throws Exception {
     Path run = runFolder(dir);
     CliRun o = eval("--run", run.toString(), "--device", "sim:reckon", "--dataset", "synthetic",
-        "--steps", "5", "--samples", "2");
+        "--steps", "10", "--samples", "2");
     assertEquals(2, o.exit(), o.out());
     assertTrue(o.err().contains("inputs: 700 > 256") && o.err().contains("outputs: 20 > 16"),
         o.err());
