@@ -8,6 +8,13 @@ import io.spikeloop.data.Datasets;
 import io.spikeloop.data.SpikeDataset;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.Devices;
+import io.spikeloop.mapper.ChipComparison;
+import io.spikeloop.mapper.MappedTensor;
+import io.spikeloop.mapper.MappingLoss;
+import io.spikeloop.mapper.MappingOptions;
+import io.spikeloop.mapper.TargetMapper;
+import io.spikeloop.mapper.TargetMapping;
+import io.spikeloop.mapper.TargetMappers;
 import io.spikeloop.mapping.Evaluation;
 import io.spikeloop.mapping.MappedNetwork;
 import io.spikeloop.mapping.QuantizationOptions;
@@ -16,6 +23,7 @@ import io.spikeloop.mapping.TensorReport;
 import io.spikeloop.model.ModelFile;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.nir.NirImport;
+import io.spikeloop.target.sl1.Sl1Target;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +66,8 @@ public final class EvalCommand implements Callable<Integer> {
   NirReadOptions nirRead = new NirReadOptions();
 
   @Option(names = "--device", defaultValue = "sim", paramLabel = "D",
-      description = "Device: sim[:OPTIONS], remote://HOST:PORT, board:NAME (default: ${DEFAULT-VALUE}).")
+      description = "Device: sim[:OPTIONS], remote://HOST:PORT, board:NAME, sim:reckon (the mapper "
+          + "of the device's target maps the model; default: ${DEFAULT-VALUE}).")
   String deviceName;
 
   @Option(names = "--weight-bits", defaultValue = "" + QuantizationOptions.DEFAULT_WEIGHT_BITS,
@@ -159,6 +168,16 @@ public final class EvalCommand implements Callable<Integer> {
       ProgressBar progress = bar ? new ProgressBarBuilder().setTaskName("eval").setInitialMax(total)
           .build() : null;
       IntConsumer step = progress == null ? done -> { } : progress::stepTo;
+      if (!device.info().target().equals(Sl1Target.ID)) {
+        // Another target: its own mapper, compared with its chip's float model.
+        try {
+          return onTarget(out, modelFile, params, device, test, total, step);
+        } finally {
+          if (progress != null) {
+            progress.close();
+          }
+        }
+      }
       try {
         r = Evaluation.run(params, mapped, device, test, total, step);
       } finally {
@@ -185,6 +204,82 @@ public final class EvalCommand implements Callable<Integer> {
         r.saturations(), r.fifoOverflows(), r.deadlineMisses());
     if (json) {
       out.println(toJson(r, mapped, q));
+    }
+    out.flush();
+    return 0;
+  }
+
+  /**
+   * {@code eval} on a device of a target other than SL-1: the mapper of the device's target maps
+   * the model (the options that apply to it), refusing by name what cannot map, and
+   * {@link ChipComparison} runs the device beside the chip's float model and spikeloop's.
+   */
+  private int onTarget(PrintWriter out, Path modelFile, SnnParameters params, Device device,
+                       SpikeDataset test, int total, IntConsumer step) {
+    TargetMapper mapper = TargetMappers.forDevice(device);
+    MappingOptions options = MappingOptions.builder().weightBits(weightBits)
+        .membraneBits(membraneBits).outputBits(outputBits).headroomBits(headroomBits)
+        .clipPercentile(clipPercentile).build();
+    TargetMapping mapping = mapper.map(params, options, device.info().limits());
+    ChipComparison.Result r = ChipComparison.run(mapper, mapping, params, device, test, total,
+        step);
+    out.printf(Locale.ROOT, "model %s (%d-%s-%d, %s) on %s (target %s), %s: %d samples%n",
+        modelFile, params.config().inputs(), params.config().hidden(), params.config().outputs(),
+        params.config().recurrent() ? "recurrent" : "feed-forward", device.info().name(),
+        mapping.targetId(), test.name(), r.samples());
+    out.printf(Locale.ROOT, "mapping onto %s: membrane scale %.4g, output scale %.4g%n",
+        mapping.targetId(), mapping.membraneScale(0), mapping.outputScale());
+    for (MappedTensor t : mapping.tensors()) {
+      out.printf(Locale.ROOT, "  %-8s <- %-12s exponent %d  LSB %.3g  max|w| %.3g  max error "
+              + "%.3g  clipped %d of %d%n", t.name(), t.floatTensor(), t.exponent(), t.lsb(),
+          t.maxAbsFloat(), t.maxAbsError(), t.clipped(), t.values().length);
+    }
+    for (MappingLoss loss : mapping.losses()) {
+      out.println("  lost: " + loss);
+    }
+    out.printf(Locale.ROOT, "float accuracy (spikeloop's model)  %.2f%%%n",
+        100 * r.floatAccuracy());
+    out.printf(Locale.ROOT, "chip float model accuracy          %.2f%%%n",
+        100 * r.chipModelAccuracy());
+    out.printf(Locale.ROOT, "device accuracy                    %.2f%% (%+.2f points)%n",
+        100 * r.deviceAccuracy(), 100 * (r.deviceAccuracy() - r.floatAccuracy()));
+    out.printf(Locale.ROOT, "device vs chip float model: same prediction %.2f%%, mean |output "
+            + "difference| %.4g (mean |output| %.4g, max %.4g), spike disagreement %s%n",
+        100 * r.predictionAgreement(), r.meanAbsOutputDifference(), r.meanAbsOutput(),
+        r.maxAbsOutputDifference(), Double.isNaN(r.spikeDisagreement()) ? "n/a (not visible)"
+            : String.format(Locale.ROOT, "%.4f", r.spikeDisagreement()));
+    out.printf(Locale.ROOT, "per sample            %.1f hidden spikes, %.0f SOPs, %.0f cycles, "
+        + "%.3g J%n", r.deviceSpikesPerSample(), r.sopsPerSample(), r.cyclesPerSample(),
+        r.joulesPerSample());
+    if (json) {
+      ObjectNode o = new ObjectMapper().createObjectNode();
+      o.put("command", "eval").put("run", run == null ? null : run.toString())
+          .put("nir", nir == null ? null : nir.toString()).put("device", deviceName)
+          .put("target", mapping.targetId()).put("dataset", dataset).put("seed", seed)
+          .put("samples", r.samples()).put("floatAccuracy", r.floatAccuracy())
+          .put("chipModelAccuracy", r.chipModelAccuracy())
+          .put("fixedAccuracy", r.deviceAccuracy())
+          .put("predictionAgreement", r.predictionAgreement())
+          .put("meanAbsOutputDifference", r.meanAbsOutputDifference())
+          .put("maxAbsOutputDifference", r.maxAbsOutputDifference())
+          .put("meanAbsOutput", r.meanAbsOutput())
+          .put("spikeDisagreement", Double.isNaN(r.spikeDisagreement()) ? null
+              : r.spikeDisagreement())
+          .put("fixedSpikesPerSample", r.deviceSpikesPerSample())
+          .put("sopsPerSample", r.sopsPerSample()).put("cyclesPerSample", r.cyclesPerSample())
+          .put("energyJoulesPerSample", r.joulesPerSample()).put("clipped", mapping.clipped());
+      ArrayNode tensors = o.putArray("tensors");
+      for (MappedTensor t : mapping.tensors()) {
+        tensors.addObject().put("name", t.name()).put("floatTensor", t.floatTensor())
+            .put("exponent", t.exponent()).put("step", t.lsb()).put("clipped", t.clipped())
+            .put("maxAbsError", t.maxAbsError());
+      }
+      ArrayNode lost = o.putArray("lost");
+      for (MappingLoss loss : mapping.losses()) {
+        lost.addObject().put("item", loss.item()).put("kind", loss.kind().name())
+            .put("detail", loss.detail());
+      }
+      out.println(o);
     }
     out.flush();
     return 0;

@@ -85,6 +85,44 @@ class EvalCommandTest {
   }
 
   @Test
+  void evaluatesOnReckonThroughItsMapper(@TempDir Path dir) throws Exception {
+    Path data = Path.of(System.getProperty("spikeloop.data", "../../shared/data"),
+        "nmnist-small");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(data),
+        "real N-MNIST data not found at " + data + "; skipping");
+    SnnConfig c = new SnnConfig(162, List.of(16), true, 10, 0.95, 0.95, 1.0, Surrogate.DEFAULT);
+    SnnParameters p = SnnParameters.initialise(c, 5);
+    for (var t : p.tensors()) {
+      for (int i = 0; i < t.values().length; i++) {
+        t.values()[i] *= 4;
+      }
+    }
+    ModelFile.write(dir.resolve("model.slm"), p);
+    CliRun o = eval("--run", dir.toString(), "--device", "sim:reckon", "--dataset",
+        "nmnist:" + data + "#pool=4", "--steps", "30", "--samples", "4", "--json");
+    assertEquals(0, o.exit(), o.err());
+    JsonNode j = o.json();
+    assertEquals("reckon", j.get("target").asText());
+    for (String f : List.of("floatAccuracy", "chipModelAccuracy", "fixedAccuracy",
+        "predictionAgreement", "spikeDisagreement")) {
+      double v = j.get(f).asDouble();
+      assertTrue(v >= 0 && v <= 1, f + " = " + v);
+    }
+    assertTrue(j.get("meanAbsOutputDifference").asDouble() >= 0, o.out());
+    assertTrue(o.out().contains("layer0.bias: dropped"), "biases are reported lost: " + o.out());
+  }
+
+  @Test
+  void aModelReckonCannotHoldIsRefusedNamingWhy(@TempDir Path dir) throws Exception {
+    Path run = runFolder(dir);
+    CliRun o = eval("--run", run.toString(), "--device", "sim:reckon", "--dataset", "synthetic",
+        "--steps", "10", "--samples", "2");
+    assertEquals(2, o.exit(), o.out());
+    assertTrue(o.err().contains("inputs: 700 > 256") && o.err().contains("outputs: 20 > 16"),
+        o.err());
+  }
+
+  @Test
   void badInputGivesOneClearLine(@TempDir Path dir) throws Exception {
     CliRun missing = eval("--run", dir.resolve("nope").toString());
     assertEquals(2, missing.exit());

@@ -40,8 +40,7 @@ public final class SimDevice implements Device {
    * The resources of the reference SL-1 core. The 32-bit accumulators are exact for any network
    * within them: {@code maxFanIn * 2^(maxWeightBits-1) = 1536 * 2^15 < 2^26 <= 2^31}.
    */
-  public static final CoreLimits DEFAULT_LIMITS =
-      new CoreLimits(1024, 4, 1024, 2048, 1536, 16, 32, 32, 16L << 20, 256);
+  public static final CoreLimits DEFAULT_LIMITS = CoreLimits.builder().build();
 
   private final DeviceInfo info;
   private final CoreLimits limits;

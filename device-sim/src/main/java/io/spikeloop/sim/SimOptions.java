@@ -80,15 +80,11 @@ public record SimOptions(EnergyProfile energy, MicroArchitecture arch, CoreLimit
   }
 
   private static CoreLimits withInputs(CoreLimits l, int inputs) {
-    return new CoreLimits(inputs, l.maxLayers(), l.maxNeuronsPerLayer(), l.maxNeurons(),
-        l.maxFanIn(), l.maxWeightBits(), l.maxMembraneBits(), l.maxOutputBits(),
-        l.synapseMemoryBits(), l.maxOutputs());
+    return l.toBuilder().maxInputs(inputs).build();
   }
 
   private static CoreLimits withFanIn(CoreLimits l, int fanIn) {
-    CoreLimits c = new CoreLimits(l.maxInputs(), l.maxLayers(), l.maxNeuronsPerLayer(),
-        l.maxNeurons(), fanIn, l.maxWeightBits(), l.maxMembraneBits(), l.maxOutputBits(),
-        l.synapseMemoryBits(), l.maxOutputs());
+    CoreLimits c = l.toBuilder().maxFanIn(fanIn).build();
     requireExactAccumulators(c);
     return c;
   }

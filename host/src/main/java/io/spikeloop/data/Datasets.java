@@ -5,7 +5,7 @@ import java.nio.file.Path;
 
 /**
  * Opens a dataset by its command-line name: {@code synthetic} (the embedded default, see {@link
- * SyntheticDataset}), {@code nmnist:PATH} (see {@link NmnistDataset}) or
+ * SyntheticDataset}), {@code nmnist:PATH[#pool=K]} (see {@link NmnistDataset}) or
  * {@code shd:PATH[#test-speakers=IDS|#test-trials=IDS]} (SHD/SSC HDF5, see
  * {@link io.spikeloop.data.shd.ShdDatasets}). Other formats add a prefix here the same way.
  */
@@ -28,7 +28,22 @@ public final class Datasets {
       if (path.isEmpty()) {
         throw new IllegalArgumentException("nmnist needs a folder: nmnist:PATH");
       }
-      return NmnistDataset.open(Path.of(path), options);
+      int hash = path.indexOf('#');
+      if (hash < 0) {
+        return NmnistDataset.open(Path.of(path), options);
+      }
+      String option = path.substring(hash + 1);
+      if (!option.startsWith("pool=")) {
+        throw new IllegalArgumentException("nmnist option '" + option + "' is not known (use "
+            + "nmnist:PATH#pool=K)");
+      }
+      int pool;
+      try {
+        pool = Integer.parseInt(option.substring("pool=".length()));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("nmnist pool '" + option + "' is not a number");
+      }
+      return NmnistDataset.open(Path.of(path.substring(0, hash)), options, pool);
     }
     if (kind.equals("shd")) {
       return io.spikeloop.data.shd.ShdDatasets.open(path, options.dtMillis(), options.steps());

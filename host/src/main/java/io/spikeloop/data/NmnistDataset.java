@@ -18,6 +18,11 @@ import java.util.stream.Stream;
  * {@code polarity * 1156 + y * 34 + x} (2312 channels); an event at time {@code us} falls into step
  * {@code floor(us / 1000 / dt)}, several events of one channel in a step count as one spike.
  *
+ * <p>{@code pool} (1 = none) pools the sensor in {@code pool x pool} pixel blocks:
+ * channel {@code polarity * P*P + (y / pool) * P + x / pool} with {@code P = ceil(34 / pool)}, so
+ * {@code nmnist:PATH#pool=3} has 2 * 12 * 12 = 288 channels and {@code #pool=4} 2 * 9 * 9 = 162
+ * (within ReckOn's 256 inputs); events of one block in one step are one spike.
+ *
  * <p>Default binning: {@value #DEFAULT_DT_MS} ms x {@value #DEFAULT_STEPS} steps = 315 ms, the whole
  * recording (three saccades of ~105 ms). The paper's 1 ms x 100 steps would keep only the first
  * saccade; {@code --dt 1 --steps 100} reproduces it.
@@ -32,13 +37,29 @@ public final class NmnistDataset {
   private NmnistDataset() {}
 
   public static DatasetSplit open(Path root, DatasetOptions options) throws IOException {
+    return open(root, options, 1);
+  }
+
+  /** The split with the sensor pooled in {@code pool x pool} blocks (1..34). */
+  public static DatasetSplit open(Path root, DatasetOptions options, int pool)
+      throws IOException {
+    if (pool < 1 || pool > SIZE) {
+      throw new IllegalArgumentException("nmnist pool must be in 1.." + SIZE + ", got " + pool);
+    }
     if (!Files.isDirectory(root)) {
       throw new IOException(root + ": no such N-MNIST folder");
     }
-    return new DatasetSplit(read(root, "Train", options), read(root, "Test", options));
+    return new DatasetSplit(read(root, "Train", options, pool),
+        read(root, "Test", options, pool));
   }
 
-  private static SpikeDataset read(Path root, String part, DatasetOptions options)
+  /** Channels of the sensor pooled in {@code pool x pool} blocks. */
+  public static int channels(int pool) {
+    int side = (SIZE + pool - 1) / pool;
+    return 2 * side * side;
+  }
+
+  private static SpikeDataset read(Path root, String part, DatasetOptions options, int pool)
       throws IOException {
     double dt = options.dtOr(DEFAULT_DT_MS);
     int steps = options.stepsOr(DEFAULT_STEPS);
@@ -52,7 +73,7 @@ public final class NmnistDataset {
     if (Files.isRegularFile(labels)) {
       for (String[] row : labelRows(labels)) {
         Path file = dir.resolve(row[0] + ".bin");
-        samples.add(readSample(file, parseLabel(labels, row[1]), dt, steps));
+        samples.add(readSample(file, parseLabel(labels, row[1]), dt, steps, pool));
       }
     } else {
       for (int digit = 0; digit < CLASSES; digit++) {
@@ -62,14 +83,15 @@ public final class NmnistDataset {
               + " nor the standard layout " + part + "/0.." + (CLASSES - 1) + "/ found)");
         }
         for (Path file : binFiles(digitDir)) {
-          samples.add(readSample(file, digit, dt, steps));
+          samples.add(readSample(file, digit, dt, steps, pool));
         }
       }
     }
     if (samples.isEmpty()) {
       throw new IOException(dir + ": no .bin recordings");
     }
-    return new InMemoryDataset("nmnist:" + dir, CHANNELS, CLASSES, steps, samples);
+    return new InMemoryDataset("nmnist:" + dir + (pool > 1 ? "#pool=" + pool : ""),
+        channels(pool), CLASSES, steps, samples);
   }
 
   private static List<String[]> labelRows(Path labels) throws IOException {
@@ -111,6 +133,13 @@ public final class NmnistDataset {
   /** Reads one recording and bins it; malformed files fail naming the file and event. */
   public static SpikeSample readSample(Path file, int label, double dtMs, int steps)
       throws IOException {
+    return readSample(file, label, dtMs, steps, 1);
+  }
+
+  /** One recording, binned, with the sensor pooled in {@code pool x pool} blocks. */
+  public static SpikeSample readSample(Path file, int label, double dtMs, int steps, int pool)
+      throws IOException {
+    int side = (SIZE + pool - 1) / pool;
     if (!Files.isRegularFile(file)) {
       throw new IOException(file + ": no such N-MNIST recording");
     }
@@ -137,7 +166,7 @@ public final class NmnistDataset {
             + " lies outside the 34x34 sensor");
       }
       times[e] = us / 1000.0;
-      units[e] = polarity * SIZE * SIZE + y * SIZE + x;
+      units[e] = polarity * side * side + (y / pool) * side + x / pool;
     }
     return SpikeSample.bin(times, units, dtMs, steps, label, -1);
   }

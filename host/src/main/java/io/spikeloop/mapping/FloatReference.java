@@ -1,5 +1,6 @@
 package io.spikeloop.mapping;
 
+import io.spikeloop.mapper.ChipFloatModel;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
 import java.util.Arrays;
@@ -9,9 +10,10 @@ import java.util.Arrays;
  * hidden layer so they can be compared with a device's:
  * {@code u = alpha (u - theta z_prev) + W_in x + W_rec z_prev + b}, {@code z = u >= theta},
  * {@code o = kappa o + W_out z + b_out}. Event-driven over transposed rows like the core; nothing
- * is allocated per step.
+ * is allocated per step. SL-1 computes these equations, so this is also SL-1's {@link
+ * ChipFloatModel}.
  */
-public final class FloatReference {
+public final class FloatReference implements ChipFloatModel {
   private final SnnConfig c;
   private final int layers;
   private final double[][][] inT;   // [l][pre][post]
@@ -64,6 +66,7 @@ public final class FloatReference {
     return t;
   }
 
+  @Override
   public void reset() {
     for (int l = 0; l < layers; l++) {
       Arrays.fill(u[l], 0);
@@ -74,6 +77,7 @@ public final class FloatReference {
   }
 
   /** One step with input channels {@code x[from..to)} (ascending). */
+  @Override
   public void step(int[] x, int from, int to) {
     double alpha = c.alpha();
     double theta = c.theta();
@@ -124,14 +128,17 @@ public final class FloatReference {
   }
 
   /** Whether neuron j of layer l fired at the last step. */
+  @Override
   public boolean fired(int l, int j) {
     return fired[l][j];
   }
 
+  @Override
   public int spikeCount(int l) {
     return count[l];
   }
 
+  @Override
   public double output(int k) {
     return o[k];
   }

@@ -1,24 +1,23 @@
 package io.spikeloop.placement;
 
 import io.spikeloop.device.Device;
-import io.spikeloop.device.WeightTensor;
+import io.spikeloop.mapper.MappedTensor;
+import io.spikeloop.mapper.MappingOptions;
+import io.spikeloop.mapper.TargetMapping;
+import io.spikeloop.mapper.sl1.Sl1Mapper;
 import io.spikeloop.mapping.MappedNetwork;
-import io.spikeloop.mapping.QuantizationOptions;
-import io.spikeloop.mapping.Quantizer;
-import io.spikeloop.mapping.TensorReport;
-import io.spikeloop.model.ParameterTensor;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
-import io.spikeloop.target.sl1.FixedPoint;
 import io.spikeloop.target.sl1.NetworkConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The network a device placement trains: mapped with range headroom (the weight exponents are
- * chosen for {@code headroom} times the initial largest |w|, since weights grow while learning)
- * and 32-bit membranes and outputs, plus the float value of one LSB of every tensor, which turns
- * device integers back into float units and float learning rates into master LSBs.
+ * The SL-1 network the on-chip and near-chip placements train (their learner is SL-1's quantized
+ * Adam): SL-1's mapping with range headroom (the weight exponents are chosen for
+ * {@code headroom} times the initial largest |w|, since weights grow while learning) and 32-bit
+ * membranes and outputs, plus the float value of one LSB of every tensor, which turns device
+ * integers back into float units and float learning rates into master LSBs.
  */
 public record DeviceNetwork(SnnConfig model, MappedNetwork mapped, Map<String, Double> lsb) {
   public DeviceNetwork {
@@ -26,32 +25,28 @@ public record DeviceNetwork(SnnConfig model, MappedNetwork mapped, Map<String, D
   }
 
   public static DeviceNetwork map(SnnParameters init, int weightBits, double headroom) {
-    SnnParameters scaled = init.copy();
-    for (ParameterTensor t : scaled.tensors()) {
-      double[] v = t.values();
-      for (int i = 0; i < v.length; i++) {
-        v[i] *= headroom;
-      }
-    }
-    MappedNetwork shape = Quantizer.map(scaled, QuantizationOptions.of(weightBits, 32, 32));
-    Map<String, Double> lsb = new LinkedHashMap<>();
-    Map<String, int[]> values = new LinkedHashMap<>();
-    for (TensorReport r : shape.tensors()) {
-      lsb.put(r.name(), r.step());
-      values.put(r.name(), quantize(init.tensor(r.name()).values(), r.step(), r.bits()));
-    }
-    MappedNetwork mapped = new MappedNetwork(shape.config(), values, shape.tensors(),
-        shape.membraneScale(), shape.outputScale());
-    return new DeviceNetwork(init.config(), mapped, lsb);
+    return of(new Sl1Mapper().map(init, options(weightBits, headroom), Map.of()));
   }
 
-  /** round(v / lsb), saturated to the signed width. */
-  static int[] quantize(double[] v, double lsb, int bits) {
-    int[] out = new int[v.length];
-    for (int i = 0; i < v.length; i++) {
-      out[i] = (int) FixedPoint.sat((long) Math.rint(v[i] / lsb), bits);
+  /** What the placements ask a mapper for: these weight bits and headroom, 32-bit state. */
+  static MappingOptions options(int weightBits, double headroom) {
+    return MappingOptions.builder().weightBits(weightBits).membraneBits(32).outputBits(32)
+        .weightHeadroom(headroom).build();
+  }
+
+  /** The SL-1 records of an SL-1 mapping; a mapping onto another target is refused by name. */
+  public static DeviceNetwork of(TargetMapping mapping) {
+    MappedNetwork mapped = Sl1Mapper.mappedNetwork(mapping);
+    Map<String, Double> lsb = new LinkedHashMap<>();
+    for (MappedTensor t : mapping.tensors()) {
+      lsb.put(t.name(), t.lsb());
     }
-    return out;
+    return new DeviceNetwork(mapping.model(), mapped, lsb);
+  }
+
+  /** The generic view the device placements share. */
+  public TargetMapping toMapping() {
+    return Sl1Mapper.toMapping(model, mapped);
   }
 
   public NetworkConfig config() {
@@ -78,15 +73,6 @@ public record DeviceNetwork(SnnConfig model, MappedNetwork mapped, Map<String, D
 
   /** The float parameters the device's current weights stand for. */
   public SnnParameters floatParameters(Device device) {
-    SnnParameters p = SnnParameters.zeros(model);
-    for (WeightTensor t : mapped.config().tensors()) {
-      int[] w = device.readWeights(t.name());
-      double step = lsb(t.name());
-      double[] v = p.tensor(t.name()).values();
-      for (int i = 0; i < w.length; i++) {
-        v[i] = w[i] * step;
-      }
-    }
-    return p;
+    return toMapping().floatParameters(device);
   }
 }

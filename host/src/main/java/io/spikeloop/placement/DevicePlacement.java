@@ -11,6 +11,7 @@ import io.spikeloop.device.StepResult;
 import io.spikeloop.device.Telemetry;
 import io.spikeloop.device.UnsupportedCapabilityException;
 import io.spikeloop.device.WeightTensor;
+import io.spikeloop.mapper.TargetMapping;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.target.CostModel;
 import io.spikeloop.wire.WireMapping;
@@ -24,13 +25,14 @@ import java.util.List;
  */
 abstract class DevicePlacement implements Placement {
   protected final Device device;
-  protected final DeviceNetwork net;
+  /** The network on the device, as its target's mapper made it. */
+  protected final TargetMapping mapping;
   protected final PlacementSettings settings;
   /** Telemetry spent training, summed over samples (cost comes from the target's cost model). */
   private Telemetry trainTelemetry = Telemetry.ZERO;
   private long trainedSamples;
 
-  DevicePlacement(Device device, DeviceNetwork net, PlacementSettings settings,
+  DevicePlacement(Device device, TargetMapping mapping, PlacementSettings settings,
                   String... needs) {
     for (String c : needs) {
       if (!device.info().has(c)) {
@@ -38,9 +40,9 @@ abstract class DevicePlacement implements Placement {
       }
     }
     this.device = device;
-    this.net = net;
+    this.mapping = mapping;
     this.settings = settings;
-    net.mapped().loadInto(device);
+    mapping.loadInto(device);
   }
 
   /**
@@ -112,7 +114,7 @@ abstract class DevicePlacement implements Placement {
   /** Outputs in float units. */
   double[] floatOutputs(int[] o) {
     double[] out = new double[o.length];
-    double s = net.outputScale();
+    double s = mapping.outputScale();
     for (int k = 0; k < o.length; k++) {
       out[k] = o[k] / s;
     }
@@ -130,14 +132,16 @@ abstract class DevicePlacement implements Placement {
       device.reset();
       List<StepResult> results = device.run(frames(batch.get(b), SpikeFrame.NO_LABEL),
           ReadoutLevel.SPIKES);
-      double[] sum = new double[net.config().output().size()];
+      double[] sum = new double[mapping.model().outputs()];
       for (StepResult r : results) {
         double[] o = floatOutputs(r.outputs());
         for (int k = 0; k < o.length; k++) {
           sum[k] += o[k];
         }
-        for (int[] layer : r.spikes()) {
-          spikes[b] += layer.length;
+        if (r.spikes() != null) { // a board whose hidden spikes never reach its pins
+          for (int[] layer : r.spikes()) {
+            spikes[b] += layer.length;
+          }
         }
         sops[b] += r.sops();
       }
@@ -149,7 +153,7 @@ abstract class DevicePlacement implements Placement {
 
   @Override
   public SnnParameters parameters() {
-    return net.floatParameters(device);
+    return mapping.floatParameters(device);
   }
 
   /** Checkpoint entry naming the placement that wrote it. */
@@ -189,12 +193,12 @@ abstract class DevicePlacement implements Placement {
       throw new IllegalArgumentException("the checkpoint was written by placement " + writer
           + "; this run uses " + name());
     }
-    DeviceSnapshot snapshot = DeviceSnapshot.load(s, net.config());
+    DeviceSnapshot snapshot = DeviceSnapshot.load(s, mapping.network());
     Telemetry trained = readTelemetry(s);
     long samples = s.getLong(SAMPLES_ENTRY);
     Runnable learner = prepareLearner(s);
-    device.configure(net.config());
-    for (WeightTensor t : net.config().tensors()) {
+    device.configure(mapping.network());
+    for (WeightTensor t : mapping.network().tensors()) {
       device.writeWeights(t.name(), snapshot.weights().get(t.name()));
     }
     learner.run();

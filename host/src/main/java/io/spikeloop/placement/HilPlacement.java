@@ -2,57 +2,59 @@ package io.spikeloop.placement;
 
 import io.spikeloop.checkpoint.StateMap;
 import io.spikeloop.device.Device;
-import io.spikeloop.device.WeightTensor;
+import io.spikeloop.mapper.MappedTensor;
+import io.spikeloop.mapper.TargetMapper;
+import io.spikeloop.mapper.TargetMapping;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.sim.learning.LearningMemory;
-import io.spikeloop.target.sl1.FixedPoint;
 import java.util.Arrays;
 import java.util.Locale;
 
 /**
  * {@code hil}: float master weights and float Adam (PyTorch's update, float64) on the host; after
- * every step each tensor is re-quantized (round to nearest, saturating) and written only when a
- * value changed.
+ * every step each tensor is re-quantized (round to nearest, saturating: {@link
+ * MappedTensor#quantize}) and written only when a value changed. Any target with a mapper: the
+ * masters are the float tensors the target's tensors stand for, the gradient comes through the
+ * target's float model ({@link TargetMapper#backward}).
  */
 public final class HilPlacement extends OffChipPlacement {
   private final String[] names;
   private final double[][] master;
   private final double[][] m;
   private final double[][] v;
+  private final MappedTensor[] tensors;
   private final int[][] written;
-  private final double[] wOut;
   private long step;
 
-  public HilPlacement(Device device, DeviceNetwork net, PlacementSettings settings,
-                      SnnParameters init) {
-    super(device, net, settings);
-    names = tensorNames(net);
+  /**
+   * Trains {@code mapping} (made by {@code mapper} from {@code init}) on {@code device}; the
+   * masters start from {@code init}'s float values.
+   */
+  public HilPlacement(Device device, TargetMapping mapping, TargetMapper mapper,
+                      PlacementSettings settings, SnnParameters init) {
+    super(device, mapping, mapper, settings);
+    names = tensorNames(mapping);
+    tensors = mapping.tensors().toArray(MappedTensor[]::new);
     int n = names.length;
+    String outputTensor = outputTensor(mapping).name();
     master = new double[n][];
     m = new double[n][];
     v = new double[n][];
     written = new int[n][];
     for (int i = 0; i < n; i++) {
-      master[i] = init.tensor(names[i]).values().clone();
+      double[] values = init.tensor(tensors[i].floatTensor()).values();
+      // the output weights' master is the array the backward reads
+      master[i] = names[i].equals(outputTensor) ? outputWeights : new double[values.length];
+      System.arraycopy(values, 0, master[i], 0, values.length);
       m[i] = new double[master[i].length];
       v[i] = new double[master[i].length];
       written[i] = device.readWeights(names[i]);
     }
-    wOut = master[indexOf(WeightTensor.OUT_W)];
-  }
-
-  private int indexOf(String name) {
-    return Arrays.asList(names).indexOf(name);
   }
 
   @Override
   public String name() {
     return "hil";
-  }
-
-  @Override
-  protected double[] outputWeights() {
-    return wOut;
   }
 
   @Override
@@ -68,15 +70,14 @@ public final class HilPlacement extends OffChipPlacement {
       double[] w = master[i];
       double[] mi = m[i];
       double[] vi = v[i];
-      int bits = net.config().tensor(names[i]).bits();
-      double lsb = net.lsb(names[i]);
+      MappedTensor tensor = tensors[i];
       int[] q = written[i];
       boolean changed = false;
       for (int j = 0; j < w.length; j++) {
         mi[j] = b1 * mi[j] + (1 - b1) * g[j];
         vi[j] = b2 * vi[j] + (1 - b2) * g[j] * g[j];
         w[j] -= lr * (mi[j] / c1) / (Math.sqrt(vi[j]) / c2 + settings.eps());
-        int value = (int) FixedPoint.sat((long) Math.rint(w[j] / lsb), bits);
+        int value = tensor.quantize(w[j]);
         if (value != q[j]) {
           q[j] = value;
           changed = true;
@@ -109,7 +110,7 @@ public final class HilPlacement extends OffChipPlacement {
     }
     return () -> {
       for (int i = 0; i < names.length; i++) {
-        // in place: wOut aliases the master of out.w
+        // in place: the output weights' master is the array the backward reads
         System.arraycopy(saved[0][i], 0, master[i], 0, master[i].length);
         System.arraycopy(saved[1][i], 0, m[i], 0, m[i].length);
         System.arraycopy(saved[2][i], 0, v[i], 0, v[i].length);

@@ -3,6 +3,7 @@ package io.spikeloop.placement;
 import io.spikeloop.checkpoint.StateMap;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.WeightTensor;
+import io.spikeloop.mapper.sl1.Sl1Mapper;
 import io.spikeloop.sim.engine.LearningEngine;
 import io.spikeloop.sim.learning.GradientQuantizer;
 import io.spikeloop.sim.learning.LearningFixedPoint;
@@ -30,15 +31,17 @@ public final class NearChipPlacement extends OffChipPlacement {
   private final int[][] coreValues;
   private final int[] shift;
   private final int[][] grad;
-  private final double[] wOut;
   private final int outIndex;
   private final LearningConfig learning;
+  private final DeviceNetwork net;
 
+  /** SL-1 only: the learner is SL-1's quantized Adam with its bias geometry. */
   public NearChipPlacement(Device device, DeviceNetwork net, PlacementSettings settings) {
-    super(device, net, settings);
+    super(device, net.toMapping(), new Sl1Mapper(), settings);
+    this.net = net;
     LearningConfig learning = OnChipPlacement.learningConfig(net, settings);
     this.learning = learning;
-    names = tensorNames(net);
+    names = tensorNames(mapping);
     int n = names.length;
     adam = new QuantizedAdam[n];
     state = new QuantizedAdamState[n];
@@ -81,7 +84,6 @@ public final class NearChipPlacement extends OffChipPlacement {
       }
     }
     this.outIndex = outIndex;
-    wOut = new double[master[outIndex].length];
     refreshOutputWeights();
   }
 
@@ -89,18 +91,13 @@ public final class NearChipPlacement extends OffChipPlacement {
     double lsb = net.lsb(WeightTensor.OUT_W);
     int[] w = weights[outIndex];
     for (int j = 0; j < w.length; j++) {
-      wOut[j] = w[j] * lsb;
+      outputWeights[j] = w[j] * lsb;
     }
   }
 
   @Override
   public String name() {
     return "near-chip";
-  }
-
-  @Override
-  protected double[] outputWeights() {
-    return wOut;
   }
 
   @Override

@@ -8,37 +8,86 @@ import io.spikeloop.device.Device;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
-import io.spikeloop.device.WeightTensor;
-import io.spikeloop.target.sl1.LearnedTensor;
+import io.spikeloop.mapper.ChipBackward;
+import io.spikeloop.mapper.MappedTensor;
+import io.spikeloop.mapper.TargetMapper;
+import io.spikeloop.mapper.TargetMapping;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * hil and near-chip: the device runs each step in fixed point at {@link ReadoutLevel#FULL}; a
- * learner beside it computes the float tBPTT1 gradient from the readout, updates its masters and
- * writes back the tensors whose quantized values changed.
+ * learner beside it computes the float tBPTT1 gradient from the readout through the float model
+ * of the device's target ({@link TargetMapper#backward}), updates its masters and writes back
+ * the tensors whose quantized values changed. Steps on which the backward has no gradient yet
+ * (a chip whose outputs lag its inputs) update nothing and add no loss. On a chip that takes
+ * weight writes only between samples ({@link TargetMapper#writesWeightsBetweenSamplesOnly}) the
+ * masters still move at every step, and the tensors that changed are written after the sample.
  */
 abstract class OffChipPlacement extends DevicePlacement {
-  protected final ReadoutGradient gradient;
+  /** The float model tensor of the output weights the backward passes through. */
+  static final String OUTPUT_WEIGHTS = "out.w";
+
+  protected final ChipBackward gradient;
+  /**
+   * Float W_out ([K][N]) the learner back-propagates through; the subclass keeps it current (in
+   * place).
+   */
+  protected final double[] outputWeights;
+  /** Tensors changed during the sample, written after it (null: written at once). */
+  private final Map<String, int[]> pendingWrites;
   private long tensorWrites;
 
-  OffChipPlacement(Device device, DeviceNetwork net, PlacementSettings settings) {
-    super(device, net, settings, Capability.MEMBRANE_READOUT, Capability.WEIGHT_READBACK);
-    if (net.config().layers().size() != 1) {
+  OffChipPlacement(Device device, TargetMapping mapping, TargetMapper mapper,
+                   PlacementSettings settings) {
+    super(device, mapping, settings, Capability.MEMBRANE_READOUT, Capability.WEIGHT_READBACK);
+    if (mapping.model().layers() != 1) {
       throw new DesignRuleViolation("DR-LEARNING", name() + " placement supports one hidden layer; "
-          + "this network has " + net.config().layers().size());
+          + "this network has " + mapping.model().layers());
     }
-    gradient = new ReadoutGradient(net);
+    outputWeights = new double[mapping.model().outputs() * mapping.model().hiddenSize(0)];
+    gradient = mapper.backward(mapping, outputWeights);
+    pendingWrites = mapper.writesWeightsBetweenSamplesOnly() ? new LinkedHashMap<>() : null;
   }
 
-  /** Float W_out ([K][N]) the learner back-propagates through. */
-  protected abstract double[] outputWeights();
+  /** The target tensor standing for the float output weights. */
+  static MappedTensor outputTensor(TargetMapping mapping) {
+    for (MappedTensor t : mapping.tensors()) {
+      if (t.floatTensor().equals(OUTPUT_WEIGHTS)) {
+        return t;
+      }
+    }
+    throw new IllegalArgumentException("the " + mapping.targetId() + " mapping has no tensor for "
+        + OUTPUT_WEIGHTS);
+  }
 
   /** Applies the gradient buffers to the masters; writes changed tensors to the device. */
   protected abstract void update();
 
-  /** Writes a tensor to the device (counted). */
+  /**
+   * Writes a tensor to the device (counted), or notes it for after the sample on a chip that
+   * takes writes only between samples ({@code values} is read then).
+   */
   protected final void write(String tensor, int[] values) {
+    if (pendingWrites != null) {
+      pendingWrites.put(tensor, values);
+      return;
+    }
     device.writeWeights(tensor, values);
     tensorWrites++;
+  }
+
+  /** Ends the sample on the device and writes what changed during it. */
+  private void flushWrites() {
+    if (pendingWrites == null || pendingWrites.isEmpty()) {
+      return;
+    }
+    device.reset();
+    for (Map.Entry<String, int[]> w : pendingWrites.entrySet()) {
+      device.writeWeights(w.getKey(), w.getValue());
+      tensorWrites++;
+    }
+    pendingWrites.clear();
   }
 
   public long tensorWrites() {
@@ -47,8 +96,9 @@ abstract class OffChipPlacement extends DevicePlacement {
 
   @Override
   protected double trainSample(SpikeSample sample, int[] prediction) {
-    int[] zPrev = new int[0];
+    gradient.startSample();
     double loss = 0;
+    int losses = 0;
     StepResult r = null;
     long[] total = null;
     for (int t = 0; t < sample.steps(); t++) {
@@ -58,13 +108,17 @@ abstract class OffChipPlacement extends DevicePlacement {
         total = new long[r.outputs().length];
       }
       addOutputs(total, r.outputs());
-      loss += gradient.compute(x, zPrev, r, outputWeights(), sample.label());
-      update();
-      zPrev = r.spikes()[0];
+      double stepLoss = gradient.step(x, r, sample.label());
+      if (!Double.isNaN(stepLoss)) {
+        loss += stepLoss;
+        losses++;
+        update();
+      }
     }
+    flushWrites();
     prediction[0] = r.argmaxOutput();
     prediction[1] = argmax(total);
-    return loss / sample.steps();
+    return losses == 0 ? 0 : loss / losses;
   }
 
   /** Checkpoint entry of the tensor-write counter. */
@@ -95,18 +149,12 @@ abstract class OffChipPlacement extends DevicePlacement {
    */
   protected abstract Runnable prepareMasters(StateMap s);
 
-  static String[] tensorNames(DeviceNetwork net) {
-    return net.config().tensors().stream().map(WeightTensor::name).toArray(String[]::new);
+  static String[] tensorNames(TargetMapping mapping) {
+    return mapping.tensors().stream().map(MappedTensor::name).toArray(String[]::new);
   }
 
-  /** The gradient buffer of a tensor. */
+  /** The gradient buffer of a target tensor. */
   protected final double[] gradientOf(String tensor) {
-    return switch (LearnedTensor.named(tensor)) {
-      case OUT_W -> gradient.gOut;
-      case OUT_BIAS -> gradient.gOutBias;
-      case IN -> gradient.gIn;
-      case REC -> gradient.gRec;
-      case BIAS -> gradient.gBias;
-    };
+    return gradient.gradient(tensor);
   }
 }

@@ -40,9 +40,12 @@ public final class OnChipPlacement extends DevicePlacement {
    * later (it refuses until the state is restored).
    */
   private final LearningState enabledLayout;
+  private final DeviceNetwork net;
 
+  /** SL-1 only: drives SL-1's learning engine (its {@link LearningConfig}). */
   public OnChipPlacement(Device device, DeviceNetwork net, PlacementSettings settings) {
-    super(device, net, settings, Capability.ON_CHIP_LEARNING);
+    super(device, net.toMapping(), settings, Capability.ON_CHIP_LEARNING);
+    this.net = net;
     learning = learningConfig(net, settings);
     Sl1Device.enableLearning(device, learning);
     enabledLayout = device.info().has(Capability.LEARNING_STATE) ? Sl1Device.learningState(device) : null;

@@ -81,6 +81,31 @@ class DatasetsTest {
   }
 
   @Test
+  void poolsTheNmnistSensorInBlocks() throws IOException {
+    Path rec = dir.resolve("pooled.bin");
+    // (x, y, polarity, us): two events in block (0, 0) of polarity 0, one in block (1, 0) of
+    // polarity 1; all in the first millisecond
+    Files.write(rec, new byte[] {0, 0, 0, 0, 1, 3, 3, 0, 0, 2, 4, 0, (byte) 0x80, 0, 3});
+    SpikeSample pooled = NmnistDataset.readSample(rec, 2, 1.0, 1, 4);
+    assertArrayEquals(new int[] {0, 2 * 81 / 2 + 1}, pooled.channels());
+    assertEquals(162, NmnistDataset.channels(4));
+    assertEquals(NmnistDataset.CHANNELS, NmnistDataset.channels(1));
+    assertArrayEquals(NmnistDataset.readSample(rec, 2, 1.0, 1).channels(),
+        NmnistDataset.readSample(rec, 2, 1.0, 1, 1).channels());
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> Datasets.open("nmnist:" + dir + "#crop=3", DatasetOptions.defaults(1)))
+        .getMessage().contains("crop=3"));
+  }
+
+  @Test
+  void readsPooledRealNmnist() throws IOException {
+    DatasetSplit split = Datasets.open("nmnist:" + nmnistSmall() + "#pool=4",
+        DatasetOptions.defaults(1));
+    assertEquals(162, split.train().channels());
+    assertEquals(1000, split.train().size());
+  }
+
+  @Test
   void badFilesAndNamesGiveClearErrors() throws IOException {
     Path bad = dir.resolve("bad.bin");
     Files.write(bad, new byte[] {1, 2, 3});

@@ -1,10 +1,12 @@
 package io.spikeloop.placement;
 
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spikeloop.data.DatasetSplit;
+import io.spikeloop.mapper.sl1.Sl1ReadoutGradient;
 import io.spikeloop.data.InMemoryDataset;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.device.Capability;
@@ -147,7 +149,7 @@ class PlacementContractTest {
     try (SimDevice device = new SimDevice()) {
       net.mapped().loadInto(device);
       Sl1Device.enableLearning(device, OnChipPlacement.learningConfig(net, s));
-      ReadoutGradient floatGradient = new ReadoutGradient(net);
+      Sl1ReadoutGradient floatGradient = new Sl1ReadoutGradient(net.toMapping(), new double[0]);
       double[] wOut = new double[CLASSES * 16];
       int[] w = device.readWeights(WeightTensor.OUT_W);
       for (int i = 0; i < w.length; i++) {

@@ -78,4 +78,92 @@ public record CoreLimits(int maxInputs, int maxLayers, int maxNeuronsPerLayer, i
     }
     return (int) v;
   }
+
+  /**
+   * Limits by name, starting from the reference SL-1 core (1024 inputs, 4 layers, 1024 neurons
+   * per layer, 2048 neurons, fan-in 1536, 16-bit weights, 32-bit membranes and outputs, 16 Mibit
+   * of synapse memory, 256 outputs: {@code SimDevice.DEFAULT_LIMITS}).
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder starting from these limits. */
+  public Builder toBuilder() {
+    return new Builder().maxInputs(maxInputs).maxLayers(maxLayers)
+        .maxNeuronsPerLayer(maxNeuronsPerLayer).maxNeurons(maxNeurons).maxFanIn(maxFanIn)
+        .maxWeightBits(maxWeightBits).maxMembraneBits(maxMembraneBits)
+        .maxOutputBits(maxOutputBits).synapseMemoryBits(synapseMemoryBits).maxOutputs(maxOutputs);
+  }
+
+  /** Named limits; {@link #build} checks them as the constructor does. */
+  public static final class Builder {
+    private int maxInputs = 1024;
+    private int maxLayers = 4;
+    private int maxNeuronsPerLayer = 1024;
+    private int maxNeurons = 2048;
+    private int maxFanIn = 1536;
+    private int maxWeightBits = 16;
+    private int maxMembraneBits = 32;
+    private int maxOutputBits = 32;
+    private long synapseMemoryBits = 16L << 20;
+    private int maxOutputs = 256;
+
+    private Builder() {}
+
+    public Builder maxInputs(int v) {
+      maxInputs = v;
+      return this;
+    }
+
+    public Builder maxLayers(int v) {
+      maxLayers = v;
+      return this;
+    }
+
+    public Builder maxNeuronsPerLayer(int v) {
+      maxNeuronsPerLayer = v;
+      return this;
+    }
+
+    public Builder maxNeurons(int v) {
+      maxNeurons = v;
+      return this;
+    }
+
+    public Builder maxFanIn(int v) {
+      maxFanIn = v;
+      return this;
+    }
+
+    public Builder maxWeightBits(int v) {
+      maxWeightBits = v;
+      return this;
+    }
+
+    public Builder maxMembraneBits(int v) {
+      maxMembraneBits = v;
+      return this;
+    }
+
+    public Builder maxOutputBits(int v) {
+      maxOutputBits = v;
+      return this;
+    }
+
+    public Builder synapseMemoryBits(long v) {
+      synapseMemoryBits = v;
+      return this;
+    }
+
+    public Builder maxOutputs(int v) {
+      maxOutputs = v;
+      return this;
+    }
+
+    public CoreLimits build() {
+      return new CoreLimits(maxInputs, maxLayers, maxNeuronsPerLayer, maxNeurons, maxFanIn,
+          maxWeightBits, maxMembraneBits, maxOutputBits, synapseMemoryBits, maxOutputs);
+    }
+  }
 }

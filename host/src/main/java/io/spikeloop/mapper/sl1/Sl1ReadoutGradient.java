@@ -1,6 +1,9 @@
-package io.spikeloop.placement;
+package io.spikeloop.mapper.sl1;
 
 import io.spikeloop.device.StepResult;
+import io.spikeloop.mapper.ChipBackward;
+import io.spikeloop.mapper.TargetMapping;
+import io.spikeloop.target.sl1.LearnedTensor;
 import io.spikeloop.model.Surrogate;
 import java.util.Arrays;
 
@@ -9,29 +12,35 @@ import java.util.Arrays;
  * membranes, outputs converted to float units): {@code e = softmax(o) - onehot(label)},
  * {@code delta = (W_out^T e) * surrogate'(u - theta)}, {@code dW_out = e z^T},
  * {@code db_out = e}, {@code dW_in = delta x^T}, {@code dW_rec = delta z_prev^T},
- * {@code db = delta}. One hidden layer. Buffers are reused between steps.
+ * {@code db = delta}. One hidden layer. Buffers are reused between steps. SL-1's outputs and
+ * spikes belong to the step that saw the input, so every step carries a gradient.
  */
-final class ReadoutGradient {
-  final int inputs;
-  final int hidden;
-  final int outputs;
-  final double[] gIn;
-  final double[] gRec;
-  final double[] gBias;
-  final double[] gOut;
-  final double[] gOutBias;
+public final class Sl1ReadoutGradient implements ChipBackward {
+  private final int inputs;
+  private final int hidden;
+  private final int outputs;
+  private final double[] gIn;
+  private final double[] gRec;
+  private final double[] gBias;
+  private final double[] gOut;
+  private final double[] gOutBias;
   private final double[] e;
   private final double[] delta;
   private final Surrogate surrogate;
   private final double theta;
   private final double membraneScale;
   private final double outputScale;
+  /** The learner's float W_out, read at every step ({@link #step}). */
+  private final double[] outputWeights;
+  private int[] zPrev = new int[0];
 
-  ReadoutGradient(DeviceNetwork net) {
-    inputs = net.config().inputs();
-    hidden = net.config().layers().get(0).size();
-    outputs = net.config().output().size();
-    boolean recurrent = net.config().layers().get(0).recurrent();
+  /** The gradient for {@code mapping}'s first hidden layer through {@code outputWeights}. */
+  public Sl1ReadoutGradient(TargetMapping mapping, double[] outputWeights) {
+    inputs = mapping.model().inputs();
+    hidden = mapping.model().hiddenSize(0);
+    outputs = mapping.model().outputs();
+    boolean recurrent = mapping.model().recurrent();
+    this.outputWeights = outputWeights;
     gIn = new double[hidden * inputs];
     gRec = new double[recurrent ? hidden * hidden : 0];
     gBias = new double[hidden];
@@ -39,19 +48,42 @@ final class ReadoutGradient {
     gOutBias = new double[outputs];
     e = new double[outputs];
     delta = new double[hidden];
-    surrogate = net.model().surrogate();
-    theta = net.model().theta();
-    membraneScale = net.membraneScale();
-    outputScale = net.outputScale();
+    surrogate = mapping.model().surrogate();
+    theta = mapping.model().theta();
+    membraneScale = mapping.membraneScale(0);
+    outputScale = mapping.outputScale();
+  }
+
+  @Override
+  public void startSample() {
+    zPrev = new int[0];
+  }
+
+  @Override
+  public double step(int[] x, StepResult r, int label) {
+    double loss = compute(x, zPrev, r, outputWeights, label);
+    zPrev = r.spikes()[0];
+    return loss;
+  }
+
+  @Override
+  public double[] gradient(String tensor) {
+    return switch (LearnedTensor.named(tensor)) {
+      case OUT_W -> gOut;
+      case OUT_BIAS -> gOutBias;
+      case IN -> gIn;
+      case REC -> gRec;
+      case BIAS -> gBias;
+    };
   }
 
   /** The hidden delta of the last {@link #compute} (a view). */
-  double[] delta() {
+  public double[] delta() {
     return delta;
   }
 
   /** The output error of the last {@link #compute} (a view). */
-  double[] outputError() {
+  public double[] outputError() {
     return e;
   }
 
@@ -60,7 +92,7 @@ final class ReadoutGradient {
    * {@code zPrev}, with readout {@code r} and float output weights {@code wOut} ([K][N]); returns
    * the step's cross-entropy.
    */
-  double compute(int[] x, int[] zPrev, StepResult r, double[] wOut, int label) {
+  public double compute(int[] x, int[] zPrev, StepResult r, double[] wOut, int label) {
     int[] o = r.outputs();
     double max = Double.NEGATIVE_INFINITY;
     for (int k = 0; k < outputs; k++) {

@@ -1,0 +1,142 @@
+package io.spikeloop.mapper;
+
+import io.spikeloop.data.SpikeDataset;
+import io.spikeloop.data.SpikeSample;
+import io.spikeloop.device.Device;
+import io.spikeloop.device.ReadoutLevel;
+import io.spikeloop.device.SpikeFrame;
+import io.spikeloop.device.StepResult;
+import io.spikeloop.device.Telemetry;
+import io.spikeloop.mapping.FloatReference;
+import io.spikeloop.model.SnnParameters;
+import io.spikeloop.target.CostModel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntConsumer;
+
+/**
+ * Runs a mapped network on a device beside two float models, sample by sample from a reset
+ * device: the chip's float model ({@link TargetMapper#floatModel}, with the mapped weights, so
+ * the difference is the chip's rounding and saturation alone) step by step, and spikeloop's own
+ * float model with the original parameters (what the host trained). Predictions are the argmax
+ * of the output at the last step.
+ */
+public final class ChipComparison {
+  private ChipComparison() {}
+
+  /**
+   * What a comparison measured.
+   *
+   * @param floatAccuracy          spikeloop's float model, original parameters
+   * @param chipModelAccuracy      the chip's float model, mapped parameters
+   * @param deviceAccuracy         the device
+   * @param predictionAgreement    samples where device and chip model predict the same class
+   * @param meanAbsOutputDifference mean over (step, output) of |device - chip model|, float units
+   * @param maxAbsOutputDifference largest such difference
+   * @param meanAbsOutput          mean |device output|, float units (the scale of the above)
+   * @param spikeDisagreement      (neuron, step) pairs where device and chip model differ on
+   *                               spiking, over all pairs; NaN where the device shows no hidden
+   *                               spikes
+   */
+  public record Result(int samples, double floatAccuracy, double chipModelAccuracy,
+                       double deviceAccuracy, double predictionAgreement,
+                       double meanAbsOutputDifference, double maxAbsOutputDifference,
+                       double meanAbsOutput, double spikeDisagreement,
+                       double deviceSpikesPerSample, double sopsPerSample,
+                       double cyclesPerSample, double joulesPerSample) {}
+
+  /**
+   * Compares the first {@code limit} samples of {@code data} (all when {@code limit <= 0}); the
+   * device is configured with {@code mapping} first.
+   */
+  public static Result run(TargetMapper mapper, TargetMapping mapping, SnnParameters original,
+                           Device device, SpikeDataset data, int limit, IntConsumer progress) {
+    if (data.channels() != mapping.model().inputs()) {
+      throw new IllegalArgumentException("dataset " + data.name() + " has " + data.channels()
+          + " channels but the model has " + mapping.model().inputs() + " inputs");
+    }
+    int n = limit > 0 ? Math.min(limit, data.size()) : data.size();
+    mapping.loadInto(device);
+    ChipFloatModel chip = mapper.floatModel(mapping, mapping.floatParameters());
+    FloatReference host = new FloatReference(original);
+    int outputs = mapping.model().outputs();
+    int[] hidden = mapping.network().hiddenLayerSizes();
+    double scale = mapping.outputScale();
+    long floatCorrect = 0;
+    long chipCorrect = 0;
+    long deviceCorrect = 0;
+    long agree = 0;
+    double absDiff = 0;
+    double maxDiff = 0;
+    double absOut = 0;
+    long outputValues = 0;
+    long spikeDiffer = 0;
+    long spikePairs = 0;
+    long deviceSpikes = 0;
+    Telemetry before = device.telemetry();
+    for (int s = 0; s < n; s++) {
+      SpikeSample sample = data.sample(s);
+      List<SpikeFrame> frames = new ArrayList<>(sample.steps());
+      for (int t = 0; t < sample.steps(); t++) {
+        frames.add(new SpikeFrame(sample.spikesAt(t)));
+      }
+      device.reset();
+      chip.reset();
+      host.reset();
+      List<StepResult> results = device.run(frames, ReadoutLevel.SPIKES);
+      int[] offsets = sample.offsets();
+      for (int t = 0; t < sample.steps(); t++) {
+        chip.step(sample.channels(), offsets[t], offsets[t + 1]);
+        host.step(sample.channels(), offsets[t], offsets[t + 1]);
+        StepResult r = results.get(t);
+        for (int k = 0; k < outputs; k++) {
+          double d = r.outputs()[k] / scale;
+          double diff = Math.abs(d - chip.output(k));
+          absDiff += diff;
+          maxDiff = Math.max(maxDiff, diff);
+          absOut += Math.abs(d);
+        }
+        outputValues += outputs;
+        if (r.spikes() != null) {
+          for (int l = 0; l < r.spikes().length; l++) {
+            int[] ids = r.spikes()[l];
+            int common = 0;
+            for (int id : ids) {
+              common += chip.fired(l, id) ? 1 : 0;
+            }
+            deviceSpikes += ids.length;
+            spikeDiffer += (ids.length - common) + (chip.spikeCount(l) - common);
+            spikePairs += hidden[l];
+          }
+        }
+      }
+      int devicePrediction = results.get(results.size() - 1).argmaxOutput();
+      int chipPrediction = argmax(chip, outputs);
+      floatCorrect += host.argmaxOutput() == sample.label() ? 1 : 0;
+      chipCorrect += chipPrediction == sample.label() ? 1 : 0;
+      deviceCorrect += devicePrediction == sample.label() ? 1 : 0;
+      agree += devicePrediction == chipPrediction ? 1 : 0;
+      progress.accept(s + 1);
+    }
+    Telemetry spent = device.telemetry().minus(before);
+    CostModel cost = device.target().costModel();
+    double per = Math.max(1, n);
+    double values = Math.max(1, outputValues);
+    return new Result(n, floatCorrect / per, chipCorrect / per, deviceCorrect / per,
+        agree / per, absDiff / values, maxDiff, absOut / values,
+        spikePairs == 0 ? Double.NaN : spikeDiffer / (double) spikePairs,
+        deviceSpikes / per, spent.sops() / per, cost.cycles(spent) / per,
+        cost.energyJoules(spent) / per);
+  }
+
+  /** The first largest output of the chip model (as {@code StepResult.argmaxOutput}). */
+  private static int argmax(ChipFloatModel m, int outputs) {
+    int best = 0;
+    for (int k = 1; k < outputs; k++) {
+      if (m.output(k) > m.output(best)) {
+        best = k;
+      }
+    }
+    return best;
+  }
+}

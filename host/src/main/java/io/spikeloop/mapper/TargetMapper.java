@@ -1,0 +1,50 @@
+package io.spikeloop.mapper;
+
+import io.spikeloop.model.SnnParameters;
+import java.util.Map;
+
+/**
+ * Maps spikeloop's float model onto one target and back. Stateless; registered in
+ * {@code META-INF/services/io.spikeloop.mapper.TargetMapper} and found by {@link #targetId()}.
+ */
+public interface TargetMapper {
+  /** The target this maps onto ({@code Target.id()}). */
+  String targetId();
+
+  /**
+   * The target network and integer tensors standing for {@code params}.
+   *
+   * @param limits the device's named limits ({@code DeviceInfo.limits()}); empty for the target's
+   *     own maxima
+   * @throws MappingRefusedException naming every part of the model that cannot map (before
+   *     anything is loaded); what maps with a loss is listed in {@link TargetMapping#losses()}
+   */
+  TargetMapping map(SnnParameters params, MappingOptions options, Map<String, Long> limits);
+
+  /**
+   * The float model of the chip's dynamics for {@code mapping} run with {@code params} (usually
+   * {@link TargetMapping#floatParameters()}): what the chip computes, in float units, without its
+   * rounding and saturation. Its outputs line up with the device's outputs step by step.
+   */
+  ChipFloatModel floatModel(TargetMapping mapping, SnnParameters params);
+
+  /**
+   * The backward pass a learner beside the chip runs after every device step (hil, near-chip): the
+   * tBPTT1 gradient through the chip's float model, fed with the chip's recorded readout.
+   *
+   * @param outputWeights the learner's float output weights ({@code out.w}, {@code [K][N]}), read
+   *     at every step (the learner updates them in place)
+   * @throws MappingRefusedException when the network has a shape this backward does not cover
+   */
+  ChipBackward backward(TargetMapping mapping, double[] outputWeights);
+
+  /**
+   * Whether the chip takes weight writes only between samples (ReckOn: its SRAMs change only
+   * while it is idle). A learner beside it then updates its masters at every step and writes the
+   * tensors that changed after the sample, so the chip runs a sample on the weights it started
+   * with.
+   */
+  default boolean writesWeightsBetweenSamplesOnly() {
+    return false;
+  }
+}

@@ -1,0 +1,136 @@
+package io.spikeloop.mapper.sl1;
+
+import io.spikeloop.mapper.ChipBackward;
+import io.spikeloop.mapper.ChipFloatModel;
+import io.spikeloop.mapper.MappedTensor;
+import io.spikeloop.mapper.MappingLoss;
+import io.spikeloop.mapper.MappingOptions;
+import io.spikeloop.mapper.MappingRefusedException;
+import io.spikeloop.mapper.TargetMapper;
+import io.spikeloop.mapper.TargetMapping;
+import io.spikeloop.mapping.FloatReference;
+import io.spikeloop.mapping.MappedNetwork;
+import io.spikeloop.mapping.QuantizationOptions;
+import io.spikeloop.mapping.Quantizer;
+import io.spikeloop.mapping.TensorReport;
+import io.spikeloop.model.ParameterTensor;
+import io.spikeloop.model.SnnConfig;
+import io.spikeloop.model.SnnParameters;
+import io.spikeloop.target.sl1.FixedPoint;
+import io.spikeloop.target.sl1.NetworkConfig;
+import io.spikeloop.target.sl1.Sl1Target;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * SL-1's mapper: {@link Quantizer} (every option of {@link MappingOptions} applies), so that the
+ * integers are those {@code eval} and the placements have always used. With a weight headroom
+ * {@code h > 1} the scales are chosen for the parameters times {@code h} and the parameters
+ * themselves quantized on them (round to nearest, saturating: what a training placement starts
+ * from). The chip's float model is the float model itself ({@link FloatReference}: SL-1 computes
+ * spikeloop's equations); its backward is {@link Sl1ReadoutGradient}. With device limits given,
+ * the design rules are checked here ({@code DesignRuleViolation} naming the rule), before
+ * anything loads.
+ */
+public final class Sl1Mapper implements TargetMapper {
+  @Override
+  public String targetId() {
+    return Sl1Target.ID;
+  }
+
+  @Override
+  public TargetMapping map(SnnParameters params, MappingOptions options,
+                           Map<String, Long> limits) {
+    QuantizationOptions q;
+    try {
+      q = new QuantizationOptions(options.weightBits(), options.membraneBits(),
+          options.outputBits(), options.headroomBits() != null ? options.headroomBits()
+              : QuantizationOptions.defaultHeadroom(options.membraneBits()),
+          options.clipPercentile());
+    } catch (IllegalArgumentException e) {
+      throw new MappingRefusedException(targetId(), List.of(e.getMessage()));
+    }
+    MappedNetwork mapped = options.weightHeadroom() == 1 ? Quantizer.map(params, q)
+        : withHeadroom(params, q, options.weightHeadroom());
+    if (!limits.isEmpty()) {
+      new Sl1Target().checkDesignRules(mapped.config(), limits);
+    }
+    return toMapping(params.config(), mapped);
+  }
+
+  /**
+   * Scales chosen for {@code headroom} times the parameters (weights grow while learning), the
+   * parameters quantized on them: {@code round(v / lsb)} saturated to the tensor's width.
+   */
+  private static MappedNetwork withHeadroom(SnnParameters init, QuantizationOptions q,
+                                            double headroom) {
+    SnnParameters scaled = init.copy();
+    for (ParameterTensor t : scaled.tensors()) {
+      double[] v = t.values();
+      for (int i = 0; i < v.length; i++) {
+        v[i] *= headroom;
+      }
+    }
+    MappedNetwork shape = Quantizer.map(scaled, q);
+    Map<String, int[]> values = new LinkedHashMap<>();
+    for (TensorReport r : shape.tensors()) {
+      double[] v = init.tensor(r.name()).values();
+      int[] out = new int[v.length];
+      for (int i = 0; i < v.length; i++) {
+        out[i] = (int) FixedPoint.sat((long) Math.rint(v[i] / r.step()), r.bits());
+      }
+      values.put(r.name(), out);
+    }
+    return new MappedNetwork(shape.config(), values, shape.tensors(), shape.membraneScale(),
+        shape.outputScale());
+  }
+
+  /**
+   * The generic view of an SL-1 mapping (tensor names are the float model's; clipped tensors
+   * are listed as losses).
+   */
+  public static TargetMapping toMapping(SnnConfig model, MappedNetwork m) {
+    List<MappedTensor> tensors = new ArrayList<>();
+    List<MappingLoss> losses = new ArrayList<>();
+    for (TensorReport r : m.tensors()) {
+      tensors.add(new MappedTensor(r.name(), r.name(), r.bits(), r.step(), r.exponent(),
+          m.weights().get(r.name()), r.clipped(), r.maxAbsFloat(), r.maxAbsError()));
+      if (r.clipped() > 0) {
+        losses.add(new MappingLoss(r.name(), MappingLoss.Kind.CLIPPED, String.format(Locale.ROOT,
+            "%d of %d values saturated to %d bits", r.clipped(), r.values(), r.bits())));
+      }
+    }
+    return new TargetMapping(model, m.config(), tensors, m.membraneScale(),
+        m.outputScale(), losses);
+  }
+
+  /** The SL-1 records of a mapping this mapper made; another target's is refused by name. */
+  public static MappedNetwork mappedNetwork(TargetMapping mapping) {
+    if (!(mapping.network() instanceof NetworkConfig config)) {
+      throw new IllegalArgumentException("expected a mapping onto target sl1, got one onto "
+          + mapping.targetId());
+    }
+    Map<String, int[]> weights = new LinkedHashMap<>();
+    List<TensorReport> reports = new ArrayList<>();
+    for (MappedTensor t : mapping.tensors()) {
+      weights.put(t.name(), t.values());
+      reports.add(new TensorReport(t.name(), t.lsb(), t.exponent(), t.bits(), t.values().length,
+          t.clipped(), t.maxAbsFloat(), t.maxAbsError()));
+    }
+    return new MappedNetwork(config, weights, reports, mapping.membraneScale(),
+        mapping.outputScale());
+  }
+
+  @Override
+  public ChipFloatModel floatModel(TargetMapping mapping, SnnParameters params) {
+    return new FloatReference(params);
+  }
+
+  @Override
+  public ChipBackward backward(TargetMapping mapping, double[] outputWeights) {
+    return new Sl1ReadoutGradient(mapping, outputWeights);
+  }
+}

@@ -1,0 +1,113 @@
+package io.spikeloop.mapper;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.spikeloop.data.SpikeSample;
+import io.spikeloop.device.Device;
+import io.spikeloop.device.Devices;
+import io.spikeloop.model.SnnConfig;
+import io.spikeloop.model.SnnParameters;
+import io.spikeloop.placement.Placement;
+import io.spikeloop.placement.PlacementSettings;
+import io.spikeloop.placement.Placements;
+import io.spikeloop.train.SnnTrainer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code hil} on {@code sim:reckon}: ReckOn runs the forward pass, the host's backward goes
+ * through ReckOn's float model. A tiny task (which of two input groups fires) is learnt in
+ * seconds: the loss falls and the test accuracy ends well above chance.
+ */
+class ReckonHilTest {
+  static final int INPUTS = 16;
+  static final int STEPS = 20;
+
+  /** Class c: inputs 8c..8c+7 fire at 30% per step, the other group at 3%. */
+  static List<SpikeSample> task(int n, long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    List<SpikeSample> samples = new ArrayList<>();
+    for (int s = 0; s < n; s++) {
+      int label = s % 2;
+      int[] offsets = new int[STEPS + 1];
+      List<Integer> ids = new ArrayList<>();
+      for (int t = 0; t < STEPS; t++) {
+        for (int i = 0; i < INPUTS; i++) {
+          double rate = i / 8 == label ? 0.3 : 0.03;
+          if (rnd.nextDouble() < rate) {
+            ids.add(i);
+          }
+        }
+        offsets[t + 1] = ids.size();
+      }
+      samples.add(new SpikeSample(label, offsets, ids.stream().mapToInt(Integer::intValue)
+          .toArray(), -1));
+    }
+    return samples;
+  }
+
+  static double accuracy(Placement p, List<SpikeSample> test) {
+    SnnTrainer.Inference inf = p.infer(test);
+    int correct = 0;
+    for (int i = 0; i < test.size(); i++) {
+      double[] o = inf.lastOutput()[i];
+      int best = o[1] > o[0] ? 1 : 0;
+      correct += best == test.get(i).label() ? 1 : 0;
+    }
+    return correct / (double) test.size();
+  }
+
+  @Test
+  void hilOnSimReckonLearnsATinyTask() {
+    SnnParameters init = SnnParameters.initialise(SnnConfig.of(INPUTS, List.of(16), true, 2, 1,
+        20, 20), 7);
+    List<SpikeSample> train = task(60, 1);
+    List<SpikeSample> test = task(40, 2);
+    PlacementSettings settings = PlacementSettings.builder().lr(5e-3).weightHeadroom(4).seed(1)
+        .build();
+    try (Device device = Devices.open("sim:reckon");
+         Placement hil = Placements.onDevice("hil", device, init, settings)) {
+      assertEquals("hil", hil.name());
+      double before = accuracy(hil, test);
+      double firstLoss = 0;
+      double lastLoss = 0;
+      for (int epoch = 0; epoch < 4; epoch++) {
+        double loss = 0;
+        for (int b = 0; b < train.size(); b += 10) {
+          loss += hil.train(train.subList(b, b + 10)).meanLoss();
+        }
+        if (epoch == 0) {
+          firstLoss = loss;
+        }
+        lastLoss = loss;
+      }
+      double after = accuracy(hil, test);
+      assertTrue(lastLoss < firstLoss, "loss " + firstLoss + " -> " + lastLoss);
+      assertTrue(after >= 0.8, "test accuracy " + before + " -> " + after);
+      // the device's weights are the placement's parameters (no biases on ReckOn)
+      SnnParameters learnt = hil.parameters();
+      for (double b : learnt.bias(0)) {
+        assertEquals(0, b);
+      }
+    }
+  }
+
+  @Test
+  void nearChipAndOnChipRefuseReckonNamingTheTarget() {
+    SnnParameters init = SnnParameters.initialise(SnnConfig.of(INPUTS, List.of(16), true, 2, 1,
+        20, 20), 7);
+    try (Device device = Devices.open("sim:reckon")) {
+      for (String placement : List.of("near-chip", "on-chip")) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> Placements.onDevice(placement, device, init, PlacementSettings.defaults(1e-3,
+                1)));
+        assertTrue(e.getMessage().contains("reckon") && e.getMessage().contains(placement),
+            e.getMessage());
+      }
+    }
+  }
+}
