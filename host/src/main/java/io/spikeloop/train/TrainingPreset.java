@@ -92,7 +92,8 @@ public record TrainingPreset(String name, double tauMemMs, double tauOutMs, Read
     return tbptt1(mode) ? tbptt1Eps : eps;
   }
 
+  /** tBPTT1's settings also serve e-prop: both make one update per time step. */
   private static boolean tbptt1(TrainingMode mode) {
-    return mode.kind() == TrainingMode.Kind.TBPTT1;
+    return mode.updatesEveryStep();
   }
 }
