@@ -99,10 +99,10 @@ public final class ReproduceCommand implements Runnable {
   }
 
   @Command(name = "table1", mixinStandardHelpOptions = true,
-      description = {"Table 1: FF and recurrent networks, tBPTT1 and BPTT, several seeds, mean ± "
-          + "std of best test accuracy beside the paper's numbers (table1.md). Datasets: SHD when "
-          + "--shd is given, N-MNIST when its folder exists, synthetic when neither is (or with "
-          + "--synthetic).", ""})
+      description = {"Table 1: FF and recurrent networks, tBPTT1, e-prop and BPTT, several seeds, "
+          + "mean ± std of best test accuracy beside the paper's numbers (table1.md). Datasets: "
+          + "SHD when --shd is given, N-MNIST when its folder exists, synthetic when neither is "
+          + "(or with --synthetic).", ""})
   static final class Table1Command implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -113,16 +113,21 @@ public final class ReproduceCommand implements Runnable {
     @Option(names = "--synthetic", description = "Add the synthetic task as a row.")
     boolean synthetic;
 
+    @Option(names = "--modes", split = ",", paramLabel = "MODE,...", description = "The rules "
+        + "(columns) to run: tbptt1, eprop, bptt (default: all three).")
+    List<String> modes;
+
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
       List<ProtocolDataset> datasets = ProtocolDataset.available(common.shd, common.nmnist,
           synthetic);
       List<Table1.Cell> cells;
+      List<String> rules = modes != null ? modes : Table1.MODES;
       try (StudyScheduler spark = common.spark(out)) {
-        cells = spark == null ? Table1.run(datasets, common.quick, common.seeds(), common.out,
-            common.parallel(), TrainLauncher.inProcess(), out)
-            : Table1.run(datasets, common.quick, common.seeds(), common.out, spark, out);
+        cells = spark == null ? Table1.run(datasets, rules, common.quick, common.seeds(),
+            common.out, common.parallel(), TrainLauncher.inProcess(), out)
+            : Table1.run(datasets, rules, common.quick, common.seeds(), common.out, spark, out);
       }
       out.println();
       out.print(Files.readString(common.out.resolve("table1.md")));
@@ -148,6 +153,15 @@ public final class ReproduceCommand implements Runnable {
     @Option(names = "--lr", description = "SGD learning rate (default: train's, 0.05).")
     Double lr;
 
+    @Option(names = "--lr-scaled", description = "Run momentum m at lr x (1 - m), so that the "
+        + "effective step lr/(1 - m) is the same for every momentum (default: the same lr for "
+        + "every momentum, the paper's protocol).")
+    boolean lrScaled;
+
+    @Option(names = "--momenta", split = ",", paramLabel = "M,...", description = "The momenta "
+        + "(default: 0,0.5,0.9,0.95,0.99; with --quick 0,0.9,0.99).")
+    List<String> momenta;
+
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
@@ -170,12 +184,15 @@ public final class ReproduceCommand implements Runnable {
         default -> throw new IllegalArgumentException("--dataset must be shd, nmnist or "
             + "synthetic, got " + which);
       };
+      Figure1.LrProtocol protocol = lrScaled ? Figure1.LrProtocol.SCALED
+          : Figure1.LrProtocol.FIXED;
       try (StudyScheduler spark = common.spark(out)) {
         if (spark == null) {
-          Figure1.run(d, common.quick, common.seeds(), lr, common.out, common.parallel(),
-              TrainLauncher.inProcess(), out);
+          Figure1.run(d, common.quick, momenta, common.seeds(), lr, protocol, common.out,
+              common.parallel(), TrainLauncher.inProcess(), out);
         } else {
-          Figure1.run(d, common.quick, common.seeds(), lr, common.out, spark, out);
+          Figure1.run(d, common.quick, momenta, common.seeds(), lr, protocol, common.out, spark,
+              out);
         }
       }
       out.println();

@@ -76,13 +76,19 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Hidden layer sizes, repeatable or comma-separated (default: 450).")
   List<Integer> hidden;
 
-  @Option(names = "--mode", paramLabel = "tbptt1|bptt|tbptt-k",
-      description = "Training mode (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--mode", paramLabel = "tbptt1|bptt|tbptt-k|eprop",
+      description = "Training mode; eprop: e-prop with eligibility traces, one update per step "
+          + "like tbptt1 (default: ${DEFAULT-VALUE}).")
   String mode;
 
   @Option(names = "--k", description = "Chunk length of tbptt-k (default: "
       + "${DEFAULT-VALUE}).")
   Integer k;
+
+  @Option(names = "--feedback", paramLabel = "symmetric|random", description = "e-prop's "
+      + "learning signal: through W_out (symmetric) or a fixed random matrix drawn from the seed "
+      + "(default: ${DEFAULT-VALUE}).")
+  String feedback;
 
   @Option(names = "--optimizer", paramLabel = "adam|sgd|qadam",
       description = "Optimizer: adam and sgd with PyTorch's update rules; qadam = the learning "

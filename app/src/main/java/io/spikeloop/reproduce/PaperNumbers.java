@@ -49,10 +49,16 @@ public final class PaperNumbers {
 
   /**
    * The paper's row for a dataset title, model (ff, rsnn) and mode (tbptt1: the paper's own
-   * method; bptt: its BPTT baseline), or null when the paper has none.
+   * method; bptt: its BPTT baseline; eprop: its eProp row, quoted from [17]), or null when the
+   * paper has none.
    */
   public static Row table1(String datasetTitle, String model, String mode) {
-    String method = mode.equals("tbptt1") ? OURS : mode.equals("bptt") ? "BPTT" : null;
+    String method = switch (mode) {
+      case "tbptt1" -> OURS;
+      case "bptt" -> "BPTT";
+      case "eprop" -> "eProp [2]";
+      default -> null;
+    };
     String architecture = model.equals("ff") ? "FF" : "Recurrent";
     for (Row r : TABLE1) {
       if (r.dataset().equals(datasetTitle) && r.method().equals(method)

@@ -20,24 +20,36 @@ import java.util.Map;
 
 /**
  * The paper's Table 1 protocol: for each available dataset, feed-forward and recurrent networks
- * trained with tBPTT1 and with BPTT over several seeds; best test accuracy as mean ± std, written
- * to {@code table1.md} in the paper's layout beside the paper's numbers. Each dataset's runs are a
- * study in {@code out/<dataset>/} (results.csv, results.md, plots, run folders).
+ * trained with each learning rule (tBPTT1, e-prop, BPTT by default) over several seeds; best test
+ * accuracy as mean ± std, written to {@code table1.md} in the paper's layout beside the paper's
+ * numbers, and the mean test accuracy of the last five epochs beside it (less lucky than the best
+ * epoch, which is picked on the test set). Each dataset's runs are a study in {@code
+ * out/<dataset>/} (results.csv, results.md, plots, run folders).
  */
 public final class Table1 {
   static final List<String> MODELS = List.of("ff", "rsnn");
-  static final List<String> MODES = List.of("tbptt1", "bptt");
+  /** The rules of the table, in column order: train's {@code --mode} values. */
+  public static final List<String> MODES = List.of("tbptt1", "eprop", "bptt");
 
   private Table1() {}
 
-  /** One cell: the best test accuracies of one dataset, model and mode over seeds. */
+  /** One cell: the best and last-five test accuracies of one dataset, model and mode over seeds. */
   public record Cell(ProtocolDataset dataset, String model, String mode,
-                     StudyResults.Stat bestTestAccuracy, int failed) {}
+                     StudyResults.Stat bestTestAccuracy, StudyResults.Stat lastFiveTestAccuracy,
+                     int failed) {}
 
+  /** Every rule of {@link #MODES}. */
   public static List<Cell> run(List<ProtocolDataset> datasets, boolean quick, List<Long> seeds,
                                Path out, int parallel, TrainLauncher launcher, PrintWriter log)
       throws IOException, InterruptedException {
-    return run(datasets, quick, seeds, out, new StudyRunner(launcher, parallel),
+    return run(datasets, MODES, quick, seeds, out, parallel, launcher, log);
+  }
+
+  /** The rules {@code modes} (a subset of {@link #MODES}, shown in its order). */
+  public static List<Cell> run(List<ProtocolDataset> datasets, List<String> modes, boolean quick,
+                               List<Long> seeds, Path out, int parallel, TrainLauncher launcher,
+                               PrintWriter log) throws IOException, InterruptedException {
+    return run(datasets, modes, quick, seeds, out, new StudyRunner(launcher, parallel),
         parallel + " runs in parallel", log);
   }
 
@@ -45,12 +57,27 @@ public final class Table1 {
   public static List<Cell> run(List<ProtocolDataset> datasets, boolean quick, List<Long> seeds,
                                Path out, StudyScheduler scheduler, PrintWriter log)
       throws IOException, InterruptedException {
-    return run(datasets, quick, seeds, out, scheduler, scheduler.describe(), log);
+    return run(datasets, MODES, quick, seeds, out, scheduler, log);
   }
 
-  private static List<Cell> run(List<ProtocolDataset> datasets, boolean quick, List<Long> seeds,
-                                Path out, StudyScheduler scheduler, String where,
-                                PrintWriter log) throws IOException, InterruptedException {
+  /** The rules {@code modes} on any scheduler. */
+  public static List<Cell> run(List<ProtocolDataset> datasets, List<String> modes, boolean quick,
+                               List<Long> seeds, Path out, StudyScheduler scheduler,
+                               PrintWriter log) throws IOException, InterruptedException {
+    return run(datasets, modes, quick, seeds, out, scheduler, scheduler.describe(), log);
+  }
+
+  private static List<Cell> run(List<ProtocolDataset> datasets, List<String> modes, boolean quick,
+                                List<Long> seeds, Path out, StudyScheduler scheduler,
+                                String where, PrintWriter log)
+      throws IOException, InterruptedException {
+    for (String mode : modes) {
+      if (!MODES.contains(mode)) {
+        throw new IllegalArgumentException("Table 1 rules are " + String.join(", ", MODES)
+            + "; got " + mode);
+      }
+    }
+    List<String> columns = MODES.stream().filter(modes::contains).toList();
     Files.createDirectories(out);
     List<Cell> cells = new ArrayList<>();
     long start = System.nanoTime();
@@ -58,7 +85,7 @@ public final class Table1 {
       log.printf("table1: %s (%s), %s protocol: %s%n", d.title(), d.spec(), quick ? "quick"
           : "full", String.join(" ", d.args(quick)));
       StudyPlan plan = new StudyPlan(d.spec(), List.of(new Sweep("model", MODELS),
-          new Sweep("mode", MODES)), seeds, d.args(quick), false, Map.of());
+          new Sweep("mode", columns)), seeds, d.args(quick), false, Map.of());
       Study.Result r = new Study(plan, "Table 1 runs on " + d.title()).run(out.resolve(d.key()),
           scheduler, false, log, null);
       for (Map.Entry<StudyConfig, List<RunOutcome>> e : StudyResults.byConfig(r.runs())
@@ -66,17 +93,18 @@ public final class Table1 {
         StudyConfig c = e.getKey();
         int failed = (int) e.getValue().stream().filter(x -> !x.ok()).count();
         cells.add(new Cell(d, c.value("model"), c.value("mode"),
-            StudyResults.stat(e.getValue(), "bestTestAccuracy"), failed));
+            StudyResults.stat(e.getValue(), "bestTestAccuracy"),
+            StudyResults.stat(e.getValue(), "lastFiveTestAccuracy"), failed));
       }
     }
     double minutes = (System.nanoTime() - start) / 60e9;
-    Files.writeString(out.resolve("table1.md"), markdown(datasets, cells, quick, seeds, where,
-        minutes));
+    Files.writeString(out.resolve("table1.md"), markdown(datasets, columns, cells, quick, seeds,
+        where, minutes));
     return cells;
   }
 
-  static String markdown(List<ProtocolDataset> datasets, List<Cell> cells, boolean quick,
-                         List<Long> seeds, String where, double minutes) {
+  static String markdown(List<ProtocolDataset> datasets, List<String> modes, List<Cell> cells,
+                         boolean quick, List<Long> seeds, String where, double minutes) {
     StringBuilder b = new StringBuilder("# Table 1: best test accuracy (%), mean ± std over ")
         .append(seeds.size()).append(" seeds\n\n");
     b.append(String.format(Locale.ROOT, "Protocol: %s; seeds %s; %s on %d "
@@ -85,16 +113,37 @@ public final class Table1 {
             + "follows below. The paper used the full SHD and N-MNIST sets; rows here use the "
             + "data named below.%n%n", quick ? "--quick" : "full", seeds,
         where, Runtime.getRuntime().availableProcessors(), minutes));
-    b.append("| Dataset | Network | tBPTT1 (spikeloop) | BPTT (spikeloop) | tBPTT1 (paper) "
-        + "| BPTT (paper) |\n|---|---|---|---|---|---|\n");
+    b.append("| Dataset | Network");
+    for (String mode : modes) {
+      b.append(" | ").append(title(mode)).append(" (spikeloop)");
+    }
+    for (String mode : modes) {
+      b.append(" | ").append(title(mode)).append(" (paper)");
+    }
+    b.append(" |\n|---|---").append("|---".repeat(2 * modes.size())).append("|\n");
     for (ProtocolDataset d : datasets) {
       for (String model : MODELS) {
         b.append("| ").append(d.title()).append(" | ").append(model.equals("ff") ? "FF" : "RSNN");
-        for (String mode : MODES) {
-          b.append(" | ").append(cell(cells, d, model, mode));
+        for (String mode : modes) {
+          b.append(" | ").append(cell(cells, d, model, mode, true));
         }
-        for (String mode : MODES) {
+        for (String mode : modes) {
           b.append(" | ").append(PaperNumbers.cell(d.title(), model, mode));
+        }
+        b.append(" |\n");
+      }
+    }
+    b.append("\nMean test accuracy of the last five epochs (%), mean ± std over seeds (the "
+        + "paper reports best epochs only):\n\n| Dataset | Network");
+    for (String mode : modes) {
+      b.append(" | ").append(title(mode)).append(" (spikeloop)");
+    }
+    b.append(" |\n|---|---").append("|---".repeat(modes.size())).append("|\n");
+    for (ProtocolDataset d : datasets) {
+      for (String model : MODELS) {
+        b.append("| ").append(d.title()).append(" | ").append(model.equals("ff") ? "FF" : "RSNN");
+        for (String mode : modes) {
+          b.append(" | ").append(cell(cells, d, model, mode, false));
         }
         b.append(" |\n");
       }
@@ -116,10 +165,22 @@ public final class Table1 {
     return b.toString();
   }
 
-  private static String cell(List<Cell> cells, ProtocolDataset d, String model, String mode) {
+  /** The column title of a rule. */
+  static String title(String mode) {
+    return switch (mode) {
+      case "tbptt1" -> "tBPTT1";
+      case "eprop" -> "e-prop";
+      case "bptt" -> "BPTT";
+      default -> mode;
+    };
+  }
+
+  private static String cell(List<Cell> cells, ProtocolDataset d, String model, String mode,
+                             boolean best) {
     for (Cell c : cells) {
       if (c.dataset().equals(d) && c.model().equals(model) && c.mode().equals(mode)) {
-        String text = StudyResults.format(c.bestTestAccuracy(), true);
+        String text = StudyResults.format(best ? c.bestTestAccuracy()
+            : c.lastFiveTestAccuracy(), true);
         return c.failed() == 0 ? text : text + " (" + c.failed() + " failed)";
       }
     }

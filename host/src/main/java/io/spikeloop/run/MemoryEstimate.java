@@ -15,7 +15,9 @@ import java.util.Locale;
  *                     trainer, 40 for the float64 one
  * @param stateBytes   the per-step state the trainer keeps: (chunk length + 2) x batch x
  *                     (12 bytes per hidden unit + 4 per output); chunk length 1 for tbptt1, k for
- *                     tbptt-k, the steps for bptt; device placements train one sample at a time
+ *                     tbptt-k, the steps for bptt; device placements train one sample at a time;
+ *                     eprop (chunk 1) adds its eligibility traces, 4 bytes per hidden-layer
+ *                     parameter and sample of the batch, independent of the steps
  * @param dataBytes    at least 4 bytes per step and sample (the CSR row offsets); 132 for the
  *                     synthetic set, which draws up to 32 spikes per step
  */
@@ -38,13 +40,18 @@ public record MemoryEstimate(long parameters, long modelBytes, long stateBytes, 
     parameters = saturatingAdd(parameters, saturatingMultiply(pre + 1, classes));
     long perParameter = options.precision().equals("float64") ? 40 : 28;
     long chunk = switch (options.trainingMode().kind()) {
-      case TBPTT1 -> 1;
+      case TBPTT1, EPROP -> 1;
       case TBPTT_K -> options.k();
       case BPTT -> steps;
     };
     long batch = options.placement().equals("host-float") ? options.batch() : 1;
     long state = saturatingMultiply(saturatingMultiply(chunk + 2, batch),
         saturatingAdd(saturatingMultiply(hiddenTotal, 12), saturatingMultiply(classes, 4)));
+    if (options.trainingMode().kind() == io.spikeloop.train.TrainingMode.Kind.EPROP) {
+      long firstLayer = saturatingMultiply(channels + (recurrent ? hidden.get(0) : 0) + 1,
+          hidden.get(0));
+      state = saturatingAdd(state, saturatingMultiply(saturatingMultiply(batch, 4), firstLayer));
+    }
     long perStep = options.dataset().equals("synthetic") ? 132 : 4;
     long data = saturatingMultiply(saturatingMultiply(samples, steps + 1), perStep);
     return new MemoryEstimate(parameters, saturatingMultiply(parameters, perParameter), state,

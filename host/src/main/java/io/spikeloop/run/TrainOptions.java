@@ -33,7 +33,8 @@ import java.util.function.Function;
  * including {@code nirDtMs}, the step a foreign NIR file's time constants are read at.
  */
 public record TrainOptions(
-    String dataset, String model, List<Integer> hidden, String mode, int k, String optimizer,
+    String dataset, String model, List<Integer> hidden, String mode, int k, String feedback,
+    String optimizer,
     String adamSchedule, int adamBits, int block, Double lr, List<Double> betas, Double eps, double momentum,
     int epochs, int batch, long seed, Double dtMs, Integer steps, Double tauMemMs,
     Double tauOutMs, String readout, int timeShift, Integer channelJitter, double inputDropout,
@@ -241,6 +242,7 @@ public record TrainOptions(
         (b, v) -> b.hidden(ints("hidden", v)));
     def("mode", "mode", TrainOptions::mode, Builder::mode);
     def("k", "k", TrainOptions::k, (b, v) -> b.k(integer("k", v)));
+    def("feedback", "feedback", TrainOptions::feedback, Builder::feedback);
     def("optimizer", "optimizer", TrainOptions::optimizer, Builder::optimizer);
     def("adam", "adamSchedule", TrainOptions::adamSchedule, Builder::adamSchedule);
     def("adam-bits", "adamBits", TrainOptions::adamBits,
@@ -351,7 +353,7 @@ public record TrainOptions(
 
   /**
    * Named options with defaults: dataset synthetic, model rsnn, hidden 450, mode tbptt1 (k 10 for
-   * tbptt-k), optimizer adam (adam-bits 8, block 64 for qadam), momentum 0, epochs 6, batch 32,
+   * tbptt-k, feedback symmetric for eprop), optimizer adam (adam-bits 8, block 64 for qadam), momentum 0, epochs 6, batch 32,
    * seed 1, time-shift 0, input-dropout 0, blend 0, loss-skip 0, loss-mask none, rate-penalty 0,
    * weight-decay 0, precision float32, nir-dt 0.1 ms, nir-discretisation euler, placement
    * host-float, device sim, weight-bits 8, master-bits 8, weight-headroom 16; all samples, no run
@@ -364,6 +366,7 @@ public record TrainOptions(
     private List<Integer> hidden = DEFAULT_HIDDEN;
     private String mode = "tbptt1";
     private int k = 10;
+    private String feedback = "symmetric";
     private String optimizer = "adam";
     private String adamSchedule = "dense";
     private int adamBits = 8;
@@ -426,9 +429,14 @@ public record TrainOptions(
       hidden = Arrays.stream(sizes).boxed().toList();
       return this;
     }
-    /** tbptt1, bptt or tbptt-k. */
+    /** tbptt1, bptt, tbptt-k or eprop. */
     public Builder mode(String v) { mode = v; return this; }
     public Builder k(int v) { k = v; return this; }
+    /**
+     * eprop's learning signal: symmetric (through W_out) or random (a fixed random matrix drawn
+     * from the seed).
+     */
+    public Builder feedback(String v) { feedback = v; return this; }
     /** adam, sgd or qadam. */
     public Builder optimizer(String v) { optimizer = v; return this; }
     /** Float Adam's schedule: dense, lazy or catchup (docs/learning-engine.md section 10). */
@@ -485,7 +493,8 @@ public record TrainOptions(
 
     /** The options, every value checked; fails naming the first bad one. */
     public TrainOptions build() {
-      TrainOptions o = new TrainOptions(dataset, model, hidden, mode, k, optimizer, adamSchedule,
+      TrainOptions o = new TrainOptions(dataset, model, hidden, mode, k, feedback, optimizer,
+          adamSchedule,
           adamBits,
           block, lr, betas, eps, momentum, epochs, batch, seed, dtMs, steps, tauMemMs, tauOutMs,
           readout, timeShift, channelJitter, inputDropout, blend, lrSchedule, lossSkip, lossMask,
@@ -509,6 +518,11 @@ public record TrainOptions(
     }
     atLeast("k", k, 1);
     TrainingMode.parse(mode, k);
+    oneOf("feedback", feedback, "symmetric", "random");
+    if (feedback.equals("random") && !mode.equals("eprop")) {
+      throw new IllegalArgumentException("--feedback random is e-prop's learning signal; it needs "
+          + "--mode eprop, got --mode " + mode);
+    }
     oneOf("optimizer", optimizer, "adam", "sgd", "qadam");
     if (!List.of("dense", "lazy", "catchup").contains(adamSchedule)) {
       throw new IllegalArgumentException("--adam must be dense, lazy or catchup, got "

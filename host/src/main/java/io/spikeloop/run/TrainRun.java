@@ -32,6 +32,7 @@ import io.spikeloop.placement.PlacementSettings;
 import io.spikeloop.placement.Placements;
 import io.spikeloop.train.Augmentation;
 import io.spikeloop.train.EpochMetrics;
+import io.spikeloop.train.EpropTrainer;
 import io.spikeloop.train.FastTrainer;
 import io.spikeloop.train.LearningRateSchedule;
 import io.spikeloop.train.Readout;
@@ -204,7 +205,11 @@ public final class TrainRun {
         throw e;
       }
     } else {
-      trainer = new HostFloatPlacement(o.precision().equals("float32") && !quantized
+      trainer = new HostFloatPlacement(trainingMode.kind() == TrainingMode.Kind.EPROP
+          ? new EpropTrainer(init, optimizerSpec, o.batch(), objective,
+              o.feedback().equals("random") ? EpropTrainer.randomFeedback(config.hiddenSize(0),
+                  config.outputs(), o.seed()) : null)
+          : o.precision().equals("float32") && !quantized
           ? new FastTrainer(init, trainingMode, optimizerSpec, o.batch(), objective)
           : new ReferenceTrainer(init.copy(), config.surrogate(), trainingMode, optimizerSpec,
               objective));
@@ -252,6 +257,13 @@ public final class TrainRun {
           : String.format(Locale.ROOT, "optimizer state: %.0f B/param as float32 %s",
               floatStateBytesPerParameter(optimizerSpec),
               optimizerSpec instanceof OptimizerSpec.Adam ? "Adam" : "SGD momentum"));
+      if (trainingMode.kind() == TrainingMode.Kind.EPROP) {
+        long traces = EpropTrainer.traceBytes(config, o.batch());
+        listener.message(String.format(Locale.ROOT, "e-prop traces (%s feedback): %d B for batch "
+                + "%d, %.2f B per parameter (float32, independent of the %d steps)",
+            o.feedback(), traces, o.batch(), (double) traces / config.parameterCount(),
+            data.train().steps()));
+      }
     }
     Path out = o.out();
     TrainingLoop.Position from = null;
@@ -371,6 +383,15 @@ public final class TrainRun {
       throw new IllegalArgumentException("--lr-schedule " + o.lrSchedule() + " is implemented in "
           + "the float32 host trainer only (placement host-float, --precision float32, adam or "
           + "sgd)");
+    }
+    if (trainingMode.kind() == TrainingMode.Kind.EPROP
+        && (onDevice || quantized || !o.precision().equals("float32") || o.hidden().size() != 1
+            || !o.adamSchedule().equals("dense"))) {
+      throw new IllegalArgumentException("--mode eprop is implemented in the float32 host trainer "
+          + "for one hidden layer (placement host-float, --precision float32, adam with --adam "
+          + "dense or sgd); got placement " + o.placement() + ", --precision " + o.precision()
+          + ", --optimizer " + o.optimizer() + ", --adam " + o.adamSchedule() + ", --hidden "
+          + o.hidden());
     }
     if (onDevice && !o.adamSchedule().equals("dense")) {
       throw new IllegalArgumentException("--adam " + o.adamSchedule() + " sets the host-float "
@@ -492,6 +513,9 @@ public final class TrainRun {
         .put("sopsPerSample", last.sopsPerSample());
     if (trainingMode.kind() == TrainingMode.Kind.TBPTT_K) {
       node.put("k", o.k());
+    }
+    if (trainingMode.kind() == TrainingMode.Kind.EPROP) {
+      node.put("feedback", o.feedback());
     }
     var hidden = node.putArray("hidden");
     o.hidden().forEach(hidden::add);

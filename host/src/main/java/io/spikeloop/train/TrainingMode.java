@@ -6,12 +6,16 @@ package io.spikeloop.train;
  * per-step losses and gradients flow through everything; the state entering a chunk is detached;
  * one optimizer update follows each chunk. {@code tbptt1} is chunk 1 (the paper's method),
  * {@code bptt} is the whole sequence, {@code tbptt-k} is chunk {@code k}.
+ *
+ * <p>{@code eprop} is not chunked backpropagation: it updates at every step like tbptt1, from
+ * eligibility traces that carry credit forward in time instead ({@link EpropTrainer}).
  */
 public record TrainingMode(Kind kind, int k) {
-  public enum Kind { TBPTT1, BPTT, TBPTT_K }
+  public enum Kind { TBPTT1, BPTT, TBPTT_K, EPROP }
 
   public static final TrainingMode TBPTT1 = new TrainingMode(Kind.TBPTT1, 1);
   public static final TrainingMode BPTT = new TrainingMode(Kind.BPTT, 0);
+  public static final TrainingMode EPROP = new TrainingMode(Kind.EPROP, 1);
 
   public TrainingMode {
     if (kind == Kind.TBPTT_K && k < 1) {
@@ -23,32 +27,39 @@ public record TrainingMode(Kind kind, int k) {
     return new TrainingMode(Kind.TBPTT_K, k);
   }
 
-  /** Parses {@code tbptt1}, {@code bptt} or {@code tbptt-k} (with {@code k}). */
+  /** Parses {@code tbptt1}, {@code bptt}, {@code tbptt-k} (with {@code k}) or {@code eprop}. */
   public static TrainingMode parse(String name, int k) {
     return switch (name) {
       case "tbptt1" -> TBPTT1;
       case "bptt" -> BPTT;
       case "tbptt-k" -> tbpttK(k);
+      case "eprop" -> EPROP;
       default -> throw new IllegalArgumentException("unknown mode '" + name
-          + "' (use tbptt1, bptt or tbptt-k)");
+          + "' (use tbptt1, bptt, tbptt-k or eprop)");
     };
   }
 
-  /** Steps per chunk for a sequence of {@code steps} steps. */
+  /** Steps per chunk (steps per optimizer update) for a sequence of {@code steps} steps. */
   public int chunk(int steps) {
     return switch (kind) {
-      case TBPTT1 -> 1;
+      case TBPTT1, EPROP -> 1;
       case BPTT -> steps;
       case TBPTT_K -> Math.min(k, steps);
     };
   }
 
-  /** The command-line name: tbptt1, bptt or tbptt-k. */
+  /** Whether the optimizer steps at every time step (tbptt1, eprop): they share its settings. */
+  public boolean updatesEveryStep() {
+    return kind == Kind.TBPTT1 || kind == Kind.EPROP;
+  }
+
+  /** The command-line name: tbptt1, bptt, tbptt-k or eprop. */
   public String label() {
     return switch (kind) {
       case TBPTT1 -> "tbptt1";
       case BPTT -> "bptt";
       case TBPTT_K -> "tbptt-k";
+      case EPROP -> "eprop";
     };
   }
 

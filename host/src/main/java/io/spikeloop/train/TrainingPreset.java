@@ -16,7 +16,7 @@ package io.spikeloop.train;
  * @param tauMemMs    membrane time constant in ms
  * @param tauOutMs    output time constant in ms
  * @param readout     how a class is read from the output
- * @param tbptt1Lr    Adam learning rate for tBPTT1 (one update per time step)
+ * @param tbptt1Lr    Adam learning rate for tBPTT1 and e-prop (one update per time step)
  * @param chunkedLr   Adam learning rate for BPTT and tBPTT-k (one update per chunk)
  * @param tbptt1Beta1 Adam beta1 for tBPTT1
  * @param tbptt1Beta2 Adam beta2 for tBPTT1
@@ -92,7 +92,8 @@ public record TrainingPreset(String name, double tauMemMs, double tauOutMs, Read
     return tbptt1(mode) ? tbptt1Eps : eps;
   }
 
+  /** tBPTT1's settings also serve e-prop: both make one update per time step. */
   private static boolean tbptt1(TrainingMode mode) {
-    return mode.kind() == TrainingMode.Kind.TBPTT1;
+    return mode.updatesEveryStep();
   }
 }

@@ -12,11 +12,23 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A parsed {@code spikeloop-train-vector/1} file (see the golden README). */
+/**
+ * A parsed {@code spikeloop-train-vector/1} file (see the golden README). e-prop vectors (mode
+ * {@code eprop}) add {@code feedback} ({@code symmetric}, or {@code random} with its matrix
+ * {@code B [hidden][outputs]}, here {@link #feedback()}, null when symmetric) and {@code
+ * expect.afterStep}, the parameters after every step's update ({@link #afterStep()}, null when
+ * absent).
+ */
 record GoldenTrainVector(String name, SnnConfig config, TrainingMode mode, OptimizerSpec optimizer,
                          SnnParameters init, double[][][] inputs, int[] labels,
                          List<int[][]> spikeIds, double[] loss, double[][][] output,
-                         SnnParameters finalParams, SnnParameters grad) {
+                         SnnParameters finalParams, SnnParameters grad, double[] feedback,
+                         List<SnnParameters> afterStep) {
+
+  /** Whether the file's mode is e-prop (its vectors are for {@link EpropTrainer}). */
+  static boolean isEprop(Path file) throws IOException {
+    return "eprop".equals(new ObjectMapper().readTree(file.toFile()).path("mode").asText());
+  }
 
   /** The batch as samples (channel ids per step), for trainers that take samples. */
   List<io.spikeloop.data.SpikeSample> samples() {
@@ -105,10 +117,31 @@ record GoldenTrainVector(String name, SnnConfig config, TrainingMode mode, Optim
         }
       }
     }
+    double[] feedback = null;
+    JsonNode fb = root.path("feedback");
+    if ("random".equals(fb.path("kind").asText())) {
+      int n = config.hiddenSize(0);
+      int k = config.outputs();
+      feedback = new double[n * k];
+      for (int j = 0; j < n; j++) {
+        for (int c = 0; c < k; c++) {
+          feedback[j * k + c] = fb.get("B").get(j).get(c).asDouble();
+        }
+      }
+    } else if (!fb.isMissingNode() && !"symmetric".equals(fb.path("kind").asText())) {
+      throw new IOException(file + ": unknown feedback " + fb);
+    }
+    List<SnnParameters> afterStep = null;
+    if (expect.has("afterStep")) {
+      afterStep = new ArrayList<>();
+      for (JsonNode p : expect.get("afterStep")) {
+        afterStep.add(parameters(config, p));
+      }
+    }
     return new GoldenTrainVector(root.path("name").asText(file.getFileName().toString()), config,
         mode, optimizer, parameters(config, root.get("init")), x, labels, ids, loss, output,
         parameters(config, expect.get("final")),
-        expect.has("grad") ? parameters(config, expect.get("grad")) : null);
+        expect.has("grad") ? parameters(config, expect.get("grad")) : null, feedback, afterStep);
   }
 
   /** Reads {@code W_in, W_rec, b, W_out, b_out} (or {@code W_in.0 ...} per layer) into tensors. */
