@@ -146,6 +146,11 @@ uint32_t spi_header(bool read, int code, int count, int address) {
 void spi_write_burst(reckon_board *b, int code, int address, int count, const uint32_t *data) {
     spi_word(b, spi_header(false, code, count, address));
     for (int i = 0; i < count; i++) spi_word(b, data[i]);
+    // The last word's PROG_* pulse is raised by the burst's last SCK edge and reaches the SRAM
+    // through a two-flop synchroniser on the third CLK edge after it. Without CLK edges here it
+    // would wait for the next transfer's first bit, and a reset before that (RST clears PROG_*
+    // asynchronously) would drop the write: the lock-step caught a lost W_out row.
+    clock_cycles(b, PIN_SETTLE_CYCLES);
 }
 
 void spi_read_burst(reckon_board *b, int code, int address, int count, uint32_t *data) {
