@@ -28,9 +28,9 @@ import java.util.Map;
  * labelled with their sample's class, both learning engines on (through {@link OnChipLearning}
  * with the target's {@code learning-config} payloads, so any target that learns on chip). After
  * every checked step these are compared by 64-bit hash, in causal order: the step's readout, the
- * device state where the target's learning reads it ({@link
- * TargetLearning#learnsFromDeviceState()}: e-prop's eligibility traces), the core weights of
- * every tensor, and the learning-state image. The first mismatch is located: a readout
+ * core weights of every tensor, the learning-state image, and the device state where the
+ * target's learning reads it ({@link TargetLearning#learnsFromDeviceState()}: e-prop's
+ * eligibility traces, which the next step's learning pass reads). The first mismatch is located: a readout
  * difference as in {@link LockstepDiff}, a weight by tensor and index, a device-state or
  * learning-state difference by the target's {@link TargetLearning} (tensor, variable, index).
  * The states are also compared once before the first step (step -1), which catches a different
@@ -294,21 +294,9 @@ public final class LearningLockstep {
       this.tensors = tensors;
     }
 
-    /** Device state, core weights, then the learning state; chains every hash into {@code hash}. */
+    /** Core weights, the learning state, then the device state; chains every hash into {@code hash}. */
     StateDivergence compare(long[] hash, long step, int sample, int sampleStep) {
       checks++;
-      if (deviceState) {
-        TargetState da = a.state();
-        TargetState db = b.state();
-        hash[0] = StepHash.chain(hash[0], fnv1a(da.bytes()));
-        hash[1] = StepHash.chain(hash[1], fnv1a(db.bytes()));
-        if (!Arrays.equals(da.bytes(), db.bytes())) {
-          StateDifference d = learning.firstDeviceStateDifference(da, db);
-          if (d != null) {
-            return divergence(Part.DEVICE_STATE, d, step, sample, sampleStep);
-          }
-        }
-      }
       int[][] wa = new int[tensors.length][];
       int[][] wb = new int[tensors.length][];
       for (int t = 0; t < tensors.length; t++) {
@@ -348,6 +336,20 @@ public final class LearningLockstep {
         StateDifference d = learning.firstDifference(sa, sb);
         if (d != null) {
           return divergence(Part.LEARNING_STATE, d, step, sample, sampleStep);
+        }
+      }
+      // Last: within a step the learning pass reads the state the previous step left (compared
+      // then) and moves weights before the step's inputs change the state again.
+      if (deviceState) {
+        TargetState da = a.state();
+        TargetState db = b.state();
+        hash[0] = StepHash.chain(hash[0], fnv1a(da.bytes()));
+        hash[1] = StepHash.chain(hash[1], fnv1a(db.bytes()));
+        if (!Arrays.equals(da.bytes(), db.bytes())) {
+          StateDifference d = learning.firstDeviceStateDifference(da, db);
+          if (d != null) {
+            return divergence(Part.DEVICE_STATE, d, step, sample, sampleStep);
+          }
         }
       }
       return null;
