@@ -53,7 +53,11 @@ import picocli.CommandLine.Spec;
         "  ./spikeloop diff --a sim --b board:ref --run runs/rsnn --weight-bits 8",
         "  ./spikeloop diff --a sim --b board:ref --learning --steps 500",
         "      (both learning engines on, labels from the dataset; after every step the",
-        "      readout, the core weights and the learning state are compared)"})
+        "      readout, the core weights and the learning state are compared)",
+        "  ./spikeloop diff --a sim:reckon --b board:reckon --learning --steps 2000",
+        "      (e-prop on both; the device states with the eligibility traces too)",
+        "  ./spikeloop diff --a sim:reckon --b board:reckon --learning --task cue-accumulation \\",
+        "      --steps 4498 --check-every 2249"})
 public final class DiffCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -63,7 +67,7 @@ public final class DiffCommand implements Callable<Integer> {
   String a;
 
   @Option(names = "--b", required = true, paramLabel = "DEVICE",
-      description = "Second device: sim, board:NAME, remote://HOST:PORT.")
+      description = "Second device: sim, board:NAME, remote://HOST:PORT, sim:reckon, ...")
   String b;
 
   @Option(names = "--dataset", defaultValue = "synthetic", paramLabel = "NAME",
@@ -100,7 +104,8 @@ public final class DiffCommand implements Callable<Integer> {
 
   @Option(names = "--learning", description = "Learning mode: both devices learn on chip "
       + "(labels from the dataset); per step the readout, the core weights and the learning "
-      + "state (quantized Adam state and masters) are compared. One hidden layer only.")
+      + "state (sl1: quantized Adam state and masters, one hidden layer only; reckon: e-prop, "
+      + "with the device state holding its eligibility traces) are compared.")
   boolean learning;
 
   @Option(names = "--adam-bits", defaultValue = "8", paramLabel = "8|4",
