@@ -56,8 +56,8 @@ import picocli.CommandLine.Spec;
         "      readout, the core weights and the learning state are compared)",
         "  ./spikeloop diff --a sim:reckon --b board:reckon --learning --steps 2000",
         "      (e-prop on both; the device states with the eligibility traces too)",
-        "  ./spikeloop diff --a sim:reckon --b board:reckon --learning --task cue-accumulation \\",
-        "      --steps 4498 --check-every 2249"})
+        "  ./spikeloop diff --a sim:reckon --b board:reckon --learning \\",
+        "      --task cue-accumulation --steps 4498 --check-every 2249"})
 public final class DiffCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
