@@ -16,10 +16,18 @@ double sc_time_stamp() { return 0; }
 
 namespace {
 
-// SCK half period in CLK cycles: SCK = CLK/8. MISO's first bit of a read comes from a readback
-// register that needs 4 CLK edges after the header; at CLK/4 or CLK/6 a read returns the previous
-// read's value (measured, see ../shared/boards/reckon/README.md).
+// SCK half period in CLK cycles at a word boundary: SCK = CLK/8. MISO's first bit of a read
+// comes from a readback register that needs 4 CLK edges after the header; at CLK/4 or CLK/6 a
+// read returns the previous read's value (measured, see ../shared/boards/reckon/README.md).
 constexpr int SCK_HALF_PERIOD_CYCLES = 4;
+// The CLK domain takes part in a transfer only around word boundaries (spi_slave.v): the
+// negedge that ends a word raises PROG_* / READ_* (with SPI_ADDR, SPI_DATA), which pass a
+// two-flop synchroniser; the readback register must hold the word before MISO's first bit is
+// sampled, and the next negedge (end of the word's first bit) drops PROG_* / READ_*, which the
+// synchronisers must see low before the next word raises them again. So the first
+// WORD_EDGE_BITS bits of every 32-bit word run at CLK/8; the rest only shift the SCK-domain
+// registers and run at SCK = CLK (one CLK cycle per bit), 7x fewer clock cycles per word.
+constexpr int WORD_EDGE_BITS = 2;
 // TIME_TICK, SAMPLE, TARGET_VALID, INFER_ACC and AERIN_REQ pass a two-flop synchroniser; holding
 // a level this many cycles lets the core see it.
 constexpr int PIN_SETTLE_CYCLES = 4;
@@ -93,8 +101,8 @@ void clock_cycles(reckon_board *b, int n) {
     for (int i = 0; i < n; i++) clock_cycle(b);
 }
 
-// One SPI bit: MOSI set while SCK is low, sampled by the chip on SCK's rising edge; MISO read
-// just before that edge (the chip shifts it out on the falling edge).
+// One SPI bit at SCK = CLK/8: MOSI set while SCK is low, sampled by the chip on SCK's rising
+// edge; MISO read just before that edge (the chip shifts it out on the falling edge).
 int spi_bit(reckon_board *b, int mosi) {
     b->chip->MOSI = mosi & 1;
     clock_cycles(b, SCK_HALF_PERIOD_CYCLES);
@@ -107,9 +115,26 @@ int spi_bit(reckon_board *b, int mosi) {
     return miso;
 }
 
+// One SPI bit inside a word at SCK = CLK: one CLK cycle, then SCK's rising and falling edges
+// while CLK is high; MOSI set while SCK is low, MISO read just before SCK rises, as above.
+int spi_bit_mid_word(reckon_board *b, int mosi) {
+    b->chip->MOSI = mosi & 1;
+    clock_cycle(b);
+    int miso = b->chip->MISO & 1;
+    b->chip->SCK = 1;
+    b->chip->eval();
+    b->chip->SCK = 0;
+    b->chip->eval();
+    return miso;
+}
+
 uint32_t spi_word(reckon_board *b, uint32_t out) {
     uint32_t in = 0;
-    for (int bit = 31; bit >= 0; bit--) in = (in << 1) | (uint32_t)spi_bit(b, (int)(out >> bit) & 1);
+    for (int bit = 31; bit >= 0; bit--) {
+        int mosi = (int)(out >> bit) & 1;
+        int miso = bit > 31 - WORD_EDGE_BITS ? spi_bit(b, mosi) : spi_bit_mid_word(b, mosi);
+        in = (in << 1) | (uint32_t)miso;
+    }
     return in;
 }
 
@@ -121,6 +146,11 @@ uint32_t spi_header(bool read, int code, int count, int address) {
 void spi_write_burst(reckon_board *b, int code, int address, int count, const uint32_t *data) {
     spi_word(b, spi_header(false, code, count, address));
     for (int i = 0; i < count; i++) spi_word(b, data[i]);
+    // The last word's PROG_* pulse is raised by the burst's last SCK edge and reaches the SRAM
+    // through a two-flop synchroniser on the third CLK edge after it. Without CLK edges here it
+    // would wait for the next transfer's first bit, and a reset before that (RST clears PROG_*
+    // asynchronously) would drop the write: the lock-step caught a lost W_out row.
+    clock_cycles(b, PIN_SETTLE_CYCLES);
 }
 
 void spi_read_burst(reckon_board *b, int code, int address, int count, uint32_t *data) {

@@ -18,14 +18,18 @@ import io.spikeloop.model.ModelFile;
 import io.spikeloop.target.sl1.CoreLimits;
 import io.spikeloop.target.sl1.LearningConfig;
 import io.spikeloop.target.TargetNetwork;
+import io.spikeloop.sim.reckon.CueAccumulation;
+import io.spikeloop.target.reckon.ReckonCodecs;
 import io.spikeloop.target.reckon.ReckonNetwork;
 import io.spikeloop.target.reckon.ReckonRandomNetworks;
 import io.spikeloop.target.reckon.ReckonTarget;
+import io.spikeloop.target.reckon.ReckonTensor;
 import io.spikeloop.target.sl1.Sl1Target;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,7 +53,11 @@ import picocli.CommandLine.Spec;
         "  ./spikeloop diff --a sim --b board:ref --run runs/rsnn --weight-bits 8",
         "  ./spikeloop diff --a sim --b board:ref --learning --steps 500",
         "      (both learning engines on, labels from the dataset; after every step the",
-        "      readout, the core weights and the learning state are compared)"})
+        "      readout, the core weights and the learning state are compared)",
+        "  ./spikeloop diff --a sim:reckon --b board:reckon --learning --steps 2000",
+        "      (e-prop on both; the device states with the eligibility traces too)",
+        "  ./spikeloop diff --a sim:reckon --b board:reckon --learning \\",
+        "      --task cue-accumulation --steps 4498 --check-every 2249"})
 public final class DiffCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -59,7 +67,7 @@ public final class DiffCommand implements Callable<Integer> {
   String a;
 
   @Option(names = "--b", required = true, paramLabel = "DEVICE",
-      description = "Second device: sim, board:NAME, remote://HOST:PORT.")
+      description = "Second device: sim, board:NAME, remote://HOST:PORT, sim:reckon, ...")
   String b;
 
   @Option(names = "--dataset", defaultValue = "synthetic", paramLabel = "NAME",
@@ -96,7 +104,8 @@ public final class DiffCommand implements Callable<Integer> {
 
   @Option(names = "--learning", description = "Learning mode: both devices learn on chip "
       + "(labels from the dataset); per step the readout, the core weights and the learning "
-      + "state (quantized Adam state and masters) are compared. One hidden layer only.")
+      + "state (sl1: quantized Adam state and masters, one hidden layer only; reckon: e-prop, "
+      + "with the device state holding its eligibility traces) are compared.")
   boolean learning;
 
   @Option(names = "--adam-bits", defaultValue = "8", paramLabel = "8|4",
@@ -129,13 +138,46 @@ public final class DiffCommand implements Callable<Integer> {
       + "learning rate instead (a deliberate difference).")
   Integer bLrQ16;
 
+  @Option(names = "--b-rate-shift", paramLabel = "TENSOR=N", description = "Learning mode, "
+      + "target reckon: device b's right shift of one tensor's update probability (SPI_LR_R_*; "
+      + "w_in, w_rec or w_out) instead (a deliberate difference).")
+  Map<String, Integer> bRateShift = new LinkedHashMap<>();
+
+  @Option(names = "--label-from", paramLabel = "N", description = "Learning mode: the first "
+      + "step of each sample whose frame carries the label (default: 0 on sl1; on reckon 1, as "
+      + "the chip loses a label sent before a sample's first tick, or 2100 with --task "
+      + "cue-accumulation).")
+  Integer labelFrom;
+
+  @Option(names = "--check-every", defaultValue = "1", paramLabel = "N", description = "Learning "
+      + "mode: read back and compare the weights and states after every N steps (and after the "
+      + "last); the readout is compared on every step (default: ${DEFAULT-VALUE}).")
+  int checkEvery;
+
+  @Option(names = "--progress", defaultValue = "0", paramLabel = "N", description = "Learning "
+      + "mode: print the agreeing steps so far to stderr every N steps (default: never).")
+  long progressEvery;
+
+  @Option(names = "--task", paramLabel = "NAME", description = "Target reckon: "
+      + "cue-accumulation, ReckOn's own task (the upstream testbench's 40-100-2 network, its "
+      + "initial weights and training samples, 2,249 steps each, labels from step 2,100) instead "
+      + "of a random network and --dataset.")
+  String task;
+
+  @Option(names = "--task-data", paramLabel = "DIR", description = "With --task "
+      + "cue-accumulation: the testbench data folder (default: "
+      + "../shared/boards/reckon/upstream/src/data).")
+  Path taskData = CueAccumulation.DEFAULT_DATA;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     if (steps < 1) {
       throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
     }
-    SpikeDataset data = Datasets.open(dataset, DatasetOptions.defaults(seed)).test();
+    checkLearningOptions();
+    SpikeDataset data = task != null ? null
+        : Datasets.open(dataset, DatasetOptions.defaults(seed)).test();
     TargetNetwork network;
     Map<String, int[]> weights;
     String source;
@@ -158,23 +200,36 @@ public final class DiffCommand implements Callable<Integer> {
     LearningLockstep.Report learned = null;
     String kindA;
     String kindB;
+    boolean reckonLearning = false;
     try (Device da = Devices.open(a); Device db = Devices.open(b)) {
       kindA = da.info().kind();
       kindB = db.info().kind();
-      if (ReckonTarget.ID.equals(da.info().target())) {
-        if (run != null || learning) {
+      boolean reckon = ReckonTarget.ID.equals(da.info().target());
+      if (!reckon && (task != null || !bRateShift.isEmpty())) {
+        throw new IllegalArgumentException((task != null ? "--task" : "--b-rate-shift")
+            + " is for target reckon; " + a + " is of target " + da.info().target());
+      }
+      if (reckon) {
+        if (run != null) {
           throw new IllegalArgumentException("diff on target reckon compares seeded random "
-              + "networks without learning; " + (run != null ? "--run maps SL-1 models (no "
-              + "ReckOn mapper yet)" : "--learning is not wired for reckon yet (its e-prop "
-              + "lock-step is ReckonLockStep, docs/reckon.md)"));
+              + "networks or --task cue-accumulation; --run maps SL-1 models (no ReckOn mapper "
+              + "yet)");
         }
-        java.util.Random random = new java.util.Random(seed);
-        ReckonNetwork r = ReckonRandomNetworks.network(random, false);
-        network = r;
-        weights = ReckonRandomNetworks.genericWeights(random, r);
-        source = "random reckon " + r.inputs() + "-" + r.recurrent() + "-" + r.outputs()
-            + ", seed " + seed + (r.inputs() < data.channels() ? " (" + data.channels()
-            + " channels folded onto " + r.inputs() + " inputs)" : "");
+        if (task != null) {
+          CueAccumulationTask cue = CueAccumulationTask.read(taskData);
+          network = cue.network();
+          weights = cue.weights();
+          data = cue.samples();
+          source = "cue-accumulation 40-100-2 (" + taskData + ", initial weights)";
+        } else {
+          java.util.Random random = new java.util.Random(seed);
+          ReckonNetwork r = ReckonRandomNetworks.network(random, learning);
+          network = r;
+          weights = ReckonRandomNetworks.genericWeights(random, r);
+          source = "random reckon " + r.inputs() + "-" + r.recurrent() + "-" + r.outputs()
+              + ", seed " + seed + (r.inputs() < data.channels() ? " (" + data.channels()
+              + " channels folded onto " + r.inputs() + " inputs)" : "");
+        }
       } else if (run == null) {
         // The random network takes as many inputs as both cores allow; wider data is folded.
         int inputs = Math.min(data.channels(),
@@ -192,7 +247,10 @@ public final class DiffCommand implements Callable<Integer> {
         throw new IllegalArgumentException("the network of " + run + " has " + network.inputs()
             + " inputs, dataset " + dataset + " " + data.channels() + " channels");
       }
-      if (learning) {
+      if (learning && reckon) {
+        learned = reckonLearning(da, db, ReckonTarget.network(network), weights, data);
+        reckonLearning = true;
+      } else if (learning) {
         LearningConfig la = LearningLockstep.defaultLearning(Sl1Target.network(network), adamBits, block, lrQ16,
             outputFracBits, learningSeed);
         LearningConfig lb = LearningLockstep.defaultLearning(Sl1Target.network(network), adamBits, block,
@@ -204,7 +262,7 @@ public final class DiffCommand implements Callable<Integer> {
       }
     }
     if (learned != null) {
-      printLearning(out, learned, kindA, kindB, source, data.name());
+      printLearning(out, learned, kindA, kindB, source, data.name(), reckonLearning);
       return learned.agreed() ? 0 : 1;
     }
     if (!json) {
@@ -252,13 +310,79 @@ public final class DiffCommand implements Callable<Integer> {
     return report.agreed() ? 0 : 1;
   }
 
+  /** The options of the other target's learning mode, given explicitly, are refused by name. */
+  private void checkLearningOptions() {
+    if (task != null && !task.equals("cue-accumulation")) {
+      throw new IllegalArgumentException("unknown --task " + task + " (known: cue-accumulation)");
+    }
+    if (task != null && (run != null || matched("--dataset"))) {
+      throw new IllegalArgumentException("--task " + task + " brings its own network and "
+          + "inputs: leave out " + (run != null ? "--run" : "--dataset"));
+    }
+    if (!learning) {
+      for (String o : List.of("--b-rate-shift", "--label-from", "--check-every", "--progress")) {
+        if (matched(o)) {
+          throw new IllegalArgumentException(o + " is for learning mode (--learning)");
+        }
+      }
+    }
+    if (checkEvery < 1) {
+      throw new IllegalArgumentException("--check-every must be >= 1, got " + checkEvery);
+    }
+  }
+
+  private boolean matched(String option) {
+    return spec.commandLine().getParseResult().hasMatchedOption(option);
+  }
+
+  /**
+   * E-prop on both reckon devices: the network's own e-prop settings with every tensor enabled
+   * (device b with --b-rate-shift changed); labels from --label-from (default 1: the chip loses
+   * a label sent before a sample's first tick), folded onto the outputs where the dataset has
+   * more classes.
+   */
+  private LearningLockstep.Report reckonLearning(Device da, Device db, ReckonNetwork network,
+                                                 Map<String, int[]> weights, SpikeDataset data) {
+    for (String o : List.of("--adam-bits", "--block", "--lr-q16", "--output-frac-bits",
+        "--learning-seed", "--b-learning-seed", "--b-lr-q16")) {
+      if (matched(o)) {
+        throw new IllegalArgumentException(o + " configures SL-1's learning engine; target "
+            + "reckon learns with e-prop (its settings come with the network; --b-rate-shift "
+            + "changes device b's)");
+      }
+    }
+    ReckonNetwork.Eprop eprop = network.eprop().withEnables(7);
+    ReckonNetwork.Eprop other = eprop;
+    for (Map.Entry<String, Integer> e : bRateShift.entrySet()) {
+      other = other.withRateRight(ReckonTensor.byName(e.getKey()), e.getValue());
+    }
+    int from = labelFrom != null ? labelFrom : task != null ? CueAccumulation.TARGET_TICK : 1;
+    LearningLockstep.Options options = new LearningLockstep.Options(from, true, checkEvery,
+        progressEvery);
+    PrintWriter err = spec.commandLine().getErr();
+    return LearningLockstep.run(da, db, network, weights,
+        ReckonCodecs.encodeLearningConfig(eprop), ReckonCodecs.encodeLearningConfig(other), data,
+        steps, options, (agreed, changes, seconds) -> {
+          err.printf(Locale.ROOT, "%d learning steps agree (%d weight changes, %.0f s, %.1f "
+              + "steps/s)%n", agreed, changes, seconds, agreed / seconds);
+          err.flush();
+        });
+  }
+
   private void printLearning(PrintWriter out, LearningLockstep.Report r, String kindA,
-                             String kindB, String source, String inputs) throws Exception {
+                             String kindB, String source, String inputs, boolean reckonLearning)
+      throws Exception {
     if (!json) {
       out.printf(Locale.ROOT, "diff --learning %s (%s) vs %s (%s): network %s, inputs %s, "
-          + "readout %s, %d-bit Adam state%n", a, kindA, b, kindB, source, inputs, r.level(),
-          adamBits);
-      if (r.agreed()) {
+          + "readout %s, %s%n", a, kindA, b, kindB, source, inputs, r.level(),
+          reckonLearning ? "e-prop, states compared every " + checkEvery + " steps"
+              : adamBits + "-bit Adam state");
+      if (r.agreed() && reckonLearning) {
+        out.printf(Locale.ROOT, "%d learning steps agreed: readouts, device states, weights and "
+                + "learning state (hash %016x, %d ticks with e-prop, %d weight changes, %.2f s, "
+                + "%.1f steps/s)%n", r.steps(), r.hashA(), r.updates(), r.weightChanges(),
+            r.seconds(), r.steps() / r.seconds());
+      } else if (r.agreed()) {
         out.printf(Locale.ROOT, "%d learning steps agreed: readouts, weights and learning state "
                 + "(hash %016x, %d parameter updates, %.2f s)%n", r.steps(), r.hashA(),
             r.updates(), r.seconds());
@@ -274,7 +398,12 @@ public final class DiffCommand implements Callable<Integer> {
           .put("readout", r.level().name()).put("requestedSteps", steps).put("steps", r.steps())
           .put("agreed", r.agreed()).put("hashA", String.format("%016x", r.hashA()))
           .put("hashB", String.format("%016x", r.hashB())).put("updates", r.updates())
-          .put("seconds", r.seconds());
+          .put("weightChanges", r.weightChanges()).put("checkEvery", checkEvery)
+          .put("checks", r.checks()).put("seconds", r.seconds())
+          .put("stepsPerSecond", r.steps() / r.seconds());
+      if (task != null) {
+        o.put("task", task);
+      }
       Divergence d = r.readout();
       if (d != null) {
         o.putObject("divergence").put("step", d.step()).put("sample", d.sample())
@@ -284,7 +413,8 @@ public final class DiffCommand implements Callable<Integer> {
       LearningLockstep.StateDivergence s = r.state();
       if (s != null) {
         o.putObject("divergence").put("step", s.step()).put("sample", s.sample())
-            .put("sampleStep", s.sampleStep()).put("tensor", s.tensor())
+            .put("sampleStep", s.sampleStep()).put("part", s.part().name())
+            .put("tensor", s.tensor())
             .put("variable", s.variable()).put("index", s.index()).put("a", s.a())
             .put("b", s.b());
       }

@@ -29,6 +29,15 @@ public final class ReckonBoard implements AutoCloseable {
   private final ReckonDriver lib;
   private Pointer board;
   private final IntByReference outCount = new IntByReference();
+  /**
+   * The last weights read back per tensor (SPI code 3..5), until any other call that could
+   * change an SRAM: between two ticks nothing but an SPI write or a reset changes the weights
+   * (the core waits in PROP), and every one of those goes through this class. So a repeated
+   * readback (the weights, then the learning-state image that holds them) moves no pins.
+   */
+  private final WeightRead[] lastWeightRead = new WeightRead[6];
+
+  private record WeightRead(int preFirst, int preCount, int postCount, byte[] weights) {}
 
   private ReckonBoard(ReckonDriver lib, Pointer board) {
     this.lib = lib;
@@ -134,11 +143,13 @@ public final class ReckonBoard implements AutoCloseable {
 
   /** RST: registers to their reset values; SRAMs keep their contents. */
   public void reset() {
+    sramMayChange();
     check(lib.reckon_reset(live()), "reset");
   }
 
   /** Writes configuration register {@code address} (0..104) with {@code value}. */
   public void writeRegister(int address, int value) {
+    sramMayChange();
     check(lib.reckon_write_register(live(), address, value), "register " + address);
   }
 
@@ -151,6 +162,7 @@ public final class ReckonBoard implements AutoCloseable {
 
   /** Writes rows {@code preFirst..} of a tensor (3 input, 4 recurrent, 5 output), [pre][post]. */
   public void writeWeights(int tensor, int preFirst, int preCount, int postCount, byte[] weights) {
+    sramMayChange();
     requireLength(weights, (long) preCount * postCount, "weights");
     check(lib.reckon_write_weights(live(), tensor, preFirst, preCount, postCount, weights),
         "write weights of tensor " + tensor);
@@ -158,14 +170,27 @@ public final class ReckonBoard implements AutoCloseable {
 
   /** Reads rows {@code preFirst..} of a tensor back over SPI, [pre][post]. */
   public byte[] readWeights(int tensor, int preFirst, int preCount, int postCount) {
+    WeightRead last = tensor >= 0 && tensor < lastWeightRead.length ? lastWeightRead[tensor]
+        : null;
+    if (last != null && last.preFirst() == preFirst && last.preCount() == preCount
+        && last.postCount() == postCount) {
+      return last.weights().clone();
+    }
     byte[] w = new byte[Math.max(0, preCount * postCount)];
     check(lib.reckon_read_weights(live(), tensor, preFirst, preCount, postCount, w),
         "read weights of tensor " + tensor);
+    lastWeightRead[tensor] = new WeightRead(preFirst, preCount, postCount, w.clone());
     return w;
+  }
+
+  /** Forgets the weights read back: a call that may change an SRAM is about to run. */
+  private void sramMayChange() {
+    java.util.Arrays.fill(lastWeightRead, null);
   }
 
   /** Writes raw 32-bit chunks of the neuron SRAM (chunk = word * 4 + lane). */
   public void writeNeuronChunks(int first, int[] chunks) {
+    sramMayChange();
     check(lib.reckon_write_neuron_chunks(live(), first, chunks.length, chunks), "write neurons");
   }
 
@@ -178,6 +203,7 @@ public final class ReckonBoard implements AutoCloseable {
 
   /** Writes output membranes 0..length-1. */
   public void writeOutputMembranes(short[] membranes) {
+    sramMayChange();
     check(lib.reckon_write_output_membranes(live(), membranes.length, membranes), "write outputs");
   }
 
@@ -190,6 +216,7 @@ public final class ReckonBoard implements AutoCloseable {
 
   /** SAMPLE high. */
   public void beginSample() {
+    sramMayChange();
     check(lib.reckon_begin_sample(live()), "begin sample");
   }
 
@@ -199,6 +226,7 @@ public final class ReckonBoard implements AutoCloseable {
    * and their count.
    */
   public int step(byte[] events, int eventCount, int label, int flags, byte[] out) {
+    sramMayChange();
     check(lib.reckon_step(live(), events, eventCount, label, flags, out, out.length, outCount),
         "step");
     return outCount.getValue();
@@ -206,18 +234,21 @@ public final class ReckonBoard implements AutoCloseable {
 
   /** Leaves CONFIG after a parked step and finishes it; returns the bus byte count. */
   public int resume(byte[] out) {
+    sramMayChange();
     check(lib.reckon_resume(live(), out, out.length, outCount), "resume");
     return outCount.getValue();
   }
 
   /** SAMPLE low, the last tick, the output bus; returns the bus byte count. */
   public int endSample(byte[] out) {
+    sramMayChange();
     check(lib.reckon_end_sample(live(), out, out.length, outCount), "end sample");
     return outCount.getValue();
   }
 
   /** True when TIMING_ERROR is latched (read through the pin). */
   public boolean timingError() {
+    sramMayChange();
     IntByReference latched = new IntByReference();
     check(lib.reckon_timing_error(live(), latched), "timing error");
     return latched.getValue() != 0;
@@ -230,6 +261,7 @@ public final class ReckonBoard implements AutoCloseable {
 
   @Override
   public void close() {
+    sramMayChange();
     if (board != null) {
       lib.reckon_close(board);
       board = null;

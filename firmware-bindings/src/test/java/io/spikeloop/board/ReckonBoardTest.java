@@ -81,6 +81,21 @@ class ReckonBoardTest {
   }
 
   @Test
+  void aWriteRightBeforeAResetIsNotLost() {
+    // RST clears the SPI slave's PROG_* pulse asynchronously: the last word of a burst must
+    // have reached the SRAM before the write call returns (found by diff --learning on reckon,
+    // where enabling other e-prop settings reconfigures the chip and lost a W_out row).
+    byte[] w = {11, -22, 33, -44};
+    board.writeWeights(ReckonDriver.RECKON_TENSOR_OUTPUT, 11, 1, 4, w);
+    board.reset();
+    assertArrayEquals(w, board.readWeights(ReckonDriver.RECKON_TENSOR_OUTPUT, 11, 1, 4));
+    int[] chunks = {0x0badf00d, 0x1234, 0x5678, 0x9abc};
+    board.writeNeuronChunks(40, chunks);
+    board.reset();
+    assertArrayEquals(chunks, board.readNeuronChunks(40, 4));
+  }
+
+  @Test
   void neuronWordsOutputMembranesAndRegisterShadowRoundTrip() {
     int[] chunks = {0x12345678, 0x9abcdef0, 0x0fedcba9, 0x87654321};
     board.writeNeuronChunks(508, chunks);

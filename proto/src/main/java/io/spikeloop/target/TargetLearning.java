@@ -15,4 +15,31 @@ public interface TargetLearning {
 
   /** A one-line human description of a learning-state image, for {@code diff} and reports. */
   String describeState(TargetState state);
+
+  /**
+   * Where two learning-state images first differ (header fields first, then tensor by tensor),
+   * or {@code null} when they agree in every field. Both images are checked as by {@link
+   * #checkState}.
+   */
+  StateDifference firstDifference(TargetState a, TargetState b);
+
+  /**
+   * Whether learning reads dynamic state that a step's readout does not show, kept in the
+   * device state (e-prop's eligibility traces). {@code diff --learning} then compares the two
+   * devices' {@code device-state} payloads after every checked step with {@link
+   * #firstDeviceStateDifference}. False by default (SL-1's engine reads only the readout).
+   */
+  default boolean learnsFromDeviceState() {
+    return false;
+  }
+
+  /**
+   * Where two {@code device-state} payloads of this target first differ, for a target whose
+   * {@link #learnsFromDeviceState()}; {@code null} when they agree.
+   *
+   * @throws UnsupportedOperationException for a target that does not
+   */
+  default StateDifference firstDeviceStateDifference(TargetState a, TargetState b) {
+    throw new UnsupportedOperationException("this target's learning reads no device state");
+  }
 }

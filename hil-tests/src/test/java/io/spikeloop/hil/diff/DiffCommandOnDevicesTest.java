@@ -96,6 +96,60 @@ class DiffCommandOnDevicesTest {
     }
   }
 
+  private static void assumeReckonBoard() {
+    String reason = ReckonBoard.unavailableReason();
+    org.junit.jupiter.api.Assumptions.assumeTrue(reason == null, () -> "board:reckon not built "
+        + "(needs the '" + ReckonBoard.VERILATOR_PACKAGE + "' package): " + reason);
+  }
+
+  @Test
+  void simReckonAndBoardReckonLearnInLockStep() throws Exception {
+    assumeReckonBoard();
+    JsonNode r = diff("diff", "--a", "sim:reckon", "--b", "board:reckon", "--learning",
+        "--steps", "200", "--json");
+    assertTrue(r.get("agreed").asBoolean(), r.toString());
+    assertEquals("learning", r.get("mode").asText());
+    assertEquals(200, r.get("steps").asLong());
+    assertEquals(201, r.get("checks").asLong(), "states compared before and after every step");
+    assertTrue(r.get("weightChanges").asLong() > 0, "e-prop moved weights: " + r);
+    assertEquals(198, r.get("updates").asLong(), "e-prop on every tick but each sample's first");
+  }
+
+  @Test
+  void anotherLearningRateOnTheBoardIsLocatedWhereTheModelLocatesIt() throws Exception {
+    assumeReckonBoard();
+    String[] args = {"--learning", "--steps", "300", "--b-rate-shift", "w_out=11", "--json"};
+    JsonNode model = diffExpecting(1, concat(new String[] {"diff", "--a", "sim:reckon", "--b",
+        "sim:reckon"}, args)).get("divergence");
+    JsonNode board = diffExpecting(1, concat(new String[] {"diff", "--a", "sim:reckon", "--b",
+        "board:reckon"}, args)).get("divergence");
+    assertEquals("WEIGHT", board.get("part").asText(), board.toString());
+    assertEquals("w_out", board.get("tensor").asText(), board.toString());
+    assertEquals(model.toString(), board.toString(), "same step, index and values");
+  }
+
+  @Test
+  void theCueAccumulationTaskLearnsInLockStepOnTwoModels() throws Exception {
+    Path data = Path.of("../../shared/boards/reckon/upstream/src/data");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(data),
+        "ReckOn upstream data not found at " + data);
+    // one sample of 2,249 steps (labels from step 2,100) and the next one's first steps
+    JsonNode r = diff("diff", "--a", "sim:reckon", "--b", "sim:reckon", "--learning", "--task",
+        "cue-accumulation", "--task-data", data.toString(), "--steps", "2300", "--check-every",
+        "50", "--json");
+    assertTrue(r.get("agreed").asBoolean(), r.toString());
+    assertEquals("cue-accumulation", r.get("task").asText());
+    assertEquals(2249 - 2100, r.get("updates").asLong(), "e-prop on the labelled ticks: " + r);
+    assertTrue(r.get("weightChanges").asLong() > 0, r.toString());
+    assertEquals(1 + 2300 / 50, r.get("checks").asLong());
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
   @Test
   void reckonDiffRefusesWhatItCannotCompareByName() throws Exception {
     var cl = SpikeloopCli.commandLine();
@@ -103,9 +157,10 @@ class DiffCommandOnDevicesTest {
     cl.setOut(new PrintWriter(new StringWriter()));
     cl.setErr(new PrintWriter(err));
     int exit = cl.execute("diff", "--a", "sim:reckon", "--b", "sim:reckon", "--learning",
-        "--steps", "10");
+        "--lr-q16", "100", "--steps", "10");
     assertTrue(exit != 0, err.toString());
-    assertTrue(err.toString().contains("--learning is not wired for reckon"), err.toString());
+    assertTrue(err.toString().contains("--lr-q16 configures SL-1's learning engine"),
+        err.toString());
     JsonNode same = diff("diff", "--a", "sim:reckon", "--b", "sim:reckon", "--steps", "300",
         "--json");
     assertTrue(same.get("agreed").asBoolean(), same.toString());

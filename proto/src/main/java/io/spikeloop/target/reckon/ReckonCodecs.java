@@ -195,6 +195,24 @@ public final class ReckonCodecs {
         });
   }
 
+  /**
+   * The shapes {@code {rows, columns}} (presynaptic, postsynaptic) of W_in, W_rec, W_out in a
+   * learning-state image, after the checks of {@link #decodeLearningState(TargetState)}.
+   */
+  public static int[][] learningStateShapes(TargetState state) {
+    decodeLearningState(state);
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(state.bytes());
+    in.getInt(); // magic
+    int[][] shapes = new int[3][];
+    for (int i = 0; i < 3; i++) {
+      int rows = in.getInt();
+      int cols = in.getInt();
+      shapes[i] = new int[] {rows, cols};
+      in.position(in.position() + rows * cols);
+    }
+    return shapes;
+  }
+
   // ---------------------------------------------------------------- pieces
   private static void writeEprop(DataOutputStream out, ReckonNetwork.Eprop e) throws IOException {
     out.writeInt(e.enables());

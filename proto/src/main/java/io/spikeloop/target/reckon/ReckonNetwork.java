@@ -395,6 +395,28 @@ public record ReckonNetwork(
           regularization);
     }
 
+    /**
+     * The same settings with another right shift of one tensor's update probability
+     * (SPI_LR_R_WINP, _WREC or _WOUT): each step up halves that tensor's learning rate.
+     */
+    public Eprop withRateRight(ReckonTensor tensor, int right) {
+      return new Eprop(enables, forceTraces, inputTraceShift, recurrentTraceShift, outputTraceShift,
+          learningSignalShift, pseudoDerivativeThresholds, pseudoDerivativeLevels,
+          tensor == ReckonTensor.INPUT ? right : inputRateRight, inputRateLeft,
+          tensor == ReckonTensor.RECURRENT ? right : recurrentRateRight, recurrentRateLeft,
+          tensor == ReckonTensor.OUTPUT ? right : outputRateRight, outputRateLeft,
+          regularization);
+    }
+
+    /** SPI_LR_R_* of one tensor. */
+    public int rateRight(ReckonTensor tensor) {
+      return switch (tensor) {
+        case INPUT -> inputRateRight;
+        case RECURRENT -> recurrentRateRight;
+        case OUTPUT -> outputRateRight;
+      };
+    }
+
     @Override
     public boolean equals(Object o) {
       return o instanceof Eprop e && enables == e.enables && forceTraces == e.forceTraces

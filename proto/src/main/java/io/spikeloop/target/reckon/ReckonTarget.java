@@ -4,6 +4,7 @@ import io.spikeloop.device.DesignRuleViolation;
 import io.spikeloop.device.Telemetry;
 import io.spikeloop.target.CostModel;
 import io.spikeloop.target.Equivalence;
+import io.spikeloop.target.StateDifference;
 import io.spikeloop.target.Target;
 import io.spikeloop.target.TargetLearning;
 import io.spikeloop.target.TargetNetwork;
@@ -90,7 +91,88 @@ public final class ReckonTarget implements Target {
       return "reckon e-prop weights: W_in " + w.input().length + ", W_rec " + w.recurrent().length
           + ", W_out " + w.output().length + " bytes";
     }
+
+    /**
+     * Tensor by tensor: its shape ({@code rows}, {@code columns}: presynaptic, postsynaptic),
+     * then its weights {@code w} by generic {@code [post][pre]} index, as {@code readWeights}
+     * numbers them.
+     */
+    @Override
+    public StateDifference firstDifference(TargetState a, TargetState b) {
+      ReckonCodecs.LearningWeights wa = ReckonCodecs.decodeLearningState(a);
+      ReckonCodecs.LearningWeights wb = ReckonCodecs.decodeLearningState(b);
+      int[][] shapeA = ReckonCodecs.learningStateShapes(a);
+      int[][] shapeB = ReckonCodecs.learningStateShapes(b);
+      for (ReckonTensor t : ReckonTensor.values()) {
+        String name = t.tensorName();
+        int[] sa = shapeA[t.ordinal()];
+        int[] sb = shapeB[t.ordinal()];
+        if (sa[0] != sb[0]) {
+          return new StateDifference(name, "rows", -1, sa[0], sb[0]);
+        }
+        if (sa[1] != sb[1]) {
+          return new StateDifference(name, "columns", -1, sa[1], sb[1]);
+        }
+        byte[] x = wa.of(t);
+        byte[] y = wb.of(t);
+        int i = java.util.Arrays.mismatch(x, y);
+        if (i >= 0) {
+          int pre = i / sa[1];
+          int post = i % sa[1];
+          return new StateDifference(name, "w", post * sa[0] + pre, x[i], y[i]);
+        }
+      }
+      return null;
+    }
+
+    /** E-prop's eligibility traces live in the neuron SRAM: the device state. */
+    @Override
+    public boolean learnsFromDeviceState() {
+      return true;
+    }
+
+    /**
+     * Membranes {@code u}, output membranes {@code o}, then the traces {@code traceIn}, {@code
+     * traceRec}, {@code traceOut} (the order {@link ReckonState#firstDifference} uses).
+     */
+    @Override
+    public StateDifference firstDeviceStateDifference(TargetState a, TargetState b) {
+      ReckonState x = ReckonCodecs.decodeState(a);
+      ReckonState y = ReckonCodecs.decodeState(b);
+      StateDifference d = first("u", shorts(x.membranes()), shorts(y.membranes()));
+      if (d == null) {
+        d = first("o", shorts(x.outputMembranes()), shorts(y.outputMembranes()));
+      }
+      if (d == null) {
+        d = first("traceIn", x.inputTraces(), y.inputTraces());
+      }
+      if (d == null) {
+        d = first("traceRec", x.recurrentTraces(), y.recurrentTraces());
+      }
+      if (d == null) {
+        d = first("traceOut", x.outputTraces(), y.outputTraces());
+      }
+      return d;
+    }
   };
+
+  private static int[] shorts(short[] v) {
+    int[] out = new int[v.length];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = v[i];
+    }
+    return out;
+  }
+
+  /** The first differing element (a missing one reads as {@link Long#MIN_VALUE}), or null. */
+  private static StateDifference first(String variable, int[] a, int[] b) {
+    int i = java.util.Arrays.mismatch(a, b);
+    if (i < 0) {
+      return null;
+    }
+    return new StateDifference(null, variable, i, i < a.length ? a[i] : Long.MIN_VALUE,
+        i < b.length ? b[i] : Long.MIN_VALUE);
+  }
 
   @Override
   public String id() {

@@ -3,6 +3,7 @@ package io.spikeloop.target.sl1;
 import io.spikeloop.device.Telemetry;
 import io.spikeloop.target.CostModel;
 import io.spikeloop.target.Equivalence;
+import io.spikeloop.target.StateDifference;
 import io.spikeloop.target.Target;
 import io.spikeloop.target.TargetLearning;
 import io.spikeloop.target.TargetNetwork;
@@ -78,6 +79,14 @@ public final class Sl1Target implements Target {
       LearningState s = Sl1Codecs.decodeLearningState(state);
       return "sl1 learning state " + s.inputs() + "-" + s.hidden() + "-" + s.outputs() + ", "
           + s.tensors().size() + " tensors";
+    }
+
+    @Override
+    public StateDifference firstDifference(TargetState a, TargetState b) {
+      LearningState.Difference d = Sl1Codecs.decodeLearningState(a)
+          .firstDifference(Sl1Codecs.decodeLearningState(b));
+      return d == null ? null : new StateDifference(d.tensor(), d.variable(), d.index(), d.a(),
+          d.b());
     }
   };
 
