@@ -501,14 +501,12 @@ public final class LearningEngine {
     l.state = l.adam.stepListedBlocks(l.state, l.grad, gradExp, l.master, l.weights,
         l.listedBlocks, l.listedCount);
     int block = l.adam.config().blockSize();
-    for (int k = 0; k < l.listedCount; k++) {
+    core.writeWeightsPreMajorBlocks(l.name, l.weights, l.listedBlocks, l.listedCount, block);
+    for (int k = 0; k < l.listedCount && l.kind == LearnedTensor.OUT_W; k++) {
       int lo = l.listedBlocks[k] * block;
       int hi = Math.min(lo + block, l.weights.length);
-      core.writeWeightsPreMajor(l.name, l.weights, lo, hi);
-      if (l.kind == LearnedTensor.OUT_W) {
-        for (int i = lo; i < hi; i++) {
-          wOut[(i % outputs) * hidden + i / outputs] = l.weights[i];
-        }
+      for (int i = lo; i < hi; i++) {
+        wOut[(i % outputs) * hidden + i / outputs] = l.weights[i];
       }
     }
     long visited = l.listedElements();
