@@ -366,13 +366,19 @@ public final class Sl1Core {
         throw new IllegalArgumentException("tensor " + name + ": block " + blocks[k]
             + " outside the " + values.length + " values");
       }
+      int pre = lo / rows;
+      int post = lo % rows;
       for (int i = lo; i < hi; i++) {
         int v = values[i];
         if (v < min || v > max) {
           throw new IllegalArgumentException("tensor " + name + " value " + v + " at ["
-              + (i % rows) + "][" + (i / rows) + "] does not fit " + t.bits() + " signed bits");
+              + post + "][" + pre + "] does not fit " + t.bits() + " signed bits");
         }
-        matrix[i / rows][i % rows] = v;
+        matrix[pre][post] = v;
+        if (++post == rows) {
+          post = 0;
+          pre++;
+        }
       }
     }
   }

@@ -190,11 +190,14 @@ public final class QuantizedAdam {
           // Pass 0: the momentum moves of the skipped updates, from the stored (old) codes.
           long epsPrev = shiftClamp(s2Prev, config.epsExp() - sr - 22, EPS_LIMIT);
           for (int i = lo; i < hi; i++) {
-            long dm = momentValue[QuantizedAdamState.readCode(mCodes, i, bits)];
-            long den = (rootValue[QuantizedAdamState.readCode(rCodes, i, bits)] << 8) + epsPrev;
-            long q = dm >= 0 ? divideFloor(dm << 32, den) : -divideFloor(-dm << 32, den);
-            long ratio = shiftClamp(q, sm - sr - 8, RATIO_LIMIT_Q16);
             rng = Xorshift64Star.advance(rng);
+            long dm = momentValue[QuantizedAdamState.readCode(mCodes, i, bits)];
+            if (dm == 0) {
+              continue; // move = (0 + u) >> 32 = 0 for every 32-bit u: drawn, nothing moves
+            }
+            long den = (rootValue[QuantizedAdamState.readCode(rCodes, i, bits)] << 8) + epsPrev;
+            long q = dm > 0 ? divideFloor(dm << 32, den) : -divideFloor(-dm << 32, den);
+            long ratio = shiftClamp(q, sm - sr - 8, RATIO_LIMIT_Q16);
             long u = Integer.toUnsignedLong(Xorshift64Star.output(rng));
             long move = (catchUpStep * ratio + u) >> 32;
             master[i] = (int) Math.max(masterMin, Math.min(masterMax, master[i] - move));
