@@ -6,6 +6,9 @@
 /* |m_hat / (sqrt(v_hat) + eps)| clamps to 2^24 in Q16; the eps term saturates at 2^40. */
 #define RATIO_LIMIT_Q16 ((int64_t)1 << 24)
 #define EPS_LIMIT ((int64_t)1 << 40)
+/* Catch-up: S_k (Q0.20) saturates at 2^31 - 1; FS = F S_k at 2^38, so FS * ratio < 2^62. */
+#define CATCH_UP_SUM_LIMIT (((int64_t)1 << 31) - 1)
+#define CATCH_UP_STEP_LIMIT ((int64_t)1 << 38)
 /* The per-element helpers are inlined into step_blocks, which is instantiated once per state
  * width: the code parameters become constants and every branch on them folds away. */
 #define SLQ_INLINE static inline __attribute__((always_inline))
@@ -248,8 +251,27 @@ const char *slq_check_config(const slq_config *c) {
   if (c->eps_exp < -200 || c->eps_exp > 64) return "eps exponent outside [-200, 64]";
   if (c->weight_bits < 2 || c->weight_bits > 16) return "weight bits outside [2, 16]";
   if (c->master_frac_bits < 0 || c->master_frac_bits > 15) return "master fraction bits outside [0, 15]";
-  if (c->schedule != SLQ_DENSE && c->schedule != SLQ_LAZY) return "Adam schedule must be dense (0) or lazy (1)";
+  if (c->schedule != SLQ_DENSE && c->schedule != SLQ_LAZY && c->schedule != SLQ_CATCH_UP) {
+    return "Adam schedule must be dense (0), lazy (1) or catch-up (2)";
+  }
+  if (c->schedule == SLQ_CATCH_UP && (c->beta2_q20 == 0 || slq_catch_up_ratio_q30(c) >= SLQ_ONE_Q30)) {
+    return "the catch-up schedule needs beta1 < sqrt(beta2)";
+  }
   return NULL;
+}
+
+int64_t slq_catch_up_ratio_q30(const slq_config *c) {
+  return ((int64_t)c->beta1_q20 << 30) / sqrt_round((int64_t)c->beta2_q20 << 20);
+}
+
+int64_t slq_pow_floor(int64_t x, int32_t k, int32_t frac) {
+  int64_t r = (int64_t)1 << frac;
+  while (k > 0) {
+    if (k & 1) r = (r * x) >> frac;
+    k >>= 1;
+    if (k > 0) x = (x * x) >> frac;
+  }
+  return r;
 }
 
 int32_t slq_code_bytes(int32_t length, int32_t state_bits) {
@@ -283,6 +305,9 @@ void slq_init(const slq_config *c, slq_state *s, uint64_t seed) {
     s->m_scales[b] = SLQ_EMPTY_SCALE;
     s->r_scales[b] = SLQ_EMPTY_SCALE;
   }
+  if (c->schedule == SLQ_CATCH_UP) {
+    for (int32_t b = 0; b < blocks; b++) s->block_steps[b] = 0;
+  }
   s->step = 0;
   s->beta1_pow = SLQ_ONE_Q30;
   s->beta2_pow = SLQ_ONE_Q30;
@@ -295,10 +320,12 @@ static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
 
 static int32_t max32(int32_t a, int32_t b) { return a > b ? a : b; }
 
-/* The step after the input checks, for one state width (mc, rc, bits constant per call site). */
+/* The step after the input checks, for one state width (mc, rc, bits constant per call site),
+ * over every block (listed == NULL) or listed[0..count). */
 SLQ_INLINE void step_blocks(const slq_config *c, slq_state *s, const int32_t *grad,
                             int32_t grad_exp, int32_t *master, int32_t *weights, int64_t *scratch,
-                            const tiny_code *mc, const tiny_code *rc, const int32_t bits) {
+                            const tiny_code *mc, const tiny_code *rc, const int32_t bits,
+                            const int32_t *listed, int32_t count) {
   const int32_t n = s->length;
   const int32_t master_min = slq_master_min(c);
   const int32_t master_max = slq_master_max(c);
@@ -318,10 +345,24 @@ SLQ_INLINE void step_blocks(const slq_config *c, slq_state *s, const int32_t *gr
   int64_t s2 = sqrt_round((one_q30 - beta2_pow) << 30);
   int64_t f = ((int64_t)c->lr_q16 * s2) / (one_q30 - beta1_pow);
   uint64_t rng = s->rng;
+  const int32_t catch_up = c->schedule == SLQ_CATCH_UP;
+  const int32_t t = s->step + 1;
+  /* Catch-up brings a block to update t - 1 with that update's bias corrections. */
+  int64_t s2_prev = 0, f_prev = 0, ratio_q30 = 0;
+  if (catch_up && s->step > 0) {
+    s2_prev = sqrt_round((one_q30 - s->beta2_pow) << 30);
+    f_prev = ((int64_t)c->lr_q16 * s2_prev) / (one_q30 - s->beta1_pow);
+    ratio_q30 = slq_catch_up_ratio_q30(c);
+  }
+  int32_t cu_k = 0;
+  int64_t cu_d1 = 0, cu_d2 = 0, cu_fs = 0;
+  const int32_t n_blocks = listed == NULL ? slq_blocks(n, block) : count;
 
-  for (int32_t b = 0, lo = 0; lo < n; b++, lo += block) {
-    int32_t hi = lo + block < n ? lo + block : n;
-    if (c->schedule == SLQ_LAZY) {
+  for (int32_t kb = 0; kb < n_blocks; kb++) {
+    const int32_t b = listed == NULL ? kb : listed[kb];
+    const int32_t lo = b * block;
+    const int32_t hi = lo + block < n ? lo + block : n;
+    if (c->schedule != SLQ_DENSE) {
       /* lazy: a block without gradient keeps codes, scales and masters, and draws nothing */
       int32_t touched = 0;
       for (int32_t i = lo; i < hi && !touched; i++) touched = grad[i] != 0;
@@ -329,25 +370,63 @@ SLQ_INLINE void step_blocks(const slq_config *c, slq_state *s, const int32_t *gr
     }
     int32_t sm = s->m_scales[b];
     int32_t sr = s->r_scales[b];
-    /* Pass 1: decode the stored block, find the magnitudes that fix the wide frames. */
+    int32_t skipped = 0;
+    if (catch_up) {
+      skipped = t - 1 - s->block_steps[b]; /* block_steps[b] in [0, t - 1]: slq_step checks */
+      s->block_steps[b] = t;
+      if (skipped > 0) {
+        if (skipped != cu_k) {
+          /* beta1^k, beta2^k (Q0.20); FS = min(F * S_k >> 20, 2^38), S_k = r (1 - r^k) / (1 - r)
+           * in Q0.20 capped at 2^31 - 1 */
+          cu_k = skipped;
+          cu_d1 = slq_pow_floor(b1, skipped, 20);
+          cu_d2 = slq_pow_floor(b2, skipped, 20);
+          int64_t rk = slq_pow_floor(ratio_q30, skipped, 30);
+          int64_t sum = ((ratio_q30 - ((ratio_q30 * rk) >> 30)) << 20) / (one_q30 - ratio_q30);
+          if (sum > CATCH_UP_SUM_LIMIT) sum = CATCH_UP_SUM_LIMIT;
+          cu_fs = (f_prev * sum) >> 20;
+          if (cu_fs > CATCH_UP_STEP_LIMIT) cu_fs = CATCH_UP_STEP_LIMIT;
+        }
+        /* Pass 0: the momentum moves of the skipped updates, from the stored (old) codes. */
+        int64_t eps_prev = shift_clamp(s2_prev, c->eps_exp - sr - 22, EPS_LIMIT);
+        for (int32_t i = lo; i < hi; i++) {
+          int64_t dm = decode(mc, read_code(s->m_codes, i, bits));
+          int64_t den = (decode(rc, read_code(s->r_codes, i, bits)) << 8) + eps_prev;
+          int64_t q = dm >= 0 ? (dm << 32) / den : -((-dm << 32) / den);
+          int64_t ratio = shift_clamp(q, sm - sr - 8, RATIO_LIMIT_Q16);
+          rng = rng_advance(rng);
+          int64_t u = rng_output(rng);
+          int64_t moved = master[i] - ((cu_fs * ratio + u) >> 32);
+          master[i] = (int32_t)(moved < master_min ? master_min : (moved > master_max ? master_max : moved));
+        }
+      }
+    }
+    /* Pass 1: decode the stored block (caught up: m times beta1^k at exponent sm - 20), find the
+     * magnitudes that fix the wide frames. */
     int64_t max_dm = 0, max_dr = 0, max_g = 0;
     for (int32_t i = lo; i < hi; i++) {
       int64_t dm = decode(mc, read_code(s->m_codes, i, bits));
       int64_t dr = decode(rc, read_code(s->r_codes, i, bits));
+      if (skipped > 0) dm *= cu_d1;
       scratch_m[i - lo] = dm;
       scratch_r[i - lo] = dr;
       max_dm = max64(max_dm, abs64(dm));
       max_dr = max64(max_dr, dr);
       max_g = max64(max_g, abs64(grad[i]));
     }
+    const int32_t m_exp = skipped > 0 ? sm - 20 : sm;
+    /* v = sqrt(v)^2 at exponent 2 sr (caught up: times beta2^k at exponent 2 sr - 20) */
+    const int64_t d2 = skipped > 0 ? cu_d2 : 1;
+    const int64_t max_v = max_dr * max_dr * d2;
+    const int32_t v_exp = skipped > 0 ? 2 * sr - 20 : 2 * sr;
     /* Wide frames: m at em with |m| < 2^30, v at even ev with v < 2^40; frames follow the
      * nonzero terms only. */
     int32_t em = 0;
     if (max_dm != 0 || max_g != 0) {
-      em = max32(max_dm == 0 ? INT32_MIN : sm + bit_length(max_dm),
+      em = max32(max_dm == 0 ? INT32_MIN : m_exp + bit_length(max_dm),
                  max_g == 0 ? INT32_MIN : grad_exp + bit_length(max_g)) - 30;
     }
-    int32_t ev = max32(2 * sr + bit_length(max_dr * max_dr),
+    int32_t ev = max32(max_v == 0 ? INT32_MIN : v_exp + bit_length(max_v),
                        max_g == 0 ? INT32_MIN : 2 * grad_exp + bit_length(max_g * max_g)) - 40;
     if ((ev & 1) != 0) {
       ev++;
@@ -357,11 +436,11 @@ SLQ_INLINE void step_blocks(const slq_config *c, slq_state *s, const int32_t *gr
     int64_t max_m = 0, max_r = 0;
     for (int32_t i = lo; i < hi; i++) {
       int64_t g = grad[i];
-      int64_t m_old = shift_round(scratch_m[i - lo], em - sm);
+      int64_t m_old = shift_round(scratch_m[i - lo], em - m_exp);
       int64_t g_wide = shift_round(g, em - grad_exp);
       int64_t m = shift_round(b1 * m_old + (one - b1) * g_wide, 20);
       int64_t dr = scratch_r[i - lo];
-      int64_t v_old = shift_round(dr * dr, ev - 2 * sr);
+      int64_t v_old = shift_round(dr * dr * d2, ev - v_exp);
       int64_t g2 = shift_round(g * g, ev - 2 * grad_exp);
       int64_t r = sqrt_round(shift_round(b2 * v_old + (one - b2) * g2, 20));
       scratch_m[i - lo] = m;
@@ -402,25 +481,67 @@ SLQ_INLINE void step_blocks(const slq_config *c, slq_state *s, const int32_t *gr
   s->rng = rng;
 }
 
-const char *slq_step(const slq_config *c, slq_state *s, const int32_t *grad, int32_t grad_exp,
-                     int32_t *master, int32_t *weights, int64_t *scratch) {
-  const int32_t n = s->length;
+/* The checks of one block's elements (and its catch-up counter); NULL when they hold. */
+static const char *check_block(const slq_config *c, const slq_state *s, const int32_t *grad,
+                               const int32_t *master, int32_t b) {
   const int32_t master_min = slq_master_min(c);
   const int32_t master_max = slq_master_max(c);
-  if (s->step == INT32_MAX) return "Adam step counter is at its limit 2^31 - 1";
-  if (grad_exp < -SLQ_MAX_GRADIENT_EXP || grad_exp > SLQ_MAX_GRADIENT_EXP) {
-    return "gradient exponent outside [-1000, 1000]";
-  }
-  for (int32_t i = 0; i < n; i++) {
+  const int32_t lo = b * c->block_size;
+  const int32_t hi = lo + c->block_size < s->length ? lo + c->block_size : s->length;
+  for (int32_t i = lo; i < hi; i++) {
     if (grad[i] < -SLQ_MAX_GRADIENT || grad[i] > SLQ_MAX_GRADIENT) {
       return "gradient integer outside [-32767, 32767]";
     }
     if (master[i] < master_min || master[i] > master_max) return "master weight out of range";
   }
-  if (c->state_bits == 8) {
-    step_blocks(c, s, grad, grad_exp, master, weights, scratch, &M8, &R8, 8);
-  } else {
-    step_blocks(c, s, grad, grad_exp, master, weights, scratch, &M4, &R4, 4);
+  if (c->schedule == SLQ_CATCH_UP && (s->block_steps[b] < 0 || s->block_steps[b] > s->step)) {
+    return "catch-up block step counter outside [0, step]";
   }
+  return NULL;
+}
+
+static const char *check_step(const slq_state *s, int32_t grad_exp) {
+  if (s->step == INT32_MAX) return "Adam step counter is at its limit 2^31 - 1";
+  if (grad_exp < -SLQ_MAX_GRADIENT_EXP || grad_exp > SLQ_MAX_GRADIENT_EXP) {
+    return "gradient exponent outside [-1000, 1000]";
+  }
+  return NULL;
+}
+
+static void run_step(const slq_config *c, slq_state *s, const int32_t *grad, int32_t grad_exp,
+                     int32_t *master, int32_t *weights, int64_t *scratch, const int32_t *listed,
+                     int32_t count) {
+  if (c->state_bits == 8) {
+    step_blocks(c, s, grad, grad_exp, master, weights, scratch, &M8, &R8, 8, listed, count);
+  } else {
+    step_blocks(c, s, grad, grad_exp, master, weights, scratch, &M4, &R4, 4, listed, count);
+  }
+}
+
+const char *slq_step(const slq_config *c, slq_state *s, const int32_t *grad, int32_t grad_exp,
+                     int32_t *master, int32_t *weights, int64_t *scratch) {
+  const char *bad = check_step(s, grad_exp);
+  for (int32_t b = 0; bad == NULL && b < slq_blocks(s->length, c->block_size); b++) {
+    bad = check_block(c, s, grad, master, b);
+  }
+  if (bad != NULL) return bad;
+  run_step(c, s, grad, grad_exp, master, weights, scratch, NULL, 0);
+  return NULL;
+}
+
+const char *slq_step_listed(const slq_config *c, slq_state *s, const int32_t *grad,
+                            int32_t grad_exp, int32_t *master, int32_t *weights, int64_t *scratch,
+                            const int32_t *blocks, int32_t count) {
+  if (c->schedule == SLQ_DENSE) return "listed blocks need the lazy or catch-up schedule";
+  const char *bad = check_step(s, grad_exp);
+  const int32_t n_blocks = slq_blocks(s->length, c->block_size);
+  for (int32_t k = 0; bad == NULL && k < count; k++) {
+    if (blocks[k] < 0 || blocks[k] >= n_blocks || (k > 0 && blocks[k] <= blocks[k - 1])) {
+      return "listed blocks must be ascending, distinct and inside the tensor";
+    }
+    bad = check_block(c, s, grad, master, blocks[k]);
+  }
+  if (bad != NULL) return bad;
+  run_step(c, s, grad, grad_exp, master, weights, scratch, blocks, count);
   return NULL;
 }

@@ -28,11 +28,13 @@ typedef struct {
   int32_t eps_exp;          /* -200..64 */
   int32_t weight_bits;      /* 2..16 */
   int32_t master_frac_bits; /* 0..15 */
-  int32_t schedule;         /* SLQ_DENSE, or SLQ_LAZY: blocks with an all-zero gradient are skipped */
+  int32_t schedule;         /* SLQ_DENSE, SLQ_LAZY (blocks with an all-zero gradient are skipped)
+                               or SLQ_CATCH_UP (lazy, skipped updates caught up: section 10) */
 } slq_config;
 
 #define SLQ_DENSE 0
 #define SLQ_LAZY 1
+#define SLQ_CATCH_UP 2
 
 /* One tensor's optimizer state (Java QuantizedAdamState); the buffers belong to the caller:
  * codes slq_code_bytes(length, bits) bytes each, scales slq_blocks(length, block) bytes each. */
@@ -46,6 +48,7 @@ typedef struct {
   int32_t beta1_pow; /* beta1^t, unsigned Q0.30 */
   int32_t beta2_pow; /* beta2^t, unsigned Q0.30 */
   uint64_t rng;      /* xorshift64* state, never 0 */
+  int32_t *block_steps; /* SLQ_CATCH_UP only (else unused): per block, t after it last stepped */
 } slq_state;
 
 /* NULL when the config is valid, else a static text naming the bad field. */
@@ -69,5 +72,16 @@ void slq_init(const slq_config *c, slq_state *s, uint64_t seed);
  */
 const char *slq_step(const slq_config *c, slq_state *s, const int32_t *grad, int32_t grad_exp,
                      int32_t *master, int32_t *weights, int64_t *scratch);
+/*
+ * The lazy / catch-up step visiting only blocks[0..count) (ascending, distinct): equal to
+ * slq_step when every block with a nonzero gradient is listed (Java stepListedBlocks).
+ */
+const char *slq_step_listed(const slq_config *c, slq_state *s, const int32_t *grad,
+                            int32_t grad_exp, int32_t *master, int32_t *weights, int64_t *scratch,
+                            const int32_t *blocks, int32_t count);
+/* r = beta1 / sqrt(beta2) in Q0.30, floored (the catch-up's geometric ratio; beta2 > 0). */
+int64_t slq_catch_up_ratio_q30(const slq_config *c);
+/* x^k in Q0.frac by binary exponentiation from k's lowest bit, products floored (section 10). */
+int64_t slq_pow_floor(int64_t x, int32_t k, int32_t frac);
 
 #endif

@@ -14,6 +14,7 @@
  */
 #include "spikeloop_driver.h"
 #include "spikeloop_qadam.h"
+#include "spikeloop_ref_learning.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -76,6 +77,9 @@ typedef struct learned_tensor {
   long block_offset; /* first block in the scale pools */
   slq_config adam;
   slq_state state;
+  /* lazy / catch-up weight matrix (docs/core-spec.md 9.7): masters, learned values, gradient and
+   * Adam state presynaptic-unit-major, element pre * rows + post (the cell store's order) */
+  int pre_major;
 } learned_tensor;
 
 /* The on-chip learning engine of one core (docs/core-spec.md section 9). */
@@ -96,6 +100,11 @@ typedef struct learning_engine {
   int8_t m_scales[SL_REF_MAX_LEARNED];
   int8_t r_scales[SL_REF_MAX_LEARNED];
   int64_t adam_scratch[2 * SLQ_MAX_BLOCK];
+  /* Adam schedule of the weight matrices (SLQ_DENSE, or the event-driven SLQ_LAZY / SLQ_CATCH_UP
+   * of docs/core-spec.md 9.7), chosen by spikeloop_ref_set_learning_schedule before enabling */
+  int32_t schedule;
+  int32_t block_steps[SL_REF_MAX_LEARNED]; /* catch-up: per block, t after it last stepped */
+  int32_t listed[SL_REF_MAX_LEARNED];      /* event-driven: the blocks one tensor steps */
   /* per-step scratch */
   int32_t e[SL_REF_MAX_OUTPUTS]; /* output error, Q0.15 */
   int32_t p[SL_REF_MAX_OUTPUTS]; /* exp values, Q0.15 */
@@ -245,6 +254,7 @@ int32_t spikeloop_open(const char *name, spikeloop_board **out) {
       b->open = 1;
       b->configured = 0;
       b->learning.enabled = 0;
+      b->learning.schedule = SLQ_DENSE;
       b->error[0] = '\0';
       memset(&b->telemetry, 0, sizeof b->telemetry);
       *out = b;
@@ -755,6 +765,12 @@ static int16_t *cell_of(spikeloop_board *b, const learned_tensor *lt, long i) {
   return &matrix_cells(b, &t)[(i % lt->cols) * lt->rows + i / lt->cols];
 }
 
+/* Element i of a learned tensor in core order ([post][pre] for matrices) -> its index in the
+ * engine's arrays (pre-major matrices: pre * rows + post). */
+static long engine_index(const learned_tensor *lt, long i) {
+  return lt->pre_major ? (i % lt->cols) * lt->rows + i / lt->cols : i;
+}
+
 /* The core's current value of element i of a learned tensor (single hidden layer). */
 static int32_t core_value(spikeloop_board *b, const learned_tensor *lt, long i) {
   switch (lt->kind) {
@@ -776,8 +792,9 @@ static void seed_masters(spikeloop_board *b, learned_tensor *lt) {
   for (long i = 0; i < n; i++) {
     int64_t v = shift_round_learn(core_value(b, lt, i), lt->shift);
     v = v < lo ? lo : (v > hi ? hi : v);
-    le->learned[lt->offset + i] = (int32_t)v;
-    le->master[lt->offset + i] = (int32_t)(v * ((int64_t)1 << lt->adam.master_frac_bits));
+    long at = lt->offset + engine_index(lt, i);
+    le->learned[at] = (int32_t)v;
+    le->master[at] = (int32_t)(v * ((int64_t)1 << lt->adam.master_frac_bits));
   }
 }
 
@@ -794,6 +811,12 @@ static void write_learned(spikeloop_board *b, const learned_tensor *lt) {
   }
   tensor_ref t = {lt->kind, 0, lt->rows, lt->cols, 0};
   int16_t *m = matrix_cells(b, &t);
+  if (lt->pre_major) { /* the cells are [pre][post] too */
+    for (long i = 0; i < n; i++) {
+      m[i] = (int16_t)w[i];
+    }
+    return;
+  }
   for (int32_t post = 0; post < lt->rows; post++) {
     const int32_t *row = &w[(long)post * lt->cols];
     for (int32_t pre = 0; pre < lt->cols; pre++) {
@@ -909,9 +932,11 @@ int32_t spikeloop_enable_learning(spikeloop_board *board, const spikeloop_learni
                   "DR-LEARNING: tensor %s would learn in %d bits (its width %d minus the bias "
                   "shift %d)", tensors[k], bits, named[k].bits, lt->shift);
     }
+    lt->pre_major = board->learning.schedule != SLQ_DENSE && kind != TENSOR_BIAS &&
+                    kind != TENSOR_OUT_BIAS;
     lt->adam = (slq_config){c->state_bits, c->block_size, c->beta1_q20, c->beta2_q20,
                             learning_rates[k], c->eps_exp, bits, c->master_frac_bits,
-                            SLQ_DENSE};
+                            lt->pre_major ? board->learning.schedule : SLQ_DENSE};
     const char *bad = slq_check_config(&lt->adam);
     if (bad != NULL) {
       return fail(board, SPIKELOOP_ERR_ARGUMENT, "learning configuration: %s", bad);
@@ -947,6 +972,7 @@ int32_t spikeloop_enable_learning(spikeloop_board *board, const spikeloop_learni
     lt->state.r_codes = &le->r_codes[lt->code_offset];
     lt->state.m_scales = &le->m_scales[lt->block_offset];
     lt->state.r_scales = &le->r_scales[lt->block_offset];
+    lt->state.block_steps = &le->block_steps[lt->block_offset];
     slq_init(&lt->adam, &lt->state, planned[i].state.rng);
     seed_masters(board, lt);
   }
@@ -1037,6 +1063,47 @@ static void outer_gradient(learning_engine *le, int32_t *g, int32_t rows, int32_
   }
 }
 
+/*
+ * The event-driven step of a pre-major weight matrix (docs/core-spec.md 9.7, Java
+ * LearningEngine.learnLazy): the gradient rows of units ids[0..count) (ascending) get values[0..
+ * rows), their blocks are listed (ascending, distinct), stepped, written to the cells and their
+ * gradient cleared. Returns the elements of the listed blocks.
+ */
+static long learn_rows(spikeloop_board *b, learned_tensor *lt, const int32_t *ids, int32_t count,
+                       const int32_t *values, int32_t grad_exp) {
+  learning_engine *le = &b->learning;
+  const int32_t block = lt->adam.block_size;
+  const long n = (long)lt->rows * lt->cols;
+  int32_t *g = &le->grad[lt->offset];
+  int32_t listed = 0;
+  for (int32_t s = 0; s < count; s++) {
+    long lo = (long)ids[s] * lt->rows;
+    memcpy(&g[lo], values, sizeof(int32_t) * (size_t)lt->rows);
+    for (int32_t blk = (int32_t)(lo / block); blk <= (lo + lt->rows - 1) / block; blk++) {
+      if (listed == 0 || blk > le->listed[listed - 1]) { /* ids ascend: blocks never decrease */
+        le->listed[listed++] = blk;
+      }
+    }
+  }
+  /* inputs are in range by construction: gradients clamped, masters saturated */
+  slq_step_listed(&lt->adam, &lt->state, g, grad_exp, &le->master[lt->offset],
+                  &le->learned[lt->offset], le->adam_scratch, le->listed, listed);
+  tensor_ref t = {lt->kind, 0, lt->rows, lt->cols, 0};
+  int16_t *cells = matrix_cells(b, &t);
+  const int32_t *w = &le->learned[lt->offset];
+  long visited = 0;
+  for (int32_t k = 0; k < listed; k++) {
+    long lo = (long)le->listed[k] * block;
+    long hi = lo + block < n ? lo + block : n;
+    for (long i = lo; i < hi; i++) {
+      cells[i] = (int16_t)w[i];
+      g[i] = 0;
+    }
+    visited += hi - lo;
+  }
+  return visited;
+}
+
 /* One learning step after the forward step that saw x[0..nx), target label in [0, K). */
 static void learn_step(spikeloop_board *b, const int32_t *x, int32_t nx, int32_t label) {
   learning_engine *le = &b->learning;
@@ -1046,10 +1113,25 @@ static void learn_step(spikeloop_board *b, const int32_t *x, int32_t nx, int32_t
   int32_t hidden_exp = hidden_delta(b);
   const int32_t *z = b->spike_ids; /* layer 0's spikes of this step */
   const int32_t z_count = b->spike_count[0];
+  int64_t visited = 0;
   for (int32_t i = 0; i < le->n_learned; i++) {
     learned_tensor *lt = &le->tensors[i];
     int32_t *g = &le->grad[lt->offset];
     int32_t grad_exp = hidden_exp;
+    if (lt->pre_major) {
+      switch (lt->kind) {
+        case TENSOR_IN:
+          visited += learn_rows(b, lt, x, nx, le->delta_q, hidden_exp);
+          break;
+        case TENSOR_REC:
+          visited += learn_rows(b, lt, le->z_prev, le->z_prev_count, le->delta_q, hidden_exp);
+          break;
+        default: /* TENSOR_OUT_W */
+          visited += learn_rows(b, lt, z, z_count, le->e, -15);
+          break;
+      }
+      continue;
+    }
     switch (lt->kind) {
       case TENSOR_OUT_W:
         memset(g, 0, sizeof(int32_t) * (size_t)k * (size_t)n);
@@ -1078,8 +1160,27 @@ static void learn_step(spikeloop_board *b, const int32_t *x, int32_t nx, int32_t
     slq_step(&lt->adam, &lt->state, g, grad_exp, &le->master[lt->offset],
              &le->learned[lt->offset], le->adam_scratch);
     write_learned(b, lt);
+    visited += (int64_t)lt->rows * lt->cols;
   }
-  b->telemetry.learning_updates += le->parameters;
+  b->telemetry.learning_updates += visited;
+}
+
+int32_t spikeloop_ref_set_learning_schedule(spikeloop_board *board, int32_t schedule) {
+  int32_t rc = check_board(board, 0);
+  if (rc != SPIKELOOP_OK) {
+    return rc;
+  }
+  if (schedule != SLQ_DENSE && schedule != SLQ_LAZY && schedule != SLQ_CATCH_UP) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                "learning schedule must be 0 (dense), 1 (lazy) or 2 (catch-up), got %d", schedule);
+  }
+  if (board->learning.enabled) {
+    return fail(board, SPIKELOOP_ERR_STATE,
+                "the learning schedule is chosen before spikeloop_enable_learning; disable "
+                "learning first");
+  }
+  board->learning.schedule = schedule;
+  return SPIKELOOP_OK;
 }
 
 int32_t spikeloop_run(spikeloop_board *board, int32_t n_steps, const int32_t *axons,
@@ -1548,6 +1649,11 @@ int32_t spikeloop_restore_learning_state(spikeloop_board *board, const uint8_t *
     return fail(board, SPIKELOOP_ERR_ARGUMENT,
                 "learning state image of %d bytes; this engine's takes %ld", bytes,
                 image_bytes(le));
+  }
+  if (le->schedule == SLQ_CATCH_UP) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                "a catch-up learning engine cannot be restored: the learning state image (version "
+                "%d) does not carry its per-block step counters; nothing was changed", LS_VERSION);
   }
   /* pass 1: check every tensor (the layout is fixed now: sizes follow the engine's config) */
   const uint8_t *p = image + LS_HEADER_BYTES;

@@ -24,13 +24,14 @@ void slq_test_sqrt_round(const int64_t *x, int64_t *out, int32_t n) {
 }
 
 /*
- * One step. counters: {step, beta1_pow, beta2_pow} in and out; rng in and out. Returns NULL or
- * the firmware's error text (config errors included).
+ * One step. counters: {step, beta1_pow, beta2_pow} in and out; rng in and out; block_steps (one
+ * per block, the catch-up schedule's counters) in and out. Returns NULL or the firmware's error
+ * text (config errors included).
  */
 const char *slq_test_step(const int32_t *config, int32_t length, uint8_t *m_codes,
                           int8_t *m_scales, uint8_t *r_codes, int8_t *r_scales, int32_t *counters,
                           uint64_t *rng, const int32_t *grad, int32_t grad_exp, int32_t *master,
-                          int32_t *weights) {
+                          int32_t *weights, int32_t *block_steps) {
   static int64_t scratch[2 * SLQ_MAX_BLOCK];
   slq_config c = config_of(config);
   const char *bad = slq_check_config(&c);
@@ -38,7 +39,7 @@ const char *slq_test_step(const int32_t *config, int32_t length, uint8_t *m_code
     return bad;
   }
   slq_state s = {length, m_codes, m_scales, r_codes, r_scales,
-                 counters[0], counters[1], counters[2], *rng};
+                 counters[0], counters[1], counters[2], *rng, block_steps};
   const char *error = slq_step(&c, &s, grad, grad_exp, master, weights, scratch);
   counters[0] = s.step;
   counters[1] = s.beta1_pow;

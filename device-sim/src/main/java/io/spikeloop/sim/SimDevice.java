@@ -89,8 +89,8 @@ public final class SimDevice implements Device {
         limits.toNames(), VERSION + " (energy " + energy.name() + ", " + arch.synapseLanes()
             + " synapse lanes, " + arch.neuronLanes() + " neuron lanes, FIFO " + arch.fifoDepth()
             + " " + arch.overflow().name().toLowerCase(java.util.Locale.ROOT)
-            + (learningSchedule == io.spikeloop.sim.learning.AdamSchedule.LAZY
-                ? ", lazy learning engine" : "")
+            + (learningSchedule.lazy()
+                ? ", " + learningSchedule.cliName() + " learning engine" : "")
             + (chip.perfect() ? "" : ", chip instance " + chip.instance() + ": mismatch "
                 + chip.spread() + ", noise " + chip.noise() + " LSB, drop " + chip.drop()) + ")",
         arch.clockHz(), arch.stepPeriodSeconds());

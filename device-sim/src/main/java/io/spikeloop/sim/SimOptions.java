@@ -11,7 +11,7 @@ import java.util.Locale;
 /**
  * How a simulated core is set up, parsed from a device name:
  * {@code sim[:PROFILE][,clock-mhz=F][,step-us=T][,fifo=D][,overflow=stall|drop]
- * [,synapse-lanes=S][,neuron-lanes=L][,inputs=N][,fan-in=N][,learning=dense|lazy]
+ * [,synapse-lanes=S][,neuron-lanes=L][,inputs=N][,fan-in=N][,learning=dense|lazy|catchup]
  * [,mismatch=S][,instance=K][,noise=N][,drop=P]}, e.g. {@code sim},
  * {@code sim:loihi}, {@code sim:odin,clock-mhz=50,fifo=32,overflow=drop}, or a larger core for
  * N-MNIST's 2312 inputs: {@code sim:inputs=4096,fan-in=4096}.
@@ -19,8 +19,8 @@ import java.util.Locale;
  * @param limits the core's resources; a larger core keeps the 32-bit accumulators exact only
  *               while {@code maxFanIn * 2^(maxWeightBits-1) <= 2^31} (fan-in at most 65536
  *               with the 16-bit maximum weight width), which the constructor checks
- * @param learning the on-chip learning engine's Adam schedule: dense (the normative engine) or
- *                 lazy (the event-driven variant, {@code docs/core-spec.md} 9.7)
+ * @param learning the on-chip learning engine's Adam schedule: dense (the normative engine),
+ *                 lazy or catchup (the event-driven variant, {@code docs/core-spec.md} 9.7)
  * @param chip     the chip instance: mismatch spread, instance number, membrane noise, input
  *                 event loss ({@code docs/core-spec.md} section 10); {@link ChipInstance#PERFECT}
  *                 for the bit-exact core
@@ -30,7 +30,7 @@ public record SimOptions(EnergyProfile energy, MicroArchitecture arch, CoreLimit
   public static final String SCHEME = "sim";
   public static final String USAGE = "sim[:PROFILE][,clock-mhz=F][,step-us=T][,fifo=D]"
       + "[,overflow=stall|drop][,synapse-lanes=S][,neuron-lanes=L][,inputs=N][,fan-in=N]"
-      + "[,learning=dense|lazy][,mismatch=S][,instance=K][,noise=N][,drop=P] with "
+      + "[,learning=dense|lazy|catchup][,mismatch=S][,instance=K][,noise=N][,drop=P] with "
       + "PROFILE one of " + EnergyProfile.NAMED.stream().map(EnergyProfile::name).toList();
 
   /** The reference SL-1 with the ReckOn energy profile. */
@@ -42,9 +42,9 @@ public record SimOptions(EnergyProfile energy, MicroArchitecture arch, CoreLimit
       throw new IllegalArgumentException(
           "sim options need an energy profile, a microarchitecture and core limits");
     }
-    if (learning == null || learning == AdamSchedule.CATCH_UP) {
-      throw new IllegalArgumentException("the simulated learning engine runs dense or lazy Adam, "
-          + "got " + learning);
+    if (learning == null) {
+      throw new IllegalArgumentException("the simulated learning engine needs an Adam schedule "
+          + "(dense, lazy or catchup)");
     }
     if (chip == null) {
       throw new IllegalArgumentException("sim options need a chip instance (ChipInstance.PERFECT "
@@ -147,10 +147,6 @@ public record SimOptions(EnergyProfile energy, MicroArchitecture arch, CoreLimit
           }
           case "learning" -> {
             learning = AdamSchedule.parse(value);
-            if (learning == AdamSchedule.CATCH_UP) {
-              throw new IllegalArgumentException("the engine has no catch-up schedule; use dense "
-                  + "or lazy");
-            }
             yield arch;
           }
           case "mismatch" -> {

@@ -72,6 +72,16 @@ public final class NativeBoardDevice implements Device {
     this.info = toDeviceInfo(name, driver.deviceInfo());
   }
 
+  /** The open driver handle (for the reference firmware's extensions, {@link RefLearningSchedule}). */
+  BoardDriver driver() {
+    return driver;
+  }
+
+  /** The device name it was opened as. */
+  String deviceName() {
+    return name;
+  }
+
   private static DeviceInfo toDeviceInfo(String name, SpikeloopDriver.spikeloop_device_info d) {
     var l = d.limits;
     CoreLimits limits = new CoreLimits(l.max_inputs, l.max_layers, l.max_neurons_per_layer,

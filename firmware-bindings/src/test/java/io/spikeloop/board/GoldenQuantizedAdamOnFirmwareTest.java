@@ -42,7 +42,7 @@ class GoldenQuantizedAdamOnFirmwareTest {
 
     String slq_test_step(int[] config, int length, byte[] mCodes, byte[] mScales, byte[] rCodes,
         byte[] rScales, int[] counters, long[] rng, int[] grad, int gradExp, int[] master,
-        int[] weights);
+        int[] weights, int[] blockSteps);
   }
 
   private static QadamTestLibrary library() {
@@ -123,11 +123,11 @@ class GoldenQuantizedAdamOnFirmwareTest {
     long[] rng = {lib.slq_test_seed(1)};
     int[] master = {0, 0};
     String error = lib.slq_test_step(config, 2, mCodes, scales.clone(), new byte[2], scales.clone(),
-        counters, rng, new int[] {1, -32768}, 0, master, new int[2]);
+        counters, rng, new int[] {1, -32768}, 0, master, new int[2], new int[1]);
     assertEquals("gradient integer outside [-32767, 32767]", error);
     assertArrayEquals(new int[] {0, 1 << 30, 1 << 30}, counters);
     String badConfig = lib.slq_test_step(new int[] {6, 4, 0, 0, 0, 0, 8, 8, 0}, 2, mCodes, scales,
-        new byte[2], scales, counters, rng, new int[2], 0, master, new int[2]);
+        new byte[2], scales, counters, rng, new int[2], 0, master, new int[2], new int[1]);
     assertTrue(badConfig.contains("state bits"), badConfig);
   }
 
@@ -139,7 +139,11 @@ class GoldenQuantizedAdamOnFirmwareTest {
     int[] config = {c.get("stateBits").asInt(), c.get("blockSize").asInt(),
         c.get("beta1Q20").asInt(), c.get("beta2Q20").asInt(), c.get("lrQ16").asInt(),
         c.get("epsExp").asInt(), c.get("weightBits").asInt(), c.get("masterFracBits").asInt(),
-        c.path("schedule").asText("dense").equals("lazy") ? 1 : 0};
+        switch (c.path("schedule").asText("dense")) {
+          case "lazy" -> 1;
+          case "catchup" -> 2;
+          default -> 0;
+        }};
     int n = v.get("length").asInt();
     int codeBytes = config[0] == 8 ? n : (n + 1) / 2;
     int blocks = (n + config[1] - 1) / config[1];
@@ -154,11 +158,13 @@ class GoldenQuantizedAdamOnFirmwareTest {
     assertEquals(v.get("rngInit").asText(), hex(rng[0]), name + ": seeded RNG state");
     int[] master = ints(v.get("master"));
     int[] weights = new int[n];
+    int[] blockSteps = new int[blocks];
     int t = 0;
     for (JsonNode step : v.get("steps")) {
       String at = name + " step " + (t + 1) + ": ";
       assertNull(lib.slq_test_step(config, n, mCodes, mScales, rCodes, rScales, counters, rng,
-          ints(step.get("grad")), step.get("gradExp").asInt(), master, weights), at + "error");
+          ints(step.get("grad")), step.get("gradExp").asInt(), master, weights, blockSteps),
+          at + "error");
       JsonNode e = step.get("expect");
       assertEquals(e.get("step").asInt(), counters[0], at + "step");
       assertEquals(e.get("beta1Pow").asInt(), counters[1], at + "beta1Pow");
@@ -170,6 +176,9 @@ class GoldenQuantizedAdamOnFirmwareTest {
       assertArrayEquals(ints(e.get("rScales")), signed(rScales), at + "rScales");
       assertArrayEquals(ints(e.get("master")), master, at + "master");
       assertArrayEquals(ints(e.get("weights")), weights, at + "weights");
+      if (e.has("blockSteps")) {
+        assertArrayEquals(ints(e.get("blockSteps")), blockSteps, at + "blockSteps");
+      }
       t++;
     }
     assertTrue(t > 0, name + ": no steps");

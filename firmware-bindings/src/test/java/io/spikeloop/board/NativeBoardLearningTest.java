@@ -149,4 +149,30 @@ class NativeBoardLearningTest {
     assertEquals("DR-LEARNING", rule.rule());
     assertTrue(rule.getMessage().contains("one hidden layer"), rule.getMessage());
   }
+
+  /**
+   * The reference firmware's schedule extension: an event-driven engine visits fewer parameters
+   * than the dense one on the same frames, and the extension refuses what it cannot do.
+   */
+  @Test
+  void theLearningScheduleExtensionSelectsTheEventDrivenEngine() {
+    RefLearningSchedule.select(board, "lazy");
+    Sl1Device.enableLearning(board, allTensors());
+    for (SpikeFrame f : frames(20, true)) {
+      board.step(f, ReadoutLevel.OUTPUTS);
+    }
+    long params = NET.tensors().stream().mapToLong(WeightTensor::length).sum();
+    long lazyUpdates = board.telemetry().learningUpdates();
+    assertTrue(lazyUpdates > 0 && lazyUpdates < 20 * params, "visited " + lazyUpdates);
+    var enabled = assertThrows(RuntimeException.class,
+        () -> RefLearningSchedule.select(board, "catchup"));
+    assertTrue(enabled.getMessage().contains("disable learning first"), enabled.getMessage());
+    var unknown = assertThrows(IllegalArgumentException.class,
+        () -> RefLearningSchedule.select(board, "sparse"));
+    assertTrue(unknown.getMessage().contains("dense, lazy or catchup"), unknown.getMessage());
+    Device wrapped = new io.spikeloop.device.ForwardingDevice(board) {};
+    var other = assertThrows(IllegalArgumentException.class,
+        () -> RefLearningSchedule.select(wrapped, "lazy"));
+    assertTrue(other.getMessage().contains("board:ref"), other.getMessage());
+  }
 }

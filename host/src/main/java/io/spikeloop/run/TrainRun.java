@@ -396,7 +396,7 @@ public final class TrainRun {
     if (onDevice && !o.adamSchedule().equals("dense")) {
       throw new IllegalArgumentException("--adam " + o.adamSchedule() + " sets the host-float "
           + "trainer's schedule; placement " + o.placement() + " learns with the device's engine "
-          + "(the simulator's event-driven engine: --device sim:...,learning=lazy)");
+          + "(the simulator's event-driven engine: --device sim:...,learning=lazy|catchup)");
     }
     if (onDevice && !objective.equals(TrainingObjective.PLAIN)) {
       throw new IllegalArgumentException("placement " + o.placement() + " trains the plain "

@@ -342,6 +342,47 @@ public final class Sl1Core {
     }
   }
 
+  /**
+   * {@link #writeWeightsPreMajor} for the blocks {@code blocks[0..count)} of {@code blockSize}
+   * elements each (the event-driven learning engine's write-back: the tensor is looked up once,
+   * not per block).
+   */
+  public void writeWeightsPreMajorBlocks(String name, int[] values, int[] blocks, int count,
+      int blockSize) {
+    WeightTensor t = config.tensor(name);
+    if (t.cols() == 1 || values.length != t.length() || blockSize < 1) {
+      throw new IllegalArgumentException("tensor " + name + ": pre-major block write needs a "
+          + "weight matrix of " + t.length() + " values and blocks >= 1, got " + values.length
+          + " values, block " + blockSize);
+    }
+    long min = FixedPoint.minSigned(t.bits());
+    long max = FixedPoint.maxSigned(t.bits());
+    int rows = t.rows();
+    int[][] matrix = matrixStorage(name);
+    for (int k = 0; k < count; k++) {
+      int lo = blocks[k] * blockSize;
+      int hi = Math.min(lo + blockSize, values.length);
+      if (lo < 0 || lo >= values.length) {
+        throw new IllegalArgumentException("tensor " + name + ": block " + blocks[k]
+            + " outside the " + values.length + " values");
+      }
+      int pre = lo / rows;
+      int post = lo % rows;
+      for (int i = lo; i < hi; i++) {
+        int v = values[i];
+        if (v < min || v > max) {
+          throw new IllegalArgumentException("tensor " + name + " value " + v + " at ["
+              + post + "][" + pre + "] does not fit " + t.bits() + " signed bits");
+        }
+        matrix[pre][post] = v;
+        if (++post == rows) {
+          post = 0;
+          pre++;
+        }
+      }
+    }
+  }
+
   /** Reads one tensor back as row-major {@code [post][pre]}. */
   public int[] readWeights(String name) {
     WeightTensor t = config.tensor(name);

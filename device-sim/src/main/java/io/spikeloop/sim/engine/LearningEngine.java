@@ -30,8 +30,10 @@ import java.util.List;
  * <p>Single hidden layer networks only (the paper's), recurrent or not. Nothing is allocated per
  * step except the quantized Adam successor records.
  *
- * <p>With the {@link AdamSchedule#LAZY lazy} schedule (a simulator variant, {@code sim:...,
- * learning=lazy}; {@code docs/core-spec.md} 9.7) the weight matrices keep their Adam state,
+ * <p>With the {@link AdamSchedule#LAZY lazy} or {@link AdamSchedule#CATCH_UP catch-up} schedule
+ * (a simulator variant, {@code sim:...,learning=lazy|catchup}; {@code docs/core-spec.md} 9.7;
+ * catch-up: a block visited after skipped steps first applies their decay and momentum moves,
+ * {@code docs/learning-engine.md} section 10) the weight matrices keep their Adam state,
  * masters and gradients presynaptic-unit-major ({@code [pre][post]}), so a silent input or hidden
  * unit leaves whole blocks untouched: the step builds the gradient rows of the units that spiked,
  * lists their blocks, runs {@link QuantizedAdam#stepListedBlocks} on them and writes back only
@@ -232,14 +234,15 @@ public final class LearningEngine {
   }
 
   /**
-   * An engine under {@code schedule}: {@link AdamSchedule#DENSE} (the normative engine) or
-   * {@link AdamSchedule#LAZY} (the event-driven variant, see the class comment).
+   * An engine under {@code schedule}: {@link AdamSchedule#DENSE} (the normative engine), or
+   * {@link AdamSchedule#LAZY} / {@link AdamSchedule#CATCH_UP} (the event-driven variant, see the
+   * class comment).
    */
   public LearningEngine(Sl1Core core, LearningConfig learning, int synapseLanes, int neuronLanes,
                         double joulesPerSop, double joulesPerNeuron, AdamSchedule schedule) {
-    if (schedule == null || schedule == AdamSchedule.CATCH_UP) {
-      throw new IllegalArgumentException("the learning engine runs the dense or lazy Adam "
-          + "schedule, got " + schedule);
+    if (schedule == null) {
+      throw new IllegalArgumentException("the learning engine needs an Adam schedule (dense, "
+          + "lazy or catchup)");
     }
     this.schedule = schedule;
     this.joulesPerSop = joulesPerSop;
@@ -284,11 +287,11 @@ public final class LearningEngine {
         throw new DesignRuleViolation(RULE, "tensor " + t.name() + " would learn in " + bits
             + " bits (its width " + t.bits() + " minus the bias shift " + shift + ")");
       }
-      boolean preMajor = schedule == AdamSchedule.LAZY
+      boolean preMajor = schedule.lazy()
           && kind != LearnedTensor.BIAS && kind != LearnedTensor.OUT_BIAS;
       QuantizedAdamConfig c = new QuantizedAdamConfig(learning.stateBits(), learning.blockSize(),
           learning.beta1Q20(), learning.beta2Q20(), lr, learning.epsExp(), bits,
-          learning.masterFracBits(), preMajor ? AdamSchedule.LAZY : AdamSchedule.DENSE);
+          learning.masterFracBits(), preMajor ? schedule : AdamSchedule.DENSE);
       Learned l = new Learned(t.name(), kind, shift, c, learning.seed() + i, t.length(), preMajor,
           t.rows(), t.cols());
       l.seed(core.readWeights(t.name()));
@@ -498,14 +501,12 @@ public final class LearningEngine {
     l.state = l.adam.stepListedBlocks(l.state, l.grad, gradExp, l.master, l.weights,
         l.listedBlocks, l.listedCount);
     int block = l.adam.config().blockSize();
-    for (int k = 0; k < l.listedCount; k++) {
+    core.writeWeightsPreMajorBlocks(l.name, l.weights, l.listedBlocks, l.listedCount, block);
+    for (int k = 0; k < l.listedCount && l.kind == LearnedTensor.OUT_W; k++) {
       int lo = l.listedBlocks[k] * block;
       int hi = Math.min(lo + block, l.weights.length);
-      core.writeWeightsPreMajor(l.name, l.weights, lo, hi);
-      if (l.kind == LearnedTensor.OUT_W) {
-        for (int i = lo; i < hi; i++) {
-          wOut[(i % outputs) * hidden + i / outputs] = l.weights[i];
-        }
+      for (int i = lo; i < hi; i++) {
+        wOut[(i % outputs) * hidden + i / outputs] = l.weights[i];
       }
     }
     long visited = l.listedElements();
@@ -611,7 +612,8 @@ public final class LearningEngine {
 
   /**
    * The engine's state as the portable {@link LearningState}: per learned tensor its quantized
-   * Adam state and master weights, with the configuration it belongs to.
+   * Adam state and master weights, with the configuration it belongs to. A catch-up engine's
+   * per-block step counters are not in the image (it cannot be restored from it).
    */
   public LearningState snapshot() {
     List<LearningState.Tensor> tensors = new ArrayList<>(learned.size());
@@ -638,6 +640,11 @@ public final class LearningEngine {
       throw new IllegalArgumentException("restore needs a learning state");
     }
     s.requireSameConfiguration(snapshot());
+    if (schedule == AdamSchedule.CATCH_UP) {
+      throw new IllegalArgumentException("a catch-up learning engine cannot be restored: the "
+          + "learning-state image (version " + LearningState.VERSION + ") does not carry its "
+          + "per-block step counters; nothing was changed");
+    }
     List<QuantizedAdamState> states = new ArrayList<>(learned.size());
     for (int k = 0; k < learned.size(); k++) {
       LearningState.Tensor t = s.tensors().get(k);

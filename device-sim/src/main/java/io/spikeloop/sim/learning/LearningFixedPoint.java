@@ -95,4 +95,24 @@ public final class LearningFixedPoint {
     }
     return q;
   }
+
+  /**
+   * x^k in unsigned Q0.{@code frac} ({@code 0 <= x <= 2^frac}, {@code frac <= 30}, {@code k >= 0}),
+   * by binary exponentiation from the lowest bit of k with every product floored: {@code r = 2^frac;
+   * while k > 0: if k odd: r = (r * x) >> frac; k >>= 1; if k > 0: x = (x * x) >> frac}. The
+   * products stay below 2^60. The rounding follows this exact order (firmware: slq_pow_floor).
+   */
+  public static long powFloor(long x, int k, int frac) {
+    long r = 1L << frac;
+    while (k > 0) {
+      if ((k & 1) != 0) {
+        r = (r * x) >> frac;
+      }
+      k >>>= 1;
+      if (k > 0) {
+        x = (x * x) >> frac;
+      }
+    }
+    return r;
+  }
 }

@@ -24,6 +24,10 @@ public final class QuantizedAdam {
   static final long RATIO_LIMIT_Q16 = 1L << 24;
   /** The eps term of the denominator saturates at 2^40 (Q8 units of the block's sqrt(v) scale). */
   static final long EPS_LIMIT = 1L << 40;
+  /** Catch-up: the geometric sum S_k (Q0.20) saturates at 2^31 - 1 (2048). */
+  static final long CATCH_UP_SUM_LIMIT = (1L << 31) - 1;
+  /** Catch-up: FS = F * S_k (Q16.16) saturates at 2^38, so FS * ratio stays below 2^62. */
+  static final long CATCH_UP_STEP_LIMIT = 1L << 38;
 
   private final QuantizedAdamConfig config;
   private final TinyFloatCode momentCode;
@@ -42,6 +46,15 @@ public final class QuantizedAdam {
    */
   private final long[] decayedRoot;
   private final int[] decayedRootShift;
+  /** Catch-up: r = beta1 / sqrt(beta2), Q0.30 (0 under the other schedules). */
+  private final long ratioQ30;
+  /** Catch-up factors of the last k computed (k = 0: none yet): beta1^k, beta2^k (Q0.20), FS. */
+  private int catchUpK;
+  private long catchUpDecay1;
+  private long catchUpDecay2;
+  private long catchUpStep;
+  /** The F (Q16.16) the catch-up factor FS was computed with. */
+  private long catchUpF;
 
   public QuantizedAdam(QuantizedAdamConfig config) {
     this.config = config;
@@ -59,6 +72,8 @@ public final class QuantizedAdam {
     for (int c = 0; c < momentValue.length; c++) {
       momentValue[c] = momentCode.decode(c);
     }
+    this.ratioQ30 = config.schedule() == AdamSchedule.CATCH_UP
+        ? QuantizedAdamConfig.catchUpRatioQ30(config.beta1Q20(), config.beta2Q20()) : 0;
     for (int c = 0; c < rootValue.length; c++) {
       rootValue[c] = rootCode.decode(c);
     }
@@ -95,9 +110,9 @@ public final class QuantizedAdam {
    */
   public QuantizedAdamState stepListedBlocks(QuantizedAdamState state, int[] grad, int gradExp,
       int[] master, int[] weights, int[] blocks, int count) {
-    if (config.schedule() != AdamSchedule.LAZY) {
-      throw new IllegalStateException("listed blocks need the lazy schedule, this optimizer is "
-          + config.schedule().cliName());
+    if (!config.schedule().lazy()) {
+      throw new IllegalStateException("listed blocks need the lazy or catchup schedule, this "
+          + "optimizer is " + config.schedule().cliName());
     }
     checkState(state, grad, gradExp, master, weights);
     int nBlocks = (state.length() + config.blockSize() - 1) / config.blockSize();
@@ -140,7 +155,17 @@ public final class QuantizedAdam {
     byte[] mScales = state.mScales();
     byte[] rScales = state.rScales();
 
-    final boolean lazy = config.schedule() == AdamSchedule.LAZY;
+    final boolean lazy = config.schedule().lazy();
+    final boolean catchUp = config.schedule() == AdamSchedule.CATCH_UP;
+    final int[] blockSteps = state.blockSteps();
+    final int t = state.step() + 1;
+    // Catch-up brings a block to update t - 1 with that update's bias corrections (state's powers).
+    long s2Prev = 0;
+    long fPrev = 0;
+    if (catchUp && state.step() > 0) {
+      s2Prev = sqrtRound((oneQ30 - state.beta2Pow()) << 30);
+      fPrev = (config.lrQ16() * s2Prev) / (oneQ30 - state.beta1Pow());
+    }
     int nBlocks = blocks == null ? (state.length() + block - 1) / block : count;
     for (int k = 0; k < nBlocks; k++) {
       int b = blocks == null ? k : blocks[k];
@@ -151,43 +176,81 @@ public final class QuantizedAdam {
       }
       int sm = mScales[b];
       int sr = rScales[b];
-      // Pass 1: decode the stored block, find the magnitudes that fix the wide frames.
+      int skipped = 0;
+      if (catchUp) {
+        int last = blockSteps[b];
+        if (last < 0 || last >= t) {
+          throw new IllegalStateException("block " + b + " last stepped at " + last
+              + ", outside [0, " + state.step() + "]");
+        }
+        skipped = t - 1 - last;
+        blockSteps[b] = t;
+        if (skipped > 0) {
+          prepareCatchUp(skipped, fPrev);
+          // Pass 0: the momentum moves of the skipped updates, from the stored (old) codes.
+          long epsPrev = shiftClamp(s2Prev, config.epsExp() - sr - 22, EPS_LIMIT);
+          for (int i = lo; i < hi; i++) {
+            rng = Xorshift64Star.advance(rng);
+            long dm = momentValue[QuantizedAdamState.readCode(mCodes, i, bits)];
+            if (dm == 0) {
+              continue; // move = (0 + u) >> 32 = 0 for every 32-bit u: drawn, nothing moves
+            }
+            long den = (rootValue[QuantizedAdamState.readCode(rCodes, i, bits)] << 8) + epsPrev;
+            long q = dm > 0 ? divideFloor(dm << 32, den) : -divideFloor(-dm << 32, den);
+            long ratio = shiftClamp(q, sm - sr - 8, RATIO_LIMIT_Q16);
+            long u = Integer.toUnsignedLong(Xorshift64Star.output(rng));
+            long move = (catchUpStep * ratio + u) >> 32;
+            master[i] = (int) Math.max(masterMin, Math.min(masterMax, master[i] - move));
+          }
+        }
+      }
+      // Pass 1: decode the stored block (caught up: m times beta1^k, exponent sm - 20), find the
+      // magnitudes that fix the wide frames.
       long maxDm = 0;
       long maxDr = 0;
       long maxG = 0;
       for (int i = lo; i < hi; i++) {
         long dm = momentValue[QuantizedAdamState.readCode(mCodes, i, bits)];
         long dr = rootValue[QuantizedAdamState.readCode(rCodes, i, bits)];
-        scratchM[i - lo] = dm;
+        scratchM[i - lo] = skipped > 0 ? dm * catchUpDecay1 : dm;
         scratchR[i - lo] = dr;
-        maxDm = Math.max(maxDm, Math.abs(dm));
+        maxDm = Math.max(maxDm, Math.abs(scratchM[i - lo]));
         maxDr = Math.max(maxDr, dr);
         maxG = Math.max(maxG, Math.abs(grad[i]));
       }
       // Wide frames: m at exponent em with |m| < 2^30, v at even exponent ev with v < 2^40.
       // Frames follow the nonzero terms only (a block without gradient decays freely).
+      final int mExp = skipped > 0 ? sm - 20 : sm;
       int em = 0;
       if (maxDm != 0 || maxG != 0) {
-        em = Math.max(maxDm == 0 ? Integer.MIN_VALUE : sm + bitLength(maxDm),
+        em = Math.max(maxDm == 0 ? Integer.MIN_VALUE : mExp + bitLength(maxDm),
             maxG == 0 ? Integer.MIN_VALUE : gradExp + bitLength(maxG)) - 30;
       }
-      int ev = Math.max(2 * sr + bitLength(maxDr * maxDr),
+      // v = sqrt(v)^2 at exponent 2 sr (caught up: times beta2^k, exponent 2 sr - 20).
+      final long maxV = skipped > 0 ? maxDr * maxDr * catchUpDecay2 : maxDr * maxDr;
+      final int vExp = skipped > 0 ? 2 * sr - 20 : 2 * sr;
+      int ev = Math.max(maxV == 0 ? Integer.MIN_VALUE : vExp + bitLength(maxV),
           maxG == 0 ? Integer.MIN_VALUE : 2 * gradExp + bitLength(maxG * maxG)) - 40;
       if ((ev & 1) != 0) {
         ev++;
       }
       int er = ev / 2;
       // Pass 2: the moment updates in the wide frames.
-      final int vShift = ev - 2 * sr;
+      final int vShift = ev - vExp;
       long maxM = 0;
       long maxR = 0;
       for (int i = lo; i < hi; i++) {
         long g = grad[i];
-        long mOld = shiftRound(scratchM[i - lo], em - sm);
+        long mOld = shiftRound(scratchM[i - lo], em - mExp);
         long gWide = shiftRound(g, em - gradExp);
         long m = shiftRound(b1 * mOld + (one - b1) * gWide, 20);
         long r;
-        if (g == 0) {
+        if (skipped > 0) {
+          long dr = scratchR[i - lo];
+          long vOld = shiftRound(dr * dr * catchUpDecay2, vShift);
+          long g2 = g == 0 ? 0 : shiftRound(g * g, ev - 2 * gradExp);
+          r = sqrtRound(shiftRound(b2 * vOld + (one - b2) * g2, 20));
+        } else if (g == 0) {
           // v only decays: r is a function of the stored code and the frame shift, memoised
           // (most of a spiking layer's gradient elements are 0 at any step).
           int code = QuantizedAdamState.readCode(rCodes, i, bits);
@@ -236,7 +299,27 @@ public final class QuantizedAdam {
       }
     }
     return new QuantizedAdamState(config, state.length(), mCodes, mScales, rCodes, rScales,
-        state.step() + 1, beta1Pow, beta2Pow, rng);
+        state.step() + 1, beta1Pow, beta2Pow, rng, blockSteps);
+  }
+
+  /**
+   * The catch-up factors of {@code k > 0} skipped updates: beta1^k and beta2^k (Q0.20), and FS =
+   * min(floor(F * S_k / 2^20), 2^38), S_k = sum_{i=1..k} r^i = r (1 - r^k) / (1 - r) in Q0.20
+   * (floored, capped at 2^31 - 1), F the Q16.16 step factor of update t - 1.
+   */
+  private void prepareCatchUp(int k, long f) {
+    if (k == catchUpK && f == catchUpF) {
+      return;
+    }
+    catchUpK = k;
+    catchUpF = f;
+    catchUpDecay1 = LearningFixedPoint.powFloor(config.beta1Q20(), k, 20);
+    catchUpDecay2 = LearningFixedPoint.powFloor(config.beta2Q20(), k, 20);
+    long oneQ30 = QuantizedAdamState.ONE_Q30;
+    long rk = LearningFixedPoint.powFloor(ratioQ30, k, 30);
+    long sumQ20 = Math.min(((ratioQ30 - ((ratioQ30 * rk) >> 30)) << 20) / (oneQ30 - ratioQ30),
+        CATCH_UP_SUM_LIMIT);
+    catchUpStep = Math.min((f * sumQ20) >> 20, CATCH_UP_STEP_LIMIT);
   }
 
   private static boolean allZero(int[] grad, int lo, int hi) {

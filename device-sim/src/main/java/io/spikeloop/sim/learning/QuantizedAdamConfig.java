@@ -31,9 +31,8 @@ public record QuantizedAdamConfig(int stateBits, int blockSize, int beta1Q20, in
   }
 
   public QuantizedAdamConfig {
-    if (schedule == null || schedule == AdamSchedule.CATCH_UP) {
-      throw new IllegalArgumentException("quantized Adam schedule must be dense or lazy, got "
-          + schedule + " (catch-up is implemented for float Adam only)");
+    if (schedule == null) {
+      throw new IllegalArgumentException("quantized Adam needs a schedule (dense, lazy or catchup)");
     }
     if (stateBits != 8 && stateBits != 4) {
       throw new IllegalArgumentException("Adam state bits must be 8 or 4, got " + stateBits);
@@ -62,6 +61,20 @@ public record QuantizedAdamConfig(int stateBits, int blockSize, int beta1Q20, in
       throw new IllegalArgumentException("master fraction bits must be in [0, 15], got "
           + masterFracBits);
     }
+    if (schedule == AdamSchedule.CATCH_UP
+        && (beta2Q20 == 0 || catchUpRatioQ30(beta1Q20, beta2Q20) >= QuantizedAdamState.ONE_Q30)) {
+      throw new IllegalArgumentException("the catch-up schedule needs beta1 < sqrt(beta2) (the "
+          + "skipped momentum moves form a convergent geometric series), got beta1 " + beta1Q20
+          + ", beta2 " + beta2Q20 + " (Q0.20)");
+    }
+  }
+
+  /**
+   * r = beta1 / sqrt(beta2) in unsigned Q0.30, floored: {@code (b1 << 30) / sqrtRound(b2 << 20)}
+   * (the ratio of the geometric series of the catch-up's skipped moves; {@code beta2Q20 > 0}).
+   */
+  public static long catchUpRatioQ30(long beta1Q20, long beta2Q20) {
+    return (beta1Q20 << 30) / LearningFixedPoint.sqrtRound(beta2Q20 << 20);
   }
 
   /**
@@ -90,7 +103,7 @@ public record QuantizedAdamConfig(int stateBits, int blockSize, int beta1Q20, in
     return fromFloat(8, DEFAULT_BLOCK, lrMasterLsb, 0.9, 0.999, 1e-8, 8, 8);
   }
 
-  /** The same configuration under another schedule (dense or lazy). */
+  /** The same configuration under another schedule. */
   public QuantizedAdamConfig withSchedule(AdamSchedule s) {
     return new QuantizedAdamConfig(stateBits, blockSize, beta1Q20, beta2Q20, lrQ16, epsExp,
         weightBits, masterFracBits, s);

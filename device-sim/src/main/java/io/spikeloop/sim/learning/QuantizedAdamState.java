@@ -18,17 +18,39 @@ import java.util.Arrays;
  * @param beta1Pow  beta1^t as unsigned Q0.30 (2^30 at t = 0), floored each step, reaching 0
  * @param beta2Pow  beta2^t as unsigned Q0.30
  * @param rngState  xorshift64* state, never 0
+ * @param blockSteps catch-up schedule only (else null): per block, the step count {@code t} after
+ *                  the block last stepped (0 initially), int32; {@code docs/learning-engine.md}
+ *                  section 10
  */
 public record QuantizedAdamState(QuantizedAdamConfig config, int length, byte[] mCodes,
     byte[] mScales, byte[] rCodes, byte[] rScales, int step, int beta1Pow, int beta2Pow,
-    long rngState) {
+    long rngState, int[] blockSteps) {
   public static final int ONE_Q30 = 1 << 30;
   /** Block scale of an untouched block: the smallest int8, so its values are ~0. */
   public static final byte EMPTY_SCALE = Byte.MIN_VALUE;
 
+  /** A dense or lazy state (no per-block step counters). */
+  public QuantizedAdamState(QuantizedAdamConfig config, int length, byte[] mCodes, byte[] mScales,
+      byte[] rCodes, byte[] rScales, int step, int beta1Pow, int beta2Pow, long rngState) {
+    this(config, length, mCodes, mScales, rCodes, rScales, step, beta1Pow, beta2Pow, rngState,
+        null);
+  }
+
   public QuantizedAdamState {
     if (config == null) {
       throw new IllegalArgumentException("quantized Adam state needs a config");
+    }
+    if (config.schedule() == AdamSchedule.CATCH_UP) {
+      int blocks = blocks(length, config.blockSize());
+      if (blockSteps == null || blockSteps.length != blocks) {
+        throw new IllegalArgumentException("a catch-up quantized Adam state needs " + blocks
+            + " per-block step counters, got " + (blockSteps == null ? "none"
+                : blockSteps.length));
+      }
+      // (the counters' range, 0..step, is checked where a block steps: a record is made per step)
+    } else if (blockSteps != null) {
+      throw new IllegalArgumentException("per-block step counters belong to the catch-up "
+          + "schedule, this state is " + config.schedule().cliName());
     }
     if (length < 0) {
       throw new IllegalArgumentException("tensor length must be >= 0, got " + length);
@@ -67,7 +89,8 @@ public record QuantizedAdamState(QuantizedAdamConfig config, int length, byte[] 
     Arrays.fill(mScales, EMPTY_SCALE);
     Arrays.fill(rScales, EMPTY_SCALE);
     return new QuantizedAdamState(config, length, new byte[codeBytes], mScales,
-        new byte[codeBytes], rScales, 0, ONE_Q30, ONE_Q30, Xorshift64Star.seed(seed));
+        new byte[codeBytes], rScales, 0, ONE_Q30, ONE_Q30, Xorshift64Star.seed(seed),
+        config.schedule() == AdamSchedule.CATCH_UP ? new int[blocks] : null);
   }
 
   public static int codeBytes(int length, int stateBits) {
@@ -120,15 +143,20 @@ public record QuantizedAdamState(QuantizedAdamConfig config, int length, byte[] 
     }
   }
 
-  /** Bytes this state occupies: codes, scales, and 20 bytes of counters and RNG state. */
+  /**
+   * Bytes this state occupies: codes, scales, 20 bytes of counters and RNG state, and 4 bytes per
+   * block of step counter under the catch-up schedule.
+   */
   public long stateBytes() {
-    return 2L * mCodes.length + mScales.length + rScales.length + 4 + 4 + 4 + 8;
+    return 2L * mCodes.length + mScales.length + rScales.length + 4 + 4 + 4 + 8
+        + (blockSteps == null ? 0 : 4L * blockSteps.length);
   }
 
   /** Deep copy (a checkpoint). */
   public QuantizedAdamState copy() {
     return new QuantizedAdamState(config, length, mCodes.clone(), mScales.clone(), rCodes.clone(),
-        rScales.clone(), step, beta1Pow, beta2Pow, rngState);
+        rScales.clone(), step, beta1Pow, beta2Pow, rngState,
+        blockSteps == null ? null : blockSteps.clone());
   }
 
   /** True when every stored bit equals {@code other}'s (records compare arrays by identity). */
@@ -137,6 +165,6 @@ public record QuantizedAdamState(QuantizedAdamConfig config, int length, byte[] 
         && beta1Pow == other.beta1Pow && beta2Pow == other.beta2Pow
         && rngState == other.rngState && Arrays.equals(mCodes, other.mCodes)
         && Arrays.equals(mScales, other.mScales) && Arrays.equals(rCodes, other.rCodes)
-        && Arrays.equals(rScales, other.rScales);
+        && Arrays.equals(rScales, other.rScales) && Arrays.equals(blockSteps, other.blockSteps);
   }
 }

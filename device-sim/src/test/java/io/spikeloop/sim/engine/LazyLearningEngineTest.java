@@ -15,6 +15,8 @@ import io.spikeloop.sim.learning.AdamSchedule;
 import io.spikeloop.target.sl1.Sl1Device;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The event-driven (lazy) learning engine, {@code sim:learning=lazy} (docs/core-spec.md 9.7):
@@ -27,9 +29,14 @@ class LazyLearningEngineTest {
   private static final int BLOCK = 16; // LearningEngineTest.learning's block size
 
   private static SimDevice lazyDevice(long weightSeed) {
+    return eventDrivenDevice("lazy", weightSeed);
+  }
+
+  /** A device whose engine runs {@code schedule} (lazy or catchup), weights from the seed. */
+  static SimDevice eventDrivenDevice(String schedule, long weightSeed) {
     SimDevice loaded = LearningEngineTest.loaded(weightSeed);
-    SimDevice d = new SimDevice("sim:learning=lazy", SimOptions.parse("sim:learning=lazy"),
-        SimDevice.DEFAULT_LIMITS);
+    String name = "sim:learning=" + schedule;
+    SimDevice d = new SimDevice(name, SimOptions.parse(name), SimDevice.DEFAULT_LIMITS);
     d.configure(LearningEngineTest.net(true));
     for (WeightTensor t : d.config().tensors()) {
       d.writeWeights(t.name(), loaded.readWeights(t.name()));
@@ -41,9 +48,10 @@ class LazyLearningEngineTest {
   void parsesTheSimOptionAndRefusesOthers() {
     assertEquals(AdamSchedule.LAZY, SimOptions.parse("sim:learning=lazy").learning());
     assertEquals(AdamSchedule.DENSE, SimOptions.parse("sim").learning());
+    assertEquals(AdamSchedule.CATCH_UP, SimOptions.parse("sim:learning=catchup").learning());
     var e = assertThrows(IllegalArgumentException.class,
-        () -> SimOptions.parse("sim:learning=catchup"));
-    assertTrue(e.getMessage().contains("dense or lazy"), e.getMessage());
+        () -> SimOptions.parse("sim:learning=sparse"));
+    assertTrue(e.getMessage().contains("dense, lazy or catchup"), e.getMessage());
     assertTrue(new SimDevice("x", SimOptions.parse("sim:learning=lazy"), SimDevice.DEFAULT_LIMITS)
         .info().version().contains("lazy"));
   }
@@ -53,12 +61,13 @@ class LazyLearningEngineTest {
    * the core holds shiftRound(master, F) for every element (no write-back missed); the cycles are
    * the fixed part plus the visited parameters over four Adam lanes.
    */
-  @Test
-  void onlyTheBlocksOfSpikingUnitsStepAndTheCoreFollowsTheMasters() {
-    SimDevice d = lazyDevice(3);
+  @ParameterizedTest
+  @ValueSource(strings = {"lazy", "catchup"})
+  void onlyTheBlocksOfSpikingUnitsStepAndTheCoreFollowsTheMasters(String schedule) {
+    SimDevice d = eventDrivenDevice(schedule, 3);
     Sl1Device.enableLearning(d, LearningEngineTest.learning(7, 8, 40 << 16));
     LearningEngine engine = d.learningEngine();
-    assertEquals(AdamSchedule.LAZY, engine.schedule());
+    assertEquals(AdamSchedule.parse(schedule), engine.schedule());
     String in = WeightTensor.layerIn(0);
     SplittableRandom r = new SplittableRandom(11);
     long totalVisited = 0;
@@ -130,5 +139,41 @@ class LazyLearningEngineTest {
       assertArrayEquals(a.readWeights(t.name()), b.readWeights(t.name()), t.name());
     }
     assertFalse(Sl1Device.learningState(a).tensors().isEmpty());
+  }
+
+  /**
+   * Catch-up moves weights the lazy engine leaves where they are (the momentum of skipped steps),
+   * keeps per-block step counters in its weight matrices' states, and refuses a restore from an
+   * image that cannot carry them, changing nothing.
+   */
+  @Test
+  void catchUpMovesSkippedBlocksAndRefusesARestoreItCannotHonour() {
+    SimDevice lazy = eventDrivenDevice("lazy", 5);
+    SimDevice catchUp = eventDrivenDevice("catchup", 5);
+    Sl1Device.enableLearning(lazy, LearningEngineTest.learning(2, 4, 30 << 16));
+    Sl1Device.enableLearning(catchUp, LearningEngineTest.learning(2, 4, 30 << 16));
+    for (int s = 0; s < 3; s++) {
+      SplittableRandom ra = new SplittableRandom(20 + s);
+      SplittableRandom rb = new SplittableRandom(20 + s);
+      for (SpikeFrame f : LearningEngineTest.sample(s, ra)) {
+        lazy.step(f, ReadoutLevel.OUTPUTS);
+      }
+      for (SpikeFrame f : LearningEngineTest.sample(s, rb)) {
+        catchUp.step(f, ReadoutLevel.OUTPUTS);
+      }
+    }
+    String in = WeightTensor.layerIn(0);
+    assertFalse(java.util.Arrays.equals(lazy.readWeights(in), catchUp.readWeights(in)),
+        "catch-up applies skipped momentum moves the lazy engine does not");
+    LearningEngine engine = catchUp.learningEngine();
+    assertTrue(engine.states().stream().anyMatch(st -> st.blockSteps() != null
+        && java.util.Arrays.stream(st.blockSteps()).anyMatch(t -> t > 0 && t < st.step())),
+        "some block last stepped before the current step");
+    var saved = Sl1Device.learningState(catchUp);
+    int[] before = catchUp.readWeights(in);
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> Sl1Device.restoreLearningState(catchUp, saved));
+    assertTrue(e.getMessage().contains("per-block step counters"), e.getMessage());
+    assertArrayEquals(before, catchUp.readWeights(in));
   }
 }

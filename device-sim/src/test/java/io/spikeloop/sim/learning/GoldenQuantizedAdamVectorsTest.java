@@ -79,6 +79,9 @@ class GoldenQuantizedAdamVectorsTest {
       assertSame(at + "rScales", ints(e.get("rScales")), bytesAsInts(state.rScales()));
       assertSame(at + "master", ints(e.get("master")), master);
       assertSame(at + "weights", ints(e.get("weights")), weights);
+      if (e.has("blockSteps")) {
+        assertSame(at + "blockSteps", ints(e.get("blockSteps")), state.blockSteps());
+      }
       t++;
     }
   }

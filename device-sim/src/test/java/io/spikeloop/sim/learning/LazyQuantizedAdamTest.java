@@ -6,13 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The lazy schedule's event-driven entry point against the full lazy step (section 10). */
 class LazyQuantizedAdamTest {
-  @Test
-  void listedBlocksStepEqualsTheFullLazyStep() {
+  @ParameterizedTest
+  @EnumSource(value = AdamSchedule.class, names = {"LAZY", "CATCH_UP"})
+  void listedBlocksStepEqualsTheFullLazyStep(AdamSchedule schedule) {
     QuantizedAdamConfig config = QuantizedAdamConfig.defaults(24.0).withBlockSize(16)
-        .withSchedule(AdamSchedule.LAZY);
+        .withSchedule(schedule);
     int n = 200; // rows of 20 elements: blocks straddle rows
     QuantizedAdam full = new QuantizedAdam(config);
     QuantizedAdam listed = new QuantizedAdam(config);
@@ -64,8 +67,50 @@ class LazyQuantizedAdamTest {
     QuantizedAdamConfig dense = QuantizedAdamConfig.defaults(24.0).withBlockSize(4);
     assertThrows(IllegalStateException.class, () -> new QuantizedAdam(dense).stepListedBlocks(
         QuantizedAdamState.initial(dense, 16, 1), z, 0, new int[16], new int[16], new int[0], 0));
-    var c = assertThrows(IllegalArgumentException.class,
-        () -> dense.withSchedule(AdamSchedule.CATCH_UP));
-    assertTrue(c.getMessage().contains("catch-up"), c.getMessage());
+    var c = assertThrows(IllegalArgumentException.class, () -> QuantizedAdamConfig.fromFloat(8,
+        4, 24.0, 0.9, 0.8, 1e-8, 8, 8).withSchedule(AdamSchedule.CATCH_UP));
+    assertTrue(c.getMessage().contains("beta1 < sqrt(beta2)"), c.getMessage());
+  }
+
+  /**
+   * A block that trains, falls silent for 30 steps and steps once more: dense Adam kept moving it
+   * by its momentum while silent (about S = r / (1 - r) = 9 of its steps), lazy Adam has not (it
+   * spends that momentum only at later active steps: the moves come late), catch-up applies them
+   * when the gradient returns. Compared on the summed move at that step.
+   */
+  @Test
+  void catchUpRestoresTheMomentumMovesLazyDrops() {
+    long dense = totalMove(AdamSchedule.DENSE);
+    long lazy = totalMove(AdamSchedule.LAZY);
+    long catchUp = totalMove(AdamSchedule.CATCH_UP);
+    // lazy misses ~9 steps of ~lr (24 master LSBs each) per element: ~ 64 x 216 LSBs
+    assertTrue(dense - lazy > 64 * 150, "dense " + dense + " vs lazy " + lazy);
+    assertTrue(Math.abs(catchUp - dense) < (dense - lazy) / 10,
+        "catch-up " + catchUp + " should be near dense " + dense + " (lazy " + lazy + ")");
+  }
+
+  /** Sum over one 64-element block of (initial - final master) after train / silence / train. */
+  private static long totalMove(AdamSchedule schedule) {
+    QuantizedAdamConfig config = QuantizedAdamConfig.defaults(24.0).withSchedule(schedule)
+        .withBlockSize(64);
+    int n = 64;
+    QuantizedAdam adam = new QuantizedAdam(config);
+    QuantizedAdamState s = QuantizedAdamState.initial(config, n, 3);
+    int[] master = new int[n];
+    int[] w = new int[n];
+    SplittableRandom r = new SplittableRandom(5);
+    for (int t = 0; t <= 380; t++) {
+      boolean silent = t >= 350 && t < 380;
+      int[] grad = new int[n];
+      for (int i = 0; i < n && !silent; i++) {
+        grad[i] = 8000 + r.nextInt(-2000, 2001); // a steady positive gradient: weights fall
+      }
+      s = adam.step(s, grad, -20, master, w);
+    }
+    long sum = 0;
+    for (int i = 0; i < n; i++) {
+      sum -= master[i];
+    }
+    return sum;
   }
 }
