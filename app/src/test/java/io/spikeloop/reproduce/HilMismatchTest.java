@@ -49,6 +49,10 @@ class HilMismatchTest {
       }
     }
     assertTrue(log.toString().contains("S=0.3 K=2: deployed"), log.toString());
+    var json = HilMismatch.json(settings, rows);
+    assertEquals(rows.size(), json.get("rows").size());
+    assertEquals("hil-other", json.get("rows").get(5).get("arm").asText());
+    assertTrue(json.get("recovery").get("synthetic").has("0.3"), json.toString());
   }
 
   private static double accuracy(List<HilMismatch.Row> rows, double spread, String arm) {
