@@ -31,6 +31,12 @@
  *   spikeloop_read_learning_state, spikeloop_restore_learning_state; the versioned image of
  *   docs/driver-abi.md "Learning-state image"), capability SPIKELOOP_CAP_LEARNING_STATE. A driver
  *   without it implements the three calls as SPIKELOOP_ERR_UNSUPPORTED and does not report the bit.
+ * - Version 4: chip instances (docs/core-spec.md section 10: fixed-pattern mismatch, membrane
+ *   noise, lost input events): spikeloop_set_chip_instance, capability
+ *   SPIKELOOP_CAP_CHIP_INSTANCE. Nothing of version 3 changed, so the host still opens a
+ *   version 3 library as a perfect chip and refuses only chip-instance options on it, naming the
+ *   version. A driver of a chip that cannot be made to model an instance implements the call as
+ *   SPIKELOOP_ERR_UNSUPPORTED and leaves the bit clear.
  *
  * Target
  * - Every board library of every target (docs/targets.md) exports spikeloop_target(), returning
@@ -47,7 +53,7 @@
 extern "C" {
 #endif
 
-#define SPIKELOOP_DRIVER_ABI_VERSION 3
+#define SPIKELOOP_DRIVER_ABI_VERSION 4
 
 /* Error codes (return values). */
 #define SPIKELOOP_OK 0
@@ -68,6 +74,7 @@ extern "C" {
 #define SPIKELOOP_CAP_ON_CHIP_LEARNING (1u << 5) /* spikeloop_enable_learning works */
 #define SPIKELOOP_CAP_WEIGHT_READBACK (1u << 6)
 #define SPIKELOOP_CAP_LEARNING_STATE (1u << 7) /* spikeloop_read/restore_learning_state work */
+#define SPIKELOOP_CAP_CHIP_INSTANCE (1u << 8)  /* spikeloop_set_chip_instance works (v4) */
 
 /* Readout levels of spikeloop_run (same order as Java's ReadoutLevel). */
 #define SPIKELOOP_READOUT_OUTPUTS 0 /* outputs and per-step SOPs */
@@ -150,6 +157,16 @@ typedef struct spikeloop_learning_config {
   int32_t output_frac_bits; /* output float value = o * 2^-output_frac_bits, 0..31 */
   int32_t surrogate_shift;  /* table index = (|u - theta| + half) >> surrogate_shift, 0..31 */
 } spikeloop_learning_config;
+
+/* One imperfect chip (ABI version 4; docs/core-spec.md section 10). The host quantizes the
+ * real-valued options once (Java io.spikeloop.target.sl1.ChipInstance), so every implementation
+ * draws from the same integers. All zero but instance: the exact core of core-semantics.md. */
+typedef struct spikeloop_chip_instance {
+  int64_t instance;   /* K: keys every draw, any value */
+  int64_t spread_q24; /* round(S sqrt(3) 2^24), S = relative spread in [0, 1]: 0..29058991 */
+  int64_t noise_q8;   /* round(N sqrt(3) 2^8), N = membrane noise in LSBs, [0, 2^20]: 0..464943848 */
+  int64_t drop_q32;   /* round(P 2^32), P = probability an input event is lost: 0..2^32 */
+} spikeloop_chip_instance;
 
 typedef struct spikeloop_board spikeloop_board; /* opaque handle */
 
@@ -238,6 +255,16 @@ int32_t spikeloop_restore_state(spikeloop_board *board, int64_t step, const int3
                                 const spikeloop_telemetry *telemetry);
 
 int32_t spikeloop_read_telemetry(spikeloop_board *board, spikeloop_telemetry *out);
+
+/*
+ * Makes the board model chip instance *chip (ABI version 4): per-neuron thresholds, leaks and
+ * synaptic gains, per-output gains and offsets drawn from (instance, spread_q24) for the loaded
+ * network now (when configured) and for every later spikeloop_configure; membrane noise and input
+ * event loss drawn per step from (instance, noise_q8 / drop_q32, telemetry step counter,
+ * element), exactly as docs/core-spec.md section 10 states. Weights, state and telemetry are
+ * not touched. Out-of-range fields: SPIKELOOP_ERR_ARGUMENT naming the field.
+ */
+int32_t spikeloop_set_chip_instance(spikeloop_board *board, const spikeloop_chip_instance *chip);
 
 /*
  * The learning engine's state (ABI version 3) as one image: format spikeloop-learning-state

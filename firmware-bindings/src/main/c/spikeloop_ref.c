@@ -10,7 +10,8 @@
  * Every argument is checked before anything changes; a failing call leaves the board as it was
  * and sets the last-error text. The on-chip learning engine (docs/core-spec.md section 9) is
  * bit for bit Java's io.spikeloop.sim.engine.LearningEngine, with the quantized Adam of
- * spikeloop_qadam.c.
+ * spikeloop_qadam.c. A chip instance (ABI version 4, docs/core-spec.md section 10) makes the
+ * core an imperfect chip, bit for bit Java's Sl1Core with the same ChipInstance.
  */
 #include "spikeloop_driver.h"
 #include "spikeloop_qadam.h"
@@ -56,7 +57,7 @@
  * Untouched cells cost no RAM on a host OS (zero pages). */
 #define SL_REF_SYNAPSE_CELLS (SL_REF_SYNAPSE_MEMORY_BITS / 2)
 #define SL_REF_ERROR_LEN 256
-#define SL_REF_VERSION "sl1-ref 1.0.0"
+#define SL_REF_VERSION "sl1-ref 1.1.0"
 
 /* Accumulators are int32: a neuron sums at most MAX_FAN_IN weights of at most 2^15 magnitude. */
 _Static_assert((long long)SL_REF_MAX_FAN_IN * 32768LL < 2147483647LL,
@@ -145,6 +146,17 @@ struct spikeloop_board {
   spikeloop_telemetry telemetry;
 
   learning_engine learning;
+
+  /* chip instance (docs/core-spec.md section 10); the fixed pattern is drawn at configure and
+   * by spikeloop_set_chip_instance; a perfect chip runs the exact loops and uses none of it */
+  spikeloop_chip_instance chip;
+  int chip_perfect;
+  int32_t theta_of[SL_REF_MAX_NEURONS];  /* per hidden neuron, [1, 2^(u_bits-1) - 1] */
+  int32_t alpha_of[SL_REF_MAX_NEURONS];  /* per hidden neuron, Q0.12 in [0, 4096] */
+  int64_t gain_of[SL_REF_MAX_NEURONS];   /* per hidden neuron, Q16 (65536 = 1) on the synaptic sum */
+  int64_t out_gain_of[SL_REF_MAX_OUTPUTS];   /* Q16 */
+  int64_t out_offset_of[SL_REF_MAX_OUTPUTS]; /* added to o every step, like out_bias */
+  int32_t kept_axons[SL_REF_MAX_INPUTS];     /* the input events of a step not lost */
 
   /* scratch of one step */
   int32_t acc[SL_REF_MAX_NEURONS_PER_LAYER > SL_REF_MAX_OUTPUTS ? SL_REF_MAX_NEURONS_PER_LAYER
@@ -257,6 +269,8 @@ int32_t spikeloop_open(const char *name, spikeloop_board **out) {
       b->learning.schedule = SLQ_DENSE;
       b->error[0] = '\0';
       memset(&b->telemetry, 0, sizeof b->telemetry);
+      memset(&b->chip, 0, sizeof b->chip); /* a perfect chip until told otherwise */
+      b->chip_perfect = 1;
       *out = b;
       return SPIKELOOP_OK;
     }
@@ -287,7 +301,8 @@ int32_t spikeloop_device_info_get(spikeloop_board *board, spikeloop_device_info 
   out->abi_version = SPIKELOOP_DRIVER_ABI_VERSION;
   out->capabilities = SPIKELOOP_CAP_FORWARD | SPIKELOOP_CAP_MEMBRANE_READOUT |
                       SPIKELOOP_CAP_SNAPSHOT | SPIKELOOP_CAP_WEIGHT_READBACK |
-                      SPIKELOOP_CAP_ON_CHIP_LEARNING | SPIKELOOP_CAP_LEARNING_STATE;
+                      SPIKELOOP_CAP_ON_CHIP_LEARNING | SPIKELOOP_CAP_LEARNING_STATE |
+                      SPIKELOOP_CAP_CHIP_INSTANCE;
   snprintf(out->kind, sizeof out->kind, "%s", "sl1-ref-firmware");
   snprintf(out->version, sizeof out->version, "%s", SL_REF_VERSION);
   out->clock_hz = 0.0;
@@ -302,6 +317,113 @@ int32_t spikeloop_device_info_get(spikeloop_board *board, spikeloop_device_info 
   out->limits.max_output_bits = 32;
   out->limits.synapse_memory_bits = SL_REF_SYNAPSE_MEMORY_BITS;
   out->limits.max_outputs = SL_REF_MAX_OUTPUTS;
+  return SPIKELOOP_OK;
+}
+
+/* ---------------------------------------------------------------- chip instance ---- */
+/* docs/core-spec.md section 10, bit for bit Java's io.spikeloop.target.sl1.ChipInstance and
+ * Sl1Core: every draw is mix64 of a key built from the instance, the kind of draw, the step and
+ * the element, so a draw has no generator state to save. All arithmetic: uint64_t for keys
+ * (wrapping, as Java's long), int64_t for values (no intermediate exceeds 2^51). */
+
+#define CHIP_THRESHOLD 1
+#define CHIP_LEAK 2
+#define CHIP_HIDDEN_GAIN 3
+#define CHIP_OUTPUT_GAIN 4
+#define CHIP_OUTPUT_OFFSET 5
+#define CHIP_NOISE 6
+#define CHIP_DROP 7
+#define CHIP_MAX_SPREAD_Q24 29058991LL /* round(sqrt(3) 2^24): S = 1 */
+#define CHIP_MAX_NOISE_Q8 464943848LL  /* round(2^20 sqrt(3) 2^8): N = 2^20 LSBs */
+#define CHIP_MAX_DROP_Q32 (1LL << 32)
+
+/* splitmix64's output function of z + 0x9E3779B97F4A7C15. */
+static uint64_t mix64(uint64_t z) {
+  z += 0x9E3779B97F4A7C15ULL;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+/* Key of stream kind: mix64(mix64(K) + kind). */
+static uint64_t chip_stream(const spikeloop_chip_instance *c, uint64_t kind) {
+  return mix64(mix64((uint64_t)c->instance) + kind);
+}
+
+/* Element (stage s, neuron j): s * 2^32 + j. */
+static uint64_t chip_element(int32_t stage, int32_t j) {
+  return ((uint64_t)(uint32_t)stage << 32) | (uint32_t)j;
+}
+
+/* Centred sum of the four 16-bit fields of h: [-131070, 131070], sd ~ 2^16 / sqrt(3). */
+static int64_t centred_sum4(uint64_t h) {
+  return (int64_t)(h & 0xFFFF) + (int64_t)((h >> 16) & 0xFFFF) + (int64_t)((h >> 32) & 0xFFFF) +
+         (int64_t)(h >> 48) - 131070;
+}
+
+/* Q16 factor of mean 1 and sd S: max(0, 2^16 + rshift_round(C(h) spread_q24, 24)). */
+static int64_t factor_q16(uint64_t h, int64_t spread_q24) {
+  int64_t f = 65536 + rshift_round(centred_sum4(h) * spread_q24, 24);
+  return f > 0 ? f : 0;
+}
+
+/* Draws the fixed pattern of the instance for the loaded network (configure time). */
+static void draw_chip_pattern(spikeloop_board *b) {
+  const spikeloop_chip_instance *c = &b->chip;
+  const uint64_t theta_key = chip_stream(c, CHIP_THRESHOLD);
+  const uint64_t leak_key = chip_stream(c, CHIP_LEAK);
+  const uint64_t gain_key = chip_stream(c, CHIP_HIDDEN_GAIN);
+  for (int l = 0; l < b->n_layers; l++) {
+    const spikeloop_layer_config *lc = &b->layers[l];
+    const int64_t u_max = max_signed(lc->u_bits);
+    for (int32_t j = 0; j < lc->size; j++) {
+      const uint64_t e = chip_element(l, j);
+      const int32_t i = b->neuron_base[l] + j;
+      int64_t theta = rshift_round(lc->theta * factor_q16(mix64(theta_key + e), c->spread_q24), 16);
+      theta = theta > u_max ? u_max : theta;
+      b->theta_of[i] = (int32_t)(theta < 1 ? 1 : theta);
+      int64_t alpha = rshift_round(lc->alpha * factor_q16(mix64(leak_key + e), c->spread_q24), 16);
+      b->alpha_of[i] = (int32_t)(alpha > 4096 ? 4096 : alpha);
+      b->gain_of[i] = factor_q16(mix64(gain_key + e), c->spread_q24);
+    }
+  }
+  const spikeloop_output_config *oc = &b->output;
+  const uint64_t out_gain_key = chip_stream(c, CHIP_OUTPUT_GAIN);
+  const uint64_t offset_key = chip_stream(c, CHIP_OUTPUT_OFFSET);
+  for (int32_t k = 0; k < oc->size; k++) {
+    const uint64_t e = chip_element(0, k);
+    b->out_gain_of[k] = factor_q16(mix64(out_gain_key + e), c->spread_q24);
+    /* sd S full-scale output weights 2^(w_bits-1) 2^w_exp, from a Q16 relative deviation */
+    int64_t dev_q16 = rshift_round(centred_sum4(mix64(offset_key + e)) * c->spread_q24, 24);
+    b->out_offset_of[k] = scale(dev_q16 * ((int64_t)1 << (oc->w_bits - 1)), oc->w_exp - 16);
+  }
+}
+
+int32_t spikeloop_set_chip_instance(spikeloop_board *board, const spikeloop_chip_instance *chip) {
+  int32_t rc = check_board(board, 0);
+  if (rc != SPIKELOOP_OK) {
+    return rc;
+  }
+  if (chip == NULL) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT, "spikeloop_set_chip_instance: chip is NULL");
+  }
+  if (chip->spread_q24 < 0 || chip->spread_q24 > CHIP_MAX_SPREAD_Q24) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT, "chip spread_q24 %lld out of range [0, %lld]",
+                (long long)chip->spread_q24, CHIP_MAX_SPREAD_Q24);
+  }
+  if (chip->noise_q8 < 0 || chip->noise_q8 > CHIP_MAX_NOISE_Q8) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT, "chip noise_q8 %lld out of range [0, %lld]",
+                (long long)chip->noise_q8, CHIP_MAX_NOISE_Q8);
+  }
+  if (chip->drop_q32 < 0 || chip->drop_q32 > CHIP_MAX_DROP_Q32) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT, "chip drop_q32 %lld out of range [0, %lld]",
+                (long long)chip->drop_q32, CHIP_MAX_DROP_Q32);
+  }
+  board->chip = *chip;
+  board->chip_perfect = chip->spread_q24 == 0 && chip->noise_q8 == 0 && chip->drop_q32 == 0;
+  if (board->configured && !board->chip_perfect) {
+    draw_chip_pattern(board);
+  }
   return SPIKELOOP_OK;
 }
 
@@ -501,6 +623,9 @@ int32_t spikeloop_configure(spikeloop_board *board, int32_t inputs,
   board->learning.enabled = 0;
   board->configured = 1;
   clear_state(board);
+  if (!board->chip_perfect) {
+    draw_chip_pattern(board);
+  }
   return SPIKELOOP_OK;
 }
 
@@ -657,6 +782,21 @@ static int64_t forward_step(spikeloop_board *b, const int32_t *x, int32_t nx) {
   int64_t sops = 0;
   const int32_t *pre = x; /* spikes feeding the current layer in this step */
   int32_t n_pre = nx;
+  /* an imperfect chip keys this step's draws with the step counter since configure */
+  const spikeloop_chip_instance *chip = &b->chip;
+  const uint64_t step_draw = (uint64_t)tm->steps;
+  if (chip->drop_q32 != 0) { /* input events lost before the FIFO */
+    const uint64_t key = mix64(chip_stream(chip, CHIP_DROP) + step_draw);
+    int32_t kept = 0;
+    for (int32_t e = 0; e < nx; e++) {
+      b->kept_axons[kept] = x[e];
+      kept += (mix64(key + (uint64_t)(uint32_t)x[e]) >> 32) < (uint64_t)chip->drop_q32 ? 0 : 1;
+    }
+    pre = b->kept_axons;
+    n_pre = kept;
+  }
+  const uint64_t noise_key =
+      chip->noise_q8 != 0 ? mix64(chip_stream(chip, CHIP_NOISE) + step_draw) : 0;
   for (int l = 0; l < b->n_layers; l++) {
     const spikeloop_layer_config *c = &b->layers[l];
     const int32_t n = c->size;
@@ -680,13 +820,32 @@ static int64_t forward_step(spikeloop_board *b, const int32_t *x, int32_t nx) {
     uint8_t *z = &b->z[nb];
     const int32_t *bias = &b->bias[nb];
     int32_t fired = 0;
-    for (int32_t j = 0; j < n; j++) {
-      int64_t current = scale(acc[j], c->w_exp) + bias[j];
-      int64_t v = (int64_t)u[j] - (z[j] ? c->theta : 0);
-      u[j] = sat_counted(decay(v, c->alpha) + current, c->u_bits, &tm->saturations);
-      z[j] = u[j] >= c->theta;
-      if (z[j]) {
-        ids[fired++] = j;
+    if (b->chip_perfect) {
+      for (int32_t j = 0; j < n; j++) {
+        int64_t current = scale(acc[j], c->w_exp) + bias[j];
+        int64_t v = (int64_t)u[j] - (z[j] ? c->theta : 0);
+        u[j] = sat_counted(decay(v, c->alpha) + current, c->u_bits, &tm->saturations);
+        z[j] = u[j] >= c->theta;
+        if (z[j]) {
+          ids[fired++] = j;
+        }
+      }
+    } else { /* the neuron's own gain, threshold and leak, plus this step's noise */
+      const int32_t *theta = &b->theta_of[nb];
+      const int32_t *alpha = &b->alpha_of[nb];
+      const int64_t *gain = &b->gain_of[nb];
+      for (int32_t j = 0; j < n; j++) {
+        int64_t sum = rshift_round((int64_t)acc[j] * gain[j], 16);
+        sum = sum > INT32_MAX ? INT32_MAX : sum < INT32_MIN ? INT32_MIN : sum;
+        int64_t current = scale(sum, c->w_exp) + bias[j];
+        int64_t v = (int64_t)u[j] - (z[j] ? theta[j] : 0);
+        int64_t noise = chip->noise_q8 == 0 ? 0
+            : rshift_round(centred_sum4(mix64(noise_key + chip_element(l, j))) * chip->noise_q8, 24);
+        u[j] = sat_counted(decay(v, alpha[j]) + current + noise, c->u_bits, &tm->saturations);
+        z[j] = u[j] >= theta[j];
+        if (z[j]) {
+          ids[fired++] = j;
+        }
       }
     }
     b->spike_count[l] = fired;
@@ -705,7 +864,14 @@ static int64_t forward_step(spikeloop_board *b, const int32_t *x, int32_t nx) {
   }
   sops += (int64_t)n_pre * k;
   for (int32_t j = 0; j < k; j++) {
-    int64_t o = decay(b->o[j], oc->kappa) + scale(acc[j], oc->w_exp) + b->out_bias[j];
+    int64_t o;
+    if (b->chip_perfect) {
+      o = decay(b->o[j], oc->kappa) + scale(acc[j], oc->w_exp) + b->out_bias[j];
+    } else { /* the output's own gain on the sum, and its offset */
+      int64_t sum = rshift_round((int64_t)acc[j] * b->out_gain_of[j], 16);
+      sum = sum > INT32_MAX ? INT32_MAX : sum < INT32_MIN ? INT32_MIN : sum;
+      o = decay(b->o[j], oc->kappa) + scale(sum, oc->w_exp) + b->out_bias[j] + b->out_offset_of[j];
+    }
     b->o[j] = sat_counted(o, oc->o_bits, &tm->saturations);
   }
   tm->neuron_updates += k;

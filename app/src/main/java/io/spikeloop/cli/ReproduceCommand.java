@@ -21,13 +21,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code spikeloop reproduce table1|figure1}: the paper's experiments. */
+/** {@code spikeloop reproduce table1|figure1|hil-mismatch}: the paper's experiments and issue 17's. */
 @Command(name = "reproduce", mixinStandardHelpOptions = true,
     description = "Run the paper's experiments on the data available here.",
-    subcommands = {ReproduceCommand.Table1Command.class, ReproduceCommand.Figure1Command.class},
+    subcommands = {ReproduceCommand.Table1Command.class, ReproduceCommand.Figure1Command.class,
+        ReproduceCommand.HilMismatchCommand.class},
     footer = {"", "Examples:", "  ./spikeloop reproduce table1 --quick --out repro/t1",
         "  ./spikeloop reproduce table1 --shd data/hd.h5 --out repro/t1-full",
-        "  ./spikeloop reproduce figure1 --quick --out repro/f1", "",
+        "  ./spikeloop reproduce figure1 --quick --out repro/f1",
+        "  ./spikeloop reproduce hil-mismatch --quick --out repro/hil-mismatch", "",
         "See docs/reports.md for the protocols and their run times."})
 public final class ReproduceCommand implements Runnable {
   @Spec
@@ -198,6 +200,101 @@ public final class ReproduceCommand implements Runnable {
       out.println();
       out.print(Files.readString(common.out.resolve("figure1.md")));
       out.flush();
+      return 0;
+    }
+  }
+
+  @Command(name = "hil-mismatch", mixinStandardHelpOptions = true,
+      description = {"Imperfect chips (docs/results.md): host-float networks deployed on chip "
+          + "instances of growing mismatch spread, as is, calibrated, fine-tuned with hil, "
+          + "near-chip and on-chip, and HIL-trained on another instance; held-out test accuracy "
+          + "on the instance, device energy and time (hil-mismatch.csv, .md, .png). Synthetic, "
+          + "plus N-MNIST when its folder exists.", ""})
+  static final class HilMismatchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--quick", description = "Smaller networks and runs, seed 1, instances 1 "
+        + "and 2: tens of minutes on 2 cores. Without it: seeds 1,2,3, instances 1,2,3.")
+    boolean quick;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
+    Path out;
+
+    @Option(names = "--json", description = "Print the rows and the recovery per spread as JSON.")
+    boolean json;
+
+    @Option(names = "--seeds", split = ",", paramLabel = "S1,S2", description = "Seeds.")
+    List<Long> seeds;
+
+    @Option(names = "--spreads", split = ",", paramLabel = "S1,S2", description = "Mismatch "
+        + "spreads S (default: 0,0.05,0.1,0.2).")
+    List<Double> spreads;
+
+    @Option(names = "--instances", split = ",", paramLabel = "K1,K2", description = "Chip "
+        + "instances, at least two.")
+    List<Long> instances;
+
+    @Option(names = "--noise", defaultValue = "0", description = "Membrane noise (LSBs) of "
+        + "every instance with S > 0 (default: ${DEFAULT-VALUE}).")
+    double noise;
+
+    @Option(names = "--drop", defaultValue = "0", description = "Input-event loss of every "
+        + "instance with S > 0 (default: ${DEFAULT-VALUE}).")
+    double drop;
+
+    @Option(names = "--tune-lr", defaultValue = "5e-5", description = "Adam learning rate of "
+        + "the fine-tuning runs on the instance (default: ${DEFAULT-VALUE}).")
+    double tuneLr;
+
+    @Option(names = "--weight-headroom", defaultValue = "2", description = "Weight headroom of "
+        + "the device mapping, every arm (default: ${DEFAULT-VALUE}).")
+    double headroom;
+
+    @Option(names = "--datasets", split = ",", paramLabel = "synthetic,nmnist", description =
+        "Datasets (default: synthetic, and nmnist when its folder exists).")
+    List<String> datasets;
+
+    @Option(names = "--nmnist", paramLabel = "DIR", defaultValue = "../shared/data/nmnist-small",
+        description = "N-MNIST folder (default: ${DEFAULT-VALUE}).")
+    Path nmnist;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter log = json ? new PrintWriter(spec.commandLine().getErr(), true)
+          : spec.commandLine().getOut();
+      List<String> wanted = datasets != null ? datasets : List.of("synthetic", "nmnist");
+      List<io.spikeloop.reproduce.HilMismatch.StudyDataset> sets = new java.util.ArrayList<>();
+      for (String d : wanted) {
+        switch (d) {
+          case "synthetic" -> sets.add(io.spikeloop.reproduce.HilMismatch.StudyDataset
+              .synthetic(quick));
+          case "nmnist" -> {
+            if (Files.isDirectory(nmnist)) {
+              sets.add(io.spikeloop.reproduce.HilMismatch.StudyDataset.nmnist(nmnist, quick));
+            } else {
+              log.println("hil-mismatch: no N-MNIST folder " + nmnist + "; skipping N-MNIST "
+                  + "(--nmnist DIR)");
+            }
+          }
+          default -> throw new CommandLine.ParameterException(spec.commandLine(),
+              "--datasets takes synthetic and nmnist, got " + d);
+        }
+      }
+      var settings = new io.spikeloop.reproduce.HilMismatch.Settings(sets,
+          spreads != null ? spreads : List.of(0.0, 0.05, 0.1, 0.2),
+          instances != null ? instances : quick ? List.of(1L, 2L) : List.of(1L, 2L, 3L),
+          seeds != null ? seeds : quick ? List.of(1L) : List.of(1L, 2L, 3L), noise, drop, tuneLr,
+          headroom);
+      var rows = io.spikeloop.reproduce.HilMismatch.run(settings, out, log);
+      PrintWriter stdout = spec.commandLine().getOut();
+      if (json) {
+        stdout.println(io.spikeloop.reproduce.HilMismatch.json(settings, rows));
+      } else {
+        stdout.println();
+        stdout.print(Files.readString(out.resolve("hil-mismatch.md")));
+      }
+      stdout.flush();
       return 0;
     }
   }

@@ -8,7 +8,7 @@ import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.Telemetry;
-import io.spikeloop.sim.core.ChipInstance;
+import io.spikeloop.target.sl1.ChipInstance;
 import io.spikeloop.sim.core.Sl1Core;
 import io.spikeloop.sim.engine.LearningEngine;
 import io.spikeloop.sim.timing.EnergyProfile;
@@ -91,8 +91,7 @@ public final class SimDevice implements Device {
             + " " + arch.overflow().name().toLowerCase(java.util.Locale.ROOT)
             + (learningSchedule.lazy()
                 ? ", " + learningSchedule.cliName() + " learning engine" : "")
-            + (chip.perfect() ? "" : ", chip instance " + chip.instance() + ": mismatch "
-                + chip.spread() + ", noise " + chip.noise() + " LSB, drop " + chip.drop()) + ")",
+            + (chip.perfect() ? "" : ", " + chip.describe()) + ")",
         arch.clockHz(), arch.stepPeriodSeconds());
   }
 

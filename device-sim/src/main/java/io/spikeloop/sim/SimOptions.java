@@ -1,6 +1,6 @@
 package io.spikeloop.sim;
 
-import io.spikeloop.sim.core.ChipInstance;
+import io.spikeloop.target.sl1.ChipInstance;
 import io.spikeloop.sim.learning.AdamSchedule;
 import io.spikeloop.sim.timing.EnergyProfile;
 import io.spikeloop.sim.timing.MicroArchitecture;
@@ -106,10 +106,7 @@ public record SimOptions(EnergyProfile energy, MicroArchitecture arch, CoreLimit
     MicroArchitecture arch = DEFAULT.arch;
     CoreLimits limits = DEFAULT.limits;
     AdamSchedule learning = DEFAULT.learning;
-    double spread = 0;
-    long instance = 0;
-    double noise = 0;
-    double drop = 0;
+    ChipInstance chip = ChipInstance.PERFECT;
     String[] parts = name.substring(SCHEME.length() + 1).split(",", -1);
     for (int i = 0; i < parts.length; i++) {
       String part = parts[i].trim();
@@ -149,20 +146,8 @@ public record SimOptions(EnergyProfile energy, MicroArchitecture arch, CoreLimit
             learning = AdamSchedule.parse(value);
             yield arch;
           }
-          case "mismatch" -> {
-            spread = Double.parseDouble(value);
-            yield arch;
-          }
-          case "instance" -> {
-            instance = Long.parseLong(value);
-            yield arch;
-          }
-          case "noise" -> {
-            noise = Double.parseDouble(value);
-            yield arch;
-          }
-          case "drop" -> {
-            drop = Double.parseDouble(value);
+          case "mismatch", "instance", "noise", "drop" -> {
+            chip = chip.with(key, value);
             yield arch;
           }
           default -> throw new IllegalArgumentException("unknown option '" + key + "'");
@@ -171,13 +156,6 @@ public record SimOptions(EnergyProfile energy, MicroArchitecture arch, CoreLimit
         throw new IllegalArgumentException("device '" + name + "', option '" + part + "': "
             + e.getMessage() + "; use " + USAGE, e);
       }
-    }
-    ChipInstance chip;
-    try {
-      chip = new ChipInstance(spread, instance, noise, drop);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("device '" + name + "': " + e.getMessage() + "; use "
-          + USAGE, e);
     }
     return new SimOptions(energy, arch, limits, learning, chip);
   }

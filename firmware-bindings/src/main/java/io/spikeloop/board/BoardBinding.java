@@ -20,4 +20,16 @@ public interface BoardBinding {
    *     version of the target's ABI or the board is not there
    */
   Device open(String deviceName, BoardLibrary library);
+
+  /**
+   * Opens a board with options, the comma-separated {@code key=value} parts after the board's
+   * name ({@code board:NAME,OPTION,...}). A binding without options refuses any, naming them.
+   */
+  default Device open(String deviceName, BoardLibrary library, java.util.List<String> options) {
+    if (!options.isEmpty()) {
+      throw new IllegalArgumentException("device '" + deviceName + "': boards of target "
+          + targetId() + " take no options, got " + options);
+    }
+    return open(deviceName, library);
+  }
 }

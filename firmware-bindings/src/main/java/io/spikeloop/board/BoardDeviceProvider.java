@@ -25,9 +25,11 @@ public final class BoardDeviceProvider implements DeviceProvider {
     if (!accepts(name)) {
       throw new IllegalArgumentException("not a board device name: '" + name + "'");
     }
-    String board = name.substring(SCHEME.length());
-    BoardLibrary library = BoardLibraries.load(board);
-    return binding(name, library).open(name, library);
+    // board:NAME[,OPTION,...]: the library is NAME's; the options go to the target's binding
+    String[] parts = name.substring(SCHEME.length()).split(",", -1);
+    BoardLibrary library = BoardLibraries.load(parts[0]);
+    return binding(name, library).open(name, library,
+        java.util.Arrays.asList(parts).subList(1, parts.length));
   }
 
   /** The binding of the library's target, or an error naming the bindings there are. */
@@ -64,7 +66,7 @@ public final class BoardDeviceProvider implements DeviceProvider {
 
   @Override
   public String describe() {
-    return "board:NAME (native driver libspikeloop_NAME.so; board:ref = reference firmware; "
+    return "board:NAME[,mismatch=S,instance=K,noise=N,drop=P] (native driver libspikeloop_NAME.so; board:ref = reference firmware; "
         + "search path -D" + BoardLibraries.PATH_PROPERTY + " or $" + BoardLibraries.PATH_ENV + ")";
   }
 }

@@ -139,6 +139,16 @@ final class BoardDriver {
         "spikeloop_restore_learning_state");
   }
 
+  /** Makes the board model a chip instance (driver ABI version 4). */
+  void setChipInstance(io.spikeloop.target.sl1.ChipInstance chip) {
+    var c = new SpikeloopDriver.spikeloop_chip_instance();
+    c.instance = chip.instance();
+    c.spread_q24 = chip.spreadQ24();
+    c.noise_q8 = chip.noiseQ8();
+    c.drop_q32 = chip.dropQ32();
+    check(lib.spikeloop_set_chip_instance(handle, c), "spikeloop_set_chip_instance");
+  }
+
   static RuntimeException error(String device, String function, int rc, String text) {
     String message = device + ": " + function + " failed with " + codeName(rc) + ": " + text;
     return switch (rc) {

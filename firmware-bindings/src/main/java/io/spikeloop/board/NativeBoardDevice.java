@@ -12,6 +12,7 @@ import io.spikeloop.device.StepResult;
 import io.spikeloop.device.Telemetry;
 import io.spikeloop.target.TargetNetwork;
 import io.spikeloop.target.TargetState;
+import io.spikeloop.target.sl1.ChipInstance;
 import io.spikeloop.target.sl1.CoreLimits;
 import io.spikeloop.target.sl1.DeviceState;
 import io.spikeloop.target.sl1.LayerConfig;
@@ -67,9 +68,7 @@ public final class NativeBoardDevice implements Device {
   private final OnChipLearning onChipLearning = new FirmwareLearning();
 
   NativeBoardDevice(String name, BoardDriver driver) {
-    this.name = name;
-    this.driver = driver;
-    this.info = toDeviceInfo(name, driver.deviceInfo());
+    this(name, driver, ChipInstance.PERFECT);
   }
 
   /** The open driver handle (for the reference firmware's extensions, {@link RefLearningSchedule}). */
@@ -82,7 +81,32 @@ public final class NativeBoardDevice implements Device {
     return name;
   }
 
-  private static DeviceInfo toDeviceInfo(String name, SpikeloopDriver.spikeloop_device_info d) {
+  /**
+   * A board that models {@code chip} (driver ABI 4): the instance is set before anything is
+   * configured, and the device declares {@link Capability#IMPERFECT_CHIP}.
+   */
+  NativeBoardDevice(String name, BoardDriver driver, ChipInstance chip) {
+    this.name = name;
+    this.driver = driver;
+    SpikeloopDriver.spikeloop_device_info d = driver.deviceInfo();
+    if (!chip.perfect()) {
+      if ((d.capabilities & SpikeloopDriver.SPIKELOOP_CAP_CHIP_INSTANCE) == 0) {
+        driver.close();
+        throw new io.spikeloop.device.UnsupportedCapabilityException(name, "chip-instance",
+            "a chip instance (" + chip.describe() + ")");
+      }
+      try {
+        driver.setChipInstance(chip);
+      } catch (RuntimeException e) {
+        driver.close();
+        throw e;
+      }
+    }
+    this.info = toDeviceInfo(name, d, chip);
+  }
+
+  private static DeviceInfo toDeviceInfo(String name, SpikeloopDriver.spikeloop_device_info d,
+                                         ChipInstance chip) {
     var l = d.limits;
     CoreLimits limits = new CoreLimits(l.max_inputs, l.max_layers, l.max_neurons_per_layer,
         l.max_neurons, l.max_fan_in, l.max_weight_bits, l.max_membrane_bits, l.max_output_bits,
@@ -102,8 +126,13 @@ public final class NativeBoardDevice implements Device {
         caps.add(named[i]);
       }
     }
+    String version = Native.toString(d.version);
+    if (!chip.perfect()) {
+      caps.add(Capability.IMPERFECT_CHIP);
+      version += " (" + chip.describe() + ")";
+    }
     return new DeviceInfo(name, Sl1Target.ID, Native.toString(d.kind), DeviceInfo.PROTOCOL_VERSION,
-        caps, limits.toNames(), Native.toString(d.version), d.clock_hz, d.step_period_s);
+        caps, limits.toNames(), version, d.clock_hz, d.step_period_s);
   }
 
   @Override

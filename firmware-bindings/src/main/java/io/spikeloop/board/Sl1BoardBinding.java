@@ -2,11 +2,16 @@ package io.spikeloop.board;
 
 import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceUnavailableException;
+import io.spikeloop.target.sl1.ChipInstance;
 import io.spikeloop.target.sl1.Sl1Target;
+import java.util.List;
 
 /**
  * SL-1 boards: driver ABI {@value SpikeloopDriver#SPIKELOOP_DRIVER_ABI_VERSION}
  * ({@code spikeloop_driver.h}, {@code docs/driver-abi.md}) behind {@link NativeBoardDevice}.
+ * A version {@value SpikeloopDriver#SPIKELOOP_DRIVER_ABI_OLDEST} library (before chip instances)
+ * opens as a perfect chip. Options: a chip instance, {@code board:NAME,mismatch=S,instance=K,
+ * noise=N,drop=P} ({@code docs/core-spec.md} section 10), which needs version 4.
  */
 public final class Sl1BoardBinding implements BoardBinding {
   @Override
@@ -16,6 +21,12 @@ public final class Sl1BoardBinding implements BoardBinding {
 
   @Override
   public Device open(String deviceName, BoardLibrary library) {
+    return open(deviceName, library, List.of());
+  }
+
+  @Override
+  public Device open(String deviceName, BoardLibrary library, List<String> options) {
+    ChipInstance chip = chipInstance(deviceName, options);
     SpikeloopDriver driver = library.bind(SpikeloopDriver.class);
     int version;
     try {
@@ -24,12 +35,40 @@ public final class Sl1BoardBinding implements BoardBinding {
       throw new DeviceUnavailableException(deviceName + ": " + library.file()
           + " is not a spikeloop driver (it has no spikeloop_driver_abi_version)", e);
     }
-    if (version != SpikeloopDriver.SPIKELOOP_DRIVER_ABI_VERSION) {
+    if (version < SpikeloopDriver.SPIKELOOP_DRIVER_ABI_OLDEST
+        || version > SpikeloopDriver.SPIKELOOP_DRIVER_ABI_VERSION) {
       throw new DeviceUnavailableException(deviceName + ": " + library.file()
           + " implements driver ABI version " + version + ", this build of spikeloop needs version "
-          + SpikeloopDriver.SPIKELOOP_DRIVER_ABI_VERSION);
+          + SpikeloopDriver.SPIKELOOP_DRIVER_ABI_VERSION + " (or "
+          + SpikeloopDriver.SPIKELOOP_DRIVER_ABI_OLDEST + " without chip instances)");
+    }
+    if (!chip.perfect() && version < 4) {
+      throw new DeviceUnavailableException(deviceName + ": " + library.file()
+          + " implements driver ABI version " + version + "; chip instances (options "
+          + ChipInstance.OPTIONS + ") need version 4 (spikeloop_set_chip_instance)");
     }
     return new NativeBoardDevice(deviceName, BoardDriver.open(driver, deviceName,
-        library.board()));
+        library.board()), chip);
+  }
+
+  /** The chip instance the options name; anything else is refused naming it. */
+  static ChipInstance chipInstance(String deviceName, List<String> options) {
+    ChipInstance chip = ChipInstance.PERFECT;
+    for (String part : options) {
+      int eq = part.indexOf('=');
+      String key = eq < 0 ? part.trim() : part.substring(0, eq).trim();
+      if (eq < 0 || !ChipInstance.OPTIONS.contains(key)) {
+        throw new IllegalArgumentException("device '" + deviceName + "': option '" + part
+            + "' is not one of an SL-1 board's " + ChipInstance.OPTIONS
+            + " (board:NAME[,mismatch=S][,instance=K][,noise=N][,drop=P])");
+      }
+      try {
+        chip = chip.with(key, part.substring(eq + 1).trim());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("device '" + deviceName + "', option '" + part + "': "
+            + e.getMessage(), e);
+      }
+    }
+    return chip;
   }
 }

@@ -13,7 +13,12 @@ import com.sun.jna.ptr.PointerByReference;
  * Keep in step with the header and {@link #SPIKELOOP_DRIVER_ABI_VERSION}.
  */
 public interface SpikeloopDriver extends Library {
-  int SPIKELOOP_DRIVER_ABI_VERSION = 3;
+  int SPIKELOOP_DRIVER_ABI_VERSION = 4;
+  /**
+   * The oldest version this build opens: version 4 only added {@code spikeloop_set_chip_instance},
+   * so a version 3 library is a perfect chip (chip-instance options on it are refused).
+   */
+  int SPIKELOOP_DRIVER_ABI_OLDEST = 3;
 
   int SPIKELOOP_OK = 0;
   int SPIKELOOP_ERR_ARGUMENT = -1;
@@ -32,6 +37,7 @@ public interface SpikeloopDriver extends Library {
   int SPIKELOOP_CAP_ON_CHIP_LEARNING = 1 << 5;
   int SPIKELOOP_CAP_WEIGHT_READBACK = 1 << 6;
   int SPIKELOOP_CAP_LEARNING_STATE = 1 << 7;
+  int SPIKELOOP_CAP_CHIP_INSTANCE = 1 << 8;
 
   int SPIKELOOP_READOUT_OUTPUTS = 0;
   int SPIKELOOP_READOUT_SPIKES = 1;
@@ -124,6 +130,15 @@ public interface SpikeloopDriver extends Library {
     public int surrogate_shift;
   }
 
+  /** {@code spikeloop_chip_instance} (version 4). */
+  @Structure.FieldOrder({"instance", "spread_q24", "noise_q8", "drop_q32"})
+  class spikeloop_chip_instance extends Structure {
+    public long instance;
+    public long spread_q24;
+    public long noise_q8;
+    public long drop_q32;
+  }
+
   int spikeloop_driver_abi_version();
 
   String spikeloop_last_error(Pointer board);
@@ -168,4 +183,7 @@ public interface SpikeloopDriver extends Library {
                                     IntByReference bytes);
 
   int spikeloop_restore_learning_state(Pointer board, byte[] image, int bytes);
+
+  /** Version 4; absent from a version 3 library. */
+  int spikeloop_set_chip_instance(Pointer board, spikeloop_chip_instance chip);
 }

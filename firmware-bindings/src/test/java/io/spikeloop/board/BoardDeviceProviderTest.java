@@ -1,12 +1,15 @@
 package io.spikeloop.board;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.spikeloop.device.Capability;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceUnavailableException;
 import io.spikeloop.device.Devices;
+import io.spikeloop.target.Equivalence;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -36,7 +39,47 @@ class BoardDeviceProviderTest {
     var e = assertThrows(DeviceUnavailableException.class, () -> Devices.open("board:wrongabi"));
     assertTrue(e.getMessage().matches("board:wrongabi: .*/libspikeloop_wrongabi\\.so implements "
         + "driver ABI version 1, this build of spikeloop needs version "
-        + SpikeloopDriver.SPIKELOOP_DRIVER_ABI_VERSION), e.getMessage());
+        + SpikeloopDriver.SPIKELOOP_DRIVER_ABI_VERSION + " \\(or 3 without chip instances\\)"),
+        e.getMessage());
+  }
+
+  @Test
+  void aVersion3LibraryOpensAsAPerfectChipAndRefusesChipInstancesNamingTheVersion() {
+    try (Device d = Devices.open("board:abi3")) {
+      assertEquals("sl1-ref-firmware", d.info().kind());
+      assertFalse(d.info().has(Capability.IMPERFECT_CHIP));
+      assertEquals(Equivalence.BIT_EXACT, d.equivalence());
+    }
+    var e = assertThrows(DeviceUnavailableException.class,
+        () -> Devices.open("board:abi3,mismatch=0.1,instance=2"));
+    assertTrue(e.getMessage().matches("board:abi3,mismatch=0.1,instance=2: .*/libspikeloop_abi3"
+        + "\\.so implements driver ABI version 3; chip instances \\(options \\[mismatch, instance, "
+        + "noise, drop\\]\\) need version 4 \\(spikeloop_set_chip_instance\\)"), e.getMessage());
+  }
+
+  @Test
+  void aChipInstanceBoardDeclaresItselfImperfect() {
+    try (Device d = Devices.open("board:ref,mismatch=0.1,instance=3,noise=2,drop=0.01")) {
+      assertTrue(d.info().has(Capability.IMPERFECT_CHIP));
+      assertEquals(Equivalence.STATISTICS_ONLY, d.equivalence());
+      assertTrue(d.info().version().contains("chip instance 3: mismatch 0.1, noise 2.0 LSB, "
+          + "drop 0.01"), d.info().version());
+    }
+    try (Device d = Devices.open("board:ref,mismatch=0,instance=3")) { // instance 3, but perfect
+      assertEquals(Equivalence.BIT_EXACT, d.equivalence());
+    }
+  }
+
+  @Test
+  void badBoardOptionsAreRefusedByName() {
+    var e = assertThrows(IllegalArgumentException.class, () -> Devices.open("board:ref,fifo=3"));
+    assertTrue(e.getMessage().contains("option 'fifo=3' is not one of an SL-1 board's [mismatch, "
+        + "instance, noise, drop]"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Devices.open("board:ref,mismatch=2"));
+    assertTrue(e.getMessage().contains("option 'mismatch=2': mismatch spread must be in [0, 1], "
+        + "got 2.0"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Devices.open("board:ref,noise"));
+    assertTrue(e.getMessage().contains("option 'noise' is not one of"), e.getMessage());
   }
 
   @Test

@@ -433,8 +433,10 @@ public final class TrainRun {
   /**
    * {@code limit} samples of {@code data} drawn without replacement by a seeded shuffle (all when
    * limit is null): recordings are often stored sorted by class, so the first N would not do.
+   * The held-out split a run with {@code --test-samples N} evaluates on is
+   * {@code subset(test, N, seed, "--test-samples")}.
    */
-  private static SpikeDataset subset(SpikeDataset data, Integer limit, long seed, String option) {
+  public static SpikeDataset subset(SpikeDataset data, Integer limit, long seed, String option) {
     if (limit == null) {
       return data;
     }

@@ -1,6 +1,7 @@
 package io.spikeloop.sim.core;
 
 import io.spikeloop.device.WeightTensor;
+import io.spikeloop.target.sl1.ChipInstance;
 import io.spikeloop.target.sl1.FixedPoint;
 import io.spikeloop.target.sl1.LayerConfig;
 import io.spikeloop.target.sl1.NetworkConfig;

@@ -13,6 +13,7 @@ import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.sim.SimOptions;
 import io.spikeloop.target.TargetState;
+import io.spikeloop.target.sl1.ChipInstance;
 import io.spikeloop.target.sl1.LayerConfig;
 import io.spikeloop.target.sl1.NetworkConfig;
 import io.spikeloop.target.sl1.OutputConfig;

@@ -1,12 +1,15 @@
-package io.spikeloop.sim.core;
+package io.spikeloop.target.sl1;
 
-import io.spikeloop.target.sl1.FixedPoint;
+import java.util.List;
 
 /**
  * One imperfect SL-1 chip: fixed-pattern mismatch, temporal membrane noise and lost input events
  * ({@code docs/core-spec.md} section 10, "Chip instances"). Every draw is counter-based: a value
  * is {@link #mix64} of a key built from the instance, the kind of draw, the step and the element,
- * so nothing about the generator is state to checkpoint, and the C board can make the same draws.
+ * so nothing about the generator is state to checkpoint, and the C board (driver ABI 4,
+ * {@code spikeloop_set_chip_instance}) makes the same draws from the same integers. The simulator
+ * ({@code Sl1Core}) and the board driver both take an instance from these device-name options:
+ * {@code mismatch=S,instance=K,noise=N,drop=P} ({@link #with}).
  *
  * <p>The real-valued options are quantized once, here, to the integers the core and the C board
  * use: {@code spreadQ24 = round(S * sqrt(3) * 2^24)}, {@code noiseQ8 = round(N * sqrt(3) * 2^8)},
@@ -22,14 +25,17 @@ public record ChipInstance(double spread, long instance, double noise, double dr
   /** A chip exactly as specified: no mismatch, no noise, nothing lost (the bit-exact core). */
   public static final ChipInstance PERFECT = new ChipInstance(0, 0, 0, 0);
 
+  /** The device-name options that set an instance, in the order {@link #describe} prints them. */
+  public static final List<String> OPTIONS = List.of("mismatch", "instance", "noise", "drop");
+
   // Kinds of draw; each keys an independent stream.
-  static final long THRESHOLD = 1;
-  static final long LEAK = 2;
-  static final long HIDDEN_GAIN = 3;
-  static final long OUTPUT_GAIN = 4;
-  static final long OUTPUT_OFFSET = 5;
-  static final long NOISE = 6;
-  static final long DROP = 7;
+  public static final long THRESHOLD = 1;
+  public static final long LEAK = 2;
+  public static final long HIDDEN_GAIN = 3;
+  public static final long OUTPUT_GAIN = 4;
+  public static final long OUTPUT_OFFSET = 5;
+  public static final long NOISE = 6;
+  public static final long DROP = 7;
 
   private static final double SQRT3 = Math.sqrt(3);
 
@@ -43,6 +49,28 @@ public record ChipInstance(double spread, long instance, double noise, double dr
     if (!(drop >= 0 && drop < 1)) {
       throw new IllegalArgumentException("drop probability must be in [0, 1), got " + drop);
     }
+  }
+
+  /**
+   * This instance with one device-name option set: {@code mismatch} (S), {@code instance} (K),
+   * {@code noise} (N) or {@code drop} (P); an unknown key or a value out of range is an
+   * {@link IllegalArgumentException} naming it.
+   */
+  public ChipInstance with(String key, String value) {
+    return switch (key) {
+      case "mismatch" -> new ChipInstance(Double.parseDouble(value), instance, noise, drop);
+      case "instance" -> new ChipInstance(spread, Long.parseLong(value), noise, drop);
+      case "noise" -> new ChipInstance(spread, instance, Double.parseDouble(value), drop);
+      case "drop" -> new ChipInstance(spread, instance, noise, Double.parseDouble(value));
+      default -> throw new IllegalArgumentException("unknown chip-instance option '" + key
+          + "' (options: " + OPTIONS + ")");
+    };
+  }
+
+  /** {@code chip instance K: mismatch S, noise N LSB, drop P} (for device descriptions). */
+  public String describe() {
+    return "chip instance " + instance + ": mismatch " + spread + ", noise " + noise
+        + " LSB, drop " + drop;
   }
 
   /** Whether this chip behaves exactly as the specification (the bit-exact core). */
@@ -77,17 +105,17 @@ public record ChipInstance(double spread, long instance, double noise, double dr
   }
 
   /** Key of a stream: {@code mix64(mix64(K) + kind)}. */
-  long streamKey(long kind) {
+  public long streamKey(long kind) {
     return mix64(mix64(instance) + kind);
   }
 
   /** Key of one step's draws of a stream: {@code mix64(streamKey(kind) + step)}. */
-  long stepKey(long kind, long step) {
+  public long stepKey(long kind, long step) {
     return mix64(streamKey(kind) + step);
   }
 
   /** Element index of neuron j of stage s in a key: {@code s << 32 | j}. */
-  static long element(int stage, int j) {
+  public static long element(int stage, int j) {
     return ((long) stage << 32) | j;
   }
 
@@ -96,7 +124,7 @@ public record ChipInstance(double spread, long instance, double noise, double dr
    * {@code sum - 131070}, in [-131070, 131070], mean 0, standard deviation
    * {@code sqrt((2^32 - 1) / 3) ~ 2^16 / sqrt(3)}; approximately normal, bounded at 3.46 sigma.
    */
-  static long centredSum4(long h) {
+  public static long centredSum4(long h) {
     return (h & 0xFFFF) + ((h >>> 16) & 0xFFFF) + ((h >>> 32) & 0xFFFF) + (h >>> 48) - 131070;
   }
 
@@ -105,12 +133,12 @@ public record ChipInstance(double spread, long instance, double noise, double dr
    * {@code max(0, 2^16 + rshift_round(centredSum4(h) * spreadQ24, 24))}, standard deviation
    * {@code S * 2^16}.
    */
-  static long factorQ16(long h, long spreadQ24) {
+  public static long factorQ16(long h, long spreadQ24) {
     return Math.max(0, 65536 + FixedPoint.rshiftRound(centredSum4(h) * spreadQ24, 24));
   }
 
   /** One step's noise of one neuron in membrane LSBs: {@code rshift_round(centredSum4(h) * noiseQ8, 24)}. */
-  static long noiseLsb(long h, long noiseQ8) {
+  public static long noiseLsb(long h, long noiseQ8) {
     return FixedPoint.rshiftRound(centredSum4(h) * noiseQ8, 24);
   }
 }
