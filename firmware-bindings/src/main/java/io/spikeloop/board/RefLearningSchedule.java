@@ -26,7 +26,8 @@ public final class RefLearningSchedule {
    * @throws io.spikeloop.device.DeviceException (from the firmware) while learning is enabled
    */
   public static void select(Device device, String schedule) {
-    if (!(device instanceof NativeBoardDevice board) || !board.deviceName().equals("board:ref")) {
+    if (!(device instanceof NativeBoardDevice board) || !(board.deviceName().equals("board:ref")
+        || board.deviceName().startsWith("board:ref,"))) {
       throw new IllegalArgumentException("the learning schedule is an extension of the reference "
           + "firmware (board:ref); " + (device == null ? "no device" : device.info().name())
           + " does not have it");

@@ -4,6 +4,7 @@ import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceUnavailableException;
 import io.spikeloop.target.sl1.ChipInstance;
 import io.spikeloop.target.sl1.Sl1Target;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -11,7 +12,9 @@ import java.util.List;
  * ({@code spikeloop_driver.h}, {@code docs/driver-abi.md}) behind {@link NativeBoardDevice}.
  * A version {@value SpikeloopDriver#SPIKELOOP_DRIVER_ABI_OLDEST} library (before chip instances)
  * opens as a perfect chip. Options: a chip instance, {@code board:NAME,mismatch=S,instance=K,
- * noise=N,drop=P} ({@code docs/core-spec.md} section 10), which needs version 4.
+ * noise=N,drop=P} ({@code docs/core-spec.md} section 10), which needs version 4; and, for the
+ * reference firmware only, {@code board:ref,learning=dense|lazy|catchup}, the schedule of its
+ * learning engine ({@link RefLearningSchedule}, the simulator's {@code sim:learning=...}).
  */
 public final class Sl1BoardBinding implements BoardBinding {
   @Override
@@ -26,7 +29,36 @@ public final class Sl1BoardBinding implements BoardBinding {
 
   @Override
   public Device open(String deviceName, BoardLibrary library, List<String> options) {
-    ChipInstance chip = chipInstance(deviceName, options);
+    String schedule = null;
+    List<String> chipOptions = new ArrayList<>();
+    for (String part : options) {
+      if (part.trim().startsWith(LEARNING_OPTION + "=")) {
+        schedule = part.substring(part.indexOf('=') + 1).trim();
+        if (!library.board().equals("ref")) {
+          throw new IllegalArgumentException("device '" + deviceName + "': option '" + part
+              + "' is an extension of the reference firmware (board:ref); board:"
+              + library.board() + " does not have it");
+        }
+      } else {
+        chipOptions.add(part);
+      }
+    }
+    Device device = open(deviceName, library, chipInstance(deviceName, chipOptions));
+    if (schedule != null) {
+      try {
+        RefLearningSchedule.select(device, schedule);
+      } catch (RuntimeException e) {
+        device.close();
+        throw new IllegalArgumentException("device '" + deviceName + "': " + e.getMessage(), e);
+      }
+    }
+    return device;
+  }
+
+  /** The reference firmware's learning-schedule option ({@code learning=dense|lazy|catchup}). */
+  static final String LEARNING_OPTION = "learning";
+
+  private static Device open(String deviceName, BoardLibrary library, ChipInstance chip) {
     SpikeloopDriver driver = library.bind(SpikeloopDriver.class);
     int version;
     try {
@@ -60,7 +92,8 @@ public final class Sl1BoardBinding implements BoardBinding {
       if (eq < 0 || !ChipInstance.OPTIONS.contains(key)) {
         throw new IllegalArgumentException("device '" + deviceName + "': option '" + part
             + "' is not one of an SL-1 board's " + ChipInstance.OPTIONS
-            + " (board:NAME[,mismatch=S][,instance=K][,noise=N][,drop=P])");
+            + " (board:NAME[,mismatch=S][,instance=K][,noise=N][,drop=P]; board:ref also takes "
+            + LEARNING_OPTION + "=dense|lazy|catchup)");
       }
       try {
         chip = chip.with(key, part.substring(eq + 1).trim());

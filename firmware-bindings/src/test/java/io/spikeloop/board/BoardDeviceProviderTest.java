@@ -80,6 +80,20 @@ class BoardDeviceProviderTest {
         + "got 2.0"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> Devices.open("board:ref,noise"));
     assertTrue(e.getMessage().contains("option 'noise' is not one of"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> Devices.open("board:ref,learning=sparse"));
+    assertTrue(e.getMessage().contains("device 'board:ref,learning=sparse'")
+        && e.getMessage().contains("unknown learning schedule 'sparse'"), e.getMessage());
+  }
+
+  @Test
+  void theReferenceFirmwareTakesALearningSchedule() {
+    // the schedule itself is checked bit for bit against the simulator in hil-tests
+    // (BoardSimLearningLockstepTest); here: the option opens, with a chip instance beside it
+    try (Device d = Devices.open("board:ref,learning=catchup,mismatch=0.1,instance=2")) {
+      assertEquals("board:ref,learning=catchup,mismatch=0.1,instance=2", d.info().name());
+      assertTrue(d.info().has(io.spikeloop.device.Capability.IMPERFECT_CHIP));
+    }
   }
 
   @Test

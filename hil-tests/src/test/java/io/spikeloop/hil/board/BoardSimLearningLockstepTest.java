@@ -55,7 +55,8 @@ class BoardSimLearningLockstepTest {
 
   /**
    * The event-driven engines (docs/core-spec.md 9.7): the simulator's {@code sim:learning=lazy|
-   * catchup} against the firmware's, selected by {@link RefLearningSchedule}.
+   * catchup} against the firmware's, {@code board:ref,learning=lazy|catchup} (selected through
+   * {@link RefLearningSchedule}).
    */
   @ParameterizedTest(name = "{0}")
   @EnumSource(value = AdamSchedule.class, names = {"LAZY", "CATCH_UP"})
@@ -132,8 +133,8 @@ class BoardSimLearningLockstepTest {
                                   LearningConfig learning, long seed, AdamSchedule schedule) {
     String simName = "sim:learning=" + schedule.cliName();
     try (SimDevice sim = new SimDevice(simName, SimOptions.parse(simName),
-        SimDevice.DEFAULT_LIMITS); Device board = Devices.open("board:ref")) {
-      RefLearningSchedule.select(board, schedule.cliName());
+        SimDevice.DEFAULT_LIMITS);
+         Device board = Devices.open("board:ref,learning=" + schedule.cliName())) {
       Random rnd = new Random(seed);
       for (Device d : List.of(sim, board)) {
         d.configure(net);
