@@ -2,14 +2,12 @@ package io.spikeloop.train;
 
 import io.spikeloop.checkpoint.StateMap;
 import io.spikeloop.data.SpikeSample;
-import io.spikeloop.model.ParameterTensor;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.model.SurrogateTable;
 import io.spikeloop.optim.FusedUpdate;
 import io.spikeloop.optim.OptimizerSpec;
 import io.spikeloop.sim.learning.AdamSchedule;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -48,60 +46,13 @@ public final class FastTrainer implements SnnTrainer {
   private final float theta;
   private final SurrogateTable surrogateTable;
 
-  /** One parameter tensor as rows {@code [pre][post]} (a bias is one row), with optimizer state. */
-  private static final class Slot {
-    final int post;
-    final int pre;
-    final float[][] w;
-    final float[][] s1;
-    final float[][] s2;
-    /** Catch-up Adam only: per element the update at which it was last brought current. */
-    final int[][] last;
-    /** Weight matrices take the weight decay, biases do not. */
-    final boolean decayed;
-    float[][] grad;
-
-    Slot(ParameterTensor t, boolean adam, boolean catchUp) {
-      decayed = !t.name().endsWith("bias");
-      post = t.rows();
-      pre = t.cols();
-      w = new float[pre][post];
-      for (int i = 0; i < post; i++) {
-        for (int j = 0; j < pre; j++) {
-          w[j][i] = (float) t.values()[i * pre + j];
-        }
-      }
-      s1 = new float[pre][post];
-      s2 = adam ? new float[pre][post] : new float[pre][];
-      last = catchUp ? new int[pre][post] : new int[pre][];
-    }
-
-    /** Writes the values back in canonical {@code [post][pre]} order. */
-    void export(double[] out) {
-      for (int i = 0; i < post; i++) {
-        for (int j = 0; j < pre; j++) {
-          out[i * pre + j] = w[j][i];
-        }
-      }
-    }
-
-    /** {@code dst[i][j] = w[j][i]}: a {@code [post][pre]} copy for backpropagation. */
-    void transposeInto(float[][] dst) {
-      for (int j = 0; j < pre; j++) {
-        float[] row = w[j];
-        for (int i = 0; i < post; i++) {
-          dst[i][j] = row[i];
-        }
-      }
-    }
-  }
-
-  private final List<Slot> slots = new ArrayList<>();
-  private final Slot[] in;
-  private final Slot[] rec;
-  private final Slot[] bias;
-  private final Slot out;
-  private final Slot outBias;
+  private final Float32Parameters parameters;
+  private final List<Float32Tensor> slots;
+  private final Float32Tensor[] in;
+  private final Float32Tensor[] rec;
+  private final Float32Tensor[] bias;
+  private final Float32Tensor out;
+  private final Float32Tensor outBias;
   /** [post][pre] copies: in[l] for l >= 1, rec[l], out; refreshed before a backward pass. */
   private final float[][][] inCanonical;
   private final float[][][] recCanonical;
@@ -197,13 +148,11 @@ public final class FastTrainer implements SnnTrainer {
     this.kappa = (float) config.kappa();
     this.theta = (float) config.theta();
     this.surrogateTable = new SurrogateTable(config.surrogate());
-    boolean adam = optimizer instanceof OptimizerSpec.Adam;
-    for (ParameterTensor t : init.tensors()) {
-      slots.add(new Slot(t, adam, update.schedule() == AdamSchedule.CATCH_UP));
-    }
-    in = new Slot[layers];
-    rec = new Slot[layers];
-    bias = new Slot[layers];
+    parameters = new Float32Parameters(init, update);
+    slots = parameters.tensors();
+    in = new Float32Tensor[layers];
+    rec = new Float32Tensor[layers];
+    bias = new Float32Tensor[layers];
     inCanonical = new float[layers][][];
     recCanonical = new float[layers][][];
     gu = new float[layers][][];
@@ -258,7 +207,7 @@ public final class FastTrainer implements SnnTrainer {
       history = newHistory(chunk);
     }
     if (chunk > 1) {
-      for (Slot slot : slots) {
+      for (Float32Tensor slot : slots) {
         if (slot.grad == null) {
           slot.grad = new float[slot.pre][slot.post];
         }
@@ -298,7 +247,7 @@ public final class FastTrainer implements SnnTrainer {
     int[] predictions = new int[batch];
     int[] summedPredictions = new int[batch];
     for (int b = 0; b < batch; b++) {
-      predictions[b] = argmax(history[0].o[b]);
+      predictions[b] = FloatRows.argmax(history[0].o[b], outputs);
       summedPredictions[b] = Softmax.argmax(outputSum[b]);
     }
     return new BatchResult(lossSum / steps, predictions, summedPredictions);
@@ -307,10 +256,7 @@ public final class FastTrainer implements SnnTrainer {
   @Override
   public Inference infer(List<SpikeSample> all) {
     int n = all.size();
-    double[][] last = new double[n][outputs];
-    double[][] summed = new double[n][outputs];
-    long[] spikes = new long[n];
-    long[] sops = new long[n];
+    InferenceTotals totals = new InferenceTotals(n, outputs);
     for (int from = 0; from < n; from += maxBatch) {
       List<SpikeSample> part = all.subList(from, Math.min(n, from + maxBatch));
       int steps = begin(part);
@@ -320,24 +266,14 @@ public final class FastTrainer implements SnnTrainer {
       prev.clear();
       for (int t = 0; t < steps; t++) {
         forwardStep(prev, cur, t, counters);
-        for (int b = 0; b < batch; b++) {
-          for (int k = 0; k < outputs; k++) {
-            summed[from + b][k] += cur.o[b][k];
-          }
-        }
+        totals.addStep(from, cur.o, batch);
         StepState swap = prev;
         prev = cur;
         cur = swap;
       }
-      for (int b = 0; b < batch; b++) {
-        for (int k = 0; k < outputs; k++) {
-          last[from + b][k] = prev.o[b][k];
-        }
-        spikes[from + b] = counters[0][b];
-        sops[from + b] = counters[1][b];
-      }
+      totals.endBatch(from, prev.o, counters, batch);
     }
-    return new Inference(last, summed, spikes, sops);
+    return totals.result();
   }
 
   @Override
@@ -347,11 +283,7 @@ public final class FastTrainer implements SnnTrainer {
 
   @Override
   public SnnParameters parameters() {
-    SnnParameters p = SnnParameters.zeros(config);
-    for (int i = 0; i < slots.size(); i++) {
-      slots.get(i).export(p.tensors().get(i).values());
-    }
-    return p;
+    return parameters.export();
   }
 
   /**
@@ -360,80 +292,12 @@ public final class FastTrainer implements SnnTrainer {
    */
   @Override
   public StateMap saveState() {
-    StateMap out = new StateMap();
-    out.putText("trainer.kind", "fast-float32");
-    out.putLong("trainer.updates", update.steps());
-    for (int i = 0; i < slots.size(); i++) {
-      Slot slot = slots.get(i);
-      out.putFloats("trainer." + i + ".w", flatten(slot.w, slot.post));
-      out.putFloats("trainer." + i + ".s1", flatten(slot.s1, slot.post));
-      if (update.spec() instanceof OptimizerSpec.Adam) {
-        out.putFloats("trainer." + i + ".s2", flatten(slot.s2, slot.post));
-      }
-      if (update.schedule() == AdamSchedule.CATCH_UP) {
-        out.putInts("trainer." + i + ".last", flattenInts(slot.last, slot.post));
-      }
-    }
-    return out;
+    return parameters.save("fast-float32");
   }
 
   @Override
   public void restoreState(StateMap in) {
-    if (!in.text("trainer.kind").equals("fast-float32")) {
-      throw new IllegalArgumentException("the checkpoint holds a " + in.text("trainer.kind")
-          + " trainer, not fast-float32 (another --precision?)");
-    }
-    long updates = in.getLong("trainer.updates");
-    // Read everything first: a state of the wrong shape must not leave this trainer half-restored.
-    List<float[][]> values = new ArrayList<>();
-    List<int[]> lastValues = new ArrayList<>();
-    for (int i = 0; i < slots.size(); i++) {
-      Slot slot = slots.get(i);
-      int n = slot.pre * slot.post;
-      if (update.schedule() == AdamSchedule.CATCH_UP) {
-        lastValues.add(in.ints("trainer." + i + ".last", n));
-      }
-      values.add(new float[][] {in.floats("trainer." + i + ".w", n),
-          in.floats("trainer." + i + ".s1", n),
-          update.spec() instanceof OptimizerSpec.Adam ? in.floats("trainer." + i + ".s2", n) : null});
-    }
-    for (int i = 0; i < slots.size(); i++) {
-      Slot slot = slots.get(i);
-      unflatten(values.get(i)[0], slot.w);
-      unflatten(values.get(i)[1], slot.s1);
-      if (values.get(i)[2] != null) {
-        unflatten(values.get(i)[2], slot.s2);
-      }
-      if (!lastValues.isEmpty()) {
-        int[] flat = lastValues.get(i);
-        for (int j = 0; j < slot.pre; j++) {
-          System.arraycopy(flat, j * slot.post, slot.last[j], 0, slot.post);
-        }
-      }
-    }
-    update.restoreSteps(updates);
-  }
-
-  private static float[] flatten(float[][] rows, int width) {
-    float[] flat = new float[rows.length * width];
-    for (int j = 0; j < rows.length; j++) {
-      System.arraycopy(rows[j], 0, flat, j * width, width);
-    }
-    return flat;
-  }
-
-  private static int[] flattenInts(int[][] rows, int width) {
-    int[] flat = new int[rows.length * width];
-    for (int j = 0; j < rows.length; j++) {
-      System.arraycopy(rows[j], 0, flat, j * width, width);
-    }
-    return flat;
-  }
-
-  private static void unflatten(float[] flat, float[][] rows) {
-    for (int j = 0; j < rows.length; j++) {
-      System.arraycopy(flat, j * rows[j].length, rows[j], 0, rows[j].length);
-    }
+    parameters.read(in, "fast-float32", "another --precision?").run();
   }
 
   /** Checks a batch and makes it current; returns its number of steps. */
@@ -541,22 +405,8 @@ public final class FastTrainer implements SnnTrainer {
     for (int j = 0; j < index.units(); j++) {
       float[] row = rows[j];
       for (int p = start[j]; p < start[j + 1]; p++) {
-        addRow(target[sample[p]], row, n);
+        FloatRows.addRow(target[sample[p]], row, n);
       }
-    }
-  }
-
-  /** {@code dst[0..len) += src[0..len)}. */
-  private static void addRow(float[] dst, float[] src, int len) {
-    for (int i = 0; i < len; i++) {
-      dst[i] += src[i];
-    }
-  }
-
-  /** {@code dst[0..len) += a * src[0..len)}. */
-  private static void addScaledRow(float[] dst, float a, float[] src, int len) {
-    for (int i = 0; i < len; i++) {
-      dst[i] += a * src[i];
     }
   }
 
@@ -698,7 +548,7 @@ public final class FastTrainer implements SnnTrainer {
       }
       for (; i < nRows; i++) {
         for (int b = b0; b < b1; b++) {
-          addScaledRow(gz[b], coeff[b][i], rows[i], n);
+          FloatRows.addScaledRow(gz[b], coeff[b][i], rows[i], n);
         }
       }
     }
@@ -736,7 +586,7 @@ public final class FastTrainer implements SnnTrainer {
     outIndex.fromLists(cur.ids[last], cur.count[last], batch, size[last]);
     gradientRows(out.grad, go, outIndex, outputs);
     for (int b = 0; b < batch; b++) {
-      addRow(outBias.grad[0], go[b], outputs);
+      FloatRows.addRow(outBias.grad[0], go[b], outputs);
     }
     for (int l = 0; l < layers; l++) {
       int n = size[l];
@@ -751,7 +601,7 @@ public final class FastTrainer implements SnnTrainer {
         gradientRows(rec[l].grad, gu[l], recIndex[l], n);
       }
       for (int b = 0; b < batch; b++) {
-        addRow(bias[l].grad[0], gu[l][b], n);
+        FloatRows.addRow(bias[l].grad[0], gu[l][b], n);
       }
     }
   }
@@ -763,7 +613,7 @@ public final class FastTrainer implements SnnTrainer {
     for (int j = 0; j < index.units(); j++) {
       float[] g = grad[j];
       for (int p = start[j]; p < start[j + 1]; p++) {
-        addRow(g, delta[sample[p]], n);
+        FloatRows.addRow(g, delta[sample[p]], n);
       }
     }
   }
@@ -773,7 +623,7 @@ public final class FastTrainer implements SnnTrainer {
     if (update.schedule() != AdamSchedule.CATCH_UP) {
       return;
     }
-    for (Slot slot : slots) {
+    for (Float32Tensor slot : slots) {
       for (int j = 0; j < slot.pre; j++) {
         update.flushRow(slot.w[j], slot.s1[j], slot.s2[j], slot.last[j]);
       }
@@ -782,7 +632,7 @@ public final class FastTrainer implements SnnTrainer {
 
   private void applyAccumulated() {
     update.begin();
-    for (Slot slot : slots) {
+    for (Float32Tensor slot : slots) {
       for (int j = 0; j < slot.pre; j++) {
         update.row(slot.w[j], slot.s1[j], slot.s2[j], slot.last[j], slot.grad[j], slot.decayed);
         Arrays.fill(slot.grad[j], 0f);
@@ -808,7 +658,7 @@ public final class FastTrainer implements SnnTrainer {
   }
 
   /** Row {@code j}'s gradient is the sum of {@code delta[b]} over the samples indexed for j. */
-  private void fusedRows(Slot slot, float[][] delta, SpikeIndex index) {
+  private void fusedRows(Float32Tensor slot, float[][] delta, SpikeIndex index) {
     int post = slot.post;
     int[] start = index.start;
     int[] sample = index.sample;
@@ -824,30 +674,20 @@ public final class FastTrainer implements SnnTrainer {
         float[] g = rowScratch;
         System.arraycopy(delta[sample[from]], 0, g, 0, post);
         for (int p = from + 1; p < to; p++) {
-          addRow(g, delta[sample[p]], post);
+          FloatRows.addRow(g, delta[sample[p]], post);
         }
         update.row(slot.w[j], slot.s1[j], slot.s2[j], slot.last[j], g, slot.decayed);
       }
     }
   }
 
-  private void fusedBias(Slot slot, float[][] delta) {
+  private void fusedBias(Float32Tensor slot, float[][] delta) {
     int n = slot.post;
     float[] g = rowScratch;
     System.arraycopy(delta[0], 0, g, 0, n);
     for (int b = 1; b < batch; b++) {
-      addRow(g, delta[b], n);
+      FloatRows.addRow(g, delta[b], n);
     }
     update.row(slot.w[0], slot.s1[0], slot.s2[0], slot.last[0], g, false);
-  }
-
-  private int argmax(float[] v) {
-    int best = 0;
-    for (int i = 1; i < outputs; i++) {
-      if (v[i] > v[best]) {
-        best = i;
-      }
-    }
-    return best;
   }
 }
