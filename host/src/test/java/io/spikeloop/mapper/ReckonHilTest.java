@@ -96,6 +96,45 @@ class ReckonHilTest {
     }
   }
 
+  /**
+   * The same hil run on the verilated RTL ({@code board:reckon}) and on its bit-accurate model:
+   * the chip is bit-exact, so every loss and every learnt weight must be the same.
+   */
+  @Test
+  void hilOnBoardReckonLearnsExactlyWhatItLearnsOnTheModel() {
+    String reason = io.spikeloop.board.ReckonBoard.unavailableReason();
+    org.junit.jupiter.api.Assumptions.assumeTrue(reason == null, () -> "board:reckon not built "
+        + "(needs the '" + io.spikeloop.board.ReckonBoard.VERILATOR_PACKAGE + "' package): "
+        + reason);
+    SnnParameters init = SnnParameters.initialise(SnnConfig.of(INPUTS, List.of(16), true, 2, 1,
+        20, 20), 7);
+    List<SpikeSample> train = task(20, 1);
+    List<SpikeSample> test = task(10, 2);
+    PlacementSettings settings = PlacementSettings.builder().lr(5e-3).weightHeadroom(4).seed(1)
+        .build();
+    double[][] losses = new double[2][];
+    SnnParameters[] learnt = new SnnParameters[2];
+    double[] accuracy = new double[2];
+    String[] devices = {"sim:reckon", "board:reckon"};
+    for (int d = 0; d < 2; d++) {
+      try (Device device = Devices.open(devices[d]);
+           Placement hil = Placements.onDevice("hil", device, init, settings)) {
+        losses[d] = new double[train.size() / 10];
+        for (int b = 0; b < train.size(); b += 10) {
+          losses[d][b / 10] = hil.train(train.subList(b, b + 10)).meanLoss();
+        }
+        learnt[d] = hil.parameters();
+        accuracy[d] = accuracy(hil, test);
+      }
+    }
+    org.junit.jupiter.api.Assertions.assertArrayEquals(losses[0], losses[1], "loss per batch");
+    for (int t = 0; t < learnt[0].tensors().size(); t++) {
+      org.junit.jupiter.api.Assertions.assertArrayEquals(learnt[0].tensors().get(t).values(),
+          learnt[1].tensors().get(t).values(), "tensor " + t);
+    }
+    assertEquals(accuracy[0], accuracy[1]);
+  }
+
   @Test
   void nearChipAndOnChipRefuseReckonNamingTheTarget() {
     SnnParameters init = SnnParameters.initialise(SnnConfig.of(INPUTS, List.of(16), true, 2, 1,
