@@ -2,6 +2,7 @@ package io.spikeloop.train;
 
 import io.spikeloop.checkpoint.StateMap;
 import io.spikeloop.data.SpikeSample;
+import io.spikeloop.model.ParameterTensor;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.model.SurrogateTable;
@@ -63,12 +64,44 @@ public final class EpropTrainer implements SnnTrainer {
   /** Random feedback {@code [hidden][outputs]}, or null for symmetric feedback ({@code W_out^T}). */
   private final float[][] feedback;
 
-  private final Float32Parameters parameters;
-  private final Float32Tensor in;
-  private final Float32Tensor rec;
-  private final Float32Tensor bias;
-  private final Float32Tensor out;
-  private final Float32Tensor outBias;
+  /** One parameter tensor as rows {@code [pre][post]} with optimizer state (as FastTrainer's). */
+  private static final class Slot {
+    final int post;
+    final int pre;
+    final float[][] w;
+    final float[][] s1;
+    final float[][] s2;
+    final boolean decayed;
+
+    Slot(ParameterTensor t, boolean adam) {
+      decayed = !t.name().endsWith("bias");
+      post = t.rows();
+      pre = t.cols();
+      w = new float[pre][post];
+      for (int i = 0; i < post; i++) {
+        for (int j = 0; j < pre; j++) {
+          w[j][i] = (float) t.values()[i * pre + j];
+        }
+      }
+      s1 = new float[pre][post];
+      s2 = adam ? new float[pre][post] : new float[pre][];
+    }
+
+    void export(double[] out) {
+      for (int i = 0; i < post; i++) {
+        for (int j = 0; j < pre; j++) {
+          out[i * pre + j] = w[j][i];
+        }
+      }
+    }
+  }
+
+  private final List<Slot> slots = new ArrayList<>();
+  private final Slot in;
+  private final Slot rec;
+  private final Slot bias;
+  private final Slot out;
+  private final Slot outBias;
 
   // Network state per sample: [b][n] (z and zPrev swap every step), o [b][k].
   private final float[][] u;
@@ -145,13 +178,16 @@ public final class EpropTrainer implements SnnTrainer {
         }
       }
     }
-    parameters = new Float32Parameters(init, update);
+    boolean adam = optimizer instanceof OptimizerSpec.Adam;
+    for (ParameterTensor t : init.tensors()) {
+      slots.add(new Slot(t, adam));
+    }
     int s = 0;
-    in = parameters.get(s++);
-    rec = recurrent ? parameters.get(s++) : null;
-    bias = parameters.get(s++);
-    out = parameters.get(s++);
-    outBias = parameters.get(s);
+    in = slots.get(s++);
+    rec = recurrent ? slots.get(s++) : null;
+    bias = slots.get(s++);
+    out = slots.get(s++);
+    outBias = slots.get(s);
     u = new float[maxBatch][hidden];
     z = new float[maxBatch][hidden];
     zPrev = new float[maxBatch][hidden];
@@ -254,7 +290,7 @@ public final class EpropTrainer implements SnnTrainer {
     int[] predictions = new int[batch];
     int[] summed = new int[batch];
     for (int b = 0; b < batch; b++) {
-      predictions[b] = FloatRows.argmax(o[b], outputs);
+      predictions[b] = argmax(o[b]);
       summed[b] = Softmax.argmax(outputSum[b]);
     }
     return new BatchResult(lossSum / steps, predictions, summed);
@@ -263,7 +299,10 @@ public final class EpropTrainer implements SnnTrainer {
   @Override
   public Inference infer(List<SpikeSample> all) {
     int n = all.size();
-    InferenceTotals totals = new InferenceTotals(n, outputs);
+    double[][] last = new double[n][outputs];
+    double[][] summed = new double[n][outputs];
+    long[] spikes = new long[n];
+    long[] sops = new long[n];
     for (int from = 0; from < n; from += maxBatch) {
       List<SpikeSample> part = all.subList(from, Math.min(n, from + maxBatch));
       int steps = begin(part);
@@ -271,11 +310,21 @@ public final class EpropTrainer implements SnnTrainer {
       long[][] counters = new long[2][batch];
       for (int t = 0; t < steps; t++) {
         forwardStep(t, counters);
-        totals.addStep(from, o, batch);
+        for (int b = 0; b < batch; b++) {
+          for (int k = 0; k < outputs; k++) {
+            summed[from + b][k] += o[b][k];
+          }
+        }
       }
-      totals.endBatch(from, o, counters, batch);
+      for (int b = 0; b < batch; b++) {
+        for (int k = 0; k < outputs; k++) {
+          last[from + b][k] = o[b][k];
+        }
+        spikes[from + b] = counters[0][b];
+        sops[from + b] = counters[1][b];
+      }
     }
-    return totals.result();
+    return new Inference(last, summed, spikes, sops);
   }
 
   @Override
@@ -285,7 +334,11 @@ public final class EpropTrainer implements SnnTrainer {
 
   @Override
   public SnnParameters parameters() {
-    return parameters.export();
+    SnnParameters p = SnnParameters.zeros(config);
+    for (int i = 0; i < slots.size(); i++) {
+      slots.get(i).export(p.tensors().get(i).values());
+    }
+    return p;
   }
 
   /**
@@ -294,24 +347,68 @@ public final class EpropTrainer implements SnnTrainer {
    */
   @Override
   public StateMap saveState() {
-    StateMap state = parameters.save("eprop-float32");
+    StateMap state = new StateMap();
+    state.putText("trainer.kind", "eprop-float32");
+    state.putLong("trainer.updates", update.steps());
+    for (int i = 0; i < slots.size(); i++) {
+      Slot slot = slots.get(i);
+      state.putFloats("trainer." + i + ".w", flatten(slot.w, slot.post));
+      state.putFloats("trainer." + i + ".s1", flatten(slot.s1, slot.post));
+      if (update.spec() instanceof OptimizerSpec.Adam) {
+        state.putFloats("trainer." + i + ".s2", flatten(slot.s2, slot.post));
+      }
+    }
     if (feedback != null) {
-      state.putFloats("trainer.feedback", Float32Parameters.flatten(feedback, outputs));
+      state.putFloats("trainer.feedback", flatten(feedback, outputs));
     }
     return state;
   }
 
   @Override
   public void restoreState(StateMap state) {
-    Runnable restore = parameters.read(state, "eprop-float32", "another --mode or --precision?");
+    if (!state.text("trainer.kind").equals("eprop-float32")) {
+      throw new IllegalArgumentException("the checkpoint holds a " + state.text("trainer.kind")
+          + " trainer, not eprop-float32 (another --mode or --precision?)");
+    }
+    long updates = state.getLong("trainer.updates");
+    List<float[][]> values = new ArrayList<>();
+    for (int i = 0; i < slots.size(); i++) {
+      Slot slot = slots.get(i);
+      int n = slot.pre * slot.post;
+      values.add(new float[][] {state.floats("trainer." + i + ".w", n),
+          state.floats("trainer." + i + ".s1", n),
+          update.spec() instanceof OptimizerSpec.Adam ? state.floats("trainer." + i + ".s2", n)
+              : null});
+    }
     float[] savedFeedback = feedback == null ? null
         : state.floats("trainer.feedback", hidden * outputs);
-    if (savedFeedback != null
-        && !Arrays.equals(savedFeedback, Float32Parameters.flatten(feedback, outputs))) {
+    if (savedFeedback != null && !Arrays.equals(savedFeedback, flatten(feedback, outputs))) {
       throw new IllegalArgumentException("the checkpoint's random feedback matrix differs from "
           + "this run's (another --seed?)");
     }
-    restore.run();
+    for (int i = 0; i < slots.size(); i++) {
+      Slot slot = slots.get(i);
+      unflatten(values.get(i)[0], slot.w);
+      unflatten(values.get(i)[1], slot.s1);
+      if (values.get(i)[2] != null) {
+        unflatten(values.get(i)[2], slot.s2);
+      }
+    }
+    update.restoreSteps(updates);
+  }
+
+  private static float[] flatten(float[][] rows, int width) {
+    float[] flat = new float[rows.length * width];
+    for (int j = 0; j < rows.length; j++) {
+      System.arraycopy(rows[j], 0, flat, j * width, width);
+    }
+    return flat;
+  }
+
+  private static void unflatten(float[] flat, float[][] rows) {
+    for (int j = 0; j < rows.length; j++) {
+      System.arraycopy(flat, j * rows[j].length, rows[j], 0, rows[j].length);
+    }
   }
 
   /** Checks a batch and makes it current; returns its number of steps. */
@@ -382,12 +479,12 @@ public final class EpropTrainer implements SnnTrainer {
       SpikeSample s = samples.get(b);
       int[] ch = s.channels();
       for (int p = s.offsets()[t]; p < s.offsets()[t + 1]; p++) {
-        FloatRows.addRow(ub, in.w[ch[p]], hidden);
+        addRow(ub, in.w[ch[p]], hidden);
       }
       if (recurrent) {
         int[] ids = prevSpikeIds[b];
         for (int p = 0; p < prevSpikeCount[b]; p++) {
-          FloatRows.addRow(ub, rec.w[ids[p]], hidden);
+          addRow(ub, rec.w[ids[p]], hidden);
         }
       }
       float[] zb = z[b];
@@ -407,7 +504,7 @@ public final class EpropTrainer implements SnnTrainer {
         ob[k] = kappa * ob[k] + bOut[k];
       }
       for (int p = 0; p < c; p++) {
-        FloatRows.addRow(ob, out.w[ids[p]], outputs);
+        addRow(ob, out.w[ids[p]], outputs);
       }
       if (counters != null) {
         long inputSpikes = s.offsets()[t + 1] - s.offsets()[t];
@@ -505,7 +602,7 @@ public final class EpropTrainer implements SnnTrainer {
       for (int b = 0; b < batch; b++) {
         float c = zout[b][j];
         if (c != 0) {
-          FloatRows.addScaledRow(g, c, err[b], outputs);
+          addScaledRow(g, c, err[b], outputs);
           any = true;
         }
       }
@@ -513,7 +610,7 @@ public final class EpropTrainer implements SnnTrainer {
     }
     Arrays.fill(g, 0, outputs, 0f);
     for (int b = 0; b < batch; b++) {
-      FloatRows.addScaledRow(g, bout, err[b], outputs);
+      addScaledRow(g, bout, err[b], outputs);
     }
     applyRow(outBias, 0, g, true);
     eligibilityRows(in, ebarIn, xbar, inStarted, inputs);
@@ -540,7 +637,7 @@ public final class EpropTrainer implements SnnTrainer {
    * and the optimizer update of weight row {@code i}. A row whose unit has not spiked yet in a
    * sample is zero and skipped; it is started (overwritten) at the unit's first spike.
    */
-  private void eligibilityRows(Float32Tensor slot, float[][][] ebar, float[][] trace, boolean[][] started,
+  private void eligibilityRows(Slot slot, float[][][] ebar, float[][] trace, boolean[][] started,
                                int pre) {
     float[] g = rowScratch;
     int n = hidden;
@@ -579,11 +676,33 @@ public final class EpropTrainer implements SnnTrainer {
     }
   }
 
-  private void applyRow(Float32Tensor slot, int row, float[] g, boolean nonzero) {
+  private void applyRow(Slot slot, int row, float[] g, boolean nonzero) {
     if (nonzero) {
       update.row(slot.w[row], slot.s1[row], slot.s2[row], g, slot.decayed);
     } else {
       update.zeroRow(slot.w[row], slot.s1[row], slot.s2[row], slot.decayed);
     }
+  }
+
+  private static void addRow(float[] dst, float[] src, int len) {
+    for (int i = 0; i < len; i++) {
+      dst[i] += src[i];
+    }
+  }
+
+  private static void addScaledRow(float[] dst, float a, float[] src, int len) {
+    for (int i = 0; i < len; i++) {
+      dst[i] += a * src[i];
+    }
+  }
+
+  private int argmax(float[] v) {
+    int best = 0;
+    for (int i = 1; i < outputs; i++) {
+      if (v[i] > v[best]) {
+        best = i;
+      }
+    }
+    return best;
   }
 }

@@ -2,12 +2,14 @@ package io.spikeloop.train;
 
 import io.spikeloop.checkpoint.StateMap;
 import io.spikeloop.data.SpikeSample;
+import io.spikeloop.model.ParameterTensor;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.model.SurrogateTable;
 import io.spikeloop.optim.FusedUpdate;
 import io.spikeloop.optim.OptimizerSpec;
 import io.spikeloop.sim.learning.AdamSchedule;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -46,13 +48,60 @@ public final class FastTrainer implements SnnTrainer {
   private final float theta;
   private final SurrogateTable surrogateTable;
 
-  private final Float32Parameters parameters;
-  private final List<Float32Tensor> slots;
-  private final Float32Tensor[] in;
-  private final Float32Tensor[] rec;
-  private final Float32Tensor[] bias;
-  private final Float32Tensor out;
-  private final Float32Tensor outBias;
+  /** One parameter tensor as rows {@code [pre][post]} (a bias is one row), with optimizer state. */
+  private static final class Slot {
+    final int post;
+    final int pre;
+    final float[][] w;
+    final float[][] s1;
+    final float[][] s2;
+    /** Catch-up Adam only: per element the update at which it was last brought current. */
+    final int[][] last;
+    /** Weight matrices take the weight decay, biases do not. */
+    final boolean decayed;
+    float[][] grad;
+
+    Slot(ParameterTensor t, boolean adam, boolean catchUp) {
+      decayed = !t.name().endsWith("bias");
+      post = t.rows();
+      pre = t.cols();
+      w = new float[pre][post];
+      for (int i = 0; i < post; i++) {
+        for (int j = 0; j < pre; j++) {
+          w[j][i] = (float) t.values()[i * pre + j];
+        }
+      }
+      s1 = new float[pre][post];
+      s2 = adam ? new float[pre][post] : new float[pre][];
+      last = catchUp ? new int[pre][post] : new int[pre][];
+    }
+
+    /** Writes the values back in canonical {@code [post][pre]} order. */
+    void export(double[] out) {
+      for (int i = 0; i < post; i++) {
+        for (int j = 0; j < pre; j++) {
+          out[i * pre + j] = w[j][i];
+        }
+      }
+    }
+
+    /** {@code dst[i][j] = w[j][i]}: a {@code [post][pre]} copy for backpropagation. */
+    void transposeInto(float[][] dst) {
+      for (int j = 0; j < pre; j++) {
+        float[] row = w[j];
+        for (int i = 0; i < post; i++) {
+          dst[i][j] = row[i];
+        }
+      }
+    }
+  }
+
+  private final List<Slot> slots = new ArrayList<>();
+  private final Slot[] in;
+  private final Slot[] rec;
+  private final Slot[] bias;
+  private final Slot out;
+  private final Slot outBias;
   /** [post][pre] copies: in[l] for l >= 1, rec[l], out; refreshed before a backward pass. */
   private final float[][][] inCanonical;
   private final float[][][] recCanonical;
@@ -148,11 +197,13 @@ public final class FastTrainer implements SnnTrainer {
     this.kappa = (float) config.kappa();
     this.theta = (float) config.theta();
     this.surrogateTable = new SurrogateTable(config.surrogate());
-    parameters = new Float32Parameters(init, update);
-    slots = parameters.tensors();
-    in = new Float32Tensor[layers];
-    rec = new Float32Tensor[layers];
-    bias = new Float32Tensor[layers];
+    boolean adam = optimizer instanceof OptimizerSpec.Adam;
+    for (ParameterTensor t : init.tensors()) {
+      slots.add(new Slot(t, adam, update.schedule() == AdamSchedule.CATCH_UP));
+    }
+    in = new Slot[layers];
+    rec = new Slot[layers];
+    bias = new Slot[layers];
     inCanonical = new float[layers][][];
     recCanonical = new float[layers][][];
     gu = new float[layers][][];
@@ -207,7 +258,7 @@ public final class FastTrainer implements SnnTrainer {
       history = newHistory(chunk);
     }
     if (chunk > 1) {
-      for (Float32Tensor slot : slots) {
+      for (Slot slot : slots) {
         if (slot.grad == null) {
           slot.grad = new float[slot.pre][slot.post];
         }
@@ -247,7 +298,7 @@ public final class FastTrainer implements SnnTrainer {
     int[] predictions = new int[batch];
     int[] summedPredictions = new int[batch];
     for (int b = 0; b < batch; b++) {
-      predictions[b] = FloatRows.argmax(history[0].o[b], outputs);
+      predictions[b] = argmax(history[0].o[b]);
       summedPredictions[b] = Softmax.argmax(outputSum[b]);
     }
     return new BatchResult(lossSum / steps, predictions, summedPredictions);
@@ -256,7 +307,10 @@ public final class FastTrainer implements SnnTrainer {
   @Override
   public Inference infer(List<SpikeSample> all) {
     int n = all.size();
-    InferenceTotals totals = new InferenceTotals(n, outputs);
+    double[][] last = new double[n][outputs];
+    double[][] summed = new double[n][outputs];
+    long[] spikes = new long[n];
+    long[] sops = new long[n];
     for (int from = 0; from < n; from += maxBatch) {
       List<SpikeSample> part = all.subList(from, Math.min(n, from + maxBatch));
       int steps = begin(part);
@@ -266,14 +320,24 @@ public final class FastTrainer implements SnnTrainer {
       prev.clear();
       for (int t = 0; t < steps; t++) {
         forwardStep(prev, cur, t, counters);
-        totals.addStep(from, cur.o, batch);
+        for (int b = 0; b < batch; b++) {
+          for (int k = 0; k < outputs; k++) {
+            summed[from + b][k] += cur.o[b][k];
+          }
+        }
         StepState swap = prev;
         prev = cur;
         cur = swap;
       }
-      totals.endBatch(from, prev.o, counters, batch);
+      for (int b = 0; b < batch; b++) {
+        for (int k = 0; k < outputs; k++) {
+          last[from + b][k] = prev.o[b][k];
+        }
+        spikes[from + b] = counters[0][b];
+        sops[from + b] = counters[1][b];
+      }
     }
-    return totals.result();
+    return new Inference(last, summed, spikes, sops);
   }
 
   @Override
@@ -283,7 +347,11 @@ public final class FastTrainer implements SnnTrainer {
 
   @Override
   public SnnParameters parameters() {
-    return parameters.export();
+    SnnParameters p = SnnParameters.zeros(config);
+    for (int i = 0; i < slots.size(); i++) {
+      slots.get(i).export(p.tensors().get(i).values());
+    }
+    return p;
   }
 
   /**
@@ -292,12 +360,80 @@ public final class FastTrainer implements SnnTrainer {
    */
   @Override
   public StateMap saveState() {
-    return parameters.save("fast-float32");
+    StateMap out = new StateMap();
+    out.putText("trainer.kind", "fast-float32");
+    out.putLong("trainer.updates", update.steps());
+    for (int i = 0; i < slots.size(); i++) {
+      Slot slot = slots.get(i);
+      out.putFloats("trainer." + i + ".w", flatten(slot.w, slot.post));
+      out.putFloats("trainer." + i + ".s1", flatten(slot.s1, slot.post));
+      if (update.spec() instanceof OptimizerSpec.Adam) {
+        out.putFloats("trainer." + i + ".s2", flatten(slot.s2, slot.post));
+      }
+      if (update.schedule() == AdamSchedule.CATCH_UP) {
+        out.putInts("trainer." + i + ".last", flattenInts(slot.last, slot.post));
+      }
+    }
+    return out;
   }
 
   @Override
   public void restoreState(StateMap in) {
-    parameters.read(in, "fast-float32", "another --precision?").run();
+    if (!in.text("trainer.kind").equals("fast-float32")) {
+      throw new IllegalArgumentException("the checkpoint holds a " + in.text("trainer.kind")
+          + " trainer, not fast-float32 (another --precision?)");
+    }
+    long updates = in.getLong("trainer.updates");
+    // Read everything first: a state of the wrong shape must not leave this trainer half-restored.
+    List<float[][]> values = new ArrayList<>();
+    List<int[]> lastValues = new ArrayList<>();
+    for (int i = 0; i < slots.size(); i++) {
+      Slot slot = slots.get(i);
+      int n = slot.pre * slot.post;
+      if (update.schedule() == AdamSchedule.CATCH_UP) {
+        lastValues.add(in.ints("trainer." + i + ".last", n));
+      }
+      values.add(new float[][] {in.floats("trainer." + i + ".w", n),
+          in.floats("trainer." + i + ".s1", n),
+          update.spec() instanceof OptimizerSpec.Adam ? in.floats("trainer." + i + ".s2", n) : null});
+    }
+    for (int i = 0; i < slots.size(); i++) {
+      Slot slot = slots.get(i);
+      unflatten(values.get(i)[0], slot.w);
+      unflatten(values.get(i)[1], slot.s1);
+      if (values.get(i)[2] != null) {
+        unflatten(values.get(i)[2], slot.s2);
+      }
+      if (!lastValues.isEmpty()) {
+        int[] flat = lastValues.get(i);
+        for (int j = 0; j < slot.pre; j++) {
+          System.arraycopy(flat, j * slot.post, slot.last[j], 0, slot.post);
+        }
+      }
+    }
+    update.restoreSteps(updates);
+  }
+
+  private static float[] flatten(float[][] rows, int width) {
+    float[] flat = new float[rows.length * width];
+    for (int j = 0; j < rows.length; j++) {
+      System.arraycopy(rows[j], 0, flat, j * width, width);
+    }
+    return flat;
+  }
+
+  private static int[] flattenInts(int[][] rows, int width) {
+    int[] flat = new int[rows.length * width];
+    for (int j = 0; j < rows.length; j++) {
+      System.arraycopy(rows[j], 0, flat, j * width, width);
+    }
+    return flat;
+  }
+
+  private static void unflatten(float[] flat, float[][] rows) {
+    for (int j = 0; j < rows.length; j++) {
+      System.arraycopy(flat, j * rows[j].length, rows[j], 0, rows[j].length);
+    }
   }
 
   /** Checks a batch and makes it current; returns its number of steps. */
@@ -405,8 +541,22 @@ public final class FastTrainer implements SnnTrainer {
     for (int j = 0; j < index.units(); j++) {
       float[] row = rows[j];
       for (int p = start[j]; p < start[j + 1]; p++) {
-        FloatRows.addRow(target[sample[p]], row, n);
+        addRow(target[sample[p]], row, n);
       }
+    }
+  }
+
+  /** {@code dst[0..len) += src[0..len)}. */
+  private static void addRow(float[] dst, float[] src, int len) {
+    for (int i = 0; i < len; i++) {
+      dst[i] += src[i];
+    }
+  }
+
+  /** {@code dst[0..len) += a * src[0..len)}. */
+  private static void addScaledRow(float[] dst, float a, float[] src, int len) {
+    for (int i = 0; i < len; i++) {
+      dst[i] += a * src[i];
     }
   }
 
@@ -548,7 +698,7 @@ public final class FastTrainer implements SnnTrainer {
       }
       for (; i < nRows; i++) {
         for (int b = b0; b < b1; b++) {
-          FloatRows.addScaledRow(gz[b], coeff[b][i], rows[i], n);
+          addScaledRow(gz[b], coeff[b][i], rows[i], n);
         }
       }
     }
@@ -586,7 +736,7 @@ public final class FastTrainer implements SnnTrainer {
     outIndex.fromLists(cur.ids[last], cur.count[last], batch, size[last]);
     gradientRows(out.grad, go, outIndex, outputs);
     for (int b = 0; b < batch; b++) {
-      FloatRows.addRow(outBias.grad[0], go[b], outputs);
+      addRow(outBias.grad[0], go[b], outputs);
     }
     for (int l = 0; l < layers; l++) {
       int n = size[l];
@@ -601,7 +751,7 @@ public final class FastTrainer implements SnnTrainer {
         gradientRows(rec[l].grad, gu[l], recIndex[l], n);
       }
       for (int b = 0; b < batch; b++) {
-        FloatRows.addRow(bias[l].grad[0], gu[l][b], n);
+        addRow(bias[l].grad[0], gu[l][b], n);
       }
     }
   }
@@ -613,7 +763,7 @@ public final class FastTrainer implements SnnTrainer {
     for (int j = 0; j < index.units(); j++) {
       float[] g = grad[j];
       for (int p = start[j]; p < start[j + 1]; p++) {
-        FloatRows.addRow(g, delta[sample[p]], n);
+        addRow(g, delta[sample[p]], n);
       }
     }
   }
@@ -623,7 +773,7 @@ public final class FastTrainer implements SnnTrainer {
     if (update.schedule() != AdamSchedule.CATCH_UP) {
       return;
     }
-    for (Float32Tensor slot : slots) {
+    for (Slot slot : slots) {
       for (int j = 0; j < slot.pre; j++) {
         update.flushRow(slot.w[j], slot.s1[j], slot.s2[j], slot.last[j]);
       }
@@ -632,7 +782,7 @@ public final class FastTrainer implements SnnTrainer {
 
   private void applyAccumulated() {
     update.begin();
-    for (Float32Tensor slot : slots) {
+    for (Slot slot : slots) {
       for (int j = 0; j < slot.pre; j++) {
         update.row(slot.w[j], slot.s1[j], slot.s2[j], slot.last[j], slot.grad[j], slot.decayed);
         Arrays.fill(slot.grad[j], 0f);
@@ -658,7 +808,7 @@ public final class FastTrainer implements SnnTrainer {
   }
 
   /** Row {@code j}'s gradient is the sum of {@code delta[b]} over the samples indexed for j. */
-  private void fusedRows(Float32Tensor slot, float[][] delta, SpikeIndex index) {
+  private void fusedRows(Slot slot, float[][] delta, SpikeIndex index) {
     int post = slot.post;
     int[] start = index.start;
     int[] sample = index.sample;
@@ -674,20 +824,30 @@ public final class FastTrainer implements SnnTrainer {
         float[] g = rowScratch;
         System.arraycopy(delta[sample[from]], 0, g, 0, post);
         for (int p = from + 1; p < to; p++) {
-          FloatRows.addRow(g, delta[sample[p]], post);
+          addRow(g, delta[sample[p]], post);
         }
         update.row(slot.w[j], slot.s1[j], slot.s2[j], slot.last[j], g, slot.decayed);
       }
     }
   }
 
-  private void fusedBias(Float32Tensor slot, float[][] delta) {
+  private void fusedBias(Slot slot, float[][] delta) {
     int n = slot.post;
     float[] g = rowScratch;
     System.arraycopy(delta[0], 0, g, 0, n);
     for (int b = 1; b < batch; b++) {
-      FloatRows.addRow(g, delta[b], n);
+      addRow(g, delta[b], n);
     }
     update.row(slot.w[0], slot.s1[0], slot.s2[0], slot.last[0], g, false);
+  }
+
+  private int argmax(float[] v) {
+    int best = 0;
+    for (int i = 1; i < outputs; i++) {
+      if (v[i] > v[best]) {
+        best = i;
+      }
+    }
+    return best;
   }
 }
