@@ -173,6 +173,16 @@ public record SpikeSample(int label, int[] offsets, int[] channels, int speaker)
     return java.util.Arrays.copyOfRange(channels, offsets[t], offsets[t + 1]);
   }
 
+  /** The sample as device input: one frame per step, each carrying {@code label}
+   * ({@link io.spikeloop.device.SpikeFrame#NO_LABEL} for inference). */
+  public java.util.List<io.spikeloop.device.SpikeFrame> frames(int label) {
+    java.util.List<io.spikeloop.device.SpikeFrame> frames = new java.util.ArrayList<>(steps());
+    for (int t = 0; t < steps(); t++) {
+      frames.add(new io.spikeloop.device.SpikeFrame(spikesAt(t), label));
+    }
+    return frames;
+  }
+
   /**
    * Bins per-event (time, channel) lists into a sample: events at {@code time < 0} or
    * {@code time >= steps * dt} are dropped, duplicates within a bin are merged (a binary spike

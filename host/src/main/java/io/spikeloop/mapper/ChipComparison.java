@@ -10,7 +10,6 @@ import io.spikeloop.device.Telemetry;
 import io.spikeloop.mapping.FloatReference;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.target.CostModel;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
 
@@ -76,10 +75,7 @@ public final class ChipComparison {
     Telemetry before = device.telemetry();
     for (int s = 0; s < n; s++) {
       SpikeSample sample = data.sample(s);
-      List<SpikeFrame> frames = new ArrayList<>(sample.steps());
-      for (int t = 0; t < sample.steps(); t++) {
-        frames.add(new SpikeFrame(sample.spikesAt(t)));
-      }
+      List<SpikeFrame> frames = sample.frames(SpikeFrame.NO_LABEL);
       device.reset();
       chip.reset();
       host.reset();

@@ -9,7 +9,6 @@ import io.spikeloop.device.StepResult;
 import io.spikeloop.device.Telemetry;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.target.sl1.Sl1Target;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
 
@@ -66,10 +65,7 @@ public final class Evaluation {
     Telemetry before = device.telemetry();
     for (int s = 0; s < n; s++) {
       SpikeSample sample = data.sample(s);
-      List<SpikeFrame> frames = new ArrayList<>(sample.steps());
-      for (int t = 0; t < sample.steps(); t++) {
-        frames.add(new SpikeFrame(sample.spikesAt(t)));
-      }
+      List<SpikeFrame> frames = sample.frames(SpikeFrame.NO_LABEL);
       device.reset();
       ref.reset();
       List<StepResult> results = device.run(frames, ReadoutLevel.SPIKES);

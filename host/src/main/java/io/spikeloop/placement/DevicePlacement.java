@@ -15,7 +15,6 @@ import io.spikeloop.mapper.TargetMapping;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.target.CostModel;
 import io.spikeloop.wire.WireMapping;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -101,14 +100,6 @@ abstract class DevicePlacement implements Placement {
         cost.learningJoules(trainTelemetry) / n, trainTelemetry.learningUpdates() / n);
   }
 
-  /** Frames of a sample, each carrying {@code label} (NO_LABEL for inference). */
-  static List<SpikeFrame> frames(SpikeSample sample, int label) {
-    List<SpikeFrame> frames = new ArrayList<>(sample.steps());
-    for (int t = 0; t < sample.steps(); t++) {
-      frames.add(new SpikeFrame(sample.spikesAt(t), label));
-    }
-    return frames;
-  }
 
 
   /** Outputs in float units. */
@@ -130,7 +121,7 @@ abstract class DevicePlacement implements Placement {
     long[] sops = new long[n];
     for (int b = 0; b < n; b++) {
       device.reset();
-      List<StepResult> results = device.run(frames(batch.get(b), SpikeFrame.NO_LABEL),
+      List<StepResult> results = device.run(batch.get(b).frames(SpikeFrame.NO_LABEL),
           ReadoutLevel.SPIKES);
       double[] sum = new double[mapping.model().outputs()];
       for (StepResult r : results) {

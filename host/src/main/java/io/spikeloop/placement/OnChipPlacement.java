@@ -108,7 +108,7 @@ public final class OnChipPlacement extends DevicePlacement {
 
   @Override
   protected double trainSample(SpikeSample sample, int[] prediction) {
-    List<StepResult> results = device.run(frames(sample, sample.label()), ReadoutLevel.OUTPUTS);
+    List<StepResult> results = device.run(sample.frames(sample.label()), ReadoutLevel.OUTPUTS);
     double loss = 0;
     long[] total = new long[results.get(0).outputs().length];
     for (StepResult r : results) {
