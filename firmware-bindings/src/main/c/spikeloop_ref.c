@@ -1552,15 +1552,23 @@ int32_t spikeloop_read_telemetry(spikeloop_board *board, spikeloop_telemetry *ou
 }
 
 /* ---------------------------------------------------------------- learning state ---- */
-/* The spikeloop-learning-state image, version 1 (docs/driver-abi.md "Learning-state image";
- * Java io.spikeloop.device.LearningState): little-endian, written byte by byte so the image is
- * the same on any host. */
+/* The spikeloop-learning-state image, version 2 (docs/driver-abi.md "Learning-state image";
+ * Java io.spikeloop.target.sl1.LearningState): little-endian, written byte by byte so the image
+ * is the same on any host. Version 1 images (a dense engine's: a 44-byte header, no rule,
+ * schedule or sections) are still restored. */
 
-#define LS_VERSION 1
-#define LS_HEADER_BYTES 44
+#define LS_VERSION 2
+#define LS_OLDEST_VERSION 1
+#define LS_HEADER_BYTES 56
+#define LS_HEADER_BYTES_V1 44
 #define LS_NAME_BYTES 16
 #define LS_TENSOR_HEADER_BYTES (LS_NAME_BYTES + 13 * 4 + 8)
 #define LS_CONFIG_FIELDS 10
+#define LS_SECTION_HEADER_BYTES (LS_NAME_BYTES + 4)
+#define LS_RULE_TBPTT1 0
+/* the catch-up schedule's section: per learned tensor, i32 blocks (0: the tensor steps densely)
+ * and i32 block_steps[blocks] */
+#define LS_CATCH_UP_SECTION "catchup.steps"
 
 static const char *tensor_name(int kind) {
   switch (kind) {
@@ -1664,15 +1672,46 @@ static void tensor_config(const learned_tensor *lt, int32_t out[LS_CONFIG_FIELDS
   memcpy(out, v, sizeof v);
 }
 
-static long image_bytes(const learning_engine *le) {
-  long n = LS_HEADER_BYTES + 4;
+static const char *schedule_name(int32_t schedule) {
+  return schedule == SLQ_DENSE ? "dense" : schedule == SLQ_LAZY ? "lazy" : "catchup";
+}
+
+/* Block step counters tensor lt carries in the catch-up section (0 when it steps densely). */
+static long catch_up_blocks(const learned_tensor *lt) {
+  return lt->adam.schedule == SLQ_CATCH_UP ? slq_blocks(lt->state.length, lt->adam.block_size)
+                                           : 0;
+}
+
+/* Payload bytes of the engine's catch-up section; -1 when it has none. */
+static long catch_up_section_bytes(const learning_engine *le) {
+  if (le->schedule != SLQ_CATCH_UP) {
+    return -1;
+  }
+  long n = 0;
+  for (int32_t i = 0; i < le->n_learned; i++) {
+    n += 4 + 4 * catch_up_blocks(&le->tensors[i]);
+  }
+  return n;
+}
+
+/* The engine's image in `version` (a version 1 image: only for a dense engine). */
+static long image_bytes_of(const learning_engine *le, uint32_t version) {
+  long n = (version == LS_VERSION ? LS_HEADER_BYTES : LS_HEADER_BYTES_V1) + 4;
   for (int32_t i = 0; i < le->n_learned; i++) {
     const learned_tensor *lt = &le->tensors[i];
     n += LS_TENSOR_HEADER_BYTES + 4L * lt->state.length +
          2L * slq_code_bytes(lt->state.length, lt->adam.state_bits) +
          2L * slq_blocks(lt->state.length, lt->adam.block_size);
   }
+  long section = catch_up_section_bytes(le);
+  if (version == LS_VERSION && section >= 0) {
+    n += LS_SECTION_HEADER_BYTES + section;
+  }
   return n;
+}
+
+static long image_bytes(const learning_engine *le) {
+  return image_bytes_of(le, LS_VERSION);
 }
 
 static int32_t check_learning(spikeloop_board *board) {
@@ -1723,6 +1762,10 @@ int32_t spikeloop_read_learning_state(spikeloop_board *board, uint8_t *image, in
   for (int i = 0; i < 8; i++) {
     put_u32(p + 12 + 4 * i, (uint32_t)header[i]);
   }
+  long section = catch_up_section_bytes(le);
+  put_u32(p + 44, LS_RULE_TBPTT1);
+  put_u32(p + 48, (uint32_t)le->schedule);
+  put_u32(p + 52, section >= 0 ? 1u : 0u);
   p += LS_HEADER_BYTES;
   for (int32_t k = 0; k < le->n_learned; k++) {
     const learned_tensor *lt = &le->tensors[k];
@@ -1756,6 +1799,21 @@ int32_t spikeloop_read_learning_state(spikeloop_board *board, uint8_t *image, in
     memcpy(p, st->r_scales, (size_t)blocks);
     p += blocks;
   }
+  if (section >= 0) {
+    memset(p, 0, LS_NAME_BYTES);
+    memcpy(p, LS_CATCH_UP_SECTION, strlen(LS_CATCH_UP_SECTION));
+    put_u32(p + LS_NAME_BYTES, (uint32_t)section);
+    p += LS_SECTION_HEADER_BYTES;
+    for (int32_t k = 0; k < le->n_learned; k++) {
+      const learned_tensor *lt = &le->tensors[k];
+      long n = catch_up_blocks(lt);
+      put_u32(p, (uint32_t)n);
+      p += 4;
+      for (long b = 0; b < n; b++, p += 4) {
+        put_u32(p, (uint32_t)lt->state.block_steps[b]);
+      }
+    }
+  }
   put_u32(p, crc32_update(0, image, total - 4));
   *bytes = (int32_t)total;
   return SPIKELOOP_OK;
@@ -1777,18 +1835,25 @@ int32_t spikeloop_restore_learning_state(spikeloop_board *board, const uint8_t *
     return fail(board, SPIKELOOP_ERR_ARGUMENT, "spikeloop_restore_learning_state: image is NULL");
   }
   learning_engine *le = &board->learning;
-  if (bytes < LS_HEADER_BYTES + 4) {
+  if (bytes < LS_HEADER_BYTES_V1 + 4) {
     return fail(board, SPIKELOOP_ERR_ARGUMENT,
                 "learning state image truncated: %d bytes, the header and CRC alone take %d", bytes,
-                LS_HEADER_BYTES + 4);
+                LS_HEADER_BYTES_V1 + 4);
   }
   if (memcmp(image, "SLLS", 4) != 0) {
     return fail(board, SPIKELOOP_ERR_ARGUMENT, "not a learning state image (magic is not SLLS)");
   }
-  if (get_u32(image + 4) != LS_VERSION) {
+  uint32_t version = get_u32(image + 4);
+  if (version != LS_VERSION && version != LS_OLDEST_VERSION) {
     return fail(board, SPIKELOOP_ERR_ARGUMENT,
-                "learning state image version %u; this firmware reads version %d",
-                get_u32(image + 4), LS_VERSION);
+                "learning state image version %u; this firmware reads versions %d and %d", version,
+                LS_OLDEST_VERSION, LS_VERSION);
+  }
+  long header_bytes = version == LS_VERSION ? LS_HEADER_BYTES : LS_HEADER_BYTES_V1;
+  if (bytes < header_bytes + 4) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                "learning state image truncated: %d bytes, the version %u header and CRC alone "
+                "take %ld", bytes, version, header_bytes + 4);
   }
   if (get_u32(image + 8) != (uint32_t)bytes) {
     return fail(board, SPIKELOOP_ERR_ARGUMENT,
@@ -1811,18 +1876,40 @@ int32_t spikeloop_restore_learning_state(spikeloop_board *board, const uint8_t *
                   header_names[i], v, header[i]);
     }
   }
-  if (image_bytes(le) != bytes) {
+  /* rule and schedule: a version 1 image is a dense tBPTT1 engine's, without sections */
+  int32_t rule = version == LS_VERSION ? (int32_t)get_u32(image + 44) : LS_RULE_TBPTT1;
+  int32_t schedule = version == LS_VERSION ? (int32_t)get_u32(image + 48) : SLQ_DENSE;
+  int32_t sections = version == LS_VERSION ? (int32_t)get_u32(image + 52) : 0;
+  if (rule != LS_RULE_TBPTT1) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                "learning state does not fit this engine: rule is %d, the engine has %d (tbptt1)",
+                rule, LS_RULE_TBPTT1);
+  }
+  if (schedule != le->schedule) {
+    if (schedule == SLQ_DENSE || schedule == SLQ_LAZY || schedule == SLQ_CATCH_UP) {
+      return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                  "learning state does not fit this engine: schedule is %s%s, the engine has %s",
+                  schedule_name(schedule), version == LS_VERSION ? "" : " (a version 1 image)",
+                  schedule_name(le->schedule));
+    }
+    return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                "learning state does not fit this engine: schedule is %d, the engine has %s",
+                schedule, schedule_name(le->schedule));
+  }
+  long section_bytes = catch_up_section_bytes(le);
+  int32_t expected_sections = section_bytes >= 0 ? 1 : 0;
+  if (sections != expected_sections) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                "learning state does not fit this engine: section count is %d, the engine has %d",
+                sections, expected_sections);
+  }
+  if (image_bytes_of(le, version) != bytes) {
     return fail(board, SPIKELOOP_ERR_ARGUMENT,
                 "learning state image of %d bytes; this engine's takes %ld", bytes,
-                image_bytes(le));
-  }
-  if (le->schedule == SLQ_CATCH_UP) {
-    return fail(board, SPIKELOOP_ERR_ARGUMENT,
-                "a catch-up learning engine cannot be restored: the learning state image (version "
-                "%d) does not carry its per-block step counters; nothing was changed", LS_VERSION);
+                image_bytes_of(le, version));
   }
   /* pass 1: check every tensor (the layout is fixed now: sizes follow the engine's config) */
-  const uint8_t *p = image + LS_HEADER_BYTES;
+  const uint8_t *p = image + header_bytes;
   for (int32_t k = 0; k < le->n_learned; k++) {
     const learned_tensor *lt = &le->tensors[k];
     const char *name = tensor_name(lt->kind);
@@ -1875,8 +1962,50 @@ int32_t spikeloop_restore_learning_state(spikeloop_board *board, const uint8_t *
     p += 2L * slq_code_bytes(lt->state.length, lt->adam.state_bits) +
          2L * slq_blocks(lt->state.length, lt->adam.block_size);
   }
+  const uint8_t *section = p;
+  if (section_bytes >= 0) {
+    char stored[LS_NAME_BYTES + 1];
+    memcpy(stored, p, LS_NAME_BYTES);
+    stored[LS_NAME_BYTES] = '\0';
+    if (strncmp(stored, LS_CATCH_UP_SECTION, LS_NAME_BYTES) != 0) {
+      return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                  "learning state does not fit this engine: section 0 is %.16s, the engine's is "
+                  "%s", stored, LS_CATCH_UP_SECTION);
+    }
+    if ((long)get_u32(p + LS_NAME_BYTES) != section_bytes) {
+      return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                  "learning state does not fit this engine: section %s has %u bytes, the "
+                  "engine's %ld", LS_CATCH_UP_SECTION, get_u32(p + LS_NAME_BYTES), section_bytes);
+    }
+    p += LS_SECTION_HEADER_BYTES;
+    /* the tensors' steps, for the counters' range [0, step] */
+    const uint8_t *t = image + header_bytes;
+    for (int32_t k = 0; k < le->n_learned; k++) {
+      const learned_tensor *lt = &le->tensors[k];
+      int32_t step = (int32_t)get_u32(t + LS_NAME_BYTES + 4 * LS_CONFIG_FIELDS);
+      t += LS_TENSOR_HEADER_BYTES + 4L * lt->state.length +
+           2L * slq_code_bytes(lt->state.length, lt->adam.state_bits) +
+           2L * slq_blocks(lt->state.length, lt->adam.block_size);
+      long n = catch_up_blocks(lt);
+      if ((long)get_u32(p) != n) {
+        return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                    "learning state: section %s: tensor %s blocks is %u, the engine has %ld",
+                    LS_CATCH_UP_SECTION, tensor_name(lt->kind), get_u32(p), n);
+      }
+      p += 4;
+      for (long b = 0; b < n; b++, p += 4) {
+        int32_t v = (int32_t)get_u32(p);
+        if (v < 0 || v > step) {
+          return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                      "learning state: section %s: tensor %s block_steps[%ld] = %d outside [0, "
+                      "%d] (the tensor's step)", LS_CATCH_UP_SECTION, tensor_name(lt->kind), b, v,
+                      step);
+        }
+      }
+    }
+  }
   /* pass 2: accepted, copy */
-  p = image + LS_HEADER_BYTES;
+  p = image + header_bytes;
   for (int32_t k = 0; k < le->n_learned; k++) {
     learned_tensor *lt = &le->tensors[k];
     slq_state *st = &lt->state;
@@ -1902,6 +2031,17 @@ int32_t spikeloop_restore_learning_state(spikeloop_board *board, const uint8_t *
     p += cb;
     memcpy(st->r_scales, p, (size_t)blocks);
     p += blocks;
+  }
+  if (section_bytes >= 0) {
+    p = section + LS_SECTION_HEADER_BYTES;
+    for (int32_t k = 0; k < le->n_learned; k++) {
+      learned_tensor *lt = &le->tensors[k];
+      long n = catch_up_blocks(lt);
+      p += 4;
+      for (long b = 0; b < n; b++, p += 4) {
+        lt->state.block_steps[b] = (int32_t)get_u32(p);
+      }
+    }
   }
   return SPIKELOOP_OK;
 }

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The firmware's learning-state image (driver ABI 3): read, restored, and every damaged image
+ * The firmware's learning-state image (driver ABI 3; image version 2, version 1 still read):
+ * read, restored, and every damaged image
  * refused by the C code itself (raw bytes through the driver, past Java's own checks) with the
  * field named and the engine unchanged. Run under {@code -Psanitize} this covers the parser with
  * ASan and UBSan.
@@ -119,5 +120,92 @@ class NativeBoardLearningStateTest {
 
     Sl1Device.restoreLearningState(board, saved);
     assertArrayEquals(image, Sl1Device.learningState(board).toBytes(), "restored byte for byte");
+  }
+
+  /**
+   * A version 1 image (a dense engine's, as builds before version 2 wrote it: the 44-byte header,
+   * no rule, schedule or sections) is still restored by the firmware and read by Java; given to
+   * a catch-up engine it is refused naming the schedule.
+   */
+  @Test
+  void aVersion1ImageOfADenseEngineIsStillRestored() {
+    Sl1Device.enableLearning(board, NativeBoardLearningTest.allTensors());
+    learn(20, 3);
+    LearningState saved = Sl1Device.learningState(board);
+    byte[] v1 = version1(saved.toBytes());
+    assertEquals(saved, LearningState.fromBytes(v1), "Java reads the version 1 image");
+    learn(10, 4);
+    driver.restoreLearningState(v1);
+    assertEquals(saved, Sl1Device.learningState(board), "the firmware restored it");
+
+    board.close();
+    open();
+    RefLearningSchedule.select(board, "catchup");
+    Sl1Device.enableLearning(board, NativeBoardLearningTest.allTensors());
+    learn(20, 3);
+    LearningState catchUp = Sl1Device.learningState(board);
+    String m = refused(v1, v1.length);
+    assertTrue(m.contains("schedule is dense (a version 1 image), the engine has catchup"), m);
+    assertEquals(catchUp, Sl1Device.learningState(board), "nothing changed");
+  }
+
+  /**
+   * The catch-up engine's image carries its per-block step counters (section catchup.steps); the
+   * firmware refuses, by the field, a damaged section behind a valid CRC, and restores a good one.
+   */
+  @Test
+  void theCatchUpSectionIsCheckedAndRestored() {
+    RefLearningSchedule.select(board, "catchup");
+    Sl1Device.enableLearning(board, NativeBoardLearningTest.allTensors());
+    learn(30, 5);
+    LearningState saved = Sl1Device.learningState(board);
+    byte[] image = saved.toBytes();
+    assertEquals(LearningState.SCHEDULE_CATCH_UP, saved.schedule());
+    assertEquals(LearningState.CATCH_UP_SECTION, saved.sections().get(0).name());
+    learn(10, 6);
+    LearningState later = Sl1Device.learningState(board);
+    assertNotEquals(saved, later);
+
+    int section = image.length - 4 - saved.sections().get(0).payload().length
+        - LearningState.SECTION_HEADER_BYTES;
+    int firstCounter = section + LearningState.SECTION_HEADER_BYTES + 4;
+    ByteBuffer le = ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN);
+    int step = saved.tensors().get(0).step();
+    byte[] ahead = image.clone();
+    ByteBuffer.wrap(ahead).order(ByteOrder.LITTLE_ENDIAN).putInt(firstCounter, step + 1);
+    String m = refused(resealed(ahead), ahead.length);
+    assertTrue(m.contains("layer0.in block_steps[0] = " + (step + 1)), m);
+    byte[] blocks = image.clone();
+    ByteBuffer.wrap(blocks).order(ByteOrder.LITTLE_ENDIAN).putInt(firstCounter - 4,
+        le.getInt(firstCounter - 4) + 1);
+    m = refused(resealed(blocks), blocks.length);
+    assertTrue(m.contains("tensor layer0.in blocks is"), m);
+    byte[] name = image.clone();
+    name[section] = 'X';
+    m = refused(resealed(name), name.length);
+    assertTrue(m.contains("section 0 is Xatchup.steps"), m);
+    byte[] lazy = image.clone();
+    ByteBuffer.wrap(lazy).order(ByteOrder.LITTLE_ENDIAN).putInt(48, LearningState.SCHEDULE_LAZY);
+    m = refused(resealed(lazy), lazy.length);
+    assertTrue(m.contains("schedule is lazy, the engine has catchup"), m);
+    assertEquals(later, Sl1Device.learningState(board), "every refusal left the engine as it was");
+
+    driver.restoreLearningState(image);
+    assertArrayEquals(image, Sl1Device.learningState(board).toBytes(), "restored byte for byte");
+  }
+
+  /** The version 1 layout of a dense engine's version 2 image: no rule, schedule or sections. */
+  static byte[] version1(byte[] v2) {
+    ByteBuffer in = ByteBuffer.wrap(v2).order(ByteOrder.LITTLE_ENDIAN);
+    assertEquals(LearningState.SCHEDULE_DENSE, in.getInt(48));
+    assertEquals(0, in.getInt(52), "no sections");
+    int extra = LearningState.HEADER_BYTES - LearningState.HEADER_BYTES_V1;
+    byte[] v1 = new byte[v2.length - extra];
+    System.arraycopy(v2, 0, v1, 0, LearningState.HEADER_BYTES_V1);
+    System.arraycopy(v2, LearningState.HEADER_BYTES, v1, LearningState.HEADER_BYTES_V1,
+        v2.length - LearningState.HEADER_BYTES);
+    ByteBuffer out = ByteBuffer.wrap(v1).order(ByteOrder.LITTLE_ENDIAN);
+    out.putInt(4, 1).putInt(8, v1.length);
+    return resealed(v1);
   }
 }

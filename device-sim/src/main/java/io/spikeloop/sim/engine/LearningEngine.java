@@ -612,8 +612,10 @@ public final class LearningEngine {
 
   /**
    * The engine's state as the portable {@link LearningState}: per learned tensor its quantized
-   * Adam state and master weights, with the configuration it belongs to. A catch-up engine's
-   * per-block step counters are not in the image (it cannot be restored from it).
+   * Adam state and master weights, with the configuration, rule and schedule it belongs to; a
+   * catch-up engine adds its per-block step counters ({@link LearningState#CATCH_UP_SECTION}).
+   * Lazy and catch-up engines keep weight matrices {@code [pre][post]}: masters and Adam state
+   * are in that order in the image, which is why the schedule is part of the configuration.
    */
   public LearningState snapshot() {
     List<LearningState.Tensor> tensors = new ArrayList<>(learned.size());
@@ -625,31 +627,59 @@ public final class LearningEngine {
           l.shift, st.step(), st.beta1Pow(), st.beta2Pow(), st.rngState(), l.master, st.mCodes(),
           st.mScales(), st.rCodes(), st.rScales()));
     }
+    List<LearningState.Section> sections = new ArrayList<>(1);
+    if (schedule == AdamSchedule.CATCH_UP) {
+      List<int[]> steps = new ArrayList<>(learned.size());
+      for (Learned l : learned) {
+        steps.add(l.state.blockSteps()); // null (dense biases) is written as 0 blocks
+      }
+      sections.add(LearningState.catchUpSection(steps));
+    }
     return new LearningState(inputs, hidden, outputs, outputFracBits, surrogateShift,
-        surrogate.length, LearningState.surrogateCrc(surrogate), tensors);
+        surrogate.length, LearningState.surrogateCrc(surrogate), tensors, LearningState.RULE_TBPTT1,
+        imageSchedule(schedule), sections);
+  }
+
+  /** The image's code of an Adam schedule ({@link LearningState#SCHEDULE_DENSE}, ...). */
+  static int imageSchedule(AdamSchedule schedule) {
+    return switch (schedule) {
+      case DENSE -> LearningState.SCHEDULE_DENSE;
+      case LAZY -> LearningState.SCHEDULE_LAZY;
+      case CATCH_UP -> LearningState.SCHEDULE_CATCH_UP;
+    };
   }
 
   /**
    * Puts {@code s} into the engine: Adam states and masters of every learned tensor (the learned
-   * values follow from the masters). Core weights stay as they are. Checked completely first:
-   * a state of another network, configuration or tensor set is refused naming the field, and
-   * nothing changes.
+   * values follow from the masters) and, under catch-up, the per-block step counters. Core
+   * weights stay as they are. Checked completely first: a state of another network,
+   * configuration, schedule or tensor set, or with counters out of range, is refused naming the
+   * field, and nothing changes.
    */
   public void restore(LearningState s) {
     if (s == null) {
       throw new IllegalArgumentException("restore needs a learning state");
     }
     s.requireSameConfiguration(snapshot());
-    if (schedule == AdamSchedule.CATCH_UP) {
-      throw new IllegalArgumentException("a catch-up learning engine cannot be restored: the "
-          + "learning-state image (version " + LearningState.VERSION + ") does not carry its "
-          + "per-block step counters; nothing was changed");
-    }
+    List<int[]> blockSteps = schedule == AdamSchedule.CATCH_UP ? s.catchUpBlockSteps() : null;
     List<QuantizedAdamState> states = new ArrayList<>(learned.size());
     for (int k = 0; k < learned.size(); k++) {
       LearningState.Tensor t = s.tensors().get(k);
-      states.add(new QuantizedAdamState(learned.get(k).adam.config(), t.length(), t.mCodes(),
-          t.mScales(), t.rCodes(), t.rScales(), t.step(), t.beta1Pow(), t.beta2Pow(), t.rng()));
+      QuantizedAdamConfig c = learned.get(k).adam.config();
+      int[] steps = c.schedule() == AdamSchedule.CATCH_UP ? blockSteps.get(k) : null;
+      if (steps != null && steps.length == 0 && t.length() > 0) {
+        throw new IllegalArgumentException("learning state: section "
+            + LearningState.CATCH_UP_SECTION + ": tensor " + t.name() + " has no block step "
+            + "counters, the engine's catch-up tensor needs " + QuantizedAdamState.blocks(
+                t.length(), t.blockSize()));
+      }
+      if (steps == null && blockSteps != null && blockSteps.get(k).length != 0) {
+        throw new IllegalArgumentException("learning state: section "
+            + LearningState.CATCH_UP_SECTION + ": tensor " + t.name() + " steps densely in this "
+            + "engine, the image has " + blockSteps.get(k).length + " block step counters");
+      }
+      states.add(new QuantizedAdamState(c, t.length(), t.mCodes(), t.mScales(), t.rCodes(),
+          t.rScales(), t.step(), t.beta1Pow(), t.beta2Pow(), t.rng(), steps));
     }
     for (int k = 0; k < learned.size(); k++) {
       Learned l = learned.get(k);

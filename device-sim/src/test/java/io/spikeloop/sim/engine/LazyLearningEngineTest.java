@@ -12,7 +12,10 @@ import io.spikeloop.device.WeightTensor;
 import io.spikeloop.sim.SimDevice;
 import io.spikeloop.sim.SimOptions;
 import io.spikeloop.sim.learning.AdamSchedule;
+import io.spikeloop.target.sl1.LearningState;
 import io.spikeloop.target.sl1.Sl1Device;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,10 +30,6 @@ class LazyLearningEngineTest {
   private static final int HIDDEN = LearningEngineTest.HIDDEN;
   private static final int INPUTS = LearningEngineTest.INPUTS;
   private static final int BLOCK = 16; // LearningEngineTest.learning's block size
-
-  private static SimDevice lazyDevice(long weightSeed) {
-    return eventDrivenDevice("lazy", weightSeed);
-  }
 
   /** A device whose engine runs {@code schedule} (lazy or catchup), weights from the seed. */
   static SimDevice eventDrivenDevice(String schedule, long weightSeed) {
@@ -112,11 +111,12 @@ class LazyLearningEngineTest {
     assertEquals(totalVisited, d.telemetry().count(io.spikeloop.device.Telemetry.LEARNING_UPDATES));
   }
 
-  @Test
-  void checkpointedLazyLearningResumesBitIdentically() {
-    SimDevice a = lazyDevice(5);
+  @ParameterizedTest
+  @ValueSource(strings = {"lazy", "catchup"})
+  void checkpointedEventDrivenLearningResumesBitIdentically(String schedule) {
+    SimDevice a = eventDrivenDevice(schedule, 5);
     Sl1Device.enableLearning(a, LearningEngineTest.learning(2, 4, 30 << 16));
-    SimDevice b = lazyDevice(5);
+    SimDevice b = eventDrivenDevice(schedule, 5);
     Sl1Device.enableLearning(b, LearningEngineTest.learning(2, 4, 30 << 16));
     SplittableRandom ra = new SplittableRandom(9);
     SplittableRandom rb = new SplittableRandom(9);
@@ -126,9 +126,13 @@ class LazyLearningEngineTest {
     for (SpikeFrame f : LearningEngineTest.sample(1, rb)) {
       b.step(f, ReadoutLevel.OUTPUTS);
     }
-    var saved = Sl1Device.learningState(b);
+    var saved = io.spikeloop.target.sl1.LearningState.fromBytes(
+        Sl1Device.learningState(b).toBytes());
+    assertEquals(AdamSchedule.parse(schedule).ordinal(), saved.schedule());
+    assertEquals(schedule.equals("catchup") ? 1 : 0, saved.sections().size());
     Sl1Device.enableLearning(b, LearningEngineTest.learning(2, 4, 30 << 16));
     Sl1Device.restoreLearningState(b, saved);
+    assertEquals(saved, Sl1Device.learningState(b), "restored as saved");
     for (SpikeFrame f : LearningEngineTest.sample(2, ra)) {
       a.step(f, ReadoutLevel.OUTPUTS);
     }
@@ -138,16 +142,17 @@ class LazyLearningEngineTest {
     for (WeightTensor t : a.config().tensors()) {
       assertArrayEquals(a.readWeights(t.name()), b.readWeights(t.name()), t.name());
     }
-    assertFalse(Sl1Device.learningState(a).tensors().isEmpty());
+    assertEquals(Sl1Device.learningState(a), Sl1Device.learningState(b), "learning state");
   }
 
   /**
    * Catch-up moves weights the lazy engine leaves where they are (the momentum of skipped steps),
-   * keeps per-block step counters in its weight matrices' states, and refuses a restore from an
-   * image that cannot carry them, changing nothing.
+   * keeps per-block step counters in its weight matrices' states (the image's catchup.steps
+   * section), and refuses, changing nothing, an image of another schedule, one without the
+   * counters (version 1) and one whose counters lie beyond the tensor's step.
    */
   @Test
-  void catchUpMovesSkippedBlocksAndRefusesARestoreItCannotHonour() {
+  void catchUpMovesSkippedBlocksAndRefusesImagesItCannotHonour() {
     SimDevice lazy = eventDrivenDevice("lazy", 5);
     SimDevice catchUp = eventDrivenDevice("catchup", 5);
     Sl1Device.enableLearning(lazy, LearningEngineTest.learning(2, 4, 30 << 16));
@@ -169,11 +174,36 @@ class LazyLearningEngineTest {
     assertTrue(engine.states().stream().anyMatch(st -> st.blockSteps() != null
         && java.util.Arrays.stream(st.blockSteps()).anyMatch(t -> t > 0 && t < st.step())),
         "some block last stepped before the current step");
-    var saved = Sl1Device.learningState(catchUp);
+    LearningState saved = Sl1Device.learningState(catchUp);
+    List<int[]> counters = saved.catchUpBlockSteps();
+    assertEquals(0, counters.get(counters.size() - 1).length, "a dense bias has no counters");
     int[] before = catchUp.readWeights(in);
+
     var e = assertThrows(IllegalArgumentException.class,
-        () -> Sl1Device.restoreLearningState(catchUp, saved));
-    assertTrue(e.getMessage().contains("per-block step counters"), e.getMessage());
+        () -> Sl1Device.restoreLearningState(catchUp, Sl1Device.learningState(lazy)));
+    assertTrue(e.getMessage().contains("schedule is lazy, the engine has catchup"),
+        e.getMessage());
+    LearningState withoutCounters = new LearningState(saved.inputs(), saved.hidden(),
+        saved.outputs(), saved.outputFracBits(), saved.surrogateShift(), saved.surrogateLength(),
+        saved.surrogateCrc(), saved.tensors(), saved.rule(), saved.schedule(), List.of());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> Sl1Device.restoreLearningState(catchUp, withoutCounters));
+    assertTrue(e.getMessage().contains("section 0 is absent, the engine's is catchup.steps"),
+        e.getMessage());
+    List<int[]> future = new ArrayList<>();
+    for (int[] c : counters) {
+      future.add(c.clone());
+    }
+    future.get(0)[0] = saved.tensors().get(0).step() + 1;
+    LearningState ahead = new LearningState(saved.inputs(), saved.hidden(), saved.outputs(),
+        saved.outputFracBits(), saved.surrogateShift(), saved.surrogateLength(),
+        saved.surrogateCrc(), saved.tensors(), saved.rule(), saved.schedule(),
+        List.of(LearningState.catchUpSection(future)));
+    e = assertThrows(IllegalArgumentException.class,
+        () -> Sl1Device.restoreLearningState(catchUp, ahead));
+    assertTrue(e.getMessage().contains("blockSteps[0]") && e.getMessage().contains("layer0.in"),
+        e.getMessage());
     assertArrayEquals(before, catchUp.readWeights(in));
+    assertEquals(saved, Sl1Device.learningState(catchUp), "nothing changed");
   }
 }

@@ -23,16 +23,25 @@ import java.util.zip.CRC32;
  *   header   magic "SLLS", u32 version, u32 image bytes (all of it, CRC included),
  *            i32 inputs, i32 hidden, i32 outputs, i32 outputFracBits, i32 surrogateShift,
  *            i32 surrogate entries, u32 CRC-32 of the surrogate table (int32 LE each),
- *            i32 tensor count                                           ({@value #HEADER_BYTES} bytes)
+ *            i32 tensor count, i32 rule, i32 schedule, i32 section count
+ *                                                                       ({@value #HEADER_BYTES} bytes)
  *   tensor   name (16 bytes, ASCII, NUL padded), i32 length, stateBits, blockSize, beta1Q20,
  *            beta2Q20, lrQ16, epsExp, weightBits, masterFracBits, shift, step, beta1Pow,
  *            beta2Pow, u64 rng                                          ({@value #TENSOR_HEADER_BYTES} bytes)
  *            i32 masters[length], u8 mCodes[codeBytes], i8 mScales[blocks],
  *            u8 rCodes[codeBytes], i8 rScales[blocks]
+ *   section  name (16 bytes, ASCII, NUL padded), u32 payload bytes, payload
  *   trailer  u32 CRC-32 (IEEE, as zlib) of every byte before it
  * </pre>
- * {@link #fromBytes} checks magic, version, length and CRC before parsing, and every field
- * against its range; a device checks the configuration fields against its engine on restore.
+ * The rule ({@link #RULE_TBPTT1}) and the Adam schedule ({@link #SCHEDULE_DENSE},
+ * {@link #SCHEDULE_LAZY}, {@link #SCHEDULE_CATCH_UP}) say which engine the state belongs to; the
+ * sections carry what a rule or schedule keeps beyond the tensors' Adam state (the catch-up
+ * schedule's per-block step counters, {@link #CATCH_UP_SECTION}), so a later rule adds a named
+ * section, not a format version. Version 1 images (header without the last three fields, no
+ * sections: a dense tBPTT1 engine) are still read; {@link #toBytes} writes version
+ * {@value #VERSION}. {@link #fromBytes} checks magic, version, length and CRC before parsing,
+ * and every field against its range; a device checks the configuration fields, rule, schedule
+ * and sections against its engine on restore.
  *
  * @param inputs          input axons of the network
  * @param hidden          neurons of its single hidden layer
@@ -42,12 +51,40 @@ import java.util.zip.CRC32;
  * @param surrogateLength entries of {@link LearningConfig#surrogateTable()}
  * @param surrogateCrc    {@link #surrogateCrc} of that table
  * @param tensors         the learned tensors in the network's tensor order
+ * @param rule            the learning rule ({@link #RULE_TBPTT1})
+ * @param schedule        the weight matrices' Adam schedule ({@link #SCHEDULE_DENSE},
+ *                        {@link #SCHEDULE_LAZY} or {@link #SCHEDULE_CATCH_UP})
+ * @param sections        the rule's and schedule's extra state, in image order
  */
 public record LearningState(int inputs, int hidden, int outputs, int outputFracBits,
                             int surrogateShift, int surrogateLength, int surrogateCrc,
-                            List<Tensor> tensors) {
-  public static final int VERSION = 1;
-  public static final int HEADER_BYTES = 44;
+                            List<Tensor> tensors, int rule, int schedule,
+                            List<Section> sections) {
+  /** The image version {@link #toBytes} writes. */
+  public static final int VERSION = 2;
+  /** The oldest image version {@link #fromBytes} reads (dense tBPTT1 engines only). */
+  public static final int OLDEST_VERSION = 1;
+  public static final int HEADER_BYTES = 56;
+  /** Header bytes of a version 1 image (no rule, schedule or sections). */
+  public static final int HEADER_BYTES_V1 = 44;
+  /** Learning rule: tBPTT1 ({@code docs/core-spec.md} section 9); a new rule takes the next. */
+  public static final int RULE_TBPTT1 = 0;
+  /** Adam schedules of the weight matrices, as C's SLQ_DENSE, SLQ_LAZY, SLQ_CATCH_UP. */
+  public static final int SCHEDULE_DENSE = 0;
+  public static final int SCHEDULE_LAZY = 1;
+  public static final int SCHEDULE_CATCH_UP = 2;
+  private static final String[] SCHEDULE_NAMES = {"dense", "lazy", "catchup"};
+  private static final String[] RULE_NAMES = {"tbptt1"};
+  /**
+   * The catch-up schedule's section: per learned tensor in order, i32 {@code blocks} (0 for a
+   * tensor that steps densely, the biases) and i32 {@code blockSteps[blocks]} (the step count
+   * {@code t} after the block last stepped, in [0, the tensor's step]).
+   */
+  public static final String CATCH_UP_SECTION = "catchup.steps";
+  /** Sections an image may carry at most. */
+  public static final int MAX_SECTIONS = 16;
+  /** Section header: name and u32 payload bytes. */
+  public static final int SECTION_HEADER_BYTES = 16 + 4;
   public static final int TENSOR_HEADER_BYTES = 16 + 13 * 4 + 8;
   public static final int NAME_BYTES = 16;
   private static final byte[] MAGIC = "SLLS".getBytes(StandardCharsets.US_ASCII);
@@ -65,6 +102,159 @@ public record LearningState(int inputs, int hidden, int outputs, int outputFracB
           + (tensors == null ? "none" : tensors.size()));
     }
     tensors = List.copyOf(tensors);
+    Checks.range("learning state: rule", rule, RULE_TBPTT1, RULE_NAMES.length - 1);
+    Checks.range("learning state: schedule", schedule, SCHEDULE_DENSE, SCHEDULE_CATCH_UP);
+    sections = sections == null ? List.of() : List.copyOf(sections);
+    if (sections.size() > MAX_SECTIONS) {
+      throw new IllegalArgumentException("learning state: at most " + MAX_SECTIONS
+          + " sections, got " + sections.size());
+    }
+    for (int i = 0; i < sections.size(); i++) {
+      for (int j = 0; j < i; j++) {
+        if (sections.get(j).name().equals(sections.get(i).name())) {
+          throw new IllegalArgumentException("learning state: section " + sections.get(i).name()
+              + " appears twice");
+        }
+      }
+    }
+  }
+
+  /** A dense tBPTT1 engine's state (no sections): what a version 1 image holds. */
+  public LearningState(int inputs, int hidden, int outputs, int outputFracBits,
+                       int surrogateShift, int surrogateLength, int surrogateCrc,
+                       List<Tensor> tensors) {
+    this(inputs, hidden, outputs, outputFracBits, surrogateShift, surrogateLength, surrogateCrc,
+        tensors, RULE_TBPTT1, SCHEDULE_DENSE, List.of());
+  }
+
+  /** The schedule's name as device options spell it (dense, lazy, catchup). */
+  public static String scheduleName(int schedule) {
+    return schedule >= 0 && schedule < SCHEDULE_NAMES.length ? SCHEDULE_NAMES[schedule]
+        : "schedule " + schedule;
+  }
+
+  /** The rule's name (tbptt1). */
+  public static String ruleName(int rule) {
+    return rule >= 0 && rule < RULE_NAMES.length ? RULE_NAMES[rule] : "rule " + rule;
+  }
+
+  /**
+   * One named, length-prefixed block of extra state (a rule's or schedule's).
+   *
+   * @param name    1..15 ASCII characters, unique in the image
+   * @param payload the bytes, their layout defined by the section's owner
+   */
+  public record Section(String name, byte[] payload) {
+    public Section {
+      if (name == null || name.isEmpty() || name.length() >= NAME_BYTES
+          || !StandardCharsets.US_ASCII.newEncoder().canEncode(name) || name.indexOf(0) >= 0) {
+        throw new IllegalArgumentException("learning state: section name must be 1.."
+            + (NAME_BYTES - 1) + " ASCII characters, got '" + name + "'");
+      }
+      if (payload == null) {
+        throw new IllegalArgumentException("learning state: section " + name + " needs a payload");
+      }
+      payload = payload.clone();
+    }
+
+    @Override
+    public byte[] payload() {
+      return payload.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Section x && x.name.equals(name) && Arrays.equals(x.payload, payload);
+    }
+
+    @Override
+    public int hashCode() {
+      return name.hashCode() * 31 + Arrays.hashCode(payload);
+    }
+
+    @Override
+    public String toString() {
+      return "Section[" + name + ", " + payload.length + " bytes]";
+    }
+  }
+
+  /**
+   * The {@link #CATCH_UP_SECTION} of per-tensor block step counters ({@code null} or an empty
+   * array for a tensor that steps densely).
+   */
+  public static Section catchUpSection(List<int[]> blockSteps) {
+    int bytes = 0;
+    for (int[] b : blockSteps) {
+      bytes += 4 + 4 * (b == null ? 0 : b.length);
+    }
+    ByteBuffer buf = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    for (int[] b : blockSteps) {
+      int n = b == null ? 0 : b.length;
+      buf.putInt(n);
+      for (int i = 0; i < n; i++) {
+        buf.putInt(b[i]);
+      }
+    }
+    return new Section(CATCH_UP_SECTION, buf.array());
+  }
+
+  /** The section of that name, or null. */
+  public Section section(String name) {
+    for (Section x : sections) {
+      if (x.name.equals(name)) {
+        return x;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The catch-up block step counters per tensor (an empty array for a dense tensor), read from
+   * {@link #CATCH_UP_SECTION} and checked: one entry per tensor, {@code blocks} as the tensor's
+   * (or 0), every counter in [0, the tensor's step].
+   *
+   * @throws IllegalArgumentException naming the tensor and the field when the section is missing
+   *                                  or does not fit the tensors
+   */
+  public List<int[]> catchUpBlockSteps() {
+    Section x = section(CATCH_UP_SECTION);
+    if (x == null) {
+      throw new IllegalArgumentException("learning state: no " + CATCH_UP_SECTION + " section (a "
+          + scheduleName(schedule) + " engine's state)");
+    }
+    ByteBuffer b = ByteBuffer.wrap(x.payload).order(ByteOrder.LITTLE_ENDIAN);
+    List<int[]> out = new ArrayList<>(tensors.size());
+    String where = "learning state: section " + CATCH_UP_SECTION + ": tensor ";
+    for (Tensor t : tensors) {
+      if (b.remaining() < 4) {
+        throw new IllegalArgumentException(where + t.name + ": truncated (" + x.payload.length
+            + " bytes)");
+      }
+      int n = b.getInt();
+      int blocks = (int) (((long) t.length + t.blockSize - 1) / t.blockSize);
+      if (n != 0 && n != blocks) {
+        throw new IllegalArgumentException(where + t.name + ": blocks is " + n + ", the tensor has "
+            + blocks);
+      }
+      if (b.remaining() < 4L * n) {
+        throw new IllegalArgumentException(where + t.name + ": truncated (" + x.payload.length
+            + " bytes)");
+      }
+      int[] steps = new int[n];
+      for (int i = 0; i < n; i++) {
+        steps[i] = b.getInt();
+        if (steps[i] < 0 || steps[i] > t.step) {
+          throw new IllegalArgumentException(where + t.name + ": blockSteps[" + i + "] = "
+              + steps[i] + " outside [0, " + t.step + "] (the tensor's step)");
+        }
+      }
+      out.add(steps);
+    }
+    if (b.hasRemaining()) {
+      throw new IllegalArgumentException("learning state: section " + CATCH_UP_SECTION + ": "
+          + b.remaining() + " bytes after " + tensors.size() + " tensors");
+    }
+    return out;
   }
 
   /**
@@ -244,6 +434,9 @@ public record LearningState(int inputs, int hidden, int outputs, int outputFracB
     for (Tensor t : tensors) {
       n += t.imageBytes();
     }
+    for (Section x : sections) {
+      n += SECTION_HEADER_BYTES + x.payload.length;
+    }
     if (n > Integer.MAX_VALUE) {
       throw new IllegalStateException("learning state of " + n + " bytes exceeds 2^31 - 1");
     }
@@ -255,7 +448,8 @@ public record LearningState(int inputs, int hidden, int outputs, int outputFracB
     ByteBuffer b = ByteBuffer.allocate(imageBytes()).order(ByteOrder.LITTLE_ENDIAN);
     b.put(MAGIC).putInt(VERSION).putInt(b.capacity()).putInt(inputs).putInt(hidden)
         .putInt(outputs).putInt(outputFracBits).putInt(surrogateShift).putInt(surrogateLength)
-        .putInt(surrogateCrc).putInt(tensors.size());
+        .putInt(surrogateCrc).putInt(tensors.size()).putInt(rule).putInt(schedule)
+        .putInt(sections.size());
     for (Tensor t : tensors) {
       byte[] name = Arrays.copyOf(t.name.getBytes(StandardCharsets.US_ASCII), NAME_BYTES);
       b.put(name);
@@ -267,6 +461,10 @@ public record LearningState(int inputs, int hidden, int outputs, int outputFracB
       b.position(b.position() + 4 * t.length);
       b.put(t.mCodes).put(t.mScales).put(t.rCodes).put(t.rScales);
     }
+    for (Section x : sections) {
+      b.put(Arrays.copyOf(x.name.getBytes(StandardCharsets.US_ASCII), NAME_BYTES));
+      b.putInt(x.payload.length).put(x.payload);
+    }
     CRC32 crc = new CRC32();
     crc.update(b.array(), 0, b.position());
     b.putInt((int) crc.getValue());
@@ -274,15 +472,16 @@ public record LearningState(int inputs, int hidden, int outputs, int outputFracB
   }
 
   /**
-   * Parses and checks an image: magic, version, announced length, CRC, then every field.
+   * Parses and checks an image (version {@value #VERSION}, or {@value #OLDEST_VERSION}: a dense
+   * tBPTT1 engine's): magic, version, announced length, CRC, then every field.
    *
    * @throws IllegalArgumentException naming the field and the values when anything is wrong
    */
   public static LearningState fromBytes(byte[] image) {
-    if (image == null || image.length < HEADER_BYTES + 4) {
+    if (image == null || image.length < HEADER_BYTES_V1 + 4) {
       throw new IllegalArgumentException("learning state image truncated: "
           + (image == null ? "none" : image.length + " bytes") + ", the header and CRC alone take "
-          + (HEADER_BYTES + 4));
+          + (HEADER_BYTES_V1 + 4));
     }
     ByteBuffer b = ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN);
     byte[] magic = new byte[4];
@@ -292,9 +491,14 @@ public record LearningState(int inputs, int hidden, int outputs, int outputFracB
           + Arrays.toString(magic) + ", expected \"SLLS\")");
     }
     int version = b.getInt();
-    if (version != VERSION) {
-      throw new IllegalArgumentException("learning state image version " + version
-          + "; this build reads version " + VERSION);
+    if (version != VERSION && version != OLDEST_VERSION) {
+      throw new IllegalArgumentException("learning state image version "
+          + Integer.toUnsignedString(version) + "; this build reads versions " + OLDEST_VERSION
+          + " and " + VERSION);
+    }
+    if (version == VERSION && image.length < HEADER_BYTES + 4) {
+      throw new IllegalArgumentException("learning state image truncated: " + image.length
+          + " bytes, the version " + VERSION + " header and CRC alone take " + (HEADER_BYTES + 4));
     }
     int announced = b.getInt();
     if (announced != image.length) {
@@ -318,7 +522,19 @@ public record LearningState(int inputs, int hidden, int outputs, int outputFracB
     int surrogateCrc = b.getInt();
     int count = b.getInt();
     Checks.range("learning state: tensor count", count, 1, 5);
+    int rule = RULE_TBPTT1;
+    int schedule = SCHEDULE_DENSE;
+    int sectionCount = 0;
+    if (version == VERSION) {
+      rule = b.getInt();
+      schedule = b.getInt();
+      sectionCount = b.getInt();
+      Checks.range("learning state: rule", rule, RULE_TBPTT1, RULE_NAMES.length - 1);
+      Checks.range("learning state: schedule", schedule, SCHEDULE_DENSE, SCHEDULE_CATCH_UP);
+      Checks.range("learning state: section count", sectionCount, 0, MAX_SECTIONS);
+    }
     List<Tensor> tensors = new ArrayList<>(count);
+    List<Section> sections = new ArrayList<>(sectionCount);
     try {
       for (int k = 0; k < count; k++) {
         byte[] nameBytes = new byte[NAME_BYTES];
@@ -358,24 +574,51 @@ public record LearningState(int inputs, int hidden, int outputs, int outputFracB
         tensors.add(new Tensor(name, length, stateBits, blockSize, f[3], f[4], f[5], f[6], f[7],
             f[8], f[9], step, beta1Pow, beta2Pow, rng, masters, mCodes, mScales, rCodes, rScales));
       }
+      for (int k = 0; k < sectionCount; k++) {
+        byte[] nameBytes = new byte[NAME_BYTES];
+        b.get(nameBytes);
+        int end = 0;
+        while (end < NAME_BYTES && nameBytes[end] != 0) {
+          end++;
+        }
+        String name = new String(nameBytes, 0, end, StandardCharsets.US_ASCII);
+        int bytes = b.getInt();
+        if (bytes < 0 || bytes > b.remaining() - 4) {
+          throw new IllegalArgumentException("learning state: section " + name + " announces "
+              + Integer.toUnsignedString(bytes) + " bytes, " + Math.max(0, b.remaining() - 4)
+              + " are left");
+        }
+        byte[] payload = new byte[bytes];
+        b.get(payload);
+        sections.add(new Section(name, payload));
+      }
     } catch (java.nio.BufferUnderflowException e) {
-      throw new IllegalArgumentException("learning state image: the tensors need more than the "
-          + image.length + " bytes announced");
+      throw new IllegalArgumentException("learning state image: the tensors and sections need "
+          + "more than the " + image.length + " bytes announced");
     }
     if (b.remaining() != 4) {
       throw new IllegalArgumentException("learning state image: " + (b.remaining() - 4)
-          + " unparsed bytes after " + count + " tensors");
+          + " unparsed bytes after " + count + " tensors and " + sectionCount + " sections");
     }
     return new LearningState(inputs, hidden, outputs, outputFrac, surrogateShift, surrogateLength,
-        surrogateCrc, tensors);
+        surrogateCrc, tensors, rule, schedule, sections);
   }
 
   /**
    * Checks that this state belongs to an engine with {@code expected}'s configuration (network
-   * shape, learning configuration, learned tensors and their hyper-parameters); throws naming the
-   * first field that differs. Counters, codes and masters are not compared.
+   * shape, learning configuration, rule and schedule, learned tensors and their hyper-parameters,
+   * the names and sizes of the sections); throws naming the first field that differs. Counters,
+   * codes, masters and section contents are not compared.
    */
   public void requireSameConfiguration(LearningState expected) {
+    if (rule != expected.rule) {
+      throw new IllegalArgumentException("learning state does not fit this engine: rule is "
+          + ruleName(rule) + ", the engine has " + ruleName(expected.rule));
+    }
+    if (schedule != expected.schedule) {
+      throw new IllegalArgumentException("learning state does not fit this engine: schedule is "
+          + scheduleName(schedule) + ", the engine has " + scheduleName(expected.schedule));
+    }
     long[][] header = {{inputs, expected.inputs}, {hidden, expected.hidden},
         {outputs, expected.outputs}, {outputFracBits, expected.outputFracBits},
         {surrogateShift, expected.surrogateShift}, {surrogateLength, expected.surrogateLength},
@@ -405,6 +648,19 @@ public record LearningState(int inputs, int hidden, int outputs, int outputFracB
         }
       }
     }
+    for (int k = 0; k < Math.max(sections.size(), expected.sections.size()); k++) {
+      Section a = k < sections.size() ? sections.get(k) : null;
+      Section e = k < expected.sections.size() ? expected.sections.get(k) : null;
+      if (a == null || e == null || !a.name.equals(e.name)) {
+        throw new IllegalArgumentException("learning state does not fit this engine: section " + k
+            + " is " + (a == null ? "absent" : a.name) + ", the engine's is "
+            + (e == null ? "absent" : e.name));
+      }
+      if (a.payload.length != e.payload.length) {
+        throw new IllegalArgumentException("learning state does not fit this engine: section "
+            + a.name + " has " + a.payload.length + " bytes, the engine's " + e.payload.length);
+      }
+    }
   }
 
   /**
@@ -422,11 +678,12 @@ public record LearningState(int inputs, int hidden, int outputs, int outputFracB
   /** The first difference from {@code other} in image order, or null when they are equal. */
   public Difference firstDifference(LearningState other) {
     long[] h1 = {inputs, hidden, outputs, outputFracBits, surrogateShift, surrogateLength,
-        surrogateCrc, tensors.size()};
+        surrogateCrc, tensors.size(), rule, schedule, sections.size()};
     long[] h2 = {other.inputs, other.hidden, other.outputs, other.outputFracBits,
-        other.surrogateShift, other.surrogateLength, other.surrogateCrc, other.tensors.size()};
+        other.surrogateShift, other.surrogateLength, other.surrogateCrc, other.tensors.size(),
+        other.rule, other.schedule, other.sections.size()};
     String[] hn = {"inputs", "hidden", "outputs", "outputFracBits", "surrogateShift",
-        "surrogateLength", "surrogateCrc", "tensorCount"};
+        "surrogateLength", "surrogateCrc", "tensorCount", "rule", "schedule", "sectionCount"};
     for (int i = 0; i < h1.length; i++) {
       if (h1[i] != h2[i]) {
         return new Difference(null, hn[i], -1, h1[i], h2[i]);
@@ -469,6 +726,23 @@ public record LearningState(int inputs, int hidden, int outputs, int outputFracB
         }
       }
     }
+    for (int k = 0; k < sections.size(); k++) {
+      Section a = sections.get(k);
+      Section b = other.sections.get(k);
+      if (!a.name.equals(b.name)) {
+        return new Difference(null, "section " + k + " name (a: " + a.name + ", b: " + b.name
+            + ")", -1, k, k);
+      }
+      if (a.payload.length != b.payload.length) {
+        return new Difference(null, "section " + a.name + " bytes", -1, a.payload.length,
+            b.payload.length);
+      }
+      int i = Arrays.mismatch(a.payload, b.payload);
+      if (i >= 0) {
+        return new Difference(null, "section " + a.name + " byte", i, a.payload[i] & 0xFF,
+            b.payload[i] & 0xFF);
+      }
+    }
     return null;
   }
 
@@ -484,6 +758,8 @@ public record LearningState(int inputs, int hidden, int outputs, int outputFracB
 
   @Override
   public String toString() {
-    return "LearningState[" + inputs + "-" + hidden + "-" + outputs + ", " + tensors + "]";
+    return "LearningState[" + inputs + "-" + hidden + "-" + outputs + ", " + ruleName(rule) + ", "
+        + scheduleName(schedule) + ", " + tensors + (sections.isEmpty() ? "" : ", " + sections)
+        + "]";
   }
 }

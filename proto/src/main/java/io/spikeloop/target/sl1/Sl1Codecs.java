@@ -18,7 +18,8 @@ import java.util.List;
  *   <li>{@code learning-config}: the {@code spikeloop.v1.LearningConfig} message;</li>
  *   <li>{@code learning-state}: the {@code spikeloop-learning-state} image of
  *       {@code docs/driver-abi.md} (version {@value LearningState#VERSION}), byte for byte what
- *       the C ABI reads and writes.</li>
+ *       the C ABI reads and writes
+ *       (version 1 images, of dense engines, are still read).</li>
  * </ul>
  * Decoding goes through the records' constructors, so bytes that break a record's rule are
  * refused with that rule's message as an {@link IllegalArgumentException}.
@@ -63,9 +64,15 @@ public final class Sl1Codecs {
     return payload(TargetState.KIND_LEARNING_STATE, LearningState.VERSION, state.toBytes());
   }
 
-  /** Parses and checks the image (version, length, CRC, fields; see {@link LearningState}). */
+  /**
+   * Parses and checks the image (version, length, CRC, fields; see {@link LearningState}). The
+   * payload's format version is the image's: {@value LearningState#VERSION}, or
+   * {@value LearningState#OLDEST_VERSION} from checkpoints and devices of earlier builds.
+   */
   public static LearningState decodeLearningState(TargetState s) {
-    s.require(Sl1Target.ID, TargetState.KIND_LEARNING_STATE, LearningState.VERSION);
+    s.require(Sl1Target.ID, TargetState.KIND_LEARNING_STATE,
+        s.formatVersion() == LearningState.OLDEST_VERSION ? LearningState.OLDEST_VERSION
+            : LearningState.VERSION);
     return LearningState.fromBytes(s.bytes());
   }
 
