@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class TrainCommandTest {
   @TempDir
@@ -252,16 +254,23 @@ class TrainCommandTest {
     assertTrue(d.err().contains("already finished 2 epochs"), d.err());
   }
 
-  /** The same through the CLI for on-chip learning on the simulator (its engine's state too). */
-  @Test
-  void anOnChipRunResumedOnAFreshDeviceEndsBitForBitLikeAnUninterruptedOne() throws Exception {
-    String[] common = {"train", "--placement", "on-chip", "--device", "sim", "--hidden", "12",
+  /**
+   * The same through the CLI for on-chip learning (its engine's state too): the simulator's dense
+   * and catch-up engines and the firmware's catch-up engine (whose image carries the per-block
+   * step counters).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"sim", "sim:learning=catchup", "board:ref,learning=catchup"})
+  void anOnChipRunResumedOnAFreshDeviceEndsBitForBitLikeAnUninterruptedOne(String device)
+      throws Exception {
+    String[] common = {"train", "--placement", "on-chip", "--device", device, "--hidden", "12",
         "--steps", "10", "--train-samples", "24", "--test-samples", "8", "--batch", "4",
         "--json", "--checkpoint-every", "2", "--no-report"};
-    Path whole = dir.resolve("whole-on-chip");
+    Path base = dir.resolve(device.replaceAll("[^a-z]", "-"));
+    Path whole = base.resolve("whole-on-chip");
     CliRun a = CliRun.of(concat(common, "--epochs", "2", "--out", whole.toString()));
     assertEquals(0, a.exit(), a.err());
-    Path split = dir.resolve("split-on-chip");
+    Path split = base.resolve("split-on-chip");
     CliRun b = CliRun.of(concat(common, "--epochs", "1", "--out", split.toString()));
     assertEquals(0, b.exit(), b.err());
     CliRun c = CliRun.of("train", "--resume", split.toString(), "--epochs", "2", "--json");

@@ -84,7 +84,7 @@ class PlacementResumeTest {
         opened.add(server);
         yield Devices.open("remote://127.0.0.1:" + server.port());
       }
-      default -> throw new IllegalArgumentException(kind);
+      default -> Devices.open(kind); // e.g. sim:learning=catchup, board:ref,learning=lazy
     };
     opened.add(d);
     return d;
@@ -116,7 +116,9 @@ class PlacementResumeTest {
 
   @ParameterizedTest(name = "{0} on {1}, crash after {2} batches")
   @CsvSource({"hil, sim, 5", "near-chip, sim, 5", "on-chip, sim, 5", "on-chip, sim, 4",
-      "on-chip, board:ref, 5", "on-chip, remote, 6", "near-chip, board:ref, 3"})
+      "on-chip, board:ref, 5", "on-chip, remote, 6", "near-chip, board:ref, 3",
+      "on-chip, sim:learning=lazy, 5", "on-chip, sim:learning=catchup, 4",
+      "on-chip, 'board:ref,learning=catchup', 5"})
   void resumesBitIdentically(String placement, String device, long crashAfter) throws Exception {
     Supplier<Placement> factory = fresh(placement, device, LR);
     Placement uninterrupted = factory.get();
