@@ -39,7 +39,8 @@ class BoardDeviceProviderTest {
     var e = assertThrows(DeviceUnavailableException.class, () -> Devices.open("board:wrongabi"));
     assertTrue(e.getMessage().matches("board:wrongabi: .*/libspikeloop_wrongabi\\.so implements "
         + "driver ABI version 1, this build of spikeloop needs version "
-        + SpikeloopDriver.SPIKELOOP_DRIVER_ABI_VERSION + " \\(or 3 without chip instances\\)"),
+        + SpikeloopDriver.SPIKELOOP_DRIVER_ABI_VERSION + " \\(or 3 without chip instances, 4 "
+        + "without learning rules\\)"),
         e.getMessage());
   }
 
