@@ -109,7 +109,7 @@ public final class OnChipPlacement extends DevicePlacement {
    * int16, so a trace never saturates ({@code docs/learning-engine.md} section 11). alpha and
    * kappa in Q0.12; 4096 (no leak) is bounded by the 2^30 saturation of the presynaptic trace.
    */
-  static int traceShift(int[] table, int alpha, int kappa) {
+  public static int traceShift(int[] table, int alpha, int kappa) {
     long psiMax = 1;
     for (int v : table) {
       psiMax = Math.max(psiMax, Math.abs(v));
