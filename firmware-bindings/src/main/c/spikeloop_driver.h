@@ -37,6 +37,11 @@
  *   version 3 library as a perfect chip and refuses only chip-instance options on it, naming the
  *   version. A driver of a chip that cannot be made to model an instance implements the call as
  *   SPIKELOOP_ERR_UNSUPPORTED and leaves the bit clear.
+ * - Version 5: learning rules: spikeloop_learning_config gains `rule` (SPIKELOOP_RULE_TBPTT1 0,
+ *   SPIKELOOP_RULE_EPROP 1; docs/learning-engine.md section 11) and `trace_shift`, appended after
+ *   surrogate_shift. Nothing else changed: the host opens a version 3 or 4 library for tBPTT1 and
+ *   refuses the e-prop rule on it, naming the version. A driver whose engine runs tBPTT1 only
+ *   refuses rule 1 with SPIKELOOP_ERR_UNSUPPORTED.
  *
  * Target
  * - Every board library of every target (docs/targets.md) exports spikeloop_target(), returning
@@ -53,7 +58,7 @@
 extern "C" {
 #endif
 
-#define SPIKELOOP_DRIVER_ABI_VERSION 4
+#define SPIKELOOP_DRIVER_ABI_VERSION 5
 
 /* Error codes (return values). */
 #define SPIKELOOP_OK 0
@@ -156,7 +161,13 @@ typedef struct spikeloop_learning_config {
   int64_t seed;             /* tensor i of the network's tensor list seeds xorshift64* with seed + i */
   int32_t output_frac_bits; /* output float value = o * 2^-output_frac_bits, 0..31 */
   int32_t surrogate_shift;  /* table index = (|u - theta| + half) >> surrogate_shift, 0..31 */
+  int32_t rule;             /* (v5) SPIKELOOP_RULE_TBPTT1 (0) or SPIKELOOP_RULE_EPROP (1) */
+  int32_t trace_shift;      /* (v5) e-prop: int16 trace = psi * P >> trace_shift, 0..40; 0 for tBPTT1 */
 } spikeloop_learning_config;
+
+/* Learning rules (version 5; docs/learning-engine.md section 11). */
+#define SPIKELOOP_RULE_TBPTT1 0
+#define SPIKELOOP_RULE_EPROP 1
 
 /* One imperfect chip (ABI version 4; docs/core-spec.md section 10). The host quantizes the
  * real-valued options once (Java io.spikeloop.target.sl1.ChipInstance), so every implementation

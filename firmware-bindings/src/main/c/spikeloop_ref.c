@@ -113,6 +113,17 @@ typedef struct learning_engine {
   int32_t delta_q[SL_REF_MAX_NEURONS_PER_LAYER];
   int32_t z_prev[SL_REF_MAX_NEURONS_PER_LAYER];
   int32_t z_prev_count;
+  /* e-prop (docs/learning-engine.md section 11; rule SPIKELOOP_RULE_EPROP) */
+  int32_t rule;
+  int32_t trace_shift;
+  int16_t ebar[SL_REF_MAX_LEARNED];                  /* eligibility traces, at each tensor's offset */
+  int32_t in_trace[SL_REF_MAX_INPUTS];               /* presynaptic traces, Q?.14 */
+  int32_t rec_trace[SL_REF_MAX_NEURONS_PER_LAYER];
+  int32_t bias_trace;
+  int32_t out_trace[SL_REF_MAX_NEURONS_PER_LAYER];   /* kappa-filtered hidden spikes, Q?.14 */
+  int32_t out_bias_trace;
+  int64_t signal[SL_REF_MAX_NEURONS_PER_LAYER];      /* L_j = sum_k W_out[k][j] e_k */
+  int32_t psi[SL_REF_MAX_NEURONS_PER_LAYER];         /* surrogate entry of neuron j */
 } learning_engine;
 
 struct spikeloop_board {
@@ -439,12 +450,26 @@ static void clear_state(spikeloop_board *b) {
   memset(b->o, 0, sizeof b->o);
 }
 
+/* The e-prop traces restart at zero (enable, reset); nothing under tBPTT1. */
+static void clear_traces(learning_engine *le) {
+  if (le->rule != SPIKELOOP_RULE_EPROP) {
+    return;
+  }
+  memset(le->ebar, 0, sizeof le->ebar);
+  memset(le->in_trace, 0, sizeof le->in_trace);
+  memset(le->rec_trace, 0, sizeof le->rec_trace);
+  memset(le->out_trace, 0, sizeof le->out_trace);
+  le->bias_trace = 0;
+  le->out_bias_trace = 0;
+}
+
 int32_t spikeloop_reset(spikeloop_board *board) {
   int32_t rc = check_board(board, 1);
   if (rc != SPIKELOOP_OK) {
     return rc;
   }
   clear_state(board);
+  clear_traces(&board->learning); /* e-prop's traces belong to the sample, as the membranes do */
   return SPIKELOOP_OK;
 }
 
@@ -1033,6 +1058,21 @@ int32_t spikeloop_enable_learning(spikeloop_board *board, const spikeloop_learni
                 "output fraction bits %d and surrogate shift %d must be in [0, 31]",
                 c->output_frac_bits, c->surrogate_shift);
   }
+  if (c->rule != SPIKELOOP_RULE_TBPTT1 && c->rule != SPIKELOOP_RULE_EPROP) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                "learning rule %d is unknown; known rules: 0 (tbptt1), 1 (eprop)", c->rule);
+  }
+  if (c->trace_shift < 0 || c->trace_shift > 40 ||
+      (c->rule == SPIKELOOP_RULE_TBPTT1 && c->trace_shift != 0)) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                "e-prop trace shift %d must be in [0, 40] (and 0 for tbptt1)", c->trace_shift);
+  }
+  if (c->rule == SPIKELOOP_RULE_EPROP && board->learning.schedule != SLQ_DENSE) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                "the e-prop rule runs dense Adam only (every eligibility trace changes at every "
+                "step, so the gradient is dense); this engine has the %s schedule",
+                board->learning.schedule == SLQ_LAZY ? "lazy" : "catchup");
+  }
   if (surrogate_len < 1 || surrogate_len > SL_REF_MAX_SURROGATE) {
     return fail(board, SPIKELOOP_ERR_ARGUMENT, "surrogate table needs 1..%d entries, got %d",
                 SL_REF_MAX_SURROGATE, surrogate_len);
@@ -1131,6 +1171,9 @@ int32_t spikeloop_enable_learning(spikeloop_board *board, const spikeloop_learni
   le->surrogate_len = surrogate_len;
   memcpy(le->surrogate, surrogate_table, sizeof(int32_t) * (size_t)surrogate_len);
   le->parameters = offset;
+  le->rule = c->rule;
+  le->trace_shift = c->trace_shift;
+  clear_traces(le);
   for (int32_t i = 0; i < n_planned; i++) {
     learned_tensor *lt = &le->tensors[i];
     *lt = planned[i];
@@ -1270,11 +1313,174 @@ static long learn_rows(spikeloop_board *b, learned_tensor *lt, const int32_t *id
   return visited;
 }
 
+/* ------------------------------------------------------------- e-prop (section 11) ---- */
+
+#define TRACE_ONE_LOG2 14          /* a presynaptic or output trace adds 2^14 per spike */
+#define TRACE_MAX (1 << 30)        /* and saturates here (never reached with alpha < 1) */
+
+static int32_t trace_add(int64_t decayed, int spike) {
+  int64_t v = decayed + (spike ? (1 << TRACE_ONE_LOG2) : 0);
+  return (int32_t)(v < TRACE_MAX ? v : TRACE_MAX);
+}
+
+static int64_t abs64(int64_t x) { return x < 0 ? -x : x; }
+
+/* L_j = sum_k W_out[k][j] e_k and psi_j = S[(|u_j - theta| + half) >> shift] (0 beyond). */
+static void eprop_signal(spikeloop_board *b) {
+  learning_engine *le = &b->learning;
+  const int32_t n = b->layers[0].size;
+  const int32_t k = b->output.size;
+  const int16_t *w_out = &b->cells[b->out_base]; /* [N][K] transposed */
+  const int32_t sh = le->surrogate_shift;
+  const int64_t half = sh > 0 ? (int64_t)1 << (sh - 1) : 0;
+  const int64_t theta = b->layers[0].theta;
+  for (int32_t j = 0; j < n; j++) {
+    const int16_t *row = &w_out[(long)j * k];
+    int64_t d = 0;
+    for (int32_t o = 0; o < k; o++) {
+      d += (int64_t)row[o] * le->e[o];
+    }
+    le->signal[j] = d;
+    int64_t index = (abs64(b->u[j] - theta) + half) >> sh;
+    le->psi[j] = index < le->surrogate_len ? le->surrogate[index] : 0;
+  }
+}
+
+/* Presynaptic traces (alpha: inputs x, recurrent z_prev, bias 1) and output traces (kappa: this
+ * step's hidden spikes z, output bias 1): P = min(decay(P, a) + 2^14 [spike], 2^30). */
+static void eprop_traces(spikeloop_board *b, const int32_t *x, int32_t nx) {
+  learning_engine *le = &b->learning;
+  const int32_t n = b->layers[0].size;
+  const int32_t alpha = b->layers[0].alpha;
+  const int32_t kappa = b->output.kappa;
+  for (int32_t i = 0; i < b->inputs; i++) {
+    le->in_trace[i] = (int32_t)decay(le->in_trace[i], alpha);
+  }
+  for (int32_t s = 0; s < nx; s++) {
+    le->in_trace[x[s]] = trace_add(le->in_trace[x[s]], 1);
+  }
+  if (b->layers[0].recurrent) {
+    for (int32_t i = 0; i < n; i++) {
+      le->rec_trace[i] = (int32_t)decay(le->rec_trace[i], alpha);
+    }
+    for (int32_t s = 0; s < le->z_prev_count; s++) {
+      le->rec_trace[le->z_prev[s]] = trace_add(le->rec_trace[le->z_prev[s]], 1);
+    }
+  }
+  le->bias_trace = trace_add(decay(le->bias_trace, alpha), 1);
+  for (int32_t j = 0; j < n; j++) {
+    le->out_trace[j] = (int32_t)decay(le->out_trace[j], kappa);
+  }
+  const int32_t *z = b->spike_ids; /* layer 0's spikes of this step */
+  for (int32_t s = 0; s < b->spike_count[0]; s++) {
+    le->out_trace[z[s]] = trace_add(le->out_trace[z[s]], 1);
+  }
+  le->out_bias_trace = trace_add(decay(le->out_bias_trace, kappa), 1);
+}
+
+/* ebar_ji = sat16(decay(ebar_ji, kappa) + rshift_round(psi_j P_i, trace_shift)) over [N][cols],
+ * then g_ji = clamp(shift_round(L_j ebar_ji, s)), s bringing max |L_j ebar_ji| below 2^15.
+ * Returns s. */
+static int32_t eprop_eligibility(spikeloop_board *b, const learned_tensor *lt, const int32_t *pre,
+                                 int32_t cols) {
+  learning_engine *le = &b->learning;
+  const int32_t n = b->layers[0].size;
+  const int32_t kappa = b->output.kappa;
+  int16_t *eb = &le->ebar[lt->offset];
+  int32_t *g = &le->grad[lt->offset];
+  int64_t max_abs = 0;
+  for (int32_t j = 0; j < n; j++) {
+    const int64_t p = le->psi[j];
+    const int64_t l = le->signal[j];
+    int16_t *row = &eb[(long)j * cols];
+    for (int32_t i = 0; i < cols; i++) {
+      int64_t v = decay(row[i], kappa) + rshift_round(p * pre[i], le->trace_shift);
+      v = v < INT16_MIN ? INT16_MIN : v > INT16_MAX ? INT16_MAX : v;
+      row[i] = (int16_t)v;
+      int64_t a = abs64(l * v);
+      max_abs = a > max_abs ? a : max_abs;
+    }
+  }
+  int32_t sh = bit_length64(max_abs) - 15 > 0 ? bit_length64(max_abs) - 15 : 0;
+  for (int32_t j = 0; j < n; j++) {
+    const int64_t l = le->signal[j];
+    const int16_t *row = &eb[(long)j * cols];
+    int32_t *grow = &g[(long)j * cols];
+    for (int32_t i = 0; i < cols; i++) {
+      grow[i] = clamp_gradient(shift_round_learn(l * row[i], sh));
+    }
+  }
+  return sh;
+}
+
+/* g_kj = clamp(shift_round(e_k T_j, s)) over [K][cols]; returns s. */
+static int32_t eprop_output(learning_engine *le, int32_t *g, int32_t k, const int32_t *trace,
+                            int32_t cols) {
+  int64_t max_abs = 0;
+  for (int32_t o = 0; o < k; o++) {
+    for (int32_t j = 0; j < cols; j++) {
+      int64_t a = abs64((int64_t)le->e[o] * trace[j]);
+      max_abs = a > max_abs ? a : max_abs;
+    }
+  }
+  int32_t sh = bit_length64(max_abs) - 15 > 0 ? bit_length64(max_abs) - 15 : 0;
+  for (int32_t o = 0; o < k; o++) {
+    for (int32_t j = 0; j < cols; j++) {
+      g[(long)o * cols + j] = clamp_gradient(shift_round_learn((int64_t)le->e[o] * trace[j], sh));
+    }
+  }
+  return sh;
+}
+
+/* One e-prop learning step (Java LearningEngine.learnEprop). */
+static void learn_step_eprop(spikeloop_board *b, const int32_t *x, int32_t nx, int32_t label) {
+  learning_engine *le = &b->learning;
+  const int32_t n = b->layers[0].size;
+  const int32_t k = b->output.size;
+  output_error(b, label);
+  eprop_signal(b);
+  eprop_traces(b, x, nx);
+  const int32_t signal_exp = b->output.w_exp - le->output_frac_bits - 15;
+  const int32_t trace_exp = le->trace_shift - 2 * TRACE_ONE_LOG2;
+  int64_t visited = 0;
+  for (int32_t i = 0; i < le->n_learned; i++) {
+    learned_tensor *lt = &le->tensors[i];
+    int32_t *g = &le->grad[lt->offset];
+    int32_t grad_exp;
+    switch (lt->kind) {
+      case TENSOR_IN:
+        grad_exp = signal_exp + trace_exp + eprop_eligibility(b, lt, le->in_trace, b->inputs);
+        break;
+      case TENSOR_REC:
+        grad_exp = signal_exp + trace_exp + eprop_eligibility(b, lt, le->rec_trace, n);
+        break;
+      case TENSOR_BIAS:
+        grad_exp = signal_exp + trace_exp + eprop_eligibility(b, lt, &le->bias_trace, 1);
+        break;
+      case TENSOR_OUT_W:
+        grad_exp = -15 - TRACE_ONE_LOG2 + eprop_output(le, g, k, le->out_trace, n);
+        break;
+      default: /* TENSOR_OUT_BIAS */
+        grad_exp = -15 - TRACE_ONE_LOG2 + eprop_output(le, g, k, &le->out_bias_trace, 1);
+        break;
+    }
+    slq_step(&lt->adam, &lt->state, g, grad_exp, &le->master[lt->offset],
+             &le->learned[lt->offset], le->adam_scratch);
+    write_learned(b, lt);
+    visited += (int64_t)lt->rows * lt->cols;
+  }
+  b->telemetry.learning_updates += visited;
+}
+
 /* One learning step after the forward step that saw x[0..nx), target label in [0, K). */
 static void learn_step(spikeloop_board *b, const int32_t *x, int32_t nx, int32_t label) {
   learning_engine *le = &b->learning;
   const int32_t n = b->layers[0].size;
   const int32_t k = b->output.size;
+  if (le->rule == SPIKELOOP_RULE_EPROP) {
+    learn_step_eprop(b, x, nx, label);
+    return;
+  }
   output_error(b, label);
   int32_t hidden_exp = hidden_delta(b);
   const int32_t *z = b->spike_ids; /* layer 0's spikes of this step */
@@ -1726,8 +1932,23 @@ static int32_t check_learning(spikeloop_board *board) {
   return SPIKELOOP_OK;
 }
 
-int32_t spikeloop_learning_state_size(spikeloop_board *board, int32_t *bytes) {
+/* The learning-state image (version 1) has no section for e-prop's traces: refused by name. */
+static int32_t check_imageable(spikeloop_board *board, const char *verb) {
   int32_t rc = check_learning(board);
+  if (rc != SPIKELOOP_OK) {
+    return rc;
+  }
+  if (board->learning.rule == SPIKELOOP_RULE_EPROP) {
+    return fail(board, SPIKELOOP_ERR_STATE,
+                "an e-prop learning engine's state cannot be %s: the learning state image "
+                "(version %d) has no section for its eligibility traces; nothing was changed",
+                verb, LS_VERSION);
+  }
+  return SPIKELOOP_OK;
+}
+
+int32_t spikeloop_learning_state_size(spikeloop_board *board, int32_t *bytes) {
+  int32_t rc = check_imageable(board, "read");
   if (rc != SPIKELOOP_OK) {
     return rc;
   }
@@ -1740,7 +1961,7 @@ int32_t spikeloop_learning_state_size(spikeloop_board *board, int32_t *bytes) {
 
 int32_t spikeloop_read_learning_state(spikeloop_board *board, uint8_t *image, int32_t capacity,
                                       int32_t *bytes) {
-  int32_t rc = check_learning(board);
+  int32_t rc = check_imageable(board, "read");
   if (rc != SPIKELOOP_OK) {
     return rc;
   }
@@ -1827,7 +2048,7 @@ int32_t spikeloop_restore_learning_state(spikeloop_board *board, const uint8_t *
   static const char *const config_names[LS_CONFIG_FIELDS] = {
       "length", "state_bits", "block_size", "beta1_q20", "beta2_q20", "lr_q16", "eps_exp",
       "weight_bits", "master_frac_bits", "shift"};
-  int32_t rc = check_learning(board);
+  int32_t rc = check_imageable(board, "restored");
   if (rc != SPIKELOOP_OK) {
     return rc;
   }

@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
         "  ./spikeloop train --mode tbptt-k --k 10 --optimizer sgd --momentum 0.9",
         "  ./spikeloop train --placement on-chip --device sim --hidden 64 --weight-bits 8 \\",
         "      --adam-bits 8",
+        "  ./spikeloop train --placement on-chip --mode eprop --hidden 32 --batch 1",
         "  ./spikeloop train --model ff --optimizer qadam --adam-bits 4 --block 64",
         "",
         "Speech defaults (every shd: dataset; explicit options override them):",
@@ -78,7 +79,8 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--mode", paramLabel = "tbptt1|bptt|tbptt-k|eprop",
       description = "Training mode; eprop: e-prop with eligibility traces, one update per step "
-          + "like tbptt1 (default: ${DEFAULT-VALUE}).")
+          + "like tbptt1, on the host or (--placement on-chip) in SL-1's learning engine "
+          + "(default: ${DEFAULT-VALUE}).")
   String mode;
 
   @Option(names = "--k", description = "Chunk length of tbptt-k (default: "
@@ -239,8 +241,8 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--placement", 
       paramLabel = "host-float|hil|near-chip|on-chip",
       description = "Where learning runs (default: ${DEFAULT-VALUE}). Device placements train "
-          + "one sample at a time with tbptt1 and Adam, one hidden layer, and evaluate on the "
-          + "device in fixed point.")
+          + "one sample at a time with tbptt1 (on-chip also eprop) and Adam, one hidden layer, "
+          + "and evaluate on the device in fixed point.")
   String placement;
 
   @Option(names = "--device", paramLabel = "NAME",

@@ -274,6 +274,9 @@ public final class SimDevice implements Device {
   public void reset() {
     configured().reset();
     step = 0;
+    if (engine != null) {
+      engine.resetTraces(); // e-prop's traces belong to the sample, as the membranes do
+    }
   }
 
   @Override

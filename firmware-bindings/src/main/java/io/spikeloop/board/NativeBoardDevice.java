@@ -17,6 +17,7 @@ import io.spikeloop.target.sl1.CoreLimits;
 import io.spikeloop.target.sl1.DeviceState;
 import io.spikeloop.target.sl1.LayerConfig;
 import io.spikeloop.target.sl1.LearningConfig;
+import io.spikeloop.target.sl1.LearningRule;
 import io.spikeloop.target.sl1.LearningState;
 import io.spikeloop.target.sl1.NetworkConfig;
 import io.spikeloop.target.sl1.OutputConfig;
@@ -226,6 +227,16 @@ public final class NativeBoardDevice implements Device {
     c.seed = learning.seed();
     c.output_frac_bits = learning.outputFracBits();
     c.surrogate_shift = learning.surrogateShift();
+    c.rule = learning.rule().wire();
+    c.trace_shift = learning.traceShift();
+    int abi = driver.lib().spikeloop_driver_abi_version();
+    if (learning.rule() != LearningRule.TBPTT1
+        && abi < SpikeloopDriver.SPIKELOOP_DRIVER_ABI_LEARNING_RULES) {
+      throw new io.spikeloop.device.UnsupportedCapabilityException(name, "learning-rule "
+          + learning.rule().cliName(), "the " + learning.rule().cliName() + " learning rule (the "
+          + "library implements driver ABI version " + abi + "; learning rules need version "
+          + SpikeloopDriver.SPIKELOOP_DRIVER_ABI_LEARNING_RULES + ")");
+    }
     String[] tensors = learning.learningRates().keySet().toArray(new String[0]);
     int[] rates = new int[tensors.length];
     for (int i = 0; i < tensors.length; i++) {

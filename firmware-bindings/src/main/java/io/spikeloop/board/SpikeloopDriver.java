@@ -13,12 +13,16 @@ import com.sun.jna.ptr.PointerByReference;
  * Keep in step with the header and {@link #SPIKELOOP_DRIVER_ABI_VERSION}.
  */
 public interface SpikeloopDriver extends Library {
-  int SPIKELOOP_DRIVER_ABI_VERSION = 4;
+  int SPIKELOOP_DRIVER_ABI_VERSION = 5;
   /**
    * The oldest version this build opens: version 4 only added {@code spikeloop_set_chip_instance},
    * so a version 3 library is a perfect chip (chip-instance options on it are refused).
    */
   int SPIKELOOP_DRIVER_ABI_OLDEST = 3;
+  /** The first version whose learning configuration names a rule (e-prop needs it). */
+  int SPIKELOOP_DRIVER_ABI_LEARNING_RULES = 5;
+  int SPIKELOOP_RULE_TBPTT1 = 0;
+  int SPIKELOOP_RULE_EPROP = 1;
 
   int SPIKELOOP_OK = 0;
   int SPIKELOOP_ERR_ARGUMENT = -1;
@@ -117,7 +121,7 @@ public interface SpikeloopDriver extends Library {
   }
 
   @Structure.FieldOrder({"state_bits", "block_size", "beta1_q20", "beta2_q20", "eps_exp",
-      "master_frac_bits", "seed", "output_frac_bits", "surrogate_shift"})
+      "master_frac_bits", "seed", "output_frac_bits", "surrogate_shift", "rule", "trace_shift"})
   class spikeloop_learning_config extends Structure {
     public int state_bits;
     public int block_size;
@@ -128,6 +132,9 @@ public interface SpikeloopDriver extends Library {
     public long seed;
     public int output_frac_bits;
     public int surrogate_shift;
+    /** Version 5: a version 3 or 4 library reads the fields above only. */
+    public int rule;
+    public int trace_shift;
   }
 
   /** {@code spikeloop_chip_instance} (version 4). */

@@ -39,7 +39,8 @@ class BoardDeviceProviderTest {
     var e = assertThrows(DeviceUnavailableException.class, () -> Devices.open("board:wrongabi"));
     assertTrue(e.getMessage().matches("board:wrongabi: .*/libspikeloop_wrongabi\\.so implements "
         + "driver ABI version 1, this build of spikeloop needs version "
-        + SpikeloopDriver.SPIKELOOP_DRIVER_ABI_VERSION + " \\(or 3 without chip instances\\)"),
+        + SpikeloopDriver.SPIKELOOP_DRIVER_ABI_VERSION + " \\(or 3 without chip instances, 4 "
+        + "without learning rules\\)"),
         e.getMessage());
   }
 
@@ -55,6 +56,30 @@ class BoardDeviceProviderTest {
     assertTrue(e.getMessage().matches("board:abi3,mismatch=0.1,instance=2: .*/libspikeloop_abi3"
         + "\\.so implements driver ABI version 3; chip instances \\(options \\[mismatch, instance, "
         + "noise, drop\\]\\) need version 4 \\(spikeloop_set_chip_instance\\)"), e.getMessage());
+  }
+
+  /** A version 3 (or 4) library learns tBPTT1; the e-prop rule needs version 5, named. */
+  @Test
+  void anOlderLibraryRefusesTheEpropRuleNamingTheVersion() {
+    var net = new io.spikeloop.target.sl1.NetworkConfig(4, List.of(
+        new io.spikeloop.target.sl1.LayerConfig(3, false, 8, 0, 16, 64, 3800, 4)),
+        new io.spikeloop.target.sl1.OutputConfig(2, 8, 0, 16, 3900));
+    var tbptt1 = io.spikeloop.target.sl1.LearningConfig.builder(
+        java.util.Map.of("out.w", 1 << 16), 1, new int[] {8000, 4000}).build();
+    var eprop = tbptt1.toBuilder().rule(io.spikeloop.target.sl1.LearningRule.EPROP)
+        .traceShift(14).build();
+    try (Device d = Devices.open("board:abi3")) {
+      d.configure(net);
+      io.spikeloop.target.sl1.Sl1Device.enableLearning(d, tbptt1);
+      var e = assertThrows(io.spikeloop.device.UnsupportedCapabilityException.class,
+          () -> io.spikeloop.target.sl1.Sl1Device.enableLearning(d, eprop));
+      assertTrue(e.getMessage().contains("the eprop learning rule (the library implements driver "
+          + "ABI version 3; learning rules need version 5)"), e.getMessage());
+    }
+    try (Device d = Devices.open("board:ref")) {
+      d.configure(net);
+      io.spikeloop.target.sl1.Sl1Device.enableLearning(d, eprop); // version 5: accepted
+    }
   }
 
   @Test

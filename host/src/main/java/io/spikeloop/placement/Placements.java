@@ -5,6 +5,7 @@ import io.spikeloop.mapper.TargetMapper;
 import io.spikeloop.mapper.TargetMappers;
 import io.spikeloop.mapper.TargetMapping;
 import io.spikeloop.model.SnnParameters;
+import io.spikeloop.target.sl1.LearningRule;
 import java.util.List;
 
 /** The placements by name. */
@@ -21,6 +22,20 @@ public final class Placements {
    */
   public static Placement onDevice(String name, Device device, SnnParameters init,
                                    PlacementSettings settings) {
+    return onDevice(name, device, init, settings, LearningRule.TBPTT1);
+  }
+
+  /**
+   * As {@link #onDevice(String, Device, SnnParameters, PlacementSettings)}, learning with {@code
+   * rule}: {@link LearningRule#EPROP} only on-chip (the SL-1 engine's e-prop); the other device
+   * placements learn tBPTT1 and refuse another rule by name.
+   */
+  public static Placement onDevice(String name, Device device, SnnParameters init,
+                                   PlacementSettings settings, LearningRule rule) {
+    if (rule != LearningRule.TBPTT1 && !name.equals("on-chip")) {
+      throw new IllegalArgumentException("placement " + name + " learns tbptt1; the "
+          + rule.cliName() + " rule runs in placements host-float and on-chip");
+    }
     if (!NAMES.subList(1, NAMES.size()).contains(name)) {
       throw new IllegalArgumentException("unknown device placement '" + name
           + "'; known: " + NAMES.subList(1, NAMES.size()));
@@ -40,7 +55,7 @@ public final class Placements {
     }
     DeviceNetwork net = DeviceNetwork.of(mapping);
     return name.equals("near-chip") ? new NearChipPlacement(device, net, settings)
-        : new OnChipPlacement(device, net, settings);
+        : new OnChipPlacement(device, net, settings, rule);
   }
 
   /** The target whose learner near-chip and on-chip drive. */

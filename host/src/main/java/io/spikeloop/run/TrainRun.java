@@ -30,6 +30,7 @@ import io.spikeloop.placement.LearningCost;
 import io.spikeloop.placement.Placement;
 import io.spikeloop.placement.PlacementSettings;
 import io.spikeloop.placement.Placements;
+import io.spikeloop.target.sl1.LearningRule;
 import io.spikeloop.train.Augmentation;
 import io.spikeloop.train.EpochMetrics;
 import io.spikeloop.train.EpropTrainer;
@@ -199,7 +200,9 @@ public final class TrainRun {
           .weightHeadroom(o.weightHeadroom()).seed(o.seed()).build();
       device = Devices.open(o.device());
       try {
-        trainer = Placements.onDevice(o.placement(), device, init, settings);
+        trainer = Placements.onDevice(o.placement(), device, init, settings,
+            trainingMode.kind() == TrainingMode.Kind.EPROP ? LearningRule.EPROP
+                : LearningRule.TBPTT1);
       } catch (RuntimeException e) {
         device.close();
         throw e;
@@ -384,14 +387,27 @@ public final class TrainRun {
           + "the float32 host trainer only (placement host-float, --precision float32, adam or "
           + "sgd)");
     }
+    boolean onChip = o.placement().equals("on-chip");
     if (trainingMode.kind() == TrainingMode.Kind.EPROP
-        && (onDevice || quantized || !o.precision().equals("float32") || o.hidden().size() != 1
-            || !o.adamSchedule().equals("dense"))) {
+        && ((onDevice && !onChip) || quantized || !o.precision().equals("float32")
+            || o.hidden().size() != 1 || !o.adamSchedule().equals("dense"))) {
       throw new IllegalArgumentException("--mode eprop is implemented in the float32 host trainer "
-          + "for one hidden layer (placement host-float, --precision float32, adam with --adam "
-          + "dense or sgd); got placement " + o.placement() + ", --precision " + o.precision()
-          + ", --optimizer " + o.optimizer() + ", --adam " + o.adamSchedule() + ", --hidden "
-          + o.hidden());
+          + "and in SL-1's on-chip engine, for one hidden layer (placement host-float or on-chip, "
+          + "--precision float32, adam with --adam dense, or sgd on the host); got placement "
+          + o.placement() + ", --precision " + o.precision() + ", --optimizer " + o.optimizer()
+          + ", --adam " + o.adamSchedule() + ", --hidden " + o.hidden());
+    }
+    if (trainingMode.kind() == TrainingMode.Kind.EPROP && onChip) {
+      if (!o.feedback().equals("symmetric")) {
+        throw new IllegalArgumentException("on-chip e-prop feeds the learning signal back through "
+            + "W_out (--feedback symmetric); --feedback " + o.feedback() + " is host-float only");
+      }
+      if (o.checkpointEvery() != null) {
+        throw new IllegalArgumentException("--checkpoint-every: on-chip e-prop cannot be "
+            + "checkpointed yet, the learning-state image (version "
+            + io.spikeloop.target.sl1.LearningState.VERSION + ") has no section for the engine's "
+            + "eligibility traces");
+      }
     }
     if (onDevice && !o.adamSchedule().equals("dense")) {
       throw new IllegalArgumentException("--adam " + o.adamSchedule() + " sets the host-float "
@@ -403,10 +419,12 @@ public final class TrainRun {
           + "per-step cross-entropy; --loss-skip, --loss-mask, --rate-penalty and --weight-decay "
           + "are host-float only");
     }
-    if (onDevice && (trainingMode.kind() != TrainingMode.Kind.TBPTT1
-        || !(optimizerSpec instanceof OptimizerSpec.Adam))) {
+    boolean deviceMode = trainingMode.kind() == TrainingMode.Kind.TBPTT1
+        || (onChip && trainingMode.kind() == TrainingMode.Kind.EPROP);
+    if (onDevice && (!deviceMode || !(optimizerSpec instanceof OptimizerSpec.Adam))) {
       throw new IllegalArgumentException("placement " + o.placement() + " trains with tbptt1 "
-          + "and adam; got --mode " + o.mode() + " --optimizer " + o.optimizer());
+          + (onChip ? "or eprop " : "") + "and adam; got --mode " + o.mode() + " --optimizer "
+          + o.optimizer());
     }
   }
 

@@ -37,7 +37,8 @@ class EpropRunTest {
   void refusesWhatEpropDoesNotImplement() {
     for (TrainOptions o : List.of(small().precision("float64").build(),
         small().hidden(8, 8).build(), small().optimizer("qadam").build(),
-        small().adamSchedule("lazy").build(), small().placement("on-chip").build())) {
+        small().adamSchedule("lazy").build(), small().placement("hil").build(),
+        small().placement("near-chip").build())) {
       var e = assertThrows(IllegalArgumentException.class, () -> TrainRun.run(o,
           TrainRun.SILENT));
       assertTrue(e.getMessage().contains("eprop"), e.getMessage());
@@ -47,5 +48,47 @@ class EpropRunTest {
     assertTrue(e.getMessage().contains("--feedback random"), e.getMessage());
     assertThrows(IllegalArgumentException.class,
         () -> small().feedback("transposed").build());
+  }
+
+  /** {@code train --placement on-chip --mode eprop}: SL-1's engine runs the integer e-prop rule. */
+  @Test
+  void onChipEpropTrainsInTheEngineAndPrintsItsTraceMemory() throws Exception {
+    List<String> messages = new ArrayList<>();
+    TrainResult r = TrainRun.run(small().placement("on-chip").batch(1).trainSamples(30)
+        .testSamples(20).build(), new TrainRun.Listener() {
+          @Override
+          public void message(String line) {
+            messages.add(line);
+          }
+        });
+    assertEquals("eprop", r.summary().get("mode").asText());
+    assertEquals("on-chip", r.summary().get("placement").asText());
+    // 700-16(rec)-20: int16 per hidden-layer parameter, int32 per input, unit and bias trace
+    long traces = 2L * (700 + 16 + 1) * 16 + 4L * (700 + 16 + 1 + 16 + 1);
+    assertTrue(messages.stream().anyMatch(m -> m.startsWith("on-chip learning memory")
+        && m.contains("e-prop traces " + traces + " B")), messages.toString());
+    assertTrue(r.summary().get("learningUpdatesPerSample").asDouble() > 0);
+  }
+
+  @Test
+  void onChipEpropRefusesRandomFeedbackAndCheckpoints(@org.junit.jupiter.api.io.TempDir
+                                                      java.nio.file.Path dir) {
+    var e = assertThrows(IllegalArgumentException.class, () -> TrainRun.run(small()
+        .placement("on-chip").batch(1).feedback("random").build(), TrainRun.SILENT));
+    assertTrue(e.getMessage().contains("--feedback random is host-float only"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> TrainRun.run(small()
+        .placement("on-chip").batch(1).out(dir.resolve("run")).checkpointEvery(5).build(),
+        TrainRun.SILENT));
+    assertTrue(e.getMessage().contains("on-chip e-prop cannot be checkpointed yet")
+        && e.getMessage().contains("eligibility traces"), e.getMessage());
+  }
+
+  @Test
+  void theTraceShiftKeepsTheLargestReachableTraceWithinInt16() {
+    int[] table = {7000, 5000, 100};
+    // alpha = kappa = 0: a trace holds one step, 7000 * 2^14 < 2^27 -> shift 12
+    assertEquals(12, io.spikeloop.placement.OnChipPlacement.traceShift(table, 0, 0));
+    // alpha = kappa = 3896 (tau 20 ms at 1 ms): 20.5x each -> 2^(27 + 8.7) -> shift 21
+    assertEquals(21, io.spikeloop.placement.OnChipPlacement.traceShift(table, 3896, 3896));
   }
 }

@@ -22,6 +22,7 @@ import io.spikeloop.target.TargetState;
 import io.spikeloop.target.sl1.CoreLimits;
 import io.spikeloop.target.sl1.DeviceState;
 import io.spikeloop.target.sl1.LayerConfig;
+import io.spikeloop.target.sl1.LearningRule;
 import io.spikeloop.target.sl1.NetworkConfig;
 import io.spikeloop.target.sl1.OutputConfig;
 import io.spikeloop.target.sl1.Sl1Codecs;
@@ -56,10 +57,12 @@ public class WireMappingTest {
       for (int i = 0; i < table.length; i++) {
         table[i] = rnd.nextInt(65536) - 32768;
       }
+      boolean eprop = rnd.nextBoolean();
       var c = new io.spikeloop.target.sl1.LearningConfig(rates, rnd.nextBoolean() ? 8 : 4,
           1 + rnd.nextInt(4096), rnd.nextInt(1038091), rnd.nextInt(1 << 20),
           rnd.nextInt(265) - 200, rnd.nextInt(16), rnd.nextLong(), rnd.nextInt(32),
-          rnd.nextInt(32), table);
+          rnd.nextInt(32), table, eprop ? LearningRule.EPROP : LearningRule.TBPTT1,
+          eprop ? rnd.nextInt(41) : 0);
       var bytes = Request.newBuilder()
           .setEnableTargetLearning(WireMapping.toProto(Sl1Codecs.encode(c))).build().toByteArray();
       assertEquals(c, Sl1Codecs.decodeLearningConfig(
@@ -72,6 +75,24 @@ public class WireMappingTest {
     var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> Sl1Codecs.decodeLearningConfig(payload));
     org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("out.w"), e.getMessage());
+    // an unset rule is tBPTT1 (older senders); an unknown one is refused naming the known ones
+    var plain = io.spikeloop.wire.v1.LearningConfig.newBuilder().putLearningRates("out.w", 1)
+        .setStateBits(8).setBlockSize(64).addSurrogateTable(1);
+    assertEquals(LearningRule.TBPTT1, Sl1Codecs.decodeLearningConfig(new TargetState(
+        Sl1Target.ID, TargetState.KIND_LEARNING_CONFIG, Sl1Codecs.LEARNING_CONFIG_FORMAT,
+        plain.build().toByteArray())).rule());
+    var unknown = new TargetState(Sl1Target.ID, TargetState.KIND_LEARNING_CONFIG,
+        Sl1Codecs.LEARNING_CONFIG_FORMAT, plain.setRule(7).build().toByteArray());
+    e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> Sl1Codecs.decodeLearningConfig(unknown));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("learning rule 7 is "
+        + "unknown; known rules: [0 (tbptt1), 1 (eprop)]"), e.getMessage());
+    var shifted = new TargetState(Sl1Target.ID, TargetState.KIND_LEARNING_CONFIG,
+        Sl1Codecs.LEARNING_CONFIG_FORMAT, plain.setRule(0).setTraceShift(3).build().toByteArray());
+    e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> Sl1Codecs.decodeLearningConfig(shifted));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("trace shift"),
+        e.getMessage());
   }
 
   @Test

@@ -14,6 +14,7 @@ import io.spikeloop.target.sl1.FixedPoint;
 import io.spikeloop.target.sl1.LayerConfig;
 import io.spikeloop.target.sl1.LearnedTensor;
 import io.spikeloop.target.sl1.LearningConfig;
+import io.spikeloop.target.sl1.LearningRule;
 import io.spikeloop.target.sl1.LearningState;
 import io.spikeloop.target.sl1.NetworkConfig;
 import java.util.ArrayList;
@@ -38,6 +39,13 @@ import java.util.List;
  * unit leaves whole blocks untouched: the step builds the gradient rows of the units that spiked,
  * lists their blocks, runs {@link QuantizedAdam#stepListedBlocks} on them and writes back only
  * those blocks. Its work and its cost model follow the spikes; biases stay dense.
+ *
+ * <p>With {@link LearningRule#EPROP} ({@code docs/learning-engine.md} section 11) the step is
+ * e-prop instead: presynaptic traces filtered by the layer's {@code alpha}, one int16 eligibility
+ * trace per hidden-layer parameter filtered by the output's {@code kappa}, the learning signal
+ * {@code L = W_out^T e}, and per tensor an int16 gradient {@code L_j ebar_ji} with its own
+ * exponent; the traces restart at zero at every {@link #resetTraces} (the device's reset). Dense
+ * Adam only: every trace element changes at every step.
  */
 public final class LearningEngine {
   /** The design rule a network breaks when the engine cannot learn it. */
@@ -59,6 +67,12 @@ public final class LearningEngine {
   public static final int SOFTMAX_CYCLES_PER_OUTPUT = 2;
   /** Cost model: one parameter update costs this many SOPs of energy (four memory accesses). */
   public static final double UPDATE_ENERGY_IN_SOPS = 4.0;
+  /** Cost model: one e-prop trace element update (read and write the int16 ebar), in SOPs. */
+  public static final double TRACE_ENERGY_IN_SOPS = 2.0;
+  /** e-prop: a presynaptic or output trace adds 2^14 per spike (Q?.14). */
+  public static final int TRACE_ONE_LOG2 = 14;
+  /** e-prop: presynaptic and output traces saturate here (never reached with alpha < 1). */
+  public static final int TRACE_MAX = 1 << 30;
 
   static {
     for (int i = 0; i < 256; i++) {
@@ -83,6 +97,8 @@ public final class LearningEngine {
      */
     final int[] inCore;
     final int[] grad;
+    /** e-prop: the int16 eligibility trace of every element of a hidden-layer tensor, else null. */
+    final short[] ebar;
     /** Lazy weight matrices: arrays are [pre][post] (element pre * post + q), not core order. */
     final boolean preMajor;
     final int rows;           // the core tensor's rows (post units)
@@ -92,7 +108,7 @@ public final class LearningEngine {
     int listedCount;
 
     Learned(String name, LearnedTensor kind, int shift, QuantizedAdamConfig config, long seed,
-            int length, boolean preMajor, int rows, int cols) {
+            int length, boolean preMajor, int rows, int cols, boolean traced) {
       this.name = name;
       this.kind = kind;
       this.shift = shift;
@@ -108,6 +124,7 @@ public final class LearningEngine {
       this.coreValues = shift == 0 ? weights : new int[length];
       this.inCore = new int[length];
       this.grad = new int[length];
+      this.ebar = traced ? new short[length] : null;
     }
 
     /**
@@ -200,6 +217,23 @@ public final class LearningEngine {
   private final long stepCycles;
   private final double stepJoules;
   private final AdamSchedule schedule;
+  private final LearningRule rule;
+  /** e-prop: the trace shift, the layer's alpha and the output's kappa (Q0.12). */
+  private final int traceShift;
+  private final int alpha;
+  private final int kappa;
+  /** e-prop presynaptic traces, Q?.14 (a spike adds 2^14), saturating at {@link #TRACE_MAX}. */
+  private final int[] inputTrace;
+  private final int[] recurrentTrace;
+  private final int[] biasTrace = new int[1];
+  /** e-prop output traces: kappa-filtered hidden spikes and kappa-filtered 1, Q?.14. */
+  private final int[] outputTrace;
+  private final int[] outputBiasTrace = new int[1];
+  /** e-prop learning signal L_j = sum_k W_out[k][j] e_k, and psi_j (the surrogate entry). */
+  private final long[] signal;
+  private final int[] psi;
+  /** e-prop trace elements (int16 ebar) updated per step; 0 under tBPTT1. */
+  private final long traceElements;
   /** Cost model inputs kept for the per-step (lazy) figures. */
   private final long fixedCycles;
   private final double fixedJoules;
@@ -246,6 +280,12 @@ public final class LearningEngine {
     }
     this.schedule = schedule;
     this.joulesPerSop = joulesPerSop;
+    this.rule = learning.rule();
+    if (rule == LearningRule.EPROP && schedule != AdamSchedule.DENSE) {
+      throw new IllegalArgumentException("the e-prop rule runs dense Adam only (every eligibility "
+          + "trace changes at every step, so the gradient is dense); this engine has the "
+          + schedule.cliName() + " schedule");
+    }
     NetworkConfig net = core.config();
     if (net.layers().size() != 1) {
       throw new DesignRuleViolation(RULE, "on-chip learning supports one hidden layer (tBPTT1 "
@@ -292,8 +332,10 @@ public final class LearningEngine {
       QuantizedAdamConfig c = new QuantizedAdamConfig(learning.stateBits(), learning.blockSize(),
           learning.beta1Q20(), learning.beta2Q20(), lr, learning.epsExp(), bits,
           learning.masterFracBits(), preMajor ? schedule : AdamSchedule.DENSE);
+      boolean traced = rule == LearningRule.EPROP && (kind == LearnedTensor.IN
+          || kind == LearnedTensor.REC || kind == LearnedTensor.BIAS);
       Learned l = new Learned(t.name(), kind, shift, c, learning.seed() + i, t.length(), preMajor,
-          t.rows(), t.cols());
+          t.rows(), t.cols(), traced);
       l.seed(core.readWeights(t.name()));
       learned.add(l);
       params += t.length();
@@ -306,10 +348,28 @@ public final class LearningEngine {
     deltaQ = new int[hidden];
     zPrev = new int[hidden];
     z = new int[hidden];
+    traceShift = learning.traceShift();
+    alpha = layer.alpha();
+    kappa = net.output().kappa();
+    boolean eprop = rule == LearningRule.EPROP;
+    inputTrace = new int[eprop ? inputs : 0];
+    recurrentTrace = new int[eprop && layer.recurrent() ? hidden : 0];
+    outputTrace = new int[eprop ? hidden : 0];
+    signal = new long[eprop ? hidden : 0];
+    psi = new int[eprop ? hidden : 0];
+    long traced = 0;
+    for (Learned l : learned) {
+      traced += l.ebar == null ? 0 : l.ebar.length;
+    }
+    traceElements = traced;
     long backprop = (long) outputs * hidden;
+    // e-prop: the trace pass (one int16 ebar per hidden-layer parameter) runs before the Adam
+    // pass on the same lanes, since a tensor's gradient exponent needs its largest element
     fixedCycles = STEP_OVERHEAD_CYCLES + (long) SOFTMAX_CYCLES_PER_OUTPUT * outputs
-        + ceilDiv(backprop, synapseLanes) + ceilDiv(hidden, neuronLanes);
-    fixedJoules = backprop * joulesPerSop + hidden * joulesPerNeuron;
+        + ceilDiv(backprop, synapseLanes) + ceilDiv(hidden, neuronLanes)
+        + ceilDiv(traceElements, ADAM_LANES);
+    fixedJoules = backprop * joulesPerSop + hidden * joulesPerNeuron
+        + traceElements * TRACE_ENERGY_IN_SOPS * joulesPerSop;
     stepCycles = fixedCycles + ceilDiv(parameters, ADAM_LANES);
     stepJoules = fixedJoules + parameters * UPDATE_ENERGY_IN_SOPS * joulesPerSop;
     lastStepUpdates = parameters;
@@ -423,6 +483,10 @@ public final class LearningEngine {
    * {@code label} (checked by the caller to lie in [0, outputs)).
    */
   public void learn(int[] axons, int count, int label) {
+    if (rule == LearningRule.EPROP) {
+      learnEprop(axons, count, label);
+      return;
+    }
     outputError(label);
     int hiddenGradExp = hiddenDelta();
     lastDeltaExp = hiddenGradExp;
@@ -464,16 +528,7 @@ public final class LearningEngine {
         }
         default -> throw new IllegalStateException();
       }
-      l.state = l.adam.step(l.state, g, gradExp, l.master, l.weights);
-      if (l.shift != 0) {
-        for (int i = 0; i < g.length; i++) {
-          l.coreValues[i] = l.weights[i] << l.shift;
-        }
-      }
-      core.writeChangedWeights(l.name, l.coreValues, l.inCore);
-      if (l.kind == LearnedTensor.OUT_W) {
-        System.arraycopy(l.weights, 0, wOut, 0, wOut.length);
-      }
+      stepDense(l, gradExp);
       visited += g.length;
     }
     updates += visited;
@@ -586,6 +641,208 @@ public final class LearningEngine {
     return outExp - outputFracBits - 29 + sh;
   }
 
+  /** The rule this engine runs. */
+  public LearningRule rule() {
+    return rule;
+  }
+
+  /**
+   * e-prop trace memory in bytes: 2 per int16 eligibility trace (every learned hidden-layer
+   * parameter) plus 4 per int32 presynaptic and output trace; 0 under tBPTT1.
+   */
+  public long traceBytes() {
+    if (rule != LearningRule.EPROP) {
+      return 0;
+    }
+    return 2 * traceElements + 4L * (inputTrace.length + recurrentTrace.length + 1
+        + outputTrace.length + 1);
+  }
+
+  /**
+   * The e-prop traces restart at zero (the device's reset: a new sample). Nothing under tBPTT1,
+   * which keeps no traces.
+   */
+  public void resetTraces() {
+    if (rule != LearningRule.EPROP) {
+      return;
+    }
+    Arrays.fill(inputTrace, 0);
+    Arrays.fill(recurrentTrace, 0);
+    Arrays.fill(outputTrace, 0);
+    biasTrace[0] = 0;
+    outputBiasTrace[0] = 0;
+    for (Learned l : learned) {
+      if (l.ebar != null) {
+        Arrays.fill(l.ebar, (short) 0);
+      }
+    }
+  }
+
+  /** The int16 eligibility traces of a learned hidden-layer tensor, core order (a copy). */
+  public short[] eligibilityTrace(String name) {
+    for (Learned l : learned) {
+      if (l.name.equals(name) && l.ebar != null) {
+        return l.ebar.clone();
+      }
+    }
+    throw new IllegalArgumentException("tensor " + name + " has no e-prop trace");
+  }
+
+  /**
+   * One e-prop step ({@code docs/learning-engine.md} section 11): error, learning signal through
+   * W_out as it stands, traces, then per learned tensor its gradient and one Adam step.
+   */
+  private void learnEprop(int[] axons, int count, int label) {
+    outputError(label);
+    learningSignal();
+    int zCount = core.copySpikes(0, z);
+    updateTraces(axons, count, zCount);
+    int signalExp = outExp - outputFracBits - 15;          // L = W_out e: 2^(wExp_out - f) 2^-15
+    int traceExp = traceShift - 2 * TRACE_ONE_LOG2;        // ebar = psi P >> shift: 2^-14 2^-14
+    long visited = 0;
+    for (Learned l : learned) {
+      int gradExp = switch (l.kind) {
+        case IN -> signalExp + traceExp + eligibilityGradient(l, inputTrace);
+        case REC -> signalExp + traceExp + eligibilityGradient(l, recurrentTrace);
+        case BIAS -> signalExp + traceExp + eligibilityGradient(l, biasTrace);
+        case OUT_W -> -15 - TRACE_ONE_LOG2 + outputGradient(l.grad, outputTrace);
+        case OUT_BIAS -> -15 - TRACE_ONE_LOG2 + outputGradient(l.grad, outputBiasTrace);
+      };
+      stepDense(l, gradExp);
+      visited += l.grad.length;
+    }
+    updates += visited;
+    lastStepUpdates = visited;
+    lastStepCycles = fixedCycles + ceilDiv(visited, ADAM_LANES);
+    lastStepJoules = fixedJoules + visited * UPDATE_ENERGY_IN_SOPS * joulesPerSop;
+  }
+
+  /** L_j = sum_k W_out[k][j] e_k (int64, |L_j| < 2^38), and psi_j from the membrane. */
+  private void learningSignal() {
+    Arrays.fill(signal, 0);
+    for (int k = 0; k < outputs; k++) {
+      long ek = e[k];
+      if (ek == 0) {
+        continue;
+      }
+      int row = k * hidden;
+      for (int j = 0; j < hidden; j++) {
+        signal[j] += wOut[row + j] * ek;
+      }
+    }
+    long half = surrogateShift > 0 ? 1L << (surrogateShift - 1) : 0;
+    for (int j = 0; j < hidden; j++) {
+      long distance = Math.abs((long) core.membrane(0, j) - theta);
+      long index = (distance + half) >> surrogateShift;
+      psi[j] = index < surrogate.length ? surrogate[(int) index] : 0;
+    }
+  }
+
+  /**
+   * Presynaptic traces P = min(decay(P, alpha) + 2^14 [spike], 2^30): inputs with this step's
+   * axons, recurrent with last step's spikes, the bias with a constant 1; output traces with
+   * kappa: this step's hidden spikes, and 1 for the output bias.
+   */
+  private void updateTraces(int[] axons, int count, int zCount) {
+    int one = 1 << TRACE_ONE_LOG2;
+    for (int i = 0; i < inputTrace.length; i++) {
+      inputTrace[i] = (int) FixedPoint.decay(inputTrace[i], alpha);
+    }
+    for (int s = 0; s < count; s++) {
+      inputTrace[axons[s]] = Math.min(TRACE_MAX, inputTrace[axons[s]] + one);
+    }
+    if (recurrentTrace.length > 0) {
+      for (int i = 0; i < hidden; i++) {
+        recurrentTrace[i] = (int) FixedPoint.decay(recurrentTrace[i], alpha);
+      }
+      for (int s = 0; s < zPrevCount; s++) {
+        recurrentTrace[zPrev[s]] = Math.min(TRACE_MAX, recurrentTrace[zPrev[s]] + one);
+      }
+    }
+    biasTrace[0] = (int) Math.min(TRACE_MAX, FixedPoint.decay(biasTrace[0], alpha) + one);
+    for (int j = 0; j < hidden; j++) {
+      outputTrace[j] = (int) FixedPoint.decay(outputTrace[j], kappa);
+    }
+    for (int s = 0; s < zCount; s++) {
+      outputTrace[z[s]] = Math.min(TRACE_MAX, outputTrace[z[s]] + one);
+    }
+    outputBiasTrace[0] = (int) Math.min(TRACE_MAX, FixedPoint.decay(outputBiasTrace[0], kappa)
+        + one);
+  }
+
+  /**
+   * ebar_ji = sat16(decay(ebar_ji, kappa) + rshiftRound(psi_j P_i, traceShift)) over the tensor
+   * ([N][cols], cols = P.length), then G_ji = clamp(shiftRound(L_j ebar_ji, s), +-32767) with s
+   * the shift that brings the largest |L_j ebar_ji| below 2^15. Returns s.
+   */
+  private int eligibilityGradient(Learned l, int[] presynaptic) {
+    short[] eb = l.ebar;
+    int[] g = l.grad;
+    int cols = presynaptic.length;
+    long maxAbs = 0;
+    for (int j = 0; j < hidden; j++) {
+      long p = psi[j];
+      long lj = signal[j];
+      int row = j * cols;
+      for (int i = 0; i < cols; i++) {
+        long v = FixedPoint.decay(eb[row + i], kappa)
+            + FixedPoint.rshiftRound(p * presynaptic[i], traceShift);
+        v = Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, v));
+        eb[row + i] = (short) v;
+        maxAbs = Math.max(maxAbs, Math.abs(lj * v));
+      }
+    }
+    int sh = Math.max(0, bitLength(maxAbs) - 15);
+    for (int j = 0; j < hidden; j++) {
+      long lj = signal[j];
+      int row = j * cols;
+      for (int i = 0; i < cols; i++) {
+        g[row + i] = clampGradient(shiftRound(lj * eb[row + i], sh));
+      }
+    }
+    return sh;
+  }
+
+  /**
+   * G_kj = clamp(shiftRound(e_k T_j, s), +-32767) ([K][T.length]) for the output weights (T the
+   * kappa-filtered spikes) or the output bias (T the kappa-filtered 1); returns s.
+   */
+  private int outputGradient(int[] g, int[] trace) {
+    int cols = trace.length;
+    long maxAbs = 0;
+    for (int k = 0; k < outputs; k++) {
+      for (int j = 0; j < cols; j++) {
+        maxAbs = Math.max(maxAbs, Math.abs((long) e[k] * trace[j]));
+      }
+    }
+    int sh = Math.max(0, bitLength(maxAbs) - 15);
+    for (int k = 0; k < outputs; k++) {
+      long ek = e[k];
+      for (int j = 0; j < cols; j++) {
+        g[k * cols + j] = clampGradient(shiftRound(ek * trace[j], sh));
+      }
+    }
+    return sh;
+  }
+
+  private static int clampGradient(long x) {
+    return (int) Math.max(-QuantizedAdam.MAX_GRADIENT, Math.min(QuantizedAdam.MAX_GRADIENT, x));
+  }
+
+  /** One dense Adam step of a learned tensor on its gradient, written back to the core. */
+  private void stepDense(Learned l, int gradExp) {
+    l.state = l.adam.step(l.state, l.grad, gradExp, l.master, l.weights);
+    if (l.shift != 0) {
+      for (int i = 0; i < l.grad.length; i++) {
+        l.coreValues[i] = l.weights[i] << l.shift;
+      }
+    }
+    core.writeChangedWeights(l.name, l.coreValues, l.inCore);
+    if (l.kind == LearnedTensor.OUT_W) {
+      System.arraycopy(l.weights, 0, wOut, 0, wOut.length);
+    }
+  }
+
   /** Copies of the Adam states of the learned tensors, in tensor order (for checks and reports). */
   public List<QuantizedAdamState> states() {
     return learned.stream().map(l -> l.state.copy()).toList();
@@ -611,6 +868,19 @@ public final class LearningEngine {
   }
 
   /**
+   * An e-prop engine's state cannot travel yet: the learning-state image (version {@value
+   * LearningState#VERSION}) has no section for the eligibility traces (and no rule field).
+   */
+  private void requireImageable(String verb) {
+    if (rule == LearningRule.EPROP) {
+      throw new IllegalStateException("an e-prop learning engine's state cannot be " + verb
+          + ": the learning-state image (version " + LearningState.VERSION + ") has no section "
+          + "for its eligibility traces (" + traceBytes() + " B); checkpoints and diff --learning "
+          + "of on-chip e-prop need an image version with one. Nothing was changed");
+    }
+  }
+
+  /**
    * The engine's state as the portable {@link LearningState}: per learned tensor its quantized
    * Adam state and master weights, with the configuration, rule and schedule it belongs to; a
    * catch-up engine adds its per-block step counters ({@link LearningState#CATCH_UP_SECTION}).
@@ -618,6 +888,7 @@ public final class LearningEngine {
    * are in that order in the image, which is why the schedule is part of the configuration.
    */
   public LearningState snapshot() {
+    requireImageable("read");
     List<LearningState.Tensor> tensors = new ArrayList<>(learned.size());
     for (Learned l : learned) {
       QuantizedAdamConfig c = l.adam.config();
@@ -660,6 +931,7 @@ public final class LearningEngine {
     if (s == null) {
       throw new IllegalArgumentException("restore needs a learning state");
     }
+    requireImageable("restored");
     s.requireSameConfiguration(snapshot());
     List<int[]> blockSteps = schedule == AdamSchedule.CATCH_UP ? s.catchUpBlockSteps() : null;
     List<QuantizedAdamState> states = new ArrayList<>(learned.size());

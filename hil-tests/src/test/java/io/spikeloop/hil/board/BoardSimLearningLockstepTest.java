@@ -2,6 +2,7 @@ package io.spikeloop.hil.board;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -17,6 +18,7 @@ import io.spikeloop.sim.SimOptions;
 import io.spikeloop.sim.learning.AdamSchedule;
 import io.spikeloop.target.sl1.LayerConfig;
 import io.spikeloop.target.sl1.LearningConfig;
+import io.spikeloop.target.sl1.LearningRule;
 import io.spikeloop.target.sl1.NetworkConfig;
 import io.spikeloop.target.sl1.OutputConfig;
 import io.spikeloop.target.sl1.Sl1Device;
@@ -62,6 +64,80 @@ class BoardSimLearningLockstepTest {
   @EnumSource(value = AdamSchedule.class, names = {"LAZY", "CATCH_UP"})
   void eventDrivenEnginesAgreeEveryStepAndEveryWeight(AdamSchedule schedule) {
     randomInput(8, schedule);
+  }
+
+  /**
+   * The e-prop rule (docs/learning-engine.md section 11) in lock-step: 700-64(rec)-20, eight
+   * 25-step samples with a reset before each (the traces restart on both), every fifth step
+   * unlabelled; afterwards both refuse to hand out a learning-state image, naming the traces.
+   */
+  @ParameterizedTest(name = "{0}-bit Adam state")
+  @ValueSource(ints = {8, 4})
+  void epropAgreesEveryStepAndEveryWeightAcrossSamples(int stateBits) {
+    NetworkConfig net = new NetworkConfig(700, List.of(
+        new LayerConfig(64, true, 8, 0, 20, 700, 3900, 700)),
+        new OutputConfig(20, 8, -1, 20, 3900));
+    Random rnd = new Random(57 + stateBits);
+    LearningConfig eprop = learning(net, stateBits, 8).toBuilder()
+        .rule(LearningRule.EPROP).traceShift(20).build();
+    try (SimDevice sim = new SimDevice();
+         Device board = Devices.open("board:ref")) {
+      for (Device d : List.of(sim, board)) {
+        d.configure(net);
+      }
+      BoardSimLockstepTest.writeSameRandomWeights(net, rnd, sim, board);
+      Map<String, int[]> initial = weights(sim, net);
+      Sl1Device.enableLearning(sim, eprop);
+      Sl1Device.enableLearning(board, eprop);
+      long spikes = 0;
+      for (int sample = 0; sample < 8; sample++) {
+        List<SpikeFrame> frames = new ArrayList<>();
+        for (int t = 0; t < 25; t++) {
+          TreeSet<Integer> ids = new TreeSet<>();
+          for (int i = 0; i < 700; i++) {
+            if (rnd.nextDouble() < 0.03) {
+              ids.add(i);
+            }
+          }
+          frames.add(new SpikeFrame(ids.stream().mapToInt(Integer::intValue).toArray(),
+              t % 5 == 4 ? SpikeFrame.NO_LABEL : sample % 20));
+        }
+        sim.reset();
+        board.reset();
+        List<StepResult> onBoard = board.run(frames, ReadoutLevel.FULL);
+        for (int t = 0; t < frames.size(); t++) {
+          StepResult a = sim.step(frames.get(t), ReadoutLevel.FULL);
+          StepResult b = onBoard.get(t);
+          String at = "sample " + sample + " step " + t;
+          assertArrayEquals(a.spikes(), b.spikes(), "spikes at " + at);
+          assertArrayEquals(a.membranes(), b.membranes(), "membranes at " + at);
+          assertArrayEquals(a.outputs(), b.outputs(), "outputs at " + at);
+          spikes += b.spikes()[0].length;
+        }
+        assertSameWeights(sim, board, net, "after sample " + sample);
+      }
+      assertTrue(spikes > 200 * 64 / 50, "the net must spike (>2%) to be a test: " + spikes);
+      assertEquals(sim.telemetry().learningUpdates(), board.telemetry().learningUpdates(),
+          "learning updates");
+      long moved = 0;
+      long params = 0;
+      Map<String, int[]> learned = weights(board, net);
+      for (WeightTensor t : net.tensors()) {
+        params += t.length();
+        int[] a = initial.get(t.name());
+        int[] b = learned.get(t.name());
+        for (int i = 0; i < a.length; i++) {
+          moved += a[i] != b[i] ? 1 : 0;
+        }
+      }
+      assertTrue(moved > params / 100, "e-prop must move weights to be a test: " + moved + " of "
+          + params);
+      for (Device d : List.of(sim, board)) {
+        var e = assertThrows(IllegalStateException.class, () -> Sl1Device.learningState(d));
+        assertTrue(e.getMessage().contains("e-prop learning engine's state cannot be read")
+            && e.getMessage().contains("eligibility traces"), e.getMessage());
+      }
+    }
   }
 
   private static void randomInput(int stateBits, AdamSchedule schedule) {

@@ -725,6 +725,55 @@ public abstract class DeviceContractSuite {
     }
   }
 
+  /**
+   * A device whose engine offers the e-prop rule ({@code docs/learning-engine.md} section 11)
+   * learns exactly as the reference engine over two samples with a reset between them (the
+   * traces restart): same outputs every step, same weights; and it refuses to hand out a
+   * learning-state image, whose version 1 has no room for the traces.
+   */
+  @ParameterizedTest(name = "{0}-bit Adam state")
+  @ValueSource(ints = {8, 4})
+  void epropLearnsAsTheReferenceEngineAcrossAReset(int stateBits) {
+    assumeSl1(device, "SL-1's learning engine");
+    assumeTrue(device.info().has(Capability.ON_CHIP_LEARNING),
+        "device " + device.info().name() + " has no on-chip learning engine");
+    NetworkConfig net = learningNetwork();
+    assumeFits(device, net, "the learning network");
+    LearningConfig eprop = learningConfig(net, stateBits).toBuilder()
+        .rule(io.spikeloop.target.sl1.LearningRule.EPROP).traceShift(16).build();
+    List<SpikeFrame> frames = labelled(testInputs(23, 2 * STEPS), 3);
+    int half = frames.size() / 2;
+    try (SimDevice reference = new SimDevice()) {
+      List<List<StepResult>> results = new ArrayList<>();
+      for (Device d : List.of(reference, device)) {
+        startLearning(d, net, eprop);
+        List<StepResult> all = new ArrayList<>(runAll(d, frames.subList(0, half),
+            ReadoutLevel.OUTPUTS));
+        d.reset();
+        all.addAll(runAll(d, frames.subList(half, frames.size()), ReadoutLevel.OUTPUTS));
+        results.add(all);
+      }
+      for (int t = 0; t < frames.size(); t++) {
+        assertArrayEquals(results.get(0).get(t).outputs(), results.get(1).get(t).outputs(),
+            "outputs at step " + t);
+      }
+      if (device.info().has(Capability.WEIGHT_READBACK)) {
+        boolean moved = false;
+        for (WeightTensor t : net.tensors()) {
+          int[] w = device.readWeights(t.name());
+          assertArrayEquals(reference.readWeights(t.name()), w, t.name() + " after e-prop");
+          moved |= !Arrays.equals(weightsFor(t, 4), w);
+        }
+        assertTrue(moved, "learning must move weights to be a test");
+      }
+      if (device.info().has(Capability.LEARNING_STATE)) {
+        RuntimeException e = assertThrows(RuntimeException.class,
+            () -> Sl1Device.learningState(device));
+        assertTrue(e.getMessage().contains("eligibility traces"), e.getMessage());
+      }
+    }
+  }
+
   /** Configures the learning network with seed-4 weights and enables learning. */
   private static void startLearning(Device d, NetworkConfig net, LearningConfig learning) {
     d.configure(net);

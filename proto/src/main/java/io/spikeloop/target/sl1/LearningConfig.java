@@ -25,13 +25,29 @@ import java.util.Map;
  * @param surrogateTable   the double-Gaussian surrogate derivative at
  *                         {@code |u - theta| = i * 2^surrogateShift}, signed Q1.14 (int16), 1..1024
  *                         entries; beyond the table the derivative is 0
+ * @param rule             the learning rule: {@link LearningRule#TBPTT1} (default) or
+ *                         {@link LearningRule#EPROP} ({@code docs/learning-engine.md} section 11)
+ * @param traceShift       e-prop only: the int16 eligibility trace holds {@code psi * P >>
+ *                         traceShift} (float value {@code 2^(traceShift - 28)} per LSB), 0..40;
+ *                         0 under tBPTT1
  */
 public record LearningConfig(Map<String, Integer> learningRates, int stateBits, int blockSize,
                              int beta1Q20, int beta2Q20, int epsExp, int masterFracBits, long seed,
-                             int outputFracBits, int surrogateShift, int[] surrogateTable) {
+                             int outputFracBits, int surrogateShift, int[] surrogateTable,
+                             LearningRule rule, int traceShift) {
   public static final int MAX_LR_Q16 = 1 << 24;
   public static final int MAX_BETA1_Q20 = 1038090;
   public static final int MAX_TABLE = 1024;
+  /** Largest e-prop trace shift: psi * P < 2^45, so a shift of 40 leaves at most 5 bits. */
+  public static final int MAX_TRACE_SHIFT = 40;
+
+  /** A tBPTT1 configuration (the fields before learning rules existed). */
+  public LearningConfig(Map<String, Integer> learningRates, int stateBits, int blockSize,
+                        int beta1Q20, int beta2Q20, int epsExp, int masterFracBits, long seed,
+                        int outputFracBits, int surrogateShift, int[] surrogateTable) {
+    this(learningRates, stateBits, blockSize, beta1Q20, beta2Q20, epsExp, masterFracBits, seed,
+        outputFracBits, surrogateShift, surrogateTable, LearningRule.TBPTT1, 0);
+  }
 
   public LearningConfig {
     if (learningRates == null || learningRates.isEmpty()) {
@@ -65,6 +81,14 @@ public record LearningConfig(Map<String, Integer> learningRates, int stateBits, 
             + " does not fit int16");
       }
     }
+    if (rule == null) {
+      throw new IllegalArgumentException("learning needs a rule (tbptt1 or eprop)");
+    }
+    Checks.range("e-prop trace shift", traceShift, 0, MAX_TRACE_SHIFT);
+    if (rule == LearningRule.TBPTT1 && traceShift != 0) {
+      throw new IllegalArgumentException("the trace shift is an e-prop field; tbptt1 needs 0, got "
+          + traceShift);
+    }
   }
 
   @Override
@@ -92,7 +116,8 @@ public record LearningConfig(Map<String, Integer> learningRates, int stateBits, 
   public Builder toBuilder() {
     return new Builder(learningRates, surrogateShift, surrogateTable).stateBits(stateBits)
         .blockSize(blockSize).beta1Q20(beta1Q20).beta2Q20(beta2Q20).epsExp(epsExp)
-        .masterFracBits(masterFracBits).seed(seed).outputFracBits(outputFracBits);
+        .masterFracBits(masterFracBits).seed(seed).outputFracBits(outputFracBits).rule(rule)
+        .traceShift(traceShift);
   }
 
   /** Named setters for {@link LearningConfig}; {@link #build} runs the record's checks. */
@@ -108,6 +133,8 @@ public record LearningConfig(Map<String, Integer> learningRates, int stateBits, 
     private int masterFracBits = 8;
     private long seed = 1;
     private int outputFracBits = 8;
+    private LearningRule rule = LearningRule.TBPTT1;
+    private int traceShift = 0;
 
     private Builder(Map<String, Integer> learningRates, int surrogateShift, int[] surrogateTable) {
       this.learningRates = learningRates;
@@ -169,9 +196,21 @@ public record LearningConfig(Map<String, Integer> learningRates, int stateBits, 
       return this;
     }
 
+    /** The learning rule (default tBPTT1). */
+    public Builder rule(LearningRule rule) {
+      this.rule = rule;
+      return this;
+    }
+
+    /** e-prop's eligibility trace shift, 0..40 (default 0; tBPTT1 needs 0). */
+    public Builder traceShift(int traceShift) {
+      this.traceShift = traceShift;
+      return this;
+    }
+
     public LearningConfig build() {
       return new LearningConfig(learningRates, stateBits, blockSize, beta1Q20, beta2Q20, epsExp,
-          masterFracBits, seed, outputFracBits, surrogateShift, surrogateTable);
+          masterFracBits, seed, outputFracBits, surrogateShift, surrogateTable, rule, traceShift);
     }
   }
 
@@ -187,7 +226,8 @@ public record LearningConfig(Map<String, Integer> learningRates, int stateBits, 
         && c.stateBits == stateBits && c.blockSize == blockSize && c.beta1Q20 == beta1Q20
         && c.beta2Q20 == beta2Q20 && c.epsExp == epsExp && c.masterFracBits == masterFracBits
         && c.seed == seed && c.outputFracBits == outputFracBits
-        && c.surrogateShift == surrogateShift && Arrays.equals(c.surrogateTable, surrogateTable);
+        && c.surrogateShift == surrogateShift && Arrays.equals(c.surrogateTable, surrogateTable)
+        && c.rule == rule && c.traceShift == traceShift;
   }
 
   @Override
@@ -198,6 +238,8 @@ public record LearningConfig(Map<String, Integer> learningRates, int stateBits, 
   @Override
   public String toString() {
     return "LearningConfig[" + learningRates.keySet() + ", " + stateBits + "-bit state, block "
-        + blockSize + ", master +" + masterFracBits + " bits, seed " + seed + "]";
+        + blockSize + ", master +" + masterFracBits + " bits, seed " + seed
+        + (rule == LearningRule.TBPTT1 ? "" : ", " + rule.cliName() + " (trace shift "
+        + traceShift + ")") + "]";
   }
 }

@@ -126,7 +126,8 @@ public final class Sl1Codecs {
         .putAllLearningRates(c.learningRates()).setStateBits(c.stateBits())
         .setBlockSize(c.blockSize()).setBeta1Q20(c.beta1Q20()).setBeta2Q20(c.beta2Q20())
         .setEpsExp(c.epsExp()).setMasterFracBits(c.masterFracBits()).setSeed(c.seed())
-        .setOutputFracBits(c.outputFracBits()).setSurrogateShift(c.surrogateShift());
+        .setOutputFracBits(c.outputFracBits()).setSurrogateShift(c.surrogateShift())
+        .setRule(c.rule().wire()).setTraceShift(c.traceShift());
     for (int v : c.surrogateTable()) {
       b.addSurrogateTable(v);
     }
@@ -144,7 +145,9 @@ public final class Sl1Codecs {
         .beta1Q20(unsignedInt("beta1_q20", c.getBeta1Q20()))
         .beta2Q20(unsignedInt("beta2_q20", c.getBeta2Q20())).epsExp(c.getEpsExp())
         .masterFracBits(unsignedInt("master_frac_bits", c.getMasterFracBits())).seed(c.getSeed())
-        .outputFracBits(unsignedInt("output_frac_bits", c.getOutputFracBits())).build();
+        .outputFracBits(unsignedInt("output_frac_bits", c.getOutputFracBits()))
+        .rule(LearningRule.ofWire(c.getRule()))
+        .traceShift(unsignedInt("trace_shift", c.getTraceShift())).build();
   }
 
   private static int unsignedInt(String field, int value) {
