@@ -72,7 +72,8 @@ public final class Sl1BoardBinding implements BoardBinding {
       throw new DeviceUnavailableException(deviceName + ": " + library.file()
           + " implements driver ABI version " + version + ", this build of spikeloop needs version "
           + SpikeloopDriver.SPIKELOOP_DRIVER_ABI_VERSION + " (or "
-          + SpikeloopDriver.SPIKELOOP_DRIVER_ABI_OLDEST + " without chip instances)");
+          + SpikeloopDriver.SPIKELOOP_DRIVER_ABI_OLDEST + "-4 without the sample store, 3 without chip"
+          + " instances)");
     }
     if (!chip.perfect() && version < 4) {
       throw new DeviceUnavailableException(deviceName + ": " + library.file()

@@ -39,7 +39,7 @@ class BoardDeviceProviderTest {
     var e = assertThrows(DeviceUnavailableException.class, () -> Devices.open("board:wrongabi"));
     assertTrue(e.getMessage().matches("board:wrongabi: .*/libspikeloop_wrongabi\\.so implements "
         + "driver ABI version 1, this build of spikeloop needs version "
-        + SpikeloopDriver.SPIKELOOP_DRIVER_ABI_VERSION + " \\(or 3 without chip instances\\)"),
+        + SpikeloopDriver.SPIKELOOP_DRIVER_ABI_VERSION + " \\(or 3-4 without the sample store, 3 without chip instances\\)"),
         e.getMessage());
   }
 
@@ -55,6 +55,21 @@ class BoardDeviceProviderTest {
     assertTrue(e.getMessage().matches("board:abi3,mismatch=0.1,instance=2: .*/libspikeloop_abi3"
         + "\\.so implements driver ABI version 3; chip instances \\(options \\[mismatch, instance, "
         + "noise, drop\\]\\) need version 4 \\(spikeloop_set_chip_instance\\)"), e.getMessage());
+  }
+
+  @Test
+  void aVersion4LibraryOpensWithoutTheSampleStore() {
+    try (Device d = Devices.open("board:abi4")) {
+      assertFalse(d.info().has(Capability.SAMPLE_STORE));
+      assertTrue(d.extension(io.spikeloop.device.SampleStore.class).isEmpty());
+      assertTrue(d.extension(io.spikeloop.device.OnChipLearning.class).isPresent());
+    }
+    try (Device d = Devices.open("board:abi3")) {
+      assertTrue(d.extension(io.spikeloop.device.SampleStore.class).isEmpty());
+    }
+    try (Device d = Devices.open("board:ref")) {
+      assertTrue(d.info().has(Capability.SAMPLE_STORE));
+    }
   }
 
   @Test
