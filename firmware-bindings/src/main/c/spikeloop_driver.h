@@ -42,6 +42,13 @@
  *   surrogate_shift. Nothing else changed: the host opens a version 3 or 4 library for tBPTT1 and
  *   refuses the e-prop rule on it, naming the version. A driver whose engine runs tBPTT1 only
  *   refuses rule 1 with SPIKELOOP_ERR_UNSUPPORTED.
+ * - Version 6: the sample store (a rehearsal buffer of spike samples in the board's memory,
+ *   replayed through the core without the host streaming the events; docs/driver-abi.md "Sample
+ *   store"): spikeloop_sample_store_get, spikeloop_put_sample, spikeloop_remove_sample,
+ *   spikeloop_clear_samples, spikeloop_list_samples, spikeloop_replay_sample, capability
+ *   SPIKELOOP_CAP_SAMPLE_STORE. Nothing of version 5 changed, so the host still opens a version 5
+ *   (or 4, 3) library, without the store. A driver without a store implements the six calls as
+ *   SPIKELOOP_ERR_UNSUPPORTED and leaves the bit clear.
  *
  * Target
  * - Every board library of every target (docs/targets.md) exports spikeloop_target(), returning
@@ -80,6 +87,7 @@ extern "C" {
 #define SPIKELOOP_CAP_WEIGHT_READBACK (1u << 6)
 #define SPIKELOOP_CAP_LEARNING_STATE (1u << 7) /* spikeloop_read/restore_learning_state work */
 #define SPIKELOOP_CAP_CHIP_INSTANCE (1u << 8)  /* spikeloop_set_chip_instance works (v4) */
+#define SPIKELOOP_CAP_SAMPLE_STORE (1u << 9)   /* the spikeloop_*_sample calls work (v5) */
 
 /* Readout levels of spikeloop_run (same order as Java's ReadoutLevel). */
 #define SPIKELOOP_READOUT_OUTPUTS 0 /* outputs and per-step SOPs */
@@ -295,6 +303,49 @@ int32_t spikeloop_read_learning_state(spikeloop_board *board, uint8_t *image, in
                                       int32_t *bytes);
 int32_t spikeloop_restore_learning_state(spikeloop_board *board, const uint8_t *image,
                                          int32_t bytes);
+
+/*
+ * The sample store (ABI version 5): spike samples held in the board's memory as records of the
+ * format spikeloop-sample version 1 (docs/driver-abi.md "Sample records": u16 label, 0xFFFF = none;
+ * u16 steps; u32 events; then per step a LEB128 varint event count and the axon ids as varint
+ * gaps), in at most `slots` slots over `capacity_bytes` bytes of records. The store survives
+ * spikeloop_reset and spikeloop_configure; spikeloop_open starts it empty and spikeloop_close
+ * empties it.
+ */
+typedef struct spikeloop_sample_store_info {
+  int64_t capacity_bytes; /* record bytes the store can hold */
+  int64_t used_bytes;     /* record bytes held now */
+  int32_t slots;          /* slot ids are 0..slots-1 */
+  int32_t used_slots;     /* samples held now */
+} spikeloop_sample_store_info;
+
+/* Values per entry of spikeloop_list_samples: slot, label (-1 = none), steps, events, bytes. */
+#define SPIKELOOP_SAMPLE_ENTRY_INTS 5
+
+int32_t spikeloop_sample_store_get(spikeloop_board *board, spikeloop_sample_store_info *out);
+/* Checks the record (every field, as the format states), then stores it in the lowest free slot
+ * (*slot). SPIKELOOP_ERR_ARGUMENT for a malformed record (naming the field and byte offset),
+ * SPIKELOOP_ERR_STATE when it does not fit ("sample store full: the record takes N bytes, F of C
+ * are free") or every slot is taken. Does not need a configured board. */
+int32_t spikeloop_put_sample(spikeloop_board *board, const uint8_t *record, int32_t bytes,
+                             int32_t *slot);
+/* Frees one slot (SPIKELOOP_ERR_ARGUMENT: out of range or empty) or every slot. */
+int32_t spikeloop_remove_sample(spikeloop_board *board, int32_t slot);
+int32_t spikeloop_clear_samples(spikeloop_board *board);
+/* The samples held, by ascending slot: SPIKELOOP_SAMPLE_ENTRY_INTS values each into
+ * entries[0 .. capacity * SPIKELOOP_SAMPLE_ENTRY_INTS); *count = samples held
+ * (SPIKELOOP_ERR_ARGUMENT when capacity is below it). */
+int32_t spikeloop_list_samples(spikeloop_board *board, int32_t *entries, int32_t capacity,
+                               int32_t *count);
+/* Runs the sample in `slot` through the core from its current state exactly as spikeloop_run
+ * runs the same steps with the sample's label on every step (learning while learning is
+ * enabled), into the same result buffers. n_steps must equal the sample's steps (the caller sized
+ * its buffers for them). Every id (< inputs) and, while learning, the label (< K) is checked
+ * before the first step runs. */
+int32_t spikeloop_replay_sample(spikeloop_board *board, int32_t slot, int32_t n_steps,
+                                int32_t readout, int64_t *first_step, int32_t *outputs,
+                                int64_t *sops, int32_t *spike_ids, int32_t spike_capacity,
+                                int32_t *spike_offsets, int32_t *membranes);
 
 #ifdef __cplusplus
 }

@@ -56,6 +56,12 @@
  * narrowest weights (2 bits) to fill the synapse memory, so the bit budget is the only limit.
  * Untouched cells cost no RAM on a host OS (zero pages). */
 #define SL_REF_SYNAPSE_CELLS (SL_REF_SYNAPSE_MEMORY_BITS / 2)
+#ifndef SL_REF_SAMPLE_STORE_BYTES
+#define SL_REF_SAMPLE_STORE_BYTES 65536 /* record bytes of the sample store (ABI version 5) */
+#endif
+#ifndef SL_REF_SAMPLE_SLOTS
+#define SL_REF_SAMPLE_SLOTS 256 /* samples the store holds at most */
+#endif
 #define SL_REF_ERROR_LEN 256
 #define SL_REF_VERSION "sl1-ref 1.1.0"
 
@@ -168,6 +174,14 @@ struct spikeloop_board {
   int64_t out_gain_of[SL_REF_MAX_OUTPUTS];   /* Q16 */
   int64_t out_offset_of[SL_REF_MAX_OUTPUTS]; /* added to o every step, like out_bias */
   int32_t kept_axons[SL_REF_MAX_INPUTS];     /* the input events of a step not lost */
+
+  /* sample store (ABI version 5): records packed from the start of `store` in the order they
+   * were put, moved down when one is removed; slot_bytes 0 = empty slot */
+  uint8_t store[SL_REF_SAMPLE_STORE_BYTES];
+  int32_t store_used;
+  int32_t slot_offset[SL_REF_SAMPLE_SLOTS];
+  int32_t slot_bytes[SL_REF_SAMPLE_SLOTS];
+  int32_t replay_axons[SL_REF_MAX_INPUTS]; /* one step of a replayed sample */
 
   /* scratch of one step */
   int32_t acc[SL_REF_MAX_NEURONS_PER_LAYER > SL_REF_MAX_OUTPUTS ? SL_REF_MAX_NEURONS_PER_LAYER
@@ -282,6 +296,8 @@ int32_t spikeloop_open(const char *name, spikeloop_board **out) {
       memset(&b->telemetry, 0, sizeof b->telemetry);
       memset(&b->chip, 0, sizeof b->chip); /* a perfect chip until told otherwise */
       b->chip_perfect = 1;
+      b->store_used = 0;
+      memset(b->slot_bytes, 0, sizeof b->slot_bytes);
       *out = b;
       return SPIKELOOP_OK;
     }
@@ -297,6 +313,8 @@ int32_t spikeloop_close(spikeloop_board *board) {
   board->open = 0;
   board->configured = 0;
   board->learning.enabled = 0;
+  board->store_used = 0;
+  memset(board->slot_bytes, 0, sizeof board->slot_bytes);
   return SPIKELOOP_OK;
 }
 
@@ -313,7 +331,7 @@ int32_t spikeloop_device_info_get(spikeloop_board *board, spikeloop_device_info 
   out->capabilities = SPIKELOOP_CAP_FORWARD | SPIKELOOP_CAP_MEMBRANE_READOUT |
                       SPIKELOOP_CAP_SNAPSHOT | SPIKELOOP_CAP_WEIGHT_READBACK |
                       SPIKELOOP_CAP_ON_CHIP_LEARNING | SPIKELOOP_CAP_LEARNING_STATE |
-                      SPIKELOOP_CAP_CHIP_INSTANCE;
+                      SPIKELOOP_CAP_CHIP_INSTANCE | SPIKELOOP_CAP_SAMPLE_STORE;
   snprintf(out->kind, sizeof out->kind, "%s", "sl1-ref-firmware");
   snprintf(out->version, sizeof out->version, "%s", SL_REF_VERSION);
   out->clock_hz = 0.0;
@@ -1555,6 +1573,72 @@ int32_t spikeloop_ref_set_learning_schedule(spikeloop_board *board, int32_t sche
   return SPIKELOOP_OK;
 }
 
+/* Step t of a batch: the forward step on x[0..nx), the learning step on `label` when it is >= 0
+ * (callers pass -1 unless learning is enabled), and the step's results into the caller's
+ * buffers (spikeloop_run's layout; *n_spikes counts the spike ids written so far). */
+static void run_step(spikeloop_board *board, int32_t t, const int32_t *x, int32_t nx,
+                     int32_t label, int32_t readout, int32_t *outputs, int64_t *sops,
+                     int32_t *spike_ids, int32_t *spike_offsets, int32_t *membranes,
+                     int32_t *n_spikes) {
+  const int32_t h = board->hidden_total;
+  const int32_t n_layers = board->n_layers;
+  const int32_t k = board->output.size;
+  int learn = label >= 0;
+  if (learn) { /* z_prev, which the recurrent gradient needs */
+    learning_engine *le = &board->learning;
+    le->z_prev_count = board->spike_count[0];
+    memcpy(le->z_prev, board->spike_ids, sizeof(int32_t) * (size_t)le->z_prev_count);
+  }
+  sops[t] = forward_step(board, x, nx);
+  if (learn) {
+    learn_step(board, x, nx, label);
+  }
+  memcpy(&outputs[(long)t * k], board->o, sizeof(int32_t) * (size_t)k);
+  if (readout >= SPIKELOOP_READOUT_SPIKES) {
+    for (int l = 0; l < n_layers; l++) {
+      int32_t count = board->spike_count[l];
+      memcpy(&spike_ids[*n_spikes], &board->spike_ids[board->neuron_base[l]],
+             sizeof(int32_t) * (size_t)count);
+      *n_spikes += count;
+      spike_offsets[(long)t * n_layers + l + 1] = *n_spikes;
+    }
+  }
+  if (readout == SPIKELOOP_READOUT_FULL) {
+    memcpy(&membranes[(long)t * h], board->u, sizeof(int32_t) * (size_t)h);
+  }
+}
+
+/* The result buffers of n_steps steps at `readout`, checked as spikeloop_run checks them. */
+static int32_t check_result_buffers(spikeloop_board *board, int32_t n_steps, int32_t readout,
+                                    const int64_t *first_step, const int32_t *outputs,
+                                    const int64_t *sops, const int32_t *spike_ids,
+                                    int32_t spike_capacity, const int32_t *spike_offsets,
+                                    const int32_t *membranes) {
+  const int32_t h = board->hidden_total;
+  if (readout < SPIKELOOP_READOUT_OUTPUTS || readout > SPIKELOOP_READOUT_FULL) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT, "readout must be 0 (outputs), 1 (spikes) or 2 (full), got %d",
+                readout);
+  }
+  if (first_step == NULL || outputs == NULL || sops == NULL) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                "first_step, outputs and sops must not be NULL");
+  }
+  if (readout >= SPIKELOOP_READOUT_SPIKES) {
+    if (spike_ids == NULL || spike_offsets == NULL) {
+      return fail(board, SPIKELOOP_ERR_ARGUMENT, "spike readout needs spike_ids and spike_offsets");
+    }
+    if ((long long)spike_capacity < (long long)n_steps * h) {
+      return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                  "spike_capacity %d is below n_steps x hidden neurons = %lld", spike_capacity,
+                  (long long)n_steps * h);
+    }
+  }
+  if (readout == SPIKELOOP_READOUT_FULL && membranes == NULL) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT, "full readout needs a membranes buffer");
+  }
+  return SPIKELOOP_OK;
+}
+
 int32_t spikeloop_run(spikeloop_board *board, int32_t n_steps, const int32_t *axons,
                       const int32_t *step_offsets, const int32_t *labels, int32_t readout,
                       int64_t *first_step,
@@ -1565,7 +1649,6 @@ int32_t spikeloop_run(spikeloop_board *board, int32_t n_steps, const int32_t *ax
     return rc;
   }
   const int32_t h = board->hidden_total;
-  const int32_t n_layers = board->n_layers;
   const int32_t k = board->output.size;
   if (n_steps < 1) {
     return fail(board, SPIKELOOP_ERR_ARGUMENT, "n_steps must be >= 1, got %d", n_steps);
@@ -1639,30 +1722,8 @@ int32_t spikeloop_run(spikeloop_board *board, int32_t n_steps, const int32_t *ax
   for (int32_t t = 0; t < n_steps; t++) {
     int32_t from = step_offsets[t];
     const int32_t *x = axons == NULL ? NULL : &axons[from];
-    int32_t nx = step_offsets[t + 1] - from;
-    int learn = learning && labels[t] >= 0;
-    if (learn) { /* z_prev, which the recurrent gradient needs */
-      learning_engine *le = &board->learning;
-      le->z_prev_count = board->spike_count[0];
-      memcpy(le->z_prev, board->spike_ids, sizeof(int32_t) * (size_t)le->z_prev_count);
-    }
-    sops[t] = forward_step(board, x, nx);
-    if (learn) {
-      learn_step(board, x, nx, labels[t]);
-    }
-    memcpy(&outputs[(long)t * k], board->o, sizeof(int32_t) * (size_t)k);
-    if (readout >= SPIKELOOP_READOUT_SPIKES) {
-      for (int l = 0; l < n_layers; l++) {
-        int32_t count = board->spike_count[l];
-        memcpy(&spike_ids[n_spikes], &board->spike_ids[board->neuron_base[l]],
-               sizeof(int32_t) * (size_t)count);
-        n_spikes += count;
-        spike_offsets[(long)t * n_layers + l + 1] = n_spikes;
-      }
-    }
-    if (readout == SPIKELOOP_READOUT_FULL) {
-      memcpy(&membranes[(long)t * h], board->u, sizeof(int32_t) * (size_t)h);
-    }
+    run_step(board, t, x, step_offsets[t + 1] - from, learning ? labels[t] : -1, readout,
+             outputs, sops, spike_ids, spike_offsets, membranes, &n_spikes);
   }
   return SPIKELOOP_OK;
 }
@@ -2263,6 +2324,351 @@ int32_t spikeloop_restore_learning_state(spikeloop_board *board, const uint8_t *
         lt->state.block_steps[b] = (int32_t)get_u32(p);
       }
     }
+  }
+  return SPIKELOOP_OK;
+}
+
+/* ---------------------------------------------------------------- sample store (v5) ---- */
+
+#define SAMPLE_HEADER_BYTES 8
+#define SAMPLE_NO_LABEL 0xFFFF
+
+static int32_t u16_at(const uint8_t *p) { return (int32_t)p[0] | (int32_t)p[1] << 8; }
+
+/* One unsigned LEB128 varint of record[*pos..bytes): 1..5 bytes, <= 2^31 - 1, not overlong.
+ * Returns 1 and advances *pos, or 0 after setting the error text naming `what`. */
+static int read_varint(spikeloop_board *b, const uint8_t *record, int32_t bytes, int32_t *pos,
+                       const char *what, int32_t t, int64_t *value) {
+  int32_t start = *pos;
+  int64_t v = 0;
+  for (int i = 0; i < 5; i++) {
+    if (*pos >= bytes) {
+      fail(b, SPIKELOOP_ERR_ARGUMENT, "sample record truncated in the step %d %s at byte %d", t,
+           what, start);
+      return 0;
+    }
+    int32_t x = record[(*pos)++];
+    v |= (int64_t)(x & 0x7F) << (7 * i);
+    if (x < 0x80) {
+      if (i > 0 && x == 0) {
+        fail(b, SPIKELOOP_ERR_ARGUMENT, "sample record: overlong varint in the step %d %s at byte %d",
+             t, what, start);
+        return 0;
+      }
+      if (v > INT32_MAX) {
+        fail(b, SPIKELOOP_ERR_ARGUMENT, "sample record: the step %d %s at byte %d exceeds 2^31 - 1",
+             t, what, start);
+        return 0;
+      }
+      *value = v;
+      return 1;
+    }
+  }
+  fail(b, SPIKELOOP_ERR_ARGUMENT, "sample record: varint longer than 5 bytes in the step %d %s at byte %d",
+       t, what, start);
+  return 0;
+}
+
+/* Checks a record of format spikeloop-sample v1 as Java's StoredSample.decode does (same order,
+ * same refusals). */
+static int32_t check_record(spikeloop_board *b, const uint8_t *record, int32_t bytes) {
+  if (record == NULL || bytes < SAMPLE_HEADER_BYTES) {
+    return fail(b, SPIKELOOP_ERR_ARGUMENT,
+                "sample record of %d bytes is shorter than its %d-byte header",
+                record == NULL ? 0 : bytes, SAMPLE_HEADER_BYTES);
+  }
+  int32_t steps = u16_at(record + 2);
+  int64_t events = (int64_t)record[4] | (int64_t)record[5] << 8 | (int64_t)record[6] << 16 |
+                   (int64_t)record[7] << 24;
+  if (steps == 0) {
+    return fail(b, SPIKELOOP_ERR_ARGUMENT, "sample record: steps is 0 (1..65535)");
+  }
+  if (events > bytes - SAMPLE_HEADER_BYTES) {
+    return fail(b, SPIKELOOP_ERR_ARGUMENT,
+                "sample record: %lld events announced, the body of %d bytes holds at most that many",
+                (long long)events, bytes - SAMPLE_HEADER_BYTES);
+  }
+  int32_t pos = SAMPLE_HEADER_BYTES;
+  int64_t n = 0;
+  for (int32_t t = 0; t < steps; t++) {
+    int64_t count;
+    if (!read_varint(b, record, bytes, &pos, "event count", t, &count)) {
+      return SPIKELOOP_ERR_ARGUMENT;
+    }
+    if (count > events - n) {
+      return fail(b, SPIKELOOP_ERR_ARGUMENT,
+                  "sample record: step %d has %lld events, more than the %lld announced in all", t,
+                  (long long)count, (long long)events);
+    }
+    int64_t previous = -1;
+    for (int64_t e = 0; e < count; e++) {
+      int64_t gap;
+      if (!read_varint(b, record, bytes, &pos, "axon gap", t, &gap)) {
+        return SPIKELOOP_ERR_ARGUMENT;
+      }
+      int64_t id = previous + 1 + gap;
+      if (id > INT32_MAX) {
+        return fail(b, SPIKELOOP_ERR_ARGUMENT, "sample record: step %d axon id %lld exceeds 2^31 - 1",
+                    t, (long long)id);
+      }
+      previous = id;
+    }
+    n += count;
+  }
+  if (n != events) {
+    return fail(b, SPIKELOOP_ERR_ARGUMENT, "sample record: %lld events announced, %lld found",
+                (long long)events, (long long)n);
+  }
+  if (pos != bytes) {
+    return fail(b, SPIKELOOP_ERR_ARGUMENT, "sample record: %d trailing bytes after %d steps",
+                bytes - pos, steps);
+  }
+  return SPIKELOOP_OK;
+}
+
+/* The slot's record, or an error naming the slot. */
+static int32_t stored_record(spikeloop_board *b, int32_t slot, const uint8_t **record,
+                             int32_t *bytes) {
+  if (slot < 0 || slot >= SL_REF_SAMPLE_SLOTS) {
+    return fail(b, SPIKELOOP_ERR_ARGUMENT, "sample slot %d out of range [0, %d)", slot,
+                SL_REF_SAMPLE_SLOTS);
+  }
+  if (b->slot_bytes[slot] == 0) {
+    return fail(b, SPIKELOOP_ERR_ARGUMENT, "sample slot %d is empty", slot);
+  }
+  *record = &b->store[b->slot_offset[slot]];
+  *bytes = b->slot_bytes[slot];
+  return SPIKELOOP_OK;
+}
+
+int32_t spikeloop_sample_store_get(spikeloop_board *board, spikeloop_sample_store_info *out) {
+  int32_t rc = check_board(board, 0);
+  if (rc != SPIKELOOP_OK) {
+    return rc;
+  }
+  if (out == NULL) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT, "spikeloop_sample_store_get: out is NULL");
+  }
+  int32_t used = 0;
+  for (int32_t i = 0; i < SL_REF_SAMPLE_SLOTS; i++) {
+    used += board->slot_bytes[i] > 0;
+  }
+  out->capacity_bytes = SL_REF_SAMPLE_STORE_BYTES;
+  out->used_bytes = board->store_used;
+  out->slots = SL_REF_SAMPLE_SLOTS;
+  out->used_slots = used;
+  return SPIKELOOP_OK;
+}
+
+int32_t spikeloop_put_sample(spikeloop_board *board, const uint8_t *record, int32_t bytes,
+                             int32_t *slot) {
+  int32_t rc = check_board(board, 0);
+  if (rc != SPIKELOOP_OK) {
+    return rc;
+  }
+  if (slot == NULL) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT, "spikeloop_put_sample: slot is NULL");
+  }
+  rc = check_record(board, record, bytes);
+  if (rc != SPIKELOOP_OK) {
+    return rc;
+  }
+  int32_t free_bytes = SL_REF_SAMPLE_STORE_BYTES - board->store_used;
+  if (bytes > free_bytes) {
+    return fail(board, SPIKELOOP_ERR_STATE,
+                "sample store full: the record takes %d bytes, %d of %d are free", bytes,
+                free_bytes, SL_REF_SAMPLE_STORE_BYTES);
+  }
+  for (int32_t i = 0; i < SL_REF_SAMPLE_SLOTS; i++) {
+    if (board->slot_bytes[i] == 0) {
+      memcpy(&board->store[board->store_used], record, (size_t)bytes);
+      board->slot_offset[i] = board->store_used;
+      board->slot_bytes[i] = bytes;
+      board->store_used += bytes;
+      *slot = i;
+      return SPIKELOOP_OK;
+    }
+  }
+  return fail(board, SPIKELOOP_ERR_STATE, "sample store full: all %d slots are taken",
+              SL_REF_SAMPLE_SLOTS);
+}
+
+int32_t spikeloop_remove_sample(spikeloop_board *board, int32_t slot) {
+  int32_t rc = check_board(board, 0);
+  if (rc != SPIKELOOP_OK) {
+    return rc;
+  }
+  const uint8_t *record;
+  int32_t bytes;
+  rc = stored_record(board, slot, &record, &bytes);
+  if (rc != SPIKELOOP_OK) {
+    return rc;
+  }
+  /* close the gap: the records behind it move down, their slots follow */
+  int32_t at = board->slot_offset[slot];
+  memmove(&board->store[at], &board->store[at + bytes], (size_t)(board->store_used - at - bytes));
+  for (int32_t i = 0; i < SL_REF_SAMPLE_SLOTS; i++) {
+    if (board->slot_bytes[i] > 0 && board->slot_offset[i] > at) {
+      board->slot_offset[i] -= bytes;
+    }
+  }
+  board->slot_bytes[slot] = 0;
+  board->store_used -= bytes;
+  return SPIKELOOP_OK;
+}
+
+int32_t spikeloop_clear_samples(spikeloop_board *board) {
+  int32_t rc = check_board(board, 0);
+  if (rc != SPIKELOOP_OK) {
+    return rc;
+  }
+  board->store_used = 0;
+  memset(board->slot_bytes, 0, sizeof board->slot_bytes);
+  return SPIKELOOP_OK;
+}
+
+int32_t spikeloop_list_samples(spikeloop_board *board, int32_t *entries, int32_t capacity,
+                               int32_t *count) {
+  int32_t rc = check_board(board, 0);
+  if (rc != SPIKELOOP_OK) {
+    return rc;
+  }
+  if (count == NULL || (capacity > 0 && entries == NULL)) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT, "spikeloop_list_samples: entries or count is NULL");
+  }
+  int32_t n = 0;
+  for (int32_t i = 0; i < SL_REF_SAMPLE_SLOTS; i++) {
+    n += board->slot_bytes[i] > 0;
+  }
+  if (capacity < n) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT, "the store holds %d samples, entries has room for %d",
+                n, capacity);
+  }
+  int32_t j = 0;
+  for (int32_t i = 0; i < SL_REF_SAMPLE_SLOTS; i++) {
+    if (board->slot_bytes[i] > 0) {
+      const uint8_t *r = &board->store[board->slot_offset[i]];
+      int32_t label = u16_at(r);
+      int32_t *e = &entries[(long)j++ * SPIKELOOP_SAMPLE_ENTRY_INTS];
+      e[0] = i;
+      e[1] = label == SAMPLE_NO_LABEL ? -1 : label;
+      e[2] = u16_at(r + 2);
+      e[3] = (int32_t)((uint32_t)r[4] | (uint32_t)r[5] << 8 | (uint32_t)r[6] << 16 |
+                       (uint32_t)r[7] << 24);
+      e[4] = board->slot_bytes[i];
+    }
+  }
+  *count = n;
+  return SPIKELOOP_OK;
+}
+
+/* Decodes step t's ids of a checked record at *pos into out (the caller checked they fit). */
+static int32_t decode_step(const uint8_t *record, int32_t *pos, int32_t *out) {
+  int32_t count = 0;
+  int64_t previous = -1;
+  int64_t n = 0;
+  for (int shift = 0;; shift += 7) { /* the record was checked: varints are well formed */
+    int32_t x = record[(*pos)++];
+    n |= (int64_t)(x & 0x7F) << shift;
+    if (x < 0x80) {
+      break;
+    }
+  }
+  for (int64_t e = 0; e < n; e++) {
+    int64_t gap = 0;
+    for (int shift = 0;; shift += 7) {
+      int32_t x = record[(*pos)++];
+      gap |= (int64_t)(x & 0x7F) << shift;
+      if (x < 0x80) {
+        break;
+      }
+    }
+    previous += 1 + gap;
+    if (out != NULL) {
+      out[count] = (int32_t)previous;
+    }
+    count++;
+  }
+  return count;
+}
+
+/* The largest id of step t of a checked record at *pos (-1 for a silent step); advances *pos. */
+static int64_t step_last_id(const uint8_t *record, int32_t *pos) {
+  int64_t n = 0;
+  for (int shift = 0;; shift += 7) {
+    int32_t x = record[(*pos)++];
+    n |= (int64_t)(x & 0x7F) << shift;
+    if (x < 0x80) {
+      break;
+    }
+  }
+  int64_t previous = -1;
+  for (int64_t e = 0; e < n; e++) {
+    int64_t gap = 0;
+    for (int shift = 0;; shift += 7) {
+      int32_t x = record[(*pos)++];
+      gap |= (int64_t)(x & 0x7F) << shift;
+      if (x < 0x80) {
+        break;
+      }
+    }
+    previous += 1 + gap;
+  }
+  return previous;
+}
+
+int32_t spikeloop_replay_sample(spikeloop_board *board, int32_t slot, int32_t n_steps,
+                                int32_t readout, int64_t *first_step, int32_t *outputs,
+                                int64_t *sops, int32_t *spike_ids, int32_t spike_capacity,
+                                int32_t *spike_offsets, int32_t *membranes) {
+  int32_t rc = check_board(board, 1);
+  if (rc != SPIKELOOP_OK) {
+    return rc;
+  }
+  const uint8_t *record;
+  int32_t bytes;
+  rc = stored_record(board, slot, &record, &bytes);
+  if (rc != SPIKELOOP_OK) {
+    return rc;
+  }
+  int32_t steps = u16_at(record + 2);
+  if (n_steps != steps) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                "sample slot %d holds %d steps, the result buffers were sized for %d", slot, steps,
+                n_steps);
+  }
+  rc = check_result_buffers(board, n_steps, readout, first_step, outputs, sops, spike_ids,
+                            spike_capacity, spike_offsets, membranes);
+  if (rc != SPIKELOOP_OK) {
+    return rc;
+  }
+  /* every id of every step, and the label, before the first step runs */
+  int32_t pos = SAMPLE_HEADER_BYTES;
+  for (int32_t t = 0; t < steps; t++) {
+    int64_t last = step_last_id(record, &pos);
+    if (last >= board->inputs) {
+      return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                  "sample slot %d: step %d: input axon id %lld out of range [0, %d)", slot, t,
+                  (long long)last, board->inputs);
+    }
+  }
+  int32_t code = u16_at(record);
+  int32_t label = board->learning.enabled && code != SAMPLE_NO_LABEL ? code : -1;
+  if (label >= board->output.size) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                "sample slot %d: label %d out of range: the network has %d outputs", slot, label,
+                board->output.size);
+  }
+  *first_step = board->step;
+  int32_t n_spikes = 0;
+  if (readout >= SPIKELOOP_READOUT_SPIKES) {
+    spike_offsets[0] = 0;
+  }
+  pos = SAMPLE_HEADER_BYTES;
+  for (int32_t t = 0; t < steps; t++) {
+    int32_t nx = decode_step(record, &pos, board->replay_axons);
+    run_step(board, t, board->replay_axons, nx, label, readout, outputs, sops, spike_ids,
+             spike_offsets, membranes, &n_spikes);
   }
   return SPIKELOOP_OK;
 }

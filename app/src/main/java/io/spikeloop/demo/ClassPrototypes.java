@@ -1,6 +1,6 @@
 package io.spikeloop.demo;
 
-import io.spikeloop.target.sl1.Sl1Device;
+import io.spikeloop.target.sl1.Sl1Target;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.device.Device;
 import io.spikeloop.target.sl1.FixedPoint;
@@ -48,7 +48,7 @@ final class ClassPrototypes {
 
   /** Runs each sample forward (no label: the engine does not learn) and adds its trace. */
   void observe(Device device, List<SpikeSample> samples) {
-    int kappa = Sl1Device.network(device).output().kappa();
+    int kappa = Sl1Target.network(device.config()).output().kappa();
     int[] trace = new int[hidden];
     for (SpikeSample s : samples) {
       device.reset();
@@ -100,7 +100,7 @@ final class ClassPrototypes {
    * keep their values.
    */
   void writeReadout(Device device, int steps) {
-    OutputConfig out = Sl1Device.network(device).output();
+    OutputConfig out = Sl1Target.network(device.config()).output();
     int[] w = device.readWeights(WeightTensor.OUT_W);
     int[] b = device.readWeights(WeightTensor.OUT_BIAS);
     int wMax = (1 << (out.wBits() - 1)) - 1;

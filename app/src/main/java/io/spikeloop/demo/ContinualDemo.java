@@ -1,17 +1,18 @@
 package io.spikeloop.demo;
 
-import io.spikeloop.target.sl1.Sl1Device;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.device.Capability;
-import io.spikeloop.target.sl1.DesignRule;
-import io.spikeloop.target.sl1.LearningConfig;
 import io.spikeloop.device.Device;
+import io.spikeloop.device.OnChipLearning;
+import io.spikeloop.device.SampleStore;
+import io.spikeloop.target.TargetState;
+import io.spikeloop.target.sl1.LearningConfig;
+import io.spikeloop.target.sl1.Sl1Codecs;
 import io.spikeloop.device.Telemetry;
 import io.spikeloop.device.UnsupportedCapabilityException;
 import io.spikeloop.device.WeightTensor;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
-import io.spikeloop.placement.LearningCost;
 import io.spikeloop.placement.OnChipPlacement;
 import io.spikeloop.placement.Placement;
 import io.spikeloop.placement.PlacementSettings;
@@ -127,10 +128,11 @@ public final class ContinualDemo {
     Memory memory;
     try (Device learnerDevice = requireLearning(devices.get());
          Placement learner = Placements.onDevice("on-chip", learnerDevice, init, ps)) {
-      long weightBytes = (DesignRule.synapseMemoryBits(Sl1Device.network(learnerDevice)) + 7) / 8;
+      long weightBytes = weightBytes(learnerDevice);
       long budget = bufferBytes >= 0 ? bufferBytes : weightBytes * DEFAULT_BUFFER_PERCENT / 100;
-      RehearsalBuffer buffer = method.rehearsal() == null ? null
-          : new RehearsalBuffer(budget, method.rehearsal(), s.seed());
+      SampleStore store = method.rehearsal() == null ? null : requireStore(learnerDevice);
+      RehearsalBuffer buffer = store == null ? null
+          : new RehearsalBuffer(store, budget, method.rehearsal(), s.seed());
       ClassPrototypes prototypes = method.prototypes()
           ? new ClassPrototypes(classes, s.hidden()) : null;
       Anchoring anchoring = method.anchoring() ? new Anchoring() : null;
@@ -151,7 +153,6 @@ public final class ContinualDemo {
                 Math.min(train.size(), start + s.evalEvery()));
             boolean end = start + chunk.size() == train.size();
             Telemetry t0 = learnerDevice.telemetry();
-            double learningJoules0 = totalLearningJoules(learner);
             if (i > 0 && prototypes != null && (start == 0 || !method.readoutLearns())) {
               // the first samples of the stage's classes set their readout rows (every sample
               // when the readout does not learn)
@@ -159,7 +160,7 @@ public final class ContinualDemo {
               prototypes.writeReadout(learnerDevice, steps);
             }
             if (i == 0 || method.readoutLearns()) {
-              learner.train(withRehearsal(chunk, buffer));
+              trainWithRehearsal(learner, learnerDevice, chunk, buffer);
             }
             if (i > 0 && anchoring != null) {
               anchoring.pull(learnerDevice);
@@ -169,7 +170,8 @@ public final class ContinualDemo {
               prototypes.observe(learnerDevice, chunk);
             }
             Telemetry spent = learnerDevice.telemetry().minus(t0);
-            double learningJoules = totalLearningJoules(learner) - learningJoules0;
+            // replays included: they run on the device, outside the placement's own accounts
+            double learningJoules = learnerDevice.target().costModel().learningJoules(spent);
             samples += chunk.size();
             double[] now = evaluate(learner, stream, i);
             if (end) {
@@ -225,9 +227,18 @@ public final class ContinualDemo {
         }
       }
       deviceName = learnerDevice.info().name();
-      memory = new Memory(weightBytes, buffer == null ? 0 : buffer.budgetBytes(),
-          buffer == null ? 0 : buffer.usedBytes(), buffer == null ? 0 : buffer.size(),
+      // the buffer's bytes as the device's store counts them
+      long held = store == null ? 0 : store.usedBytes();
+      if (buffer != null && held != buffer.usedBytes()) {
+        throw new IllegalStateException("device " + deviceName + " holds " + held + " bytes of "
+            + "samples, the rehearsal buffer put " + buffer.usedBytes());
+      }
+      memory = new Memory(weightBytes, buffer == null ? 0 : buffer.budgetBytes(), held,
+          buffer == null ? 0 : buffer.size(),
           prototypes == null ? 0 : prototypes.bytes(), anchoring == null ? 0 : anchoring.bytes());
+      if (store != null) {
+        store.clear(); // the device's memory as the demo found it
+      }
     }
     if (oneAtATime && !frozenChunks.isEmpty()) {
       // the learner has closed: the frozen model's inference cost on the device it freed
@@ -270,18 +281,49 @@ public final class ContinualDemo {
     }
   }
 
-  /** Every streamed sample, each followed by one sample drawn from the buffer, which then sees it. */
-  private static List<SpikeSample> withRehearsal(List<SpikeSample> chunk, RehearsalBuffer buffer) {
+  /**
+   * Trains every streamed sample; with a buffer, each is followed by one sample drawn from the
+   * buffer and replayed from the device's store (the host sends the slot, not the events), and
+   * is then offered to the buffer.
+   */
+  private static void trainWithRehearsal(Placement learner, Device device,
+                                         List<SpikeSample> chunk, RehearsalBuffer buffer) {
     if (buffer == null) {
-      return chunk;
+      learner.train(chunk);
+      return;
     }
-    List<SpikeSample> interleaved = new ArrayList<>(2 * chunk.size());
     for (SpikeSample sample : chunk) {
-      interleaved.add(sample);
-      interleaved.addAll(buffer.draw(REPLAYS_PER_SAMPLE));
+      learner.train(List.of(sample));
+      for (int slot : buffer.draw(REPLAYS_PER_SAMPLE)) {
+        buffer.replay(device, slot);
+      }
       buffer.offer(sample);
     }
-    return interleaved;
+  }
+
+  /** The device's sample store, emptied, or an error naming the device and the capability. */
+  static SampleStore requireStore(Device device) {
+    SampleStore store = device.extension(SampleStore.class).orElseThrow(() ->
+        new UnsupportedCapabilityException(device.info().name(), Capability.SAMPLE_STORE,
+            "rehearsal from a buffer in device memory"));
+    store.clear(); // the demo owns the device: samples an earlier client left are not ours
+    return store;
+  }
+
+  /** The network's weight memory: every tensor's values at their widths, biases included. */
+  static long weightBytes(Device device) {
+    long bits = 0;
+    for (WeightTensor t : device.config().tensors()) {
+      bits += (long) t.length() * t.bits();
+    }
+    return (bits + 7) / 8;
+  }
+
+  /** The device's on-chip learning (present: the device was checked when opened). */
+  private static OnChipLearning learning(Device device) {
+    return device.extension(OnChipLearning.class).orElseThrow(() ->
+        new UnsupportedCapabilityException(device.info().name(), Capability.ON_CHIP_LEARNING,
+            "the continual-learning demo (it learns on the core)"));
   }
 
   /** Buffered samples trained after each streamed one. */
@@ -290,7 +332,7 @@ public final class ContinualDemo {
   /** Switches the engine to what {@code method} learns after stage 0. */
   private static void laterStages(Device device, LearningConfig first, ContinualMethod method) {
     if (!method.readoutLearns()) {
-      Sl1Device.disableLearning(device);
+      learning(device).disable();
       return;
     }
     if (method.hidden() == ContinualMethod.Hidden.LEARNS) {
@@ -305,7 +347,9 @@ public final class ContinualDemo {
         rates.put(tensor, rate / ContinualMethod.SLOW_HIDDEN_DIVISOR);
       }
     });
-    Sl1Device.enableLearning(device, first.toBuilder().learningRates(rates).build());
+    // the stage-0 configuration with other per-tensor rates: SL-1's learning-config payload
+    TargetState later = Sl1Codecs.encode(first.toBuilder().learningRates(rates).build());
+    learning(device).enable(later);
   }
 
   /** The weight matrices (not biases) that still learn after stage 0. */
@@ -354,11 +398,6 @@ public final class ContinualDemo {
     }
   }
 
-  private static double totalLearningJoules(Placement p) {
-    LearningCost c = p.learningCost();
-    return c.learningJoulesPerSample() * c.samples();
-  }
-
   /** The device, or a clear error naming it and the missing capability (closing it). */
   static Device requireLearning(Device device) {
     if (!device.info().has(Capability.ON_CHIP_LEARNING)) {
@@ -383,7 +422,7 @@ public final class ContinualDemo {
   private static Placement freeze(Map<String, int[]> weights, Device target, SnnParameters init,
                                   PlacementSettings ps) {
     Placement copy = Placements.onDevice("on-chip", requireLearning(target), init, ps);
-    Sl1Device.disableLearning(target);
+    learning(target).disable();
     weights.forEach(target::writeWeights);
     return copy;
   }

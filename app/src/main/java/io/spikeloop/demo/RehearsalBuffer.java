@@ -1,6 +1,9 @@
 package io.spikeloop.demo;
 
 import io.spikeloop.data.SpikeSample;
+import io.spikeloop.device.ReadoutLevel;
+import io.spikeloop.device.SampleStore;
+import io.spikeloop.device.StoredSample;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -9,11 +12,14 @@ import java.util.Random;
 import java.util.TreeMap;
 
 /**
- * Rehearsal buffer of spike samples under a byte budget. Samples are kept as
- * {@link EventListCodec} event lists and the budget counts exactly those bytes (the buffer's
- * device memory); a sample larger than the whole budget is never kept.
+ * Rehearsal buffer of spike samples under a byte budget, held in the device's own memory: the
+ * samples are records ({@link StoredSample}, format {@code spikeloop-sample} v1) in the device's
+ * {@link SampleStore}, and a rehearsal step replays one through the core there, the host sending
+ * only the slot id. The budget counts exactly the record bytes the store holds; a sample larger
+ * than the whole budget is never kept.
  *
- * <p>{@link Policy#BALANCED} (class-balanced, as GDumb): a new sample that does not fit evicts a
+ * <p>The selection policy runs on the host, which keeps only slot ids, labels and record sizes:
+ * {@link Policy#BALANCED} (class-balanced, as GDumb): a new sample that does not fit evicts a
  * random sample of the class holding the most samples, unless its own class already holds the
  * most (then it is dropped). {@link Policy#RESERVOIR}: every sample streamed so far has the same
  * chance to be held (reservoir sampling, by count; evictions are random until the new one fits).
@@ -21,43 +27,59 @@ import java.util.TreeMap;
 final class RehearsalBuffer {
   enum Policy { BALANCED, RESERVOIR }
 
+  private final SampleStore store;
   private final long budgetBytes;
   private final Policy policy;
   private final Random random;
-  private final List<byte[]> entries = new ArrayList<>();
+  private final List<Integer> slots = new ArrayList<>();
+  private final List<Integer> sizes = new ArrayList<>();
   private final List<Integer> labels = new ArrayList<>();
   private long usedBytes;
   private long offered;
 
-  RehearsalBuffer(long budgetBytes, Policy policy, long seed) {
+  /**
+   * @throws IllegalArgumentException for a negative budget, or one beyond the store's capacity
+   */
+  RehearsalBuffer(SampleStore store, long budgetBytes, Policy policy, long seed) {
     if (budgetBytes < 0) {
       throw new IllegalArgumentException("buffer budget must be >= 0 bytes, got " + budgetBytes);
     }
+    if (budgetBytes > store.capacityBytes()) {
+      throw new IllegalArgumentException("a rehearsal buffer of " + budgetBytes + " bytes does "
+          + "not fit the device's sample store of " + store.capacityBytes() + " bytes");
+    }
+    this.store = store;
     this.budgetBytes = budgetBytes;
     this.policy = policy;
     this.random = new Random(seed);
   }
 
-  /** Considers one streamed sample for the buffer. */
+  /** The sample's record: its events and label. */
+  static StoredSample record(SpikeSample s) {
+    return new StoredSample(s.label(), s.offsets(), s.channels());
+  }
+
+  /** Considers one streamed sample for the buffer (a kept sample goes into the device's store). */
   void offer(SpikeSample sample) {
     offered++;
-    byte[] encoded = EventListCodec.encode(sample);
+    byte[] encoded = record(sample).encode();
     if (encoded.length > budgetBytes) {
       return;
     }
     if (policy == Policy.RESERVOIR && usedBytes + encoded.length > budgetBytes
-        && random.nextDouble() * offered >= entries.size()) {
+        && random.nextDouble() * offered >= slots.size()) {
       return;
     }
     while (usedBytes + encoded.length > budgetBytes) {
-      int victim = policy == Policy.RESERVOIR ? random.nextInt(entries.size())
+      int victim = policy == Policy.RESERVOIR ? random.nextInt(slots.size())
           : balancedVictim(sample.label());
       if (victim < 0) {
         return;
       }
       remove(victim);
     }
-    entries.add(encoded);
+    slots.add(store.put(encoded));
+    sizes.add(encoded.length);
     labels.add(sample.label());
     usedBytes += encoded.length;
   }
@@ -86,24 +108,39 @@ final class RehearsalBuffer {
   }
 
   private void remove(int i) {
-    usedBytes -= entries.get(i).length;
-    entries.remove(i);
+    store.remove(slots.get(i));
+    usedBytes -= sizes.get(i);
+    slots.remove(i);
+    sizes.remove(i);
     labels.remove(i);
   }
 
-  /** {@code n} samples drawn uniformly with replacement (none when empty), decoded. */
-  List<SpikeSample> draw(int n) {
-    List<SpikeSample> out = new ArrayList<>(n);
-    for (int i = 0; i < n && !entries.isEmpty(); i++) {
-      out.add(EventListCodec.decode(entries.get(random.nextInt(entries.size()))));
+  /**
+   * {@code n} slots drawn uniformly with replacement (none when empty): what {@link #replay}
+   * runs.
+   */
+  List<Integer> draw(int n) {
+    List<Integer> out = new ArrayList<>(n);
+    for (int i = 0; i < n && !slots.isEmpty(); i++) {
+      out.add(slots.get(random.nextInt(slots.size())));
     }
     return out;
   }
 
-  int size() {
-    return entries.size();
+  /**
+   * Replays a drawn slot on the device (learning on its label while the engine is on), from a
+   * reset state as a streamed sample trains.
+   */
+  void replay(io.spikeloop.device.Device device, int slot) {
+    device.reset();
+    store.replay(slot, ReadoutLevel.OUTPUTS);
   }
 
+  int size() {
+    return slots.size();
+  }
+
+  /** Record bytes held (equal to what the device's store reports for them). */
   long usedBytes() {
     return usedBytes;
   }

@@ -12,6 +12,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.Optional;
 import io.spikeloop.device.OnChipLearning;
+import io.spikeloop.device.SampleStore;
 import io.spikeloop.target.TargetState;
 import io.spikeloop.target.sl1.Sl1Codecs;
 import java.util.ArrayList;
@@ -44,6 +45,10 @@ class ContinualMethodsTest {
                   return Optional.of(recording(sim.extension(OnChipLearning.class).orElseThrow(),
                       mine));
                 }
+                if (args[0] == SampleStore.class) {
+                  return Optional.of(recording(sim.extension(SampleStore.class).orElseThrow(),
+                      mine));
+                }
               }
               case "writeWeights" -> mine.add("write " + args[0]);
               default -> { }
@@ -54,6 +59,54 @@ class ContinualMethodsTest {
               throw ex.getCause();
             }
           });
+    }
+
+    /** The device's sample store, recording each put and replay. */
+    private static SampleStore recording(SampleStore store, List<Object> mine) {
+      return new SampleStore() {
+        @Override
+        public long capacityBytes() {
+          return store.capacityBytes();
+        }
+
+        @Override
+        public int slots() {
+          return store.slots();
+        }
+
+        @Override
+        public long usedBytes() {
+          return store.usedBytes();
+        }
+
+        @Override
+        public int put(byte[] record) {
+          mine.add("put");
+          return store.put(record);
+        }
+
+        @Override
+        public void remove(int slot) {
+          store.remove(slot);
+        }
+
+        @Override
+        public void clear() {
+          store.clear();
+        }
+
+        @Override
+        public List<Entry> list() {
+          return store.list();
+        }
+
+        @Override
+        public List<io.spikeloop.device.StepResult> replay(int slot,
+            io.spikeloop.device.ReadoutLevel readout) {
+          mine.add("replay");
+          return store.replay(slot, readout);
+        }
+      };
     }
 
     /** The engine's controls, recording each configuration enabled and each disable. */
@@ -152,8 +205,15 @@ class ContinualMethodsTest {
   void rehearsalKeepsItsBufferWithinBudgetAndCostsTheReplays() {
     Recorder plainDevices = new Recorder();
     ContinualResult plain = run("plain", plainDevices, -1, false);
-    ContinualResult r = run("rehearsal", new Recorder(), 1500, false);
+    Recorder devices = new Recorder();
+    ContinualResult r = run("rehearsal", devices, 1500, false);
     ContinualDemo.Memory m = r.memory();
+    // the buffer lives in the learner's store: samples put there, replays run from it
+    List<Object> learner = devices.calls.get(0);
+    long replays = learner.stream().filter("replay"::equals).count();
+    assertTrue(learner.contains("put") && replays >= 30,
+        replays + " replays: " + learner.stream().filter(String.class::isInstance).distinct()
+            .toList());
     assertEquals(1500, m.bufferBudget());
     assertTrue(m.bufferBytes() > 0 && m.bufferBytes() <= 1500 && m.bufferSamples() > 1, "" + m);
     assertEquals(m.bufferBytes(), m.methodBytes());

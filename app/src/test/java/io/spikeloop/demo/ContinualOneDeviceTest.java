@@ -51,6 +51,43 @@ class ContinualOneDeviceTest {
     }
   }
 
+  /**
+   * Rehearsal keeps its buffer in the learner's sample store: the simulator, the C firmware
+   * ({@code board:ref}) and a served simulator learn the same, bit for bit, and hold the same
+   * bytes of samples.
+   */
+  @Test
+  void rehearsalFromTheDevicesStoreIsTheSameOnSimBoardAndAServedSim() throws Exception {
+    ContinualMethod rehearsal = ContinualMethod.named("rehearsal");
+    ContinualResult sim = ContinualDemo.run(STREAM, ContinualDemoTest.CHANNELS,
+        ContinualDemoTest.CLASSES, SimDevice::new, ContinualDemoTest.SETTINGS, rehearsal, 3000,
+        false);
+    ContinualResult board = ContinualDemo.run(STREAM, ContinualDemoTest.CHANNELS,
+        ContinualDemoTest.CLASSES, () -> Devices.open("board:ref"), ContinualDemoTest.SETTINGS,
+        rehearsal, 3000, false);
+    ContinualResult remote;
+    try (DeviceServer server = DeviceServer.start(new SimDevice(), ServerOptions.loopback(0))) {
+      String name = "remote://127.0.0.1:" + server.port();
+      remote = ContinualDemo.run(STREAM, ContinualDemoTest.CHANNELS, ContinualDemoTest.CLASSES,
+          () -> Devices.open(name), ContinualDemoTest.SETTINGS, rehearsal, 3000, false,
+          ContinualDemo.Arms.forDevice(name));
+    }
+    assertTrue(sim.memory().bufferBytes() > 0 && sim.memory().bufferSamples() > 1,
+        "" + sim.memory());
+    for (ContinualResult other : List.of(board, remote)) {
+      assertEquals(sim.memory(), other.memory(), other.device());
+      for (int i = 0; i < sim.learningMatrix().length; i++) {
+        assertArrayEquals(sim.learningMatrix()[i], other.learningMatrix()[i],
+            other.device() + " learning row " + i);
+      }
+      for (int k = 0; k < sim.learning().size(); k++) {
+        assertEquals(sim.learning().get(k).seenAccuracy(), other.learning().get(k).seenAccuracy(),
+            other.device() + " point " + k);
+      }
+    }
+    assertSame(sim, remote);
+  }
+
   private static void assertSame(ContinualResult a, ContinualResult b) {
     assertEquals(a.jointAccuracy(), b.jointAccuracy());
     assertEquals(a.learning().size(), b.learning().size());

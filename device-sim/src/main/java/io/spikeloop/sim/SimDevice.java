@@ -4,6 +4,8 @@ import io.spikeloop.device.Capability;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceInfo;
 import io.spikeloop.device.OnChipLearning;
+import io.spikeloop.device.SampleStore;
+import io.spikeloop.device.StoredSample;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
@@ -23,6 +25,8 @@ import io.spikeloop.target.sl1.LearningState;
 import io.spikeloop.target.sl1.NetworkConfig;
 import io.spikeloop.target.sl1.Sl1Codecs;
 import io.spikeloop.target.sl1.Sl1Target;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -45,6 +49,9 @@ public final class SimDevice implements Device {
   private final DeviceInfo info;
   private final CoreLimits limits;
   private final OnChipLearning onChipLearning = new EngineControl();
+  private final SampleMemory sampleMemory = new SampleMemory(SampleMemory.DEFAULT_CAPACITY_BYTES,
+      SampleMemory.DEFAULT_SLOTS);
+  private final SampleStore sampleStore = new SimSampleStore();
   private final MicroArchitecture arch;
   private final EnergyProfile energy;
   private final long cycleBudget;
@@ -100,7 +107,7 @@ public final class SimDevice implements Device {
     Set<String> c = new java.util.TreeSet<>(Set.of(Capability.FORWARD,
         Capability.MEMBRANE_READOUT, Capability.SNAPSHOT, Capability.CYCLE_MODEL,
         Capability.ENERGY_MODEL, Capability.WEIGHT_READBACK, Capability.ON_CHIP_LEARNING,
-        Capability.LEARNING_STATE));
+        Capability.LEARNING_STATE, Capability.SAMPLE_STORE));
     if (!chip.perfect()) {
       c.add(Capability.IMPERFECT_CHIP);
     }
@@ -147,10 +154,84 @@ public final class SimDevice implements Device {
     }
   }
 
-  /** On-chip learning ({@link OnChipLearning}); no other extensions. */
+  /** On-chip learning ({@link OnChipLearning}) and the sample store ({@link SampleStore}). */
   @Override
   public <T> Optional<T> extension(Class<T> type) {
-    return type == OnChipLearning.class ? Optional.of(type.cast(onChipLearning)) : Optional.empty();
+    if (type == OnChipLearning.class) {
+      return Optional.of(type.cast(onChipLearning));
+    }
+    return type == SampleStore.class ? Optional.of(type.cast(sampleStore)) : Optional.empty();
+  }
+
+  /** The core's sample store: records in {@link SampleMemory}, replayed through {@link #step}. */
+  private final class SimSampleStore implements SampleStore {
+    @Override
+    public long capacityBytes() {
+      ensureOpen();
+      return sampleMemory.capacityBytes();
+    }
+
+    @Override
+    public int slots() {
+      ensureOpen();
+      return sampleMemory.slots();
+    }
+
+    @Override
+    public long usedBytes() {
+      ensureOpen();
+      return sampleMemory.usedBytes();
+    }
+
+    @Override
+    public int put(byte[] record) {
+      ensureOpen();
+      return sampleMemory.put(record);
+    }
+
+    @Override
+    public void remove(int slot) {
+      ensureOpen();
+      sampleMemory.remove(slot);
+    }
+
+    @Override
+    public void clear() {
+      ensureOpen();
+      sampleMemory.clear();
+    }
+
+    @Override
+    public List<Entry> list() {
+      ensureOpen();
+      return sampleMemory.list();
+    }
+
+    @Override
+    public List<StepResult> replay(int slot, ReadoutLevel readout) {
+      Sl1Core c = configured();
+      if (readout == null) {
+        throw new IllegalArgumentException("replay needs a readout level");
+      }
+      StoredSample sample = sampleMemory.get(slot);
+      int inputs = c.config().inputs();
+      for (int t = 0; t < sample.steps(); t++) {
+        int last = sample.offsets()[t + 1] - 1;
+        if (last >= sample.offsets()[t] && sample.axons()[last] >= inputs) {
+          throw new IllegalArgumentException("sample slot " + slot + ": step " + t
+              + ": input axon id " + sample.axons()[last] + " out of range [0, " + inputs + ")");
+        }
+      }
+      if (engine != null && sample.label() >= c.outputCount()) {
+        throw new IllegalArgumentException("sample slot " + slot + ": label " + sample.label()
+            + " out of range: the network has " + c.outputCount() + " outputs");
+      }
+      List<StepResult> out = new ArrayList<>(sample.steps());
+      for (SpikeFrame frame : sample.frames()) {
+        out.add(step(frame, readout));
+      }
+      return out;
+    }
   }
 
   /** The learning engine's controls, with SL-1's payloads decoded here. */
@@ -353,6 +434,7 @@ public final class SimDevice implements Device {
   public void close() {
     closed = true;
     core = null;
+    sampleMemory.clear();
   }
 
   private void clearTelemetry() {

@@ -149,6 +149,45 @@ final class BoardDriver {
     check(lib.spikeloop_set_chip_instance(handle, c), "spikeloop_set_chip_instance");
   }
 
+  // ---- sample store (driver ABI version 5) ----
+
+  SpikeloopDriver.spikeloop_sample_store_info sampleStore() {
+    var info = new SpikeloopDriver.spikeloop_sample_store_info();
+    check(lib.spikeloop_sample_store_get(handle, info), "spikeloop_sample_store_get");
+    return info;
+  }
+
+  int putSample(byte[] record) {
+    IntByReference slot = new IntByReference();
+    check(lib.spikeloop_put_sample(handle, record, record.length, slot), "spikeloop_put_sample");
+    return slot.getValue();
+  }
+
+  void removeSample(int slot) {
+    check(lib.spikeloop_remove_sample(handle, slot), "spikeloop_remove_sample");
+  }
+
+  void clearSamples() {
+    check(lib.spikeloop_clear_samples(handle), "spikeloop_clear_samples");
+  }
+
+  /** Fills {@code entries} ({@code SPIKELOOP_SAMPLE_ENTRY_INTS} per sample); returns the count. */
+  int listSamples(int[] entries) {
+    IntByReference count = new IntByReference();
+    check(lib.spikeloop_list_samples(handle, entries,
+        entries.length / SpikeloopDriver.SPIKELOOP_SAMPLE_ENTRY_INTS, count),
+        "spikeloop_list_samples");
+    return count.getValue();
+  }
+
+  /** One spikeloop_replay_sample into the run buffers; returns the first step's counter. */
+  long replaySample(int slot, int steps, int readout, Pointer outputs, Pointer sops,
+                    Pointer spikeIds, int spikeCapacity, Pointer spikeOffsets, Pointer membranes) {
+    check(lib.spikeloop_replay_sample(handle, slot, steps, readout, firstStep, outputs, sops,
+        spikeIds, spikeCapacity, spikeOffsets, membranes), "spikeloop_replay_sample");
+    return firstStep.getValue();
+  }
+
   static RuntimeException error(String device, String function, int rc, String text) {
     String message = device + ": " + function + " failed with " + codeName(rc) + ": " + text;
     return switch (rc) {

@@ -3,6 +3,7 @@ package io.spikeloop.board;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import io.spikeloop.device.Capability;
+import io.spikeloop.device.SampleStore;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceInfo;
 import io.spikeloop.device.OnChipLearning;
@@ -67,6 +68,7 @@ public final class NativeBoardDevice implements Device {
   private int[] labelsStage = new int[0];
   private boolean learning;
   private final OnChipLearning onChipLearning = new FirmwareLearning();
+  private final SampleStore sampleStore = new FirmwareSampleStore();
 
   NativeBoardDevice(String name, BoardDriver driver) {
     this(name, driver, ChipInstance.PERFECT);
@@ -118,14 +120,17 @@ public final class NativeBoardDevice implements Device {
         SpikeloopDriver.SPIKELOOP_CAP_CYCLE_MODEL, SpikeloopDriver.SPIKELOOP_CAP_ENERGY_MODEL,
         SpikeloopDriver.SPIKELOOP_CAP_ON_CHIP_LEARNING,
         SpikeloopDriver.SPIKELOOP_CAP_WEIGHT_READBACK,
-        SpikeloopDriver.SPIKELOOP_CAP_LEARNING_STATE};
+        SpikeloopDriver.SPIKELOOP_CAP_LEARNING_STATE, SpikeloopDriver.SPIKELOOP_CAP_SAMPLE_STORE};
     String[] named = {Capability.FORWARD, Capability.MEMBRANE_READOUT, Capability.SNAPSHOT,
         Capability.CYCLE_MODEL, Capability.ENERGY_MODEL, Capability.ON_CHIP_LEARNING,
-        Capability.WEIGHT_READBACK, Capability.LEARNING_STATE};
+        Capability.WEIGHT_READBACK, Capability.LEARNING_STATE, Capability.SAMPLE_STORE};
     for (int i = 0; i < bits.length; i++) {
       if ((d.capabilities & bits[i]) != 0) {
         caps.add(named[i]);
       }
+    }
+    if (d.abi_version < SpikeloopDriver.SPIKELOOP_DRIVER_ABI_SAMPLE_STORE) {
+      caps.remove(Capability.SAMPLE_STORE); // an older library has no such calls
     }
     String version = Native.toString(d.version);
     if (!chip.perfect()) {
@@ -179,11 +184,121 @@ public final class NativeBoardDevice implements Device {
     learning = false; // configure disables the engine
   }
 
-  /** On-chip learning when the firmware reports the capability; no other extensions. */
+  /**
+   * On-chip learning and the sample store when the firmware reports them (the store needs driver
+   * ABI 5); no other extensions.
+   */
   @Override
   public <T> Optional<T> extension(Class<T> type) {
-    return type == OnChipLearning.class && info.has(Capability.ON_CHIP_LEARNING)
-        ? Optional.of(type.cast(onChipLearning)) : Optional.empty();
+    if (type == OnChipLearning.class) {
+      return info.has(Capability.ON_CHIP_LEARNING) ? Optional.of(type.cast(onChipLearning))
+          : Optional.empty();
+    }
+    return type == SampleStore.class && info.has(Capability.SAMPLE_STORE)
+        ? Optional.of(type.cast(sampleStore)) : Optional.empty();
+  }
+
+  /** The firmware's sample store (driver ABI 5 calls). */
+  private final class FirmwareSampleStore implements SampleStore {
+    /** Steps of the sample in each slot (0: empty), to size the replay's result buffers. */
+    private int[] slotSteps = new int[0];
+
+    @Override
+    public long capacityBytes() {
+      synchronized (NativeBoardDevice.this) {
+        open();
+        return driver.sampleStore().capacity_bytes;
+      }
+    }
+
+    @Override
+    public int slots() {
+      synchronized (NativeBoardDevice.this) {
+        open();
+        return driver.sampleStore().slots;
+      }
+    }
+
+    @Override
+    public long usedBytes() {
+      synchronized (NativeBoardDevice.this) {
+        open();
+        return driver.sampleStore().used_bytes;
+      }
+    }
+
+    @Override
+    public int put(byte[] record) {
+      if (record == null) {
+        throw new IllegalArgumentException("put needs a sample record");
+      }
+      synchronized (NativeBoardDevice.this) {
+        open();
+        int slot = driver.putSample(record);
+        if (slot >= slotSteps.length) {
+          slotSteps = Arrays.copyOf(slotSteps, Math.max(slot + 1, 2 * slotSteps.length));
+        }
+        slotSteps[slot] = (record[2] & 0xFF) | (record[3] & 0xFF) << 8;
+        return slot;
+      }
+    }
+
+    @Override
+    public void remove(int slot) {
+      synchronized (NativeBoardDevice.this) {
+        open();
+        driver.removeSample(slot);
+        slotSteps[slot] = 0;
+      }
+    }
+
+    @Override
+    public void clear() {
+      synchronized (NativeBoardDevice.this) {
+        open();
+        driver.clearSamples();
+        Arrays.fill(slotSteps, 0);
+      }
+    }
+
+    @Override
+    public List<Entry> list() {
+      synchronized (NativeBoardDevice.this) {
+        open();
+        int slots = driver.sampleStore().slots;
+        int[] e = new int[slots * SpikeloopDriver.SPIKELOOP_SAMPLE_ENTRY_INTS];
+        int n = driver.listSamples(e);
+        List<Entry> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+          int b = i * SpikeloopDriver.SPIKELOOP_SAMPLE_ENTRY_INTS;
+          out.add(new Entry(e[b], e[b + 1], e[b + 2], e[b + 3], e[b + 4]));
+        }
+        return out;
+      }
+    }
+
+    /** One native call: the firmware decodes the record and runs every step. */
+    @Override
+    public List<StepResult> replay(int slot, ReadoutLevel readout) {
+      if (readout == null) {
+        throw new IllegalArgumentException("replay needs a readout level");
+      }
+      synchronized (NativeBoardDevice.this) {
+        configured();
+        // an unknown or empty slot: the firmware names it (the buffers are not reached)
+        int steps = slot >= 0 && slot < slotSteps.length && slotSteps[slot] > 0
+            ? slotSteps[slot] : 1;
+        ensureBuffers(steps, 0, config.output().size(), config.layers().size());
+        boolean spikes = readout != ReadoutLevel.OUTPUTS;
+        long firstStep = driver.replaySample(slot, steps, readout.ordinal(), outputsBuf, sopsBuf,
+            spikes ? spikeIdsBuf : null, spikes ? steps * hidden : 0,
+            spikes ? spikeOffsetsBuf : null,
+            readout == ReadoutLevel.FULL ? membranesBuf : null);
+        List<StepResult> results = new ArrayList<>(steps);
+        collect(steps, readout, firstStep, results);
+        return results;
+      }
+    }
   }
 
   /** The firmware's learning engine (driver ABI 2 and 3 calls), SL-1 payloads decoded here. */
@@ -329,7 +444,15 @@ public final class NativeBoardDevice implements Device {
         labelled ? labelsBuf : null, readout.ordinal(),
         outputsBuf, sopsBuf, spikes ? spikeIdsBuf : null, spikes ? steps * hidden : 0,
         spikes ? spikeOffsetsBuf : null, full ? membranesBuf : null);
+    collect(steps, readout, firstStep, results);
+  }
 
+  /** The results of {@code steps} steps from the run buffers, appended to {@code results}. */
+  private void collect(int steps, ReadoutLevel readout, long firstStep, List<StepResult> results) {
+    int layers = config.layers().size();
+    int k = config.output().size();
+    boolean spikes = readout != ReadoutLevel.OUTPUTS;
+    boolean full = readout == ReadoutLevel.FULL;
     int[] outputs = outputsBuf.getIntArray(0, steps * k);
     long[] sops = sopsBuf.getLongArray(0, steps);
     int[] spikeOffsets = spikes ? spikeOffsetsBuf.getIntArray(0, steps * layers + 1) : null;

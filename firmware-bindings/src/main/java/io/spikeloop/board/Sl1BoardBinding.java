@@ -73,7 +73,7 @@ public final class Sl1BoardBinding implements BoardBinding {
           + " implements driver ABI version " + version + ", this build of spikeloop needs version "
           + SpikeloopDriver.SPIKELOOP_DRIVER_ABI_VERSION + " (or "
           + SpikeloopDriver.SPIKELOOP_DRIVER_ABI_OLDEST + " without chip instances, 4 without "
-          + "learning rules)");
+          + "learning rules, 5 without the sample store)");
     }
     if (!chip.perfect() && version < 4) {
       throw new DeviceUnavailableException(deviceName + ": " + library.file()

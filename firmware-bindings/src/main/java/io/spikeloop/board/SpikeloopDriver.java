@@ -16,7 +16,8 @@ public interface SpikeloopDriver extends Library {
   int SPIKELOOP_DRIVER_ABI_VERSION = 5;
   /**
    * The oldest version this build opens: version 4 only added {@code spikeloop_set_chip_instance},
-   * so a version 3 library is a perfect chip (chip-instance options on it are refused).
+   * so a version 3 library is a perfect chip (chip-instance options on it are refused); version 5
+   * only added the sample store, so a version 3 or 4 library opens without it.
    */
   int SPIKELOOP_DRIVER_ABI_OLDEST = 3;
   /** The first version whose learning configuration names a rule (e-prop needs it). */
@@ -42,6 +43,10 @@ public interface SpikeloopDriver extends Library {
   int SPIKELOOP_CAP_WEIGHT_READBACK = 1 << 6;
   int SPIKELOOP_CAP_LEARNING_STATE = 1 << 7;
   int SPIKELOOP_CAP_CHIP_INSTANCE = 1 << 8;
+  int SPIKELOOP_CAP_SAMPLE_STORE = 1 << 9;
+  /** The first version with the sample store. */
+  int SPIKELOOP_DRIVER_ABI_SAMPLE_STORE = 5;
+  int SPIKELOOP_SAMPLE_ENTRY_INTS = 5;
 
   int SPIKELOOP_READOUT_OUTPUTS = 0;
   int SPIKELOOP_READOUT_SPIKES = 1;
@@ -193,4 +198,29 @@ public interface SpikeloopDriver extends Library {
 
   /** Version 4; absent from a version 3 library. */
   int spikeloop_set_chip_instance(Pointer board, spikeloop_chip_instance chip);
+
+  /** {@code spikeloop_sample_store_info} (version 5). */
+  @Structure.FieldOrder({"capacity_bytes", "used_bytes", "slots", "used_slots"})
+  class spikeloop_sample_store_info extends Structure {
+    public long capacity_bytes;
+    public long used_bytes;
+    public int slots;
+    public int used_slots;
+  }
+
+  /** Version 5 (the sample store); absent from older libraries. */
+  int spikeloop_sample_store_get(Pointer board, spikeloop_sample_store_info out);
+
+  int spikeloop_put_sample(Pointer board, byte[] record, int bytes, IntByReference slot);
+
+  int spikeloop_remove_sample(Pointer board, int slot);
+
+  int spikeloop_clear_samples(Pointer board);
+
+  int spikeloop_list_samples(Pointer board, int[] entries, int capacity, IntByReference count);
+
+  int spikeloop_replay_sample(Pointer board, int slot, int n_steps, int readout,
+                              LongByReference first_step, Pointer outputs, Pointer sops,
+                              Pointer spike_ids, int spike_capacity, Pointer spike_offsets,
+                              Pointer membranes);
 }

@@ -40,7 +40,7 @@ class BoardDeviceProviderTest {
     assertTrue(e.getMessage().matches("board:wrongabi: .*/libspikeloop_wrongabi\\.so implements "
         + "driver ABI version 1, this build of spikeloop needs version "
         + SpikeloopDriver.SPIKELOOP_DRIVER_ABI_VERSION + " \\(or 3 without chip instances, 4 "
-        + "without learning rules\\)"),
+        + "without learning rules, 5 without the sample store\\)"),
         e.getMessage());
   }
 
@@ -79,6 +79,21 @@ class BoardDeviceProviderTest {
     try (Device d = Devices.open("board:ref")) {
       d.configure(net);
       io.spikeloop.target.sl1.Sl1Device.enableLearning(d, eprop); // version 5: accepted
+    }
+  }
+
+  @Test
+  void aVersion4LibraryOpensWithoutTheSampleStore() {
+    try (Device d = Devices.open("board:abi4")) {
+      assertFalse(d.info().has(Capability.SAMPLE_STORE));
+      assertTrue(d.extension(io.spikeloop.device.SampleStore.class).isEmpty());
+      assertTrue(d.extension(io.spikeloop.device.OnChipLearning.class).isPresent());
+    }
+    try (Device d = Devices.open("board:abi3")) {
+      assertTrue(d.extension(io.spikeloop.device.SampleStore.class).isEmpty());
+    }
+    try (Device d = Devices.open("board:ref")) {
+      assertTrue(d.info().has(Capability.SAMPLE_STORE));
     }
   }
 

@@ -28,6 +28,8 @@ public final class Capability {
    * it compares with {@link io.spikeloop.target.Equivalence#STATISTICS_ONLY}.
    */
   public static final String IMPERFECT_CHIP = "imperfect-chip";
+  /** The device stores spike samples in its memory and replays them ({@link SampleStore}). */
+  public static final String SAMPLE_STORE = "sample-store";
 
   /** Checks a capability name: lower-case letters, digits and '-', 1..64 characters. */
   public static String check(String name) {

@@ -19,6 +19,7 @@ import io.spikeloop.device.DeviceUnavailableException;
 import io.spikeloop.device.LearningStateLostException;
 import io.spikeloop.device.OnChipLearning;
 import io.spikeloop.device.ReadoutLevel;
+import io.spikeloop.device.SampleStore;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.Telemetry;
@@ -33,6 +34,12 @@ import io.spikeloop.wire.v1.HelloReply;
 import io.spikeloop.wire.v1.ReadWeights;
 import io.spikeloop.wire.v1.Request;
 import io.spikeloop.wire.v1.Response;
+import io.spikeloop.wire.v1.SampleEntry;
+import io.spikeloop.wire.v1.SampleList;
+import io.spikeloop.wire.v1.SampleRecord;
+import io.spikeloop.wire.v1.SampleReplay;
+import io.spikeloop.wire.v1.SampleSlot;
+import com.google.protobuf.ByteString;
 import io.spikeloop.wire.v1.StepBatch;
 import io.spikeloop.wire.v1.StepReadouts;
 import io.spikeloop.wire.v1.TargetPayload;
@@ -90,6 +97,11 @@ public final class RemoteDevice implements Device {
   /** The server restarted while learning was on: its engine's state is gone. */
   private boolean learningLost;
   private final RemoteLearning onChipLearning = new RemoteLearning();
+  private final RemoteSampleStore sampleStore = new RemoteSampleStore();
+  /** This client put samples into the server's store (since it last cleared it). */
+  private boolean samplesPut;
+  /** The server restarted after this client put samples: they are gone. */
+  private boolean samplesLost;
   private long nextId = 1;
   private boolean closed;
 
@@ -244,13 +256,113 @@ public final class RemoteDevice implements Device {
     return results;
   }
 
-  /** The server device's on-chip learning, when the served device has it. */
+  /** The server device's on-chip learning and sample store, when the served device has them. */
   @Override
   public <T> Optional<T> extension(Class<T> type) {
     if (type == OnChipLearning.class && info().has(Capability.ON_CHIP_LEARNING)) {
       return Optional.of(type.cast(onChipLearning));
     }
+    if (type == SampleStore.class && info().has(Capability.SAMPLE_STORE)) {
+      return Optional.of(type.cast(sampleStore));
+    }
     return Optional.empty();
+  }
+
+  /**
+   * The server device's sample store: the records live on the server. A restarted server has
+   * lost them, so after a restart that found samples put by this client, every store call but
+   * {@link SampleStore#clear} and {@link SampleStore#list} is refused until the host clears the
+   * store (its own bookkeeping of slots would otherwise point at samples that are gone).
+   */
+  private final class RemoteSampleStore implements SampleStore {
+    private SampleList listing() {
+      synchronized (RemoteDevice.this) {
+        return call(Request.newBuilder().setListSamples(Empty.getDefaultInstance()), false)
+            .getSampleList();
+      }
+    }
+
+    @Override
+    public long capacityBytes() {
+      return listing().getCapacityBytes();
+    }
+
+    @Override
+    public int slots() {
+      return listing().getSlots();
+    }
+
+    @Override
+    public long usedBytes() {
+      return listing().getUsedBytes();
+    }
+
+    @Override
+    public int put(byte[] record) {
+      if (record == null) {
+        throw new IllegalArgumentException("put needs a sample record");
+      }
+      synchronized (RemoteDevice.this) {
+        requireSamplesIntact("put");
+        int slot = call(Request.newBuilder().setPutSample(SampleRecord.newBuilder()
+            .setRecord(ByteString.copyFrom(record))), false).getSampleSlot().getSlot();
+        samplesPut = true;
+        return slot;
+      }
+    }
+
+    @Override
+    public void remove(int slot) {
+      synchronized (RemoteDevice.this) {
+        requireSamplesIntact("remove");
+        call(Request.newBuilder().setRemoveSample(SampleSlot.newBuilder().setSlot(slot)), false);
+      }
+    }
+
+    @Override
+    public void clear() {
+      synchronized (RemoteDevice.this) {
+        call(Request.newBuilder().setClearSamples(Empty.getDefaultInstance()), false);
+        samplesPut = false;
+        samplesLost = false;
+      }
+    }
+
+    @Override
+    public List<Entry> list() {
+      List<Entry> out = new ArrayList<>();
+      for (SampleEntry e : listing().getEntriesList()) {
+        out.add(new Entry(e.getSlot(), e.getLabel(), e.getSteps(), e.getEvents(), e.getBytes()));
+      }
+      return out;
+    }
+
+    /** One round trip: the server runs every step of the sample and answers with all readouts. */
+    @Override
+    public List<StepResult> replay(int slot, ReadoutLevel readout) {
+      if (readout == null) {
+        throw new IllegalArgumentException("replay needs a readout level");
+      }
+      synchronized (RemoteDevice.this) {
+        requireSamplesIntact("replay");
+        StepReadouts rs = call(Request.newBuilder().setReplaySample(SampleReplay.newBuilder()
+            .setSlot(slot).setReadout(WireMapping.toProto(readout))), true).getReadouts();
+        List<StepResult> out = new ArrayList<>(rs.getReadoutsCount());
+        for (int i = 0; i < rs.getReadoutsCount(); i++) {
+          out.add(WireMapping.fromProto(rs.getReadouts(i), readout));
+        }
+        return out;
+      }
+    }
+
+    private void requireSamplesIntact(String call) {
+      ensureConnected(); // a restart shows on connecting
+      if (samplesLost) {
+        throw new IllegalStateException(name + ": device server restarted: its sample store was "
+            + "lost; refusing " + call + ". Clear the store (SampleStore.clear) and put the "
+            + "samples again");
+      }
+    }
   }
 
   /** The server device's learning engine; its optimizer state lives on the server. */
@@ -530,6 +642,9 @@ public final class RemoteDevice implements Device {
     boolean restarted = serverInstance != 0 && serverInstance != hello.getServerInstance();
     if (restarted && learning != null) {
       learningLost = true;
+    }
+    if (restarted && samplesPut) {
+      samplesLost = true;
     }
     if (restarted && lastConfigure != null) {
       replay();

@@ -11,6 +11,7 @@ import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceInfo;
 import io.spikeloop.device.OnChipLearning;
 import io.spikeloop.device.ReadoutLevel;
+import io.spikeloop.device.SampleStore;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.UnsupportedCapabilityException;
 import io.spikeloop.target.TargetNetwork;
@@ -23,6 +24,10 @@ import io.spikeloop.wire.v1.Hello;
 import io.spikeloop.wire.v1.HelloReply;
 import io.spikeloop.wire.v1.Request;
 import io.spikeloop.wire.v1.Response;
+import io.spikeloop.wire.v1.SampleEntry;
+import io.spikeloop.wire.v1.SampleList;
+import io.spikeloop.wire.v1.SampleReplay;
+import io.spikeloop.wire.v1.SampleSlot;
 import io.spikeloop.wire.v1.SpikePacket;
 import io.spikeloop.wire.v1.StepBatch;
 import io.spikeloop.wire.v1.StepReadouts;
@@ -317,6 +322,19 @@ final class ServerSession extends ChannelInboundHandlerAdapter {
           learning(device).restore(WireMapping.fromProto(req.getRestoreLearningState()));
           r.setOk(Empty.getDefaultInstance());
         }
+        case PUT_SAMPLE -> r.setSampleSlot(SampleSlot.newBuilder()
+            .setSlot(store(device).put(req.getPutSample().getRecord().toByteArray())));
+        case REMOVE_SAMPLE -> {
+          store(device).remove(req.getRemoveSample().getSlot());
+          r.setOk(Empty.getDefaultInstance());
+        }
+        case CLEAR_SAMPLES -> {
+          store(device).clear();
+          r.setOk(Empty.getDefaultInstance());
+        }
+        case LIST_SAMPLES -> r.setSampleList(sampleList(store(device)));
+        case REPLAY_SAMPLE -> r.setReadouts(replay(device, req.getReplaySample(),
+            server.options().limits()));
         case CLOSE -> {
           server.release(ctx.channel());
           greeted = false;
@@ -373,6 +391,50 @@ final class ServerSession extends ChannelInboundHandlerAdapter {
     return device.extension(OnChipLearning.class).orElseThrow(() ->
         new UnsupportedCapabilityException(device.info().name(), Capability.ON_CHIP_LEARNING,
             "on-chip learning"));
+  }
+
+  private static SampleStore store(Device device) {
+    return device.extension(SampleStore.class).orElseThrow(() ->
+        new UnsupportedCapabilityException(device.info().name(), Capability.SAMPLE_STORE,
+            "the sample store"));
+  }
+
+  private static SampleList sampleList(SampleStore store) {
+    SampleList.Builder b = SampleList.newBuilder().setCapacityBytes(store.capacityBytes())
+        .setUsedBytes(store.usedBytes()).setSlots(store.slots());
+    for (SampleStore.Entry e : store.list()) {
+      b.addEntries(SampleEntry.newBuilder().setSlot(e.slot()).setLabel(e.label())
+          .setSteps(e.steps()).setEvents(e.events()).setBytes(e.bytes()));
+    }
+    return b.build();
+  }
+
+  /**
+   * Replays a stored sample, its reply bounded as a step request's is: the sample's steps at the
+   * readout level asked for must fit the server's reply limit, checked before any step runs.
+   */
+  private static StepReadouts replay(Device device, SampleReplay request,
+                                     ServerOptions.Limits limits) {
+    SampleStore store = store(device);
+    ReadoutLevel level = WireMapping.fromProto(request.getReadout());
+    int slot = request.getSlot();
+    for (SampleStore.Entry e : store.list()) {
+      if (e.slot() == slot) {
+        long perStep = WireMapping.maxReadoutBytes(device.config(), level);
+        long reply = REPLY_ENVELOPE_BYTES + e.steps() * perStep;
+        if (reply > limits.maxReplyBytes()) {
+          throw new IllegalArgumentException("the reply to replaying sample slot " + slot + " ("
+              + e.steps() + " steps at " + level + " readout) could take up to " + reply
+              + " bytes, above the server's limit of " + limits.maxReplyBytes()
+              + " bytes; no step ran");
+        }
+      }
+    }
+    StepReadouts.Builder out = StepReadouts.newBuilder();
+    for (StepResult result : store.replay(slot, level)) {
+      out.addReadouts(WireMapping.toProto(result));
+    }
+    return out.build();
   }
 
   private static StepReadouts step(Device device, StepBatch batch, ServerOptions.Limits limits) {

@@ -14,6 +14,8 @@ import io.spikeloop.device.DesignRuleViolation;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceInfo;
 import io.spikeloop.device.ReadoutLevel;
+import io.spikeloop.device.SampleStore;
+import io.spikeloop.device.StoredSample;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.Telemetry;
@@ -928,5 +930,195 @@ public abstract class DeviceContractSuite {
     load(device);
     device.close();
     assertThrows(RuntimeException.class, () -> device.step(SpikeFrame.silent(), ReadoutLevel.OUTPUTS));
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Sample store (the SampleStore extension)
+  // ------------------------------------------------------------------------------------------
+
+  private static SampleStore storeOf(Device d) {
+    assumeTrue(d.info().has(Capability.SAMPLE_STORE),
+        "device " + d.info().name() + " has no sample store");
+    return d.extension(SampleStore.class).orElseThrow(() -> new AssertionError(
+        d.info().name() + " declares " + Capability.SAMPLE_STORE + " but has no extension"));
+  }
+
+  /** A sample of {@code steps} steps of the test inputs, labelled {@code label}. */
+  private static StoredSample storedSample(long seed, int steps, int label) {
+    List<SpikeFrame> frames = testInputs(seed, steps);
+    int[] offsets = new int[steps + 1];
+    List<Integer> ids = new ArrayList<>();
+    for (int t = 0; t < steps; t++) {
+      for (int id : frames.get(t).axons()) {
+        ids.add(id);
+      }
+      offsets[t + 1] = ids.size();
+    }
+    return new StoredSample(label, offsets, ids.stream().mapToInt(Integer::intValue).toArray());
+  }
+
+  /**
+   * A replayed sample gives exactly what running its frames gives, learning included: outputs,
+   * spikes and membranes of every step, the weights learned, the telemetry; the same as the
+   * reference simulator running the frames; the store lists what it holds with the record sizes.
+   */
+  @Test
+  void storedSamplesReplayExactlyAsTheirFramesRun() {
+    assumeSl1(device, "SL-1's learning engine");
+    SampleStore store = storeOf(device);
+    NetworkConfig net = learningNetwork();
+    assumeFits(device, net, "the learning network");
+    StoredSample a = storedSample(31, STEPS, 2);
+    StoredSample b = storedSample(32, STEPS / 2, SpikeFrame.NO_LABEL);
+    assertEquals(0, store.put(a));
+    assertEquals(1, store.put(b.encode()));
+    assertEquals(List.of(new SampleStore.Entry(0, 2, STEPS, a.events(), a.encode().length),
+        new SampleStore.Entry(1, -1, STEPS / 2, b.events(), b.encode().length)), store.list());
+    assertEquals(a.encode().length + b.encode().length, store.usedBytes());
+    try (SimDevice reference = new SimDevice()) {
+      startLearning(reference, net, learningConfig(net, 8));
+      startLearning(device, net, learningConfig(net, 8));
+      List<StepResult> expected = new ArrayList<>(reference.run(a.frames(), ReadoutLevel.FULL));
+      reference.reset();
+      expected.addAll(reference.run(b.frames(), ReadoutLevel.SPIKES));
+      List<StepResult> replayed = new ArrayList<>(store.replay(0, ReadoutLevel.FULL));
+      device.reset();
+      replayed.addAll(store.replay(1, ReadoutLevel.SPIKES));
+      assertEquals(expected.size(), replayed.size());
+      for (int t = 0; t < expected.size(); t++) {
+        StepResult e = expected.get(t);
+        StepResult r = replayed.get(t);
+        assertEquals(e.step(), r.step(), "step counter at " + t);
+        assertArrayEquals(e.outputs(), r.outputs(), "outputs at " + t);
+        assertTrue(Arrays.deepEquals(e.spikes(), r.spikes()), "spikes at " + t);
+        assertTrue(Arrays.deepEquals(e.membranes(), r.membranes()), "membranes at " + t);
+        assertEquals(e.sops(), r.sops(), "sops at " + t);
+      }
+      for (WeightTensor t : net.tensors()) {
+        assertArrayEquals(reference.readWeights(t.name()), device.readWeights(t.name()),
+            t.name() + " learned from the replay");
+      }
+      Telemetry want = reference.telemetry();
+      Telemetry got = device.telemetry();
+      assertEquals(want.steps(), got.steps(), "replayed steps count as steps");
+      assertEquals(want.sops(), got.sops());
+      assertEquals(want.learningUpdates(), got.learningUpdates());
+      assertTrue(got.learningUpdates() > 0, "the labelled sample learned");
+      if (device.info().has(Capability.ENERGY_MODEL)) {
+        assertEquals(want.energyJoules(), got.energyJoules(), 0.0);
+      }
+    }
+  }
+
+  /** The store holds what its capacity allows, no more, and reuses the lowest free slot. */
+  @Test
+  void theSampleStoreRespectsItsCapacity() {
+    SampleStore store = storeOf(device);
+    long capacity = store.capacityBytes();
+    assertTrue(capacity > 0 && store.slots() > 0, "capacity " + capacity + " B, "
+        + store.slots() + " slots");
+    assertEquals(0, store.usedBytes());
+    byte[] record = storedSample(5, 200, 1).encode();
+    int fits = (int) Math.min(store.slots(), capacity / record.length);
+    for (int i = 0; i < fits; i++) {
+      assertEquals(i, store.put(record));
+    }
+    assertEquals((long) fits * record.length, store.usedBytes());
+    var full = assertThrows(IllegalStateException.class, () -> store.put(record));
+    assertTrue(full.getMessage().contains("sample store full")
+        && full.getMessage().contains(record.length + " bytes")
+        && full.getMessage().contains((capacity - (long) fits * record.length) + " of "
+            + capacity + " are free"), full.getMessage());
+    assertEquals(fits, store.list().size(), "a refused put changes nothing");
+    store.remove(3);
+    assertEquals(3, store.put(record), "the lowest free slot");
+    store.remove(0);
+    store.remove(1);
+    assertEquals((long) (fits - 2) * record.length, store.usedBytes());
+    assertEquals(2, store.list().get(0).slot());
+    store.clear();
+    assertEquals(0, store.usedBytes());
+    assertEquals(List.of(), store.list());
+    byte[] tiny = storedSample(6, 1, 0).encode();
+    if ((long) tiny.length * store.slots() <= capacity) {
+      for (int i = 0; i < store.slots(); i++) {
+        store.put(tiny);
+      }
+      var slots = assertThrows(IllegalStateException.class, () -> store.put(tiny));
+      assertTrue(slots.getMessage().contains("all " + store.slots() + " slots are taken"),
+          slots.getMessage());
+    }
+  }
+
+  /** Malformed records, bad slot ids and samples that do not fit the network: named, no change. */
+  @Test
+  void theSampleStoreRefusesBadInputByName() {
+    assumeSl1(device, "SL-1's test network");
+    SampleStore store = storeOf(device);
+    var notConfigured = assertThrows(IllegalStateException.class,
+        () -> store.replay(0, ReadoutLevel.OUTPUTS));
+    assertTrue(notConfigured.getMessage().contains("not configured"), notConfigured.getMessage());
+    byte[] good = storedSample(7, 4, 1).encode();
+    Map<String, byte[]> bad = new LinkedHashMap<>();
+    bad.put("shorter than its 8-byte header", Arrays.copyOf(good, 5));
+    bad.put("truncated", Arrays.copyOf(good, good.length - 1));
+    byte[] trailing = Arrays.copyOf(good, good.length + 1);
+    bad.put("trailing bytes", trailing);
+    byte[] noSteps = good.clone();
+    noSteps[2] = 0;
+    noSteps[3] = 0;
+    bad.put("steps is 0", noSteps);
+    // one step, one event, its gap written as the overlong varint 0x81 0x00
+    bad.put("overlong varint", new byte[] {1, 0, 1, 0, 1, 0, 0, 0, 1, (byte) 0x81, 0});
+    bad.put("events announced", new byte[] {1, 0, 1, 0, 2, 0, 0, 0, 1, 5, 0});
+    for (var e : bad.entrySet()) {
+      var x = assertThrows(IllegalArgumentException.class, () -> store.put(e.getValue()),
+          e.getKey());
+      assertTrue(x.getMessage().contains(e.getKey()), e.getKey() + ": " + x.getMessage());
+    }
+    assertEquals(0, store.usedBytes(), "nothing stored");
+    for (int slot : new int[] {-1, store.slots(), Integer.MAX_VALUE}) {
+      var x = assertThrows(IllegalArgumentException.class, () -> store.remove(slot));
+      assertTrue(x.getMessage().contains("sample slot " + slot + " out of range"), x.getMessage());
+    }
+    var empty = assertThrows(IllegalArgumentException.class, () -> store.remove(0));
+    assertTrue(empty.getMessage().contains("sample slot 0 is empty"), empty.getMessage());
+    NetworkConfig net = load(device);
+    var emptyReplay = assertThrows(IllegalArgumentException.class,
+        () -> store.replay(0, ReadoutLevel.OUTPUTS));
+    assertTrue(emptyReplay.getMessage().contains("sample slot 0 is empty"),
+        emptyReplay.getMessage());
+    // an id beyond the network's inputs at step 2 of 3: refused before step 0 runs
+    int slot = store.put(new StoredSample(1, new int[] {0, 1, 2, 3},
+        new int[] {0, 1, net.inputs()}));
+    var outOfRange = assertThrows(IllegalArgumentException.class,
+        () -> store.replay(slot, ReadoutLevel.OUTPUTS));
+    assertTrue(outOfRange.getMessage().contains("step 2: input axon id " + net.inputs()
+        + " out of range [0, " + net.inputs() + ")"), outOfRange.getMessage());
+    assertEquals(0, device.telemetry().steps(), "no step ran");
+  }
+
+  /** Reset and configure keep the store; a label beyond the outputs is refused while learning. */
+  @Test
+  void theSampleStoreSurvivesResetAndConfigure() {
+    assumeSl1(device, "SL-1's learning engine");
+    SampleStore store = storeOf(device);
+    NetworkConfig net = learningNetwork();
+    assumeFits(device, net, "the learning network");
+    store.put(storedSample(8, 6, 1));
+    int wide = store.put(storedSample(9, 6, net.output().size()));
+    List<SampleStore.Entry> held = store.list();
+    load(device);
+    device.reset();
+    startLearning(device, net, learningConfig(net, 8));
+    assertEquals(held, store.list());
+    var label = assertThrows(IllegalArgumentException.class,
+        () -> store.replay(wide, ReadoutLevel.OUTPUTS));
+    assertTrue(label.getMessage().contains("label " + net.output().size() + " out of range"),
+        label.getMessage());
+    assertEquals(6, store.replay(0, ReadoutLevel.OUTPUTS).size());
+    Sl1Device.disableLearning(device);
+    assertEquals(6, store.replay(wide, ReadoutLevel.OUTPUTS).size(),
+        "without learning the label is ignored, as in a run");
   }
 }
