@@ -65,7 +65,7 @@
 extern "C" {
 #endif
 
-#define SPIKELOOP_DRIVER_ABI_VERSION 5
+#define SPIKELOOP_DRIVER_ABI_VERSION 6
 
 /* Error codes (return values). */
 #define SPIKELOOP_OK 0
@@ -305,7 +305,7 @@ int32_t spikeloop_restore_learning_state(spikeloop_board *board, const uint8_t *
                                          int32_t bytes);
 
 /*
- * The sample store (ABI version 5): spike samples held in the board's memory as records of the
+ * The sample store (ABI version 6): spike samples held in the board's memory as records of the
  * format spikeloop-sample version 1 (docs/driver-abi.md "Sample records": u16 label, 0xFFFF = none;
  * u16 steps; u32 events; then per step a LEB128 varint event count and the axon ids as varint
  * gaps), in at most `slots` slots over `capacity_bytes` bytes of records. The store survives

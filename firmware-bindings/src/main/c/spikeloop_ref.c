@@ -57,7 +57,7 @@
  * Untouched cells cost no RAM on a host OS (zero pages). */
 #define SL_REF_SYNAPSE_CELLS (SL_REF_SYNAPSE_MEMORY_BITS / 2)
 #ifndef SL_REF_SAMPLE_STORE_BYTES
-#define SL_REF_SAMPLE_STORE_BYTES 65536 /* record bytes of the sample store (ABI version 5) */
+#define SL_REF_SAMPLE_STORE_BYTES 65536 /* record bytes of the sample store (ABI version 6) */
 #endif
 #ifndef SL_REF_SAMPLE_SLOTS
 #define SL_REF_SAMPLE_SLOTS 256 /* samples the store holds at most */
@@ -175,7 +175,7 @@ struct spikeloop_board {
   int64_t out_offset_of[SL_REF_MAX_OUTPUTS]; /* added to o every step, like out_bias */
   int32_t kept_axons[SL_REF_MAX_INPUTS];     /* the input events of a step not lost */
 
-  /* sample store (ABI version 5): records packed from the start of `store` in the order they
+  /* sample store (ABI version 6): records packed from the start of `store` in the order they
    * were put, moved down when one is removed; slot_bytes 0 = empty slot */
   uint8_t store[SL_REF_SAMPLE_STORE_BYTES];
   int32_t store_used;

@@ -1,5 +1,5 @@
 /* Included by the test drivers of versions before 5 (abi_v3.c, abi_v4.c) around the reference
- * firmware: renames its sample-store calls (ABI version 5) so the library does not export them,
+ * firmware: renames its sample-store calls (ABI version 6) so the library does not export them,
  * and renames spikeloop_device_info_get so that the driver can report its own version. */
 #define spikeloop_device_info_get spikeloop_ref_v5_device_info_get
 #define spikeloop_sample_store_get spikeloop_ref_v5_sample_store_get

@@ -149,7 +149,7 @@ final class BoardDriver {
     check(lib.spikeloop_set_chip_instance(handle, c), "spikeloop_set_chip_instance");
   }
 
-  // ---- sample store (driver ABI version 5) ----
+  // ---- sample store (driver ABI version 6) ----
 
   SpikeloopDriver.spikeloop_sample_store_info sampleStore() {
     var info = new SpikeloopDriver.spikeloop_sample_store_info();

@@ -198,7 +198,7 @@ public final class NativeBoardDevice implements Device {
         ? Optional.of(type.cast(sampleStore)) : Optional.empty();
   }
 
-  /** The firmware's sample store (driver ABI 5 calls). */
+  /** The firmware's sample store (driver ABI 6 calls). */
   private final class FirmwareSampleStore implements SampleStore {
     /** Steps of the sample in each slot (0: empty), to size the replay's result buffers. */
     private int[] slotSteps = new int[0];

@@ -13,7 +13,7 @@ import com.sun.jna.ptr.PointerByReference;
  * Keep in step with the header and {@link #SPIKELOOP_DRIVER_ABI_VERSION}.
  */
 public interface SpikeloopDriver extends Library {
-  int SPIKELOOP_DRIVER_ABI_VERSION = 5;
+  int SPIKELOOP_DRIVER_ABI_VERSION = 6;
   /**
    * The oldest version this build opens: version 4 only added {@code spikeloop_set_chip_instance},
    * so a version 3 library is a perfect chip (chip-instance options on it are refused); version 5
@@ -45,7 +45,7 @@ public interface SpikeloopDriver extends Library {
   int SPIKELOOP_CAP_CHIP_INSTANCE = 1 << 8;
   int SPIKELOOP_CAP_SAMPLE_STORE = 1 << 9;
   /** The first version with the sample store. */
-  int SPIKELOOP_DRIVER_ABI_SAMPLE_STORE = 5;
+  int SPIKELOOP_DRIVER_ABI_SAMPLE_STORE = 6;
   int SPIKELOOP_SAMPLE_ENTRY_INTS = 5;
 
   int SPIKELOOP_READOUT_OUTPUTS = 0;
@@ -199,7 +199,7 @@ public interface SpikeloopDriver extends Library {
   /** Version 4; absent from a version 3 library. */
   int spikeloop_set_chip_instance(Pointer board, spikeloop_chip_instance chip);
 
-  /** {@code spikeloop_sample_store_info} (version 5). */
+  /** {@code spikeloop_sample_store_info} (version 6). */
   @Structure.FieldOrder({"capacity_bytes", "used_bytes", "slots", "used_slots"})
   class spikeloop_sample_store_info extends Structure {
     public long capacity_bytes;
@@ -208,7 +208,7 @@ public interface SpikeloopDriver extends Library {
     public int used_slots;
   }
 
-  /** Version 5 (the sample store); absent from older libraries. */
+  /** Version 6 (the sample store); absent from older libraries. */
   int spikeloop_sample_store_get(Pointer board, spikeloop_sample_store_info out);
 
   int spikeloop_put_sample(Pointer board, byte[] record, int bytes, IntByReference slot);
