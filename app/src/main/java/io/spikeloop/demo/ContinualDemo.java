@@ -1,5 +1,6 @@
 package io.spikeloop.demo;
 
+import io.spikeloop.target.sl1.Sl1Codecs;
 import io.spikeloop.target.sl1.Sl1Device;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.device.Capability;
@@ -134,7 +135,8 @@ public final class ContinualDemo {
       ClassPrototypes prototypes = method.prototypes()
           ? new ClassPrototypes(classes, s.hidden()) : null;
       Anchoring anchoring = method.anchoring() ? new Anchoring() : null;
-      LearningConfig firstStage = ((OnChipPlacement) learner).learning();
+      LearningConfig firstStage =
+          Sl1Codecs.decodeLearningConfig(((OnChipPlacement) learner).learning());
       int steps = stream.stages().get(0).train().get(0).steps();
       Device frozenDevice = null;
       Placement frozenModel = null;

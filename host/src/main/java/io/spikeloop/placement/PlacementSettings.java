@@ -1,5 +1,7 @@
 package io.spikeloop.placement;
 
+import io.spikeloop.mapper.LearningOptions;
+
 /**
  * Settings shared by the placements.
  *
@@ -29,6 +31,11 @@ public record PlacementSettings(int weightBits, int stateBits, int blockSize, in
       throw new IllegalArgumentException("lr and eps must be > 0 and weight headroom >= 1, got lr="
           + lr + " eps=" + eps + " headroom=" + weightHeadroom);
     }
+  }
+
+  /** The float hyper-parameters a target's on-chip learning is made from. */
+  public LearningOptions learningOptions() {
+    return new LearningOptions(lr, beta1, beta2, eps, stateBits, blockSize, masterFracBits, seed);
   }
 
   /** 8-bit weights, 8-bit state in blocks of 64, int16 masters, 16x headroom. */

@@ -17,7 +17,8 @@ public final class Placements {
    * A device placement on {@code device} (which the caller owns) for the network {@code init},
    * mapped by the mapper of the device's target ({@code device.info().target()}); throws
    * {@link io.spikeloop.device.UnsupportedCapabilityException} naming device and capability when
-   * the device cannot host it, and refuses a target the placement has no learner for by name.
+   * the device cannot host it; a target without on-chip learning refuses {@code on-chip} with a
+   * {@link io.spikeloop.mapper.MappingRefusedException} naming it.
    */
   public static Placement onDevice(String name, Device device, SnnParameters init,
                                    PlacementSettings settings) {
@@ -32,17 +33,7 @@ public final class Placements {
     if (name.equals("hil")) {
       return new HilPlacement(device, mapping, mapper, settings, init);
     }
-    String target = device.info().target();
-    if (!target.equals(SL1_LEARNER_TARGET)) {
-      throw new IllegalArgumentException(name + " placement runs SL-1's quantized Adam learner "
-          + "(target " + SL1_LEARNER_TARGET + "); device " + device.info().name() + " is target "
-          + target + " (use --placement hil)");
-    }
-    DeviceNetwork net = DeviceNetwork.of(mapping);
-    return name.equals("near-chip") ? new NearChipPlacement(device, net, settings)
-        : new OnChipPlacement(device, net, settings);
+    return name.equals("near-chip") ? new NearChipPlacement(device, mapping, mapper, settings)
+        : new OnChipPlacement(device, mapping, mapper, settings);
   }
-
-  /** The target whose learner near-chip and on-chip drive. */
-  static final String SL1_LEARNER_TARGET = "sl1";
 }
