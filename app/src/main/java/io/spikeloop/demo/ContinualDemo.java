@@ -136,7 +136,8 @@ public final class ContinualDemo {
       ClassPrototypes prototypes = method.prototypes()
           ? new ClassPrototypes(classes, s.hidden()) : null;
       Anchoring anchoring = method.anchoring() ? new Anchoring() : null;
-      LearningConfig firstStage = ((OnChipPlacement) learner).learning();
+      LearningConfig firstStage =
+          Sl1Codecs.decodeLearningConfig(((OnChipPlacement) learner).learning());
       int steps = stream.stages().get(0).train().get(0).steps();
       Device frozenDevice = null;
       Placement frozenModel = null;

@@ -18,7 +18,6 @@ import io.spikeloop.diff.StepHash;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.placement.DeviceNetwork;
-import io.spikeloop.placement.OnChipPlacement;
 import io.spikeloop.placement.PlacementSettings;
 import io.spikeloop.remote.DeviceServer;
 import io.spikeloop.remote.RemoteDevice;
@@ -52,7 +51,7 @@ import java.util.function.Consumer;
  *
  * <p>Learning: both devices load the network on-chip training starts from and run their
  * learning engines with the configuration the {@code on-chip} placement derives
- * ({@link OnChipPlacement#learningConfig}); every frame carries its sample's label. Every
+ * ({@link DeviceNetwork#learningConfig}); every frame carries its sample's label. Every
  * {@code checkpointEvery} chunks the served device's weights, dynamic state and learning state
  * are read back over the faulty link, their hash compared with the reference's (a difference is
  * a state mismatch) and written to the checkpoint file. Any failed call (a fault, or the
@@ -252,8 +251,8 @@ public final class Soak {
   private static Figures runLearning(Settings s, SpikeDataset data, Consumer<String> log)
       throws IOException, InterruptedException {
     DeviceNetwork net = learningNetwork(s, data);
-    LearningConfig served = OnChipPlacement.learningConfig(net, s.learning());
-    LearningConfig ofReference = OnChipPlacement.learningConfig(net, s.referenceLearning());
+    LearningConfig served = net.learningConfig(s.learning());
+    LearningConfig ofReference = net.learningConfig(s.referenceLearning());
     Tally t = new Tally();
     try (Rig rig = Rig.start(s); Device reference = Devices.open(s.reference())) {
       RemoteDevice remote = rig.remote;

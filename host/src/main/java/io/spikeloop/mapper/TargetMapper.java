@@ -1,6 +1,7 @@
 package io.spikeloop.mapper;
 
 import io.spikeloop.model.SnnParameters;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -37,6 +38,18 @@ public interface TargetMapper {
    * @throws MappingRefusedException when the network has a shape this backward does not cover
    */
   ChipBackward backward(TargetMapping mapping, double[] outputWeights);
+
+  /**
+   * The target's on-chip learning of {@code mapping} for float hyper-parameters: its
+   * {@code learning-config} payloads and what the on-chip placement needs to drive them.
+   *
+   * @throws MappingRefusedException naming why, for a target without on-chip learning or a
+   *     network its learning cannot train
+   */
+  default OnChipLearningPlan onChipLearning(TargetMapping mapping, LearningOptions options) {
+    throw new MappingRefusedException(targetId(), List.of("on-chip learning: target "
+        + targetId() + " has none"));
+  }
 
   /**
    * Whether the chip takes weight writes only between samples (ReckOn: its SRAMs change only

@@ -5,16 +5,18 @@ import io.spikeloop.mapper.MappedTensor;
 import io.spikeloop.mapper.MappingOptions;
 import io.spikeloop.mapper.TargetMapping;
 import io.spikeloop.mapper.sl1.Sl1Mapper;
+import io.spikeloop.mapper.sl1.Sl1OnChipLearning;
 import io.spikeloop.mapping.MappedNetwork;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
+import io.spikeloop.target.sl1.LearningConfig;
 import io.spikeloop.target.sl1.NetworkConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The SL-1 network the on-chip and near-chip placements train (their learner is SL-1's quantized
- * Adam): SL-1's mapping with range headroom (the weight exponents are chosen for
+ * An SL-1 network as the device placements map it, for SL-1 code that needs its records (the
+ * soak, the continual demo, the mismatch study): SL-1's mapping with range headroom (the weight exponents are chosen for
  * {@code headroom} times the initial largest |w|, since weights grow while learning) and 32-bit
  * membranes and outputs, plus the float value of one LSB of every tensor, which turns device
  * integers back into float units and float learning rates into master LSBs.
@@ -42,6 +44,11 @@ public record DeviceNetwork(SnnConfig model, MappedNetwork mapped, Map<String, D
       lsb.put(t.name(), t.lsb());
     }
     return new DeviceNetwork(mapping.model(), mapped, lsb);
+  }
+
+  /** SL-1's learning-engine configuration for these settings, as {@code on-chip} enables it. */
+  public LearningConfig learningConfig(PlacementSettings settings) {
+    return Sl1OnChipLearning.learningConfig(toMapping(), settings.learningOptions());
   }
 
   /** The generic view the device placements share. */

@@ -88,6 +88,21 @@ abstract class DevicePlacement implements Placement {
     return new BatchResult(loss / batch.size(), predictions, summedPredictions);
   }
 
+  /** Samples trained so far (restored from a checkpoint). */
+  protected final long trainedSamples() {
+    return trainedSamples;
+  }
+
+  /**
+   * Whether every sample starts from a chip this placement reconfigures, so that a checkpoint
+   * between samples does not need the chip's dynamic state: it is taken with the sample ended
+   * and resumed without {@link Device#restore} (a chip that cannot load its state back, such as
+   * ReckOn, then checkpoints too). False by default: the dynamic state is saved and restored.
+   */
+  protected boolean samplesStartAfresh() {
+    return false;
+  }
+
   @Override
   public LearningCost learningCost() {
     if (trainedSamples == 0) {
@@ -162,6 +177,9 @@ abstract class DevicePlacement implements Placement {
   @Override
   public final StateMap saveState() {
     requireCheckpoints();
+    if (samplesStartAfresh()) {
+      device.reset(); // the next sample starts from a reconfigured chip anyway
+    }
     StateMap s = new StateMap().putText(PLACEMENT_ENTRY, name());
     s.putAll(DeviceSnapshot.of(device).save());
     s.putBytes(COST_ENTRY, WireMapping.toProto(trainTelemetry).toByteArray());
@@ -174,7 +192,8 @@ abstract class DevicePlacement implements Placement {
    * Brings the device and the learner to where {@link #saveState} was taken: every entry is
    * read and checked first (placement, network shape, learner state), so a checkpoint of another
    * run changes nothing; then the device is configured afresh, its weights written, the learner
-   * restored (on-chip: learning enabled and its state restored), the dynamic state restored.
+   * restored (on-chip: learning enabled and its state restored), the dynamic state restored
+   * (unless {@link #samplesStartAfresh}: the next sample reconfigures the chip).
    */
   @Override
   public final void restoreState(StateMap s) {
@@ -193,7 +212,9 @@ abstract class DevicePlacement implements Placement {
       device.writeWeights(t.name(), snapshot.weights().get(t.name()));
     }
     learner.run();
-    device.restore(snapshot.state());
+    if (!samplesStartAfresh()) {
+      device.restore(snapshot.state());
+    }
     trainTelemetry = trained;
     trainedSamples = samples;
   }

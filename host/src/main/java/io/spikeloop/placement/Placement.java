@@ -14,6 +14,11 @@ public interface Placement extends SnnTrainer, AutoCloseable {
   /** The memory accounting line: optimizer-state bytes per parameter and learning memory. */
   String memoryReport();
 
+  /** Why this placement's learner cannot be checkpointed, or null when it can. */
+  default String notCheckpointable() {
+    return null;
+  }
+
   /**
    * Optimizer-state bytes per parameter where learning runs: 8 for float Adam (host-float,
    * hil), the quantized state with its block scales for near-chip and on-chip.

@@ -1,5 +1,7 @@
 package io.spikeloop.placement;
 
+import io.spikeloop.mapper.LearningOptions;
+
 /**
  * Settings shared by the placements.
  *
@@ -14,11 +16,22 @@ package io.spikeloop.placement;
  * @param weightHeadroom  the core weight range is this many times the initial largest |w|
  *                        (weights grow during training; a power of two)
  * @param seed            seed of the stochastic rounding generators
+ * @param learningRule    the rule on-chip learning runs, by {@code --mode} name (tbptt1, eprop;
+ *                        {@link LearningOptions#rule}); the other device placements run tBPTT1
  */
 public record PlacementSettings(int weightBits, int stateBits, int blockSize, int masterFracBits,
                                 double lr, double beta1, double beta2, double eps,
-                                double weightHeadroom, long seed) {
+                                double weightHeadroom, long seed, String learningRule) {
+  /** Settings for tBPTT1 (the default rule). */
+  public PlacementSettings(int weightBits, int stateBits, int blockSize, int masterFracBits,
+                           double lr, double beta1, double beta2, double eps,
+                           double weightHeadroom, long seed) {
+    this(weightBits, stateBits, blockSize, masterFracBits, lr, beta1, beta2, eps, weightHeadroom,
+        seed, LearningOptions.DEFAULT_RULE);
+  }
+
   public PlacementSettings {
+    java.util.Objects.requireNonNull(learningRule, "learningRule");
     if (weightBits < 2 || weightBits > 16) {
       throw new IllegalArgumentException("weight bits must be in [2, 16], got " + weightBits);
     }
@@ -29,6 +42,12 @@ public record PlacementSettings(int weightBits, int stateBits, int blockSize, in
       throw new IllegalArgumentException("lr and eps must be > 0 and weight headroom >= 1, got lr="
           + lr + " eps=" + eps + " headroom=" + weightHeadroom);
     }
+  }
+
+  /** The float hyper-parameters a target's on-chip learning is made from. */
+  public LearningOptions learningOptions() {
+    return new LearningOptions(lr, beta1, beta2, eps, stateBits, blockSize, masterFracBits, seed,
+        learningRule);
   }
 
   /** 8-bit weights, 8-bit state in blocks of 64, int16 masters, 16x headroom. */
@@ -53,6 +72,7 @@ public record PlacementSettings(int weightBits, int stateBits, int blockSize, in
     private double eps = 1e-8;
     private double weightHeadroom = 16;
     private long seed = 1;
+    private String learningRule = LearningOptions.DEFAULT_RULE;
 
     private Builder() {}
 
@@ -102,9 +122,15 @@ public record PlacementSettings(int weightBits, int stateBits, int blockSize, in
       return this;
     }
 
+    /** The on-chip rule by {@code --mode} name (default tbptt1). */
+    public Builder learningRule(String v) {
+      learningRule = v;
+      return this;
+    }
+
     public PlacementSettings build() {
       return new PlacementSettings(weightBits, stateBits, blockSize, masterFracBits, lr, beta1,
-          beta2, eps, weightHeadroom, seed);
+          beta2, eps, weightHeadroom, seed, learningRule);
     }
   }
 }

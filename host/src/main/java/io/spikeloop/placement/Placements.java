@@ -5,7 +5,6 @@ import io.spikeloop.mapper.TargetMapper;
 import io.spikeloop.mapper.TargetMappers;
 import io.spikeloop.mapper.TargetMapping;
 import io.spikeloop.model.SnnParameters;
-import io.spikeloop.target.sl1.LearningRule;
 import java.util.List;
 
 /** The placements by name. */
@@ -18,27 +17,20 @@ public final class Placements {
    * A device placement on {@code device} (which the caller owns) for the network {@code init},
    * mapped by the mapper of the device's target ({@code device.info().target()}); throws
    * {@link io.spikeloop.device.UnsupportedCapabilityException} naming device and capability when
-   * the device cannot host it, and refuses a target the placement has no learner for by name.
+   * the device cannot host it; a target without on-chip learning refuses {@code on-chip} with a
+   * {@link io.spikeloop.mapper.MappingRefusedException} naming it. {@code settings.learningRule()}
+   * other than tbptt1 is for {@code on-chip} only (refused by name elsewhere).
    */
   public static Placement onDevice(String name, Device device, SnnParameters init,
                                    PlacementSettings settings) {
-    return onDevice(name, device, init, settings, LearningRule.TBPTT1);
-  }
-
-  /**
-   * As {@link #onDevice(String, Device, SnnParameters, PlacementSettings)}, learning with {@code
-   * rule}: {@link LearningRule#EPROP} only on-chip (the SL-1 engine's e-prop); the other device
-   * placements learn tBPTT1 and refuse another rule by name.
-   */
-  public static Placement onDevice(String name, Device device, SnnParameters init,
-                                   PlacementSettings settings, LearningRule rule) {
-    if (rule != LearningRule.TBPTT1 && !name.equals("on-chip")) {
-      throw new IllegalArgumentException("placement " + name + " learns tbptt1; the "
-          + rule.cliName() + " rule runs in placements host-float and on-chip");
-    }
     if (!NAMES.subList(1, NAMES.size()).contains(name)) {
       throw new IllegalArgumentException("unknown device placement '" + name
           + "'; known: " + NAMES.subList(1, NAMES.size()));
+    }
+    String rule = settings.learningRule();
+    if (!rule.equals(io.spikeloop.mapper.LearningOptions.DEFAULT_RULE) && !name.equals("on-chip")) {
+      throw new IllegalArgumentException("placement " + name + " learns tbptt1; the " + rule
+          + " rule runs in placements host-float and on-chip");
     }
     TargetMapper mapper = TargetMappers.forDevice(device);
     TargetMapping mapping = mapper.map(init,
@@ -47,17 +39,7 @@ public final class Placements {
     if (name.equals("hil")) {
       return new HilPlacement(device, mapping, mapper, settings, init);
     }
-    String target = device.info().target();
-    if (!target.equals(SL1_LEARNER_TARGET)) {
-      throw new IllegalArgumentException(name + " placement runs SL-1's quantized Adam learner "
-          + "(target " + SL1_LEARNER_TARGET + "); device " + device.info().name() + " is target "
-          + target + " (use --placement hil)");
-    }
-    DeviceNetwork net = DeviceNetwork.of(mapping);
-    return name.equals("near-chip") ? new NearChipPlacement(device, net, settings)
-        : new OnChipPlacement(device, net, settings, rule);
+    return name.equals("near-chip") ? new NearChipPlacement(device, mapping, mapper, settings)
+        : new OnChipPlacement(device, mapping, mapper, settings);
   }
-
-  /** The target whose learner near-chip and on-chip drive. */
-  static final String SL1_LEARNER_TARGET = "sl1";
 }

@@ -30,7 +30,6 @@ import io.spikeloop.placement.LearningCost;
 import io.spikeloop.placement.Placement;
 import io.spikeloop.placement.PlacementSettings;
 import io.spikeloop.placement.Placements;
-import io.spikeloop.target.sl1.LearningRule;
 import io.spikeloop.train.Augmentation;
 import io.spikeloop.train.EpochMetrics;
 import io.spikeloop.train.EpropTrainer;
@@ -197,12 +196,16 @@ public final class TrainRun {
       PlacementSettings settings = PlacementSettings.builder().weightBits(o.weightBits())
           .stateBits(o.adamBits()).blockSize(o.block()).masterFracBits(o.masterBits())
           .lr(adam.lr()).betas(adam.beta1(), adam.beta2()).eps(adam.eps())
-          .weightHeadroom(o.weightHeadroom()).seed(o.seed()).build();
+          .weightHeadroom(o.weightHeadroom()).seed(o.seed())
+          .learningRule(trainingMode.kind() == TrainingMode.Kind.EPROP ? "eprop" : "tbptt1").build();
       device = Devices.open(o.device());
       try {
-        trainer = Placements.onDevice(o.placement(), device, init, settings,
-            trainingMode.kind() == TrainingMode.Kind.EPROP ? LearningRule.EPROP
-                : LearningRule.TBPTT1);
+        trainer = Placements.onDevice(o.placement(), device, init, settings);
+        String notCheckpointable = trainer.notCheckpointable();
+        if (o.checkpointEvery() != null && notCheckpointable != null) {
+          trainer.close();
+          throw new IllegalArgumentException("--checkpoint-every: " + notCheckpointable);
+        }
       } catch (RuntimeException e) {
         device.close();
         throw e;
@@ -401,12 +404,6 @@ public final class TrainRun {
       if (!o.feedback().equals("symmetric")) {
         throw new IllegalArgumentException("on-chip e-prop feeds the learning signal back through "
             + "W_out (--feedback symmetric); --feedback " + o.feedback() + " is host-float only");
-      }
-      if (o.checkpointEvery() != null) {
-        throw new IllegalArgumentException("--checkpoint-every: on-chip e-prop cannot be "
-            + "checkpointed yet, the learning-state image (version "
-            + io.spikeloop.target.sl1.LearningState.VERSION + ") has no section for the engine's "
-            + "eligibility traces");
       }
     }
     if (onDevice && !o.adamSchedule().equals("dense")) {

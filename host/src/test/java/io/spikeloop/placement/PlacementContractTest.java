@@ -148,7 +148,7 @@ class PlacementContractTest {
     DeviceNetwork net = DeviceNetwork.map(init, 16, 1);
     try (SimDevice device = new SimDevice()) {
       net.mapped().loadInto(device);
-      Sl1Device.enableLearning(device, OnChipPlacement.learningConfig(net, s));
+      Sl1Device.enableLearning(device, net.learningConfig(s));
       Sl1ReadoutGradient floatGradient = new Sl1ReadoutGradient(net.toMapping(), new double[0]);
       double[] wOut = new double[CLASSES * 16];
       int[] w = device.readWeights(WeightTensor.OUT_W);

@@ -87,8 +87,8 @@ class EpropRunTest {
   void theTraceShiftKeepsTheLargestReachableTraceWithinInt16() {
     int[] table = {7000, 5000, 100};
     // alpha = kappa = 0: a trace holds one step, 7000 * 2^14 < 2^27 -> shift 12
-    assertEquals(12, io.spikeloop.placement.OnChipPlacement.traceShift(table, 0, 0));
+    assertEquals(12, io.spikeloop.mapper.sl1.Sl1OnChipLearning.traceShift(table, 0, 0));
     // alpha = kappa = 3896 (tau 20 ms at 1 ms): 20.5x each -> 2^(27 + 8.7) -> shift 21
-    assertEquals(21, io.spikeloop.placement.OnChipPlacement.traceShift(table, 3896, 3896));
+    assertEquals(21, io.spikeloop.mapper.sl1.Sl1OnChipLearning.traceShift(table, 3896, 3896));
   }
 }

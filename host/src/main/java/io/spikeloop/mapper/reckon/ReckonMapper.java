@@ -2,10 +2,12 @@ package io.spikeloop.mapper.reckon;
 
 import io.spikeloop.mapper.ChipBackward;
 import io.spikeloop.mapper.ChipFloatModel;
+import io.spikeloop.mapper.LearningOptions;
 import io.spikeloop.mapper.MappedTensor;
 import io.spikeloop.mapper.MappingLoss;
 import io.spikeloop.mapper.MappingOptions;
 import io.spikeloop.mapper.MappingRefusedException;
+import io.spikeloop.mapper.OnChipLearningPlan;
 import io.spikeloop.mapper.TargetMapper;
 import io.spikeloop.mapper.TargetMapping;
 import io.spikeloop.model.SnnConfig;
@@ -243,6 +245,12 @@ public final class ReckonMapper implements TargetMapper {
   @Override
   public ChipBackward backward(TargetMapping mapping, double[] outputWeights) {
     return new ReckonBackward(mapping, outputWeights);
+  }
+
+  /** ReckOn's on-chip e-prop ({@link ReckonOnChipLearning}). */
+  @Override
+  public OnChipLearningPlan onChipLearning(TargetMapping mapping, LearningOptions options) {
+    return new ReckonOnChipLearning(mapping, options);
   }
 
   /** ReckOn changes SRAMs only between samples ({@code ReckonChipDevice}). */

@@ -2,10 +2,12 @@ package io.spikeloop.mapper.sl1;
 
 import io.spikeloop.mapper.ChipBackward;
 import io.spikeloop.mapper.ChipFloatModel;
+import io.spikeloop.mapper.LearningOptions;
 import io.spikeloop.mapper.MappedTensor;
 import io.spikeloop.mapper.MappingLoss;
 import io.spikeloop.mapper.MappingOptions;
 import io.spikeloop.mapper.MappingRefusedException;
+import io.spikeloop.mapper.OnChipLearningPlan;
 import io.spikeloop.mapper.TargetMapper;
 import io.spikeloop.mapper.TargetMapping;
 import io.spikeloop.mapping.FloatReference;
@@ -127,6 +129,12 @@ public final class Sl1Mapper implements TargetMapper {
   @Override
   public ChipFloatModel floatModel(TargetMapping mapping, SnnParameters params) {
     return new FloatReference(params);
+  }
+
+  /** SL-1's learning engine: tBPTT1 with quantized Adam ({@link Sl1OnChipLearning}). */
+  @Override
+  public OnChipLearningPlan onChipLearning(TargetMapping mapping, LearningOptions options) {
+    return new Sl1OnChipLearning(mapping, options);
   }
 
   @Override

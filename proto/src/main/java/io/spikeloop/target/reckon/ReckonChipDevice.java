@@ -269,17 +269,22 @@ public final class ReckonChipDevice implements Device {
    */
   private final class Learning implements OnChipLearning {
     /**
-     * Sets SPI_DO_EPROP when only the enable bits differ from the configured settings; otherwise
-     * reloads the configuration registers with the new settings (weights stay, the LFSRs are
-     * reseeded).
+     * Sets SPI_DO_EPROP when only the enable bits differ from the configured settings and the
+     * configuration carries no seeds; otherwise reloads the configuration registers with the new
+     * settings (weights stay): a configuration with seeds (format v2) programs them, every LFSR
+     * restarting from them; without, the LFSRs are reseeded with the network's seeds.
      */
     @Override
     public void enable(TargetState config) {
       ReckonNetwork net = requireNetwork();
       ReckonTarget.onChipLearningOf().checkConfig(net, config);
       ReckonNetwork.Eprop e = ReckonCodecs.decodeLearningConfig(config);
+      ReckonNetwork.Seeds seeds = ReckonCodecs.decodeLearningConfigSeeds(config);
       betweenSamples("enable learning");
-      if (e.withEnables(0).equals(network.eprop().withEnables(0))) {
+      if (seeds != null) {
+        network = net.withEprop(e).withSeeds(seeds);
+        chip.configure(driven(network));
+      } else if (e.withEnables(0).equals(network.eprop().withEnables(0))) {
         chip.setEpropEnables(e.enables());
       } else {
         network = net.withEprop(e);

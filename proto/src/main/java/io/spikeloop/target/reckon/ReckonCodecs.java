@@ -21,7 +21,11 @@ import java.util.zip.CRC32;
  *       settings ({@link #writeEprop}), readout, seeds.
  *   <li>{@code device-state}: the {@link ReckonState} arrays, each as count then values
  *       (membranes and output membranes as 16-bit, traces as 32-bit).
- *   <li>{@code learning-config}: the e-prop settings (enable bits first).
+ *   <li>{@code learning-config}: format v1, the e-prop settings (enable bits first); format v2
+ *       (written only when seeds are given, {@link #encodeLearningConfig(ReckonNetwork.Eprop,
+ *       ReckonNetwork.Seeds)}), the same settings followed by the nine LFSR seeds of
+ *       {@link ReckonNetwork.Seeds}: enabling it programs the seed registers (SPI_SEED_*), which
+ *       restarts every generator from them. Both formats are read.
  *   <li>{@code learning-state}: magic {@code RKLS}, then W_in, W_rec, W_out as rows, columns and
  *       {@code [pre][post]} signed bytes, then the CRC-32 of everything before it. E-prop keeps no
  *       state besides the weights (traces are dynamic state; LFSR positions are not readable
@@ -32,6 +36,8 @@ public final class ReckonCodecs {
   public static final int NETWORK_VERSION = 1;
   public static final int STATE_VERSION = 1;
   public static final int LEARNING_CONFIG_VERSION = 1;
+  /** The learning-config format with LFSR seeds after the e-prop settings. */
+  public static final int LEARNING_CONFIG_WITH_SEEDS_VERSION = 2;
   public static final int LEARNING_STATE_VERSION = 1;
   /** "RKLS": ReckOn learning state. */
   public static final int LEARNING_STATE_MAGIC = 0x524B4C53;
@@ -58,12 +64,7 @@ public final class ReckonCodecs {
       out.writeBoolean(r.sendPerTimestep());
       out.writeBoolean(r.sendLabelOnly());
       out.writeBoolean(r.noOutputActivation());
-      ReckonNetwork.Seeds s = n.seeds();
-      for (int v : new int[] {s.inputWeights(), s.recurrentWeights(), s.outputWeights(),
-          s.neuronRounding(), s.outputRounding(), s.inputTraceRounding(),
-          s.recurrentTraceRounding(), s.outputTraceRounding(), s.noise()}) {
-        out.writeInt(v);
-      }
+      writeSeeds(out, n.seeds());
     });
   }
 
@@ -79,8 +80,7 @@ public final class ReckonCodecs {
       ReckonNetwork.Eprop eprop = readEprop(in);
       ReckonNetwork.Readout readout =
           new ReckonNetwork.Readout(in.readBoolean(), in.readBoolean(), in.readBoolean());
-      ReckonNetwork.Seeds seeds = new ReckonNetwork.Seeds(in.readInt(), in.readInt(), in.readInt(),
-          in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readInt());
+      ReckonNetwork.Seeds seeds = readSeeds(in);
       return new ReckonNetwork(inputs, recurrent, outputs, ws, wr, wo, alpha, threshold, kappa,
           resetToZero, stochastic, noise, eprop, readout, seeds);
     });
@@ -109,9 +109,36 @@ public final class ReckonCodecs {
         out -> writeEprop(out, e));
   }
 
+  /**
+   * E-prop settings plus the seeds to program when learning is enabled (format v2): a learner
+   * that must restart the chip's update generators at known points (a checkpoint cannot read
+   * their positions back over SPI) sends these.
+   */
+  public static TargetState encodeLearningConfig(ReckonNetwork.Eprop e, ReckonNetwork.Seeds seeds) {
+    return write(TargetState.KIND_LEARNING_CONFIG, LEARNING_CONFIG_WITH_SEEDS_VERSION, out -> {
+      writeEprop(out, e);
+      writeSeeds(out, seeds);
+    });
+  }
+
+  /** The e-prop settings of a learning configuration of either format. */
   public static ReckonNetwork.Eprop decodeLearningConfig(TargetState state) {
-    state.require(ReckonTarget.ID, TargetState.KIND_LEARNING_CONFIG, LEARNING_CONFIG_VERSION);
-    return read(state, ReckonCodecs::readEprop);
+    return readLearningConfig(state).eprop();
+  }
+
+  /** The seeds a format-v2 learning configuration programs; null for format v1. */
+  public static ReckonNetwork.Seeds decodeLearningConfigSeeds(TargetState state) {
+    return readLearningConfig(state).seeds();
+  }
+
+  private record LearningConfig(ReckonNetwork.Eprop eprop, ReckonNetwork.Seeds seeds) {}
+
+  private static LearningConfig readLearningConfig(TargetState state) {
+    int version = state.formatVersion() == LEARNING_CONFIG_WITH_SEEDS_VERSION
+        ? LEARNING_CONFIG_WITH_SEEDS_VERSION : LEARNING_CONFIG_VERSION;
+    state.require(ReckonTarget.ID, TargetState.KIND_LEARNING_CONFIG, version);
+    return read(state, in -> new LearningConfig(readEprop(in),
+        version == LEARNING_CONFIG_WITH_SEEDS_VERSION ? readSeeds(in) : null));
   }
 
   // ---------------------------------------------------------------- learning state
@@ -250,6 +277,19 @@ public final class ReckonCodecs {
         in.readInt(), in.readInt(), in.readInt(), in.readInt());
     return new ReckonNetwork.Eprop(enables, force, ti, tr, to, ls, thr, levels, iR, iL, rR, rL, oR,
         oL, reg);
+  }
+
+  private static void writeSeeds(DataOutputStream out, ReckonNetwork.Seeds s) throws IOException {
+    for (int v : new int[] {s.inputWeights(), s.recurrentWeights(), s.outputWeights(),
+        s.neuronRounding(), s.outputRounding(), s.inputTraceRounding(),
+        s.recurrentTraceRounding(), s.outputTraceRounding(), s.noise()}) {
+      out.writeInt(v);
+    }
+  }
+
+  private static ReckonNetwork.Seeds readSeeds(DataInputStream in) throws IOException {
+    return new ReckonNetwork.Seeds(in.readInt(), in.readInt(), in.readInt(), in.readInt(),
+        in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readInt());
   }
 
   private static void writeInts(DataOutputStream out, int[] v) throws IOException {

@@ -158,6 +158,13 @@ public record ReckonNetwork(
         noiseShift, e, readout, seeds);
   }
 
+  /** The same network with other LFSR seeds. */
+  public ReckonNetwork withSeeds(Seeds s) {
+    return new ReckonNetwork(inputs, recurrent, outputs, inputWeightShift, recurrentWeightShift,
+        outputWeightShift, pairAlpha, pairThreshold, kappa, resetToZero, stochasticRounding,
+        noiseShift, eprop, readout, s);
+  }
+
   /** The same network with another readout mode. */
   public ReckonNetwork withReadout(Readout r) {
     return new ReckonNetwork(inputs, recurrent, outputs, inputWeightShift, recurrentWeightShift,

@@ -31,6 +31,17 @@ public enum LearningRule {
     return name().toLowerCase(Locale.ROOT);
   }
 
+  /** The rule of CLI name {@code name} ({@link #cliName}); another is refused naming the known. */
+  public static LearningRule parse(String name) {
+    for (LearningRule r : values()) {
+      if (r.cliName().equals(name)) {
+        return r;
+      }
+    }
+    throw new IllegalArgumentException("SL-1's on-chip engine has no learning rule '" + name
+        + "'; known: " + Arrays.stream(values()).map(LearningRule::cliName).toList());
+  }
+
   /** The rule with wire number {@code n}; another number is refused naming the known ones. */
   public static LearningRule ofWire(int n) {
     for (LearningRule r : values()) {

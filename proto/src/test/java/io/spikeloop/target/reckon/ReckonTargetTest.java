@@ -103,6 +103,33 @@ class ReckonTargetTest {
     assertTrue(e.getMessage().contains("CRC-32"), e.getMessage());
   }
 
+  /**
+   * Learning configuration v2 carries LFSR seeds after the e-prop settings; v1 (no seeds) is
+   * still read, and a version neither format knows is refused naming it.
+   */
+  @Test
+  void learningConfigWithSeedsIsFormatTwoAndFormatOneStillReads() {
+    ReckonNetwork net = ReckonNetwork.builder(4, 6, 2).build();
+    ReckonNetwork.Eprop eprop = ReckonRandomNetworks.network(new Random(3), true).eprop();
+    ReckonNetwork.Seeds seeds = new ReckonNetwork.Seeds(11, 12, 13, 14, 15, 16, 17, 18, 19);
+    TargetState v2 = ReckonCodecs.encodeLearningConfig(eprop, seeds);
+    assertEquals(2, v2.formatVersion());
+    target.onChipLearning().get().checkConfig(net, v2);
+    assertEquals(eprop, ReckonCodecs.decodeLearningConfig(v2));
+    assertEquals(seeds, ReckonCodecs.decodeLearningConfigSeeds(v2));
+    TargetState v1 = ReckonCodecs.encodeLearningConfig(eprop);
+    assertEquals(1, v1.formatVersion());
+    assertEquals(null, ReckonCodecs.decodeLearningConfigSeeds(v1));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
+        ReckonCodecs.decodeLearningConfig(new TargetState("reckon", "learning-config", 3,
+            v2.bytes())));
+    assertTrue(e.getMessage().contains("format v3"), e.getMessage());
+    byte[] v1WithSeeds = v2.bytes();
+    e = assertThrows(IllegalArgumentException.class, () -> ReckonCodecs.decodeLearningConfig(
+        new TargetState("reckon", "learning-config", 1, v1WithSeeds)));
+    assertTrue(e.getMessage().contains("trailing bytes"), e.getMessage());
+  }
+
   @Test
   void costModelChargesPicojoulesPerSynapticOperation() {
     Telemetry t = Telemetry.builder().put(Telemetry.SOPS, 1000).put(Telemetry.CYCLES, 514)

@@ -1,0 +1,191 @@
+package io.spikeloop.mapper.sl1;
+
+import io.spikeloop.device.WeightTensor;
+import io.spikeloop.mapper.LearningOptions;
+import io.spikeloop.mapper.OnChipLearningPlan;
+import io.spikeloop.mapper.TargetMapping;
+import io.spikeloop.model.Surrogate;
+import io.spikeloop.sim.engine.LearningEngine;
+import io.spikeloop.sim.learning.LearningMemory;
+import io.spikeloop.sim.learning.QuantizedAdamConfig;
+import io.spikeloop.target.TargetState;
+import io.spikeloop.target.sl1.LearningConfig;
+import io.spikeloop.target.sl1.LearningRule;
+import io.spikeloop.target.sl1.LearningState;
+import io.spikeloop.target.sl1.NetworkConfig;
+import io.spikeloop.target.sl1.Sl1Codecs;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * SL-1's on-chip learning for a mapped network: the learning engine's {@link LearningConfig}
+ * (tBPTT1, or e-prop with {@code --mode eprop}, with quantized Adam, every tensor learning) made
+ * from float hyper-parameters. The engine's learning-state image holds all a tBPTT1 engine keeps
+ * (Adam codes, scales, counters, generator states, masters), so one configuration serves the
+ * whole run; an e-prop engine's eligibility traces have no section in the image yet, so an e-prop
+ * run cannot be checkpointed (refused by name).
+ */
+public final class Sl1OnChipLearning implements OnChipLearningPlan {
+  /** Surrogate table: 16 entries per threshold, 8 thresholds. */
+  static final int TABLE_ENTRIES = 128;
+  static final int ENTRIES_PER_THETA_LOG2 = 4;
+
+  private final LearningConfig learning;
+  private final TargetState payload;
+  private final LearningMemory memory;
+  private final NetworkConfig network;
+
+  Sl1OnChipLearning(TargetMapping mapping, LearningOptions options) {
+    learning = learningConfig(mapping, options, LearningRule.parse(options.rule()));
+    payload = Sl1Codecs.encode(learning);
+    memory = memory(mapping, options);
+    network = Sl1Mapper.mappedNetwork(mapping).config();
+  }
+
+  /** The engine's configuration (the same for every sample). */
+  public LearningConfig learning() {
+    return learning;
+  }
+
+  @Override
+  public TargetState config(long sample) {
+    return payload;
+  }
+
+  @Override
+  public String notCheckpointable() {
+    return learning.rule() == LearningRule.TBPTT1 ? null : "on-chip " + learning.rule().cliName()
+        + " cannot be checkpointed yet: the learning-state image has no section for the engine's "
+        + "eligibility traces";
+  }
+
+  @Override
+  public void checkRestorable(TargetState saved, TargetState enabled) {
+    LearningState image = Sl1Codecs.decodeLearningState(saved);
+    if (enabled != null) {
+      image.requireSameConfiguration(Sl1Codecs.decodeLearningState(enabled));
+    }
+  }
+
+  @Override
+  public double stateBytesPerParameter() {
+    return memory.stateBytesPerParameterMeasured();
+  }
+
+  @Override
+  public String memoryReport() {
+    String line = memory.describe();
+    if (learning.rule() == LearningRule.EPROP) {
+      long traces = traceBytes(learning, network);
+      line += String.format(java.util.Locale.ROOT, "; e-prop traces %d B (%.3f B/param, int16 "
+          + "eligibility per hidden-layer parameter, trace shift %d, independent of the number "
+          + "of steps)", traces, (double) traces / memory.parameters(), learning.traceShift());
+    }
+    return line;
+  }
+
+  /**
+   * The e-prop engine's trace memory when every tensor learns (as {@code
+   * LearningEngine.traceBytes}): 2 B per hidden-layer parameter (int16 eligibility), 4 B per
+   * input, recurrent unit, hidden neuron (output trace) and the two bias traces; 0 for tBPTT1.
+   */
+  public static long traceBytes(LearningConfig learning, NetworkConfig c) {
+    if (learning.rule() != LearningRule.EPROP) {
+      return 0;
+    }
+    var layer = c.layers().get(0);
+    long n = layer.size();
+    long pre = c.inputs() + (layer.recurrent() ? n : 0);
+    return 2 * (pre + 1) * n + 4 * (pre + 1 + n + 1);
+  }
+
+  /**
+   * The engine's fixed-point configuration for float hyper-parameters, every tensor learning:
+   * learning rates in master LSBs ({@link #lrQ16}; biases on the engine's bias geometry), the
+   * surrogate table on the membrane scale, Adam's betas and eps in the engine's formats.
+   */
+  public static LearningConfig learningConfig(TargetMapping mapping, LearningOptions s) {
+    return learningConfig(mapping, s, LearningRule.TBPTT1);
+  }
+
+  /** As {@link #learningConfig(TargetMapping, LearningOptions)}, learning with {@code rule}. */
+  public static LearningConfig learningConfig(TargetMapping mapping, LearningOptions s,
+                                              LearningRule rule) {
+    NetworkConfig c = Sl1Mapper.mappedNetwork(mapping).config();
+    int outputFrac = Math.getExponent(mapping.outputScale());
+    int theta = c.layers().get(0).theta();
+    Map<String, Integer> rates = new LinkedHashMap<>();
+    for (WeightTensor t : c.tensors()) {
+      double lsb = mapping.tensor(t.name()).lsb();
+      if (t.name().equals(WeightTensor.layerBias(0))) {
+        lsb *= Math.scalb(1.0, LearningEngine.hiddenBiasShift(theta));
+      } else if (t.name().equals(WeightTensor.OUT_BIAS)) {
+        lsb *= Math.scalb(1.0, LearningEngine.outputBiasShift(outputFrac));
+      }
+      rates.put(t.name(), lrQ16(s.lr(), lsb, s.masterFracBits()));
+    }
+    int shift = Math.max(0, bitLength(theta) - 1 - ENTRIES_PER_THETA_LOG2);
+    int[] table = surrogateTable(mapping.model().surrogate(), shift, mapping.membraneScale(0));
+    QuantizedAdamConfig q = adam(s);
+    return LearningConfig.builder(rates, shift, table).stateBits(s.stateBits())
+        .blockSize(s.blockSize()).beta1Q20(q.beta1Q20()).beta2Q20(q.beta2Q20())
+        .epsExp(q.epsExp()).masterFracBits(s.masterFracBits()).seed(s.seed())
+        .outputFracBits(outputFrac).rule(rule)
+        .traceShift(rule == LearningRule.EPROP ? traceShift(table, c.layers().get(0).alpha(),
+            c.output().kappa()) : 0).build();
+  }
+
+  /**
+   * e-prop's trace shift: the smallest that keeps the largest eligibility trace the engine can
+   * reach, {@code max|S| * 2^14 / (1 - alpha) / (1 - kappa)} (a spike in every step), within
+   * int16, so a trace never saturates ({@code docs/learning-engine.md} section 11). alpha and
+   * kappa in Q0.12; 4096 (no leak) is bounded by the 2^30 saturation of the presynaptic trace.
+   */
+  public static int traceShift(int[] table, int alpha, int kappa) {
+    long psiMax = 1;
+    for (int v : table) {
+      psiMax = Math.max(psiMax, Math.abs(v));
+    }
+    double presynaptic = Math.min(LearningEngine.TRACE_MAX,
+        Math.scalb(1.0, LearningEngine.TRACE_ONE_LOG2) * 4096.0 / Math.max(1, 4096 - alpha));
+    double bound = psiMax * presynaptic * 4096.0 / Math.max(1, 4096 - kappa);
+    int shift = Math.max(0, Math.getExponent(bound) + 1 - 15);
+    return Math.min(LearningConfig.MAX_TRACE_SHIFT, shift);
+  }
+
+  /** What the engine keeps per learned tensor for these options. */
+  public static LearningMemory memory(TargetMapping mapping, LearningOptions s) {
+    int[] lengths = mapping.network().tensors().stream().mapToInt(WeightTensor::length)
+        .toArray();
+    return LearningMemory.of(adam(s), lengths);
+  }
+
+  private static QuantizedAdamConfig adam(LearningOptions s) {
+    return QuantizedAdamConfig.fromFloat(s.stateBits(), s.blockSize(), 1, s.beta1(), s.beta2(),
+        s.eps(), 8, s.masterFracBits());
+  }
+
+  /**
+   * A float learning rate in master LSBs, as SL-1's engine and the near-chip learner take it:
+   * round(lr / lsb * 2^F * 2^16), capped at 2^24.
+   */
+  public static int lrQ16(double lr, double lsb, int masterFracBits) {
+    double q = Math.rint(lr / lsb * Math.scalb(1.0, masterFracBits + 16));
+    return (int) Math.min(LearningConfig.MAX_LR_Q16, q);
+  }
+
+  /** S[i] = round(2^14 * surrogate'(i * 2^shift / s)) clamped to int16. */
+  static int[] surrogateTable(Surrogate surrogate, int shift, double membraneScale) {
+    int[] table = new int[TABLE_ENTRIES];
+    for (int i = 0; i < TABLE_ENTRIES; i++) {
+      double x = i * Math.scalb(1.0, shift) / membraneScale;
+      table[i] = (int) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE,
+          Math.rint(surrogate.derivative(x) * (1 << 14))));
+    }
+    return table;
+  }
+
+  private static int bitLength(int x) {
+    return 32 - Integer.numberOfLeadingZeros(x);
+  }
+}
