@@ -8,8 +8,6 @@ import io.spikeloop.device.WeightTensor;
 import io.spikeloop.diff.StepHash;
 import io.spikeloop.target.TargetNetwork;
 import io.spikeloop.target.TargetState;
-import io.spikeloop.wire.WireMapping;
-import io.spikeloop.wire.v1.TargetPayload;
 
 /**
  * What the learning soak keeps of a device that learns on chip: its weights and dynamic state
@@ -66,18 +64,12 @@ record LearningCheckpoint(DeviceSnapshot device, TargetState learning) {
   }
 
   StateMap save() {
-    return device.save().putBytes(LEARNING_ENTRY, WireMapping.toProto(learning).toByteArray());
+    return device.save().putTargetState(LEARNING_ENTRY, learning);
   }
 
   static LearningCheckpoint load(StateMap s, TargetNetwork config) {
-    TargetState learning;
-    try {
-      learning = WireMapping.fromProto(TargetPayload.parseFrom(s.bytes(LEARNING_ENTRY)));
-    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-      throw new IllegalArgumentException(LEARNING_ENTRY + " is not a target payload: "
-          + e.getMessage(), e);
-    }
-    return new LearningCheckpoint(DeviceSnapshot.load(s, config), learning);
+    return new LearningCheckpoint(DeviceSnapshot.load(s, config),
+        s.targetState(LEARNING_ENTRY));
   }
 
   private static OnChipLearning learningOf(Device d) {

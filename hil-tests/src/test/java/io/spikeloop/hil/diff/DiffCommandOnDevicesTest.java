@@ -116,13 +116,13 @@ class DiffCommandOnDevicesTest {
       }
     }
     ModelFile.write(dir.resolve("model.slm"), p);
-    // 40 steps: the verilated RTL takes about 0.4 s a step for 162 inputs on a shared core.
+    // 24 steps: the verilated RTL takes about 0.4 s a step for 162 inputs on a shared core.
     // Its hidden spikes never reach its pins, so the run's activity is checked on two models
     // (DiffCommandTest); here membranes and outputs are compared on every step.
     JsonNode r = diff("diff", "--a", "sim:reckon", "--b", "board:reckon", "--run",
-        dir.toString(), "--dataset", "nmnist:" + NMNIST + "#pool=4", "--steps", "40", "--json");
+        dir.toString(), "--dataset", "nmnist:" + NMNIST + "#pool=4", "--steps", "24", "--json");
     assertTrue(r.get("agreed").asBoolean(), r.toString());
-    assertEquals(40, r.get("steps").asLong());
+    assertEquals(24, r.get("steps").asLong());
     assertEquals("reckon-verilated-rtl", r.get("kindB").asText());
     assertEquals("FULL", r.get("readout").asText(), r.toString());
   }
