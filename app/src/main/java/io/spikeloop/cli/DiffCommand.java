@@ -10,20 +10,24 @@ import io.spikeloop.device.Devices;
 import io.spikeloop.diff.Divergence;
 import io.spikeloop.diff.LearningLockstep;
 import io.spikeloop.diff.LockstepDiff;
-import io.spikeloop.diff.RandomNetwork;
-import io.spikeloop.mapping.MappedNetwork;
-import io.spikeloop.mapping.QuantizationOptions;
-import io.spikeloop.mapping.Quantizer;
+import io.spikeloop.mapper.MappingOptions;
+import io.spikeloop.mapper.TargetMapping;
+import io.spikeloop.mapper.TargetMappers;
 import io.spikeloop.model.ModelFile;
-import io.spikeloop.target.sl1.CoreLimits;
-import io.spikeloop.target.sl1.LearningConfig;
-import io.spikeloop.target.TargetNetwork;
+import io.spikeloop.model.SnnParameters;
 import io.spikeloop.sim.reckon.CueAccumulation;
+import io.spikeloop.target.TargetNetwork;
+import io.spikeloop.target.TargetState;
 import io.spikeloop.target.reckon.ReckonCodecs;
 import io.spikeloop.target.reckon.ReckonNetwork;
 import io.spikeloop.target.reckon.ReckonRandomNetworks;
 import io.spikeloop.target.reckon.ReckonTarget;
 import io.spikeloop.target.reckon.ReckonTensor;
+import io.spikeloop.target.sl1.CoreLimits;
+import io.spikeloop.target.sl1.LockstepLearning;
+import io.spikeloop.target.sl1.NetworkConfig;
+import io.spikeloop.target.sl1.RandomNetwork;
+import io.spikeloop.target.sl1.Sl1Codecs;
 import io.spikeloop.target.sl1.Sl1Target;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -51,6 +55,8 @@ import picocli.CommandLine.Spec;
         "  ./spikeloop diff --a sim --b remote://127.0.0.1:7000 \\",
         "      --dataset nmnist:../shared/data/nmnist-small --steps 5000 --json",
         "  ./spikeloop diff --a sim --b board:ref --run runs/rsnn --weight-bits 8",
+        "  ./spikeloop diff --a sim:reckon --b board:reckon --run runs/reckon-shaped \\",
+        "      --dataset nmnist:../shared/data/nmnist-small#pool=4",
         "  ./spikeloop diff --a sim --b board:ref --learning --steps 500",
         "      (both learning engines on, labels from the dataset; after every step the",
         "      readout, the core weights and the learning state are compared)",
@@ -80,10 +86,11 @@ public final class DiffCommand implements Callable<Integer> {
   long steps;
 
   @Option(names = "--run", paramLabel = "DIR", description = "Network from a train run folder "
-      + "(model.slm, mapped like eval); default: a seeded random network.")
+      + "(model.slm, mapped onto the devices' target by its mapper; sl1: 32-bit membranes and "
+      + "outputs); default: a seeded random network.")
   Path run;
 
-  @Option(names = "--weight-bits", defaultValue = "" + QuantizationOptions.DEFAULT_WEIGHT_BITS,
+  @Option(names = "--weight-bits", defaultValue = "" + MappingOptions.DEFAULT_WEIGHT_BITS,
       paramLabel = "N",
       description = "With --run: weight width (default: ${DEFAULT-VALUE}).")
   int weightBits;
@@ -178,24 +185,17 @@ public final class DiffCommand implements Callable<Integer> {
     checkLearningOptions();
     SpikeDataset data = task != null ? null
         : Datasets.open(dataset, DatasetOptions.defaults(seed)).test();
-    TargetNetwork network;
-    Map<String, int[]> weights;
-    String source;
+    SnnParameters trained = null;
     if (run != null) {
       Path model = run.resolve("model.slm");
       if (!Files.isRegularFile(model)) {
         throw new IllegalArgumentException("no model.slm in run folder " + run);
       }
-      MappedNetwork mapped = Quantizer.map(ModelFile.read(model),
-          QuantizationOptions.WIDE.withWeightBits(weightBits));
-      network = mapped.config();
-      weights = mapped.weights();
-      source = model + " (" + weightBits + "-bit weights)";
-    } else {
-      network = null; // chosen below, once the devices' limits are known
-      weights = null;
-      source = null;
+      trained = ModelFile.read(model);
     }
+    TargetNetwork network = null; // chosen below, once the devices' target and limits are known
+    Map<String, int[]> weights = null;
+    String source = null;
     LockstepDiff.Report report = null;
     LearningLockstep.Report learned = null;
     String kindA;
@@ -209,12 +209,20 @@ public final class DiffCommand implements Callable<Integer> {
         throw new IllegalArgumentException((task != null ? "--task" : "--b-rate-shift")
             + " is for target reckon; " + a + " is of target " + da.info().target());
       }
-      if (reckon) {
-        if (run != null) {
-          throw new IllegalArgumentException("diff on target reckon compares seeded random "
-              + "networks or --task cue-accumulation; --run maps SL-1 models (no ReckOn mapper "
-              + "yet)");
+      if (run != null) {
+        // The trained model, mapped by the mapper of the devices' target.
+        MappingOptions options = MappingOptions.builder().weightBits(weightBits).build();
+        TargetMapping mapping = TargetMappers.forDevice(da).map(trained, options,
+            da.info().limits());
+        network = mapping.network();
+        weights = mapping.weights();
+        source = run.resolve("model.slm") + " (" + weightBits + "-bit weights)";
+        if (network.inputs() < data.channels()) {
+          throw new IllegalArgumentException("the network of " + run + " has "
+              + network.inputs() + " inputs, dataset " + dataset + " " + data.channels()
+              + " channels");
         }
+      } else if (reckon) {
         if (task != null) {
           CueAccumulationTask cue = CueAccumulationTask.read(taskData);
           network = cue.network();
@@ -230,7 +238,7 @@ public final class DiffCommand implements Callable<Integer> {
               + ", seed " + seed + (r.inputs() < data.channels() ? " (" + data.channels()
               + " channels folded onto " + r.inputs() + " inputs)" : "");
         }
-      } else if (run == null) {
+      } else {
         // The random network takes as many inputs as both cores allow; wider data is folded.
         int inputs = Math.min(data.channels(),
             Math.min(CoreLimits.fromNames(da.info().limits()).maxInputs(),
@@ -243,20 +251,19 @@ public final class DiffCommand implements Callable<Integer> {
             + String.join("-", sizes.stream().map(String::valueOf).toList()) + "-"
             + data.classes() + ", seed " + seed + (inputs < data.channels() ? " (" + data.channels()
             + " channels folded onto " + inputs + " inputs)" : "");
-      } else if (network.inputs() < data.channels()) {
-        throw new IllegalArgumentException("the network of " + run + " has " + network.inputs()
-            + " inputs, dataset " + dataset + " " + data.channels() + " channels");
       }
       if (learning && reckon) {
         learned = reckonLearning(da, db, ReckonTarget.network(network), weights, data);
         reckonLearning = true;
       } else if (learning) {
-        LearningConfig la = LearningLockstep.defaultLearning(Sl1Target.network(network), adamBits, block, lrQ16,
-            outputFracBits, learningSeed);
-        LearningConfig lb = LearningLockstep.defaultLearning(Sl1Target.network(network), adamBits, block,
+        NetworkConfig sl1 = Sl1Target.network(network);
+        TargetState la = Sl1Codecs.encode(LockstepLearning.config(sl1, adamBits, block, lrQ16,
+            outputFracBits, learningSeed));
+        TargetState lb = Sl1Codecs.encode(LockstepLearning.config(sl1, adamBits, block,
             bLrQ16 == null ? lrQ16 : bLrQ16, outputFracBits,
-            bLearningSeed == null ? learningSeed : bLearningSeed);
-        learned = LearningLockstep.run(da, db, Sl1Target.network(network), weights, la, lb, data, steps);
+            bLearningSeed == null ? learningSeed : bLearningSeed));
+        learned = LearningLockstep.run(da, db, sl1, weights, la, lb, data, steps,
+            LearningLockstep.Options.EVERY_STEP, null);
       } else {
         report = LockstepDiff.run(da, db, network, weights, data, steps);
       }

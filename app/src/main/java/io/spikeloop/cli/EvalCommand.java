@@ -23,6 +23,7 @@ import io.spikeloop.mapping.TensorReport;
 import io.spikeloop.model.ModelFile;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.nir.NirImport;
+import io.spikeloop.nir.SpikeloopExtension;
 import io.spikeloop.target.sl1.Sl1Target;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -133,19 +134,13 @@ public final class EvalCommand implements Callable<Integer> {
         headroomBits != null ? headroomBits : QuantizationOptions.defaultHeadroom(membraneBits),
         clipPercentile);
     MappedNetwork mapped;
+    NirImport.Result imported = null;
     if (nir != null) {
       modelFile = nir;
-      NirImport.Result imported = NirImport.read(nir, nirRead.options());
+      imported = NirImport.read(nir, nirRead.options());
       imported.notes().forEach(n -> out.println("nir: " + n));
       params = imported.params();
-      if (imported.fixedPoint() != null) {
-        out.println("nir: using the fixed-point mapping stored in " + nir
-            + " (quantization options on the command line are ignored)");
-        q = imported.quantization();
-        mapped = imported.fixedPoint();
-      } else {
-        mapped = Quantizer.map(params, q);
-      }
+      mapped = imported.fixedPoint() != null ? imported.fixedPoint() : Quantizer.map(params, q);
     } else {
       modelFile = run.resolve(MODEL_FILE);
       if (!Files.isDirectory(run)) {
@@ -168,8 +163,14 @@ public final class EvalCommand implements Callable<Integer> {
       ProgressBar progress = bar ? new ProgressBarBuilder().setTaskName("eval").setInitialMax(total)
           .build() : null;
       IntConsumer step = progress == null ? done -> { } : progress::stepTo;
+      boolean stored = imported != null && imported.fixedPoint() != null;
       if (!device.info().target().equals(Sl1Target.ID)) {
         // Another target: its own mapper, compared with its chip's float model.
+        if (stored) {
+          out.println("nir: the fixed-point mapping stored in " + nir + " is target "
+              + SpikeloopExtension.FIXED_POINT_TARGET + "'s; " + device.info().name()
+              + " is target " + device.info().target() + ", so its mapper maps the float graph");
+        }
         try {
           return onTarget(out, modelFile, params, device, test, total, step);
         } finally {
@@ -177,6 +178,11 @@ public final class EvalCommand implements Callable<Integer> {
             progress.close();
           }
         }
+      }
+      if (stored) {
+        out.println("nir: using the fixed-point mapping stored in " + nir
+            + " (quantization options on the command line are ignored)");
+        q = imported.quantization();
       }
       try {
         r = Evaluation.run(params, mapped, device, test, total, step);

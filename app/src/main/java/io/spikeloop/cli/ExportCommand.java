@@ -2,9 +2,7 @@ package io.spikeloop.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.spikeloop.mapping.MappedNetwork;
-import io.spikeloop.mapping.QuantizationOptions;
-import io.spikeloop.mapping.Quantizer;
+import io.spikeloop.mapper.MappingOptions;
 import io.spikeloop.model.ModelFile;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
@@ -26,7 +24,8 @@ import picocli.CommandLine.Spec;
 /** {@code spikeloop export}: a run folder's trained network as a NIR graph (docs/nir.md). */
 @Command(name = "export", mixinStandardHelpOptions = true,
     description = {"Write the trained network of a run folder as a NIR graph (HDF5), with the "
-        + "SL-1 fixed-point mapping in the /spikeloop extension group when --fixed-point is given.",
+        + "fixed-point mapping of a target (its mapper's; the group holds SL-1's layout) in the "
+        + "/spikeloop extension group when --fixed-point is given.",
         "",
         "The time step comes from the run (config.json, key dtMs); --dt gives it for runs that "
             + "do not record it.",
@@ -55,10 +54,17 @@ public final class ExportCommand implements Callable<Integer> {
   String discretisation;
 
   @Option(names = "--fixed-point",
-      description = "Also store the SL-1 integer mapping (weights, exponents, thresholds, decays).")
+      description = "Also store the target's integer mapping (SL-1: weights, exponents, "
+          + "thresholds, decays).")
   boolean fixedPoint;
 
-  @Option(names = "--weight-bits", defaultValue = "" + QuantizationOptions.DEFAULT_WEIGHT_BITS,
+  @Option(names = "--target", defaultValue = "sl1", paramLabel = "ID",
+      description = "With --fixed-point: the target whose mapper maps the model; the NIR "
+          + "fixed-point group holds SL-1's layout, so only sl1 is stored (default: "
+          + "${DEFAULT-VALUE}).")
+  String target;
+
+  @Option(names = "--weight-bits", defaultValue = "" + MappingOptions.DEFAULT_WEIGHT_BITS,
       paramLabel = "N",
       description = "With --fixed-point: signed weight width, 2..16 (default: ${DEFAULT-VALUE}).")
   int weightBits;
@@ -96,23 +102,28 @@ public final class ExportCommand implements Callable<Integer> {
     Discretisation disc = Discretisation.parse(discretisation);
     SnnConfig c = params.config();
     NirGraph graph = NirExport.export(params, dt, disc);
-    MappedNetwork mapped = null;
-    QuantizationOptions q = null;
-    if (fixedPoint) {
-      q = new QuantizationOptions(weightBits, membraneBits, outputBits,
-          headroomBits != null ? headroomBits : QuantizationOptions.defaultHeadroom(membraneBits),
-          clipPercentile);
-      mapped = Quantizer.map(params, q);
+    SpikeloopExtension extension;
+    if (!fixedPoint && spec.commandLine().getParseResult().hasMatchedOption("--target")) {
+      throw new IllegalArgumentException("--target is for --fixed-point (a float NIR graph is "
+          + "no target's)");
     }
-    NirFile.write(nir, graph, new SpikeloopExtension(dt, disc, c.alpha(), c.kappa(), c.theta(),
-        c.surrogate(), mapped, q));
+    if (fixedPoint) {
+      MappingOptions options = MappingOptions.builder().weightBits(weightBits)
+          .membraneBits(membraneBits).outputBits(outputBits).headroomBits(headroomBits)
+          .clipPercentile(clipPercentile).build();
+      extension = SpikeloopExtension.withFixedPoint(params, dt, disc, target, options);
+    } else {
+      extension = SpikeloopExtension.of(c, dt, disc);
+    }
+    NirFile.write(nir, graph, extension);
     out.printf(Locale.ROOT, "wrote %s: NIR %s graph of %d nodes, %d edges (%d-%s-%d, %s); "
             + "tau_mem %.6g s, tau_out %.6g s at dt %.3g s (%s)%s%n", nir, NirFile.NIR_VERSION,
         graph.nodes().size(), graph.edges().size(), c.inputs(), c.hidden(), c.outputs(),
         c.recurrent() ? "recurrent" : "feed-forward", disc.tau(c.alpha(), dt),
         disc.tau(c.kappa(), dt), dt, disc.label(),
-        mapped == null ? "" : "; fixed point: " + q.weightBits() + "-bit weights, "
-            + mapped.clipped() + " values clipped");
+        extension.fixedPoint() == null ? "" : "; fixed point: "
+            + extension.quantization().weightBits() + "-bit weights, "
+            + extension.fixedPoint().clipped() + " values clipped");
     if (json) {
       ObjectNode o = new ObjectMapper().createObjectNode();
       o.put("command", "export").put("run", run.toString()).put("nir", nir.toString())

@@ -5,8 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spikeloop.model.ModelFile;
+import io.spikeloop.model.SnnConfig;
+import io.spikeloop.model.SnnParameters;
+import io.spikeloop.model.Surrogate;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DiffCommandTest {
   @Test
@@ -33,5 +41,57 @@ class DiffCommandTest {
     CliRun noRun = CliRun.of("diff", "--b", "sim", "--run", "/nonexistent/run");
     assertEquals(2, noRun.exit());
     assertTrue(noRun.err().contains("model.slm"), noRun.err());
+  }
+
+  /** A run folder holding an untrained but active recurrent network of the given shape. */
+  private static Path runFolder(Path dir, int inputs, int hidden, int outputs, double gain)
+      throws Exception {
+    SnnConfig c = new SnnConfig(inputs, List.of(hidden), true, outputs, 0.95, 0.95, 1.0,
+        Surrogate.DEFAULT);
+    SnnParameters p = SnnParameters.initialise(c, 5);
+    for (var t : p.tensors()) {
+      for (int i = 0; i < t.values().length; i++) {
+        t.values()[i] *= gain;
+      }
+    }
+    ModelFile.write(dir.resolve("model.slm"), p);
+    return dir;
+  }
+
+  private static JsonNode lastLine(CliRun r) throws Exception {
+    List<String> lines = r.out().strip().lines().toList();
+    return new ObjectMapper().readTree(lines.get(lines.size() - 1));
+  }
+
+  @Test
+  void aTrainedRunIsMappedByTheMapperOfTheDevicesTarget(@TempDir Path dir) throws Exception {
+    Path sl1 = runFolder(dir.resolve("sl1"), 700, 24, 20, 6);
+    CliRun r = CliRun.of("diff", "--a", "sim", "--b", "sim", "--run", sl1.toString(), "--steps",
+        "200", "--json");
+    assertEquals(0, r.exit(), r.err());
+    JsonNode j = lastLine(r);
+    assertTrue(j.get("agreed").asBoolean(), r.out());
+    assertTrue(j.get("network").asText().endsWith("model.slm (8-bit weights)"), r.out());
+    assertTrue(j.get("hiddenSpikes").asLong() > 0, r.out());
+
+    // ReckOn refuses what it cannot hold, naming every part, before anything loads
+    CliRun tooBig = CliRun.of("diff", "--a", "sim:reckon", "--b", "sim:reckon", "--run",
+        sl1.toString(), "--steps", "10");
+    assertEquals(2, tooBig.exit(), tooBig.out());
+    assertTrue(tooBig.err().contains("inputs: 700 > 256")
+        && tooBig.err().contains("outputs: 20 > 16"), tooBig.err());
+
+    Path data = Path.of(System.getProperty("spikeloop.data", "../../shared/data"),
+        "nmnist-small");
+    Assumptions.assumeTrue(Files.isDirectory(data), "real N-MNIST data not found at " + data
+        + "; skipping the ReckOn-shaped run (it needs a dataset of at most 256 channels)");
+    Path reckon = runFolder(dir.resolve("reckon"), 162, 16, 10, 4);
+    r = CliRun.of("diff", "--a", "sim:reckon", "--b", "sim:reckon", "--run", reckon.toString(),
+        "--dataset", "nmnist:" + data + "#pool=4", "--steps", "300", "--json");
+    assertEquals(0, r.exit(), r.err());
+    j = lastLine(r);
+    assertTrue(j.get("agreed").asBoolean(), r.out());
+    assertEquals(300, j.get("steps").asLong());
+    assertTrue(j.get("hiddenSpikes").asLong() > 0, "an active network: " + r.out());
   }
 }

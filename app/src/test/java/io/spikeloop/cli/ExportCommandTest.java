@@ -145,6 +145,33 @@ class ExportCommandTest {
     assertTrue(o.err().contains("absent.nir: no such file"), o.err());
   }
 
+  @Test
+  void aFixedPointExportGoesThroughTheTargetsMapperAndNamesWhatItCannotStore(@TempDir Path dir)
+      throws Exception {
+    Path run = runFolder(dir);
+    Path nir = dir.resolve("r.nir");
+    CliRun reckon = CliRun.of("export", "--run", run.toString(), "--nir", nir.toString(),
+        "--fixed-point", "--target", "reckon");
+    assertEquals(2, reckon.exit(), reckon.out());
+    assertTrue(reckon.err().contains("mapping onto target reckon cannot be stored")
+        && reckon.err().contains("target sl1's layout only"), reckon.err());
+    assertTrue(Files.notExists(nir), "nothing written");
+    CliRun unknown = CliRun.of("export", "--run", run.toString(), "--nir", nir.toString(),
+        "--fixed-point", "--target", "nochip");
+    assertEquals(2, unknown.exit());
+    assertTrue(unknown.err().contains("'nochip'") && unknown.err().contains("sl1"),
+        unknown.err());
+    CliRun floatOnly = CliRun.of("export", "--run", run.toString(), "--nir", nir.toString(),
+        "--target", "sl1");
+    assertEquals(2, floatOnly.exit());
+    assertTrue(floatOnly.err().contains("--target is for --fixed-point"), floatOnly.err());
+    // the SL-1 mapper refuses what SL-1 cannot hold, naming it
+    CliRun wide = CliRun.of("export", "--run", run.toString(), "--nir", nir.toString(),
+        "--fixed-point", "--weight-bits", "17");
+    assertEquals(2, wide.exit());
+    assertTrue(wide.err().contains("weight bits") && wide.err().contains("17"), wide.err());
+  }
+
   private static JsonNode json(CliRun o) throws Exception {
     assertEquals(0, o.exit(), o.err());
     return o.json();

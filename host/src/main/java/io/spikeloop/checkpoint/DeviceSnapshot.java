@@ -5,8 +5,6 @@ import io.spikeloop.device.WeightTensor;
 import io.spikeloop.target.TargetNetwork;
 import io.spikeloop.target.TargetState;
 import io.spikeloop.target.Targets;
-import io.spikeloop.wire.WireMapping;
-import io.spikeloop.wire.v1.TargetPayload;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -53,7 +51,7 @@ public record DeviceSnapshot(TargetNetwork config, Map<String, int[]> weights, T
     for (WeightTensor t : config.tensors()) {
       s.putInts("device.weights." + t.name(), weights.get(t.name()));
     }
-    s.putBytes(STATE_ENTRY, WireMapping.toProto(state).toByteArray());
+    s.putTargetState(STATE_ENTRY, state);
     return s;
   }
 
@@ -66,13 +64,6 @@ public record DeviceSnapshot(TargetNetwork config, Map<String, int[]> weights, T
     for (WeightTensor t : config.tensors()) {
       w.put(t.name(), s.ints("device.weights." + t.name(), t.length()));
     }
-    TargetState state;
-    try {
-      state = WireMapping.fromProto(TargetPayload.parseFrom(s.bytes(STATE_ENTRY)));
-    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-      throw new IllegalArgumentException(STATE_ENTRY + " is not a target payload: "
-          + e.getMessage(), e);
-    }
-    return new DeviceSnapshot(config, w, state);
+    return new DeviceSnapshot(config, w, s.targetState(STATE_ENTRY));
   }
 }

@@ -1,5 +1,8 @@
 package io.spikeloop.checkpoint;
 
+import io.spikeloop.target.TargetState;
+import io.spikeloop.wire.WireMapping;
+import io.spikeloop.wire.v1.TargetPayload;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -36,6 +39,11 @@ public final class StateMap {
 
   public StateMap putBytes(String name, byte[] v) {
     return add(name, v.clone());
+  }
+
+  /** A target's typed bytes (target, kind, format version, bytes) as a TargetPayload message. */
+  public StateMap putTargetState(String name, TargetState v) {
+    return add(name, WireMapping.toProto(v).toByteArray());
   }
 
   public StateMap putInts(String name, int[] v) {
@@ -154,6 +162,15 @@ public final class StateMap {
 
   public byte[] bytes(String name) {
     return bytes(name, -1);
+  }
+
+  /** What {@link #putTargetState} stored; bytes that are no target payload are refused by name. */
+  public TargetState targetState(String name) {
+    try {
+      return WireMapping.fromProto(TargetPayload.parseFrom(bytes(name)));
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new IllegalArgumentException(name + " is not a target payload: " + e.getMessage(), e);
+    }
   }
 
   public long getLong(String name) {

@@ -14,12 +14,7 @@ import io.spikeloop.target.StateDifference;
 import io.spikeloop.target.TargetLearning;
 import io.spikeloop.target.TargetNetwork;
 import io.spikeloop.target.TargetState;
-import io.spikeloop.target.sl1.LayerConfig;
-import io.spikeloop.target.sl1.LearningConfig;
-import io.spikeloop.target.sl1.NetworkConfig;
-import io.spikeloop.target.sl1.Sl1Codecs;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -149,18 +144,6 @@ public final class LearningLockstep {
   }
 
   /**
-   * SL-1: loads {@code network} and {@code weights} into both devices, enables learning with
-   * {@code learningA} and {@code learningB} (normally equal; differing on purpose shows what
-   * the diff reports) and compares {@code steps} steps of {@code data}, every frame labelled.
-   */
-  public static Report run(Device a, Device b, NetworkConfig network, Map<String, int[]> weights,
-                           LearningConfig learningA, LearningConfig learningB, SpikeDataset data,
-                           long steps) {
-    return run(a, b, network, weights, Sl1Codecs.encode(learningA), Sl1Codecs.encode(learningB),
-        data, steps, Options.EVERY_STEP, null);
-  }
-
-  /**
    * Loads {@code network} and {@code weights} into both devices (of one target), enables their
    * on-chip learning with the target's {@code learning-config} payloads {@code learningA} and
    * {@code learningB} and compares {@code steps} steps of {@code data} as {@code options} say.
@@ -262,8 +245,7 @@ public final class LearningLockstep {
   }
 
   private static OnChipLearning learning(Device d) {
-    return d.extension(OnChipLearning.class).orElseThrow(() -> new UnsupportedCapabilityException(
-        d.info().name(), Capability.ON_CHIP_LEARNING, "diff --learning"));
+    return OnChipLearning.of(d, "diff --learning");
   }
 
   private static Report report(long steps, ReadoutLevel level, Divergence readout,
@@ -319,8 +301,8 @@ public final class LearningLockstep {
       TargetState sb = learning(b).state();
       learning.checkState(sa);
       learning.checkState(sb);
-      long la = fnv1a(sa.bytes());
-      long lb = fnv1a(sb.bytes());
+      long la = StepHash.ofPayload(sa.bytes());
+      long lb = StepHash.ofPayload(sb.bytes());
       hash[0] = StepHash.chain(StepHash.chain(hash[0], ha), la);
       hash[1] = StepHash.chain(StepHash.chain(hash[1], hb), lb);
       if (ha != hb) {
@@ -343,8 +325,8 @@ public final class LearningLockstep {
       if (deviceState) {
         TargetState da = a.state();
         TargetState db = b.state();
-        hash[0] = StepHash.chain(hash[0], fnv1a(da.bytes()));
-        hash[1] = StepHash.chain(hash[1], fnv1a(db.bytes()));
+        hash[0] = StepHash.chain(hash[0], StepHash.ofPayload(da.bytes()));
+        hash[1] = StepHash.chain(hash[1], StepHash.ofPayload(db.bytes()));
         if (!Arrays.equals(da.bytes(), db.bytes())) {
           StateDifference d = learning.firstDeviceStateDifference(da, db);
           if (d != null) {
@@ -360,43 +342,5 @@ public final class LearningLockstep {
       return new StateDivergence(step, sample, sampleStep, part, d.tensor(), d.variable(),
           d.index(), d.a(), d.b());
     }
-  }
-
-  /** A 64-bit FNV-1a hash of a payload's bytes (for SL-1's image, {@code LearningState.hash}). */
-  static long fnv1a(byte[] bytes) {
-    long h = 0xcbf29ce484222325L;
-    for (byte x : bytes) {
-      h ^= x & 0xFF;
-      h *= 0x100000001b3L;
-    }
-    return h;
-  }
-
-  /**
-   * A learning configuration for an integer network without a float model (a random network
-   * or a mapped model): every tensor learns at {@code lrQ16} master LSBs (Q16.16), Adam's
-   * defaults (0.9, 0.999, eps 2^-27), 8 master fraction bits, outputs read as
-   * {@code o * 2^-outputFracBits}, and a Gaussian surrogate of width theta/2 in 64 entries.
-   */
-  public static LearningConfig defaultLearning(NetworkConfig net, int stateBits, int blockSize,
-                                               int lrQ16, int outputFracBits, long seed) {
-    if (net.layers().size() != 1) {
-      throw new IllegalArgumentException("diff --learning needs one hidden layer (the on-chip "
-          + "engine learns one); this network has " + net.layers().size());
-    }
-    LayerConfig layer = net.layers().get(0);
-    Map<String, Integer> rates = new LinkedHashMap<>();
-    for (WeightTensor t : net.tensors()) {
-      rates.put(t.name(), lrQ16);
-    }
-    int theta = layer.theta();
-    int shift = Math.max(0, 32 - Integer.numberOfLeadingZeros(theta) - 5);
-    int[] table = new int[64];
-    for (int i = 0; i < table.length; i++) {
-      double x = i * Math.scalb(1.0, shift) / theta;
-      table[i] = (int) Math.rint((1 << 14) * Math.exp(-2 * x * x));
-    }
-    return LearningConfig.builder(rates, shift, table).stateBits(stateBits).blockSize(blockSize)
-        .seed(seed).outputFracBits(outputFracBits).build();
   }
 }

@@ -37,6 +37,19 @@ public final class StepHash {
     return finish(h);
   }
 
+  /**
+   * A 64-bit FNV-1a hash of a target payload's bytes (a learning-state image, a device state);
+   * for SL-1's learning-state image it equals {@code LearningState.hash()}.
+   */
+  public static long ofPayload(byte[] bytes) {
+    long h = 0xcbf29ce484222325L;
+    for (byte x : bytes) {
+      h ^= x & 0xFF;
+      h *= 0x100000001b3L;
+    }
+    return h;
+  }
+
   /** Folds a step's hash into a run's running hash. */
   public static long chain(long running, long step) {
     return finish(mix(running, step));

@@ -10,11 +10,13 @@ import io.spikeloop.device.Device;
 import io.spikeloop.device.DeviceException;
 import io.spikeloop.device.Devices;
 import io.spikeloop.device.LearningStateLostException;
+import io.spikeloop.device.OnChipLearning;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
-import io.spikeloop.diff.RandomNetwork;
 import io.spikeloop.diff.StepHash;
+import io.spikeloop.mapper.TargetMappers;
+import io.spikeloop.mapper.TargetMapping;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.placement.DeviceNetwork;
@@ -24,8 +26,7 @@ import io.spikeloop.remote.RemoteDevice;
 import io.spikeloop.remote.RemoteOptions;
 import io.spikeloop.remote.ServerOptions;
 import io.spikeloop.target.TargetState;
-import io.spikeloop.target.sl1.LearningConfig;
-import io.spikeloop.target.sl1.Sl1Device;
+import io.spikeloop.target.sl1.RandomNetwork;
 import io.spikeloop.train.TrainingPreset;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -51,7 +52,7 @@ import java.util.function.Consumer;
  *
  * <p>Learning: both devices load the network on-chip training starts from and run their
  * learning engines with the configuration the {@code on-chip} placement derives
- * ({@link DeviceNetwork#learningConfig}); every frame carries its sample's label. Every
+ * (the target mapper's {@code onChipLearning} plan); every frame carries its sample's label. Every
  * {@code checkpointEvery} chunks the served device's weights, dynamic state and learning state
  * are read back over the faulty link, their hash compared with the reference's (a difference is
  * a state mismatch) and written to the checkpoint file. Any failed call (a fault, or the
@@ -251,19 +252,20 @@ public final class Soak {
   private static Figures runLearning(Settings s, SpikeDataset data, Consumer<String> log)
       throws IOException, InterruptedException {
     DeviceNetwork net = learningNetwork(s, data);
-    LearningConfig served = net.learningConfig(s.learning());
-    LearningConfig ofReference = net.learningConfig(s.referenceLearning());
+    TargetMapping start = net.toMapping();
+    TargetState served = learningConfig(net, s.learning());
+    TargetState ofReference = learningConfig(net, s.referenceLearning());
     Tally t = new Tally();
     try (Rig rig = Rig.start(s); Device reference = Devices.open(s.reference())) {
       RemoteDevice remote = rig.remote;
-      net.mapped().loadInto(reference);
-      Sl1Device.enableLearning(reference, ofReference);
+      start.loadInto(reference);
+      OnChipLearning.of(reference, "the learning soak").enable(ofReference);
       Cursor at = new Cursor();
       // The first checkpoint is taken before faults are armed: there is none to fall back on.
       LearningCheckpoint[] referenceAt = new LearningCheckpoint[1];
       rig.untilItWorks(() -> {
-        net.mapped().loadInto(remote);
-        Sl1Device.enableLearning(remote, served);
+        start.loadInto(remote);
+        OnChipLearning.of(remote, "the learning soak").enable(served);
         referenceAt[0] = checkpoint(s, remote, reference, at, t);
       });
       rig.injectFaults();
@@ -279,7 +281,7 @@ public final class Soak {
             // also ends a restarted server's learning-state-lost refusals), the reference
             // from its own copy; the steps since run again.
             StateMap saved = CheckpointFile.read(s.checkpointFile()).state();
-            LearningCheckpoint.load(saved, net.config()).restoreInto(remote);
+            LearningCheckpoint.load(saved, start.network()).restoreInto(remote);
             referenceAtCheckpoint.restoreInto(reference);
             t.replayed += at.rewind(saved.longs(POSITION_ENTRY, 3));
             t.recoveries++;
@@ -322,9 +324,9 @@ public final class Soak {
       t.checkState(end[0], LearningCheckpoint.of(reference));
       long changed = 0;
       for (var e : end[0].device().weights().entrySet()) {
-        int[] start = net.mapped().weights().get(e.getKey());
-        for (int i = 0; i < start.length; i++) {
-          changed += start[i] != e.getValue()[i] ? 1 : 0;
+        int[] before = start.tensor(e.getKey()).values();
+        for (int i = 0; i < before.length; i++) {
+          changed += before[i] != e.getValue()[i] ? 1 : 0;
         }
       }
       return t.figures(true, at, rig, reference.telemetry().learningUpdates(), changed);
@@ -360,6 +362,17 @@ public final class Soak {
         data.classes(), 1.0, TrainingPreset.GENERAL.tauMemMs(),
         TrainingPreset.GENERAL.tauOutMs()), s.seed());
     return DeviceNetwork.map(init, s.learning().weightBits(), s.learning().weightHeadroom());
+  }
+
+  /**
+   * The learning configuration the {@code on-chip} placement derives from {@code settings}, as
+   * the target's {@code learning-config} payload (SL-1's engine: the one that placement drives).
+   */
+  /** The learning configuration the {@code on-chip} placement would enable for {@code net}. */
+  private static TargetState learningConfig(DeviceNetwork net, PlacementSettings settings) {
+    TargetMapping mapping = net.toMapping();
+    return TargetMappers.forTarget(mapping.targetId())
+        .onChipLearning(mapping, settings.learningOptions()).config(0);
   }
 
   private static void backOff(int attempt) throws InterruptedException {

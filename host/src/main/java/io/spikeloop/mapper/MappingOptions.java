@@ -18,6 +18,12 @@ package io.spikeloop.mapper;
 public record MappingOptions(int weightBits, int membraneBits, int outputBits,
                              Integer headroomBits, double clipPercentile,
                              double weightHeadroom) {
+  /**
+   * The weight width every command maps with when {@code --weight-bits} is not given: the
+   * paper's 8-bit synapses (SL-1's training width, ReckOn's only one).
+   */
+  public static final int DEFAULT_WEIGHT_BITS = 8;
+
   public MappingOptions {
     if (!(clipPercentile >= 50 && clipPercentile <= 100)) {
       throw new IllegalArgumentException("clip percentile must be in [50, 100], got "
@@ -44,7 +50,7 @@ public record MappingOptions(int weightBits, int membraneBits, int outputBits,
    * widths), the target's default headroom, nothing clipped, no weight headroom.
    */
   public static final class Builder {
-    private int weightBits = 8;
+    private int weightBits = DEFAULT_WEIGHT_BITS;
     private int membraneBits = 32;
     private int outputBits = 32;
     private Integer headroomBits;

@@ -1,5 +1,7 @@
 package io.spikeloop.mapping;
 
+import io.spikeloop.mapper.MappingOptions;
+
 /**
  * How to map a float network onto the core.
  *
@@ -18,9 +20,9 @@ public record QuantizationOptions(int weightBits, int membraneBits, int outputBi
   /**
    * The weight width every command uses when {@code --weight-bits} is not given: the paper's
    * 8-bit synapses, what the devices train with (one default, so that train, eval, export, diff
-   * and demo describe the same network).
+   * and demo describe the same network; the mapper's default).
    */
-  public static final int DEFAULT_WEIGHT_BITS = 8;
+  public static final int DEFAULT_WEIGHT_BITS = MappingOptions.DEFAULT_WEIGHT_BITS;
 
   /** 16-bit weights, 32-bit state: the configuration that tracks the float model closest. */
   public static final QuantizationOptions WIDE = of(16, 32, 32);

@@ -346,6 +346,14 @@ public final class NirFile {
     QuantizationOptions options = null;
     if (fixed instanceof Group fg) {
       String fp = path + "/fixed_point";
+      if (fg.getChildren().containsKey("target")) {
+        String target = string(file, dataset(file, fg, "target", fp), fp + "/target");
+        if (!target.equals(SpikeloopExtension.FIXED_POINT_TARGET)) {
+          throw new NirFormatException(file, fp + " holds a mapping onto target " + target
+              + "; this build reads target " + SpikeloopExtension.FIXED_POINT_TARGET
+              + "'s layout only (evaluate the float graph on a " + target + " device instead)");
+        }
+      }
       try {
         Group og = group(file, fg, "options", fp);
         options = new QuantizationOptions(integer(file, og, "weight_bits", fp + "/options"),

@@ -15,6 +15,9 @@ import io.spikeloop.device.StepResult;
 import io.spikeloop.device.WeightTensor;
 import io.spikeloop.sim.SimDevice;
 import io.spikeloop.target.sl1.LearningConfig;
+import io.spikeloop.target.sl1.LockstepLearning;
+import io.spikeloop.target.sl1.RandomNetwork;
+import io.spikeloop.target.sl1.Sl1Codecs;
 import io.spikeloop.target.sl1.Sl1Device;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,14 +51,20 @@ class LearningLockstepTest {
   }
 
   private static LearningConfig learning(long seed) {
-    return LearningLockstep.defaultLearning(NET.config(), 8, 16, 1 << 22, 6, seed);
+    return LockstepLearning.config(NET.config(), 8, 16, 1 << 22, 6, seed);
+  }
+
+  /** 100 steps of {@link #data()}, SL-1's configurations as the target's payloads. */
+  private static LearningLockstep.Report run(Device a, Device b, LearningConfig learningA,
+                                             LearningConfig learningB) {
+    return LearningLockstep.run(a, b, NET.config(), NET.weights(), Sl1Codecs.encode(learningA),
+        Sl1Codecs.encode(learningB), data(), 100, LearningLockstep.Options.EVERY_STEP, null);
   }
 
   @Test
   void twoSimulatorsAgreeWhileTheyLearn() {
     try (Device a = new SimDevice(); Device b = new SimDevice()) {
-      LearningLockstep.Report r = LearningLockstep.run(a, b, NET.config(), NET.weights(),
-          learning(1), learning(1), data(), 100);
+      LearningLockstep.Report r = run(a, b, learning(1), learning(1));
       assertTrue(r.agreed(), () -> r.state() + " " + r.readout());
       assertEquals(100, r.steps());
       assertEquals(r.hashA(), r.hashB());
@@ -71,8 +80,7 @@ class LearningLockstepTest {
   @Test
   void aDifferentSeedIsFoundBeforeTheFirstStepInTheFirstTensorsGenerator() {
     try (Device a = new SimDevice(); Device b = new SimDevice()) {
-      LearningLockstep.Report r = LearningLockstep.run(a, b, NET.config(), NET.weights(),
-          learning(1), learning(2), data(), 100);
+      LearningLockstep.Report r = run(a, b, learning(1), learning(2));
       LearningLockstep.StateDivergence d = r.state();
       assertEquals(-1, d.step());
       assertEquals("layer0.in", d.tensor());
@@ -92,8 +100,7 @@ class LearningLockstepTest {
         base.epsExp(), base.masterFracBits(), base.seed(), base.outputFracBits(),
         base.surrogateShift(), base.surrogateTable());
     try (Device a = new SimDevice(); Device b = new SimDevice()) {
-      LearningLockstep.StateDivergence d = LearningLockstep.run(a, b, NET.config(), NET.weights(),
-          base, slower, data(), 100).state();
+      LearningLockstep.StateDivergence d = run(a, b, base, slower).state();
       assertEquals("out.w", d.tensor());
       assertEquals("lrQ16", d.variable());
       assertEquals(1 << 22, d.a());
@@ -106,8 +113,7 @@ class LearningLockstepTest {
     int corruptAfter = 37;
     try (Device a = new SimDevice();
          Device b = new CorruptAfter(new SimDevice(), corruptAfter, "layer0.rec", 5)) {
-      LearningLockstep.Report r = LearningLockstep.run(a, b, NET.config(), NET.weights(),
-          learning(1), learning(1), data(), 100);
+      LearningLockstep.Report r = run(a, b, learning(1), learning(1));
       assertNull(r.readout(), "the forward pass of that step still agreed");
       LearningLockstep.StateDivergence d = r.state();
       assertEquals(corruptAfter - 1, d.step(), d.describe());

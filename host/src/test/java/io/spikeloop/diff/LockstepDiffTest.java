@@ -14,6 +14,7 @@ import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.target.sl1.DeviceState;
+import io.spikeloop.target.sl1.RandomNetwork;
 import io.spikeloop.target.sl1.Sl1Device;
 import java.util.ArrayList;
 import java.util.List;

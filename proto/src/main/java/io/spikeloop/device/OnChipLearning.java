@@ -10,6 +10,16 @@ import io.spikeloop.target.TargetState;
  */
 public interface OnChipLearning {
   /**
+   * The on-chip learning of {@code device}, or an {@link UnsupportedCapabilityException} naming
+   * the device, the capability and {@code forWhat} (what needed it).
+   */
+  static OnChipLearning of(Device device, String forWhat) {
+    return device.extension(OnChipLearning.class).orElseThrow(() ->
+        new UnsupportedCapabilityException(device.info().name(), Capability.ON_CHIP_LEARNING,
+            forWhat));
+  }
+
+  /**
    * Switches the learning engine on: from now on every step whose frame carries a label learns
    * after the forward pass. Master weights start from the weights loaded now; a later weight write
    * re-seeds the written tensor's master. {@link Device#configure} switches learning off.

@@ -14,7 +14,6 @@ import io.spikeloop.device.LearningStateLostException;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.WeightTensor;
-import io.spikeloop.diff.LearningLockstep;
 import io.spikeloop.diff.StepHash;
 import io.spikeloop.remote.DeviceServer;
 import io.spikeloop.remote.RemoteDevice;
@@ -24,6 +23,7 @@ import io.spikeloop.sim.SimDevice;
 import io.spikeloop.target.sl1.DeviceState;
 import io.spikeloop.target.sl1.LearningConfig;
 import io.spikeloop.target.sl1.LearningState;
+import io.spikeloop.target.sl1.LockstepLearning;
 import io.spikeloop.target.sl1.Sl1Device;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +40,7 @@ import org.junit.jupiter.api.function.Executable;
  * state is restored from a checkpoint; then it continues exactly like an uninterrupted device.
  */
 class LearningReconnectTest {
-  private static final LearningConfig LEARNING = LearningLockstep.defaultLearning(
+  private static final LearningConfig LEARNING = LockstepLearning.config(
       TestInputs.NET.config(), 8, 16, 1 << 22, 6, 5);
 
   /** 90 labelled steps (labels cycle through the 4 classes every 30 steps). */

@@ -3,7 +3,7 @@ package io.spikeloop.hil.fault;
 import io.spikeloop.data.InMemoryDataset;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.device.SpikeFrame;
-import io.spikeloop.diff.RandomNetwork;
+import io.spikeloop.target.sl1.RandomNetwork;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

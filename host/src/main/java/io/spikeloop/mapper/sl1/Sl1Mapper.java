@@ -46,21 +46,30 @@ public final class Sl1Mapper implements TargetMapper {
   @Override
   public TargetMapping map(SnnParameters params, MappingOptions options,
                            Map<String, Long> limits) {
-    QuantizationOptions q;
-    try {
-      q = new QuantizationOptions(options.weightBits(), options.membraneBits(),
-          options.outputBits(), options.headroomBits() != null ? options.headroomBits()
-              : QuantizationOptions.defaultHeadroom(options.membraneBits()),
-          options.clipPercentile());
-    } catch (IllegalArgumentException e) {
-      throw new MappingRefusedException(targetId(), List.of(e.getMessage()));
-    }
+    QuantizationOptions q = quantizationOptions(options);
     MappedNetwork mapped = options.weightHeadroom() == 1 ? Quantizer.map(params, q)
         : withHeadroom(params, q, options.weightHeadroom());
     if (!limits.isEmpty()) {
       new Sl1Target().checkDesignRules(mapped.config(), limits);
     }
     return toMapping(params.config(), mapped);
+  }
+
+  /**
+   * The quantizer's options for {@code options} (the headroom defaulting to the membrane
+   * width's); a value SL-1 cannot honour is refused by name.
+   *
+   * @throws MappingRefusedException naming the value
+   */
+  public static QuantizationOptions quantizationOptions(MappingOptions options) {
+    try {
+      return new QuantizationOptions(options.weightBits(), options.membraneBits(),
+          options.outputBits(), options.headroomBits() != null ? options.headroomBits()
+              : QuantizationOptions.defaultHeadroom(options.membraneBits()),
+          options.clipPercentile());
+    } catch (IllegalArgumentException e) {
+      throw new MappingRefusedException(Sl1Target.ID, List.of(e.getMessage()));
+    }
   }
 
   /**

@@ -1,9 +1,6 @@
-package io.spikeloop.diff;
+package io.spikeloop.target.sl1;
 
 import io.spikeloop.device.WeightTensor;
-import io.spikeloop.target.sl1.LayerConfig;
-import io.spikeloop.target.sl1.NetworkConfig;
-import io.spikeloop.target.sl1.OutputConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,8 +8,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * A seeded random SL-1 network for differential runs when no trained run is given: 8-bit
- * weights (wExp 0), 16-bit membranes and outputs, threshold 64, alpha and kappa 3900/4096.
+ * A seeded random SL-1 network for differential runs ({@code diff}, the fault soak, lock-step
+ * tests) when no trained run is given: 8-bit weights (wExp 0), 16-bit membranes and outputs,
+ * threshold 64, alpha and kappa 3900/4096.
  * Feed-forward weights are drawn from [-16, 19] and recurrent ones from [-16, 15], so that sparse
  * input spikes drive a few hidden neurons over threshold each step and the recurrence matters.
  */
