@@ -23,6 +23,7 @@ import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.nir.Discretisation;
 import io.spikeloop.nir.NirImport;
+import io.spikeloop.optim.Fptt;
 import io.spikeloop.optim.OptimizerSpec;
 import io.spikeloop.sim.learning.AdamSchedule;
 import io.spikeloop.placement.HostFloatPlacement;
@@ -163,7 +164,8 @@ public final class TrainRun {
     // quantized Adam needs whole gradient tensors, which only the reference trainer forms
     boolean quantized = optimizerSpec instanceof OptimizerSpec.QuantizedAdam;
     TrainingObjective objective = new TrainingObjective(o.lossSkip(),
-        o.lossMask().equals("silence"), o.ratePenalty(), o.weightDecay());
+        o.lossMask().equals("silence"), o.ratePenalty(), o.weightDecay(),
+        new Fptt(o.fpttAlpha(), o.fpttBeta()));
     Augmentation augmentation = new Augmentation(o.timeShift(), o.channelJitter(),
         o.inputDropout(), o.blend());
     LearningRateSchedule schedule = LearningRateSchedule.parse(o.lrSchedule());
@@ -400,8 +402,8 @@ public final class TrainRun {
     }
     if (onDevice && !objective.equals(TrainingObjective.PLAIN)) {
       throw new IllegalArgumentException("placement " + o.placement() + " trains the plain "
-          + "per-step cross-entropy; --loss-skip, --loss-mask, --rate-penalty and --weight-decay "
-          + "are host-float only");
+          + "per-step cross-entropy; --loss-skip, --loss-mask, --rate-penalty, --weight-decay and "
+          + "--fptt-alpha are host-float only");
     }
     if (onDevice && (trainingMode.kind() != TrainingMode.Kind.TBPTT1
         || !(optimizerSpec instanceof OptimizerSpec.Adam))) {
