@@ -112,7 +112,8 @@ class Adam:
             self.catch_up(i, range(w.size), self.t)
 
 
-def train(vec, schedule):
+def train(vec, schedule, make_optimizer=None):
+    """Trains vec's batch; make_optimizer(optimizer dict, shapes) replaces Adam (other scripts)."""
     mdl = vec["model"]
     M, N, K, rec = mdl["inputs"], mdl["hidden"], mdl["outputs"], mdl["recurrent"]
     alpha, kappa, theta, sg = mdl["alpha"], mdl["kappa"], mdl["theta"], mdl["surrogate"]
@@ -128,7 +129,9 @@ def train(vec, schedule):
             for ch in vec["batch"]["inputs"][b][t]:
                 x[t, b, ch] = 1
     L = 1 if vec["mode"] == "tbptt1" else T
-    opt = Adam(vec["optimizer"], [P[n].shape for n in names], schedule)
+    shapes = [P[n].shape for n in names]
+    opt = (make_optimizer(vec["optimizer"], shapes) if make_optimizer
+           else Adam(vec["optimizer"], shapes, schedule))
     u, z, o = np.zeros((B, N)), np.zeros((B, N)), np.zeros((B, K))
     losses, outputs = [], []
     for t0 in range(0, T, L):

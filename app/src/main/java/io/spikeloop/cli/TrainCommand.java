@@ -211,6 +211,17 @@ public final class TrainCommand implements Callable<Integer> {
           + "matrices (not biases) by 1 - lr L (default: ${DEFAULT-VALUE}).")
   Double weightDecay;
 
+  @Option(names = "--fptt-alpha", paramLabel = "A",
+      description = "FPTT's dynamic regulariser (Kag & Saligrama 2021) on every update of the "
+          + "truncated modes: adds alpha/2 |W - Wbar|^2 - <W, lambda> to each step's loss, with "
+          + "a running weight average Wbar and accumulated gradients lambda (docs/architecture.md, "
+          + "\"FPTT\"); 0 = off (default: ${DEFAULT-VALUE}). Dense optimizers, host-float.")
+  Double fpttAlpha;
+
+  @Option(names = "--fptt-beta", paramLabel = "B",
+      description = "FPTT's running-average rate of Wbar, in (0, 1] (default: ${DEFAULT-VALUE}).")
+  Double fpttBeta;
+
   @Option(names = "--precision", paramLabel = "float32|float64",
       description = "float32: the fast trainer; float64: the reference trainer (slow, exact).")
   String precision;

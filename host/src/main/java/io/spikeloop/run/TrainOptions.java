@@ -39,7 +39,7 @@ public record TrainOptions(
     int epochs, int batch, long seed, Double dtMs, Integer steps, Double tauMemMs,
     Double tauOutMs, String readout, int timeShift, Integer channelJitter, double inputDropout,
     double blend, String lrSchedule, int lossSkip, String lossMask, double ratePenalty,
-    double weightDecay, String precision, Path initNir, double nirDtMs, String nirDiscretisation,
+    double weightDecay, double fpttAlpha, double fpttBeta, String precision, Path initNir, double nirDtMs, String nirDiscretisation,
     String placement, String device, int weightBits, int masterBits, double weightHeadroom,
     Integer trainSamples, Integer testSamples, Path out, boolean force, Integer checkpointEvery,
     Integer metricsPort) {
@@ -284,6 +284,10 @@ public record TrainOptions(
         (b, v) -> b.ratePenalty(number("rate-penalty", v)));
     def("weight-decay", "weightDecay", TrainOptions::weightDecay,
         (b, v) -> b.weightDecay(number("weight-decay", v)));
+    def("fptt-alpha", "fpttAlpha", TrainOptions::fpttAlpha,
+        (b, v) -> b.fpttAlpha(number("fptt-alpha", v)));
+    def("fptt-beta", "fpttBeta", TrainOptions::fpttBeta,
+        (b, v) -> b.fpttBeta(number("fptt-beta", v)));
     def("precision", "precision", TrainOptions::precision, Builder::precision);
     def("init-nir", "initNir", TrainOptions::initNir, (b, v) -> b.initNir(Path.of(v)));
     def("nir-dt", "nirDtMs", TrainOptions::nirDtMs, (b, v) -> b.nirDtMs(number("nir-dt", v)));
@@ -355,7 +359,7 @@ public record TrainOptions(
    * Named options with defaults: dataset synthetic, model rsnn, hidden 450, mode tbptt1 (k 10 for
    * tbptt-k, feedback symmetric for eprop), optimizer adam (adam-bits 8, block 64 for qadam), momentum 0, epochs 6, batch 32,
    * seed 1, time-shift 0, input-dropout 0, blend 0, loss-skip 0, loss-mask none, rate-penalty 0,
-   * weight-decay 0, precision float32, nir-dt 0.1 ms, nir-discretisation euler, placement
+   * weight-decay 0, fptt-alpha 0 (off), fptt-beta 0.5, precision float32, nir-dt 0.1 ms, nir-discretisation euler, placement
    * host-float, device sim, weight-bits 8, master-bits 8, weight-headroom 16; all samples, no run
    * folder, no checkpoints, no metrics endpoint. The dataset-dependent ones: see {@link
    * TrainOptions}.
@@ -392,6 +396,8 @@ public record TrainOptions(
     private String lossMask = "none";
     private double ratePenalty;
     private double weightDecay;
+    private double fpttAlpha;
+    private double fpttBeta = 0.5;
     private String precision = "float32";
     private Path initNir;
     private double nirDtMs = 1e-4;
@@ -468,6 +474,8 @@ public record TrainOptions(
     public Builder lossMask(String v) { lossMask = v; return this; }
     public Builder ratePenalty(double v) { ratePenalty = v; return this; }
     public Builder weightDecay(double v) { weightDecay = v; return this; }
+    public Builder fpttAlpha(double v) { fpttAlpha = v; return this; }
+    public Builder fpttBeta(double v) { fpttBeta = v; return this; }
     /** float32 (the fast trainer) or float64 (the reference trainer). */
     public Builder precision(String v) { precision = v; return this; }
     public Builder initNir(Path v) { initNir = v; return this; }
@@ -498,7 +506,7 @@ public record TrainOptions(
           adamBits,
           block, lr, betas, eps, momentum, epochs, batch, seed, dtMs, steps, tauMemMs, tauOutMs,
           readout, timeShift, channelJitter, inputDropout, blend, lrSchedule, lossSkip, lossMask,
-          ratePenalty, weightDecay, precision, initNir, nirDtMs, nirDiscretisation, placement,
+          ratePenalty, weightDecay, fpttAlpha, fpttBeta, precision, initNir, nirDtMs, nirDiscretisation, placement,
           device, weightBits, masterBits, weightHeadroom, trainSamples, testSamples, out, force,
           checkpointEvery, metricsPort);
       o.validate();
@@ -582,6 +590,10 @@ public record TrainOptions(
     oneOf("loss-mask", lossMask, "none", "silence");
     nonNegative("rate-penalty", ratePenalty);
     nonNegative("weight-decay", weightDecay);
+    nonNegative("fptt-alpha", fpttAlpha);
+    if (!(fpttBeta > 0 && fpttBeta <= 1)) {
+      throw new IllegalArgumentException("--fptt-beta must be in (0, 1], got " + fpttBeta);
+    }
     oneOf("precision", precision, "float32", "float64");
     positive("nir-dt", nirDtMs);
     Discretisation.parse(nirDiscretisation);

@@ -23,6 +23,7 @@ import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.nir.Discretisation;
 import io.spikeloop.nir.NirImport;
+import io.spikeloop.optim.Fptt;
 import io.spikeloop.optim.OptimizerSpec;
 import io.spikeloop.sim.learning.AdamSchedule;
 import io.spikeloop.placement.HostFloatPlacement;
@@ -163,7 +164,8 @@ public final class TrainRun {
     // quantized Adam needs whole gradient tensors, which only the reference trainer forms
     boolean quantized = optimizerSpec instanceof OptimizerSpec.QuantizedAdam;
     TrainingObjective objective = new TrainingObjective(o.lossSkip(),
-        o.lossMask().equals("silence"), o.ratePenalty(), o.weightDecay());
+        o.lossMask().equals("silence"), o.ratePenalty(), o.weightDecay(),
+        fptt(o));
     Augmentation augmentation = new Augmentation(o.timeShift(), o.channelJitter(),
         o.inputDropout(), o.blend());
     LearningRateSchedule schedule = LearningRateSchedule.parse(o.lrSchedule());
@@ -260,9 +262,10 @@ public final class TrainRun {
       listener.message(quantized
           ? ((OptimizerSpec.QuantizedAdam) optimizerSpec).memory(tensorSizes).describe()
               + " (reference trainer)"
-          : String.format(Locale.ROOT, "optimizer state: %.0f B/param as float32 %s",
-              floatStateBytesPerParameter(optimizerSpec),
-              optimizerSpec instanceof OptimizerSpec.Adam ? "Adam" : "SGD momentum"));
+          : String.format(Locale.ROOT, "optimizer state: %.0f B/param as float32 %s%s",
+              floatStateBytesPerParameter(optimizerSpec, fptt(o)),
+              optimizerSpec instanceof OptimizerSpec.Adam ? "Adam" : "SGD momentum",
+              fptt(o).enabled() ? " + FPTT's Wbar and lambda" : ""));
       if (trainingMode.kind() == TrainingMode.Kind.EPROP) {
         long traces = EpropTrainer.traceBytes(config, o.batch());
         listener.message(String.format(Locale.ROOT, "e-prop traces (%s feedback): %d B for batch "
@@ -359,7 +362,7 @@ public final class TrainRun {
         ? trainer.optimizerStateBytesPerParameter()
         : quantized ? ((OptimizerSpec.QuantizedAdam) optimizerSpec).memory(tensorSizes)
             .stateBytesPerParameterMeasured()
-        : floatStateBytesPerParameter(optimizerSpec));
+        : floatStateBytesPerParameter(optimizerSpec, fptt(o)));
     summary.put("placement", o.placement());
     if (onDevice) {
       summary.put("memory", trainer.memoryReport());
@@ -413,8 +416,8 @@ public final class TrainRun {
     }
     if (onDevice && !objective.equals(TrainingObjective.PLAIN)) {
       throw new IllegalArgumentException("placement " + o.placement() + " trains the plain "
-          + "per-step cross-entropy; --loss-skip, --loss-mask, --rate-penalty and --weight-decay "
-          + "are host-float only");
+          + "per-step cross-entropy; --loss-skip, --loss-mask, --rate-penalty, --weight-decay and "
+          + "--fptt-alpha are host-float only");
     }
     boolean deviceMode = trainingMode.kind() == TrainingMode.Kind.TBPTT1
         || (onChip && trainingMode.kind() == TrainingMode.Kind.EPROP);
@@ -441,8 +444,13 @@ public final class TrainRun {
   }
 
   /** Float optimizer state: Adam keeps m and v, SGD its momentum buffer (float32 each). */
-  private static double floatStateBytesPerParameter(OptimizerSpec spec) {
-    return spec instanceof OptimizerSpec.Adam ? 8 : 4;
+  private static Fptt fptt(TrainOptions o) {
+    return new Fptt(o.fpttAlpha(), o.fpttBeta());
+  }
+
+  /** float32 optimizer state per parameter, FPTT's Wbar and lambda included. */
+  private static double floatStateBytesPerParameter(OptimizerSpec spec, Fptt fptt) {
+    return (spec instanceof OptimizerSpec.Adam ? 8 : 4) + 4 * fptt.stateValuesPerParameter();
   }
 
   /**

@@ -151,6 +151,10 @@ public final class EpropTrainer implements SnnTrainer {
     if (optimizer instanceof OptimizerSpec.QuantizedAdam) {
       throw new IllegalArgumentException("--mode eprop runs with float Adam or SGD, not qadam");
     }
+    if (objective.fptt().enabled()) {
+      throw new IllegalArgumentException("--fptt-alpha regularises the truncated-BPTT modes "
+          + "(tbptt1, tbptt, bptt), not --mode eprop");
+    }
     this.objective = objective;
     this.update = new FusedUpdate(optimizer, objective.weightDecay());
     if (update.schedule() != AdamSchedule.DENSE) {

@@ -6,6 +6,7 @@ import io.spikeloop.model.ParameterTensor;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.model.SurrogateTable;
+import io.spikeloop.optim.FpttRows;
 import io.spikeloop.optim.FusedUpdate;
 import io.spikeloop.optim.OptimizerSpec;
 import io.spikeloop.sim.learning.AdamSchedule;
@@ -59,9 +60,12 @@ public final class FastTrainer implements SnnTrainer {
     final int[][] last;
     /** Weight matrices take the weight decay, biases do not. */
     final boolean decayed;
+    /** FPTT only: the running average Wbar and lambda, rows like {@code w}. */
+    final float[][] wbar;
+    final float[][] lambda;
     float[][] grad;
 
-    Slot(ParameterTensor t, boolean adam, boolean catchUp) {
+    Slot(ParameterTensor t, boolean adam, boolean catchUp, boolean fptt) {
       decayed = !t.name().endsWith("bias");
       post = t.rows();
       pre = t.cols();
@@ -74,6 +78,13 @@ public final class FastTrainer implements SnnTrainer {
       s1 = new float[pre][post];
       s2 = adam ? new float[pre][post] : new float[pre][];
       last = catchUp ? new int[pre][post] : new int[pre][];
+      wbar = fptt ? new float[pre][] : null;
+      lambda = fptt ? new float[pre][post] : null;
+      if (fptt) {
+        for (int j = 0; j < pre; j++) {
+          wbar[j] = w[j].clone(); // Wbar starts at the initial weights
+        }
+      }
     }
 
     /** Writes the values back in canonical {@code [post][pre]} order. */
@@ -97,6 +108,8 @@ public final class FastTrainer implements SnnTrainer {
   }
 
   private final List<Slot> slots = new ArrayList<>();
+  /** FPTT's kernels, or null without it. */
+  private final FpttRows fptt;
   private final Slot[] in;
   private final Slot[] rec;
   private final Slot[] bias;
@@ -183,6 +196,12 @@ public final class FastTrainer implements SnnTrainer {
     this.mode = mode;
     this.objective = objective;
     this.update = new FusedUpdate(optimizer, objective.weightDecay());
+    if (objective.fptt().enabled() && update.schedule().lazy()) {
+      throw new IllegalArgumentException("FPTT regularises every weight at every update; it "
+          + "needs a dense optimizer, not the " + update.schedule().cliName() + " Adam schedule "
+          + "(use --adam dense)");
+    }
+    this.fptt = objective.fptt().enabled() ? new FpttRows(objective.fptt()) : null;
     this.lastInput = new int[maxBatch];
     this.maxBatch = maxBatch;
     this.layers = config.layers();
@@ -199,7 +218,7 @@ public final class FastTrainer implements SnnTrainer {
     this.surrogateTable = new SurrogateTable(config.surrogate());
     boolean adam = optimizer instanceof OptimizerSpec.Adam;
     for (ParameterTensor t : init.tensors()) {
-      slots.add(new Slot(t, adam, update.schedule() == AdamSchedule.CATCH_UP));
+      slots.add(new Slot(t, adam, update.schedule() == AdamSchedule.CATCH_UP, fptt != null));
     }
     in = new Slot[layers];
     rec = new Slot[layers];
@@ -373,6 +392,10 @@ public final class FastTrainer implements SnnTrainer {
       if (update.schedule() == AdamSchedule.CATCH_UP) {
         out.putInts("trainer." + i + ".last", flattenInts(slot.last, slot.post));
       }
+      if (fptt != null) {
+        out.putFloats("trainer." + i + ".fptt.wbar", flatten(slot.wbar, slot.post));
+        out.putFloats("trainer." + i + ".fptt.lambda", flatten(slot.lambda, slot.post));
+      }
     }
     return out;
   }
@@ -387,11 +410,20 @@ public final class FastTrainer implements SnnTrainer {
     // Read everything first: a state of the wrong shape must not leave this trainer half-restored.
     List<float[][]> values = new ArrayList<>();
     List<int[]> lastValues = new ArrayList<>();
+    List<float[][]> fpttValues = new ArrayList<>();
+    if (fptt != null && !in.has("trainer.0.fptt.wbar")) {
+      throw new IllegalArgumentException("the checkpoint has no FPTT state (its run was trained "
+          + "without --fptt-alpha)");
+    }
     for (int i = 0; i < slots.size(); i++) {
       Slot slot = slots.get(i);
       int n = slot.pre * slot.post;
       if (update.schedule() == AdamSchedule.CATCH_UP) {
         lastValues.add(in.ints("trainer." + i + ".last", n));
+      }
+      if (fptt != null) {
+        fpttValues.add(new float[][] {in.floats("trainer." + i + ".fptt.wbar", n),
+            in.floats("trainer." + i + ".fptt.lambda", n)});
       }
       values.add(new float[][] {in.floats("trainer." + i + ".w", n),
           in.floats("trainer." + i + ".s1", n),
@@ -409,6 +441,10 @@ public final class FastTrainer implements SnnTrainer {
         for (int j = 0; j < slot.pre; j++) {
           System.arraycopy(flat, j * slot.post, slot.last[j], 0, slot.post);
         }
+      }
+      if (!fpttValues.isEmpty()) {
+        unflatten(fpttValues.get(i)[0], slot.wbar);
+        unflatten(fpttValues.get(i)[1], slot.lambda);
       }
     }
     update.restoreSteps(updates);
@@ -784,7 +820,13 @@ public final class FastTrainer implements SnnTrainer {
     update.begin();
     for (Slot slot : slots) {
       for (int j = 0; j < slot.pre; j++) {
+        if (fptt != null) {
+          fptt.addGradient(slot.grad[j], slot.w[j], slot.wbar[j], slot.lambda[j]);
+        }
         update.row(slot.w[j], slot.s1[j], slot.s2[j], slot.last[j], slot.grad[j], slot.decayed);
+        if (fptt != null) {
+          fptt.afterStep(slot.w[j], slot.wbar[j], slot.lambda[j]);
+        }
         Arrays.fill(slot.grad[j], 0f);
       }
     }
@@ -809,6 +851,10 @@ public final class FastTrainer implements SnnTrainer {
 
   /** Row {@code j}'s gradient is the sum of {@code delta[b]} over the samples indexed for j. */
   private void fusedRows(Slot slot, float[][] delta, SpikeIndex index) {
+    if (fptt != null) {
+      fusedRowsFptt(slot, delta, index);
+      return;
+    }
     int post = slot.post;
     int[] start = index.start;
     int[] sample = index.sample;
@@ -831,6 +877,32 @@ public final class FastTrainer implements SnnTrainer {
     }
   }
 
+  /**
+   * {@link #fusedRows} with FPTT: every row steps (its regulariser gradient is not zero), the
+   * loss gradient summed into the scratch row first (the delta rows are shared by other tensors).
+   */
+  private void fusedRowsFptt(Slot slot, float[][] delta, SpikeIndex index) {
+    int post = slot.post;
+    int[] start = index.start;
+    int[] sample = index.sample;
+    float[] g = rowScratch; // FPTT's kernels run over w.length, like the optimizer's
+    for (int j = 0; j < slot.pre; j++) {
+      int from = start[j];
+      int to = start[j + 1];
+      if (from == to) {
+        fptt.setGradient(g, slot.w[j], slot.wbar[j], slot.lambda[j]);
+      } else {
+        System.arraycopy(delta[sample[from]], 0, g, 0, post);
+        for (int p = from + 1; p < to; p++) {
+          addRow(g, delta[sample[p]], post);
+        }
+        fptt.addGradient(g, slot.w[j], slot.wbar[j], slot.lambda[j]);
+      }
+      update.row(slot.w[j], slot.s1[j], slot.s2[j], slot.last[j], g, slot.decayed);
+      fptt.afterStep(slot.w[j], slot.wbar[j], slot.lambda[j]);
+    }
+  }
+
   private void fusedBias(Slot slot, float[][] delta) {
     int n = slot.post;
     float[] g = rowScratch;
@@ -838,8 +910,15 @@ public final class FastTrainer implements SnnTrainer {
     for (int b = 1; b < batch; b++) {
       addRow(g, delta[b], n);
     }
+    if (fptt != null) {
+      fptt.addGradient(g, slot.w[0], slot.wbar[0], slot.lambda[0]);
+    }
     update.row(slot.w[0], slot.s1[0], slot.s2[0], slot.last[0], g, false);
+    if (fptt != null) {
+      fptt.afterStep(slot.w[0], slot.wbar[0], slot.lambda[0]);
+    }
   }
+
 
   private int argmax(float[] v) {
     int best = 0;

@@ -54,6 +54,10 @@ public final class ReferenceTrainer implements SnnTrainer {
       throw new IllegalArgumentException("weight decay is not implemented for quantized Adam "
           + "(its weights live in the integer master copy)");
     }
+    if (objective.fptt().enabled() && optimizer instanceof OptimizerSpec.QuantizedAdam) {
+      throw new IllegalArgumentException("FPTT is not implemented for quantized Adam (its "
+          + "weights live in the integer master copy)");
+    }
     this.objective = objective;
     this.optimizerSpec = optimizer;
     this.params = params;
@@ -65,7 +69,7 @@ public final class ReferenceTrainer implements SnnTrainer {
     for (int i = 0; i < sizes.length; i++) {
       sizes[i] = paramArrays[i].length;
     }
-    this.optimizer = optimizer.create(sizes);
+    this.optimizer = objective.fptt().around(optimizer.create(sizes));
   }
 
   /** Everything one training sequence produced (for tests and golden vectors). */

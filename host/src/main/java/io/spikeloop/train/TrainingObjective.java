@@ -1,6 +1,7 @@
 package io.spikeloop.train;
 
 import io.spikeloop.data.SpikeSample;
+import io.spikeloop.optim.Fptt;
 
 /**
  * What training minimises besides the plain per-step cross-entropy, and the weight decay; one set
@@ -24,14 +25,33 @@ import io.spikeloop.data.SpikeSample;
  * @param weightDecay decoupled (AdamW-style, not L2-in-the-gradient) decay: every update first
  *                    multiplies each weight matrix, not the biases, by {@code 1 - lr weightDecay}
  *                    (>= 0); for plain SGD that equals an L2 term {@code weightDecay/2 |W|^2}
+ * @param fptt        FPTT's dynamic regulariser on every update ({@link Fptt}; {@link Fptt#OFF}:
+ *                    none)
  */
 public record TrainingObjective(int skipSteps, boolean maskSilence, double ratePenalty,
-                                double weightDecay) {
+                                double weightDecay, Fptt fptt) {
 
   /** Cross-entropy at every step, no penalty, no decay. */
   public static final TrainingObjective PLAIN = new TrainingObjective(0, false, 0, 0);
 
+  /** Without FPTT. */
+  public TrainingObjective(int skipSteps, boolean maskSilence, double ratePenalty,
+                           double weightDecay) {
+    this(skipSteps, maskSilence, ratePenalty, weightDecay, Fptt.OFF);
+  }
+
+  /** The same objective with FPTT's regulariser. */
+  public TrainingObjective withFptt(Fptt f) {
+    return new TrainingObjective(skipSteps, maskSilence, ratePenalty, weightDecay, f);
+  }
+
   public TrainingObjective {
+    java.util.Objects.requireNonNull(fptt, "fptt (Fptt.OFF for none)");
+    if (fptt.enabled() && weightDecay > 0) {
+      // Both pull the weights; their order inside one update would differ between trainers.
+      throw new IllegalArgumentException("FPTT and weight decay together are not supported: "
+          + "FPTT already pulls every weight toward its running average (use one)");
+    }
     if (skipSteps < 0) {
       throw new IllegalArgumentException("the steps without loss must be >= 0, got " + skipSteps);
     }

@@ -6,6 +6,7 @@ import io.spikeloop.model.ParameterTensor;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.model.Surrogate;
+import io.spikeloop.optim.Fptt;
 import io.spikeloop.optim.OptimizerSpec;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -17,13 +18,19 @@ import java.util.List;
  * {@code eprop}) add {@code feedback} ({@code symmetric}, or {@code random} with its matrix
  * {@code B [hidden][outputs]}, here {@link #feedback()}, null when symmetric) and {@code
  * expect.afterStep}, the parameters after every step's update ({@link #afterStep()}, null when
+ * absent). FPTT vectors add {@code fptt: {alpha, beta}} ({@link #fptt()}, {@link Fptt#OFF} when
  * absent).
  */
 record GoldenTrainVector(String name, SnnConfig config, TrainingMode mode, OptimizerSpec optimizer,
                          SnnParameters init, double[][][] inputs, int[] labels,
                          List<int[][]> spikeIds, double[] loss, double[][][] output,
                          SnnParameters finalParams, SnnParameters grad, double[] feedback,
-                         List<SnnParameters> afterStep) {
+                         List<SnnParameters> afterStep, Fptt fptt) {
+
+  /** The objective the vector was trained under: plain, or with {@code fptt} when it has one. */
+  TrainingObjective objective() {
+    return TrainingObjective.PLAIN.withFptt(fptt);
+  }
 
   /** Whether the file's mode is e-prop (its vectors are for {@link EpropTrainer}). */
   static boolean isEprop(Path file) throws IOException {
@@ -141,7 +148,9 @@ record GoldenTrainVector(String name, SnnConfig config, TrainingMode mode, Optim
     return new GoldenTrainVector(root.path("name").asText(file.getFileName().toString()), config,
         mode, optimizer, parameters(config, root.get("init")), x, labels, ids, loss, output,
         parameters(config, expect.get("final")),
-        expect.has("grad") ? parameters(config, expect.get("grad")) : null, feedback, afterStep);
+        expect.has("grad") ? parameters(config, expect.get("grad")) : null, feedback, afterStep,
+        root.has("fptt") ? new Fptt(root.get("fptt").get("alpha").asDouble(),
+            root.get("fptt").get("beta").asDouble()) : Fptt.OFF);
   }
 
   /** Reads {@code W_in, W_rec, b, W_out, b_out} (or {@code W_in.0 ...} per layer) into tensors. */

@@ -55,7 +55,7 @@ class GoldenTrainVectorsTest {
       GoldenTrainVector v = GoldenTrainVector.read(file);
       SnnParameters params = v.init().copy();
       ReferenceTrainer trainer = new ReferenceTrainer(params, v.config().surrogate(), v.mode(),
-          v.optimizer());
+          v.optimizer(), v.objective());
       ReferenceTrainer.Trace trace = trainer.trainTrace(v.inputs(), v.labels());
       Tolerance tol = new Tolerance(1e-8, 1e-8);
       tol.check("loss", trace.losses(), v.loss());
@@ -72,7 +72,8 @@ class GoldenTrainVectorsTest {
   Stream<DynamicTest> fastTrainerMatchesEveryVector() throws IOException {
     return vectorFiles().stream().map(file -> dynamicTest(file.getFileName().toString(), () -> {
       GoldenTrainVector v = GoldenTrainVector.read(file);
-      FastTrainer trainer = new FastTrainer(v.init(), v.mode(), v.optimizer(), v.labels().length);
+      FastTrainer trainer = new FastTrainer(v.init(), v.mode(), v.optimizer(), v.labels().length,
+          v.objective());
       SnnTrainer.BatchResult result = trainer.train(v.samples());
       double meanLoss = java.util.Arrays.stream(v.loss()).average().orElseThrow();
       new Tolerance(0, 1e-4).check("mean loss", new double[] {result.meanLoss()},
