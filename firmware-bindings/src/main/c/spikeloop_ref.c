@@ -1993,7 +1993,7 @@ static int32_t check_learning(spikeloop_board *board) {
   return SPIKELOOP_OK;
 }
 
-/* The learning-state image (version 1) has no section for e-prop's traces: refused by name. */
+/* The learning-state image (version 2) has no section for e-prop's traces yet: refused by name. */
 static int32_t check_imageable(spikeloop_board *board, const char *verb) {
   int32_t rc = check_learning(board);
   if (rc != SPIKELOOP_OK) {

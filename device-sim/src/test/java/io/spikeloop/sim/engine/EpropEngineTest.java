@@ -110,7 +110,8 @@ class EpropEngineTest {
     Sl1Device.enableLearning(d, eprop(1));
     var e = assertThrows(IllegalStateException.class, () -> Sl1Device.learningState(d));
     assertTrue(e.getMessage().contains("e-prop learning engine's state cannot be read: the "
-        + "learning-state image (version 1) has no section for its eligibility traces"),
+        + "learning-state image (version " + io.spikeloop.target.sl1.LearningState.VERSION
+        + ") has no section for its eligibility traces"),
         e.getMessage());
     int[] before = d.readWeights(WeightTensor.OUT_W);
     e = assertThrows(IllegalStateException.class,
