@@ -1131,6 +1131,10 @@ int32_t spikeloop_enable_learning(spikeloop_board *board, const spikeloop_learni
   le->surrogate_len = surrogate_len;
   memcpy(le->surrogate, surrogate_table, sizeof(int32_t) * (size_t)surrogate_len);
   le->parameters = offset;
+  /* the event-driven step writes only the gradient rows of units that spiked and clears its
+   * blocks after use, so it needs the rest at 0: a board slot reused after a dense engine (which
+   * leaves its last gradient here) would otherwise feed stale values into the listed blocks */
+  memset(le->grad, 0, sizeof(int32_t) * (size_t)offset);
   for (int32_t i = 0; i < n_planned; i++) {
     learned_tensor *lt = &le->tensors[i];
     *lt = planned[i];
