@@ -287,16 +287,19 @@ int32_t spikeloop_set_chip_instance(spikeloop_board *board, const spikeloop_chip
 
 /*
  * The learning engine's state (ABI version 3) as one image: format spikeloop-learning-state
- * version 1 of docs/driver-abi.md (little-endian; engine shape and configuration, then per
- * learned tensor its quantized Adam counters, RNG state, master weights, codes and block scales;
- * a CRC-32 last). All three need learning enabled (else SPIKELOOP_ERR_STATE).
+ * version 2 of docs/driver-abi.md (little-endian; engine shape, configuration, rule and Adam
+ * schedule, then per learned tensor its quantized Adam counters, RNG state, master weights, codes
+ * and block scales, then named sections such as catch-up's block step counters; a CRC-32 last).
+ * The image carries its own version, checked on restore (a driver may also restore version 1, a
+ * dense engine's). All three need learning enabled (else SPIKELOOP_ERR_STATE).
  * - size: the image's length in bytes for the engine as enabled now.
  * - read: writes the image into image[0..capacity), *bytes = its length; SPIKELOOP_ERR_ARGUMENT
  *   when capacity is too small.
  * - restore: checks magic, version, length, CRC, the engine shape and configuration (network
  *   shape, output fraction bits, surrogate table, learned tensors and their hyper-parameters),
- *   then every counter and master against its range, naming the first bad field; only then puts
- *   the Adam states and masters into the engine. Core weights are not touched.
+ *   rule, schedule and sections, then every counter and master against its range, naming the
+ *   first bad field; only then puts the Adam states, masters and section state into the engine.
+ *   Core weights are not touched.
  */
 int32_t spikeloop_learning_state_size(spikeloop_board *board, int32_t *bytes);
 int32_t spikeloop_read_learning_state(spikeloop_board *board, uint8_t *image, int32_t capacity,

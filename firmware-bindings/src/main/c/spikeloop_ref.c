@@ -1192,6 +1192,10 @@ int32_t spikeloop_enable_learning(spikeloop_board *board, const spikeloop_learni
   le->rule = c->rule;
   le->trace_shift = c->trace_shift;
   clear_traces(le);
+  /* the event-driven step writes only the gradient rows of units that spiked and clears its
+   * blocks after use, so it needs the rest at 0: a board slot reused after a dense engine (which
+   * leaves its last gradient here) would otherwise feed stale values into the listed blocks */
+  memset(le->grad, 0, sizeof(int32_t) * (size_t)offset);
   for (int32_t i = 0; i < n_planned; i++) {
     learned_tensor *lt = &le->tensors[i];
     *lt = planned[i];

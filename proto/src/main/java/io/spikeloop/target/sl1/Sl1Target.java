@@ -78,7 +78,10 @@ public final class Sl1Target implements Target {
     public String describeState(TargetState state) {
       LearningState s = Sl1Codecs.decodeLearningState(state);
       return "sl1 learning state " + s.inputs() + "-" + s.hidden() + "-" + s.outputs() + ", "
-          + s.tensors().size() + " tensors";
+          + LearningState.ruleName(s.rule()) + " " + LearningState.scheduleName(s.schedule())
+          + ", " + s.tensors().size() + " tensors"
+          + (s.sections().isEmpty() ? "" : ", sections " + s.sections().stream()
+              .map(LearningState.Section::name).toList());
     }
 
     @Override
