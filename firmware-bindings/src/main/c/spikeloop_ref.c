@@ -123,10 +123,10 @@ typedef struct learning_engine {
   int32_t rule;
   int32_t trace_shift;
   int16_t ebar[SL_REF_MAX_LEARNED];                  /* eligibility traces, at each tensor's offset */
-  int32_t in_trace[SL_REF_MAX_INPUTS];               /* presynaptic traces, Q?.14 */
+  int32_t in_trace[SL_REF_MAX_INPUTS];               /* presynaptic traces, Q16.14 */
   int32_t rec_trace[SL_REF_MAX_NEURONS_PER_LAYER];
   int32_t bias_trace;
-  int32_t out_trace[SL_REF_MAX_NEURONS_PER_LAYER];   /* kappa-filtered hidden spikes, Q?.14 */
+  int32_t out_trace[SL_REF_MAX_NEURONS_PER_LAYER];   /* kappa-filtered hidden spikes, Q16.14 */
   int32_t out_bias_trace;
   int64_t signal[SL_REF_MAX_NEURONS_PER_LAYER];      /* L_j = sum_k W_out[k][j] e_k */
   int32_t psi[SL_REF_MAX_NEURONS_PER_LAYER];         /* surrogate entry of neuron j */
@@ -473,7 +473,7 @@ static void clear_traces(learning_engine *le) {
   if (le->rule != SPIKELOOP_RULE_EPROP) {
     return;
   }
-  memset(le->ebar, 0, sizeof le->ebar);
+  memset(le->ebar, 0, sizeof(int16_t) * (size_t)le->parameters); /* the learned elements */
   memset(le->in_trace, 0, sizeof le->in_trace);
   memset(le->rec_trace, 0, sizeof le->rec_trace);
   memset(le->out_trace, 0, sizeof le->out_trace);
@@ -487,7 +487,9 @@ int32_t spikeloop_reset(spikeloop_board *board) {
     return rc;
   }
   clear_state(board);
-  clear_traces(&board->learning); /* e-prop's traces belong to the sample, as the membranes do */
+  if (board->learning.enabled) { /* e-prop's traces belong to the sample, as the membranes do */
+    clear_traces(&board->learning);
+  }
   return SPIKELOOP_OK;
 }
 

@@ -122,6 +122,7 @@ class Engine:
         self.core, self.lc = core, lc
         ly, out = core.layer, core.out
         self.rule = lc["rule"]
+        self.checks = {}
         self.learned = []
         names = [t for t in TENSORS if t != "layer0.rec" or ly["recurrent"]]
         for index, name in enumerate(names):
@@ -168,6 +169,10 @@ class Engine:
         self.out_b_trace = 0
         for l in self.learned:
             l.ebar = [0] * (l.rows * l.cols)
+            l.febar = [0.0] * (l.rows * l.cols)
+        # float64 shadow of the traces (FloatCheck): e-prop's float rule on the same spikes
+        self.fx, self.fz, self.fb = [0.0] * core.m, [0.0] * core.n, 0.0
+        self.fzo, self.fbo = [0.0] * core.n, 0.0
 
     # section 9.1
     def output_error(self, label):
@@ -193,6 +198,15 @@ class Engine:
 
     def signal(self, e, w_out):
         return [sum(w_out[k][j] * e[k] for k in range(self.core.k)) for j in range(self.core.n)]
+
+    def float_check(self, l, grad, grad_exp, reference):
+        """Cosine and norm ratio of the integer gradient G 2^gradExp against the float one."""
+        got = [g * 2.0 ** grad_exp for g in grad]
+        dot = sum(a * b for a, b in zip(got, reference))
+        na = math.sqrt(sum(a * a for a in got))
+        nb = math.sqrt(sum(b * b for b in reference))
+        if nb > 0 and na > 0:
+            self.checks.setdefault(l.name, []).append((dot / (na * nb), na / nb))
 
     def adam(self, l, grad, grad_exp):
         assert all(abs(g) <= MAX_GRADIENT for g in grad)
@@ -248,6 +262,17 @@ class Engine:
         self.out_trace = [min(TRACE_MAX, decay(p, kappa) + (TRACE_ONE if z[j] else 0))
                           for j, p in enumerate(self.out_trace)]
         self.out_b_trace = min(TRACE_MAX, decay(self.out_b_trace, kappa) + TRACE_ONE)
+        a, kp = alpha / 4096.0, kappa / 4096.0
+        self.fx = [a * v + (1.0 if i in spikes_in else 0.0) for i, v in enumerate(self.fx)]
+        if ly["recurrent"]:
+            self.fz = [a * v + z_prev[i] for i, v in enumerate(self.fz)]
+        self.fb = a * self.fb + 1.0
+        self.fzo = [kp * v + z[j] for j, v in enumerate(self.fzo)]
+        self.fbo = kp * self.fbo + 1.0
+        w_scale = 2.0 ** (out["wExp"] - lc["outputFracBits"])
+        f_signal = [sum(w_out[k][j] * w_scale * e[k] / 32768.0 for k in range(core.k))
+                    for j in range(core.n)]
+        f_psi = [p / 16384.0 for p in psi]
         signal_exp = out["wExp"] - lc["outputFracBits"] - 15
         trace_exp = shift - 28
         for l in self.learned:
@@ -256,10 +281,16 @@ class Engine:
                 raw = [e[k] * trace[j] for k in range(core.k) for j in range(len(trace))]
                 assert all(abs(r) < 1 << 46 for r in raw)
                 s = max(0, bit_length(max(abs(r) for r in raw)) - 15)
-                self.adam(l, [clamp_gradient(qadam.shift_round(r, s)) for r in raw], -29 + s)
+                grad = [clamp_gradient(qadam.shift_round(r, s)) for r in raw]
+                f_trace = self.fzo if l.name == "out.w" else [self.fbo]
+                self.float_check(l, grad, -29 + s, [e[k] / 32768.0 * f_trace[j]
+                                                    for k in range(core.k)
+                                                    for j in range(len(f_trace))])
+                self.adam(l, grad, -29 + s)
                 continue
             pre = {"layer0.in": self.x_trace, "layer0.rec": self.z_trace,
                    "layer0.bias": [self.b_trace]}[l.name]
+            f_pre = {"layer0.in": self.fx, "layer0.rec": self.fz, "layer0.bias": [self.fb]}[l.name]
             raw = []
             for j in range(core.n):
                 for i in range(l.cols):
@@ -269,10 +300,14 @@ class Engine:
                     v = decay(l.ebar[at], kappa) + rshift_round(product, shift)
                     l.ebar[at] = max(-32768, min(32767, v))
                     raw.append(signal[j] * l.ebar[at])
+                    l.febar[at] = kp * l.febar[at] + f_psi[j] * f_pre[i]
             assert all(abs(r) < 1 << 53 for r in raw)
             s = max(0, bit_length(max(abs(r) for r in raw)) - 15)
-            self.adam(l, [clamp_gradient(qadam.shift_round(r, s)) for r in raw],
-                      signal_exp + trace_exp + s)
+            grad = [clamp_gradient(qadam.shift_round(r, s)) for r in raw]
+            self.float_check(l, grad, signal_exp + trace_exp + s,
+                             [f_signal[j] * l.febar[j * l.cols + i] for j in range(core.n)
+                              for i in range(l.cols)])
+            self.adam(l, grad, signal_exp + trace_exp + s)
 
 
 # ---- vectors
@@ -340,6 +375,7 @@ def generate(spec):
                        "weights": {l.name: [w << l.shift for w in l.weights]
                                    for l in engine.learned}})
     learning = dict(lc)
+    generate.checks = engine.checks
     return {"format": FORMAT, "name": spec["name"], "description": spec["description"],
             "generator": "make_learning_vectors.py (independent integer reference)",
             "config": cfg, "weights": weights, "learning": learning, "steps": steps,
@@ -372,7 +408,7 @@ SPECS = [
                       surrogateShift=9, learningRates={"layer0.in": 65536 * 32,
                                                        "layer0.rec": 65536 * 32,
                                                        "out.w": 65536 * 16})},
-    {"name": "eprop-saturation", "seed": 3,
+    {"name": "eprop-saturation", "seed": 3, "floatCheck": False,
      "description": "e-prop at the edges: no leak (alpha = kappa = 4096), trace shift 6 so the "
                     "int16 eligibility traces saturate, theta 2^14 (hidden bias shift 3), output "
                     "fraction 14 (output bias shift 3), lr 256 master LSBs (masters saturate), "
@@ -418,6 +454,17 @@ def main():
                               if a["weights"] != b["weights"])
         print("wrote %s: %d steps, %d with weight changes, %d spikes" % (
             path, len(v["steps"]), learned_changes, sum(len(e["spikes"]) for e in v["expect"])))
+        for name, pairs in sorted(generate.checks.items()):
+            cosines = sorted(c for c, _ in pairs)
+            ratios = sorted(r for _, r in pairs)
+            median = cosines[len(cosines) // 2]
+            print("  %-12s against float e-prop on the same spikes: cosine min %.4f median %.5f, "
+                  "norm ratio %.3f..%.3f (%d steps)" % (name, cosines[0], median, ratios[0],
+                                                        ratios[-1], len(pairs)))
+            if spec.get("floatCheck", True):
+                # the integer rule is e-prop: direction and scale of every gradient
+                assert median > 0.999 and cosines[0] > 0.95, (spec["name"], name, cosines[0])
+                assert 0.9 < ratios[0] and ratios[-1] < 1.1, (spec["name"], name, ratios)
 
 
 if __name__ == "__main__":

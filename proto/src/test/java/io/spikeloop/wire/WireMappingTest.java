@@ -82,11 +82,25 @@ public class WireMappingTest {
         Sl1Target.ID, TargetState.KIND_LEARNING_CONFIG, Sl1Codecs.LEARNING_CONFIG_FORMAT,
         plain.build().toByteArray())).rule());
     var unknown = new TargetState(Sl1Target.ID, TargetState.KIND_LEARNING_CONFIG,
-        Sl1Codecs.LEARNING_CONFIG_FORMAT, plain.setRule(7).build().toByteArray());
+        Sl1Codecs.LEARNING_CONFIG_FORMAT_RULES, plain.setRule(7).build().toByteArray());
     e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> Sl1Codecs.decodeLearningConfig(unknown));
     org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("learning rule 7 is "
         + "unknown; known rules: [0 (tbptt1), 1 (eprop)]"), e.getMessage());
+    // a rule other than tBPTT1 travels as format 2, which a format-1-only build refuses by
+    // name instead of ignoring the field and learning tBPTT1; tBPTT1 stays format 1
+    var eprop = Sl1Codecs.decodeLearningConfig(new TargetState(Sl1Target.ID,
+        TargetState.KIND_LEARNING_CONFIG, Sl1Codecs.LEARNING_CONFIG_FORMAT_RULES,
+        plain.setRule(1).setTraceShift(12).build().toByteArray()));
+    assertEquals(Sl1Codecs.LEARNING_CONFIG_FORMAT_RULES, Sl1Codecs.encode(eprop).formatVersion());
+    assertEquals(Sl1Codecs.LEARNING_CONFIG_FORMAT, Sl1Codecs.encode(eprop.toBuilder()
+        .rule(LearningRule.TBPTT1).traceShift(0).build()).formatVersion());
+    var v1WithRule = new TargetState(Sl1Target.ID, TargetState.KIND_LEARNING_CONFIG,
+        Sl1Codecs.LEARNING_CONFIG_FORMAT, plain.build().toByteArray());
+    e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> Sl1Codecs.decodeLearningConfig(v1WithRule));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("format v1 carries "
+        + "tbptt1 only, got rule 1"), e.getMessage());
     var shifted = new TargetState(Sl1Target.ID, TargetState.KIND_LEARNING_CONFIG,
         Sl1Codecs.LEARNING_CONFIG_FORMAT, plain.setRule(0).setTraceShift(3).build().toByteArray());
     e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,

@@ -69,7 +69,7 @@ public final class LearningEngine {
   public static final double UPDATE_ENERGY_IN_SOPS = 4.0;
   /** Cost model: one e-prop trace element update (read and write the int16 ebar), in SOPs. */
   public static final double TRACE_ENERGY_IN_SOPS = 2.0;
-  /** e-prop: a presynaptic or output trace adds 2^14 per spike (Q?.14). */
+  /** e-prop: a presynaptic or output trace adds 2^14 per spike (Q16.14). */
   public static final int TRACE_ONE_LOG2 = 14;
   /** e-prop: presynaptic and output traces saturate here (never reached with alpha < 1). */
   public static final int TRACE_MAX = 1 << 30;
@@ -222,11 +222,11 @@ public final class LearningEngine {
   private final int traceShift;
   private final int alpha;
   private final int kappa;
-  /** e-prop presynaptic traces, Q?.14 (a spike adds 2^14), saturating at {@link #TRACE_MAX}. */
+  /** e-prop presynaptic traces, Q16.14 (a spike adds 2^14), saturating at {@link #TRACE_MAX}. */
   private final int[] inputTrace;
   private final int[] recurrentTrace;
   private final int[] biasTrace = new int[1];
-  /** e-prop output traces: kappa-filtered hidden spikes and kappa-filtered 1, Q?.14. */
+  /** e-prop output traces: kappa-filtered hidden spikes and kappa-filtered 1, Q16.14. */
   private final int[] outputTrace;
   private final int[] outputBiasTrace = new int[1];
   /** e-prop learning signal L_j = sum_k W_out[k][j] e_k, and psi_j (the surrogate entry). */

@@ -27,7 +27,14 @@ import java.util.List;
 public final class Sl1Codecs {
   public static final int NETWORK_FORMAT = 1;
   public static final int DEVICE_STATE_FORMAT = 1;
+  /** A tBPTT1 learning configuration: the format every build reads. */
   public static final int LEARNING_CONFIG_FORMAT = 1;
+  /**
+   * A configuration naming another learning rule (e-prop, {@code docs/learning-engine.md} section
+   * 11): a build that knows format 1 only refuses it by its format instead of ignoring the rule
+   * field and learning tBPTT1.
+   */
+  public static final int LEARNING_CONFIG_FORMAT_RULES = 2;
 
   private Sl1Codecs() {}
 
@@ -50,14 +57,24 @@ public final class Sl1Codecs {
         io.spikeloop.wire.v1.DeviceState.parser(), "DeviceState"));
   }
 
+  /** Format 1 for tBPTT1 (bytes as before learning rules existed), 2 for another rule. */
   public static TargetState encode(LearningConfig config) {
-    return payload(TargetState.KIND_LEARNING_CONFIG, LEARNING_CONFIG_FORMAT,
-        toProto(config).toByteArray());
+    return payload(TargetState.KIND_LEARNING_CONFIG, config.rule() == LearningRule.TBPTT1
+        ? LEARNING_CONFIG_FORMAT : LEARNING_CONFIG_FORMAT_RULES, toProto(config).toByteArray());
   }
 
+  /** Reads format 1 (tBPTT1 only) or 2 (any rule). */
   public static LearningConfig decodeLearningConfig(TargetState s) {
-    return fromProto(parse(s, TargetState.KIND_LEARNING_CONFIG, LEARNING_CONFIG_FORMAT,
-        io.spikeloop.wire.v1.LearningConfig.parser(), "LearningConfig"));
+    int format = s.formatVersion() == LEARNING_CONFIG_FORMAT_RULES ? LEARNING_CONFIG_FORMAT_RULES
+        : LEARNING_CONFIG_FORMAT;
+    var message = parse(s, TargetState.KIND_LEARNING_CONFIG, format,
+        io.spikeloop.wire.v1.LearningConfig.parser(), "LearningConfig");
+    if (format == LEARNING_CONFIG_FORMAT && message.getRule() != LearningRule.TBPTT1.wire()) {
+      throw new IllegalArgumentException("sl1 learning-config format v1 carries tbptt1 only, got "
+          + "rule " + Integer.toUnsignedString(message.getRule()) + " (a rule travels in format v"
+          + LEARNING_CONFIG_FORMAT_RULES + ")");
+    }
+    return fromProto(message);
   }
 
   public static TargetState encode(LearningState state) {
