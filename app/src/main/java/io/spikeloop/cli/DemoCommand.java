@@ -119,7 +119,8 @@ public final class DemoCommand implements Runnable {
     String method;
 
     @Option(names = "--buffer-bytes", paramLabel = "N", description = "Rehearsal buffer budget "
-        + "in bytes of device memory (default: 10 % of the network's weight memory).")
+        + "in bytes of device memory, held in its sample store (default: 10 %% of the network's"
+        + " weight memory).")
     Long bufferBytes;
 
     @Option(names = "--no-joint", description = "Skip the upper bound (the network learning "

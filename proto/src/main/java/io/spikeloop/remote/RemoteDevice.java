@@ -356,6 +356,7 @@ public final class RemoteDevice implements Device {
     }
 
     private void requireSamplesIntact(String call) {
+      checkOpen();
       ensureConnected(); // a restart shows on connecting
       if (samplesLost) {
         throw new IllegalStateException(name + ": device server restarted: its sample store was "

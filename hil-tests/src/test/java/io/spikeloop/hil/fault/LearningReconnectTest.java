@@ -12,6 +12,8 @@ import io.spikeloop.device.DeviceException;
 import io.spikeloop.device.DeviceUnavailableException;
 import io.spikeloop.device.LearningStateLostException;
 import io.spikeloop.device.ReadoutLevel;
+import io.spikeloop.device.SampleStore;
+import io.spikeloop.device.StoredSample;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.WeightTensor;
 import io.spikeloop.diff.StepHash;
@@ -159,6 +161,46 @@ class LearningReconnectTest {
         steps(remote, 10, 20);
         assertEquals(10, Sl1Device.learningState(remote).tensors().get(0).step(),
             "the engine started over on the new server");
+      } finally {
+        server.close();
+      }
+    });
+  }
+
+  /**
+   * The samples a client put into a served device's store die with the server: after a restart
+   * the client refuses put, remove and replay by name until it clears the store, then works again.
+   */
+  @Test
+  void afterARestartTheSampleStoreIsRefusedUntilCleared() {
+    assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+      DeviceServer server = DeviceServer.start(new SimDevice(), ServerOptions.loopback(0));
+      int port = server.port();
+      try (RemoteDevice remote = connect(port)) {
+        load(remote);
+        SampleStore store = remote.extension(SampleStore.class).orElseThrow();
+        StoredSample sample = new StoredSample(1, new int[] {0, 2, 3}, new int[] {0, 5, 7});
+        int slot = store.put(sample);
+        assertEquals(2, store.replay(slot, ReadoutLevel.OUTPUTS).size());
+        server.close();
+        server = DeviceServer.start(new SimDevice(), ServerOptions.loopback(port));
+        IllegalStateException lost = null;
+        for (int tries = 0; lost == null && tries < 2; tries++) {
+          try {
+            store.replay(slot, ReadoutLevel.OUTPUTS);
+          } catch (IllegalStateException e) {
+            lost = e;
+          } catch (DeviceUnavailableException raceWithTheOldConnection) {
+            // the event loop had not yet seen the old connection end: the next call finds it
+          }
+        }
+        assertTrue(lost != null && lost.getMessage().contains("its sample store was lost"),
+            String.valueOf(lost));
+        var put = assertThrows(IllegalStateException.class, () -> store.put(sample));
+        assertTrue(put.getMessage().contains("refusing put"), put.getMessage());
+        assertEquals(List.of(), store.list(), "the new server's store is empty");
+        store.clear();
+        assertEquals(0, store.put(sample));
       } finally {
         server.close();
       }
