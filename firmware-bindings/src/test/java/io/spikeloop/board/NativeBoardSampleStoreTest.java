@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The firmware's sample store (driver ABI 5) at the C boundary: records parsed by the C code
+ * The firmware's sample store (driver ABI 6) at the C boundary: records parsed by the C code
  * (raw bytes, damaged ones refused naming the field, the store unchanged), records moved down when
  * one is removed, and a replay equal to running the frames, with learning. Run under
  * {@code -Psanitize} this covers the parser and the store with ASan and UBSan; the device contract
