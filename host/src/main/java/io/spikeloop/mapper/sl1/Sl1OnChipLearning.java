@@ -54,7 +54,7 @@ public final class Sl1OnChipLearning implements OnChipLearningPlan {
 
   @Override
   public String notCheckpointable() {
-    return learning.rule() == LearningRule.TBPTT1 ? null : "on-chip " + learning.rule().cliName()
+    return learning.rule() == LearningRule.TBPTT1 ? null : "on-chip e-prop"
         + " cannot be checkpointed yet: the learning-state image has no section for the engine's "
         + "eligibility traces";
   }
