@@ -1654,31 +1654,17 @@ int32_t spikeloop_run(spikeloop_board *board, int32_t n_steps, const int32_t *ax
   if (rc != SPIKELOOP_OK) {
     return rc;
   }
-  const int32_t h = board->hidden_total;
   const int32_t k = board->output.size;
   if (n_steps < 1) {
     return fail(board, SPIKELOOP_ERR_ARGUMENT, "n_steps must be >= 1, got %d", n_steps);
   }
-  if (readout < SPIKELOOP_READOUT_OUTPUTS || readout > SPIKELOOP_READOUT_FULL) {
-    return fail(board, SPIKELOOP_ERR_ARGUMENT, "readout must be 0 (outputs), 1 (spikes) or 2 (full), got %d",
-                readout);
+  rc = check_result_buffers(board, n_steps, readout, first_step, outputs, sops, spike_ids,
+                            spike_capacity, spike_offsets, membranes);
+  if (rc != SPIKELOOP_OK) {
+    return rc;
   }
-  if (step_offsets == NULL || first_step == NULL || outputs == NULL || sops == NULL) {
-    return fail(board, SPIKELOOP_ERR_ARGUMENT,
-                "spikeloop_run: step_offsets, first_step, outputs and sops must not be NULL");
-  }
-  if (readout >= SPIKELOOP_READOUT_SPIKES) {
-    if (spike_ids == NULL || spike_offsets == NULL) {
-      return fail(board, SPIKELOOP_ERR_ARGUMENT, "spike readout needs spike_ids and spike_offsets");
-    }
-    if ((long long)spike_capacity < (long long)n_steps * h) {
-      return fail(board, SPIKELOOP_ERR_ARGUMENT,
-                  "spike_capacity %d is below n_steps x hidden neurons = %lld", spike_capacity,
-                  (long long)n_steps * h);
-    }
-  }
-  if (readout == SPIKELOOP_READOUT_FULL && membranes == NULL) {
-    return fail(board, SPIKELOOP_ERR_ARGUMENT, "full readout needs a membranes buffer");
+  if (step_offsets == NULL) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT, "spikeloop_run: step_offsets must not be NULL");
   }
   /* every input of every step is checked before the first step runs */
   if (step_offsets[0] != 0) {
