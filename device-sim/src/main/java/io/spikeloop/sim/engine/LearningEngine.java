@@ -612,24 +612,10 @@ public final class LearningEngine {
    * returns the gradient exponent of the hidden tensors.
    */
   private int hiddenDelta() {
-    Arrays.fill(delta, 0);
-    for (int k = 0; k < outputs; k++) {
-      long ek = e[k];
-      if (ek == 0) {
-        continue;
-      }
-      int row = k * hidden;
-      for (int j = 0; j < hidden; j++) {
-        delta[j] += wOut[row + j] * ek;
-      }
-    }
-    long half = surrogateShift > 0 ? 1L << (surrogateShift - 1) : 0;
+    errorThroughOutputWeights(delta);
     long maxAbs = 0;
     for (int j = 0; j < hidden; j++) {
-      long distance = Math.abs((long) core.membrane(0, j) - theta);
-      long index = (distance + half) >> surrogateShift;
-      long s = index < surrogate.length ? surrogate[(int) index] : 0;
-      delta[j] *= s;
+      delta[j] *= surrogateAt(j);
       maxAbs = Math.max(maxAbs, Math.abs(delta[j]));
     }
     int sh = Math.max(0, bitLength(maxAbs) - 15);
@@ -719,7 +705,15 @@ public final class LearningEngine {
 
   /** L_j = sum_k W_out[k][j] e_k (int64, |L_j| < 2^38), and psi_j from the membrane. */
   private void learningSignal() {
-    Arrays.fill(signal, 0);
+    errorThroughOutputWeights(signal);
+    for (int j = 0; j < hidden; j++) {
+      psi[j] = surrogateAt(j);
+    }
+  }
+
+  /** {@code into[j] = sum_k W_out[k][j] e_k} (int64): the output error sent back through W_out. */
+  private void errorThroughOutputWeights(long[] into) {
+    Arrays.fill(into, 0);
     for (int k = 0; k < outputs; k++) {
       long ek = e[k];
       if (ek == 0) {
@@ -727,15 +721,17 @@ public final class LearningEngine {
       }
       int row = k * hidden;
       for (int j = 0; j < hidden; j++) {
-        signal[j] += wOut[row + j] * ek;
+        into[j] += wOut[row + j] * ek;
       }
     }
+  }
+
+  /** The surrogate table's entry for hidden neuron j: S[(|u_j - theta| + half) >> shift], 0 past its end. */
+  private int surrogateAt(int j) {
     long half = surrogateShift > 0 ? 1L << (surrogateShift - 1) : 0;
-    for (int j = 0; j < hidden; j++) {
-      long distance = Math.abs((long) core.membrane(0, j) - theta);
-      long index = (distance + half) >> surrogateShift;
-      psi[j] = index < surrogate.length ? surrogate[(int) index] : 0;
-    }
+    long distance = Math.abs((long) core.membrane(0, j) - theta);
+    long index = (distance + half) >> surrogateShift;
+    return index < surrogate.length ? surrogate[(int) index] : 0;
   }
 
   /**
