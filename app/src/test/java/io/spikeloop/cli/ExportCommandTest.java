@@ -90,6 +90,11 @@ class ExportCommandTest {
     SnnParameters got = ModelFile.read(out.resolve("model.slm"));
     assertEquals(want.config(), got.config());
     assertTrue(want.maxAbsDifference(got) < 1e-6, "" + want.maxAbsDifference(got));
+    // the summary names the graph's hidden sizes, not --hidden's default
+    JsonNode result = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(out.resolve("result.json").toFile());
+    assertEquals(want.config().hidden().toString(), result.get("hidden").toString()
+        .replace(",", ", "), result.toString());
 
     Path small = dir.resolve("small");
     ModelFile.write(small.resolve("model.slm"), SnnParameters.initialise(new SnnConfig(16,

@@ -356,7 +356,7 @@ public final class TrainRun {
       trained[0] = trainer.parameters();
     }
     LearningCost cost = onDevice ? trainer.learningCost() : LearningCost.NONE;
-    ObjectNode summary = summary(o, result, trainingMode);
+    ObjectNode summary = summary(o, result, trainingMode, config);
     // device placements hold their own optimizer state (quantized near and on the chip)
     summary.put("optimizerStateBytesPerParameter", onDevice
         ? trainer.optimizerStateBytesPerParameter()
@@ -520,7 +520,7 @@ public final class TrainRun {
   }
 
   private static ObjectNode summary(TrainOptions o, TrainingLoop.Result r,
-                                    TrainingMode trainingMode) {
+                                    TrainingMode trainingMode, SnnConfig config) {
     EpochMetrics last = r.epochs().get(r.epochs().size() - 1);
     ObjectNode node = JSON.createObjectNode()
         .put("mode", trainingMode.label())
@@ -542,8 +542,9 @@ public final class TrainRun {
     if (trainingMode.kind() == TrainingMode.Kind.EPROP) {
       node.put("feedback", o.feedback());
     }
+    // the network's own sizes: with --init-nir they come from the graph, not from --hidden
     var hidden = node.putArray("hidden");
-    o.hidden().forEach(hidden::add);
+    config.hidden().forEach(hidden::add);
     if (o.out() != null) {
       node.put("runDir", o.out().toString());
     }
