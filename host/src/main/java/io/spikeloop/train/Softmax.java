@@ -33,6 +33,29 @@ public final class Softmax {
     return Math.log(sum) + max - o[label];
   }
 
+  /**
+   * The output error of a chip's integer readout: with {@code v = o / outputScale}, fills
+   * {@code e = softmax(v) - onehot(label)} (the gradient of the cross-entropy by {@code v}) and
+   * returns {@code -log softmax(v)[label]}. {@code e} holds at least {@code o.length} values.
+   */
+  public static double error(int[] o, double outputScale, int label, double[] e) {
+    int outputs = o.length;
+    double max = Double.NEGATIVE_INFINITY;
+    for (int k = 0; k < outputs; k++) {
+      max = Math.max(max, o[k] / outputScale);
+    }
+    double sum = 0;
+    for (int k = 0; k < outputs; k++) {
+      e[k] = Math.exp(o[k] / outputScale - max);
+      sum += e[k];
+    }
+    double loss = Math.log(sum) + max - o[label] / outputScale;
+    for (int k = 0; k < outputs; k++) {
+      e[k] = e[k] / sum - (k == label ? 1 : 0);
+    }
+    return loss;
+  }
+
   /** Index of the largest value (the first on ties). */
   public static int argmax(double[] v) {
     int best = 0;

@@ -6,6 +6,7 @@ import io.spikeloop.mapper.TargetMapping;
 import io.spikeloop.model.Surrogate;
 import io.spikeloop.target.reckon.ReckonNetwork;
 import io.spikeloop.target.reckon.ReckonTensor;
+import io.spikeloop.train.Softmax;
 import java.util.Arrays;
 
 /**
@@ -85,19 +86,7 @@ final class ReckonBackward implements ChipBackward {
     int[] xBack2 = inputIds[(step - 2) % 3];
     int[] uBack3 = step >= 3 ? membranes[(step - 3) % 3] : null;
     int[] o = r.outputs();
-    double max = Double.NEGATIVE_INFINITY;
-    for (int k = 0; k < outputs; k++) {
-      max = Math.max(max, o[k] / outputScale);
-    }
-    double sum = 0;
-    for (int k = 0; k < outputs; k++) {
-      e[k] = Math.exp(o[k] / outputScale - max);
-      sum += e[k];
-    }
-    double loss = Math.log(sum) + max - o[label] / outputScale;
-    for (int k = 0; k < outputs; k++) {
-      e[k] = e[k] / sum - (k == label ? 1 : 0);
-    }
+    double loss = Softmax.error(o, outputScale, label, e);
     for (int j = 0; j < hidden; j++) {
       double back = 0;
       for (int k = 0; k < outputs; k++) {

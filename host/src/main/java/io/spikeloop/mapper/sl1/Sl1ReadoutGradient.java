@@ -3,8 +3,9 @@ package io.spikeloop.mapper.sl1;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.mapper.ChipBackward;
 import io.spikeloop.mapper.TargetMapping;
-import io.spikeloop.target.sl1.LearnedTensor;
 import io.spikeloop.model.Surrogate;
+import io.spikeloop.target.sl1.LearnedTensor;
+import io.spikeloop.train.Softmax;
 import java.util.Arrays;
 
 /**
@@ -94,19 +95,7 @@ public final class Sl1ReadoutGradient implements ChipBackward {
    */
   public double compute(int[] x, int[] zPrev, StepResult r, double[] wOut, int label) {
     int[] o = r.outputs();
-    double max = Double.NEGATIVE_INFINITY;
-    for (int k = 0; k < outputs; k++) {
-      max = Math.max(max, o[k] / outputScale);
-    }
-    double sum = 0;
-    for (int k = 0; k < outputs; k++) {
-      e[k] = Math.exp(o[k] / outputScale - max);
-      sum += e[k];
-    }
-    double loss = Math.log(sum) + max - o[label] / outputScale;
-    for (int k = 0; k < outputs; k++) {
-      e[k] = e[k] / sum - (k == label ? 1 : 0);
-    }
+    double loss = Softmax.error(o, outputScale, label, e);
     int[] u = r.membranes()[0];
     for (int j = 0; j < hidden; j++) {
       double back = 0;
