@@ -1824,10 +1824,16 @@ int32_t spikeloop_read_telemetry(spikeloop_board *board, spikeloop_telemetry *ou
 #define LS_TENSOR_HEADER_BYTES (LS_NAME_BYTES + 13 * 4 + 8)
 #define LS_CONFIG_FIELDS 10
 #define LS_SECTION_HEADER_BYTES (LS_NAME_BYTES + 4)
-#define LS_RULE_TBPTT1 0
+#define LS_RULE_TBPTT1 0 /* the image's rule codes are SPIKELOOP_RULE_*'s */
+#define LS_RULE_EPROP 1
+_Static_assert(LS_RULE_TBPTT1 == SPIKELOOP_RULE_TBPTT1 && LS_RULE_EPROP == SPIKELOOP_RULE_EPROP,
+               "the image writes the engine's rule code as it is");
 /* the catch-up schedule's section: per learned tensor, i32 blocks (0: the tensor steps densely)
  * and i32 block_steps[blocks] */
 #define LS_CATCH_UP_SECTION "catchup.steps"
+/* the e-prop rule's section: i32 X[inputs], R[hidden] (recurrent layers only), B, Z[hidden], C,
+ * then int16 ebar of every learned hidden-layer tensor in order (docs/driver-abi.md) */
+#define LS_EPROP_SECTION "eprop.traces"
 
 static const char *tensor_name(int kind) {
   switch (kind) {
@@ -1953,24 +1959,69 @@ static long catch_up_section_bytes(const learning_engine *le) {
   return n;
 }
 
-/* The engine's image in `version` (a version 1 image: only for a dense engine). */
-static long image_bytes_of(const learning_engine *le, uint32_t version) {
-  long n = (version == LS_VERSION ? LS_HEADER_BYTES : LS_HEADER_BYTES_V1) + 4;
+/* Whether tensor lt keeps e-prop eligibility traces (the hidden layer's tensors). */
+static int traced(const learned_tensor *lt) {
+  return lt->kind == TENSOR_IN || lt->kind == TENSOR_REC || lt->kind == TENSOR_BIAS;
+}
+
+/* Recurrent traces the e-prop section holds: the hidden layer's size when it is recurrent. */
+static int32_t rec_traces(const spikeloop_board *b) {
+  return b->layers[0].recurrent ? b->layers[0].size : 0;
+}
+
+/* Payload bytes of the engine's e-prop section (Java LearningEngine.traceBytes); -1 under
+ * tBPTT1: i32 X[inputs], R[rec_traces], B, Z[hidden], C, then int16 ebar of every traced
+ * learned tensor in order. */
+static long eprop_section_bytes(const spikeloop_board *b) {
+  const learning_engine *le = &b->learning;
+  if (le->rule != SPIKELOOP_RULE_EPROP) {
+    return -1;
+  }
+  long n = 4L * (b->inputs + rec_traces(b) + 1 + b->layers[0].size + 1);
   for (int32_t i = 0; i < le->n_learned; i++) {
-    const learned_tensor *lt = &le->tensors[i];
-    n += LS_TENSOR_HEADER_BYTES + 4L * lt->state.length +
+    if (traced(&le->tensors[i])) {
+      n += 2L * le->tensors[i].state.length;
+    }
+  }
+  return n;
+}
+
+/* The one section the engine keeps beyond its tensors, its name and payload bytes; -1 when it
+ * keeps none. Catch-up's counters and e-prop's traces exclude each other (e-prop runs dense). */
+static long engine_section(const spikeloop_board *b, const char **name) {
+  long n = catch_up_section_bytes(&b->learning);
+  if (n >= 0) {
+    *name = LS_CATCH_UP_SECTION;
+    return n;
+  }
+  *name = LS_EPROP_SECTION;
+  return eprop_section_bytes(b);
+}
+
+/* Bytes tensor lt takes in the image. */
+static long tensor_image_bytes(const learned_tensor *lt) {
+  return LS_TENSOR_HEADER_BYTES + 4L * lt->state.length +
          2L * slq_code_bytes(lt->state.length, lt->adam.state_bits) +
          2L * slq_blocks(lt->state.length, lt->adam.block_size);
+}
+
+/* The engine's image in `version` (a version 1 image: only for a dense tBPTT1 engine). */
+static long image_bytes_of(const spikeloop_board *b, uint32_t version) {
+  const learning_engine *le = &b->learning;
+  long n = (version == LS_VERSION ? LS_HEADER_BYTES : LS_HEADER_BYTES_V1) + 4;
+  for (int32_t i = 0; i < le->n_learned; i++) {
+    n += tensor_image_bytes(&le->tensors[i]);
   }
-  long section = catch_up_section_bytes(le);
+  const char *name;
+  long section = engine_section(b, &name);
   if (version == LS_VERSION && section >= 0) {
     n += LS_SECTION_HEADER_BYTES + section;
   }
   return n;
 }
 
-static long image_bytes(const learning_engine *le) {
-  return image_bytes_of(le, LS_VERSION);
+static long image_bytes(const spikeloop_board *b) {
+  return image_bytes_of(b, LS_VERSION);
 }
 
 static int32_t check_learning(spikeloop_board *board) {
@@ -1985,36 +2036,51 @@ static int32_t check_learning(spikeloop_board *board) {
   return SPIKELOOP_OK;
 }
 
-/* The learning-state image (version 2) has no section for e-prop's traces yet: refused by name. */
-static int32_t check_imageable(spikeloop_board *board, const char *verb) {
-  int32_t rc = check_learning(board);
-  if (rc != SPIKELOOP_OK) {
-    return rc;
-  }
-  if (board->learning.rule == SPIKELOOP_RULE_EPROP) {
-    return fail(board, SPIKELOOP_ERR_STATE,
-                "an e-prop learning engine's state cannot be %s: the learning state image "
-                "(version %d) has no section for its eligibility traces; nothing was changed",
-                verb, LS_VERSION);
-  }
-  return SPIKELOOP_OK;
-}
-
 int32_t spikeloop_learning_state_size(spikeloop_board *board, int32_t *bytes) {
-  int32_t rc = check_imageable(board, "read");
+  int32_t rc = check_learning(board);
   if (rc != SPIKELOOP_OK) {
     return rc;
   }
   if (bytes == NULL) {
     return fail(board, SPIKELOOP_ERR_ARGUMENT, "spikeloop_learning_state_size: bytes is NULL");
   }
-  *bytes = (int32_t)image_bytes(&board->learning);
+  *bytes = (int32_t)image_bytes(board);
   return SPIKELOOP_OK;
+}
+
+static uint8_t *put_i32s(uint8_t *p, const int32_t *v, long n) {
+  for (long i = 0; i < n; i++, p += 4) {
+    put_u32(p, (uint32_t)v[i]);
+  }
+  return p;
+}
+
+/* The e-prop section's payload (eprop_section_bytes). */
+static uint8_t *put_eprop_traces(const spikeloop_board *b, uint8_t *p) {
+  const learning_engine *le = &b->learning;
+  p = put_i32s(p, le->in_trace, b->inputs);
+  p = put_i32s(p, le->rec_trace, rec_traces(b));
+  p = put_i32s(p, &le->bias_trace, 1);
+  p = put_i32s(p, le->out_trace, b->layers[0].size);
+  p = put_i32s(p, &le->out_bias_trace, 1);
+  for (int32_t k = 0; k < le->n_learned; k++) {
+    const learned_tensor *lt = &le->tensors[k];
+    if (!traced(lt)) {
+      continue;
+    }
+    const int16_t *eb = &le->ebar[lt->offset];
+    for (int32_t i = 0; i < lt->state.length; i++, p += 2) {
+      uint16_t v = (uint16_t)eb[i];
+      p[0] = (uint8_t)v;
+      p[1] = (uint8_t)(v >> 8);
+    }
+  }
+  return p;
 }
 
 int32_t spikeloop_read_learning_state(spikeloop_board *board, uint8_t *image, int32_t capacity,
                                       int32_t *bytes) {
-  int32_t rc = check_imageable(board, "read");
+  int32_t rc = check_learning(board);
   if (rc != SPIKELOOP_OK) {
     return rc;
   }
@@ -2022,7 +2088,7 @@ int32_t spikeloop_read_learning_state(spikeloop_board *board, uint8_t *image, in
     return fail(board, SPIKELOOP_ERR_ARGUMENT, "spikeloop_read_learning_state: a buffer is NULL");
   }
   const learning_engine *le = &board->learning;
-  long total = image_bytes(le);
+  long total = image_bytes(board);
   if (capacity < total) {
     return fail(board, SPIKELOOP_ERR_ARGUMENT,
                 "learning state image needs %ld bytes, the buffer has %d", total, capacity);
@@ -2036,8 +2102,9 @@ int32_t spikeloop_read_learning_state(spikeloop_board *board, uint8_t *image, in
   for (int i = 0; i < 8; i++) {
     put_u32(p + 12 + 4 * i, (uint32_t)header[i]);
   }
-  long section = catch_up_section_bytes(le);
-  put_u32(p + 44, LS_RULE_TBPTT1);
+  const char *section_name;
+  long section = engine_section(board, &section_name);
+  put_u32(p + 44, (uint32_t)le->rule); /* SPIKELOOP_RULE_* are the image's rule codes */
   put_u32(p + 48, (uint32_t)le->schedule);
   put_u32(p + 52, section >= 0 ? 1u : 0u);
   p += LS_HEADER_BYTES;
@@ -2058,10 +2125,7 @@ int32_t spikeloop_read_learning_state(spikeloop_board *board, uint8_t *image, in
     put_u32(p + 12, (uint32_t)st->rng);
     put_u32(p + 16, (uint32_t)(st->rng >> 32));
     p += 20;
-    const int32_t *master = &le->master[lt->offset];
-    for (int32_t i = 0; i < st->length; i++, p += 4) {
-      put_u32(p, (uint32_t)master[i]);
-    }
+    p = put_i32s(p, &le->master[lt->offset], st->length);
     long cb = slq_code_bytes(st->length, lt->adam.state_bits);
     long blocks = slq_blocks(st->length, lt->adam.block_size);
     memcpy(p, st->m_codes, (size_t)cb);
@@ -2075,22 +2139,65 @@ int32_t spikeloop_read_learning_state(spikeloop_board *board, uint8_t *image, in
   }
   if (section >= 0) {
     memset(p, 0, LS_NAME_BYTES);
-    memcpy(p, LS_CATCH_UP_SECTION, strlen(LS_CATCH_UP_SECTION));
+    memcpy(p, section_name, strlen(section_name));
     put_u32(p + LS_NAME_BYTES, (uint32_t)section);
     p += LS_SECTION_HEADER_BYTES;
-    for (int32_t k = 0; k < le->n_learned; k++) {
-      const learned_tensor *lt = &le->tensors[k];
-      long n = catch_up_blocks(lt);
-      put_u32(p, (uint32_t)n);
-      p += 4;
-      for (long b = 0; b < n; b++, p += 4) {
-        put_u32(p, (uint32_t)lt->state.block_steps[b]);
+    if (le->rule == SPIKELOOP_RULE_EPROP) {
+      p = put_eprop_traces(board, p);
+    } else {
+      for (int32_t k = 0; k < le->n_learned; k++) {
+        const learned_tensor *lt = &le->tensors[k];
+        long n = catch_up_blocks(lt);
+        put_u32(p, (uint32_t)n);
+        p += 4;
+        p = put_i32s(p, lt->state.block_steps, n);
       }
     }
   }
   put_u32(p, crc32_update(0, image, total - 4));
   *bytes = (int32_t)total;
   return SPIKELOOP_OK;
+}
+
+/* Checks the e-prop section's int32 traces (each in [0, 2^30]); 0 after setting the error. */
+static int check_eprop_traces(spikeloop_board *board, const uint8_t *p) {
+  static const char *const names[5] = {"X", "R", "B", "Z", "C"};
+  const int32_t counts[5] = {board->inputs, rec_traces(board), 1, board->layers[0].size, 1};
+  for (int t = 0; t < 5; t++) {
+    for (int32_t i = 0; i < counts[t]; i++, p += 4) {
+      int32_t v = (int32_t)get_u32(p);
+      if (v < 0 || v > TRACE_MAX) {
+        fail(board, SPIKELOOP_ERR_ARGUMENT,
+             "learning state: section %s: %s[%d] = %d outside [0, 2^30]", LS_EPROP_SECTION,
+             names[t], i, v);
+        return 0;
+      }
+    }
+  }
+  return 1;
+}
+
+/* Copies the e-prop section's payload (checked) into the engine. */
+static void restore_eprop_traces(spikeloop_board *b, const uint8_t *p) {
+  learning_engine *le = &b->learning;
+  int32_t *const traces[5] = {le->in_trace, le->rec_trace, &le->bias_trace, le->out_trace,
+                              &le->out_bias_trace};
+  const int32_t counts[5] = {b->inputs, rec_traces(b), 1, b->layers[0].size, 1};
+  for (int t = 0; t < 5; t++) {
+    for (int32_t i = 0; i < counts[t]; i++, p += 4) {
+      traces[t][i] = (int32_t)get_u32(p);
+    }
+  }
+  for (int32_t k = 0; k < le->n_learned; k++) {
+    const learned_tensor *lt = &le->tensors[k];
+    if (!traced(lt)) {
+      continue;
+    }
+    int16_t *eb = &le->ebar[lt->offset];
+    for (int32_t i = 0; i < lt->state.length; i++, p += 2) {
+      eb[i] = (int16_t)(uint16_t)((uint16_t)p[0] | (uint16_t)p[1] << 8);
+    }
+  }
 }
 
 int32_t spikeloop_restore_learning_state(spikeloop_board *board, const uint8_t *image,
@@ -2101,7 +2208,8 @@ int32_t spikeloop_restore_learning_state(spikeloop_board *board, const uint8_t *
   static const char *const config_names[LS_CONFIG_FIELDS] = {
       "length", "state_bits", "block_size", "beta1_q20", "beta2_q20", "lr_q16", "eps_exp",
       "weight_bits", "master_frac_bits", "shift"};
-  int32_t rc = check_imageable(board, "restored");
+  static const char *const rule_names[2] = {"tbptt1", "eprop"};
+  int32_t rc = check_learning(board);
   if (rc != SPIKELOOP_OK) {
     return rc;
   }
@@ -2154,10 +2262,16 @@ int32_t spikeloop_restore_learning_state(spikeloop_board *board, const uint8_t *
   int32_t rule = version == LS_VERSION ? (int32_t)get_u32(image + 44) : LS_RULE_TBPTT1;
   int32_t schedule = version == LS_VERSION ? (int32_t)get_u32(image + 48) : SLQ_DENSE;
   int32_t sections = version == LS_VERSION ? (int32_t)get_u32(image + 52) : 0;
-  if (rule != LS_RULE_TBPTT1) {
+  if (rule != le->rule) {
+    if (rule == LS_RULE_TBPTT1 || rule == LS_RULE_EPROP) {
+      return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                  "learning state does not fit this engine: rule is %s%s, the engine has %s",
+                  rule_names[rule], version == LS_VERSION ? "" : " (a version 1 image)",
+                  rule_names[le->rule]);
+    }
     return fail(board, SPIKELOOP_ERR_ARGUMENT,
-                "learning state does not fit this engine: rule is %d, the engine has %d (tbptt1)",
-                rule, LS_RULE_TBPTT1);
+                "learning state does not fit this engine: rule is %d, the engine has %s", rule,
+                rule_names[le->rule]);
   }
   if (schedule != le->schedule) {
     if (schedule == SLQ_DENSE || schedule == SLQ_LAZY || schedule == SLQ_CATCH_UP) {
@@ -2170,23 +2284,32 @@ int32_t spikeloop_restore_learning_state(spikeloop_board *board, const uint8_t *
                 "learning state does not fit this engine: schedule is %d, the engine has %s",
                 schedule, schedule_name(le->schedule));
   }
-  long section_bytes = catch_up_section_bytes(le);
+  const char *section_name;
+  long section_bytes = engine_section(board, &section_name);
   int32_t expected_sections = section_bytes >= 0 ? 1 : 0;
+  if (sections < expected_sections) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                "learning state does not fit this engine: section %s is missing (the engine's "
+                "takes %ld bytes; the image has %d sections)", section_name, section_bytes,
+                sections);
+  }
   if (sections != expected_sections) {
     return fail(board, SPIKELOOP_ERR_ARGUMENT,
                 "learning state does not fit this engine: section count is %d, the engine has %d",
                 sections, expected_sections);
   }
-  if (image_bytes_of(le, version) != bytes) {
-    return fail(board, SPIKELOOP_ERR_ARGUMENT,
-                "learning state image of %d bytes; this engine's takes %ld", bytes,
-                image_bytes_of(le, version));
-  }
-  /* pass 1: check every tensor (the layout is fixed now: sizes follow the engine's config) */
+  /* pass 0: the layout, read only where the image has the bytes: each tensor's name and
+   * configuration (which fix its size), then the section's name and length */
+  const uint8_t *end = image + bytes - 4;
   const uint8_t *p = image + header_bytes;
   for (int32_t k = 0; k < le->n_learned; k++) {
     const learned_tensor *lt = &le->tensors[k];
     const char *name = tensor_name(lt->kind);
+    if (end - p < tensor_image_bytes(lt)) {
+      return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                  "learning state image of %d bytes; this engine's takes %ld (tensor %s does not "
+                  "fit)", bytes, image_bytes_of(board, version), name);
+    }
     char stored[LS_NAME_BYTES + 1];
     memcpy(stored, p, LS_NAME_BYTES);
     stored[LS_NAME_BYTES] = '\0';
@@ -2195,17 +2318,51 @@ int32_t spikeloop_restore_learning_state(spikeloop_board *board, const uint8_t *
                   "learning state does not fit this engine: learned tensor %d is %.16s, the "
                   "engine's is %s", k, stored, name);
     }
-    p += LS_NAME_BYTES;
     int32_t config[LS_CONFIG_FIELDS];
     tensor_config(lt, config);
-    for (int i = 0; i < LS_CONFIG_FIELDS; i++, p += 4) {
-      int32_t v = (int32_t)get_u32(p);
+    for (int i = 0; i < LS_CONFIG_FIELDS; i++) {
+      int32_t v = (int32_t)get_u32(p + LS_NAME_BYTES + 4 * i);
       if (v != config[i]) {
         return fail(board, SPIKELOOP_ERR_ARGUMENT,
                     "learning state does not fit this engine: tensor %s %s is %d, the engine has "
                     "%d", name, config_names[i], v, config[i]);
       }
     }
+    p += tensor_image_bytes(lt);
+  }
+  const uint8_t *section = p;
+  if (section_bytes >= 0) {
+    if (end - p < LS_SECTION_HEADER_BYTES) {
+      return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                  "learning state does not fit this engine: section %s is missing (the engine's "
+                  "takes %ld bytes; the image ends after the tensors)", section_name,
+                  section_bytes);
+    }
+    char stored[LS_NAME_BYTES + 1];
+    memcpy(stored, p, LS_NAME_BYTES);
+    stored[LS_NAME_BYTES] = '\0';
+    if (strncmp(stored, section_name, LS_NAME_BYTES) != 0) {
+      return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                  "learning state does not fit this engine: section 0 is %.16s, the engine's is "
+                  "%s", stored, section_name);
+    }
+    if ((long)get_u32(p + LS_NAME_BYTES) != section_bytes) {
+      return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                  "learning state does not fit this engine: section %s has %u bytes, the "
+                  "engine's takes %ld", section_name, get_u32(p + LS_NAME_BYTES), section_bytes);
+    }
+  }
+  if (image_bytes_of(board, version) != bytes) {
+    return fail(board, SPIKELOOP_ERR_ARGUMENT,
+                "learning state image of %d bytes; this engine's takes %ld", bytes,
+                image_bytes_of(board, version));
+  }
+  /* pass 1: check every value (the layout is fixed now) */
+  p = image + header_bytes;
+  for (int32_t k = 0; k < le->n_learned; k++) {
+    const learned_tensor *lt = &le->tensors[k];
+    const char *name = tensor_name(lt->kind);
+    p += LS_NAME_BYTES + 4 * LS_CONFIG_FIELDS;
     int32_t step = (int32_t)get_u32(p);
     int32_t pow1 = (int32_t)get_u32(p + 4);
     int32_t pow2 = (int32_t)get_u32(p + 8);
@@ -2236,30 +2393,18 @@ int32_t spikeloop_restore_learning_state(spikeloop_board *board, const uint8_t *
     p += 2L * slq_code_bytes(lt->state.length, lt->adam.state_bits) +
          2L * slq_blocks(lt->state.length, lt->adam.block_size);
   }
-  const uint8_t *section = p;
-  if (section_bytes >= 0) {
-    char stored[LS_NAME_BYTES + 1];
-    memcpy(stored, p, LS_NAME_BYTES);
-    stored[LS_NAME_BYTES] = '\0';
-    if (strncmp(stored, LS_CATCH_UP_SECTION, LS_NAME_BYTES) != 0) {
-      return fail(board, SPIKELOOP_ERR_ARGUMENT,
-                  "learning state does not fit this engine: section 0 is %.16s, the engine's is "
-                  "%s", stored, LS_CATCH_UP_SECTION);
+  if (section_bytes >= 0 && le->rule == SPIKELOOP_RULE_EPROP) {
+    if (!check_eprop_traces(board, section + LS_SECTION_HEADER_BYTES)) {
+      return SPIKELOOP_ERR_ARGUMENT;
     }
-    if ((long)get_u32(p + LS_NAME_BYTES) != section_bytes) {
-      return fail(board, SPIKELOOP_ERR_ARGUMENT,
-                  "learning state does not fit this engine: section %s has %u bytes, the "
-                  "engine's %ld", LS_CATCH_UP_SECTION, get_u32(p + LS_NAME_BYTES), section_bytes);
-    }
-    p += LS_SECTION_HEADER_BYTES;
+  } else if (section_bytes >= 0) {
+    p = section + LS_SECTION_HEADER_BYTES;
     /* the tensors' steps, for the counters' range [0, step] */
     const uint8_t *t = image + header_bytes;
     for (int32_t k = 0; k < le->n_learned; k++) {
       const learned_tensor *lt = &le->tensors[k];
       int32_t step = (int32_t)get_u32(t + LS_NAME_BYTES + 4 * LS_CONFIG_FIELDS);
-      t += LS_TENSOR_HEADER_BYTES + 4L * lt->state.length +
-           2L * slq_code_bytes(lt->state.length, lt->adam.state_bits) +
-           2L * slq_blocks(lt->state.length, lt->adam.block_size);
+      t += tensor_image_bytes(lt);
       long n = catch_up_blocks(lt);
       if ((long)get_u32(p) != n) {
         return fail(board, SPIKELOOP_ERR_ARGUMENT,
@@ -2306,7 +2451,9 @@ int32_t spikeloop_restore_learning_state(spikeloop_board *board, const uint8_t *
     memcpy(st->r_scales, p, (size_t)blocks);
     p += blocks;
   }
-  if (section_bytes >= 0) {
+  if (section_bytes >= 0 && le->rule == SPIKELOOP_RULE_EPROP) {
+    restore_eprop_traces(board, section + LS_SECTION_HEADER_BYTES);
+  } else if (section_bytes >= 0) {
     p = section + LS_SECTION_HEADER_BYTES;
     for (int32_t k = 0; k < le->n_learned; k++) {
       learned_tensor *lt = &le->tensors[k];

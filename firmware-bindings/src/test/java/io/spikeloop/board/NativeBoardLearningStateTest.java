@@ -194,6 +194,58 @@ class NativeBoardLearningStateTest {
     assertArrayEquals(image, Sl1Device.learningState(board).toBytes(), "restored byte for byte");
   }
 
+  /**
+   * An e-prop engine's image carries its traces (section eprop.traces, rule 1); the firmware
+   * refuses, by name and with both lengths, an image without the section or with one of another
+   * length, a trace out of range and a tBPTT1 image, and restores a good one byte for byte.
+   */
+  @Test
+  void theEpropTraceSectionIsCheckedAndRestored() {
+    io.spikeloop.target.sl1.LearningConfig eprop = NativeBoardLearningTest.allTensors()
+        .toBuilder().rule(io.spikeloop.target.sl1.LearningRule.EPROP).traceShift(16).build();
+    Sl1Device.enableLearning(board, eprop);
+    learn(13, 7);
+    LearningState saved = Sl1Device.learningState(board);
+    byte[] image = saved.toBytes();
+    assertEquals(LearningState.RULE_EPROP, saved.rule());
+    int payload = saved.section(LearningState.EPROP_TRACES_SECTION).payload().length;
+    int n = 16;
+    int m = NativeBoardLearningTest.NET.inputs();
+    assertEquals(2 * (m + n + 1) * n + 4 * (m + n + 1 + n + 1), payload,
+        "int16 ebar per hidden-layer parameter, int32 per trace");
+    learn(5, 8);
+    LearningState later = Sl1Device.learningState(board);
+    assertNotEquals(saved, later);
+
+    int section = image.length - 4 - payload - LearningState.SECTION_HEADER_BYTES;
+    // no section: the header announces none and the image ends after the tensors
+    byte[] none = Arrays.copyOf(image, section + 4);
+    ByteBuffer.wrap(none).order(ByteOrder.LITTLE_ENDIAN).putInt(8, none.length).putInt(52, 0);
+    String msg = refused(resealed(none), none.length);
+    assertTrue(msg.contains("section eprop.traces is missing (the engine's takes " + payload
+        + " bytes; the image has 0 sections)"), msg);
+    // announced, but 4 bytes short
+    byte[] shorter = Arrays.copyOf(image, image.length - 4);
+    ByteBuffer.wrap(shorter).order(ByteOrder.LITTLE_ENDIAN).putInt(8, shorter.length)
+        .putInt(section + 16, payload - 4);
+    msg = refused(resealed(shorter), shorter.length);
+    assertTrue(msg.contains("section eprop.traces has " + (payload - 4)
+        + " bytes, the engine's takes " + payload), msg);
+    byte[] negative = image.clone();
+    ByteBuffer.wrap(negative).order(ByteOrder.LITTLE_ENDIAN)
+        .putInt(section + LearningState.SECTION_HEADER_BYTES + 4, -1);
+    msg = refused(resealed(negative), negative.length);
+    assertTrue(msg.contains("section eprop.traces: X[1] = -1 outside [0, 2^30]"), msg);
+    byte[] tbptt1 = image.clone();
+    ByteBuffer.wrap(tbptt1).order(ByteOrder.LITTLE_ENDIAN).putInt(44, LearningState.RULE_TBPTT1);
+    msg = refused(resealed(tbptt1), tbptt1.length);
+    assertTrue(msg.contains("rule is tbptt1, the engine has eprop"), msg);
+    assertEquals(later, Sl1Device.learningState(board), "every refusal left the engine as it was");
+
+    driver.restoreLearningState(image);
+    assertArrayEquals(image, Sl1Device.learningState(board).toBytes(), "restored byte for byte");
+  }
+
   /** The version 1 layout of a dense engine's version 2 image: no rule, schedule or sections. */
   static byte[] version1(byte[] v2) {
     ByteBuffer in = ByteBuffer.wrap(v2).order(ByteOrder.LITTLE_ENDIAN);

@@ -203,6 +203,8 @@ public final class OnChipPlacement extends DevicePlacement {
 
   @Override
   public String memoryReport() {
-    return "on-chip learning memory (on the core): " + plan.memoryReport();
+    return "on-chip learning memory (on the core): " + plan.memoryReport()
+        + (enabledLayout == null ? "" : "; learning-state image " + enabledLayout.bytes().length
+        + " B per checkpoint");
   }
 }

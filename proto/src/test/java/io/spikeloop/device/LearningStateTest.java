@@ -132,6 +132,36 @@ class LearningStateTest {
     assertTrue(m.contains("layer0.in: blockSteps[1] = 4 outside [0, 3]"), m);
   }
 
+  /**
+   * An e-prop engine's state: rule 1 and its traces section travel; the section is configuration
+   * by name and length, state by content; a rule this build does not know is refused by name.
+   */
+  @Test
+  void theEpropRuleAndItsTraceSectionTravel() {
+    LearningState dense = state(42, 5);
+    LearningState eprop = new LearningState(8, 6, 3, 8, 1, 32, 0x1234, dense.tensors(),
+        LearningState.RULE_EPROP, LearningState.SCHEDULE_DENSE, List.of(new LearningState.Section(
+            LearningState.EPROP_TRACES_SECTION, new byte[] {1, 2, 3, 4, 5, 6})));
+    LearningState back = LearningState.fromBytes(eprop.toBytes());
+    assertEquals(eprop, back);
+    assertEquals("eprop", LearningState.ruleName(back.rule()));
+    assertTrue(back.toString().contains("eprop"), back.toString());
+    assertEquals(eprop, Sl1Codecs.decodeLearningState(
+        WireMapping.fromProto(WireMapping.toProto(Sl1Codecs.encode(eprop)))));
+    String m = assertThrows(IllegalArgumentException.class,
+        () -> dense.requireSameConfiguration(eprop)).getMessage();
+    assertTrue(m.contains("rule is tbptt1, the engine has eprop"), m);
+    LearningState shorter = new LearningState(8, 6, 3, 8, 1, 32, 0x1234, dense.tensors(),
+        LearningState.RULE_EPROP, LearningState.SCHEDULE_DENSE, List.of(new LearningState.Section(
+            LearningState.EPROP_TRACES_SECTION, new byte[4])));
+    m = assertThrows(IllegalArgumentException.class,
+        () -> shorter.requireSameConfiguration(eprop)).getMessage();
+    assertTrue(m.contains("section eprop.traces has 4 bytes, the engine's takes 6"), m);
+    byte[] unknown = eprop.toBytes();
+    ByteBuffer.wrap(unknown).order(ByteOrder.LITTLE_ENDIAN).putInt(44, 2);
+    assertTrue(refused(reseal(unknown)).contains("rule"));
+  }
+
   /** A version 1 image (44-byte header, no rule, schedule or sections) reads as a dense state. */
   @Test
   void version1ImagesAreStillReadAndLaterVersionsAreRefusedNamingTheVersion() {

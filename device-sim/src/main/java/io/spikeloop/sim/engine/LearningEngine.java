@@ -17,6 +17,8 @@ import io.spikeloop.target.sl1.LearningConfig;
 import io.spikeloop.target.sl1.LearningRule;
 import io.spikeloop.target.sl1.LearningState;
 import io.spikeloop.target.sl1.NetworkConfig;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -44,7 +46,8 @@ import java.util.List;
  * e-prop instead: presynaptic traces filtered by the layer's {@code alpha}, one int16 eligibility
  * trace per hidden-layer parameter filtered by the output's {@code kappa}, the learning signal
  * {@code L = W_out^T e}, and per tensor an int16 gradient {@code L_j ebar_ji} with its own
- * exponent; the traces restart at zero at every {@link #resetTraces} (the device's reset). Dense
+ * exponent; the traces restart at zero at every {@link #resetTraces} (the device's reset) and
+ * travel in the learning-state image's {@link LearningState#EPROP_TRACES_SECTION} section. Dense
  * Adam only: every trace element changes at every step.
  */
 public final class LearningEngine {
@@ -634,14 +637,35 @@ public final class LearningEngine {
 
   /**
    * e-prop trace memory in bytes: 2 per int16 eligibility trace (every learned hidden-layer
-   * parameter) plus 4 per int32 presynaptic and output trace; 0 under tBPTT1.
+   * parameter) plus 4 per int32 presynaptic and output trace; 0 under tBPTT1. It is also the
+   * payload of the learning-state image's {@link LearningState#EPROP_TRACES_SECTION} section.
    */
   public long traceBytes() {
-    if (rule != LearningRule.EPROP) {
+    return traceBytes(core.config(), learning);
+  }
+
+  /**
+   * The trace memory an e-prop engine keeps for {@code net} learning as {@code learning} says
+   * (0 under tBPTT1): 2 B per learned hidden-layer parameter ({@code layer0.in}, {@code
+   * layer0.rec}, {@code layer0.bias}: int16 {@code ebar}) plus 4 B per input, recurrent unit
+   * (a recurrent layer only), hidden neuron (output trace) and the two bias traces (int32).
+   * Independent of the number of steps.
+   */
+  public static long traceBytes(NetworkConfig net, LearningConfig learning) {
+    if (learning.rule() != LearningRule.EPROP) {
       return 0;
     }
-    return 2 * traceElements + 4L * (inputTrace.length + recurrentTrace.length + 1
-        + outputTrace.length + 1);
+    LayerConfig layer = net.layers().get(0);
+    long eligibility = 0;
+    for (WeightTensor t : net.tensors()) {
+      LearnedTensor kind = LearnedTensor.named(t.name());
+      if (learning.learningRate(t.name()) >= 0 && (kind == LearnedTensor.IN
+          || kind == LearnedTensor.REC || kind == LearnedTensor.BIAS)) {
+        eligibility += t.length();
+      }
+    }
+    long presynaptic = net.inputs() + (layer.recurrent() ? layer.size() : 0) + 1;
+    return 2 * eligibility + 4 * (presynaptic + layer.size() + 1);
   }
 
   /**
@@ -864,27 +888,85 @@ public final class LearningEngine {
   }
 
   /**
-   * An e-prop engine's state cannot travel yet: the learning-state image (version {@value
-   * LearningState#VERSION}) has no section for the eligibility traces (and no rule field).
+   * The e-prop traces as the payload of {@link LearningState#EPROP_TRACES_SECTION}
+   * ({@link #traceBytes} bytes, little-endian): i32 X[inputs], R[hidden] (recurrent layers),
+   * B, Z[hidden], C, then int16 ebar of each learned hidden-layer tensor in tensor order.
    */
-  private void requireImageable(String verb) {
-    if (rule == LearningRule.EPROP) {
-      throw new IllegalStateException("an e-prop learning engine's state cannot be " + verb
-          + ": the learning-state image (version " + LearningState.VERSION + ") has no section "
-          + "for its eligibility traces (" + traceBytes() + " B); checkpoints and diff --learning "
-          + "of on-chip e-prop need an image version with one. Nothing was changed");
+  private LearningState.Section traceSection() {
+    ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(traceBytes()))
+        .order(ByteOrder.LITTLE_ENDIAN);
+    for (int[] trace : presynapticAndOutputTraces()) {
+      for (int v : trace) {
+        b.putInt(v);
+      }
     }
+    for (Learned l : learned) {
+      if (l.ebar != null) {
+        for (short v : l.ebar) {
+          b.putShort(v);
+        }
+      }
+    }
+    return new LearningState.Section(LearningState.EPROP_TRACES_SECTION, b.array());
+  }
+
+  /** The int32 traces in section order: X, R (empty without recurrence), B, Z, C. */
+  private int[][] presynapticAndOutputTraces() {
+    return new int[][] {inputTrace, recurrentTrace, biasTrace, outputTrace, outputBiasTrace};
+  }
+
+  /**
+   * e-prop traces read from an image, not yet in the engine: the int32 traces in section order
+   * and the int16 ebar per learned tensor (null for a tensor without one).
+   */
+  private record TraceImage(int[][] traces, short[][] ebar) {}
+
+  /**
+   * Reads {@code s}'s e-prop traces into fresh arrays, checking every int32 trace against
+   * [0, 2^30]; the section's presence and length were checked with the configuration.
+   */
+  private TraceImage readTraceSection(LearningState s) {
+    String where = "learning state: section " + LearningState.EPROP_TRACES_SECTION + ": ";
+    ByteBuffer b = ByteBuffer.wrap(s.section(LearningState.EPROP_TRACES_SECTION).payload())
+        .order(ByteOrder.LITTLE_ENDIAN);
+    int[][] mine = presynapticAndOutputTraces();
+    String[] names = {"X", "R", "B", "Z", "C"};
+    int[][] traces = new int[mine.length][];
+    short[][] ebars = new short[learned.size()][];
+    for (int k = 0; k < mine.length; k++) {
+      int[] trace = new int[mine[k].length];
+      for (int i = 0; i < trace.length; i++) {
+        trace[i] = b.getInt();
+        if (trace[i] < 0 || trace[i] > TRACE_MAX) {
+          throw new IllegalArgumentException(where + names[k] + "[" + i + "] = " + trace[i]
+              + " outside [0, 2^30]");
+        }
+      }
+      traces[k] = trace;
+    }
+    for (int k = 0; k < learned.size(); k++) {
+      Learned l = learned.get(k);
+      if (l.ebar != null) {
+        short[] ebar = new short[l.ebar.length];
+        b.asShortBuffer().get(ebar);
+        b.position(b.position() + 2 * ebar.length);
+        ebars[k] = ebar;
+      }
+    }
+    return new TraceImage(traces, ebars);
   }
 
   /**
    * The engine's state as the portable {@link LearningState}: per learned tensor its quantized
    * Adam state and master weights, with the configuration, rule and schedule it belongs to; a
-   * catch-up engine adds its per-block step counters ({@link LearningState#CATCH_UP_SECTION}).
+   * catch-up engine adds its per-block step counters ({@link LearningState#CATCH_UP_SECTION}),
+   * an e-prop engine its traces ({@link LearningState#EPROP_TRACES_SECTION}: presynaptic,
+   * output and eligibility traces, so that a state read at any step, mid-sample too, continues
+   * bit-identically).
    * Lazy and catch-up engines keep weight matrices {@code [pre][post]}: masters and Adam state
    * are in that order in the image, which is why the schedule is part of the configuration.
    */
   public LearningState snapshot() {
-    requireImageable("read");
     List<LearningState.Tensor> tensors = new ArrayList<>(learned.size());
     for (Learned l : learned) {
       QuantizedAdamConfig c = l.adam.config();
@@ -902,9 +984,20 @@ public final class LearningEngine {
       }
       sections.add(LearningState.catchUpSection(steps));
     }
+    if (rule == LearningRule.EPROP) {
+      sections.add(traceSection());
+    }
     return new LearningState(inputs, hidden, outputs, outputFracBits, surrogateShift,
-        surrogate.length, LearningState.surrogateCrc(surrogate), tensors, LearningState.RULE_TBPTT1,
+        surrogate.length, LearningState.surrogateCrc(surrogate), tensors, imageRule(rule),
         imageSchedule(schedule), sections);
+  }
+
+  /** The image's code of a learning rule ({@link LearningState#RULE_TBPTT1}, ...). */
+  static int imageRule(LearningRule rule) {
+    return switch (rule) {
+      case TBPTT1 -> LearningState.RULE_TBPTT1;
+      case EPROP -> LearningState.RULE_EPROP;
+    };
   }
 
   /** The image's code of an Adam schedule ({@link LearningState#SCHEDULE_DENSE}, ...). */
@@ -918,18 +1011,19 @@ public final class LearningEngine {
 
   /**
    * Puts {@code s} into the engine: Adam states and masters of every learned tensor (the learned
-   * values follow from the masters) and, under catch-up, the per-block step counters. Core
-   * weights stay as they are. Checked completely first: a state of another network,
-   * configuration, schedule or tensor set, or with counters out of range, is refused naming the
-   * field, and nothing changes.
+   * values follow from the masters) and, under catch-up, the per-block step counters, under
+   * e-prop the traces. Core weights stay as they are. Checked completely first: a state of
+   * another network, configuration, rule, schedule or tensor set, without the sections the
+   * engine keeps or with one of another length, or with counters or traces out of range, is
+   * refused naming the field, and nothing changes.
    */
   public void restore(LearningState s) {
     if (s == null) {
       throw new IllegalArgumentException("restore needs a learning state");
     }
-    requireImageable("restored");
     s.requireSameConfiguration(snapshot());
     List<int[]> blockSteps = schedule == AdamSchedule.CATCH_UP ? s.catchUpBlockSteps() : null;
+    TraceImage traces = rule == LearningRule.EPROP ? readTraceSection(s) : null;
     List<QuantizedAdamState> states = new ArrayList<>(learned.size());
     for (int k = 0; k < learned.size(); k++) {
       LearningState.Tensor t = s.tensors().get(k);
@@ -958,6 +1052,18 @@ public final class LearningEngine {
         l.weights[i] = c.coreWeight(m[i]);
       }
       l.state = states.get(k);
+    }
+    if (traces != null) {
+      int[][] mine = presynapticAndOutputTraces();
+      for (int k = 0; k < mine.length; k++) {
+        System.arraycopy(traces.traces()[k], 0, mine[k], 0, mine[k].length);
+      }
+      for (int k = 0; k < learned.size(); k++) {
+        short[] ebar = learned.get(k).ebar;
+        if (ebar != null) {
+          System.arraycopy(traces.ebar()[k], 0, ebar, 0, ebar.length);
+        }
+      }
     }
   }
 }

@@ -188,7 +188,7 @@ class LazyLearningEngineTest {
         saved.surrogateCrc(), saved.tensors(), saved.rule(), saved.schedule(), List.of());
     e = assertThrows(IllegalArgumentException.class,
         () -> Sl1Device.restoreLearningState(catchUp, withoutCounters));
-    assertTrue(e.getMessage().contains("section 0 is absent, the engine's is catchup.steps"),
+    assertTrue(e.getMessage().contains("section catchup.steps is missing (the engine's takes"),
         e.getMessage());
     List<int[]> future = new ArrayList<>();
     for (int[] c : counters) {

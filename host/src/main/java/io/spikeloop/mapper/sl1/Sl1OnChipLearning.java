@@ -20,10 +20,10 @@ import java.util.Map;
 /**
  * SL-1's on-chip learning for a mapped network: the learning engine's {@link LearningConfig}
  * (tBPTT1, or e-prop with {@code --mode eprop}, with quantized Adam, every tensor learning) made
- * from float hyper-parameters. The engine's learning-state image holds all a tBPTT1 engine keeps
- * (Adam codes, scales, counters, generator states, masters), so one configuration serves the
- * whole run; an e-prop engine's eligibility traces have no section in the image yet, so an e-prop
- * run cannot be checkpointed (refused by name).
+ * from float hyper-parameters. The engine's learning-state image holds all the engine keeps
+ * (Adam codes, scales, counters, generator states, masters, and under e-prop its traces in the
+ * section {@code eprop.traces}), so one configuration serves the whole run and checkpoints with
+ * either rule.
  */
 public final class Sl1OnChipLearning implements OnChipLearningPlan {
   /** Surrogate table: 16 entries per threshold, 8 thresholds. */
@@ -53,13 +53,6 @@ public final class Sl1OnChipLearning implements OnChipLearningPlan {
   }
 
   @Override
-  public String notCheckpointable() {
-    return learning.rule() == LearningRule.TBPTT1 ? null : "on-chip e-prop"
-        + " cannot be checkpointed yet: the learning-state image has no section for the engine's "
-        + "eligibility traces";
-  }
-
-  @Override
   public void checkRestorable(TargetState saved, TargetState enabled) {
     LearningState image = Sl1Codecs.decodeLearningState(saved);
     if (enabled != null) {
@@ -76,27 +69,12 @@ public final class Sl1OnChipLearning implements OnChipLearningPlan {
   public String memoryReport() {
     String line = memory.describe();
     if (learning.rule() == LearningRule.EPROP) {
-      long traces = traceBytes(learning, network);
+      long traces = LearningEngine.traceBytes(network, learning);
       line += String.format(java.util.Locale.ROOT, "; e-prop traces %d B (%.3f B/param, int16 "
           + "eligibility per hidden-layer parameter, trace shift %d, independent of the number "
           + "of steps)", traces, (double) traces / memory.parameters(), learning.traceShift());
     }
     return line;
-  }
-
-  /**
-   * The e-prop engine's trace memory when every tensor learns (as {@code
-   * LearningEngine.traceBytes}): 2 B per hidden-layer parameter (int16 eligibility), 4 B per
-   * input, recurrent unit, hidden neuron (output trace) and the two bias traces; 0 for tBPTT1.
-   */
-  public static long traceBytes(LearningConfig learning, NetworkConfig c) {
-    if (learning.rule() != LearningRule.EPROP) {
-      return 0;
-    }
-    var layer = c.layers().get(0);
-    long n = layer.size();
-    long pre = c.inputs() + (layer.recurrent() ? n : 0);
-    return 2 * (pre + 1) * n + 4 * (pre + 1 + n + 1);
   }
 
   /**

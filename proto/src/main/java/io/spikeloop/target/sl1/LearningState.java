@@ -33,11 +33,11 @@ import java.util.zip.CRC32;
  *   section  name (16 bytes, ASCII, NUL padded), u32 payload bytes, payload
  *   trailer  u32 CRC-32 (IEEE, as zlib) of every byte before it
  * </pre>
- * The rule ({@link #RULE_TBPTT1}) and the Adam schedule ({@link #SCHEDULE_DENSE},
+ * The rule ({@link #RULE_TBPTT1}, {@link #RULE_EPROP}) and the Adam schedule ({@link #SCHEDULE_DENSE},
  * {@link #SCHEDULE_LAZY}, {@link #SCHEDULE_CATCH_UP}) say which engine the state belongs to; the
  * sections carry what a rule or schedule keeps beyond the tensors' Adam state (the catch-up
- * schedule's per-block step counters, {@link #CATCH_UP_SECTION}), so a later rule adds a named
- * section, not a format version. Version 1 images (header without the last three fields, no
+ * schedule's per-block step counters, {@link #CATCH_UP_SECTION}; e-prop's traces,
+ * {@link #EPROP_TRACES_SECTION}), so a rule adds a named section, not a format version. Version 1 images (header without the last three fields, no
  * sections: a dense tBPTT1 engine) are still read; {@link #toBytes} writes version
  * {@value #VERSION}. {@link #fromBytes} checks magic, version, length and CRC before parsing,
  * and every field against its range; a device checks the configuration fields, rule, schedule
@@ -51,7 +51,7 @@ import java.util.zip.CRC32;
  * @param surrogateLength entries of {@link LearningConfig#surrogateTable()}
  * @param surrogateCrc    {@link #surrogateCrc} of that table
  * @param tensors         the learned tensors in the network's tensor order
- * @param rule            the learning rule ({@link #RULE_TBPTT1})
+ * @param rule            the learning rule ({@link #RULE_TBPTT1} or {@link #RULE_EPROP})
  * @param schedule        the weight matrices' Adam schedule ({@link #SCHEDULE_DENSE},
  *                        {@link #SCHEDULE_LAZY} or {@link #SCHEDULE_CATCH_UP})
  * @param sections        the rule's and schedule's extra state, in image order
@@ -69,18 +69,34 @@ public record LearningState(int inputs, int hidden, int outputs, int outputFracB
   public static final int HEADER_BYTES_V1 = 44;
   /** Learning rule: tBPTT1 ({@code docs/core-spec.md} section 9); a new rule takes the next. */
   public static final int RULE_TBPTT1 = 0;
+  /**
+   * Learning rule: e-prop ({@code docs/learning-engine.md} section 11), with its traces in the
+   * {@link #EPROP_TRACES_SECTION} section.
+   */
+  public static final int RULE_EPROP = 1;
   /** Adam schedules of the weight matrices, as C's SLQ_DENSE, SLQ_LAZY, SLQ_CATCH_UP. */
   public static final int SCHEDULE_DENSE = 0;
   public static final int SCHEDULE_LAZY = 1;
   public static final int SCHEDULE_CATCH_UP = 2;
   private static final String[] SCHEDULE_NAMES = {"dense", "lazy", "catchup"};
-  private static final String[] RULE_NAMES = {"tbptt1"};
+  private static final String[] RULE_NAMES = {"tbptt1", "eprop"};
   /**
    * The catch-up schedule's section: per learned tensor in order, i32 {@code blocks} (0 for a
    * tensor that steps densely, the biases) and i32 {@code blockSteps[blocks]} (the step count
    * {@code t} after the block last stepped, in [0, the tensor's step]).
    */
   public static final String CATCH_UP_SECTION = "catchup.steps";
+  /**
+   * The e-prop rule's section: the engine's traces, little-endian, in this order: i32 input
+   * traces {@code X[inputs]}, i32 recurrent traces {@code R[hidden]} (only when the hidden layer is
+   * recurrent), i32 bias trace {@code B}, i32 output traces {@code Z[hidden]}, i32 output-bias
+   * trace {@code C} (all Q16.14, in [0, 2^30]), then the int16 eligibility traces {@code ebar} of
+   * every learned hidden-layer tensor in the network's order ({@code layer0.in [N][M]},
+   * {@code layer0.rec [N][N]}, {@code layer0.bias [N]}, row-major {@code [post][pre]}). Its
+   * length follows from the network and the learned tensors; the engine that writes it defines
+   * and checks the layout ({@code docs/driver-abi.md}).
+   */
+  public static final String EPROP_TRACES_SECTION = "eprop.traces";
   /** Sections an image may carry at most. */
   public static final int MAX_SECTIONS = 16;
   /** Section header: name and u32 payload bytes. */
@@ -133,7 +149,7 @@ public record LearningState(int inputs, int hidden, int outputs, int outputFracB
         : "schedule " + schedule;
   }
 
-  /** The rule's name (tbptt1). */
+  /** The rule's name (tbptt1, eprop). */
   public static String ruleName(int rule) {
     return rule >= 0 && rule < RULE_NAMES.length ? RULE_NAMES[rule] : "rule " + rule;
   }
@@ -651,14 +667,19 @@ public record LearningState(int inputs, int hidden, int outputs, int outputFracB
     for (int k = 0; k < Math.max(sections.size(), expected.sections.size()); k++) {
       Section a = k < sections.size() ? sections.get(k) : null;
       Section e = k < expected.sections.size() ? expected.sections.get(k) : null;
-      if (a == null || e == null || !a.name.equals(e.name)) {
+      if (a == null) {
+        throw new IllegalArgumentException("learning state does not fit this engine: section "
+            + e.name + " is missing (the engine's takes " + e.payload.length + " bytes; the image "
+            + "has " + sections.size() + " section" + (sections.size() == 1 ? "" : "s") + ")");
+      }
+      if (e == null || !a.name.equals(e.name)) {
         throw new IllegalArgumentException("learning state does not fit this engine: section " + k
-            + " is " + (a == null ? "absent" : a.name) + ", the engine's is "
-            + (e == null ? "absent" : e.name));
+            + " is " + a.name + ", the engine's is " + (e == null ? "absent" : e.name));
       }
       if (a.payload.length != e.payload.length) {
         throw new IllegalArgumentException("learning state does not fit this engine: section "
-            + a.name + " has " + a.payload.length + " bytes, the engine's " + e.payload.length);
+            + a.name + " has " + a.payload.length + " bytes, the engine's takes "
+            + e.payload.length);
       }
     }
   }
