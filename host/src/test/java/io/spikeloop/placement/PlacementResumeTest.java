@@ -70,8 +70,8 @@ class PlacementResumeTest {
         PlacementContractTest.CLASSES, 1, 20, 20), 3);
   }
 
-  private static PlacementSettings settings(double lr) {
-    return new PlacementSettings(8, 8, 16, 8, lr, 0.9, 0.999, 1e-8, 16, 5);
+  private static PlacementSettings settings(double lr, String rule) {
+    return new PlacementSettings(8, 8, 16, 8, lr, 0.9, 0.999, 1e-8, 16, 5, rule);
   }
 
   /** A fresh device of the kind: sim, board:ref, or a simulator behind a loopback server. */
@@ -91,7 +91,12 @@ class PlacementResumeTest {
   }
 
   private Supplier<Placement> fresh(String placement, String device, double lr) {
-    return () -> Placements.onDevice(placement, freshDevice(device), init(), settings(lr));
+    return fresh(placement, device, lr, "tbptt1");
+  }
+
+  /** A fresh placement whose on-chip learning runs {@code rule} (tbptt1, eprop). */
+  private Supplier<Placement> fresh(String placement, String device, double lr, String rule) {
+    return () -> Placements.onDevice(placement, freshDevice(device), init(), settings(lr, rule));
   }
 
   private Path crashAfter(Placement crashing, long batches) {
@@ -120,7 +125,23 @@ class PlacementResumeTest {
       "on-chip, sim:learning=lazy, 5", "on-chip, sim:learning=catchup, 4",
       "on-chip, 'board:ref,learning=catchup', 5"})
   void resumesBitIdentically(String placement, String device, long crashAfter) throws Exception {
-    Supplier<Placement> factory = fresh(placement, device, LR);
+    resumesBitIdentically(placement, device, crashAfter, "tbptt1");
+  }
+
+  /**
+   * On-chip e-prop: the checkpoint carries the engine's traces (learning-state section
+   * eprop.traces) as they stand after the last sample, on the simulator, the C firmware and a
+   * served simulator.
+   */
+  @ParameterizedTest(name = "on-chip e-prop on {0}, crash after {1} batches")
+  @CsvSource({"sim, 5", "board:ref, 3", "remote, 6"})
+  void onChipEpropResumesBitIdentically(String device, long crashAfter) throws Exception {
+    resumesBitIdentically("on-chip", device, crashAfter, "eprop");
+  }
+
+  private void resumesBitIdentically(String placement, String device, long crashAfter,
+                                     String rule) throws Exception {
+    Supplier<Placement> factory = fresh(placement, device, LR, rule);
     Placement uninterrupted = factory.get();
     TrainingLoop.Result full = TrainingLoop.run(uninterrupted, DATA, SETTINGS,
         new TrainingLoop.Listener() {});
@@ -157,6 +178,8 @@ class PlacementResumeTest {
       LearningState learned = LearningState.fromBytes(end.bytes("learning.image", -1));
       assertEquals(2L * DATA.train().size() * PlacementContractTest.STEPS,
           learned.tensors().get(0).step(), "Adam steps over both epochs");
+      assertEquals(rule.equals("eprop") ? LearningState.RULE_EPROP : LearningState.RULE_TBPTT1,
+          learned.rule());
     }
   }
 

@@ -730,8 +730,8 @@ public abstract class DeviceContractSuite {
   /**
    * A device whose engine offers the e-prop rule ({@code docs/learning-engine.md} section 11)
    * learns exactly as the reference engine over two samples with a reset between them (the
-   * traces restart): same outputs every step, same weights; and it refuses to hand out a
-   * learning-state image, whose version 1 has no room for the traces.
+   * traces restart): same outputs every step, same weights, and (with learning-state readback)
+   * the reference's learning-state image byte for byte, traces included.
    */
   @ParameterizedTest(name = "{0}-bit Adam state")
   @ValueSource(ints = {8, 4})
@@ -769,10 +769,65 @@ public abstract class DeviceContractSuite {
         assertTrue(moved, "learning must move weights to be a test");
       }
       if (device.info().has(Capability.LEARNING_STATE)) {
-        RuntimeException e = assertThrows(RuntimeException.class,
-            () -> Sl1Device.learningState(device));
-        assertTrue(e.getMessage().contains("eligibility traces"), e.getMessage());
+        assertArrayEquals(Sl1Device.learningState(reference).toBytes(),
+            Sl1Device.learningState(device).toBytes(), "the reference's image, byte for byte");
       }
+    }
+  }
+
+  /**
+   * An e-prop engine's learning state read in the middle of a sample (section eprop.traces: the
+   * traces half built) and restored with the weights and the dynamic state into a fresh device
+   * continues bit-identically to the device that never stopped, and equals the reference
+   * simulator's image byte for byte.
+   */
+  @Test
+  void epropStateReadMidSampleRestoresIntoAFreshDeviceBitExactly() {
+    assumeSl1(device, "SL-1's learning engine");
+    assumeTrue(device.info().has(Capability.LEARNING_STATE),
+        "device " + device.info().name() + " has no learning-state readback");
+    NetworkConfig net = learningNetwork();
+    assumeFits(device, net, "the learning network");
+    LearningConfig eprop = learningConfig(net, 8).toBuilder()
+        .rule(io.spikeloop.target.sl1.LearningRule.EPROP).traceShift(16).build();
+    List<SpikeFrame> frames = labelled(testInputs(29, 2 * STEPS), 3);
+    int cut = STEPS + STEPS / 2;
+    startLearning(device, net, eprop);
+    runAll(device, frames.subList(0, STEPS), ReadoutLevel.OUTPUTS);
+    device.reset();
+    runAll(device, frames.subList(STEPS, cut), ReadoutLevel.OUTPUTS);
+    LearningState saved = Sl1Device.learningState(device);
+    assertEquals(LearningState.RULE_EPROP, saved.rule());
+    assertTrue(saved.section(LearningState.EPROP_TRACES_SECTION) != null, saved.toString());
+    DeviceState dynamic = Sl1Device.state(device);
+    Map<String, int[]> weights = new LinkedHashMap<>();
+    for (WeightTensor t : net.tensors()) {
+      weights.put(t.name(), device.readWeights(t.name()));
+    }
+    List<SpikeFrame> tail = frames.subList(cut, frames.size());
+    List<StepResult> uninterrupted = runAll(device, tail, ReadoutLevel.OUTPUTS);
+
+    Device fresh = open();
+    fresh.configure(net);
+    weights.forEach(fresh::writeWeights);
+    Sl1Device.enableLearning(fresh, eprop);
+    Sl1Device.restoreLearningState(fresh, saved);
+    Sl1Device.restore(fresh, dynamic);
+    assertEquals(saved, Sl1Device.learningState(fresh), "restored as saved");
+    assertSameBehaviour(uninterrupted, runAll(fresh, tail, ReadoutLevel.OUTPUTS), "resumed");
+    for (WeightTensor t : net.tensors()) {
+      assertArrayEquals(device.readWeights(t.name()), fresh.readWeights(t.name()), t.name());
+    }
+    assertArrayEquals(Sl1Device.learningState(device).toBytes(),
+        Sl1Device.learningState(fresh).toBytes(), "learning state after the tail");
+
+    try (SimDevice reference = new SimDevice()) {
+      startLearning(reference, net, eprop);
+      runAll(reference, frames.subList(0, STEPS), ReadoutLevel.OUTPUTS);
+      reference.reset();
+      runAll(reference, frames.subList(STEPS, frames.size()), ReadoutLevel.OUTPUTS);
+      assertArrayEquals(Sl1Device.learningState(reference).toBytes(),
+          Sl1Device.learningState(fresh).toBytes(), "the reference simulator's image, byte for byte");
     }
   }
 
