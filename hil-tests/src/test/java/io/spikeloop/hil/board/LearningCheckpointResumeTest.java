@@ -41,7 +41,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * stopped after some samples, the weights, learning-state image (version 2) and dynamic state are
  * read, a fresh device of the same kind is loaded with them, and both continue on the same
  * frames: every output, every weight and the learning state must equal the uninterrupted run bit
- * for bit, and the three implementations' images must be the same bytes.
+ * for bit, and the three implementations' images must be the same bytes. The e-prop rule is
+ * checkpointed in the middle of a sample, its traces in the image's section eprop.traces.
  */
 class LearningCheckpointResumeTest {
   /** Steps per "sample" (one label each). */
@@ -77,6 +78,66 @@ class LearningCheckpointResumeTest {
     }
   }
 
+  /**
+   * The e-prop rule: the checkpoint falls in the middle of a sample (12 steps into the fifth),
+   * so the image's section eprop.traces carries presynaptic, output and eligibility traces under
+   * way; the three implementations resume bit-identically and their images are the same bytes.
+   */
+  @org.junit.jupiter.api.Test
+  void resumedEpropLearningEqualsTheUninterruptedRunOnSimBoardAndServedSim() {
+    LearningConfig eprop = learning().toBuilder()
+        .rule(io.spikeloop.target.sl1.LearningRule.EPROP).traceShift(20).build();
+    List<SpikeFrame> frames = frames();
+    int cut = HEAD * SAMPLE + 12;
+    List<SpikeFrame> head = frames.subList(0, cut);
+    List<SpikeFrame> tail = frames.subList(cut, frames.size());
+    byte[] simImage = resumeBitExactly(SimDevice::new, head, tail, AdamSchedule.DENSE, eprop);
+    LearningState saved = LearningState.fromBytes(simImage);
+    assertEquals(LearningState.RULE_EPROP, saved.rule());
+    assertEquals(LearningState.EPROP_TRACES_SECTION, saved.sections().get(0).name());
+    byte[] boardImage = resumeBitExactly(() -> Devices.open("board:ref"), head, tail,
+        AdamSchedule.DENSE, eprop);
+    assertArrayEquals(simImage, boardImage, "simulator and firmware images, byte for byte");
+    try (DeviceServer a = DeviceServer.start(new SimDevice(), ServerOptions.loopback(0));
+         DeviceServer b = DeviceServer.start(new SimDevice(), ServerOptions.loopback(0))) {
+      List<DeviceServer> servers = List.of(a, b);
+      int[] next = {0};
+      byte[] servedImage = resumeBitExactly(
+          () -> Devices.open("remote://127.0.0.1:" + servers.get(next[0]++).port()), head, tail,
+          AdamSchedule.DENSE, eprop);
+      assertArrayEquals(simImage, servedImage, "the served simulator's image, byte for byte");
+    }
+  }
+
+  /**
+   * The e-prop image is larger than tBPTT1's by the traces (2 B per hidden-layer parameter); a
+   * served device whose frame limit it exceeds refuses the restore before anything is sent,
+   * naming the request, its size and the limit, and keeps its state: never a truncated image.
+   */
+  @org.junit.jupiter.api.Test
+  void anImageAboveTheServersFrameLimitIsRefusedByName() {
+    LearningConfig eprop = learning().toBuilder()
+        .rule(io.spikeloop.target.sl1.LearningRule.EPROP).traceShift(20).build();
+    int limit = 96 << 10;
+    try (DeviceServer server = DeviceServer.start(new SimDevice(),
+             ServerOptions.loopback(0).withMaxFrameBytes(limit));
+         Device served = Devices.open("remote://127.0.0.1:" + server.port())) {
+      served.configure(NET);
+      BoardSimLockstepTest.writeSameRandomWeights(NET, new Random(3), served);
+      Sl1Device.enableLearning(served, eprop);
+      served.run(frames().subList(0, 30), ReadoutLevel.OUTPUTS);
+      LearningState image = Sl1Device.learningState(served);
+      assertTrue(image.imageBytes() > limit, "the test needs an image above the limit: "
+          + image.imageBytes());
+      var e = assertThrows(IllegalArgumentException.class,
+          () -> Sl1Device.restoreLearningState(served, image));
+      assertTrue(e.getMessage().contains("RESTORE_LEARNING_STATE")
+          && e.getMessage().contains("exceeds the server's frame limit of " + limit + " bytes"),
+          e.getMessage());
+      assertEquals(image, Sl1Device.learningState(served), "nothing changed");
+    }
+  }
+
   private static SimDevice simDevice(String name) {
     return new SimDevice(name, SimOptions.parse(name), SimDevice.DEFAULT_LIMITS);
   }
@@ -87,10 +148,16 @@ class LearningCheckpointResumeTest {
    */
   private static byte[] resumeBitExactly(Supplier<Device> open, List<SpikeFrame> head,
                                          List<SpikeFrame> tail, AdamSchedule schedule) {
+    return resumeBitExactly(open, head, tail, schedule, learning());
+  }
+
+  private static byte[] resumeBitExactly(Supplier<Device> open, List<SpikeFrame> head,
+                                         List<SpikeFrame> tail, AdamSchedule schedule,
+                                         LearningConfig learning) {
     try (Device first = open.get(); Device fresh = open.get()) {
       first.configure(NET);
       BoardSimLockstepTest.writeSameRandomWeights(NET, new Random(3), first);
-      Sl1Device.enableLearning(first, learning());
+      Sl1Device.enableLearning(first, learning);
       first.run(head, ReadoutLevel.OUTPUTS);
 
       byte[] image = Sl1Device.learningState(first).toBytes();
@@ -112,7 +179,7 @@ class LearningCheckpointResumeTest {
 
       fresh.configure(NET);
       weights.forEach(fresh::writeWeights);
-      Sl1Device.enableLearning(fresh, learning());
+      Sl1Device.enableLearning(fresh, learning);
       Sl1Device.restoreLearningState(fresh, saved);
       Sl1Device.restore(fresh, dynamic);
       assertArrayEquals(image, Sl1Device.learningState(fresh).toBytes(), "restored as saved");
