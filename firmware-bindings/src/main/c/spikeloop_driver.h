@@ -289,7 +289,8 @@ int32_t spikeloop_set_chip_instance(spikeloop_board *board, const spikeloop_chip
  * The learning engine's state (ABI version 3) as one image: format spikeloop-learning-state
  * version 2 of docs/driver-abi.md (little-endian; engine shape, configuration, rule and Adam
  * schedule, then per learned tensor its quantized Adam counters, RNG state, master weights, codes
- * and block scales, then named sections such as catch-up's block step counters; a CRC-32 last).
+ * and block scales, then named sections such as catch-up's block step counters or e-prop's
+ * traces, "eprop.traces"; a CRC-32 last).
  * The image carries its own version, checked on restore (a driver may also restore version 1, a
  * dense engine's). All three need learning enabled (else SPIKELOOP_ERR_STATE).
  * - size: the image's length in bytes for the engine as enabled now.
