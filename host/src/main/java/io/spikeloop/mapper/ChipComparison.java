@@ -7,7 +7,6 @@ import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.Telemetry;
-import io.spikeloop.mapping.FloatReference;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.target.CostModel;
 import java.util.List;

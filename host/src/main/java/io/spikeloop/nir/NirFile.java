@@ -34,7 +34,7 @@ import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
 import io.spikeloop.device.WeightTensor;
-import io.spikeloop.mapping.QuantizationOptions;
+import io.spikeloop.mapper.sl1.QuantizationOptions;
 import io.spikeloop.model.Surrogate;
 import io.spikeloop.target.sl1.LayerConfig;
 import io.spikeloop.target.sl1.NetworkConfig;
@@ -342,7 +342,7 @@ public final class NirFile {
     Surrogate surrogate = new Surrogate(s.values()[0], s.values()[1], s.values()[2],
         s.values()[3]);
     var fixed = g.getChildren().get("fixed_point");
-    io.spikeloop.mapping.MappedNetwork mapped = null;
+    io.spikeloop.mapper.sl1.MappedNetwork mapped = null;
     QuantizationOptions options = null;
     if (fixed instanceof Group fg) {
       String fp = path + "/fixed_point";
@@ -375,7 +375,7 @@ public final class NirFile {
     }
   }
 
-  private static io.spikeloop.mapping.MappedNetwork fixedPoint(Path file, Group fg, String fp)
+  private static io.spikeloop.mapper.sl1.MappedNetwork fixedPoint(Path file, Group fg, String fp)
       throws NirFormatException {
     int inputs = integer(file, fg, "inputs", fp);
     int layerCount = integer(file, fg, "layers", fp);
@@ -418,7 +418,7 @@ public final class NirFile {
       t.check(ints);
       weights.put(t.name(), ints);
     }
-    return new io.spikeloop.mapping.MappedNetwork(config, weights, List.of(), membraneScale,
+    return new io.spikeloop.mapper.sl1.MappedNetwork(config, weights, List.of(), membraneScale,
         outputScale);
   }
 

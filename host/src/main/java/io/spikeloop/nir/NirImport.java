@@ -1,9 +1,9 @@
 package io.spikeloop.nir;
 
 import io.spikeloop.device.WeightTensor;
-import io.spikeloop.mapping.MappedNetwork;
-import io.spikeloop.mapping.QuantizationOptions;
-import io.spikeloop.mapping.TensorReport;
+import io.spikeloop.mapper.sl1.MappedNetwork;
+import io.spikeloop.mapper.sl1.QuantizationOptions;
+import io.spikeloop.mapper.sl1.TensorReport;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.model.Surrogate;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spikeloop.mapper.MappingOptions;
-import io.spikeloop.mapping.MappedNetwork;
-import io.spikeloop.mapping.QuantizationOptions;
-import io.spikeloop.mapping.Quantizer;
+import io.spikeloop.mapper.sl1.MappedNetwork;
+import io.spikeloop.mapper.sl1.QuantizationOptions;
+import io.spikeloop.mapper.sl1.Quantizer;
 import io.spikeloop.model.SnnParameters;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.spikeloop.mapping;
+package io.spikeloop.mapper.sl1;
 
 import io.spikeloop.data.SpikeDataset;
 import io.spikeloop.data.SpikeSample;
@@ -7,6 +7,7 @@ import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.Telemetry;
+import io.spikeloop.mapper.FloatReference;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.target.sl1.Sl1Target;
 import java.util.List;
