@@ -1,8 +1,11 @@
 package io.spikeloop.mapper;
 
+import io.spikeloop.data.SpikeDataset;
+import io.spikeloop.device.Device;
 import io.spikeloop.model.SnnParameters;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntConsumer;
 
 /**
  * Maps spikeloop's float model onto one target and back. Stateless; registered in
@@ -59,5 +62,22 @@ public interface TargetMapper {
    */
   default boolean writesWeightsBetweenSamplesOnly() {
     return false;
+  }
+
+  /**
+   * {@code eval --device}: runs {@code mapping} (already made for {@code device}) on the device
+   * beside the float models over the first {@code limit} samples of {@code data} (all when
+   * {@code limit <= 0}) and reports the mapping and the results in the target's terms. The
+   * default is {@link ChipComparison}: the device against the chip's float model and spikeloop's.
+   *
+   * @param options  the options {@code mapping} was made with (what the report names)
+   * @param params   the float parameters the mapping stands for (spikeloop's float model)
+   * @param progress told the number of samples done after each sample
+   */
+  default EvaluationReport evaluate(TargetMapping mapping, MappingOptions options,
+                                    SnnParameters params, Device device, SpikeDataset data,
+                                    int limit, IntConsumer progress) {
+    return ChipComparison.report(mapping,
+        ChipComparison.run(this, mapping, params, device, data, limit, progress));
   }
 }

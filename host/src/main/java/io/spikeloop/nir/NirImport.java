@@ -1,8 +1,10 @@
 package io.spikeloop.nir;
 
 import io.spikeloop.device.WeightTensor;
+import io.spikeloop.mapper.MappingOptions;
+import io.spikeloop.mapper.TargetMapping;
 import io.spikeloop.mapper.sl1.MappedNetwork;
-import io.spikeloop.mapper.sl1.QuantizationOptions;
+import io.spikeloop.mapper.sl1.Sl1Mapper;
 import io.spikeloop.mapper.sl1.TensorReport;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
@@ -60,12 +62,13 @@ public final class NirImport {
   }
 
   /**
-   * The network read, its fixed-point mapping when the file carries one ({@code null}
-   * otherwise, with {@code quantization}), the step and rule the time constants were read with,
+   * The network read, its fixed-point mapping when the file carries one (the target's mapping
+   * with its tensor errors recomputed against {@code params}, and the options it was made with;
+   * both {@code null} otherwise), the step and rule the time constants were read with,
    * and notes on conversions that were applied.
    */
-  public record Result(SnnParameters params, MappedNetwork fixedPoint,
-                       QuantizationOptions quantization, double dt,
+  public record Result(SnnParameters params, TargetMapping fixedPoint,
+                       MappingOptions quantization, double dt,
                        Discretisation discretisation, boolean fromSpikeloop, List<String> notes) {}
 
   private NirImport() {}
@@ -280,12 +283,12 @@ public final class NirImport {
       }
       p.bOut()[o] = readout.dense.bias[o] * readout.neurons.gain[o] + readout.neurons.drive[o];
     }
-    MappedNetwork mapped = null;
+    TargetMapping mapped = null;
     if (ext != null && ext.fixedPoint() != null) {
-      mapped = withReports(ext.fixedPoint(), p);
+      mapped = Sl1Mapper.toMapping(p.config(), withReports(ext.fixedPoint(), p));
     }
-    return new Result(p, mapped, mapped == null ? null : ext.quantization(), dt, disc,
-        ext != null, List.copyOf(notes));
+    return new Result(p, mapped, mapped == null ? null : ext.quantization().toMappingOptions(),
+        dt, disc, ext != null, List.copyOf(notes));
   }
 
   /**

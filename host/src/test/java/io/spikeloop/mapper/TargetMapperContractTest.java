@@ -185,4 +185,33 @@ class TargetMapperContractTest {
       assertTrue(withGradient >= sample.steps() - 2, "steps with a gradient: " + withGradient);
     }
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sl1", "reckon"})
+  void evaluationReportsTheCommonFieldsAndNamesEveryTensor(String target) {
+    TargetMapper mapper = TargetMappers.forTarget(target);
+    SnnParameters p = model(true, 7);
+    try (Device device = Devices.open(deviceOf(target))) {
+      TargetMapping m = mapper.map(p, options(), device.info().limits());
+      int[] done = {0};
+      EvaluationReport r = mapper.evaluate(m, options(), p, device, randomData(5, 20, 0.2, 4),
+          3, n -> done[0] = n);
+      assertEquals(3, r.samples());
+      assertEquals(3, done[0], "progress reaches the last sample");
+      var f = r.fields();
+      assertEquals(3, f.get("samples").asInt());
+      for (String name : List.of("floatAccuracy", "fixedAccuracy", "predictionAgreement")) {
+        double v = f.get(name).asDouble(-1);
+        assertTrue(v >= 0 && v <= 1, name + " = " + v);
+      }
+      for (String name : List.of("sopsPerSample", "cyclesPerSample", "energyJoulesPerSample",
+          "clipped")) {
+        assertTrue(f.has(name) && f.get(name).asDouble() >= 0, name + " in " + f);
+      }
+      String text = String.join("\n", r.lines());
+      for (MappedTensor t : m.tensors()) {
+        assertTrue(text.contains(t.name()), t.name() + " in " + text);
+      }
+    }
+  }
 }

@@ -1,7 +1,10 @@
 package io.spikeloop.mapper.sl1;
 
+import io.spikeloop.data.SpikeDataset;
+import io.spikeloop.device.Device;
 import io.spikeloop.mapper.ChipBackward;
 import io.spikeloop.mapper.ChipFloatModel;
+import io.spikeloop.mapper.EvaluationReport;
 import io.spikeloop.mapper.FloatReference;
 import io.spikeloop.mapper.LearningOptions;
 import io.spikeloop.mapper.MappedTensor;
@@ -22,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntConsumer;
 
 /**
  * SL-1's mapper: {@link Quantizer} (every option of {@link MappingOptions} applies), so that the
@@ -145,5 +149,18 @@ public final class Sl1Mapper implements TargetMapper {
   @Override
   public ChipBackward backward(TargetMapping mapping, double[] outputWeights) {
     return new Sl1ReadoutGradient(mapping, outputWeights);
+  }
+
+  /**
+   * SL-1's {@code eval}: {@link Evaluation} (the float model and the device side by side, spike
+   * agreement per neuron and step, saturations) reported with the mapping in SL-1's terms.
+   */
+  @Override
+  public EvaluationReport evaluate(TargetMapping mapping, MappingOptions options,
+                                   SnnParameters params, Device device, SpikeDataset data,
+                                   int limit, IntConsumer progress) {
+    MappedNetwork mapped = mappedNetwork(mapping);
+    return Evaluation.report(Evaluation.run(params, mapped, device, data, limit, progress),
+        mapped, quantizationOptions(options));
   }
 }
