@@ -80,4 +80,14 @@ public interface TargetMapper {
     return ChipComparison.report(mapping,
         ChipComparison.run(this, mapping, params, device, data, limit, progress));
   }
+
+  /**
+   * What a learner beside the chip ({@code near-chip}) runs on {@code mapping}: per tensor its
+   * quantized Adam and the shift to the chip's values, and the codec of its checkpoints. The
+   * default is {@link NearChipLearning#uniform} (no checkpoints); a target whose own learning
+   * engine the learner should match bit for bit gives its engine's geometry and image (SL-1).
+   */
+  default NearChipLearning nearChipLearning(TargetMapping mapping, LearningOptions options) {
+    return NearChipLearning.uniform(mapping, options);
+  }
 }

@@ -11,6 +11,7 @@ import io.spikeloop.mapper.MappedTensor;
 import io.spikeloop.mapper.MappingLoss;
 import io.spikeloop.mapper.MappingOptions;
 import io.spikeloop.mapper.MappingRefusedException;
+import io.spikeloop.mapper.NearChipLearning;
 import io.spikeloop.mapper.OnChipLearningPlan;
 import io.spikeloop.mapper.TargetMapper;
 import io.spikeloop.mapper.TargetMapping;
@@ -162,5 +163,11 @@ public final class Sl1Mapper implements TargetMapper {
     MappedNetwork mapped = mappedNetwork(mapping);
     return Evaluation.report(Evaluation.run(params, mapped, device, data, limit, progress),
         mapped, quantizationOptions(options));
+  }
+
+  /** SL-1's learner beside the chip: the engine's geometry, rates and image. */
+  @Override
+  public NearChipLearning nearChipLearning(TargetMapping mapping, LearningOptions options) {
+    return new Sl1NearChipLearning(mapping, options);
   }
 }
