@@ -90,4 +90,13 @@ public interface TargetMapper {
   default NearChipLearning nearChipLearning(TargetMapping mapping, LearningOptions options) {
     return NearChipLearning.uniform(mapping, options);
   }
+
+  /**
+   * This target's layout in NIR's {@code /spikeloop/fixed_point} group, where it has one
+   * ({@code export --fixed-point}, {@code eval --nir}); empty by default, and
+   * {@code export --fixed-point --target} refuses such a target naming why.
+   */
+  default java.util.Optional<NirFixedPointLayout> nirFixedPointLayout() {
+    return java.util.Optional.empty();
+  }
 }

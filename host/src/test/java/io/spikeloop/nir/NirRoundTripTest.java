@@ -13,6 +13,7 @@ import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.mapper.FloatReference;
+import io.spikeloop.mapper.StoredMapping;
 import io.spikeloop.mapper.sl1.MappedNetwork;
 import io.spikeloop.mapper.sl1.QuantizationOptions;
 import io.spikeloop.mapper.sl1.Quantizer;
@@ -86,8 +87,7 @@ class NirRoundTripTest {
         SnnParameters p = network(recurrent, List.of(12, 9), 3);
         Path file = dir.resolve(d.label() + recurrent + ".nir");
         SnnConfig c = p.config();
-        NirFile.write(file, NirExport.export(p, 1e-3, d), new SpikeloopExtension(1e-3, d,
-            c.alpha(), c.kappa(), c.theta(), c.surrogate(), null, null));
+        NirFile.write(file, NirExport.export(p, 1e-3, d), SpikeloopExtension.of(c, 1e-3, d));
         NirImport.Result r = NirImport.read(file, NirImport.Options.SNNTORCH);
         assertTrue(r.fromSpikeloop());
         assertEquals(d, r.discretisation());
@@ -131,7 +131,8 @@ class NirRoundTripTest {
     Path file = dir.resolve("q.nir");
     NirFile.write(file, NirExport.export(p, 1e-3, Discretisation.EXACT),
         new SpikeloopExtension(1e-3, Discretisation.EXACT, c.alpha(), c.kappa(), c.theta(),
-            c.surrogate(), mapped, q));
+            c.surrogate(), StoredMapping.of(Sl1Mapper.toMapping(c, mapped),
+                q.toMappingOptions())));
     NirImport.Result r = NirImport.read(file, NirImport.Options.SNNTORCH);
     assertNotNull(r.fixedPoint());
     MappedNetwork back = Sl1Mapper.mappedNetwork(r.fixedPoint());

@@ -12,6 +12,7 @@ import io.spikeloop.mapper.MappingLoss;
 import io.spikeloop.mapper.MappingOptions;
 import io.spikeloop.mapper.MappingRefusedException;
 import io.spikeloop.mapper.NearChipLearning;
+import io.spikeloop.mapper.NirFixedPointLayout;
 import io.spikeloop.mapper.OnChipLearningPlan;
 import io.spikeloop.mapper.TargetMapper;
 import io.spikeloop.mapper.TargetMapping;
@@ -26,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.IntConsumer;
 
 /**
@@ -169,5 +171,11 @@ public final class Sl1Mapper implements TargetMapper {
   @Override
   public NearChipLearning nearChipLearning(TargetMapping mapping, LearningOptions options) {
     return new Sl1NearChipLearning(mapping, options);
+  }
+
+  /** SL-1's layout in NIR's fixed-point group, the only one every file so far has. */
+  @Override
+  public Optional<NirFixedPointLayout> nirFixedPointLayout() {
+    return Optional.of(new Sl1NirFixedPointLayout());
   }
 }
