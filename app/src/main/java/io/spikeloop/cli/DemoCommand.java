@@ -12,7 +12,7 @@ import io.spikeloop.demo.ContinualResult;
 import io.spikeloop.demo.ContinualSettings;
 import io.spikeloop.demo.ContinualStream;
 import io.spikeloop.device.Devices;
-import io.spikeloop.mapping.QuantizationOptions;
+import io.spikeloop.mapper.sl1.QuantizationOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

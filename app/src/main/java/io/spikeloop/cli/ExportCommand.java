@@ -122,8 +122,8 @@ public final class ExportCommand implements Callable<Integer> {
         c.recurrent() ? "recurrent" : "feed-forward", disc.tau(c.alpha(), dt),
         disc.tau(c.kappa(), dt), dt, disc.label(),
         extension.fixedPoint() == null ? "" : "; fixed point: "
-            + extension.quantization().weightBits() + "-bit weights, "
-            + extension.fixedPoint().clipped() + " values clipped");
+            + extension.fixedPoint().options().weightBits() + "-bit weights, "
+            + extension.fixedPointMapping(params).clipped() + " values clipped");
     if (json) {
       ObjectNode o = new ObjectMapper().createObjectNode();
       o.put("command", "export").put("run", run.toString()).put("nir", nir.toString())

@@ -1,7 +1,7 @@
 package io.spikeloop.report;
 
 import io.spikeloop.data.SpikeSample;
-import io.spikeloop.mapping.FloatReference;
+import io.spikeloop.mapper.FloatReference;
 import io.spikeloop.model.SnnParameters;
 import java.util.ArrayList;
 import java.util.Arrays;

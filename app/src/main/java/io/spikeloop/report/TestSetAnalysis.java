@@ -2,7 +2,7 @@ package io.spikeloop.report;
 
 import io.spikeloop.data.SpikeDataset;
 import io.spikeloop.data.SpikeSample;
-import io.spikeloop.mapping.FloatReference;
+import io.spikeloop.mapper.FloatReference;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.train.Softmax;
 import java.util.Arrays;

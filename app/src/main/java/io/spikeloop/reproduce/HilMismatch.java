@@ -189,8 +189,8 @@ public final class HilMismatch {
         : Datasets.defaultStepMs(d.spec())) / 1000;
     Discretisation disc = Discretisation.parse(resolved.nirDiscretisation());
     SnnConfig c = p.config();
-    NirFile.write(nir, NirExport.export(p, dtSeconds, disc), new SpikeloopExtension(dtSeconds,
-        disc, c.alpha(), c.kappa(), c.theta(), c.surrogate(), null, null));
+    NirFile.write(nir, NirExport.export(p, dtSeconds, disc),
+        SpikeloopExtension.of(c, dtSeconds, disc));
     PlacementSettings mapping = PlacementSettings.builder().weightBits(resolved.weightBits())
         .weightHeadroom(s.headroom()).seed(seed).build();
     log.printf("hil-mismatch: %s seed %d: host-float test accuracy %.1f%% (float)%n", d.key(),

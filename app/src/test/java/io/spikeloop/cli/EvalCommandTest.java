@@ -44,6 +44,7 @@ class EvalCommandTest {
     assertEquals(0, o.exit(), o.err());
     JsonNode j = o.json();
     assertEquals(30, j.get("samples").asInt());
+    assertEquals("sl1", j.get("target").asText());
     assertEquals(16, j.get("weightBits").asInt());
     for (String f : List.of("floatAccuracy", "fixedAccuracy", "predictionAgreement",
         "spikeAgreement", "spikeOverlap")) {
@@ -59,6 +60,9 @@ class EvalCommandTest {
     assertEquals(0, j.get("clipped").asInt());
     assertTrue(o.out().contains("fixed-point accuracy"), o.out());
     assertTrue(o.out().contains("layer0.rec"), "the mapping report lists every tensor: " + o.out());
+    // SL-1's own report: its registers per layer, saturations, the device's kind and target
+    assertTrue(o.out().contains("layer 0: theta ") && o.out().contains("saturations "), o.out());
+    assertTrue(o.out().contains("(sl1-sim, target sl1)"), o.out());
 
     double narrow = eval("--run", run.toString(), "--steps", "20", "--samples", "30", "--json",
         "--weight-bits", "3").json().get("spikeOverlap").asDouble();

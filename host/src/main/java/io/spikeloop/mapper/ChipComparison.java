@@ -1,5 +1,8 @@
 package io.spikeloop.mapper;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spikeloop.data.SpikeDataset;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.device.Device;
@@ -7,10 +10,11 @@ import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.Telemetry;
-import io.spikeloop.mapping.FloatReference;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.target.CostModel;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.IntConsumer;
 
 /**
@@ -134,5 +138,63 @@ public final class ChipComparison {
       }
     }
     return best;
+  }
+
+  /**
+   * {@code eval}'s report of a comparison: the mapping (scales, every tensor's exponent, LSB
+   * and error, what was lost) and the three accuracies, the device against the chip's float
+   * model, and the cost per sample.
+   */
+  public static EvaluationReport report(TargetMapping mapping, Result r) {
+    List<String> lines = new ArrayList<>();
+    lines.add(String.format(Locale.ROOT, "mapping onto %s: membrane scale %.4g, output scale %.4g",
+        mapping.targetId(), mapping.membraneScale(0), mapping.outputScale()));
+    for (MappedTensor t : mapping.tensors()) {
+      lines.add(String.format(Locale.ROOT, "  %-8s <- %-12s exponent %d  LSB %.3g  max|w| %.3g  "
+              + "max error %.3g  clipped %d of %d", t.name(), t.floatTensor(), t.exponent(),
+          t.lsb(), t.maxAbsFloat(), t.maxAbsError(), t.clipped(), t.values().length));
+    }
+    for (MappingLoss loss : mapping.losses()) {
+      lines.add("  lost: " + loss);
+    }
+    lines.add(String.format(Locale.ROOT, "float accuracy (spikeloop's model)  %.2f%%",
+        100 * r.floatAccuracy()));
+    lines.add(String.format(Locale.ROOT, "chip float model accuracy          %.2f%%",
+        100 * r.chipModelAccuracy()));
+    lines.add(String.format(Locale.ROOT, "device accuracy                    %.2f%% (%+.2f points)",
+        100 * r.deviceAccuracy(), 100 * (r.deviceAccuracy() - r.floatAccuracy())));
+    lines.add(String.format(Locale.ROOT, "device vs chip float model: same prediction %.2f%%, "
+            + "mean |output difference| %.4g (mean |output| %.4g, max %.4g), spike "
+            + "disagreement %s", 100 * r.predictionAgreement(), r.meanAbsOutputDifference(),
+        r.meanAbsOutput(), r.maxAbsOutputDifference(), Double.isNaN(r.spikeDisagreement())
+            ? "n/a (not visible)" : String.format(Locale.ROOT, "%.4f", r.spikeDisagreement())));
+    lines.add(String.format(Locale.ROOT, "per sample            %.1f hidden spikes, %.0f SOPs, "
+            + "%.0f cycles, %.3g J", r.deviceSpikesPerSample(), r.sopsPerSample(),
+        r.cyclesPerSample(), r.joulesPerSample()));
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("samples", r.samples()).put("floatAccuracy", r.floatAccuracy())
+        .put("chipModelAccuracy", r.chipModelAccuracy())
+        .put("fixedAccuracy", r.deviceAccuracy())
+        .put("predictionAgreement", r.predictionAgreement())
+        .put("meanAbsOutputDifference", r.meanAbsOutputDifference())
+        .put("maxAbsOutputDifference", r.maxAbsOutputDifference())
+        .put("meanAbsOutput", r.meanAbsOutput())
+        .put("spikeDisagreement", Double.isNaN(r.spikeDisagreement()) ? null
+            : r.spikeDisagreement())
+        .put("fixedSpikesPerSample", r.deviceSpikesPerSample())
+        .put("sopsPerSample", r.sopsPerSample()).put("cyclesPerSample", r.cyclesPerSample())
+        .put("energyJoulesPerSample", r.joulesPerSample()).put("clipped", mapping.clipped());
+    ArrayNode tensors = o.putArray("tensors");
+    for (MappedTensor t : mapping.tensors()) {
+      tensors.addObject().put("name", t.name()).put("floatTensor", t.floatTensor())
+          .put("exponent", t.exponent()).put("step", t.lsb()).put("clipped", t.clipped())
+          .put("maxAbsError", t.maxAbsError());
+    }
+    ArrayNode lost = o.putArray("lost");
+    for (MappingLoss loss : mapping.losses()) {
+      lost.addObject().put("item", loss.item()).put("kind", loss.kind().name())
+          .put("detail", loss.detail());
+    }
+    return new EvaluationReport(r.samples(), lines, o);
   }
 }

@@ -1,8 +1,11 @@
 package io.spikeloop.mapper;
 
+import io.spikeloop.data.SpikeDataset;
+import io.spikeloop.device.Device;
 import io.spikeloop.model.SnnParameters;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntConsumer;
 
 /**
  * Maps spikeloop's float model onto one target and back. Stateless; registered in
@@ -59,5 +62,41 @@ public interface TargetMapper {
    */
   default boolean writesWeightsBetweenSamplesOnly() {
     return false;
+  }
+
+  /**
+   * {@code eval --device}: runs {@code mapping} (already made for {@code device}) on the device
+   * beside the float models over the first {@code limit} samples of {@code data} (all when
+   * {@code limit <= 0}) and reports the mapping and the results in the target's terms. The
+   * default is {@link ChipComparison}: the device against the chip's float model and spikeloop's.
+   *
+   * @param options  the options {@code mapping} was made with (what the report names)
+   * @param params   the float parameters the mapping stands for (spikeloop's float model)
+   * @param progress told the number of samples done after each sample
+   */
+  default EvaluationReport evaluate(TargetMapping mapping, MappingOptions options,
+                                    SnnParameters params, Device device, SpikeDataset data,
+                                    int limit, IntConsumer progress) {
+    return ChipComparison.report(mapping,
+        ChipComparison.run(this, mapping, params, device, data, limit, progress));
+  }
+
+  /**
+   * What a learner beside the chip ({@code near-chip}) runs on {@code mapping}: per tensor its
+   * quantized Adam and the shift to the chip's values, and the codec of its checkpoints. The
+   * default is {@link NearChipLearning#uniform} (no checkpoints); a target whose own learning
+   * engine the learner should match bit for bit gives its engine's geometry and image (SL-1).
+   */
+  default NearChipLearning nearChipLearning(TargetMapping mapping, LearningOptions options) {
+    return NearChipLearning.uniform(mapping, options);
+  }
+
+  /**
+   * This target's layout in NIR's {@code /spikeloop/fixed_point} group, where it has one
+   * ({@code export --fixed-point}, {@code eval --nir}); empty by default, and
+   * {@code export --fixed-point --target} refuses such a target naming why.
+   */
+  default java.util.Optional<NirFixedPointLayout> nirFixedPointLayout() {
+    return java.util.Optional.empty();
   }
 }

@@ -7,6 +7,8 @@
  * integers back into float parameters; and gives the float model of the chip's own dynamics
  * ({@link io.spikeloop.mapper.ChipFloatModel}) and the backward pass through it that the hil and
  * near-chip placements run beside the chip ({@link io.spikeloop.mapper.ChipBackward}).
- * Implementations: {@code sl1} (wraps {@link io.spikeloop.mapping.Quantizer}) and {@code reckon}.
+ * {@link io.spikeloop.mapper.FloatReference} is spikeloop's own float64 forward pass, the model
+ * every chip is compared with ({@link io.spikeloop.mapper.ChipComparison}).
+ * Implementations: {@code sl1} (wraps {@link io.spikeloop.mapper.sl1.Quantizer}) and {@code reckon}.
  */
 package io.spikeloop.mapper;

@@ -33,12 +33,9 @@ import io.jhdf.HdfFile;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
-import io.spikeloop.device.WeightTensor;
-import io.spikeloop.mapping.QuantizationOptions;
+import io.spikeloop.mapper.NirFixedPointLayout;
+import io.spikeloop.mapper.StoredMapping;
 import io.spikeloop.model.Surrogate;
-import io.spikeloop.target.sl1.LayerConfig;
-import io.spikeloop.target.sl1.NetworkConfig;
-import io.spikeloop.target.sl1.OutputConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Array;
@@ -320,7 +317,7 @@ public final class NirFile {
     return g;
   }
 
-  private static SpikeloopExtension extension(Path file, Group g) throws NirFormatException {
+  private static SpikeloopExtension extension(Path file, Group g) throws IOException {
     String path = "/" + SpikeloopExtension.GROUP;
     String format = string(file, dataset(file, g, "format", path), path + "/format");
     if (!format.equals(SpikeloopExtension.FORMAT)) {
@@ -342,26 +339,22 @@ public final class NirFile {
     Surrogate surrogate = new Surrogate(s.values()[0], s.values()[1], s.values()[2],
         s.values()[3]);
     var fixed = g.getChildren().get("fixed_point");
-    io.spikeloop.mapping.MappedNetwork mapped = null;
-    QuantizationOptions options = null;
+    StoredMapping mapped = null;
     if (fixed instanceof Group fg) {
       String fp = path + "/fixed_point";
-      if (fg.getChildren().containsKey("target")) {
-        String target = string(file, dataset(file, fg, "target", fp), fp + "/target");
-        if (!target.equals(SpikeloopExtension.FIXED_POINT_TARGET)) {
-          throw new NirFormatException(file, fp + " holds a mapping onto target " + target
-              + "; this build reads target " + SpikeloopExtension.FIXED_POINT_TARGET
-              + "'s layout only (evaluate the float graph on a " + target + " device instead)");
-        }
+      String target = fg.getChildren().containsKey("target")
+          ? string(file, dataset(file, fg, "target", fp), fp + "/target")
+          : SpikeloopExtension.UNNAMED_FIXED_POINT_TARGET;
+      NirFixedPointLayout layout;
+      try {
+        layout = SpikeloopExtension.layout(target);
+      } catch (IllegalArgumentException e) {
+        throw new NirFormatException(file, fp + " holds a mapping onto target " + target
+            + "; this build reads " + SpikeloopExtension.layouts() + " only (evaluate the float "
+            + "graph on a " + target + " device instead)");
       }
       try {
-        Group og = group(file, fg, "options", fp);
-        options = new QuantizationOptions(integer(file, og, "weight_bits", fp + "/options"),
-            integer(file, og, "membrane_bits", fp + "/options"),
-            integer(file, og, "output_bits", fp + "/options"),
-            integer(file, og, "headroom_bits", fp + "/options"),
-            scalar(file, og, "clip_percentile", fp + "/options"));
-        mapped = fixedPoint(file, fg, fp);
+        mapped = layout.read(new HdfGroupReader(file, fg, fp));
       } catch (IllegalArgumentException e) {
         throw new NirFormatException(file, fp + ": " + e.getMessage());
       }
@@ -369,57 +362,39 @@ public final class NirFile {
     try {
       return new SpikeloopExtension(scalar(file, g, "dt", path), disc,
           scalar(file, g, "alpha", path), scalar(file, g, "kappa", path),
-          scalar(file, g, "theta", path), surrogate, mapped, options);
+          scalar(file, g, "theta", path), surrogate, mapped);
     } catch (IllegalArgumentException e) {
       throw new NirFormatException(file, path + ": " + e.getMessage());
     }
   }
 
-  private static io.spikeloop.mapping.MappedNetwork fixedPoint(Path file, Group fg, String fp)
-      throws NirFormatException {
-    int inputs = integer(file, fg, "inputs", fp);
-    int layerCount = integer(file, fg, "layers", fp);
-    List<LayerConfig> layers = new ArrayList<>();
-    double[] membraneScale = new double[Math.max(0, layerCount)];
-    for (int l = 0; l < layerCount; l++) {
-      String lp = fp + "/layer" + l;
-      Group lg = group(file, fg, "layer" + l, fp);
-      layers.add(LayerConfig.builder(integer(file, lg, "size", lp),
-              integer(file, lg, "inputs", lp), integer(file, lg, "theta", lp))
-          .recurrent(integer(file, lg, "recurrent", lp) != 0)
-          .weightBits(integer(file, lg, "w_bits", lp))
-          .weightExponent(integer(file, lg, "w_exp", lp))
-          .membraneBits(integer(file, lg, "u_bits", lp))
-          .alpha(integer(file, lg, "alpha", lp)).build());
-      membraneScale[l] = scalar(file, lg, "membrane_scale", lp);
+  /** A group of the file as a target's fixed-point layout reads it. */
+  private record HdfGroupReader(Path file, Group group, String path)
+      implements NirFixedPointLayout.GroupReader {
+    @Override
+    public int integer(String name) throws IOException {
+      return NirFile.integer(file, group, name, path);
     }
-    String op = fp + "/output";
-    Group og = group(file, fg, "output", fp);
-    OutputConfig output = OutputConfig.builder(integer(file, og, "size", op))
-        .weightBits(integer(file, og, "w_bits", op))
-        .weightExponent(integer(file, og, "w_exp", op))
-        .outputBits(integer(file, og, "o_bits", op))
-        .kappa(integer(file, og, "kappa", op)).build();
-    double outputScale = scalar(file, og, "output_scale", op);
-    NetworkConfig config = new NetworkConfig(inputs, layers, output);
-    Group tg = group(file, fg, "tensors", fp);
-    Map<String, int[]> weights = new LinkedHashMap<>();
-    for (WeightTensor t : config.tensors()) {
-      String tp = fp + "/tensors/" + t.name();
-      NirArray a = array(file, dataset(file, tg, t.name(), fp + "/tensors"), tp);
-      if (a.size() != t.length()) {
-        throw new NirFormatException(file, tp + " has " + a.size() + " values, the network needs "
-            + t.rows() + "x" + t.cols());
-      }
-      int[] ints = new int[a.size()];
-      for (int i = 0; i < ints.length; i++) {
-        ints[i] = (int) a.values()[i];
-      }
-      t.check(ints);
-      weights.put(t.name(), ints);
+
+    @Override
+    public double scalar(String name) throws IOException {
+      return NirFile.scalar(file, group, name, path);
     }
-    return new io.spikeloop.mapping.MappedNetwork(config, weights, List.of(), membraneScale,
-        outputScale);
+
+    @Override
+    public double[] values(String name) throws IOException {
+      return array(file, dataset(file, group, name, path), path + "/" + name).values();
+    }
+
+    @Override
+    public NirFixedPointLayout.GroupReader group(String name) throws IOException {
+      return new HdfGroupReader(file, NirFile.group(file, group, name, path), path + "/" + name);
+    }
+
+    @Override
+    public IOException problem(String problem) {
+      return new NirFormatException(file, problem);
+    }
   }
 
   // ---- writing (HDF5 C library) ----
@@ -492,51 +467,44 @@ public final class NirFile {
       }
     }
 
+    /**
+     * The {@code fixed_point} group: a {@code target} dataset unless the target is the one a
+     * group without it means, then the target's layout.
+     */
     private void fixedPoint(long parent, SpikeloopExtension x) throws IOException {
-      var m = x.fixedPoint();
-      NetworkConfig c = m.config();
+      StoredMapping m = x.fixedPoint();
+      NirFixedPointLayout layout = SpikeloopExtension.layout(m.targetId());
       inGroup(parent, "fixed_point", g -> {
-        QuantizationOptions q = x.quantization();
-        inGroup(g, "options", og -> {
-          int64(og, "weight_bits", q.weightBits());
-          int64(og, "membrane_bits", q.membraneBits());
-          int64(og, "output_bits", q.outputBits());
-          int64(og, "headroom_bits", q.headroomBits());
-          doubles(og, "clip_percentile",
-              new NirArray(new double[] {q.clipPercentile()}, new int[0]));
-        });
-        int64(g, "inputs", c.inputs());
-        int64(g, "layers", c.layers().size());
-        for (int l = 0; l < c.layers().size(); l++) {
-          LayerConfig lc = c.layers().get(l);
-          double membraneScale = m.membraneScale()[l];
-          inGroup(g, "layer" + l, lg -> {
-            int64(lg, "size", lc.size());
-            int64(lg, "recurrent", lc.recurrent() ? 1 : 0);
-            int64(lg, "w_bits", lc.wBits());
-            int64(lg, "w_exp", lc.wExp());
-            int64(lg, "u_bits", lc.uBits());
-            int64(lg, "theta", lc.theta());
-            int64(lg, "alpha", lc.alpha());
-            int64(lg, "inputs", lc.inputs());
-            doubles(lg, "membrane_scale", new NirArray(new double[] {membraneScale}, new int[0]));
-          });
+        if (!m.targetId().equals(SpikeloopExtension.UNNAMED_FIXED_POINT_TARGET)) {
+          string(g, "target", m.targetId());
         }
-        OutputConfig oc = c.output();
-        inGroup(g, "output", out -> {
-          int64(out, "size", oc.size());
-          int64(out, "w_bits", oc.wBits());
-          int64(out, "w_exp", oc.wExp());
-          int64(out, "o_bits", oc.oBits());
-          int64(out, "kappa", oc.kappa());
-          doubles(out, "output_scale", new NirArray(new double[] {m.outputScale()}, new int[0]));
-        });
-        inGroup(g, "tensors", tg -> {
-          for (WeightTensor t : c.tensors()) {
-            ints(tg, t.name(), m.weights().get(t.name()), new long[] {t.rows(), t.cols()});
-          }
-        });
+        layout.write(m, groupWriter(g));
       });
+    }
+
+    /** An open group as a target's fixed-point layout writes it. */
+    private NirFixedPointLayout.GroupWriter groupWriter(long g) {
+      return new NirFixedPointLayout.GroupWriter() {
+        @Override
+        public void int64(String name, long value) throws IOException {
+          Writer.this.int64(g, name, value);
+        }
+
+        @Override
+        public void float64(String name, double value) throws IOException {
+          doubles(g, name, new NirArray(new double[] {value}, new int[0]));
+        }
+
+        @Override
+        public void int32(String name, int[] values, long[] shape) throws IOException {
+          ints(g, name, values, shape);
+        }
+
+        @Override
+        public void group(String name, NirFixedPointLayout.Body body) throws IOException {
+          inGroup(g, name, sub -> body.write(groupWriter(sub)));
+        }
+      };
     }
 
     /** Writes into a new group and closes it whatever happens (no HDF5 handle leaks). */

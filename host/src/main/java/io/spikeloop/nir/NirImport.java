@@ -1,14 +1,10 @@
 package io.spikeloop.nir;
 
-import io.spikeloop.device.WeightTensor;
-import io.spikeloop.mapping.MappedNetwork;
-import io.spikeloop.mapping.QuantizationOptions;
-import io.spikeloop.mapping.TensorReport;
+import io.spikeloop.mapper.MappingOptions;
+import io.spikeloop.mapper.TargetMapping;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.model.Surrogate;
-import io.spikeloop.target.sl1.LayerConfig;
-import io.spikeloop.target.sl1.NetworkConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,12 +56,13 @@ public final class NirImport {
   }
 
   /**
-   * The network read, its fixed-point mapping when the file carries one ({@code null}
-   * otherwise, with {@code quantization}), the step and rule the time constants were read with,
+   * The network read, its fixed-point mapping when the file carries one (the target's mapping
+   * with its tensor errors recomputed against {@code params}, and the options it was made with;
+   * both {@code null} otherwise), the step and rule the time constants were read with,
    * and notes on conversions that were applied.
    */
-  public record Result(SnnParameters params, MappedNetwork fixedPoint,
-                       QuantizationOptions quantization, double dt,
+  public record Result(SnnParameters params, TargetMapping fixedPoint,
+                       MappingOptions quantization, double dt,
                        Discretisation discretisation, boolean fromSpikeloop, List<String> notes) {}
 
   private NirImport() {}
@@ -280,64 +277,12 @@ public final class NirImport {
       }
       p.bOut()[o] = readout.dense.bias[o] * readout.neurons.gain[o] + readout.neurons.drive[o];
     }
-    MappedNetwork mapped = null;
+    TargetMapping mapped = null;
     if (ext != null && ext.fixedPoint() != null) {
-      mapped = withReports(ext.fixedPoint(), p);
+      mapped = ext.fixedPointMapping(p);
     }
-    return new Result(p, mapped, mapped == null ? null : ext.quantization(), dt, disc,
-        ext != null, List.copyOf(notes));
-  }
-
-  /**
-   * The stored integer network with its quantization report recomputed against the float
-   * parameters; refuses a mapping whose shapes are not the graph's.
-   */
-  private static MappedNetwork withReports(MappedNetwork m, SnnParameters p) {
-    SnnConfig c = p.config();
-    NetworkConfig nc = m.config();
-    boolean fits = nc.inputs() == c.inputs() && nc.layers().size() == c.layers()
-        && nc.output().size() == c.outputs();
-    for (int l = 0; fits && l < c.layers(); l++) {
-      LayerConfig lc = nc.layers().get(l);
-      fits = lc.size() == c.hiddenSize(l) && lc.recurrent() == c.recurrent();
-    }
-    if (!fits) {
-      throw new IllegalArgumentException("/spikeloop/fixed_point describes a network of "
-          + nc.inputs() + " inputs, layers " + nc.layers() + ", " + nc.output().size()
-          + " outputs, which is not the graph's " + c.inputs() + "-" + c.hidden() + "-"
-          + c.outputs() + (c.recurrent() ? " recurrent" : " feed-forward") + " network");
-    }
-    List<TensorReport> reports = new ArrayList<>();
-    for (WeightTensor t : nc.tensors()) {
-      double step;
-      int exponent = 0;
-      if (t.name().startsWith("out.")) {
-        exponent = t.name().equals(WeightTensor.OUT_W) ? nc.output().wExp() : 0;
-        step = Math.scalb(1.0, exponent) / m.outputScale();
-      } else {
-        int l = Integer.parseInt(t.name().substring(5, t.name().indexOf('.')));
-        exponent = t.name().endsWith(".bias") ? 0 : nc.layers().get(l).wExp();
-        step = Math.scalb(1.0, exponent) / m.membraneScale()[l];
-      }
-      double[] values = p.tensor(t.name()).values();
-      int[] ints = m.weights().get(t.name());
-      long max = io.spikeloop.target.sl1.FixedPoint.maxSigned(t.bits());
-      long min = io.spikeloop.target.sl1.FixedPoint.minSigned(t.bits());
-      int clipped = 0;
-      double maxAbs = 0;
-      double maxErr = 0;
-      for (int i = 0; i < values.length; i++) {
-        double r = Math.rint(values[i] / step);
-        if (r > max || r < min) { // as the quantizer counts: saturated at either end
-          clipped++;
-        }
-        maxAbs = Math.max(maxAbs, Math.abs(values[i]));
-        maxErr = Math.max(maxErr, Math.abs(values[i] - ints[i] * step));
-      }
-      reports.add(new TensorReport(t.name(), step, exponent, t.bits(), values.length, clipped,
-          maxAbs, maxErr));
-    }
-    return new MappedNetwork(nc, m.weights(), reports, m.membraneScale(), m.outputScale());
+    return new Result(p, mapped, mapped == null ? null : ext.fixedPoint().options(),
+        dt, disc, ext != null, List.copyOf(notes));
   }
 
   // ---- graph shape ----

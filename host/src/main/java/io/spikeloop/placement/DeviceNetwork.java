@@ -6,7 +6,7 @@ import io.spikeloop.mapper.MappingOptions;
 import io.spikeloop.mapper.TargetMapping;
 import io.spikeloop.mapper.sl1.Sl1Mapper;
 import io.spikeloop.mapper.sl1.Sl1OnChipLearning;
-import io.spikeloop.mapping.MappedNetwork;
+import io.spikeloop.mapper.sl1.MappedNetwork;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.target.sl1.LearningConfig;

@@ -185,4 +185,65 @@ class TargetMapperContractTest {
       assertTrue(withGradient >= sample.steps() - 2, "steps with a gradient: " + withGradient);
     }
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sl1", "reckon"})
+  void evaluationReportsTheCommonFieldsAndNamesEveryTensor(String target) {
+    TargetMapper mapper = TargetMappers.forTarget(target);
+    SnnParameters p = model(true, 7);
+    try (Device device = Devices.open(deviceOf(target))) {
+      TargetMapping m = mapper.map(p, options(), device.info().limits());
+      int[] done = {0};
+      EvaluationReport r = mapper.evaluate(m, options(), p, device, randomData(5, 20, 0.2, 4),
+          3, n -> done[0] = n);
+      assertEquals(3, r.samples());
+      assertEquals(3, done[0], "progress reaches the last sample");
+      var f = r.fields();
+      assertEquals(3, f.get("samples").asInt());
+      for (String name : List.of("floatAccuracy", "fixedAccuracy", "predictionAgreement")) {
+        double v = f.get(name).asDouble(-1);
+        assertTrue(v >= 0 && v <= 1, name + " = " + v);
+      }
+      for (String name : List.of("sopsPerSample", "cyclesPerSample", "energyJoulesPerSample",
+          "clipped")) {
+        assertTrue(f.has(name) && f.get(name).asDouble() >= 0, name + " in " + f);
+      }
+      String text = String.join("\n", r.lines());
+      for (MappedTensor t : m.tensors()) {
+        assertTrue(text.contains(t.name()), t.name() + " in " + text);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sl1", "reckon"})
+  void nearChipPlanCoversEveryTensorAndItsCheckpointsRoundTripOrAreRefused(String target) {
+    TargetMapper mapper = TargetMappers.forTarget(target);
+    TargetMapping m = mapper.map(model(true, 8), options(), Map.of());
+    LearningOptions lo = new LearningOptions(1e-3, 0.9, 0.999, 1e-8, 8, 64, 8, 1);
+    NearChipLearning plan = mapper.nearChipLearning(m, lo);
+    List<NearChipLearning.TensorState> states = new ArrayList<>();
+    for (int i = 0; i < m.tensors().size(); i++) {
+      NearChipLearning.Tensor t = plan.tensors().get(i);
+      assertEquals(m.tensors().get(i).name(), t.name());
+      assertTrue(t.adam().lrQ16() > 0 && t.shift() >= 0, t.toString());
+      int length = m.tensors().get(i).values().length;
+      int[] masters = new int[length];
+      java.util.Arrays.fill(masters, 3 + i);
+      states.add(new NearChipLearning.TensorState(io.spikeloop.sim.learning.QuantizedAdamState
+          .initial(t.adam(), length, 5 + i), masters));
+    }
+    if (target.equals("sl1")) {
+      List<NearChipLearning.TensorState> back = plan.decodeState(plan.encodeState(states),
+          states);
+      for (int i = 0; i < states.size(); i++) {
+        assertArrayEquals(states.get(i).masters(), back.get(i).masters());
+        assertEquals(states.get(i).adam().rngState(), back.get(i).adam().rngState());
+      }
+    } else {
+      UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+          () -> plan.encodeState(states));
+      assertTrue(e.getMessage().contains("target " + target + " has none"), e.getMessage());
+    }
+  }
 }

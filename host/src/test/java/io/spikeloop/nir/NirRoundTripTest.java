@@ -12,10 +12,12 @@ import io.spikeloop.device.Devices;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
-import io.spikeloop.mapping.FloatReference;
-import io.spikeloop.mapping.MappedNetwork;
-import io.spikeloop.mapping.QuantizationOptions;
-import io.spikeloop.mapping.Quantizer;
+import io.spikeloop.mapper.FloatReference;
+import io.spikeloop.mapper.StoredMapping;
+import io.spikeloop.mapper.sl1.MappedNetwork;
+import io.spikeloop.mapper.sl1.QuantizationOptions;
+import io.spikeloop.mapper.sl1.Quantizer;
+import io.spikeloop.mapper.sl1.Sl1Mapper;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.model.Surrogate;
@@ -85,8 +87,7 @@ class NirRoundTripTest {
         SnnParameters p = network(recurrent, List.of(12, 9), 3);
         Path file = dir.resolve(d.label() + recurrent + ".nir");
         SnnConfig c = p.config();
-        NirFile.write(file, NirExport.export(p, 1e-3, d), new SpikeloopExtension(1e-3, d,
-            c.alpha(), c.kappa(), c.theta(), c.surrogate(), null, null));
+        NirFile.write(file, NirExport.export(p, 1e-3, d), SpikeloopExtension.of(c, 1e-3, d));
         NirImport.Result r = NirImport.read(file, NirImport.Options.SNNTORCH);
         assertTrue(r.fromSpikeloop());
         assertEquals(d, r.discretisation());
@@ -130,11 +131,12 @@ class NirRoundTripTest {
     Path file = dir.resolve("q.nir");
     NirFile.write(file, NirExport.export(p, 1e-3, Discretisation.EXACT),
         new SpikeloopExtension(1e-3, Discretisation.EXACT, c.alpha(), c.kappa(), c.theta(),
-            c.surrogate(), mapped, q));
+            c.surrogate(), StoredMapping.of(Sl1Mapper.toMapping(c, mapped),
+                q.toMappingOptions())));
     NirImport.Result r = NirImport.read(file, NirImport.Options.SNNTORCH);
-    MappedNetwork back = r.fixedPoint();
-    assertNotNull(back);
-    assertEquals(q, r.quantization());
+    assertNotNull(r.fixedPoint());
+    MappedNetwork back = Sl1Mapper.mappedNetwork(r.fixedPoint());
+    assertEquals(q.toMappingOptions(), r.quantization());
     assertEquals(mapped.config(), back.config());
     assertArrayEquals(mapped.membraneScale(), back.membraneScale());
     assertEquals(mapped.outputScale(), back.outputScale());

@@ -8,8 +8,10 @@ import io.jhdf.HdfFile;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
-import io.spikeloop.mapping.QuantizationOptions;
-import io.spikeloop.mapping.Quantizer;
+import io.spikeloop.mapper.StoredMapping;
+import io.spikeloop.mapper.sl1.QuantizationOptions;
+import io.spikeloop.mapper.sl1.Quantizer;
+import io.spikeloop.mapper.sl1.Sl1Mapper;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
 import java.nio.file.Path;
@@ -42,7 +44,8 @@ class NirSpecLayoutTest {
     QuantizationOptions q = new QuantizationOptions(8, 16, 16, 3, 100);
     NirFile.write(file, NirExport.export(p, 1e-3, Discretisation.EXACT),
         new SpikeloopExtension(1e-3, Discretisation.EXACT, c.alpha(), c.kappa(), c.theta(),
-            c.surrogate(), Quantizer.map(p, q), q));
+            c.surrogate(), StoredMapping.of(Sl1Mapper.toMapping(c, Quantizer.map(p, q)),
+                q.toMappingOptions())));
     try (HdfFile hdf = new HdfFile(file)) {
       assertEquals(Set.of("version", "node", "spikeloop"), hdf.getChildren().keySet());
       assertEquals(NirFile.NIR_VERSION, ((Dataset) hdf.getChild("version")).getData());

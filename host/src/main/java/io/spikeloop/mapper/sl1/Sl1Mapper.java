@@ -1,20 +1,21 @@
 package io.spikeloop.mapper.sl1;
 
+import io.spikeloop.data.SpikeDataset;
+import io.spikeloop.device.Device;
 import io.spikeloop.mapper.ChipBackward;
 import io.spikeloop.mapper.ChipFloatModel;
+import io.spikeloop.mapper.EvaluationReport;
+import io.spikeloop.mapper.FloatReference;
 import io.spikeloop.mapper.LearningOptions;
 import io.spikeloop.mapper.MappedTensor;
 import io.spikeloop.mapper.MappingLoss;
 import io.spikeloop.mapper.MappingOptions;
 import io.spikeloop.mapper.MappingRefusedException;
+import io.spikeloop.mapper.NearChipLearning;
+import io.spikeloop.mapper.NirFixedPointLayout;
 import io.spikeloop.mapper.OnChipLearningPlan;
 import io.spikeloop.mapper.TargetMapper;
 import io.spikeloop.mapper.TargetMapping;
-import io.spikeloop.mapping.FloatReference;
-import io.spikeloop.mapping.MappedNetwork;
-import io.spikeloop.mapping.QuantizationOptions;
-import io.spikeloop.mapping.Quantizer;
-import io.spikeloop.mapping.TensorReport;
 import io.spikeloop.model.ParameterTensor;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
@@ -26,6 +27,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.IntConsumer;
 
 /**
  * SL-1's mapper: {@link Quantizer} (every option of {@link MappingOptions} applies), so that the
@@ -149,5 +152,30 @@ public final class Sl1Mapper implements TargetMapper {
   @Override
   public ChipBackward backward(TargetMapping mapping, double[] outputWeights) {
     return new Sl1ReadoutGradient(mapping, outputWeights);
+  }
+
+  /**
+   * SL-1's {@code eval}: {@link Evaluation} (the float model and the device side by side, spike
+   * agreement per neuron and step, saturations) reported with the mapping in SL-1's terms.
+   */
+  @Override
+  public EvaluationReport evaluate(TargetMapping mapping, MappingOptions options,
+                                   SnnParameters params, Device device, SpikeDataset data,
+                                   int limit, IntConsumer progress) {
+    MappedNetwork mapped = mappedNetwork(mapping);
+    return Evaluation.report(Evaluation.run(params, mapped, device, data, limit, progress),
+        mapped, quantizationOptions(options));
+  }
+
+  /** SL-1's learner beside the chip: the engine's geometry, rates and image. */
+  @Override
+  public NearChipLearning nearChipLearning(TargetMapping mapping, LearningOptions options) {
+    return new Sl1NearChipLearning(mapping, options);
+  }
+
+  /** SL-1's layout in NIR's fixed-point group, the only one every file so far has. */
+  @Override
+  public Optional<NirFixedPointLayout> nirFixedPointLayout() {
+    return Optional.of(new Sl1NirFixedPointLayout());
   }
 }

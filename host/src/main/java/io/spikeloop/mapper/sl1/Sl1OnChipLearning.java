@@ -2,6 +2,7 @@ package io.spikeloop.mapper.sl1;
 
 import io.spikeloop.device.WeightTensor;
 import io.spikeloop.mapper.LearningOptions;
+import io.spikeloop.mapper.NearChipLearning;
 import io.spikeloop.mapper.OnChipLearningPlan;
 import io.spikeloop.mapper.TargetMapping;
 import io.spikeloop.model.Surrogate;
@@ -148,8 +149,7 @@ public final class Sl1OnChipLearning implements OnChipLearningPlan {
    * round(lr / lsb * 2^F * 2^16), capped at 2^24.
    */
   public static int lrQ16(double lr, double lsb, int masterFracBits) {
-    double q = Math.rint(lr / lsb * Math.scalb(1.0, masterFracBits + 16));
-    return (int) Math.min(LearningConfig.MAX_LR_Q16, q);
+    return NearChipLearning.lrQ16(lr, lsb, masterFracBits);
   }
 
   /** S[i] = round(2^14 * surrogate'(i * 2^shift / s)) clamped to int16. */

@@ -1,4 +1,4 @@
-package io.spikeloop.mapping;
+package io.spikeloop.mapper.sl1;
 
 import io.spikeloop.device.WeightTensor;
 import io.spikeloop.model.SnnConfig;

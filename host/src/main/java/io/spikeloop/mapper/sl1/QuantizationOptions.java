@@ -1,4 +1,4 @@
-package io.spikeloop.mapping;
+package io.spikeloop.mapper.sl1;
 
 import io.spikeloop.mapper.MappingOptions;
 
@@ -61,5 +61,11 @@ public record QuantizationOptions(int weightBits, int membraneBits, int outputBi
 
   public QuantizationOptions withWeightBits(int bits) {
     return new QuantizationOptions(bits, membraneBits, outputBits, headroomBits, clipPercentile);
+  }
+
+  /** The mapper's options these are (headroom given, no weight headroom). */
+  public MappingOptions toMappingOptions() {
+    return MappingOptions.builder().weightBits(weightBits).membraneBits(membraneBits)
+        .outputBits(outputBits).headroomBits(headroomBits).clipPercentile(clipPercentile).build();
   }
 }

@@ -1,4 +1,4 @@
-package io.spikeloop.mapping;
+package io.spikeloop.mapper;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

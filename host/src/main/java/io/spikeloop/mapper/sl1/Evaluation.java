@@ -1,5 +1,8 @@
-package io.spikeloop.mapping;
+package io.spikeloop.mapper.sl1;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spikeloop.data.SpikeDataset;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.device.Device;
@@ -7,9 +10,14 @@ import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.Telemetry;
+import io.spikeloop.mapper.EvaluationReport;
+import io.spikeloop.mapper.FloatReference;
 import io.spikeloop.model.SnnParameters;
+import io.spikeloop.target.sl1.LayerConfig;
 import io.spikeloop.target.sl1.Sl1Target;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.IntConsumer;
 
 /**
@@ -103,5 +111,62 @@ public final class Evaluation {
         compared == 0 ? 1 : agreeing / (double) compared, either == 0 ? 1 : both / (double) either,
         floatSpikes / per, fixedSpikes / per, t.sops() / per, t.cycles() / per,
         t.energyJoules() / per, t.deadlineMisses(), t.count(Sl1Target.SATURATIONS), t.fifoOverflows());
+  }
+
+  /**
+   * {@code eval}'s report on an SL-1 device: the mapping in SL-1's terms (widths, every layer's
+   * threshold, decay and weight exponent, the output's, every tensor's step and error), then
+   * both accuracies, spike agreement, cost per sample, saturations, FIFO overflows and deadline
+   * misses.
+   */
+  public static EvaluationReport report(Result r, MappedNetwork m, QuantizationOptions q) {
+    List<String> lines = new ArrayList<>();
+    lines.add(String.format(Locale.ROOT, "mapping: %d-bit weights, uBits %d, oBits %d, headroom "
+            + "%d bits, exponents from the %s of |w|", q.weightBits(), q.membraneBits(),
+        q.outputBits(), q.headroomBits(),
+        q.clipPercentile() >= 100 ? "maximum" : q.clipPercentile() + "th percentile"));
+    for (int l = 0; l < m.config().layers().size(); l++) {
+      LayerConfig c = m.config().layers().get(l);
+      lines.add(String.format(Locale.ROOT, "  layer %d: theta %d, alpha %d/4096, wExp %d", l,
+          c.theta(), c.alpha(), c.wExp()));
+    }
+    lines.add(String.format(Locale.ROOT, "  output: kappa %d/4096, wExp %d, scale %.4g",
+        m.config().output().kappa(), m.config().output().wExp(), m.outputScale()));
+    for (TensorReport t : m.tensors()) {
+      lines.add(String.format(Locale.ROOT, "  %-12s step %.3g  max|x| %.3g  max error %.3g  "
+              + "clipped %d of %d", t.name(), t.step(), t.maxAbsFloat(), t.maxAbsError(),
+          t.clipped(), t.values()));
+    }
+    lines.add(String.format(Locale.ROOT, "float accuracy        %.2f%%", 100 * r.floatAccuracy()));
+    lines.add(String.format(Locale.ROOT, "fixed-point accuracy  %.2f%% (%+.2f points)",
+        100 * r.fixedAccuracy(), 100 * (r.fixedAccuracy() - r.floatAccuracy())));
+    lines.add(String.format(Locale.ROOT, "same prediction       %.2f%% of samples",
+        100 * r.predictionAgreement()));
+    lines.add(String.format(Locale.ROOT, "spike agreement       %.4f of (neuron, step); overlap "
+            + "%.4f; spikes/sample float %.1f, fixed %.1f", r.spikeAgreement(), r.spikeOverlap(),
+        r.floatSpikesPerSample(), r.fixedSpikesPerSample()));
+    lines.add(String.format(Locale.ROOT, "per sample            %.0f SOPs, %.0f cycles, %.3g J",
+        r.sopsPerSample(), r.cyclesPerSample(), r.joulesPerSample()));
+    lines.add(String.format(Locale.ROOT, "saturations %d, FIFO overflows %d, deadline misses %d",
+        r.saturations(), r.fifoOverflows(), r.deadlineMisses()));
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("samples", r.samples())
+        .put("weightBits", q.weightBits()).put("membraneBits", q.membraneBits())
+        .put("outputBits", q.outputBits())
+        .put("floatAccuracy", r.floatAccuracy()).put("fixedAccuracy", r.fixedAccuracy())
+        .put("predictionAgreement", r.predictionAgreement())
+        .put("spikeAgreement", r.spikeAgreement()).put("spikeOverlap", r.spikeOverlap())
+        .put("floatSpikesPerSample", r.floatSpikesPerSample())
+        .put("fixedSpikesPerSample", r.fixedSpikesPerSample())
+        .put("sopsPerSample", r.sopsPerSample()).put("cyclesPerSample", r.cyclesPerSample())
+        .put("energyJoulesPerSample", r.joulesPerSample())
+        .put("saturations", r.saturations()).put("fifoOverflows", r.fifoOverflows())
+        .put("deadlineMisses", r.deadlineMisses()).put("clipped", m.clipped());
+    ArrayNode tensors = o.putArray("tensors");
+    for (TensorReport t : m.tensors()) {
+      tensors.addObject().put("name", t.name()).put("exponent", t.exponent()).put("step", t.step())
+          .put("clipped", t.clipped()).put("maxAbsError", t.maxAbsError());
+    }
+    return new EvaluationReport(r.samples(), lines, o);
   }
 }

@@ -1,4 +1,4 @@
-package io.spikeloop.mapping;
+package io.spikeloop.mapper.sl1;
 
 import io.spikeloop.device.Device;
 import io.spikeloop.target.sl1.NetworkConfig;

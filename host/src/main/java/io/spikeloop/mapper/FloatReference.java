@@ -1,6 +1,5 @@
-package io.spikeloop.mapping;
+package io.spikeloop.mapper;
 
-import io.spikeloop.mapper.ChipFloatModel;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package io.spikeloop.mapping;
+package io.spikeloop.mapper.sl1;
 
 /**
  * How one tensor was quantized: {@code float ≈ int * step}.
