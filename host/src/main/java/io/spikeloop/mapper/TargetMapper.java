@@ -1,6 +1,8 @@
 package io.spikeloop.mapper;
 
 import io.spikeloop.model.SnnParameters;
+import io.spikeloop.target.TargetNetwork;
+import io.spikeloop.target.TargetState;
 import java.util.List;
 import java.util.Map;
 
@@ -59,5 +61,34 @@ public interface TargetMapper {
    */
   default boolean writesWeightsBetweenSamplesOnly() {
     return false;
+  }
+
+  /**
+   * A seeded random network of this target for lock-step runs ({@code diff} without a trained
+   * model, the fault soak), sized within every device's limits.
+   *
+   * @param deviceLimits the named limits of the devices it must fit ({@code DeviceInfo.limits()});
+   *     empty: the target's own maxima
+   * @throws MappingRefusedException naming each part of {@code spec} this target cannot draw,
+   *     or for a target without random networks
+   */
+  default RandomTargetNetwork randomNetwork(RandomNetworkSpec spec,
+                                            List<Map<String, Long>> deviceLimits) {
+    throw new MappingRefusedException(targetId(), List.of("random network: target "
+        + targetId() + " draws none"));
+  }
+
+  /**
+   * The learning configuration ({@code learning-config} payload) a lock-step check of two
+   * devices enables on an integer network that has no float model (a random network, a mapped
+   * run without its training settings: {@code diff --learning}), from named settings ({@code
+   * diff}'s option names without {@code --}; empty: the target's defaults).
+   *
+   * @throws IllegalArgumentException naming each setting the target does not know or a value it
+   *     cannot take, or for a target without on-chip learning
+   */
+  default TargetState lockstepLearning(TargetNetwork network, Map<String, String> settings) {
+    throw new IllegalArgumentException("lock-step learning: target " + targetId()
+        + " has no on-chip learning");
   }
 }

@@ -8,6 +8,8 @@ import io.spikeloop.mapper.MappingLoss;
 import io.spikeloop.mapper.MappingOptions;
 import io.spikeloop.mapper.MappingRefusedException;
 import io.spikeloop.mapper.OnChipLearningPlan;
+import io.spikeloop.mapper.RandomNetworkSpec;
+import io.spikeloop.mapper.RandomTargetNetwork;
 import io.spikeloop.mapper.TargetMapper;
 import io.spikeloop.mapper.TargetMapping;
 import io.spikeloop.mapping.FloatReference;
@@ -18,6 +20,8 @@ import io.spikeloop.mapping.TensorReport;
 import io.spikeloop.model.ParameterTensor;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
+import io.spikeloop.target.TargetNetwork;
+import io.spikeloop.target.TargetState;
 import io.spikeloop.target.sl1.FixedPoint;
 import io.spikeloop.target.sl1.NetworkConfig;
 import io.spikeloop.target.sl1.Sl1Target;
@@ -149,5 +153,18 @@ public final class Sl1Mapper implements TargetMapper {
   @Override
   public ChipBackward backward(TargetMapping mapping, double[] outputWeights) {
     return new Sl1ReadoutGradient(mapping, outputWeights);
+  }
+
+  /** SL-1's seeded random network ({@link Sl1LockstepRuns#randomNetwork}). */
+  @Override
+  public RandomTargetNetwork randomNetwork(RandomNetworkSpec spec,
+                                           List<Map<String, Long>> deviceLimits) {
+    return Sl1LockstepRuns.randomNetwork(spec, deviceLimits);
+  }
+
+  /** The engine's lock-step configuration ({@link Sl1LockstepRuns#lockstepLearning}). */
+  @Override
+  public TargetState lockstepLearning(TargetNetwork network, Map<String, String> settings) {
+    return Sl1LockstepRuns.lockstepLearning(network, settings);
   }
 }
