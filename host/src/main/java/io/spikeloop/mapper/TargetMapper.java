@@ -5,6 +5,7 @@ import io.spikeloop.target.TargetNetwork;
 import io.spikeloop.target.TargetState;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Maps spikeloop's float model onto one target and back. Stateless; registered in
@@ -90,5 +91,13 @@ public interface TargetMapper {
   default TargetState lockstepLearning(TargetNetwork network, Map<String, String> settings) {
     throw new IllegalArgumentException("lock-step learning: target " + targetId()
         + " has no on-chip learning");
+  }
+
+  /**
+   * The target's per-instance calibration without training, where it has one (SL-1: register
+   * by register probes of its weights, thresholds and outputs); empty otherwise.
+   */
+  default Optional<ChipCalibrator> calibrator() {
+    return Optional.empty();
   }
 }

@@ -133,4 +133,12 @@ public record PlacementSettings(int weightBits, int stateBits, int blockSize, in
           beta2, eps, weightHeadroom, seed, learningRule);
     }
   }
+
+  /**
+   * What the device placements ask a target's mapper for: these weight bits and headroom, 32-bit
+   * membranes and outputs (so code mapping beside a placement maps as it does).
+   */
+  public io.spikeloop.mapper.MappingOptions mappingOptions() {
+    return DeviceNetwork.options(weightBits, weightHeadroom);
+  }
 }

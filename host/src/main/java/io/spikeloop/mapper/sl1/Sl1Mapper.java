@@ -1,6 +1,7 @@
 package io.spikeloop.mapper.sl1;
 
 import io.spikeloop.mapper.ChipBackward;
+import io.spikeloop.mapper.ChipCalibrator;
 import io.spikeloop.mapper.ChipFloatModel;
 import io.spikeloop.mapper.LearningOptions;
 import io.spikeloop.mapper.MappedTensor;
@@ -30,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * SL-1's mapper: {@link Quantizer} (every option of {@link MappingOptions} applies), so that the
@@ -166,5 +168,11 @@ public final class Sl1Mapper implements TargetMapper {
   @Override
   public TargetState lockstepLearning(TargetNetwork network, Map<String, String> settings) {
     return Sl1LockstepRuns.lockstepLearning(network, settings);
+  }
+
+  /** Register-by-register probes of an SL-1 chip ({@link Sl1ChipCalibration}). */
+  @Override
+  public Optional<ChipCalibrator> calibrator() {
+    return Optional.of(Sl1ChipCalibration::measure);
   }
 }
