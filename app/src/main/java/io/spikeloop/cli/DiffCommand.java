@@ -11,6 +11,9 @@ import io.spikeloop.diff.Divergence;
 import io.spikeloop.diff.LearningLockstep;
 import io.spikeloop.diff.LockstepDiff;
 import io.spikeloop.mapper.MappingOptions;
+import io.spikeloop.mapper.RandomNetworkSpec;
+import io.spikeloop.mapper.RandomTargetNetwork;
+import io.spikeloop.mapper.TargetMapper;
 import io.spikeloop.mapper.TargetMapping;
 import io.spikeloop.mapper.TargetMappers;
 import io.spikeloop.model.ModelFile;
@@ -18,17 +21,7 @@ import io.spikeloop.model.SnnParameters;
 import io.spikeloop.sim.reckon.CueAccumulation;
 import io.spikeloop.target.TargetNetwork;
 import io.spikeloop.target.TargetState;
-import io.spikeloop.target.reckon.ReckonCodecs;
-import io.spikeloop.target.reckon.ReckonNetwork;
-import io.spikeloop.target.reckon.ReckonRandomNetworks;
 import io.spikeloop.target.reckon.ReckonTarget;
-import io.spikeloop.target.reckon.ReckonTensor;
-import io.spikeloop.target.sl1.CoreLimits;
-import io.spikeloop.target.sl1.LockstepLearning;
-import io.spikeloop.target.sl1.NetworkConfig;
-import io.spikeloop.target.sl1.RandomNetwork;
-import io.spikeloop.target.sl1.Sl1Codecs;
-import io.spikeloop.target.sl1.Sl1Target;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -205,15 +198,15 @@ public final class DiffCommand implements Callable<Integer> {
       kindA = da.info().kind();
       kindB = db.info().kind();
       boolean reckon = ReckonTarget.ID.equals(da.info().target());
-      if (!reckon && (task != null || !bRateShift.isEmpty())) {
-        throw new IllegalArgumentException((task != null ? "--task" : "--b-rate-shift")
-            + " is for target reckon; " + a + " is of target " + da.info().target());
+      if (!reckon && task != null) {
+        throw new IllegalArgumentException("--task is for target reckon; " + a + " is of target "
+            + da.info().target());
       }
+      TargetMapper mapper = TargetMappers.forDevice(da);
       if (run != null) {
         // The trained model, mapped by the mapper of the devices' target.
         MappingOptions options = MappingOptions.builder().weightBits(weightBits).build();
-        TargetMapping mapping = TargetMappers.forDevice(da).map(trained, options,
-            da.info().limits());
+        TargetMapping mapping = mapper.map(trained, options, da.info().limits());
         network = mapping.network();
         weights = mapping.weights();
         source = run.resolve("model.slm") + " (" + weightBits + "-bit weights)";
@@ -222,48 +215,35 @@ public final class DiffCommand implements Callable<Integer> {
               + network.inputs() + " inputs, dataset " + dataset + " " + data.channels()
               + " channels");
         }
-      } else if (reckon) {
-        if (task != null) {
-          CueAccumulationTask cue = CueAccumulationTask.read(taskData);
-          network = cue.network();
-          weights = cue.weights();
-          data = cue.samples();
-          source = "cue-accumulation 40-100-2 (" + taskData + ", initial weights)";
-        } else {
-          java.util.Random random = new java.util.Random(seed);
-          ReckonNetwork r = ReckonRandomNetworks.network(random, learning);
-          network = r;
-          weights = ReckonRandomNetworks.genericWeights(random, r);
-          source = "random reckon " + r.inputs() + "-" + r.recurrent() + "-" + r.outputs()
-              + ", seed " + seed + (r.inputs() < data.channels() ? " (" + data.channels()
-              + " channels folded onto " + r.inputs() + " inputs)" : "");
-        }
+      } else if (task != null) {
+        CueAccumulationTask cue = CueAccumulationTask.read(taskData);
+        network = cue.network();
+        weights = cue.weights();
+        data = cue.samples();
+        source = "cue-accumulation 40-100-2 (" + taskData + ", initial weights)";
       } else {
-        // The random network takes as many inputs as both cores allow; wider data is folded.
-        int inputs = Math.min(data.channels(),
-            Math.min(CoreLimits.fromNames(da.info().limits()).maxInputs(),
-            CoreLimits.fromNames(db.info().limits()).maxInputs()));
-        List<Integer> sizes = hidden.isEmpty() ? List.of(64) : hidden;
-        RandomNetwork r = RandomNetwork.of(inputs, sizes, !feedForward, data.classes(), seed);
-        network = r.config();
+        // A random network of the devices' target, within both devices' limits; wider data is
+        // folded onto its inputs.
+        RandomTargetNetwork r = mapper.randomNetwork(new RandomNetworkSpec(data.channels(),
+            hidden, !feedForward, data.classes(), learning, seed),
+            List.of(da.info().limits(), db.info().limits()));
+        network = r.network();
         weights = r.weights();
-        source = "random " + (feedForward ? "feed-forward " : "recurrent ") + inputs + "-"
-            + String.join("-", sizes.stream().map(String::valueOf).toList()) + "-"
-            + data.classes() + ", seed " + seed + (inputs < data.channels() ? " (" + data.channels()
-            + " channels folded onto " + inputs + " inputs)" : "");
+        source = "random " + r.shape() + ", seed " + seed + (network.inputs() < data.channels()
+            ? " (" + data.channels() + " channels folded onto " + network.inputs() + " inputs)"
+            : "");
       }
-      if (learning && reckon) {
-        learned = reckonLearning(da, db, ReckonTarget.network(network), weights, data);
-        reckonLearning = true;
-      } else if (learning) {
-        NetworkConfig sl1 = Sl1Target.network(network);
-        TargetState la = Sl1Codecs.encode(LockstepLearning.config(sl1, adamBits, block, lrQ16,
-            outputFracBits, learningSeed));
-        TargetState lb = Sl1Codecs.encode(LockstepLearning.config(sl1, adamBits, block,
-            bLrQ16 == null ? lrQ16 : bLrQ16, outputFracBits,
-            bLearningSeed == null ? learningSeed : bLearningSeed));
-        learned = LearningLockstep.run(da, db, sl1, weights, la, lb, data, steps,
-            LearningLockstep.Options.EVERY_STEP, null);
+      if (learning) {
+        TargetState la = mapper.lockstepLearning(network, learningSettings(false));
+        TargetState lb = mapper.lockstepLearning(network, learningSettings(true));
+        if (reckon) {
+          learned = LearningLockstep.run(da, db, network, weights, la, lb, data, steps,
+              reckonOptions(), this::progress);
+          reckonLearning = true;
+        } else {
+          learned = LearningLockstep.run(da, db, network, weights, la, lb, data, steps,
+              LearningLockstep.Options.EVERY_STEP, null);
+        }
       } else {
         report = LockstepDiff.run(da, db, network, weights, data, steps);
       }
@@ -343,37 +323,53 @@ public final class DiffCommand implements Callable<Integer> {
   }
 
   /**
-   * E-prop on both reckon devices: the network's own e-prop settings with every tensor enabled
-   * (device b with --b-rate-shift changed); labels from --label-from (default 1: the chip loses
-   * a label sent before a sample's first tick), folded onto the outputs where the dataset has
-   * more classes.
+   * The learning settings given on the command line, by the names the target's lock-step
+   * learning takes (the options without {@code --}); device b's with its {@code --b-*}
+   * deliberate differences in place of device a's. Settings not given are the target's
+   * defaults (SL-1's are these options' defaults); a setting the target does not take is refused
+   * by it, naming the setting.
    */
-  private LearningLockstep.Report reckonLearning(Device da, Device db, ReckonNetwork network,
-                                                 Map<String, int[]> weights, SpikeDataset data) {
-    for (String o : List.of("--adam-bits", "--block", "--lr-q16", "--output-frac-bits",
-        "--learning-seed", "--b-learning-seed", "--b-lr-q16")) {
-      if (matched(o)) {
-        throw new IllegalArgumentException(o + " configures SL-1's learning engine; target "
-            + "reckon learns with e-prop (its settings come with the network; --b-rate-shift "
-            + "changes device b's)");
+  private Map<String, String> learningSettings(boolean deviceB) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    Map<String, Object> given = new LinkedHashMap<>();
+    given.put("--adam-bits", adamBits);
+    given.put("--block", block);
+    given.put("--lr-q16", lrQ16);
+    given.put("--output-frac-bits", outputFracBits);
+    given.put("--learning-seed", learningSeed);
+    given.forEach((option, value) -> {
+      if (matched(option)) {
+        settings.put(option.substring(2), String.valueOf(value));
       }
+    });
+    if (deviceB) {
+      if (bLrQ16 != null) {
+        settings.put("lr-q16", String.valueOf(bLrQ16));
+      }
+      if (bLearningSeed != null) {
+        settings.put("learning-seed", String.valueOf(bLearningSeed));
+      }
+      bRateShift.forEach((tensor, shift) -> settings.put("rate-shift." + tensor,
+          String.valueOf(shift)));
     }
-    ReckonNetwork.Eprop eprop = network.eprop().withEnables(7);
-    ReckonNetwork.Eprop other = eprop;
-    for (Map.Entry<String, Integer> e : bRateShift.entrySet()) {
-      other = other.withRateRight(ReckonTensor.byName(e.getKey()), e.getValue());
-    }
+    return settings;
+  }
+
+  /**
+   * How a reckon learning diff runs: labels from --label-from (default 1: the chip loses a label
+   * sent before a sample's first tick; 2100 with --task cue-accumulation), folded onto the
+   * outputs where the dataset has more classes, states compared every --check-every steps.
+   */
+  private LearningLockstep.Options reckonOptions() {
     int from = labelFrom != null ? labelFrom : task != null ? CueAccumulation.TARGET_TICK : 1;
-    LearningLockstep.Options options = new LearningLockstep.Options(from, true, checkEvery,
-        progressEvery);
+    return new LearningLockstep.Options(from, true, checkEvery, progressEvery);
+  }
+
+  private void progress(long agreed, long changes, double seconds) {
     PrintWriter err = spec.commandLine().getErr();
-    return LearningLockstep.run(da, db, network, weights,
-        ReckonCodecs.encodeLearningConfig(eprop), ReckonCodecs.encodeLearningConfig(other), data,
-        steps, options, (agreed, changes, seconds) -> {
-          err.printf(Locale.ROOT, "%d learning steps agree (%d weight changes, %.0f s, %.1f "
-              + "steps/s)%n", agreed, changes, seconds, agreed / seconds);
-          err.flush();
-        });
+    err.printf(Locale.ROOT, "%d learning steps agree (%d weight changes, %.0f s, %.1f "
+        + "steps/s)%n", agreed, changes, seconds, agreed / seconds);
+    err.flush();
   }
 
   private void printLearning(PrintWriter out, LearningLockstep.Report r, String kindA,

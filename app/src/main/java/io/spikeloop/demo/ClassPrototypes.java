@@ -1,14 +1,13 @@
 package io.spikeloop.demo;
 
-import io.spikeloop.target.sl1.Sl1Target;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.device.Device;
-import io.spikeloop.target.sl1.FixedPoint;
-import io.spikeloop.target.sl1.OutputConfig;
 import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
-import io.spikeloop.device.WeightTensor;
+import io.spikeloop.mapper.MappedTensor;
+import io.spikeloop.mapper.MappingRefusedException;
+import io.spikeloop.mapper.TargetMapping;
 import java.util.List;
 
 /**
@@ -17,7 +16,10 @@ import java.util.List;
  *
  * <p>A sample's hidden trace is {@code x_j = sum_t kappa^(T-1-t) z_j[t]}, the hidden spikes
  * decayed with the output layer's own decay {@code kappa}, so the last-step output of a readout
- * row {@code w} is {@code 2^wExp (w . x) + b G} with {@code G = sum_{t<T} kappa^t}. Traces are
+ * row {@code w} is {@code 2^wExp (w . x) + b G} with {@code G = sum_{t<T} kappa^t}, {@code wExp}
+ * the power of two the target scales the readout weights by over its output biases (the
+ * mapping's {@code out.w} and {@code out.bias} tensors). {@code kappa} is the model's, in Q0.12
+ * ({@code kappa_int = round(kappa * 2^12)}, on SL-1 the chip's own decay register). Traces are
  * accumulated in unsigned Q.12 ({@code x <- rshift_round(x * kappa_int, 12) + (z << 12)}, int);
  * the stored class mean is a signed 16-bit Q8.8 per hidden neuron (round half up; the trace is
  * below {@code 1 / (1 - kappa)} = 20.5 at kappa = 0.951, far inside the range), which is the
@@ -26,7 +28,9 @@ import java.util.List;
  * <p>The readout of class k is {@code w_k = round(s mu_k)}, {@code b_k = round(-s 2^wExp
  * |mu_k|^2 / (2 G))}: argmax over k of the output is then the nearest class mean. {@code s}
  * puts the largest mean at the largest weight the readout already holds. The host computes the
- * rows (double arithmetic, rounded to the device's integers once) and writes them.
+ * rows (double arithmetic, rounded to the device's integers once) and writes them, saturated
+ * to the widths of the readout tensors. A target whose mapping has no output bias tensor (ReckOn)
+ * is refused by name.
  */
 final class ClassPrototypes {
   static final int TRACE_FRAC_BITS = 12;
@@ -39,16 +43,43 @@ final class ClassPrototypes {
   /** Stored means, Q8.8 (null until the class has samples). */
   private final short[][] means;
 
-  ClassPrototypes(int classes, int hidden) {
+  /** One in the Q0.12 of the trace decay. */
+  static final int DECAY_ONE = 1 << 12;
+
+  /** The readout's weights and biases as the target holds them. */
+  private final MappedTensor readoutWeights;
+  private final MappedTensor readoutBiases;
+  private final int readoutWeightBits;
+  private final int readoutBiasBits;
+  /** The output decay kappa, Q0.12. */
+  private final int kappa;
+
+  ClassPrototypes(int classes, int hidden, TargetMapping mapping) {
     this.hidden = hidden;
     this.traceSums = new long[classes][hidden];
     this.counts = new int[classes];
     this.means = new short[classes][];
+    this.readoutWeights = standingFor(mapping, "out.w");
+    this.readoutBiases = standingFor(mapping, "out.bias");
+    this.readoutWeightBits = mapping.network().tensor(readoutWeights.name()).bits();
+    this.readoutBiasBits = mapping.network().tensor(readoutBiases.name()).bits();
+    this.kappa = (int) Math.rint(mapping.model().kappa() * DECAY_ONE);
+  }
+
+  /** The target tensor standing for the float tensor {@code floatTensor}, or a refusal naming it. */
+  private static MappedTensor standingFor(TargetMapping mapping, String floatTensor) {
+    for (MappedTensor t : mapping.tensors()) {
+      if (t.floatTensor().equals(floatTensor)) {
+        return t;
+      }
+    }
+    throw new MappingRefusedException(mapping.targetId(), List.of(floatTensor + ": class "
+        + "prototypes write the readout's " + floatTensor + ", and no tensor of target "
+        + mapping.targetId() + " stands for it"));
   }
 
   /** Runs each sample forward (no label: the engine does not learn) and adds its trace. */
   void observe(Device device, List<SpikeSample> samples) {
-    int kappa = Sl1Target.network(device.config()).output().kappa();
     int[] trace = new int[hidden];
     for (SpikeSample s : samples) {
       device.reset();
@@ -100,10 +131,9 @@ final class ClassPrototypes {
    * keep their values.
    */
   void writeReadout(Device device, int steps) {
-    OutputConfig out = Sl1Target.network(device.config()).output();
-    int[] w = device.readWeights(WeightTensor.OUT_W);
-    int[] b = device.readWeights(WeightTensor.OUT_BIAS);
-    int wMax = (1 << (out.wBits() - 1)) - 1;
+    int[] w = device.readWeights(readoutWeights.name());
+    int[] b = device.readWeights(readoutBiases.name());
+    int wMax = (1 << (readoutWeightBits - 1)) - 1;
     int held = 0;
     for (int v : w) {
       held = Math.max(held, Math.abs(v));
@@ -119,10 +149,11 @@ final class ClassPrototypes {
     if (top == 0) {
       return;
     }
-    double kappa = out.kappa() / (double) FixedPoint.Q12_ONE;
-    double g = kappa == 1 ? steps : (1 - Math.pow(kappa, steps)) / (1 - kappa);
+    double decay = kappa / (double) DECAY_ONE;
+    double g = decay == 1 ? steps : (1 - Math.pow(decay, steps)) / (1 - decay);
     double s = (held > 0 ? held : wMax) / top;
-    long bMax = (1L << (out.oBits() - 1)) - 1;
+    long bMax = (1L << (readoutBiasBits - 1)) - 1;
+    int wExp = readoutWeights.exponent() - readoutBiases.exponent();
     for (int k = 0; k < means.length; k++) {
       if (means[k] == null) {
         continue;
@@ -134,10 +165,10 @@ final class ClassPrototypes {
         w[k * hidden + j] = (int) Math.rint(s * means[k][j]);
       }
       double scale = s * (1 << MEAN_FRAC_BITS);
-      double bias = -scale * Math.scalb(1.0, out.wExp()) * norm2 / (2 * g);
+      double bias = -scale * Math.scalb(1.0, wExp) * norm2 / (2 * g);
       b[k] = (int) Math.max(-bMax, Math.min(bMax, Math.rint(bias)));
     }
-    device.writeWeights(WeightTensor.OUT_W, w);
-    device.writeWeights(WeightTensor.OUT_BIAS, b);
+    device.writeWeights(readoutWeights.name(), w);
+    device.writeWeights(readoutBiases.name(), b);
   }
 }

@@ -5,12 +5,12 @@ import io.spikeloop.device.Capability;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.OnChipLearning;
 import io.spikeloop.device.SampleStore;
-import io.spikeloop.target.TargetState;
-import io.spikeloop.target.sl1.LearningConfig;
-import io.spikeloop.target.sl1.Sl1Codecs;
 import io.spikeloop.device.Telemetry;
 import io.spikeloop.device.UnsupportedCapabilityException;
 import io.spikeloop.device.WeightTensor;
+import io.spikeloop.mapper.MappedTensor;
+import io.spikeloop.mapper.TargetMapping;
+import io.spikeloop.mapper.TensorLearning;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.placement.OnChipPlacement;
@@ -133,11 +133,11 @@ public final class ContinualDemo {
       SampleStore store = method.rehearsal() == null ? null : requireStore(learnerDevice);
       RehearsalBuffer buffer = store == null ? null
           : new RehearsalBuffer(store, budget, method.rehearsal(), s.seed());
+      OnChipPlacement onChip = (OnChipPlacement) learner;
+      TargetMapping mapping = onChip.mapping();
       ClassPrototypes prototypes = method.prototypes()
-          ? new ClassPrototypes(classes, s.hidden()) : null;
+          ? new ClassPrototypes(classes, s.hidden(), mapping) : null;
       Anchoring anchoring = method.anchoring() ? new Anchoring() : null;
-      LearningConfig firstStage =
-          Sl1Codecs.decodeLearningConfig(((OnChipPlacement) learner).learning());
       int steps = stream.stages().get(0).train().get(0).steps();
       Device frozenDevice = null;
       Placement frozenModel = null;
@@ -147,7 +147,7 @@ public final class ContinualDemo {
         for (int i = 0; i < stages; i++) {
           List<SpikeSample> train = stream.stages().get(i).train();
           if (i == 1) {
-            laterStages(learnerDevice, firstStage, method);
+            laterStages(onChip, learnerDevice, method);
           }
           for (int start = 0; start < train.size(); start += s.evalEvery()) {
             List<SpikeSample> chunk = train.subList(start,
@@ -204,7 +204,7 @@ public final class ContinualDemo {
                 frozenSpent, chunk.size()));
           }
           if (anchoring != null) {
-            anchoring.anchor(learnerDevice, anchoredTensors(learnerDevice, firstStage, method),
+            anchoring.anchor(learnerDevice, anchoredTensors(learnerDevice, mapping, method),
                 s.weightBits());
           }
           if (i == 0) {
@@ -330,8 +330,13 @@ public final class ContinualDemo {
   /** Buffered samples trained after each streamed one. */
   static final int REPLAYS_PER_SAMPLE = 1;
 
-  /** Switches the engine to what {@code method} learns after stage 0. */
-  private static void laterStages(Device device, LearningConfig first, ContinualMethod method) {
+  /**
+   * Switches the learning to what {@code method} learns after stage 0: off, as it was, or only
+   * the readout (tensors standing for the float {@code out.*}) with the hidden layer frozen or
+   * slowed, as a tensor selection the target encodes into its learning configuration.
+   */
+  private static void laterStages(OnChipPlacement learner, Device device,
+                                   ContinualMethod method) {
     if (!method.readoutLearns()) {
       learning(device).disable();
       return;
@@ -339,29 +344,31 @@ public final class ContinualDemo {
     if (method.hidden() == ContinualMethod.Hidden.LEARNS) {
       return; // the engine goes on as in stage 0 (optimizer state kept)
     }
-    Map<String, Integer> rates = new LinkedHashMap<>();
-    first.learningRates().forEach((tensor, rate) -> {
-      boolean readout = tensor.equals(WeightTensor.OUT_W) || tensor.equals(WeightTensor.OUT_BIAS);
-      if (readout) {
-        rates.put(tensor, rate);
+    Map<String, Integer> rateShifts = new LinkedHashMap<>();
+    for (MappedTensor t : learner.mapping().tensors()) {
+      if (readout(t)) {
+        rateShifts.put(t.name(), 0);
       } else if (method.hidden() == ContinualMethod.Hidden.SLOW) {
-        rates.put(tensor, rate / ContinualMethod.SLOW_HIDDEN_DIVISOR);
+        rateShifts.put(t.name(), ContinualMethod.SLOW_HIDDEN_RATE_SHIFT);
       }
-    });
-    // the stage-0 configuration with other per-tensor rates: SL-1's learning-config payload
-    TargetState later = Sl1Codecs.encode(first.toBuilder().learningRates(rates).build());
-    learning(device).enable(later);
+    }
+    learner.learnTensors(new TensorLearning(rateShifts));
+  }
+
+  /** Whether {@code t} is part of the readout: it stands for a float {@code out.*} tensor. */
+  private static boolean readout(MappedTensor t) {
+    return t.floatTensor().startsWith("out.");
   }
 
   /** The weight matrices (not biases) that still learn after stage 0. */
-  private static List<String> anchoredTensors(Device device, LearningConfig first,
+  private static List<String> anchoredTensors(Device device, TargetMapping mapping,
                                               ContinualMethod method) {
     List<String> out = new ArrayList<>();
-    for (WeightTensor t : device.config().tensors()) {
-      boolean learns = first.learningRate(t.name()) >= 0;
-      boolean bias = t.name().equals(WeightTensor.OUT_BIAS) || t.name().endsWith(".bias");
-      boolean hidden = !t.name().startsWith("out.");
-      if (learns && !bias && !(hidden && method.hidden() == ContinualMethod.Hidden.FROZEN)) {
+    for (WeightTensor w : device.config().tensors()) {
+      MappedTensor t = mapping.tensor(w.name());
+      boolean bias = t.floatTensor().endsWith(".bias");
+      boolean hidden = !readout(t);
+      if (!bias && !(hidden && method.hidden() == ContinualMethod.Hidden.FROZEN)) {
         out.add(t.name());
       }
     }

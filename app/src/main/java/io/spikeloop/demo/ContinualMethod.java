@@ -31,7 +31,9 @@ public record ContinualMethod(String name, Hidden hidden, boolean readoutLearns,
     FROZEN
   }
 
-  static final int SLOW_HIDDEN_DIVISOR = 8;
+  /** The slow hidden layer's learning rate is divided by 2^this. */
+  static final int SLOW_HIDDEN_RATE_SHIFT = 3;
+  static final int SLOW_HIDDEN_DIVISOR = 1 << SLOW_HIDDEN_RATE_SHIFT;
 
   private static final Map<String, ContinualMethod> KNOWN = new LinkedHashMap<>();
 

@@ -8,13 +8,16 @@ import io.spikeloop.data.Datasets;
 import io.spikeloop.data.SpikeDataset;
 import io.spikeloop.device.Device;
 import io.spikeloop.device.Devices;
+import io.spikeloop.mapper.ChipCalibration;
+import io.spikeloop.mapper.ChipCalibrator;
+import io.spikeloop.mapper.TargetMapper;
+import io.spikeloop.mapper.TargetMappers;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.nir.Discretisation;
 import io.spikeloop.nir.NirExport;
 import io.spikeloop.nir.NirFile;
 import io.spikeloop.nir.SpikeloopExtension;
-import io.spikeloop.placement.DeviceNetwork;
 import io.spikeloop.placement.LearningCost;
 import io.spikeloop.placement.Placement;
 import io.spikeloop.placement.PlacementSettings;
@@ -35,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -46,8 +50,10 @@ import org.knowm.xchart.XYChartBuilder;
  * held-out test split, evaluated on the instance:
  * <ul>
  *   <li>(a) {@code deployed}: the host-float network mapped and loaded as is;</li>
- *   <li>(b) {@code calibrated}: per-instance calibration only ({@link ChipCalibration}: gains,
- *       thresholds and output offsets measured on the chip, weights rescaled, no training);</li>
+ *   <li>(b) {@code calibrated}: per-instance calibration only (the target's {@link
+ *       ChipCalibrator}, SL-1's {@code Sl1ChipCalibration}: gains, thresholds and output offsets
+ *       measured on the chip, weights rescaled, no training; skipped, saying so, on a target
+ *       without one);</li>
  *   <li>(c) {@code hil}: the host-float network fine-tuned with {@code --placement hil} on the
  *       instance (a {@link TrainRun} started from it, exported as NIR);</li>
  *   <li>(d) {@code near-chip} and {@code on-chip}: the same fine-tuning with those placements;</li>
@@ -203,10 +209,18 @@ public final class HilMismatch {
         String device = instanceName(d.device(), spread, k, s);
         String other = instanceName(d.device(), spread,
             s.instances().get((i + 1) % s.instances().size()), s);
+        int first = rows.size();
         Row a = new Row(d.key(), seed, spread, k, "deployed",
             deployedAccuracy(p, device, test, mapping, readout), 0, 0, 0);
         rows.add(a);
-        rows.add(calibrated(d, seed, spread, k, p, device, test, mapping, readout));
+        Row calibrated = calibrated(d, seed, spread, k, p, device, test, mapping, readout);
+        if (calibrated != null) {
+          rows.add(calibrated);
+        } else {
+          log.printf(Locale.ROOT, "hil-mismatch: %s seed %d S=%s K=%d: arm (b) calibrated "
+              + "skipped: target %s has no chip calibration%n", d.key(), seed, spread, k,
+              targetOf(device));
+        }
         SnnParameters hilNet = null;
         for (String placement : TUNED) {
           TrainOptions tune = host.toBuilder().placement(placement).device(device).initNir(nir)
@@ -226,7 +240,7 @@ public final class HilMismatch {
         rows.add(new Row(d.key(), seed, spread, k, "hil-other",
             deployedAccuracy(hilNet, other, test, mapping, readout), 0, 0, 0));
         log.printf(Locale.ROOT, "hil-mismatch: %s seed %d S=%s K=%d: %s%n", d.key(), seed,
-            spread, k, rows.subList(rows.size() - ARMS.size(), rows.size()).stream()
+            spread, k, rows.subList(first, rows.size()).stream()
                 .map(r -> String.format(Locale.ROOT, "%s %.1f%%", r.arm(), 100 * r.accuracy()))
                 .collect(Collectors.joining(", ")));
         log.flush();
@@ -261,17 +275,32 @@ public final class HilMismatch {
     }
   }
 
+  private static String targetOf(String device) {
+    try (Device d = Devices.open(device)) {
+      return d.info().target();
+    }
+  }
+
+  /**
+   * Arm (b): the device's target's calibration measured on the instance, {@code p} compensated
+   * and deployed; null when the target has no calibration ({@link TargetMapper#calibrator}).
+   */
   private static Row calibrated(StudyDataset d, long seed, double spread, long k, SnnParameters p,
                                 String device, SpikeDataset test, PlacementSettings mapping,
                                 Readout readout) {
-    DeviceNetwork net = DeviceNetwork.map(p, mapping.weightBits(), mapping.weightHeadroom());
     ChipCalibration cal;
     double clock;
     try (Device dev = Devices.open(device)) {
-      cal = ChipCalibration.measure(dev, net);
+      TargetMapper mapper = TargetMappers.forDevice(dev);
+      Optional<ChipCalibrator> calibrator = mapper.calibrator();
+      if (calibrator.isEmpty()) {
+        return null;
+      }
+      // mapped as the placements map it (the device's limits play no part in the integers)
+      cal = calibrator.get().measure(dev, mapper.map(p, mapping.mappingOptions(), Map.of()));
       clock = dev.info().clockHz();
     }
-    double accuracy = deployedAccuracy(cal.compensate(p, net), device, test, mapping, readout);
+    double accuracy = deployedAccuracy(cal.compensate(p), device, test, mapping, readout);
     return new Row(d.key(), seed, spread, k, "calibrated", accuracy, cal.probeJoules(),
         clock > 0 ? cal.probeCycles() / clock : 0, cal.probeSteps());
   }

@@ -94,4 +94,40 @@ class DiffCommandTest {
     assertEquals(300, j.get("steps").asLong());
     assertTrue(j.get("hiddenSpikes").asLong() > 0, "an active network: " + r.out());
   }
+
+  /**
+   * The learning options reach the target as named settings: SL-1's defaults are the options'
+   * (a run giving every default explicitly is the same run), and a setting the target does not
+   * take is refused by the target, naming it.
+   */
+  @Test
+  void learningOptionsAreTheTargetsNamedSettings() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    CliRun defaults = CliRun.of("diff", "--b", "sim", "--learning", "--steps", "20", "--hidden",
+        "8", "--json");
+    CliRun explicit = CliRun.of("diff", "--b", "sim", "--learning", "--steps", "20", "--hidden",
+        "8", "--adam-bits", "8", "--block", "64", "--lr-q16", "4194304", "--output-frac-bits",
+        "6", "--learning-seed", "1", "--json");
+    assertEquals(0, defaults.exit(), defaults.err());
+    assertEquals(0, explicit.exit(), explicit.err());
+    List<String> a = defaults.out().strip().lines().toList();
+    List<String> b = explicit.out().strip().lines().toList();
+    assertEquals(json.readTree(a.get(a.size() - 1)).get("hashA"),
+        json.readTree(b.get(b.size() - 1)).get("hashA"));
+    CliRun other = CliRun.of("diff", "--b", "sim", "--learning", "--steps", "20", "--hidden",
+        "8", "--lr-q16", "1000", "--json");
+    List<String> c = other.out().strip().lines().toList();
+    assertTrue(!json.readTree(a.get(a.size() - 1)).get("hashA")
+        .equals(json.readTree(c.get(c.size() - 1)).get("hashA")), "--lr-q16 reaches the engine");
+    CliRun refused = CliRun.of("diff", "--b", "sim", "--learning", "--b-rate-shift", "w_out=3",
+        "--steps", "10");
+    assertEquals(2, refused.exit());
+    assertTrue(refused.err().contains("setting rate-shift.w_out: target sl1 has no such"),
+        refused.err());
+    CliRun reckonHidden = CliRun.of("diff", "--a", "sim:reckon", "--b", "sim:reckon", "--hidden",
+        "8", "--steps", "10");
+    assertEquals(2, reckonHidden.exit());
+    assertTrue(reckonHidden.err().contains("hidden [8]: reckon's random networks draw their "
+        + "size from the seed"), reckonHidden.err());
+  }
 }

@@ -3,15 +3,6 @@ package io.spikeloop.reproduce;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.spikeloop.device.Device;
-import io.spikeloop.device.Devices;
-import io.spikeloop.model.SnnConfig;
-import io.spikeloop.model.SnnParameters;
-import io.spikeloop.model.Surrogate;
-import io.spikeloop.placement.DeviceNetwork;
-import io.spikeloop.target.sl1.ChipInstance;
-import io.spikeloop.target.sl1.FixedPoint;
-import io.spikeloop.target.sl1.LayerConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -20,7 +11,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The imperfect-chip study in miniature, and the calibration it uses against the known chip. */
+/**
+ * The imperfect-chip study in miniature (the calibration arm (b) uses is checked against the
+ * known chip in {@code Sl1ChipCalibrationTest}).
+ */
 class HilMismatchTest {
   @TempDir
   Path out;
@@ -58,35 +52,5 @@ class HilMismatchTest {
   private static double accuracy(List<HilMismatch.Row> rows, double spread, String arm) {
     return rows.stream().filter(r -> r.spread() == spread && r.arm().equals(arm)).findFirst()
         .orElseThrow().accuracy();
-  }
-
-  @Test
-  void calibrationMeasuresTheInstancesThresholdsGainsAndOffsets() {
-    SnnParameters p = SnnParameters.initialise(new SnnConfig(16, List.of(12), true, 4, 0.9, 0.9,
-        1.0, Surrogate.DEFAULT), 3);
-    DeviceNetwork net = DeviceNetwork.map(p, 8, 2);
-    ChipInstance chip = new ChipInstance(0.2, 5, 0, 0);
-    ChipCalibration cal;
-    try (Device d = Devices.open("sim:mismatch=0.2,instance=5")) {
-      cal = ChipCalibration.measure(d, net);
-    }
-    LayerConfig layer = net.config().layers().get(0);
-    long spread = chip.spreadQ24();
-    for (int j = 0; j < 12; j++) {
-      long e = ChipInstance.element(0, j);
-      long theta = Math.max(1, FixedPoint.rshiftRound(layer.theta() * ChipInstance.factorQ16(
-          ChipInstance.mix64(chip.streamKey(ChipInstance.THRESHOLD) + e), spread), 16));
-      assertEquals(theta, Math.round(cal.thresholdRatio()[j] * layer.theta()), "theta " + j);
-      double gain = ChipInstance.factorQ16(ChipInstance.mix64(
-          chip.streamKey(ChipInstance.HIDDEN_GAIN) + e), spread) / 65536.0;
-      assertEquals(gain, cal.hiddenGain()[j], 0.02, "gain " + j);
-    }
-    for (int k = 0; k < 4; k++) {
-      double gain = ChipInstance.factorQ16(ChipInstance.mix64(
-          chip.streamKey(ChipInstance.OUTPUT_GAIN) + ChipInstance.element(0, k)), spread) / 65536.0;
-      assertEquals(gain, cal.outputGain()[k], 0.02, "output gain " + k);
-    }
-    assertTrue(java.util.Arrays.stream(cal.outputOffset()).anyMatch(x -> x != 0),
-        "an instance at S = 0.2 has output offsets");
   }
 }

@@ -15,18 +15,19 @@ import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.diff.StepHash;
+import io.spikeloop.mapper.RandomNetworkSpec;
+import io.spikeloop.mapper.RandomTargetNetwork;
+import io.spikeloop.mapper.TargetMapper;
 import io.spikeloop.mapper.TargetMappers;
 import io.spikeloop.mapper.TargetMapping;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
-import io.spikeloop.placement.DeviceNetwork;
 import io.spikeloop.placement.PlacementSettings;
 import io.spikeloop.remote.DeviceServer;
 import io.spikeloop.remote.RemoteDevice;
 import io.spikeloop.remote.RemoteOptions;
 import io.spikeloop.remote.ServerOptions;
 import io.spikeloop.target.TargetState;
-import io.spikeloop.target.sl1.RandomNetwork;
 import io.spikeloop.train.TrainingPreset;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -184,12 +185,15 @@ public final class Soak {
 
   private static Figures runForward(Settings s, SpikeDataset data, Consumer<String> log)
       throws IOException, InterruptedException {
-    RandomNetwork net = RandomNetwork.of(data.channels(), s.hidden(), true, data.classes(),
-        s.seed());
     Tally t = new Tally();
     try (Rig rig = Rig.start(s); Device reference = Devices.open(s.reference())) {
+      // the reference's target draws the network, sized to the data (configure refuses a
+      // network a device cannot hold)
+      RandomTargetNetwork net = TargetMappers.forDevice(reference).randomNetwork(
+          new RandomNetworkSpec(data.channels(), s.hidden(), true, data.classes(), false,
+              s.seed()), List.of());
       RemoteDevice remote = rig.remote;
-      DeviceSnapshot initial = new DeviceSnapshot(net.config(), net.weights(),
+      DeviceSnapshot initial = new DeviceSnapshot(net.network(), net.weights(),
           fresh(reference, net));
       rig.untilItWorks(() -> initial.restoreInto(remote));
       rig.injectFaults();
@@ -201,7 +205,7 @@ public final class Soak {
         if (at.sampleStep == 0) {
           reference.reset();
         }
-        DeviceSnapshot checkpoint = new DeviceSnapshot(net.config(), net.weights(),
+        DeviceSnapshot checkpoint = new DeviceSnapshot(net.network(), net.weights(),
             reference.state());
         if (t.chunks % s.checkpointEvery() == 0) {
           CheckpointFile.write(s.checkpointFile(), new Checkpoint("soak", checkpoint.save()
@@ -214,7 +218,7 @@ public final class Soak {
           // run the steps since again. (A reconnect to the new server would replay the network
           // but not the dynamic state: restoring the checkpoint is the caller's job.)
           var saved = CheckpointFile.read(s.checkpointFile()).state();
-          reference.restore(DeviceSnapshot.load(saved, net.config()).state());
+          reference.restore(DeviceSnapshot.load(saved, net.network()).state());
           t.replayed += at.rewind(saved.longs(POSITION_ENTRY, 3));
           justKilled = true;
           restoreNeeded = true;
@@ -251,13 +255,13 @@ public final class Soak {
 
   private static Figures runLearning(Settings s, SpikeDataset data, Consumer<String> log)
       throws IOException, InterruptedException {
-    DeviceNetwork net = learningNetwork(s, data);
-    TargetMapping start = net.toMapping();
-    TargetState served = learningConfig(net, s.learning());
-    TargetState ofReference = learningConfig(net, s.referenceLearning());
     Tally t = new Tally();
     try (Rig rig = Rig.start(s); Device reference = Devices.open(s.reference())) {
       RemoteDevice remote = rig.remote;
+      TargetMapper mapper = TargetMappers.forDevice(reference);
+      TargetMapping start = learningNetwork(s, data, mapper, reference);
+      TargetState served = learningConfig(mapper, start, s.learning());
+      TargetState ofReference = learningConfig(mapper, start, s.referenceLearning());
       start.loadInto(reference);
       OnChipLearning.of(reference, "the learning soak").enable(ofReference);
       Cursor at = new Cursor();
@@ -355,24 +359,21 @@ public final class Soak {
 
   /**
    * The network on-chip training starts from: the seeded initialisation (1 ms steps, the
-   * general preset's time constants), mapped as the device placements map it.
+   * general preset's time constants), mapped by the reference device's target as the device
+   * placements map it.
    */
-  static DeviceNetwork learningNetwork(Settings s, SpikeDataset data) {
+  static TargetMapping learningNetwork(Settings s, SpikeDataset data, TargetMapper mapper,
+                                       Device reference) {
     SnnParameters init = SnnParameters.initialise(SnnConfig.of(data.channels(), s.hidden(), true,
         data.classes(), 1.0, TrainingPreset.GENERAL.tauMemMs(),
         TrainingPreset.GENERAL.tauOutMs()), s.seed());
-    return DeviceNetwork.map(init, s.learning().weightBits(), s.learning().weightHeadroom());
+    return mapper.map(init, s.learning().mappingOptions(), reference.info().limits());
   }
 
-  /**
-   * The learning configuration the {@code on-chip} placement derives from {@code settings}, as
-   * the target's {@code learning-config} payload (SL-1's engine: the one that placement drives).
-   */
-  /** The learning configuration the {@code on-chip} placement would enable for {@code net}. */
-  private static TargetState learningConfig(DeviceNetwork net, PlacementSettings settings) {
-    TargetMapping mapping = net.toMapping();
-    return TargetMappers.forTarget(mapping.targetId())
-        .onChipLearning(mapping, settings.learningOptions()).config(0);
+  /** The learning configuration the {@code on-chip} placement would enable for {@code start}. */
+  private static TargetState learningConfig(TargetMapper mapper, TargetMapping start,
+                                            PlacementSettings settings) {
+    return mapper.onChipLearning(start, settings.learningOptions()).config(0);
   }
 
   private static void backOff(int attempt) throws InterruptedException {
@@ -380,8 +381,8 @@ public final class Soak {
   }
 
   /** Loads the network into the reference and returns its (reset) state. */
-  private static TargetState fresh(Device reference, RandomNetwork net) {
-    reference.configure(net.config());
+  private static TargetState fresh(Device reference, RandomTargetNetwork net) {
+    reference.configure(net.network());
     net.weights().forEach(reference::writeWeights);
     return reference.state();
   }

@@ -53,4 +53,16 @@ public interface OnChipLearningPlan {
 
   /** One line: what the learning keeps on the chip. */
   String memoryReport();
+
+  /**
+   * This learning with only the tensors {@code tensors} lists learning, each at this plan's rate
+   * divided by {@code 2^k}; the rule, the optimizer's settings and the seeds stay. Rates are
+   * relative to this plan's, so a caller switching back and forth derives every selection from
+   * the plan the mapper made. Enabling its configuration restarts the chip's learning state as
+   * any enabling does ({@code OnChipPlacement.learnTensors}).
+   *
+   * @throws MappingRefusedException naming each tensor this learning cannot train and each rate
+   *     the target's learning configuration cannot express
+   */
+  OnChipLearningPlan withTensors(TensorLearning tensors);
 }

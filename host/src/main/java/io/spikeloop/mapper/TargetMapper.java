@@ -3,9 +3,12 @@ package io.spikeloop.mapper;
 import io.spikeloop.data.SpikeDataset;
 import io.spikeloop.device.Device;
 import io.spikeloop.model.SnnParameters;
+import io.spikeloop.target.TargetNetwork;
+import io.spikeloop.target.TargetState;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
+import java.util.Optional;
 
 /**
  * Maps spikeloop's float model onto one target and back. Stateless; registered in
@@ -96,7 +99,44 @@ public interface TargetMapper {
    * ({@code export --fixed-point}, {@code eval --nir}); empty by default, and
    * {@code export --fixed-point --target} refuses such a target naming why.
    */
-  default java.util.Optional<NirFixedPointLayout> nirFixedPointLayout() {
-    return java.util.Optional.empty();
+  default Optional<NirFixedPointLayout> nirFixedPointLayout() {
+    return Optional.empty();
+  }
+
+  /**
+   * A seeded random network of this target for lock-step runs ({@code diff} without a trained
+   * model, the fault soak), sized within every device's limits.
+   *
+   * @param deviceLimits the named limits of the devices it must fit ({@code DeviceInfo.limits()});
+   *     empty: the target's own maxima
+   * @throws MappingRefusedException naming each part of {@code spec} this target cannot draw,
+   *     or for a target without random networks
+   */
+  default RandomTargetNetwork randomNetwork(RandomNetworkSpec spec,
+                                            List<Map<String, Long>> deviceLimits) {
+    throw new MappingRefusedException(targetId(), List.of("random network: target "
+        + targetId() + " draws none"));
+  }
+
+  /**
+   * The learning configuration ({@code learning-config} payload) a lock-step check of two
+   * devices enables on an integer network that has no float model (a random network, a mapped
+   * run without its training settings: {@code diff --learning}), from named settings ({@code
+   * diff}'s option names without {@code --}; empty: the target's defaults).
+   *
+   * @throws IllegalArgumentException naming each setting the target does not know or a value it
+   *     cannot take, or for a target without on-chip learning
+   */
+  default TargetState lockstepLearning(TargetNetwork network, Map<String, String> settings) {
+    throw new IllegalArgumentException("lock-step learning: target " + targetId()
+        + " has no on-chip learning");
+  }
+
+  /**
+   * The target's per-instance calibration without training, where it has one (SL-1: register
+   * by register probes of its weights, thresholds and outputs); empty otherwise.
+   */
+  default Optional<ChipCalibrator> calibrator() {
+    return Optional.empty();
   }
 }

@@ -12,6 +12,7 @@ import io.spikeloop.device.UnsupportedCapabilityException;
 import io.spikeloop.mapper.OnChipLearningPlan;
 import io.spikeloop.mapper.TargetMapper;
 import io.spikeloop.mapper.TargetMapping;
+import io.spikeloop.mapper.TensorLearning;
 import io.spikeloop.target.TargetState;
 import io.spikeloop.train.Softmax;
 import java.util.ArrayList;
@@ -44,7 +45,9 @@ public final class OnChipPlacement extends DevicePlacement {
   public static final String LEARNING_KIND_ENTRY = "learning.image.kind";
   public static final String LEARNING_VERSION_ENTRY = "learning.image.version";
 
-  private final OnChipLearningPlan plan;
+  /** The learning the mapper made; {@link #plan} is it or a tensor selection of it. */
+  private final OnChipLearningPlan mapperPlan;
+  private OnChipLearningPlan plan;
   private final OnChipLearning learning;
   /** The configuration enabled last. */
   private TargetState enabledConfig;
@@ -53,19 +56,19 @@ public final class OnChipPlacement extends DevicePlacement {
    * what a restored state must fit. Read now, since a restarted remote device cannot be asked
    * later (it refuses until the state is restored).
    */
-  private final TargetState enabledLayout;
+  private TargetState enabledLayout;
 
   /** Drives the on-chip learning {@code mapper} makes for {@code mapping} from the settings. */
   public OnChipPlacement(Device device, TargetMapping mapping, TargetMapper mapper,
                          PlacementSettings settings) {
     super(device, mapping, settings, Capability.ON_CHIP_LEARNING);
-    plan = mapper.onChipLearning(mapping, settings.learningOptions());
+    mapperPlan = mapper.onChipLearning(mapping, settings.learningOptions());
+    plan = mapperPlan;
     learning = device.extension(OnChipLearning.class).orElseThrow(() ->
         new UnsupportedCapabilityException(device.info().name(), Capability.ON_CHIP_LEARNING,
             "on-chip placement"));
     enable(plan.config(0));
-    enabledLayout = device.info().has(Capability.LEARNING_STATE)
-        && plan.notCheckpointable() == null ? learning.state() : null;
+    enabledLayout = readLayout();
   }
 
   @Override
@@ -206,5 +209,31 @@ public final class OnChipPlacement extends DevicePlacement {
     return "on-chip learning memory (on the core): " + plan.memoryReport()
         + (enabledLayout == null ? "" : "; learning-state image " + enabledLayout.bytes().length
         + " B per checkpoint");
+  }
+
+  /** The network on the device, as the target's mapper made it. */
+  public TargetMapping mapping() {
+    return mapping;
+  }
+
+  /**
+   * From the next sample on, only the tensors {@code tensors} lists learn, at the mapper's rates
+   * divided as it says ({@link OnChipLearningPlan#withTensors} of the plan the mapper made); the
+   * new configuration is enabled now, which restarts the chip's learning state. Checkpoints do
+   * not record the selection: a placement restoring one learns the mapper's plan (SL-1 refuses
+   * a state saved under a selection, naming the configuration field that differs).
+   *
+   * @throws MappingRefusedException naming what the target's learning cannot express
+   */
+  public void learnTensors(TensorLearning tensors) {
+    plan = mapperPlan.withTensors(tensors);
+    enable(plan.config(trainedSamples()));
+    enabledLayout = readLayout();
+  }
+
+  /** The learning state right after enabling, when the device hands one out and it is kept. */
+  private TargetState readLayout() {
+    return device.info().has(Capability.LEARNING_STATE) && plan.notCheckpointable() == null
+        ? learning.state() : null;
   }
 }

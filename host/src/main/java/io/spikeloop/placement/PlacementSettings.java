@@ -1,6 +1,7 @@
 package io.spikeloop.placement;
 
 import io.spikeloop.mapper.LearningOptions;
+import io.spikeloop.mapper.MappingOptions;
 
 /**
  * Settings shared by the placements.
@@ -132,5 +133,14 @@ public record PlacementSettings(int weightBits, int stateBits, int blockSize, in
       return new PlacementSettings(weightBits, stateBits, blockSize, masterFracBits, lr, beta1,
           beta2, eps, weightHeadroom, seed, learningRule);
     }
+  }
+
+  /**
+   * What the device placements ask a target's mapper for: these weight bits and headroom, 32-bit
+   * membranes and outputs (so code mapping beside a placement maps as it does).
+   */
+  public MappingOptions mappingOptions() {
+    return MappingOptions.builder().weightBits(weightBits).membraneBits(32).outputBits(32)
+        .weightHeadroom(weightHeadroom).build();
   }
 }

@@ -33,9 +33,7 @@ public final class Placements {
           + " rule runs in placements host-float and on-chip");
     }
     TargetMapper mapper = TargetMappers.forDevice(device);
-    TargetMapping mapping = mapper.map(init,
-        DeviceNetwork.options(settings.weightBits(), settings.weightHeadroom()),
-        device.info().limits());
+    TargetMapping mapping = mapper.map(init, settings.mappingOptions(), device.info().limits());
     if (name.equals("hil")) {
       return new HilPlacement(device, mapping, mapper, settings, init);
     }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spikeloop.data.DatasetSplit;
-import io.spikeloop.mapper.sl1.Sl1ReadoutGradient;
 import io.spikeloop.data.InMemoryDataset;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.device.Capability;
@@ -19,6 +18,10 @@ import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.UnsupportedCapabilityException;
 import io.spikeloop.device.WeightTensor;
+import io.spikeloop.mapper.TargetMapping;
+import io.spikeloop.mapper.sl1.Sl1Mapper;
+import io.spikeloop.mapper.sl1.Sl1OnChipLearning;
+import io.spikeloop.mapper.sl1.Sl1ReadoutGradient;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.optim.OptimizerSpec;
@@ -35,6 +38,7 @@ import io.spikeloop.train.TrainingMode;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -145,15 +149,18 @@ class PlacementContractTest {
   void engineGradientAgreesWithFloatTbptt1Gradient() {
     SnnParameters init = init(true);
     PlacementSettings s = new PlacementSettings(16, 8, 64, 8, 1e-9, 0.9, 0.999, 1e-8, 1, 5);
-    DeviceNetwork net = DeviceNetwork.map(init, 16, 1);
+    TargetMapping mapping = new Sl1Mapper().map(init, s.mappingOptions(), Map.of());
     try (SimDevice device = new SimDevice()) {
-      net.mapped().loadInto(device);
-      Sl1Device.enableLearning(device, net.learningConfig(s));
-      Sl1ReadoutGradient floatGradient = new Sl1ReadoutGradient(net.toMapping(), new double[0]);
+      mapping.loadInto(device);
+      Sl1Device.enableLearning(device,
+          Sl1OnChipLearning.learningConfig(mapping, s.learningOptions()));
+      Sl1ReadoutGradient floatGradient = new Sl1ReadoutGradient(mapping, new double[0]);
       double[] wOut = new double[CLASSES * 16];
       int[] w = device.readWeights(WeightTensor.OUT_W);
+      double outLsb = mapping.tensors().stream()
+          .filter(t -> t.name().equals(WeightTensor.OUT_W)).findFirst().orElseThrow().lsb();
       for (int i = 0; i < w.length; i++) {
-        wOut[i] = w[i] * net.lsb(WeightTensor.OUT_W);
+        wOut[i] = w[i] * outLsb;
       }
       SpikeSample sample = DATA.train().sample(1);
       int[] zPrev = new int[0];

@@ -8,10 +8,14 @@ import io.spikeloop.mapper.MappingLoss;
 import io.spikeloop.mapper.MappingOptions;
 import io.spikeloop.mapper.MappingRefusedException;
 import io.spikeloop.mapper.OnChipLearningPlan;
+import io.spikeloop.mapper.RandomNetworkSpec;
+import io.spikeloop.mapper.RandomTargetNetwork;
 import io.spikeloop.mapper.TargetMapper;
 import io.spikeloop.mapper.TargetMapping;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
+import io.spikeloop.target.TargetNetwork;
+import io.spikeloop.target.TargetState;
 import io.spikeloop.target.reckon.ReckonNetwork;
 import io.spikeloop.target.reckon.ReckonTarget;
 import io.spikeloop.target.reckon.ReckonTensor;
@@ -266,5 +270,18 @@ public final class ReckonMapper implements TargetMapper {
           + mapping.targetId());
     }
     return net;
+  }
+
+  /** A random ReckOn network ({@link ReckonLockstepRuns#randomNetwork}). */
+  @Override
+  public RandomTargetNetwork randomNetwork(RandomNetworkSpec spec,
+                                           List<Map<String, Long>> deviceLimits) {
+    return ReckonLockstepRuns.randomNetwork(spec);
+  }
+
+  /** E-prop on every tensor ({@link ReckonLockstepRuns#lockstepLearning}). */
+  @Override
+  public TargetState lockstepLearning(TargetNetwork network, Map<String, String> settings) {
+    return ReckonLockstepRuns.lockstepLearning(network, settings);
   }
 }

@@ -1,13 +1,19 @@
 package io.spikeloop.mapper.reckon;
 
 import io.spikeloop.mapper.LearningOptions;
+import io.spikeloop.mapper.MappingRefusedException;
 import io.spikeloop.mapper.OnChipLearningPlan;
 import io.spikeloop.mapper.TargetMapping;
+import io.spikeloop.mapper.TensorLearning;
 import io.spikeloop.target.TargetState;
 import io.spikeloop.target.reckon.ReckonCodecs;
 import io.spikeloop.target.reckon.ReckonNetwork;
+import io.spikeloop.target.reckon.ReckonTarget;
 import io.spikeloop.target.reckon.ReckonTensor;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * ReckOn's on-chip e-prop for a mapped network, made from a float learning rate
@@ -142,5 +148,79 @@ public final class ReckonOnChipLearning implements OnChipLearningPlan {
         + "W_rec %d-%d, W_out %d-%d", eprop.inputRateLeft(), eprop.inputRateRight(),
         eprop.recurrentRateLeft(), eprop.recurrentRateRight(), eprop.outputRateLeft(),
         eprop.outputRateRight());
+  }
+
+  /** A plan with other e-prop settings for the same network and seed (a tensor selection). */
+  private ReckonOnChipLearning(ReckonNetwork network, ReckonNetwork.Eprop eprop, long seed) {
+    this.network = network;
+    this.eprop = eprop;
+    this.seed = seed;
+  }
+
+  /**
+   * Only the listed tensors learn (their SPI_DO_EPROP bits: W_in 1, W_rec 2, W_out 4), each rate
+   * divided by {@code 2^k} exactly: {@code left - right} lowered by {@code k}, re-split into the
+   * two shifts. Refused by name: a tensor the network does not have ({@code w_rec} of a
+   * feed-forward network; ReckOn has no biases) and a rate that would need a right shift beyond
+   * {@value #MAX_RATE_SHIFT}.
+   */
+  @Override
+  public OnChipLearningPlan withTensors(TensorLearning tensors) {
+    List<String> refused = new ArrayList<>();
+    List<String> learnable = new ArrayList<>();
+    for (ReckonTensor t : ReckonTensor.values()) {
+      if (t != ReckonTensor.RECURRENT || (eprop.enables() & 2) != 0) {
+        learnable.add(t.tensorName());
+      }
+    }
+    int enables = 0;
+    int[] left = new int[3];
+    int[] right = new int[3];
+    for (Map.Entry<String, Integer> entry : tensors.rateShifts().entrySet()) {
+      String name = entry.getKey();
+      if (!learnable.contains(name)) {
+        refused.add("tensor " + name + ": not learned by reckon's e-prop on this network (it "
+            + "learns " + learnable + ")");
+        continue;
+      }
+      ReckonTensor t = ReckonTensor.byName(name);
+      int rate = rateLeft(t) - eprop.rateRight(t) - entry.getValue();
+      if (rate < -MAX_RATE_SHIFT) {
+        refused.add(String.format(Locale.ROOT, "tensor %s: its rate divided by 2^%d needs a right "
+            + "shift of %d, the chip's largest is %d", name, entry.getValue(), -rate,
+            MAX_RATE_SHIFT));
+        continue;
+      }
+      int[] leftRight = split(rate);
+      left[t.ordinal()] = leftRight[0];
+      right[t.ordinal()] = leftRight[1];
+      enables |= enableBit(t);
+    }
+    if (!refused.isEmpty()) {
+      throw new MappingRefusedException(ReckonTarget.ID, refused);
+    }
+    ReckonNetwork.Eprop e = eprop;
+    return new ReckonOnChipLearning(network, new ReckonNetwork.Eprop(enables, e.forceTraces(),
+        e.inputTraceShift(), e.recurrentTraceShift(), e.outputTraceShift(),
+        e.learningSignalShift(), e.pseudoDerivativeThresholds(), e.pseudoDerivativeLevels(),
+        right[0], left[0], right[1], left[1], right[2], left[2], e.regularization()), seed);
+  }
+
+  /** SPI_LR_L_* of one tensor. */
+  private int rateLeft(ReckonTensor t) {
+    return switch (t) {
+      case INPUT -> eprop.inputRateLeft();
+      case RECURRENT -> eprop.recurrentRateLeft();
+      case OUTPUT -> eprop.outputRateLeft();
+    };
+  }
+
+  /** The tensor's SPI_DO_EPROP bit. */
+  private static int enableBit(ReckonTensor t) {
+    return switch (t) {
+      case INPUT -> 1;
+      case RECURRENT -> 2;
+      case OUTPUT -> 4;
+    };
   }
 }

@@ -3,6 +3,7 @@ package io.spikeloop.mapper.sl1;
 import io.spikeloop.data.SpikeDataset;
 import io.spikeloop.device.Device;
 import io.spikeloop.mapper.ChipBackward;
+import io.spikeloop.mapper.ChipCalibrator;
 import io.spikeloop.mapper.ChipFloatModel;
 import io.spikeloop.mapper.EvaluationReport;
 import io.spikeloop.mapper.FloatReference;
@@ -14,11 +15,15 @@ import io.spikeloop.mapper.MappingRefusedException;
 import io.spikeloop.mapper.NearChipLearning;
 import io.spikeloop.mapper.NirFixedPointLayout;
 import io.spikeloop.mapper.OnChipLearningPlan;
+import io.spikeloop.mapper.RandomNetworkSpec;
+import io.spikeloop.mapper.RandomTargetNetwork;
 import io.spikeloop.mapper.TargetMapper;
 import io.spikeloop.mapper.TargetMapping;
 import io.spikeloop.model.ParameterTensor;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
+import io.spikeloop.target.TargetNetwork;
+import io.spikeloop.target.TargetState;
 import io.spikeloop.target.sl1.FixedPoint;
 import io.spikeloop.target.sl1.NetworkConfig;
 import io.spikeloop.target.sl1.Sl1Target;
@@ -177,5 +182,24 @@ public final class Sl1Mapper implements TargetMapper {
   @Override
   public Optional<NirFixedPointLayout> nirFixedPointLayout() {
     return Optional.of(new Sl1NirFixedPointLayout());
+  }
+
+  /** SL-1's seeded random network ({@link Sl1LockstepRuns#randomNetwork}). */
+  @Override
+  public RandomTargetNetwork randomNetwork(RandomNetworkSpec spec,
+                                           List<Map<String, Long>> deviceLimits) {
+    return Sl1LockstepRuns.randomNetwork(spec, deviceLimits);
+  }
+
+  /** The engine's lock-step configuration ({@link Sl1LockstepRuns#lockstepLearning}). */
+  @Override
+  public TargetState lockstepLearning(TargetNetwork network, Map<String, String> settings) {
+    return Sl1LockstepRuns.lockstepLearning(network, settings);
+  }
+
+  /** Register-by-register probes of an SL-1 chip ({@link Sl1ChipCalibration}). */
+  @Override
+  public Optional<ChipCalibrator> calibrator() {
+    return Optional.of(Sl1ChipCalibration::measure);
   }
 }

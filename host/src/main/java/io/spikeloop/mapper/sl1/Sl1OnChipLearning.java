@@ -2,9 +2,11 @@ package io.spikeloop.mapper.sl1;
 
 import io.spikeloop.device.WeightTensor;
 import io.spikeloop.mapper.LearningOptions;
+import io.spikeloop.mapper.MappingRefusedException;
 import io.spikeloop.mapper.NearChipLearning;
 import io.spikeloop.mapper.OnChipLearningPlan;
 import io.spikeloop.mapper.TargetMapping;
+import io.spikeloop.mapper.TensorLearning;
 import io.spikeloop.model.Surrogate;
 import io.spikeloop.sim.engine.LearningEngine;
 import io.spikeloop.sim.learning.LearningMemory;
@@ -15,6 +17,9 @@ import io.spikeloop.target.sl1.LearningRule;
 import io.spikeloop.target.sl1.LearningState;
 import io.spikeloop.target.sl1.NetworkConfig;
 import io.spikeloop.target.sl1.Sl1Codecs;
+import io.spikeloop.target.sl1.Sl1Target;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -165,5 +170,46 @@ public final class Sl1OnChipLearning implements OnChipLearningPlan {
 
   private static int bitLength(int x) {
     return 32 - Integer.numberOfLeadingZeros(x);
+  }
+
+  /** A plan with another configuration of the same network (a tensor selection). */
+  private Sl1OnChipLearning(LearningConfig learning, LearningMemory memory,
+                            NetworkConfig network) {
+    this.learning = learning;
+    this.payload = Sl1Codecs.encode(learning);
+    this.memory = memory;
+    this.network = network;
+  }
+
+  /**
+   * Only the listed tensors learn, each at its Q16.16 rate shifted right by its rate shift
+   * (rounding down; rates are non-negative), listed in the network's tensor order; every other
+   * field of the configuration stays. A tensor this plan does not learn is refused by name.
+   */
+  @Override
+  public OnChipLearningPlan withTensors(TensorLearning tensors) {
+    List<String> refused = new ArrayList<>();
+    for (String name : tensors.rateShifts().keySet()) {
+      if (learning.learningRate(name) < 0) {
+        refused.add("tensor " + name + ": not learned by this sl1 learning (it learns "
+            + learning.learningRates().keySet() + ")");
+      }
+    }
+    if (!refused.isEmpty()) {
+      throw new MappingRefusedException(Sl1Target.ID, refused);
+    }
+    Map<String, Integer> rates = new LinkedHashMap<>();
+    List<Integer> lengths = new ArrayList<>();
+    learning.learningRates().forEach((name, rate) -> {
+      Integer shift = tensors.rateShifts().get(name);
+      if (shift != null) {
+        rates.put(name, rate >> shift);
+        lengths.add(network.tensor(name).length());
+      }
+    });
+    LearningMemory selected = LearningMemory.of(memory.config(),
+        lengths.stream().mapToInt(Integer::intValue).toArray());
+    return new Sl1OnChipLearning(learning.toBuilder().learningRates(rates).build(), selected,
+        network);
   }
 }

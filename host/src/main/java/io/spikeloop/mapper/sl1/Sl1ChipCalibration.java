@@ -1,4 +1,4 @@
-package io.spikeloop.reproduce;
+package io.spikeloop.mapper.sl1;
 
 import io.spikeloop.device.Device;
 import io.spikeloop.device.ReadoutLevel;
@@ -6,15 +6,20 @@ import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.device.Telemetry;
 import io.spikeloop.device.WeightTensor;
+import io.spikeloop.mapper.ChipCalibration;
+import io.spikeloop.mapper.MappingRefusedException;
+import io.spikeloop.mapper.TargetMapping;
 import io.spikeloop.model.SnnParameters;
-import io.spikeloop.placement.DeviceNetwork;
 import io.spikeloop.target.sl1.LayerConfig;
 import io.spikeloop.target.sl1.NetworkConfig;
 import io.spikeloop.target.sl1.OutputConfig;
+import io.spikeloop.target.sl1.Sl1Target;
 import java.util.Arrays;
+import java.util.List;
 
 /**
- * Per-instance calibration without training (arm (b) of {@code reproduce hil-mismatch}): probes
+ * SL-1's per-instance calibration without training ({@link Sl1Mapper#calibrator}, arm (b) of
+ * {@code reproduce hil-mismatch}): probes
  * one chip through the device contract (zeroed weights, one known weight or bias at a time,
  * single steps from reset, membranes read back) and measures what the weights can undo: each
  * hidden neuron's synaptic gain and threshold, each output's gain and constant offset. The leak
@@ -30,25 +35,28 @@ import java.util.Arrays;
  * @param thresholdRatio measured threshold over the configured one, per hidden neuron
  * @param outputGain     measured gain per output
  * @param outputOffset   measured constant offset per output, in output LSBs per step
+ * @param outputLsb      float value of one output LSB (the mapping's {@code out.bias} LSB)
  * @param probeSteps     device steps the probes ran
  * @param probeJoules    device energy the probes spent (the simulator's energy model)
  * @param probeCycles    device cycles the probes spent
  */
-record ChipCalibration(double[] hiddenGain, double[] thresholdRatio, double[] outputGain,
-                       double[] outputOffset, long probeSteps, double probeJoules,
-                       double probeCycles) {
+public record Sl1ChipCalibration(double[] hiddenGain, double[] thresholdRatio,
+                                 double[] outputGain, double[] outputOffset, double outputLsb,
+                                 long probeSteps, double probeJoules, double probeCycles)
+    implements ChipCalibration {
   /** Repetitions of every probe (noise and lost events average out). */
   static final int TRIALS = 5;
 
   /**
-   * Measures the chip behind {@code device} for {@code net}'s configuration. Leaves the device
-   * configured with {@code net} and its weights zero: load the network again afterwards.
+   * Measures the chip behind {@code device} for {@code mapping}'s network (an SL-1 mapping, else
+   * refused naming its target). Leaves the device configured with the network and its weights
+   * zero: load the network again afterwards.
    */
-  static ChipCalibration measure(Device device, DeviceNetwork net) {
-    NetworkConfig config = net.config();
+  public static Sl1ChipCalibration measure(Device device, TargetMapping mapping) {
+    NetworkConfig config = Sl1Target.network(mapping.network());
     if (config.layers().size() != 1) {
-      throw new IllegalArgumentException("calibration handles one hidden layer, the network has "
-          + config.layers().size());
+      throw new MappingRefusedException(Sl1Target.ID, List.of("hidden layers: calibration "
+          + "handles one, the network has " + config.layers().size()));
     }
     LayerConfig layer = config.layers().get(0);
     OutputConfig out = config.output();
@@ -121,12 +129,14 @@ record ChipCalibration(double[] hiddenGain, double[] thresholdRatio, double[] ou
     }
     Telemetry spent = device.telemetry().minus(before);
     device.configure(config); // weights zero again
-    return new ChipCalibration(gain, ratio, outGain, offset, spent.steps(),
-        spent.energyJoules(), spent.cycles());
+    return new Sl1ChipCalibration(gain, ratio, outGain, offset,
+        mapping.tensor(WeightTensor.OUT_BIAS).lsb(), spent.steps(), spent.energyJoules(),
+        spent.cycles());
   }
 
   /** {@code p} with its rows scaled to undo the measured gains, thresholds and offsets. */
-  SnnParameters compensate(SnnParameters p, DeviceNetwork net) {
+  @Override
+  public SnnParameters compensate(SnnParameters p) {
     SnnParameters c = p.copy();
     int n = hiddenGain.length;
     double[] in = c.tensor(WeightTensor.layerIn(0)).values();
@@ -147,7 +157,7 @@ record ChipCalibration(double[] hiddenGain, double[] thresholdRatio, double[] ou
     }
     double[] w = c.tensor(WeightTensor.OUT_W).values();
     double[] bo = c.tensor(WeightTensor.OUT_BIAS).values();
-    double offsetLsb = net.lsb(WeightTensor.OUT_BIAS);
+    double offsetLsb = outputLsb;
     for (int o = 0; o < outputGain.length; o++) {
       for (int j = 0; j < n; j++) {
         w[o * n + j] /= outputGain[o];
