@@ -12,7 +12,7 @@ import io.spikeloop.demo.ContinualResult;
 import io.spikeloop.demo.ContinualSettings;
 import io.spikeloop.demo.ContinualStream;
 import io.spikeloop.device.Devices;
-import io.spikeloop.mapper.sl1.QuantizationOptions;
+import io.spikeloop.mapper.MappingOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -96,7 +96,7 @@ public final class DemoCommand implements Runnable {
         + "engine (default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--weight-bits", defaultValue = "" + QuantizationOptions.DEFAULT_WEIGHT_BITS,
+    @Option(names = "--weight-bits", defaultValue = "" + MappingOptions.DEFAULT_WEIGHT_BITS,
         description = "Core weight width (default: ${DEFAULT-VALUE}).")
     int weightBits;
 
