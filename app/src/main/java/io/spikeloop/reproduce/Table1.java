@@ -191,7 +191,8 @@ public final class Table1 {
     for (ProtocolDataset d : datasets) {
       b.append("- ").append(d.title()).append(": `").append(d.spec()).append("`, `")
           .append(String.join(" ", d.args(quick))).append("` (per-study tables and plots in `")
-          .append(d.key()).append("/`)\n");
+          .append(d.key()).append("/`").append(modes.contains(FPTT) ? ", FPTT's in `" + d.key()
+              + "-fptt/`" : "").append(")\n");
     }
     b.append("\n## The paper's Table 1, every row\n\n| Dataset | Model | Architecture | Neuron "
         + "| Neurons | Local learning | Time steps | Test accuracy (%) | Note |\n"

@@ -90,6 +90,7 @@ class ReproduceTest {
         + "(FF|Recurrent) \\|.*")).count(), md);
     assertTrue(Files.isRegularFile(dir.resolve("shd/results.csv")));
     assertTrue(Files.readString(dir.resolve("shd-fptt/results.csv")).contains("seed"));
+    assertTrue(md.contains("(per-study tables and plots in `shd/`, FPTT's in `shd-fptt/`)"), md);
     // the same cells as CSV, JSON and a chart
     List<String> csv = Files.readAllLines(dir.resolve("table1.csv"));
     assertEquals(1 + 2 * 2 * 4, csv.size(), String.join("\n", csv));
