@@ -101,8 +101,9 @@ public final class ReproduceCommand implements Runnable {
   }
 
   @Command(name = "table1", mixinStandardHelpOptions = true,
-      description = {"Table 1: FF and recurrent networks, tBPTT1, e-prop and BPTT, several seeds, "
-          + "mean ± std of best test accuracy beside the paper's numbers (table1.md). Datasets: "
+      description = {"Table 1: FF and recurrent networks, tBPTT1, e-prop, BPTT and FPTT, several "
+          + "seeds, mean ± std of best test accuracy beside the paper's numbers (table1.md, "
+          + "table1.csv, table1.json, table1.png). Datasets: "
           + "SHD when --shd is given, N-MNIST when its folder exists, synthetic when neither is "
           + "(or with --synthetic).", ""})
   static final class Table1Command implements Callable<Integer> {
@@ -116,7 +117,8 @@ public final class ReproduceCommand implements Runnable {
     boolean synthetic;
 
     @Option(names = "--modes", split = ",", paramLabel = "MODE,...", description = "The rules "
-        + "(columns) to run: tbptt1, eprop, bptt (default: all three).")
+        + "(columns) to run: tbptt1, eprop, bptt, fptt (tBPTT1 with FPTT's regulariser, "
+        + "--fptt-alpha 0.1 --fptt-beta 0.5; the paper has no FPTT row) (default: all four).")
     List<String> modes;
 
     @Override

@@ -69,14 +69,20 @@ public final class PaperNumbers {
     return null;
   }
 
-  /** The paper cell beside spikeloop's: its number, or why there is none. */
+  /**
+   * The paper cell beside spikeloop's: its number, or why there is none. FPTT ({@code fptt}) has
+   * no row in the paper's Table 1 (the paper discusses it in the text only): "-" on its datasets.
+   */
   public static String cell(String datasetTitle, String model, String mode) {
     Row r = table1(datasetTitle, model, mode);
     if (r != null) {
       return r.accuracyText();
     }
     boolean paperDataset = TABLE1.stream().anyMatch(x -> x.dataset().equals(datasetTitle));
-    return paperDataset ? "not in the paper (no " + (model.equals("ff") ? "FF" : "recurrent")
-        + " " + datasetTitle + " row)" : "not a paper dataset";
+    if (!paperDataset) {
+      return "not a paper dataset";
+    }
+    return mode.equals("fptt") ? "-" : "not in the paper (no " + (model.equals("ff") ? "FF"
+        : "recurrent") + " " + datasetTitle + " row)";
   }
 }
