@@ -807,17 +807,7 @@ public abstract class DeviceContractSuite {
     List<SpikeFrame> tail = frames.subList(cut, frames.size());
     List<StepResult> uninterrupted = runAll(device, tail, ReadoutLevel.OUTPUTS);
 
-    Device fresh = open();
-    fresh.configure(net);
-    weights.forEach(fresh::writeWeights);
-    Sl1Device.enableLearning(fresh, eprop);
-    Sl1Device.restoreLearningState(fresh, saved);
-    Sl1Device.restore(fresh, dynamic);
-    assertEquals(saved, Sl1Device.learningState(fresh), "restored as saved");
-    assertSameBehaviour(uninterrupted, runAll(fresh, tail, ReadoutLevel.OUTPUTS), "resumed");
-    for (WeightTensor t : net.tensors()) {
-      assertArrayEquals(device.readWeights(t.name()), fresh.readWeights(t.name()), t.name());
-    }
+    Device fresh = resumeInFreshDevice(net, weights, eprop, saved, dynamic, tail, uninterrupted);
     assertArrayEquals(Sl1Device.learningState(device).toBytes(),
         Sl1Device.learningState(fresh).toBytes(), "learning state after the tail");
 
@@ -829,6 +819,29 @@ public abstract class DeviceContractSuite {
       assertArrayEquals(Sl1Device.learningState(reference).toBytes(),
           Sl1Device.learningState(fresh).toBytes(), "the reference simulator's image, byte for byte");
     }
+  }
+
+  /**
+   * A fresh device given {@code weights}, {@code learning}, the saved learning state and the
+   * dynamic state runs {@code tail} as the uninterrupted device did (same outputs every step,
+   * same weights at the end); returned for the caller's further checks.
+   */
+  private Device resumeInFreshDevice(NetworkConfig net, Map<String, int[]> weights,
+                                     LearningConfig learning, LearningState saved,
+                                     DeviceState dynamic, List<SpikeFrame> tail,
+                                     List<StepResult> uninterrupted) {
+    Device fresh = open();
+    fresh.configure(net);
+    weights.forEach(fresh::writeWeights);
+    Sl1Device.enableLearning(fresh, learning);
+    Sl1Device.restoreLearningState(fresh, saved);
+    Sl1Device.restore(fresh, dynamic);
+    assertEquals(saved, Sl1Device.learningState(fresh), "restored as saved");
+    assertSameBehaviour(uninterrupted, runAll(fresh, tail, ReadoutLevel.OUTPUTS), "resumed");
+    for (WeightTensor t : net.tensors()) {
+      assertArrayEquals(device.readWeights(t.name()), fresh.readWeights(t.name()), t.name());
+    }
+    return fresh;
   }
 
   /** Configures the learning network with seed-4 weights and enables learning. */
@@ -871,17 +884,7 @@ public abstract class DeviceContractSuite {
     }
     List<StepResult> uninterrupted = runAll(device, tail, ReadoutLevel.OUTPUTS);
 
-    Device fresh = open();
-    fresh.configure(net);
-    weights.forEach(fresh::writeWeights);
-    Sl1Device.enableLearning(fresh, learning);
-    Sl1Device.restoreLearningState(fresh, saved);
-    Sl1Device.restore(fresh, dynamic);
-    assertEquals(saved, Sl1Device.learningState(fresh), "restored as saved");
-    assertSameBehaviour(uninterrupted, runAll(fresh, tail, ReadoutLevel.OUTPUTS), "resumed");
-    for (WeightTensor t : net.tensors()) {
-      assertArrayEquals(device.readWeights(t.name()), fresh.readWeights(t.name()), t.name());
-    }
+    Device fresh = resumeInFreshDevice(net, weights, learning, saved, dynamic, tail, uninterrupted);
     assertEquals(Sl1Device.learningState(device), Sl1Device.learningState(fresh), "learning state after the tail");
     assertEquals(device.telemetry().learningUpdates(), fresh.telemetry().learningUpdates());
 
