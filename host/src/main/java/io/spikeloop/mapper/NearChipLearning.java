@@ -36,6 +36,14 @@ public interface NearChipLearning {
   List<TensorState> decodeState(byte[] image, List<TensorState> current);
 
   /**
+   * Why the learner's state cannot be checkpointed on this target (so that {@code
+   * --checkpoint-every} is refused before anything trains), or null when it can.
+   */
+  default String notCheckpointable() {
+    return null;
+  }
+
+  /**
    * One learned tensor.
    *
    * @param name   the target tensor
@@ -98,6 +106,12 @@ public interface NearChipLearning {
       @Override
       public List<TensorState> decodeState(byte[] image, List<TensorState> current) {
         throw refused("restoring the learner");
+      }
+
+      @Override
+      public String notCheckpointable() {
+        return "near-chip on target " + target + ": checkpoints need a learning-state image of "
+            + "the target for a learner beside the chip, and target " + target + " has none";
       }
 
       private UnsupportedOperationException refused(String what) {

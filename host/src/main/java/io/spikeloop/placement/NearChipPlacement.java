@@ -112,6 +112,11 @@ public final class NearChipPlacement extends OffChipPlacement {
   }
 
   @Override
+  public String notCheckpointable() {
+    return learning.notCheckpointable();
+  }
+
+  @Override
   protected void update() {
     for (int i = 0; i < names.length; i++) {
       int gradExp = GradientQuantizer.quantize(gradientOf(names[i]), grad[i]);

@@ -3,6 +3,8 @@ package io.spikeloop.mapper;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spikeloop.checkpoint.StateMap;
@@ -204,6 +206,25 @@ class ReckonOnChipTest {
             placement + ": tensor " + learnt[0].tensors().get(t).name());
       }
       assertNotEquals(0, java.util.Arrays.stream(learnt[0].wOut()).map(Math::abs).sum());
+    }
+  }
+
+  /**
+   * ReckOn has no learning-state image for a learner beside the chip: near-chip says so before
+   * anything trains (so {@code train --checkpoint-every} is refused up front and no run is lost
+   * at its first checkpoint), while on-chip on ReckOn checkpoints.
+   */
+  @Test
+  void nearChipOnReckonRefusesCheckpointsBeforeTrainingAndOnChipDoesNot() {
+    try (Device device = Devices.open("sim:reckon");
+         Placement nearChip = Placements.onDevice("near-chip", device, INIT, NEAR_CHIP)) {
+      String why = nearChip.notCheckpointable();
+      assertNotNull(why);
+      assertTrue(why.contains("target reckon") && why.contains("learning-state image"), why);
+    }
+    try (Device device = Devices.open("sim:reckon");
+         Placement onChip = Placements.onDevice("on-chip", device, INIT, ON_CHIP)) {
+      assertNull(onChip.notCheckpointable());
     }
   }
 }
