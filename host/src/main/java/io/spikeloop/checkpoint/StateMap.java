@@ -83,6 +83,15 @@ public final class StateMap {
     return this;
   }
 
+  /** A map holding only the entry {@code name} (to compare or copy one entry of a state). */
+  public StateMap only(String name) {
+    Object value = entries.get(name);
+    if (value == null) {
+      throw new IllegalArgumentException("no state entry " + name);
+    }
+    return new StateMap().add(name, value);
+  }
+
   private StateMap add(String name, Object value) {
     if (name == null || name.isEmpty()) {
       throw new IllegalArgumentException("a state entry needs a name");

@@ -148,7 +148,7 @@ class ReckonOnChipTest {
           assertEquals(telemetry(end).energyJoules(), telemetry(got).energyJoules(),
               1e-9 * telemetry(end).energyJoules(), name);
         } else {
-          assertEquals(entry(end, name), entry(got, name), "checkpoint entry " + name);
+          assertEquals(end.only(name), got.only(name), "checkpoint entry " + name);
         }
       }
       assertEquals(learningCost, resumed.learningCost(), "device cost per sample");
@@ -164,19 +164,6 @@ class ReckonOnChipTest {
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
       throw new AssertionError(e);
     }
-  }
-
-  private static StateMap entry(StateMap s, String name) {
-    StateMap one = new StateMap();
-    switch (s.type(name)) {
-      case BYTES -> one.putBytes(name, s.bytes(name, -1));
-      case INTS -> one.putInts(name, s.ints(name));
-      case LONGS -> one.putLongs(name, s.longs(name, -1));
-      case DOUBLES -> one.putDoubles(name, s.doubles(name));
-      case FLOATS -> one.putFloats(name, s.floats(name, -1));
-      case TEXT -> one.putText(name, s.text(name));
-    }
-    return one;
   }
 
   /** The chip is bit-exact: the same run on the RTL gives the same losses and weights. */

@@ -161,7 +161,7 @@ class PlacementResumeTest {
     StateMap end = uninterrupted.saveState();
     StateMap got = resumed.saveState();
     for (String name : end.names()) {
-      assertEquals(subset(end, name), subset(got, name), "checkpoint entry " + name);
+      assertEquals(end.only(name), got.only(name), "checkpoint entry " + name);
     }
     assertEquals(end, got, "device, learner and cost state");
     assertNotEquals(saved, end, "training after the checkpoint must change the state");
@@ -195,7 +195,7 @@ class PlacementResumeTest {
     StateMap old = new StateMap();
     for (String name : saved.names()) {
       if (!name.startsWith("learning.image.")) {
-        old.putAll(subset(saved, name));
+        old.putAll(saved.only(name));
       }
     }
     Placement fromNew = fresh("on-chip", "sim", LR).get();
@@ -231,7 +231,7 @@ class PlacementResumeTest {
     StateMap damaged = new StateMap();
     for (String name : saved.names()) {
       if (!name.equals("learning.image")) {
-        damaged.putAll(subset(saved, name));
+        damaged.putAll(saved.only(name));
       }
     }
     damaged.putBytes("learning.image", image);
@@ -258,18 +258,5 @@ class PlacementResumeTest {
     e = assertThrows(CheckpointFormatException.class, () -> CheckpointFile.read(corrupted));
     assertTrue(e.getMessage().contains("CRC"), e.getMessage());
     assertArrayEquals(good, Files.readAllBytes(file), "the good checkpoint is untouched");
-  }
-
-  private static StateMap subset(StateMap s, String name) {
-    StateMap one = new StateMap();
-    switch (s.type(name)) {
-      case BYTES -> one.putBytes(name, s.bytes(name, -1));
-      case INTS -> one.putInts(name, s.ints(name));
-      case LONGS -> one.putLongs(name, s.longs(name, -1));
-      case DOUBLES -> one.putDoubles(name, s.doubles(name));
-      case FLOATS -> one.putFloats(name, s.floats(name, -1));
-      case TEXT -> one.putText(name, s.text(name));
-    }
-    return one;
   }
 }
