@@ -1,5 +1,6 @@
 package io.spikeloop.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spikeloop.data.DatasetOptions;
@@ -15,6 +16,7 @@ import io.spikeloop.mapper.TargetMappers;
 import io.spikeloop.model.ModelFile;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.nir.NirImport;
+import io.spikeloop.train.Readout;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,6 +100,11 @@ public final class EvalCommand implements Callable<Integer> {
       description = "Time bin in ms (default: the run's, else the dataset's).")
   Double dtMillis;
 
+  @Option(names = "--readout", paramLabel = "last|sum",
+      description = "How every model's class is read: the output at the last step or summed "
+          + "over the steps (default: the run's, as its config.json records it; else last).")
+  String readout;
+
   @Option(names = "--seed", paramLabel = "S",
       description = "Dataset seed (default: the run's, else 1; synthetic data depends on it).")
   Long seed;
@@ -139,6 +146,7 @@ public final class EvalCommand implements Callable<Integer> {
           w -> spec.commandLine().getErr().println("spikeloop: warning: " + w));
     }
 
+    Readout readoutKind = Readout.of(readout != null ? readout : recordedReadout(run));
     EvaluationReport report;
     String target;
     try (Device device = Devices.open(deviceName)) {
@@ -171,27 +179,40 @@ public final class EvalCommand implements Callable<Integer> {
           .build() : null;
       IntConsumer step = progress == null ? done -> { } : progress::stepTo;
       try {
-        report = mapper.evaluate(mapping, options, params, device, test, total, step);
+        report = mapper.evaluate(mapping, options, params, device, test, readoutKind, total,
+            step);
       } finally {
         if (progress != null) {
           progress.close();
         }
       }
-      out.printf(Locale.ROOT, "model %s (%d-%s-%d, %s) on %s (%s, target %s), %s: %d samples%n",
-          modelFile, params.config().inputs(), params.config().hidden(),
+      out.printf(Locale.ROOT, "model %s (%d-%s-%d, %s) on %s (%s, target %s), %s: %d samples, "
+              + "readout %s%n", modelFile, params.config().inputs(), params.config().hidden(),
           params.config().outputs(), params.config().recurrent() ? "recurrent" : "feed-forward",
-          device.info().name(), device.info().kind(), target, test.name(), report.samples());
+          device.info().name(), device.info().kind(), target, test.name(), report.samples(),
+          readoutKind.name().toLowerCase(Locale.ROOT));
     }
     report.lines().forEach(out::println);
     if (json) {
       ObjectNode o = new ObjectMapper().createObjectNode();
       o.put("command", "eval").put("run", run == null ? null : run.toString())
           .put("nir", nir == null ? null : nir.toString()).put("device", deviceName)
-          .put("target", target).put("dataset", dataset).put("seed", seed);
+          .put("target", target).put("dataset", dataset).put("seed", seed)
+          .put("readout", readoutKind.name().toLowerCase(Locale.ROOT));
       o.setAll(report.fields());
       out.println(o);
     }
     out.flush();
     return 0;
+  }
+
+  /**
+   * The readout {@code run} was trained with ({@code options.readout} of its config.json);
+   * "last" for a NIR file, a run folder without one, or a run from before readouts were recorded.
+   */
+  private static String recordedReadout(Path run) throws java.io.IOException {
+    JsonNode root = run == null ? null : RunTimeStep.config(run);
+    JsonNode recorded = root == null ? null : root.path("options").path("readout");
+    return recorded != null && recorded.isTextual() ? recorded.asText() : "last";
   }
 }

@@ -189,7 +189,7 @@ public final class HilMismatch {
     SpikeDataset test = TrainRun.subset(Datasets.open(d.spec(), new DatasetOptions(
         resolved.dtMs(), resolved.steps(), seed)).test(), resolved.testSamples(), seed,
         "--test-samples");
-    Readout readout = Readout.valueOf(resolved.readout().toUpperCase(Locale.ROOT));
+    Readout readout = Readout.of(resolved.readout());
     Path nir = dir.resolve("host-float.nir");
     double dtSeconds = (resolved.dtMs() != null ? resolved.dtMs()
         : Datasets.defaultStepMs(d.spec())) / 1000;

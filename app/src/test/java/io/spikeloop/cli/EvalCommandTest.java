@@ -89,6 +89,24 @@ class EvalCommandTest {
   }
 
   @Test
+  void aRunIsReadOutAsItWasTrained(@TempDir Path dir) throws Exception {
+    Path run = runFolder(dir);
+    assertEquals("last", eval("--run", run.toString(), "--steps", "12", "--samples", "3",
+        "--json").json().get("readout").asText(), "no config.json: the last step");
+    Files.writeString(run.resolve("config.json"), "{\"format\":\"spikeloop-run/2\",\"options\":"
+        + "{\"dataset\":\"synthetic\",\"steps\":12,\"readout\":\"sum\"}}");
+    CliRun recorded = eval("--run", run.toString(), "--samples", "3", "--json");
+    assertEquals("sum", recorded.json().get("readout").asText(), recorded.out());
+    assertTrue(recorded.out().contains("readout sum"), recorded.out());
+    assertEquals("last", eval("--run", run.toString(), "--samples", "3", "--readout", "last",
+        "--json").json().get("readout").asText(), "what the user gives wins");
+    CliRun bad = eval("--run", run.toString(), "--samples", "3", "--readout", "max");
+    assertEquals(2, bad.exit(), bad.out());
+    assertTrue(bad.err().contains("readout 'max'") && bad.err().contains("last or sum"),
+        bad.err());
+  }
+
+  @Test
   void evaluatesOnReckonThroughItsMapper(@TempDir Path dir) throws Exception {
     Path data = Path.of(System.getProperty("spikeloop.data", "../../shared/data"),
         "nmnist-small");

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 
 /**
  * Opens a dataset by its command-line name: {@code synthetic} (the embedded default, see {@link
- * SyntheticDataset}), {@code nmnist:PATH[#pool=K]} (see {@link NmnistDataset}) or
+ * SyntheticDataset}), {@code nmnist:PATH[#pool=K][,hold-out=N]} (see {@link NmnistDataset}) or
  * {@code shd:PATH[#test-speakers=IDS|#test-trials=IDS]} (SHD/SSC HDF5, see
  * {@link io.spikeloop.data.shd.ShdDatasets}). Other formats add a prefix here the same way.
  */
@@ -32,24 +32,35 @@ public final class Datasets {
       if (hash < 0) {
         return NmnistDataset.open(Path.of(path), options);
       }
-      String option = path.substring(hash + 1);
-      if (!option.startsWith("pool=")) {
-        throw new IllegalArgumentException("nmnist option '" + option + "' is not known (use "
-            + "nmnist:PATH#pool=K)");
+      int pool = 1;
+      int holdOut = 0;
+      for (String option : path.substring(hash + 1).split(",", -1)) {
+        if (option.startsWith("pool=")) {
+          pool = nmnistNumber(option);
+        } else if (option.startsWith("hold-out=")) {
+          holdOut = nmnistNumber(option);
+        } else {
+          throw new IllegalArgumentException("nmnist option '" + option + "' is not known (use "
+              + "nmnist:PATH#pool=K, nmnist:PATH#hold-out=N or both: #pool=K,hold-out=N)");
+        }
       }
-      int pool;
-      try {
-        pool = Integer.parseInt(option.substring("pool=".length()));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("nmnist pool '" + option + "' is not a number");
-      }
-      return NmnistDataset.open(Path.of(path.substring(0, hash)), options, pool);
+      return NmnistDataset.open(Path.of(path.substring(0, hash)), options, pool, holdOut);
     }
     if (kind.equals("shd")) {
       return io.spikeloop.data.shd.ShdDatasets.open(path, options.dtMillis(), options.steps());
     }
     throw new IllegalArgumentException("unknown dataset '" + spec
         + "' (use synthetic, nmnist:PATH or shd:PATH)");
+  }
+
+  private static int nmnistNumber(String option) {
+    String value = option.substring(option.indexOf('=') + 1);
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("nmnist option '" + option + "': '" + value
+          + "' is not a number");
+    }
   }
 
   /**

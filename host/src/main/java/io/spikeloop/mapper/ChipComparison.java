@@ -12,7 +12,9 @@ import io.spikeloop.device.StepResult;
 import io.spikeloop.device.Telemetry;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.target.CostModel;
+import io.spikeloop.train.Readout;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.IntConsumer;
@@ -21,8 +23,8 @@ import java.util.function.IntConsumer;
  * Runs a mapped network on a device beside two float models, sample by sample from a reset
  * device: the chip's float model ({@link TargetMapper#floatModel}, with the mapped weights, so
  * the difference is the chip's rounding and saturation alone) step by step, and spikeloop's own
- * float model with the original parameters (what the host trained). Predictions are the argmax
- * of the output at the last step.
+ * float model with the original parameters (what the host trained). All three predict by the
+ * readout the model was trained with (the output at the last step, or summed over the steps).
  */
 public final class ChipComparison {
   private ChipComparison() {}
@@ -53,7 +55,8 @@ public final class ChipComparison {
    * device is configured with {@code mapping} first.
    */
   public static Result run(TargetMapper mapper, TargetMapping mapping, SnnParameters original,
-                           Device device, SpikeDataset data, int limit, IntConsumer progress) {
+                           Device device, SpikeDataset data, Readout readout, int limit,
+                           IntConsumer progress) {
     if (data.channels() != mapping.model().inputs()) {
       throw new IllegalArgumentException("dataset " + data.name() + " has " + data.channels()
           + " channels but the model has " + mapping.model().inputs() + " inputs");
@@ -76,6 +79,8 @@ public final class ChipComparison {
     long spikeDiffer = 0;
     long spikePairs = 0;
     long deviceSpikes = 0;
+    double[][] last = new double[3][outputs];   // device, chip model, spikeloop's model
+    double[][] summed = new double[3][outputs];
     Telemetry before = device.telemetry();
     for (int s = 0; s < n; s++) {
       SpikeSample sample = data.sample(s);
@@ -85,12 +90,21 @@ public final class ChipComparison {
       host.reset();
       List<StepResult> results = device.run(frames, ReadoutLevel.SPIKES);
       int[] offsets = sample.offsets();
+      for (double[] sum : summed) {
+        Arrays.fill(sum, 0);
+      }
       for (int t = 0; t < sample.steps(); t++) {
         chip.step(sample.channels(), offsets[t], offsets[t + 1]);
         host.step(sample.channels(), offsets[t], offsets[t + 1]);
         StepResult r = results.get(t);
         for (int k = 0; k < outputs; k++) {
           double d = r.outputs()[k] / scale;
+          last[0][k] = d;
+          last[1][k] = chip.output(k);
+          last[2][k] = host.output(k);
+          for (int m = 0; m < 3; m++) {
+            summed[m][k] += last[m][k];
+          }
           double diff = Math.abs(d - chip.output(k));
           absDiff += diff;
           maxDiff = Math.max(maxDiff, diff);
@@ -110,9 +124,9 @@ public final class ChipComparison {
           }
         }
       }
-      int devicePrediction = results.get(results.size() - 1).argmaxOutput();
-      int chipPrediction = argmax(chip, outputs);
-      floatCorrect += host.argmaxOutput() == sample.label() ? 1 : 0;
+      int devicePrediction = readout.predict(last[0], summed[0]);
+      int chipPrediction = readout.predict(last[1], summed[1]);
+      floatCorrect += readout.predict(last[2], summed[2]) == sample.label() ? 1 : 0;
       chipCorrect += chipPrediction == sample.label() ? 1 : 0;
       deviceCorrect += devicePrediction == sample.label() ? 1 : 0;
       agree += devicePrediction == chipPrediction ? 1 : 0;
@@ -127,17 +141,6 @@ public final class ChipComparison {
         spikePairs == 0 ? Double.NaN : spikeDiffer / (double) spikePairs,
         deviceSpikes / per, spent.sops() / per, cost.cycles(spent) / per,
         cost.energyJoules(spent) / per);
-  }
-
-  /** The first largest output of the chip model (as {@code StepResult.argmaxOutput}). */
-  private static int argmax(ChipFloatModel m, int outputs) {
-    int best = 0;
-    for (int k = 1; k < outputs; k++) {
-      if (m.output(k) > m.output(best)) {
-        best = k;
-      }
-    }
-    return best;
   }
 
   /**

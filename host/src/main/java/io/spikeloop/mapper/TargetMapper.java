@@ -3,6 +3,7 @@ package io.spikeloop.mapper;
 import io.spikeloop.data.SpikeDataset;
 import io.spikeloop.device.Device;
 import io.spikeloop.model.SnnParameters;
+import io.spikeloop.train.Readout;
 import io.spikeloop.target.TargetNetwork;
 import io.spikeloop.target.TargetState;
 import java.util.List;
@@ -75,13 +76,15 @@ public interface TargetMapper {
    *
    * @param options  the options {@code mapping} was made with (what the report names)
    * @param params   the float parameters the mapping stands for (spikeloop's float model)
+   * @param readout  how every model's class is read (as the model was trained: last step or
+   *                 summed over steps)
    * @param progress told the number of samples done after each sample
    */
   default EvaluationReport evaluate(TargetMapping mapping, MappingOptions options,
                                     SnnParameters params, Device device, SpikeDataset data,
-                                    int limit, IntConsumer progress) {
+                                    Readout readout, int limit, IntConsumer progress) {
     return ChipComparison.report(mapping,
-        ChipComparison.run(this, mapping, params, device, data, limit, progress));
+        ChipComparison.run(this, mapping, params, device, data, readout, limit, progress));
   }
 
   /**

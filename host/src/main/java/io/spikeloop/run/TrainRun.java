@@ -159,7 +159,7 @@ public final class TrainRun {
     listener.started(o);
     TrainingMode trainingMode = o.trainingMode();
     OptimizerSpec optimizerSpec = optimizerSpec(o);
-    Readout readoutKind = Readout.valueOf(o.readout().toUpperCase(Locale.ROOT));
+    Readout readoutKind = Readout.of(o.readout());
     boolean onDevice = !o.placement().equals("host-float");
     // quantized Adam needs whole gradient tensors, which only the reference trainer forms
     boolean quantized = optimizerSpec instanceof OptimizerSpec.QuantizedAdam;

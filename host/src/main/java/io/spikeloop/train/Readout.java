@@ -7,7 +7,15 @@ public enum Readout {
 
   /** The predicted class of sample {@code b} of an inference. */
   public int predict(SnnTrainer.Inference inference, int b) {
-    double[] o = this == LAST ? inference.lastOutput()[b] : inference.summedOutput()[b];
+    return predict(inference.lastOutput()[b], inference.summedOutput()[b]);
+  }
+
+  /**
+   * The predicted class from a sample's output at its last step and its outputs summed over its
+   * steps: the first largest entry of the one this readout reads.
+   */
+  public int predict(double[] last, double[] summed) {
+    double[] o = this == LAST ? last : summed;
     int best = 0;
     for (int k = 1; k < o.length; k++) {
       if (o[k] > o[best]) {
@@ -15,5 +23,15 @@ public enum Readout {
       }
     }
     return best;
+  }
+
+  /** The readout a run's {@code readout} option names ("last" or "sum", any case). */
+  public static Readout of(String name) {
+    for (Readout r : values()) {
+      if (r.name().equalsIgnoreCase(name)) {
+        return r;
+      }
+    }
+    throw new IllegalArgumentException("readout '" + name + "': give last or sum");
   }
 }

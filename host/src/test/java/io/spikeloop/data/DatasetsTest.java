@@ -97,6 +97,74 @@ class DatasetsTest {
         .getMessage().contains("crop=3"));
   }
 
+  /** A flat N-MNIST folder: training recording i (1..n) is one event at x = i, class i % 10. */
+  private Path flatNmnist(int n) throws IOException {
+    Path root = dir.resolve("flat");
+    Files.createDirectories(root.resolve("Train"));
+    Files.createDirectories(root.resolve("Test"));
+    StringBuilder labels = new StringBuilder();
+    for (int i = 1; i <= n; i++) {
+      Files.write(root.resolve("Train/" + i + ".bin"), new byte[] {(byte) i, 0, 0, 0, 1});
+      labels.append(i).append('\t').append(i % 10).append('\n');
+    }
+    Files.writeString(root.resolve("train-labels.tsv"), labels);
+    Files.write(root.resolve("Test/100.bin"), new byte[] {0, 1, 0, 0, 1});
+    Files.writeString(root.resolve("test-labels.tsv"), "100\t3\n");
+    return root;
+  }
+
+  @Test
+  void holdsOutTheSameTrainingRecordingsForEverySeed() throws IOException {
+    Path root = flatNmnist(30);
+    DatasetSplit split = Datasets.open("nmnist:" + root + "#hold-out=8",
+        new DatasetOptions(1.0, 5, 1));
+    assertEquals(22, split.train().size());
+    assertEquals(9, split.test().size(), "8 held out beside Test/'s one");
+    assertTrue(split.train().name().endsWith("#hold-out=8"), split.train().name());
+    java.util.Set<Integer> seen = new java.util.TreeSet<>();
+    int previous = 0;
+    for (int i = 0; i < split.train().size(); i++) {
+      int x = split.train().sample(i).channels()[0];
+      assertTrue(x > previous, "training recordings keep their order");
+      previous = x;
+      seen.add(x);
+    }
+    java.util.Set<Integer> held = new java.util.TreeSet<>();
+    for (int i = 0; i < 8; i++) {
+      SpikeSample s = split.test().sample(i);
+      held.add(s.channels()[0]);
+      assertEquals(s.channels()[0] % 10, s.label(), "a held-out recording keeps its class");
+    }
+    assertEquals(34, split.test().sample(8).channels()[0], "Test/'s recordings come after");
+    assertEquals(8, held.size());
+    assertTrue(java.util.Collections.disjoint(seen, held));
+    assertEquals(30, seen.size() + held.size(), "every recording is in exactly one split");
+    assertTrue(held.stream().anyMatch(x -> x < 15) && held.stream().anyMatch(x -> x > 15),
+        "drawn over the whole set, not its end: " + held);
+    // another seed and binning: the same held-out recordings
+    DatasetSplit other = Datasets.open("nmnist:" + root + "#hold-out=8",
+        new DatasetOptions(3.0, 2, 7));
+    java.util.Set<Integer> heldAgain = new java.util.TreeSet<>();
+    for (int i = 0; i < 8; i++) {
+      heldAgain.add(other.test().sample(i).channels()[0]);
+    }
+    assertEquals(held, heldAgain);
+    DatasetSplit pooled = Datasets.open("nmnist:" + root + "#pool=2,hold-out=8",
+        DatasetOptions.defaults(1));
+    assertEquals(22, pooled.train().size());
+    assertEquals(NmnistDataset.channels(2), pooled.train().channels());
+    assertTrue(pooled.train().name().endsWith("#pool=2,hold-out=8"), pooled.train().name());
+
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Datasets.open("nmnist:"
+        + root + "#hold-out=30", DatasetOptions.defaults(1))).getMessage()
+        .contains("has 30 recordings"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Datasets.open("nmnist:"
+        + root + "#hold-out=-1", DatasetOptions.defaults(1))).getMessage().contains(">= 0"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Datasets.open("nmnist:"
+        + root + "#hold-out=some", DatasetOptions.defaults(1))).getMessage()
+        .contains("'some' is not a number"));
+  }
+
   @Test
   void readsPooledRealNmnist() throws IOException {
     DatasetSplit split = Datasets.open("nmnist:" + nmnistSmall() + "#pool=4",

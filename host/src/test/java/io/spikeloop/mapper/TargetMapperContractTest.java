@@ -15,7 +15,9 @@ import io.spikeloop.device.StepResult;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.target.sl1.CoreLimits;
+import io.spikeloop.train.Readout;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -148,7 +150,7 @@ class TargetMapperContractTest {
     try (Device device = Devices.open(deviceOf(target))) {
       TargetMapping m = mapper.map(p, options(), device.info().limits());
       ChipComparison.Result r = ChipComparison.run(mapper, m, p, device,
-          randomData(6, 40, 0.2, 9), 0, done -> { });
+          randomData(6, 40, 0.2, 9), Readout.LAST, 0, done -> { });
       assertTrue(r.deviceSpikesPerSample() > 10, "spikes " + r.deviceSpikesPerSample());
       // rounding and saturation only: the chip's float model stays close to the chip
       assertTrue(r.spikeDisagreement() < 0.05, "spike disagreement " + r.spikeDisagreement());
@@ -195,7 +197,7 @@ class TargetMapperContractTest {
       TargetMapping m = mapper.map(p, options(), device.info().limits());
       int[] done = {0};
       EvaluationReport r = mapper.evaluate(m, options(), p, device, randomData(5, 20, 0.2, 4),
-          3, n -> done[0] = n);
+          Readout.LAST, 3, n -> done[0] = n);
       assertEquals(3, r.samples());
       assertEquals(3, done[0], "progress reaches the last sample");
       var f = r.fields();
@@ -244,6 +246,57 @@ class TargetMapperContractTest {
       UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
           () -> plan.encodeState(states));
       assertTrue(e.getMessage().contains("target " + target + " has none"), e.getMessage());
+    }
+  }
+
+  /**
+   * A sample whose early evidence says class 0 and whose last steps say class 1: input 0 spikes
+   * in the first half, input 1 in the last three steps, each drives its own hidden neuron and that
+   * neuron its own output, and the output leaks fast. Summed over the steps the outputs say 0, at
+   * the last step 1: every model of the evaluation (float, chip, device) reads its class by the
+   * readout given, as the model was trained.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"sl1", "reckon"})
+  void evaluationReadsTheClassByTheGivenReadout(String target) {
+    TargetMapper mapper = TargetMappers.forTarget(target);
+    SnnParameters p = SnnParameters.initialise(SnnConfig.of(INPUTS, List.of(HIDDEN), true,
+        OUTPUTS, 1, 20, 2), 1);
+    for (var t : p.tensors()) {
+      Arrays.fill(t.values(), 0);
+    }
+    p.wIn(0)[0 * INPUTS + 0] = 1.5;                      // input 0 -> hidden 0
+    p.wIn(0)[1 * INPUTS + 1] = 1.5;                      // input 1 -> hidden 1
+    p.wOut()[0 * HIDDEN + 0] = 1;                        // hidden 0 -> output 0
+    p.wOut()[1 * HIDDEN + 1] = 1;                        // hidden 1 -> output 1
+    int steps = 20;
+    int[] offsets = new int[steps + 1];
+    List<Integer> ids = new ArrayList<>();
+    for (int t = 0; t < steps; t++) {
+      if (t < 10) {
+        ids.add(0);
+      }
+      if (t >= steps - 3) {
+        ids.add(1);
+      }
+      offsets[t + 1] = ids.size();
+    }
+    InMemoryDataset data = new InMemoryDataset("early 0, late 1", INPUTS, OUTPUTS, steps,
+        List.of(new SpikeSample(0, offsets, ids.stream().mapToInt(Integer::intValue).toArray(),
+            -1)));
+    try (Device device = Devices.open(deviceOf(target))) {
+      TargetMapping m = mapper.map(p, options(), device.info().limits());
+      for (Readout readout : Readout.values()) {
+        var f = mapper.evaluate(m, options(), p, device, data, readout, 0, n -> { }).fields();
+        double expected = readout == Readout.SUM ? 1 : 0;
+        for (String name : List.of("floatAccuracy", "fixedAccuracy")) {
+          assertEquals(expected, f.get(name).asDouble(), target + " " + readout + " " + name
+              + ": " + f);
+        }
+        if (f.has("chipModelAccuracy")) {
+          assertEquals(expected, f.get("chipModelAccuracy").asDouble(), readout + ": " + f);
+        }
+      }
     }
   }
 }

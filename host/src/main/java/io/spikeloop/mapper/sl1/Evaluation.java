@@ -15,15 +15,17 @@ import io.spikeloop.mapper.FloatReference;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.target.sl1.LayerConfig;
 import io.spikeloop.target.sl1.Sl1Target;
+import io.spikeloop.train.Readout;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.IntConsumer;
 
 /**
  * Runs the float model and a device loaded with its mapped network on the same samples, side by
- * side, and compares them. Predictions are the argmax of the output at the last step. The device
- * is reset before each sample.
+ * side, and compares them. Both predict by the readout the model was trained with (the output at
+ * the last step, or summed over the steps). The device is reset before each sample.
  */
 public final class Evaluation {
   private Evaluation() {}
@@ -48,7 +50,8 @@ public final class Evaluation {
    * @param progress told the number of samples done after each sample
    */
   public static Result run(SnnParameters params, MappedNetwork mapped, Device device,
-                           SpikeDataset data, int limit, IntConsumer progress) {
+                           SpikeDataset data, Readout readout, int limit,
+                           IntConsumer progress) {
     if (data.channels() != params.config().inputs()) {
       throw new IllegalArgumentException("dataset " + data.name() + " has " + data.channels()
           + " channels but the model has " + params.config().inputs() + " inputs");
@@ -70,6 +73,11 @@ public final class Evaluation {
     long either = 0;
     long floatSpikes = 0;
     long fixedSpikes = 0;
+    int outputs = params.config().outputs();
+    double[] floatLast = new double[outputs];
+    double[] floatSum = new double[outputs];
+    double[] fixedLast = new double[outputs];
+    double[] fixedSum = new double[outputs];
     Telemetry before = device.telemetry();
     for (int s = 0; s < n; s++) {
       SpikeSample sample = data.sample(s);
@@ -78,8 +86,17 @@ public final class Evaluation {
       ref.reset();
       List<StepResult> results = device.run(frames, ReadoutLevel.SPIKES);
       int[] offsets = sample.offsets();
+      Arrays.fill(floatSum, 0);
+      Arrays.fill(fixedSum, 0);
       for (int t = 0; t < sample.steps(); t++) {
         ref.step(sample.channels(), offsets[t], offsets[t + 1]);
+        int[] o = results.get(t).outputs();
+        for (int k = 0; k < outputs; k++) {
+          floatLast[k] = ref.output(k);
+          floatSum[k] += floatLast[k];
+          fixedLast[k] = o[k];
+          fixedSum[k] += o[k];
+        }
         int[][] spikes = results.get(t).spikes();
         for (int l = 0; l < layers; l++) {
           int size = params.config().hiddenSize(l);
@@ -98,8 +115,8 @@ public final class Evaluation {
           compared += size;
         }
       }
-      int floatPrediction = ref.argmaxOutput();
-      int fixedPrediction = results.get(results.size() - 1).argmaxOutput();
+      int floatPrediction = readout.predict(floatLast, floatSum);
+      int fixedPrediction = readout.predict(fixedLast, fixedSum);
       floatCorrect += floatPrediction == sample.label() ? 1 : 0;
       fixedCorrect += fixedPrediction == sample.label() ? 1 : 0;
       samePrediction += floatPrediction == fixedPrediction ? 1 : 0;

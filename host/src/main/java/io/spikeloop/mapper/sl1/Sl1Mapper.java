@@ -22,6 +22,7 @@ import io.spikeloop.mapper.TargetMapping;
 import io.spikeloop.model.ParameterTensor;
 import io.spikeloop.model.SnnConfig;
 import io.spikeloop.model.SnnParameters;
+import io.spikeloop.train.Readout;
 import io.spikeloop.target.TargetNetwork;
 import io.spikeloop.target.TargetState;
 import io.spikeloop.target.sl1.FixedPoint;
@@ -166,9 +167,10 @@ public final class Sl1Mapper implements TargetMapper {
   @Override
   public EvaluationReport evaluate(TargetMapping mapping, MappingOptions options,
                                    SnnParameters params, Device device, SpikeDataset data,
-                                   int limit, IntConsumer progress) {
+                                   Readout readout, int limit, IntConsumer progress) {
     MappedNetwork mapped = mappedNetwork(mapping);
-    return Evaluation.report(Evaluation.run(params, mapped, device, data, limit, progress),
+    return Evaluation.report(Evaluation.run(params, mapped, device, data, readout, limit,
+            progress),
         mapped, quantizationOptions(options));
   }
 
