@@ -62,7 +62,9 @@ public final class ReproduceCommand implements Runnable {
     String shd;
 
     @Option(names = "--nmnist", paramLabel = "DIR", defaultValue = "../shared/data/nmnist-small",
-        description = "N-MNIST folder, used when it exists (default: ${DEFAULT-VALUE}).")
+        description = "N-MNIST folder, used when it exists, with nmnist: options after # "
+            + "(DIR#hold-out=200: 200 training recordings tested instead; default: "
+            + "${DEFAULT-VALUE}).")
     Path nmnist;
 
     List<Long> seeds() {
@@ -179,7 +181,7 @@ public final class ReproduceCommand implements Runnable {
           yield ProtocolDataset.shd(common.shd);
         }
         case "nmnist" -> {
-          if (!Files.isDirectory(common.nmnist)) {
+          if (!Files.isDirectory(ProtocolDataset.nmnistFolder(common.nmnist))) {
             throw new IllegalArgumentException("no N-MNIST folder " + common.nmnist);
           }
           yield ProtocolDataset.nmnist(common.nmnist);

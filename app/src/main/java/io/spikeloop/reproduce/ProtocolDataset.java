@@ -35,7 +35,10 @@ public record ProtocolDataset(String key, String title, String spec, List<String
         concat(common, "--hidden", "64", "--epochs", "4"));
   }
 
-  /** N-MNIST (2312 channels, 10 classes): issue L1's 2312-200-10, 3 ms bins, 105 steps. */
+  /**
+   * N-MNIST (2312 channels, 10 classes): issue L1's 2312-200-10, 3 ms bins, 105 steps. {@code
+   * folder} may carry the dataset's options ({@code DIR#hold-out=200}, {@code docs/datasets.md}).
+   */
   public static ProtocolDataset nmnist(Path folder) {
     return new ProtocolDataset("nmnist", "N-MNIST", "nmnist:" + folder,
         List.of("--hidden", "200", "--epochs", "30", "--batch", "32"),
@@ -58,13 +61,20 @@ public record ProtocolDataset(String key, String title, String spec, List<String
     if (shd != null) {
       sets.add(shd(shd));
     }
-    if (nmnist != null && Files.isDirectory(nmnist)) {
+    if (nmnist != null && Files.isDirectory(nmnistFolder(nmnist))) {
       sets.add(nmnist(nmnist));
     }
     if (sets.isEmpty() || withSynthetic) {
       sets.add(synthetic());
     }
     return sets;
+  }
+
+  /** The folder of an N-MNIST argument, without its options ({@code DIR#OPTIONS}). */
+  public static Path nmnistFolder(Path nmnist) {
+    String s = nmnist.toString();
+    int hash = s.indexOf('#');
+    return hash < 0 ? nmnist : Path.of(s.substring(0, hash));
   }
 
   public List<String> args(boolean quick) {

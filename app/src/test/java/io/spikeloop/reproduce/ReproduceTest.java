@@ -208,5 +208,10 @@ class ReproduceTest {
         false).stream().map(ProtocolDataset::key).toList());
     assertEquals(List.of("shd", "nmnist"), ProtocolDataset.available("x.h5", dir, false)
         .stream().map(ProtocolDataset::key).toList());
+    // a folder with the dataset's options is found by its folder and keeps the options
+    List<ProtocolDataset> held = ProtocolDataset.available(null,
+        Path.of(dir + "#hold-out=200"), false);
+    assertEquals(List.of("nmnist"), held.stream().map(ProtocolDataset::key).toList());
+    assertEquals("nmnist:" + dir + "#hold-out=200", held.get(0).spec());
   }
 }
