@@ -8,6 +8,7 @@ import io.spikeloop.data.Datasets;
 import io.spikeloop.model.ModelFile;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.sim.timing.EnergyProfile;
+import io.spikeloop.train.Readout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -201,10 +202,14 @@ public final class RunReport {
         h.note("The test set of " + dataset + " is empty.");
         return;
       }
-      SpikeRaster raster = SpikeRaster.of(model, data.test().sample(0));
+      Readout readout = Readout.of(options.path("readout").asText(
+          dataset.startsWith("shd:") ? "sum" : "last"));
+      String readFrom = readout == Readout.SUM ? "summed" : "last step's";
+      SpikeRaster raster = SpikeRaster.of(model, data.test().sample(0), readout);
       h.para(String.format(Locale.ROOT, "First test sample of <code>%s</code>: label %d, "
-              + "predicted %d (output at the last step); %d input spikes, %s hidden spikes.",
-          Html.escape(dataset), raster.label(), raster.predicted(), raster.input().spikes(),
+              + "predicted %d (%s output); %d input spikes, %s hidden spikes.",
+          Html.escape(dataset), raster.label(), raster.predicted(), readFrom,
+          raster.input().spikes(),
           String.join(" + ", raster.hidden().stream().map(l -> String.valueOf(l.spikes()))
               .toList())));
       h.chart(RunCharts.raster(raster.input(), raster.steps(), "Input spikes"),
@@ -213,13 +218,11 @@ public final class RunReport {
         h.chart(RunCharts.raster(layer, raster.steps(), "Hidden spikes (" + layer.name() + ")"),
             "Spikes of the trained network's " + layer.name() + " layer (float64 forward pass).");
       }
-      boolean summed = "sum".equals(options.path("readout").asText(
-          dataset.startsWith("shd:") ? "sum" : "last"));
-      TestSetAnalysis a = TestSetAnalysis.run(model, data.test(), ANALYSED_SAMPLES, summed);
+      TestSetAnalysis a = TestSetAnalysis.run(model, data.test(), ANALYSED_SAMPLES, readout);
       double dtMs = stepMs(config, dataset);
       h.para(String.format(Locale.ROOT, "The first %d test samples (float64 forward pass, "
               + "prediction from the %s output): accuracy %.2f %%.", a.samples(),
-          summed ? "summed" : "last step's", 100 * a.accuracy()));
+          readFrom, 100 * a.accuracy()));
       List<String[]> rates = new ArrayList<>();
       for (int l = 0; l < a.layerNeurons().length; l++) {
         double perStep = a.spikesPerNeuronPerStep(l);

@@ -3,6 +3,7 @@ package io.spikeloop.report;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.mapper.FloatReference;
 import io.spikeloop.model.SnnParameters;
+import io.spikeloop.train.Readout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,7 +13,7 @@ import java.util.List;
  * the trained network (float64 forward pass, {@link FloatReference}) answers the sample.
  *
  * @param label      the sample's class
- * @param predicted  the class of the largest output at the last step
+ * @param predicted  the class the network predicts, by the readout given
  */
 public record SpikeRaster(int steps, Layer input, List<Layer> hidden, int label, int predicted) {
 
@@ -34,8 +35,11 @@ public record SpikeRaster(int steps, Layer input, List<Layer> hidden, int label,
     hidden = List.copyOf(hidden);
   }
 
-  /** Runs {@code sample} through {@code parameters} and records every spike. */
-  public static SpikeRaster of(SnnParameters parameters, SpikeSample sample) {
+  /**
+   * Runs {@code sample} through {@code parameters} and records every spike; the class is read
+   * by {@code readout} (the run's: the last step's output or the outputs summed over the steps).
+   */
+  public static SpikeRaster of(SnnParameters parameters, SpikeSample sample, Readout readout) {
     var config = parameters.config();
     if (sample.offsets().length < 2) {
       throw new IllegalArgumentException("the sample has no time steps");
@@ -56,11 +60,17 @@ public record SpikeRaster(int steps, Layer input, List<Layer> hidden, int label,
     IntPairs inputPoints = new IntPairs();
     int[] x = sample.channels();
     int[] offsets = sample.offsets();
+    double[] last = new double[config.outputs()];
+    double[] summed = new double[config.outputs()];
     for (int t = 0; t < steps; t++) {
       for (int e = offsets[t]; e < offsets[t + 1]; e++) {
         inputPoints.add(t, x[e]);
       }
       net.step(x, offsets[t], offsets[t + 1]);
+      for (int k = 0; k < last.length; k++) {
+        last[k] = net.output(k);
+        summed[k] += last[k];
+      }
       for (int l = 0; l < layers; l++) {
         for (int j = 0; j < config.hiddenSize(l); j++) {
           if (net.fired(l, j)) {
@@ -74,7 +84,7 @@ public record SpikeRaster(int steps, Layer input, List<Layer> hidden, int label,
       hidden.add(points[l].layer("hidden " + (l + 1), config.hiddenSize(l)));
     }
     return new SpikeRaster(steps, inputPoints.layer("input", config.inputs()), hidden,
-        sample.label(), net.argmaxOutput());
+        sample.label(), readout.predict(last, summed));
   }
 
   /** A growable list of (step, id) pairs. */

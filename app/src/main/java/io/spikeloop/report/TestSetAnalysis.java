@@ -4,7 +4,7 @@ import io.spikeloop.data.SpikeDataset;
 import io.spikeloop.data.SpikeSample;
 import io.spikeloop.mapper.FloatReference;
 import io.spikeloop.model.SnnParameters;
-import io.spikeloop.train.Softmax;
+import io.spikeloop.train.Readout;
 import java.util.Arrays;
 
 /**
@@ -22,11 +22,11 @@ public record TestSetAnalysis(int samples, int steps, int[] layerNeurons, long[]
                               long[][] confusion) {
 
   /**
-   * Runs the network over the first {@code limit} test samples; {@code summed} predicts from the
-   * output summed over the steps (train's {@code --readout sum}), else from the last step's.
+   * Runs the network over the first {@code limit} test samples, reading each class by {@code
+   * readout} (train's {@code --readout}: the last step's output or the outputs summed).
    */
   public static TestSetAnalysis run(SnnParameters parameters, SpikeDataset test, int limit,
-                                    boolean summed) {
+                                    Readout readout) {
     var config = parameters.config();
     int n = Math.min(limit, test.size());
     int layers = config.layers();
@@ -37,6 +37,7 @@ public record TestSetAnalysis(int samples, int steps, int[] layerNeurons, long[]
     long[] spikes = new long[layers];
     int classes = Math.max(config.outputs(), test.classes());
     long[][] confusion = new long[classes][classes];
+    double[] last = new double[config.outputs()];
     double[] sum = new double[config.outputs()];
     int maxSteps = 0;
     FloatReference net = new FloatReference(parameters);
@@ -52,11 +53,12 @@ public record TestSetAnalysis(int samples, int steps, int[] layerNeurons, long[]
           spikes[l] += net.spikeCount(l);
         }
         for (int k = 0; k < sum.length; k++) {
-          sum[k] += net.output(k);
+          last[k] = net.output(k);
+          sum[k] += last[k];
         }
       }
       maxSteps = Math.max(maxSteps, s.steps());
-      int predicted = summed ? Softmax.argmax(sum) : net.argmaxOutput();
+      int predicted = readout.predict(last, sum);
       confusion[s.label()][predicted]++;
     }
     return new TestSetAnalysis(n, maxSteps, neurons, spikes, confusion);
