@@ -22,4 +22,12 @@ public interface ChipBackward {
 
   /** The gradient buffer of a target tensor ({@link MappedTensor#name()}), a view. */
   double[] gradient(String tensor);
+
+  /**
+   * Bytes of state the backward carries from step to step within a sample (e-prop's traces);
+   * 0 for tBPTT1's, which keeps only the previous step's spikes.
+   */
+  default long traceBytes() {
+    return 0;
+  }
 }

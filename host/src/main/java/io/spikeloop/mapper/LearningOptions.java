@@ -21,6 +21,8 @@ public record LearningOptions(double lr, double beta1, double beta2, double eps,
                               int blockSize, int masterFracBits, long seed, String rule) {
   /** The default rule: tBPTT1. */
   public static final String DEFAULT_RULE = "tbptt1";
+  /** e-prop (train's {@code --mode eprop}). */
+  public static final String EPROP = "eprop";
 
   public LearningOptions {
     if (!(lr > 0) || !(eps > 0)) {

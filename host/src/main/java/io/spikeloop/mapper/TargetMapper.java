@@ -47,6 +47,19 @@ public interface TargetMapper {
   ChipBackward backward(TargetMapping mapping, double[] outputWeights);
 
   /**
+   * As {@link #backward}, with e-prop's gradient instead of tBPTT1's (hil and near-chip with
+   * {@code --mode eprop}): eligibility traces the learner keeps from the chip's readout. The
+   * default refuses, naming the target: a target offers it where its readout lines up with the
+   * rule (SL-1); a target's own on-chip rule is {@link #onChipLearning}'s.
+   *
+   * @throws MappingRefusedException for a target without it, or a shape it does not cover
+   */
+  default ChipBackward epropBackward(TargetMapping mapping, double[] outputWeights) {
+    throw new MappingRefusedException(targetId(), List.of("e-prop beside the chip (hil, "
+        + "near-chip): target " + targetId() + " offers tBPTT1 there only"));
+  }
+
+  /**
    * The target's on-chip learning of {@code mapping} for float hyper-parameters: its
    * {@code learning-config} payloads and what the on-chip placement needs to drive them.
    *

@@ -129,6 +129,7 @@ public final class HilPlacement extends OffChipPlacement {
   public String memoryReport() {
     long params = Arrays.stream(master).mapToLong(a -> a.length).sum();
     return String.format(Locale.ROOT, "hil learning memory (host): float Adam 8 B/param + float64 "
-        + "masters 8 B/param = %d B for %d params; on the core: 0 B", 16 * params, params);
+        + "masters 8 B/param = %d B for %d params%s; on the core: 0 B", 16 * params, params,
+        traceReport());
   }
 }

@@ -176,6 +176,6 @@ public final class NearChipPlacement extends OffChipPlacement {
 
   @Override
   public String memoryReport() {
-    return "near-chip learning memory (beside the core): " + memory.describe();
+    return "near-chip learning memory (beside the core): " + memory.describe() + traceReport();
   }
 }

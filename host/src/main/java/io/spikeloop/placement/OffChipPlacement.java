@@ -9,6 +9,7 @@ import io.spikeloop.device.ReadoutLevel;
 import io.spikeloop.device.SpikeFrame;
 import io.spikeloop.device.StepResult;
 import io.spikeloop.mapper.ChipBackward;
+import io.spikeloop.mapper.LearningOptions;
 import io.spikeloop.mapper.MappedTensor;
 import io.spikeloop.mapper.TargetMapper;
 import io.spikeloop.mapper.TargetMapping;
@@ -18,7 +19,8 @@ import java.util.Map;
 /**
  * hil and near-chip: the device runs each step in fixed point at {@link ReadoutLevel#FULL}; a
  * learner beside it computes the float tBPTT1 gradient from the readout through the float model
- * of the device's target ({@link TargetMapper#backward}), updates its masters and writes back
+ * of the device's target ({@link TargetMapper#backward}; e-prop's with eligibility traces for
+ * {@code --mode eprop}, {@link TargetMapper#epropBackward}), updates its masters and writes back
  * the tensors whose quantized values changed. Steps on which the backward has no gradient yet
  * (a chip whose outputs lag its inputs) update nothing and add no loss. On a chip that takes
  * weight writes only between samples ({@link TargetMapper#writesWeightsBetweenSamplesOnly}) the
@@ -46,7 +48,8 @@ abstract class OffChipPlacement extends DevicePlacement {
           + "this network has " + mapping.model().layers());
     }
     outputWeights = new double[mapping.model().outputs() * mapping.model().hiddenSize(0)];
-    gradient = mapper.backward(mapping, outputWeights);
+    gradient = settings.learningRule().equals(LearningOptions.EPROP)
+        ? mapper.epropBackward(mapping, outputWeights) : mapper.backward(mapping, outputWeights);
     pendingWrites = mapper.writesWeightsBetweenSamplesOnly() ? new LinkedHashMap<>() : null;
   }
 
@@ -88,6 +91,14 @@ abstract class OffChipPlacement extends DevicePlacement {
       tensorWrites++;
     }
     pendingWrites.clear();
+  }
+
+  /** The learner's e-prop traces for a memory report ("" for tBPTT1). */
+  protected final String traceReport() {
+    long bytes = gradient.traceBytes();
+    return bytes == 0 ? "" : String.format(java.util.Locale.ROOT, " + e-prop traces %d B "
+        + "(float64, one per hidden-layer parameter and per presynaptic and output unit, "
+        + "independent of the number of steps)", bytes);
   }
 
   public long tensorWrites() {

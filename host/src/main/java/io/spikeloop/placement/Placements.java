@@ -1,6 +1,7 @@
 package io.spikeloop.placement;
 
 import io.spikeloop.device.Device;
+import io.spikeloop.mapper.LearningOptions;
 import io.spikeloop.mapper.TargetMapper;
 import io.spikeloop.mapper.TargetMappers;
 import io.spikeloop.mapper.TargetMapping;
@@ -19,7 +20,8 @@ public final class Placements {
    * {@link io.spikeloop.device.UnsupportedCapabilityException} naming device and capability when
    * the device cannot host it; a target without on-chip learning refuses {@code on-chip} with a
    * {@link io.spikeloop.mapper.MappingRefusedException} naming it. {@code settings.learningRule()}
-   * other than tbptt1 is for {@code on-chip} only (refused by name elsewhere).
+   * is tbptt1 or eprop (beside the chip through {@link TargetMapper#epropBackward}, on the chip
+   * through the target's own learning; a target without it refuses by name).
    */
   public static Placement onDevice(String name, Device device, SnnParameters init,
                                    PlacementSettings settings) {
@@ -28,9 +30,9 @@ public final class Placements {
           + "'; known: " + NAMES.subList(1, NAMES.size()));
     }
     String rule = settings.learningRule();
-    if (!rule.equals(io.spikeloop.mapper.LearningOptions.DEFAULT_RULE) && !name.equals("on-chip")) {
-      throw new IllegalArgumentException("placement " + name + " learns tbptt1; the " + rule
-          + " rule runs in placements host-float and on-chip");
+    if (!rule.equals(LearningOptions.DEFAULT_RULE) && !rule.equals(LearningOptions.EPROP)) {
+      throw new IllegalArgumentException("learning rule '" + rule + "': a device placement learns "
+          + LearningOptions.DEFAULT_RULE + " or " + LearningOptions.EPROP);
     }
     TargetMapper mapper = TargetMappers.forDevice(device);
     TargetMapping mapping = mapper.map(init, settings.mappingOptions(), device.info().limits());

@@ -393,21 +393,20 @@ public final class TrainRun {
           + "the float32 host trainer only (placement host-float, --precision float32, adam or "
           + "sgd)");
     }
-    boolean onChip = o.placement().equals("on-chip");
     if (trainingMode.kind() == TrainingMode.Kind.EPROP
-        && ((onDevice && !onChip) || quantized || !o.precision().equals("float32")
-            || o.hidden().size() != 1 || !o.adamSchedule().equals("dense"))) {
-      throw new IllegalArgumentException("--mode eprop is implemented in the float32 host trainer "
-          + "and in SL-1's on-chip engine, for one hidden layer (placement host-float or on-chip, "
-          + "--precision float32, adam with --adam dense, or sgd on the host); got placement "
+        && (quantized || !o.precision().equals("float32") || o.hidden().size() != 1
+            || !o.adamSchedule().equals("dense"))) {
+      throw new IllegalArgumentException("--mode eprop is implemented in the float32 host trainer, "
+          + "beside the chip (hil, near-chip) and in SL-1's on-chip engine, for one hidden layer "
+          + "(--precision float32, adam with --adam dense, or sgd on the host); got placement "
           + o.placement() + ", --precision " + o.precision() + ", --optimizer " + o.optimizer()
           + ", --adam " + o.adamSchedule() + ", --hidden " + o.hidden());
     }
-    if (trainingMode.kind() == TrainingMode.Kind.EPROP && onChip) {
-      if (!o.feedback().equals("symmetric")) {
-        throw new IllegalArgumentException("on-chip e-prop feeds the learning signal back through "
-            + "W_out (--feedback symmetric); --feedback " + o.feedback() + " is host-float only");
-      }
+    if (trainingMode.kind() == TrainingMode.Kind.EPROP && onDevice
+        && !o.feedback().equals("symmetric")) {
+      throw new IllegalArgumentException("e-prop on a device placement feeds the learning signal "
+          + "back through W_out (--feedback symmetric); --feedback " + o.feedback()
+          + " is host-float only");
     }
     if (onDevice && !o.adamSchedule().equals("dense")) {
       throw new IllegalArgumentException("--adam " + o.adamSchedule() + " sets the host-float "
@@ -420,11 +419,10 @@ public final class TrainRun {
           + "--fptt-alpha are host-float only");
     }
     boolean deviceMode = trainingMode.kind() == TrainingMode.Kind.TBPTT1
-        || (onChip && trainingMode.kind() == TrainingMode.Kind.EPROP);
+        || trainingMode.kind() == TrainingMode.Kind.EPROP;
     if (onDevice && (!deviceMode || !(optimizerSpec instanceof OptimizerSpec.Adam))) {
       throw new IllegalArgumentException("placement " + o.placement() + " trains with tbptt1 "
-          + (onChip ? "or eprop " : "") + "and adam; got --mode " + o.mode() + " --optimizer "
-          + o.optimizer());
+          + "or eprop and adam; got --mode " + o.mode() + " --optimizer " + o.optimizer());
     }
   }
 

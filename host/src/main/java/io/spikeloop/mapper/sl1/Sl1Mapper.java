@@ -160,6 +160,12 @@ public final class Sl1Mapper implements TargetMapper {
     return new Sl1ReadoutGradient(mapping, outputWeights);
   }
 
+  /** e-prop beside SL-1: float traces from the membrane and spike readout ({@link Sl1ReadoutEprop}). */
+  @Override
+  public ChipBackward epropBackward(TargetMapping mapping, double[] outputWeights) {
+    return new Sl1ReadoutEprop(mapping, outputWeights);
+  }
+
   /**
    * SL-1's {@code eval}: {@link Evaluation} (the float model and the device side by side, spike
    * agreement per neuron and step, saturations) reported with the mapping in SL-1's terms.
