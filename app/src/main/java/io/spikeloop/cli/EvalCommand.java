@@ -16,6 +16,7 @@ import io.spikeloop.mapper.TargetMappers;
 import io.spikeloop.model.ModelFile;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.nir.NirImport;
+import io.spikeloop.run.RunFolder;
 import io.spikeloop.train.Readout;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -102,7 +103,8 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Option(names = "--readout", paramLabel = "last|sum",
       description = "How every model's class is read: the output at the last step or summed "
-          + "over the steps (default: the run's, as its config.json records it; else last).")
+          + "over the steps (default: the run's, as its config.json records it; else its "
+          + "dataset's preset: sum for shd:, else last).")
   String readout;
 
   @Option(names = "--seed", paramLabel = "S",
@@ -146,7 +148,8 @@ public final class EvalCommand implements Callable<Integer> {
           w -> spec.commandLine().getErr().println("spikeloop: warning: " + w));
     }
 
-    Readout readoutKind = Readout.of(readout != null ? readout : recordedReadout(run));
+    Readout readoutKind = readout != null ? Readout.of(readout)
+        : RunFolder.readout(run == null ? null : RunDataset.recordedOptions(run));
     EvaluationReport report;
     String target;
     try (Device device = Devices.open(deviceName)) {
@@ -204,15 +207,5 @@ public final class EvalCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
-  }
-
-  /**
-   * The readout {@code run} was trained with ({@code options.readout} of its config.json);
-   * "last" for a NIR file, a run folder without one, or a run from before readouts were recorded.
-   */
-  private static String recordedReadout(Path run) throws java.io.IOException {
-    JsonNode root = run == null ? null : RunTimeStep.config(run);
-    JsonNode recorded = root == null ? null : root.path("options").path("readout");
-    return recorded != null && recorded.isTextual() ? recorded.asText() : "last";
   }
 }

@@ -35,7 +35,8 @@ record RunDataset(String dataset, Double dtMs, Integer steps, long seed) {
         seed == null ? 1 : seed);
   }
 
-  private static JsonNode recordedOptions(Path run) throws IOException {
+  /** The {@code options} object of {@code run}'s config.json; null when it has none. */
+  static JsonNode recordedOptions(Path run) throws IOException {
     JsonNode root = RunTimeStep.config(run);
     JsonNode options = root == null ? null : root.path("options");
     return options != null && options.isObject() ? options : null;

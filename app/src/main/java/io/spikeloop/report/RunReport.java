@@ -7,6 +7,7 @@ import io.spikeloop.data.DatasetSplit;
 import io.spikeloop.data.Datasets;
 import io.spikeloop.model.ModelFile;
 import io.spikeloop.model.SnnParameters;
+import io.spikeloop.run.RunFolder;
 import io.spikeloop.sim.timing.EnergyProfile;
 import io.spikeloop.train.Readout;
 import java.io.IOException;
@@ -202,8 +203,7 @@ public final class RunReport {
         h.note("The test set of " + dataset + " is empty.");
         return;
       }
-      Readout readout = Readout.of(options.path("readout").asText(
-          dataset.startsWith("shd:") ? "sum" : "last"));
+      Readout readout = RunFolder.readout(options);
       String readFrom = readout == Readout.SUM ? "summed" : "last step's";
       SpikeRaster raster = SpikeRaster.of(model, data.test().sample(0), readout);
       h.para(String.format(Locale.ROOT, "First test sample of <code>%s</code>: label %d, "

@@ -4,6 +4,7 @@ import io.spikeloop.data.SpikeSample;
 import io.spikeloop.mapper.FloatReference;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.train.Readout;
+import io.spikeloop.train.SampleOutputs;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -60,16 +61,14 @@ public record SpikeRaster(int steps, Layer input, List<Layer> hidden, int label,
     IntPairs inputPoints = new IntPairs();
     int[] x = sample.channels();
     int[] offsets = sample.offsets();
-    double[] last = new double[config.outputs()];
-    double[] summed = new double[config.outputs()];
+    SampleOutputs outputs = new SampleOutputs(config.outputs());
     for (int t = 0; t < steps; t++) {
       for (int e = offsets[t]; e < offsets[t + 1]; e++) {
         inputPoints.add(t, x[e]);
       }
       net.step(x, offsets[t], offsets[t + 1]);
-      for (int k = 0; k < last.length; k++) {
-        last[k] = net.output(k);
-        summed[k] += last[k];
+      for (int k = 0; k < config.outputs(); k++) {
+        outputs.put(k, net.output(k));
       }
       for (int l = 0; l < layers; l++) {
         for (int j = 0; j < config.hiddenSize(l); j++) {
@@ -84,7 +83,7 @@ public record SpikeRaster(int steps, Layer input, List<Layer> hidden, int label,
       hidden.add(points[l].layer("hidden " + (l + 1), config.hiddenSize(l)));
     }
     return new SpikeRaster(steps, inputPoints.layer("input", config.inputs()), hidden,
-        sample.label(), readout.predict(last, summed));
+        sample.label(), outputs.predict(readout));
   }
 
   /** A growable list of (step, id) pairs. */

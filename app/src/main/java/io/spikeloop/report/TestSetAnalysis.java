@@ -5,7 +5,7 @@ import io.spikeloop.data.SpikeSample;
 import io.spikeloop.mapper.FloatReference;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.train.Readout;
-import java.util.Arrays;
+import io.spikeloop.train.SampleOutputs;
 
 /**
  * What the trained network does on (the first {@code limit} samples of) the test set, by a float64
@@ -37,8 +37,7 @@ public record TestSetAnalysis(int samples, int steps, int[] layerNeurons, long[]
     long[] spikes = new long[layers];
     int classes = Math.max(config.outputs(), test.classes());
     long[][] confusion = new long[classes][classes];
-    double[] last = new double[config.outputs()];
-    double[] sum = new double[config.outputs()];
+    SampleOutputs outputs = new SampleOutputs(config.outputs());
     int maxSteps = 0;
     FloatReference net = new FloatReference(parameters);
     for (int i = 0; i < n; i++) {
@@ -46,19 +45,18 @@ public record TestSetAnalysis(int samples, int steps, int[] layerNeurons, long[]
       int[] x = s.channels();
       int[] offsets = s.offsets();
       net.reset();
-      Arrays.fill(sum, 0);
+      outputs.startSample();
       for (int t = 0; t < s.steps(); t++) {
         net.step(x, offsets[t], offsets[t + 1]);
         for (int l = 0; l < layers; l++) {
           spikes[l] += net.spikeCount(l);
         }
-        for (int k = 0; k < sum.length; k++) {
-          last[k] = net.output(k);
-          sum[k] += last[k];
+        for (int k = 0; k < config.outputs(); k++) {
+          outputs.put(k, net.output(k));
         }
       }
       maxSteps = Math.max(maxSteps, s.steps());
-      int predicted = readout.predict(last, sum);
+      int predicted = outputs.predict(readout);
       confusion[s.label()][predicted]++;
     }
     return new TestSetAnalysis(n, maxSteps, neurons, spikes, confusion);

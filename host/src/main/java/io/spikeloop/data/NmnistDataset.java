@@ -99,12 +99,12 @@ public final class NmnistDataset {
       (held[i] ? tested : kept).add(train.samples().get(i));
     }
     tested.addAll(test.samples());
-    String suffix = (pool > 1 ? "#pool=" + pool + "," : "#") + "hold-out=" + holdOut;
-    String base = train.name().replace("#pool=" + pool, "");
+    // the training name carries the options as given: #pool=K,hold-out=N or #hold-out=N
+    String trainName = train.name() + (pool > 1 ? "," : "#") + "hold-out=" + holdOut;
     return new DatasetSplit(
-        new InMemoryDataset(base + suffix, train.channels(), CLASSES, train.steps(), kept),
-        new InMemoryDataset(test.name().replace("#pool=" + pool, "") + " + " + holdOut
-            + " held-out training recordings", test.channels(), CLASSES, test.steps(), tested));
+        new InMemoryDataset(trainName, train.channels(), CLASSES, train.steps(), kept),
+        new InMemoryDataset(test.name() + " + " + holdOut + " held-out training recordings",
+            test.channels(), CLASSES, test.steps(), tested));
   }
 
   /** Channels of the sensor pooled in {@code pool x pool} blocks. */

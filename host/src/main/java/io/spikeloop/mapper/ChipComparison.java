@@ -13,8 +13,8 @@ import io.spikeloop.device.Telemetry;
 import io.spikeloop.model.SnnParameters;
 import io.spikeloop.target.CostModel;
 import io.spikeloop.train.Readout;
+import io.spikeloop.train.SampleOutputs;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.IntConsumer;
@@ -79,8 +79,9 @@ public final class ChipComparison {
     long spikeDiffer = 0;
     long spikePairs = 0;
     long deviceSpikes = 0;
-    double[][] last = new double[3][outputs];   // device, chip model, spikeloop's model
-    double[][] summed = new double[3][outputs];
+    SampleOutputs deviceOutputs = new SampleOutputs(outputs);
+    SampleOutputs chipOutputs = new SampleOutputs(outputs);
+    SampleOutputs hostOutputs = new SampleOutputs(outputs);
     Telemetry before = device.telemetry();
     for (int s = 0; s < n; s++) {
       SpikeSample sample = data.sample(s);
@@ -90,21 +91,18 @@ public final class ChipComparison {
       host.reset();
       List<StepResult> results = device.run(frames, ReadoutLevel.SPIKES);
       int[] offsets = sample.offsets();
-      for (double[] sum : summed) {
-        Arrays.fill(sum, 0);
-      }
+      deviceOutputs.startSample();
+      chipOutputs.startSample();
+      hostOutputs.startSample();
       for (int t = 0; t < sample.steps(); t++) {
         chip.step(sample.channels(), offsets[t], offsets[t + 1]);
         host.step(sample.channels(), offsets[t], offsets[t + 1]);
         StepResult r = results.get(t);
         for (int k = 0; k < outputs; k++) {
           double d = r.outputs()[k] / scale;
-          last[0][k] = d;
-          last[1][k] = chip.output(k);
-          last[2][k] = host.output(k);
-          for (int m = 0; m < 3; m++) {
-            summed[m][k] += last[m][k];
-          }
+          deviceOutputs.put(k, d);
+          chipOutputs.put(k, chip.output(k));
+          hostOutputs.put(k, host.output(k));
           double diff = Math.abs(d - chip.output(k));
           absDiff += diff;
           maxDiff = Math.max(maxDiff, diff);
@@ -124,9 +122,9 @@ public final class ChipComparison {
           }
         }
       }
-      int devicePrediction = readout.predict(last[0], summed[0]);
-      int chipPrediction = readout.predict(last[1], summed[1]);
-      floatCorrect += readout.predict(last[2], summed[2]) == sample.label() ? 1 : 0;
+      int devicePrediction = deviceOutputs.predict(readout);
+      int chipPrediction = chipOutputs.predict(readout);
+      floatCorrect += hostOutputs.predict(readout) == sample.label() ? 1 : 0;
       chipCorrect += chipPrediction == sample.label() ? 1 : 0;
       deviceCorrect += devicePrediction == sample.label() ? 1 : 0;
       agree += devicePrediction == chipPrediction ? 1 : 0;

@@ -1,5 +1,8 @@
 package io.spikeloop.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.spikeloop.train.Readout;
+import io.spikeloop.train.TrainingPreset;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +29,20 @@ public final class RunFolder {
       CHECKPOINT);
 
   private RunFolder() {}
+
+  /**
+   * The readout a run was trained with: {@code readout} of its config.json's {@code options}, or
+   * for a run that records none (or no config at all: {@code options} null or missing) the preset
+   * of its dataset, as train resolved it ({@link TrainingPreset#forDataset}: sum for speech).
+   */
+  public static Readout readout(JsonNode options) {
+    JsonNode recorded = options == null ? null : options.path("readout");
+    if (recorded != null && recorded.isTextual()) {
+      return Readout.of(recorded.asText());
+    }
+    String dataset = options == null ? null : options.path("dataset").asText(null);
+    return TrainingPreset.forDataset(dataset).readout();
+  }
 
   /**
    * Makes {@code dir} ready for a new run: creates it, accepts it empty, clears it when it holds a

@@ -16,8 +16,8 @@ import io.spikeloop.model.SnnParameters;
 import io.spikeloop.target.sl1.LayerConfig;
 import io.spikeloop.target.sl1.Sl1Target;
 import io.spikeloop.train.Readout;
+import io.spikeloop.train.SampleOutputs;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.IntConsumer;
@@ -74,10 +74,8 @@ public final class Evaluation {
     long floatSpikes = 0;
     long fixedSpikes = 0;
     int outputs = params.config().outputs();
-    double[] floatLast = new double[outputs];
-    double[] floatSum = new double[outputs];
-    double[] fixedLast = new double[outputs];
-    double[] fixedSum = new double[outputs];
+    SampleOutputs floatOutputs = new SampleOutputs(outputs);
+    SampleOutputs fixedOutputs = new SampleOutputs(outputs);
     Telemetry before = device.telemetry();
     for (int s = 0; s < n; s++) {
       SpikeSample sample = data.sample(s);
@@ -86,16 +84,14 @@ public final class Evaluation {
       ref.reset();
       List<StepResult> results = device.run(frames, ReadoutLevel.SPIKES);
       int[] offsets = sample.offsets();
-      Arrays.fill(floatSum, 0);
-      Arrays.fill(fixedSum, 0);
+      floatOutputs.startSample();
+      fixedOutputs.startSample();
       for (int t = 0; t < sample.steps(); t++) {
         ref.step(sample.channels(), offsets[t], offsets[t + 1]);
         int[] o = results.get(t).outputs();
         for (int k = 0; k < outputs; k++) {
-          floatLast[k] = ref.output(k);
-          floatSum[k] += floatLast[k];
-          fixedLast[k] = o[k];
-          fixedSum[k] += o[k];
+          floatOutputs.put(k, ref.output(k));
+          fixedOutputs.put(k, o[k]);
         }
         int[][] spikes = results.get(t).spikes();
         for (int l = 0; l < layers; l++) {
@@ -115,8 +111,8 @@ public final class Evaluation {
           compared += size;
         }
       }
-      int floatPrediction = readout.predict(floatLast, floatSum);
-      int fixedPrediction = readout.predict(fixedLast, fixedSum);
+      int floatPrediction = floatOutputs.predict(readout);
+      int fixedPrediction = fixedOutputs.predict(readout);
       floatCorrect += floatPrediction == sample.label() ? 1 : 0;
       fixedCorrect += fixedPrediction == sample.label() ? 1 : 0;
       samePrediction += floatPrediction == fixedPrediction ? 1 : 0;
